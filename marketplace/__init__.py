@@ -1,0 +1,113 @@
+"""TemuModal: where UMKM made bank-ready by mentoring meet social investors and lenders."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, security, pages, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from marketplace import config as config_module
+
+    config_module.configure(app, config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    _init_logging(app)
+    _init_extensions(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from marketplace import cli, errors, security
+
+    security.init_app(app)
+    errors.register_error_handlers(app)
+    cli.register(app)
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    from marketplace.logging_filters import RedactSecrets
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+            handler.addFilter(RedactSecrets())
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.security import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    limiter.init_app(app)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=5000")
+                cursor.close()
+
+
+def _register_models() -> None:
+    # Import every models module so metadata (and Alembic's autogenerate) sees every table.
+    import marketplace.accounts.models
+    import marketplace.audit
+    import marketplace.profiles.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import health
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.profiles.views import bp as profiles_bp
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(profiles_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from marketplace import formatting, regions, vocab
+
+    app.add_template_filter(formatting.rupiah, "rupiah")
+    app.add_template_filter(formatting.rupiah_short, "rupiah_short")
+    app.add_template_filter(formatting.date, "date")
+    app.add_template_filter(formatting.datetime, "datetime")
+    app.add_template_filter(regions.province_name, "province_name")
+    app.add_template_filter(regions.regency_name, "regency_name")
+
+    @app.context_processor
+    def inject_vocab():
+        from marketplace import permissions
+
+        return {"vocab": vocab, "label": vocab.label, "can": permissions}

@@ -1,0 +1,313 @@
+"""Accounts: registration, login sessions, passwords, two-factor login, verification.
+
+Services flush, never commit: the caller (a view, a CLI command, a test) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import pyotp
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from marketplace import audit, vocab
+from marketplace.accounts import passwords
+from marketplace.accounts.models import Organisation, User, UserSession
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.models import as_utc, utcnow
+
+SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    organisation_name: str | None = None,
+    organisation: Organisation | None = None,
+    phone: str | None = None,
+    locale: str = "id",
+) -> User:
+    """Create a user; with `organisation_name`, also the organisation of the role's kind.
+
+    Owners get an enterprise organisation and an empty draft profile. Admins cannot register.
+    Raises ValidationError (password rules, role) and Conflict (e-mail already registered).
+    Side effects: audit entry `user.registered`.
+    """
+    from marketplace.profiles.models import Enterprise
+
+    if role not in vocab.ROLES or role == "admin":
+        raise ValidationError(_l("Choose one of the roles offered."), field="role")
+    email = normalise_email(email)
+    passwords.check_password_rules(password, email=email, name=name)
+    if find_user_by_email(email) is not None:
+        raise Conflict(
+            _l("An account with this e-mail address exists already. Log in, or reset the "
+               "password."),
+            field="email",
+        )
+    if organisation is None:
+        if not (organisation_name or "").strip():
+            raise ValidationError(_l("Give the name of your organisation."),
+                                  field="organisation_name")
+        organisation = Organisation(
+            kind=vocab.ROLE_ORGANISATION_KIND[role], name=organisation_name.strip()
+        )
+        db.session.add(organisation)
+    elif organisation.kind != vocab.ROLE_ORGANISATION_KIND[role]:
+        raise ValidationError(_l("This organisation does not take members in that role."))
+    user = User(
+        email=email,
+        name=name.strip(),
+        phone=phone,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        organisation=organisation,
+        locale=locale if locale in current_app.config["LANGUAGES"] else "id",
+        password_changed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    if role == "owner" and organisation.id is not None:
+        has_profile = db.session.scalar(
+            select(func.count()).select_from(Enterprise).where(
+                Enterprise.organisation_id == organisation.id
+            )
+        )
+        if not has_profile:
+            db.session.add(
+                Enterprise(organisation_id=organisation.id, name=organisation.name,
+                           created_by_id=user.id)
+            )
+    audit.record("user.registered", actor_id=user.id, object_type="user", object_id=user.id,
+                 details={"role": role})
+    db.session.flush()
+    return user
+
+
+def authenticate(*, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Takes the same time either way.
+
+    Side effects: a `login.failed` audit entry on failure (no password is recorded).
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        passwords.verify_password(passwords.DUMMY_HASH, password)
+        audit.record("login.failed", actor_id=None, details={"reason": "unknown_account"})
+        return None
+    if not passwords.verify_password(user.password_hash, password) or not user.active:
+        audit.record("login.failed", actor_id=user.id, object_type="user", object_id=user.id,
+                     details={"reason": "inactive" if user.active is False else "password"})
+        return None
+    return user
+
+
+def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
+    """Open a login session; returns the random token the cookie will carry.
+
+    Side effects: a `user_sessions` row (only the token's hash), `login.ok` audit entry.
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+            ip=ip, user_agent=(user_agent or "")[:200],
+        )
+    )
+    user.last_login_at = now
+    audit.record("login.ok", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+    return token
+
+
+def resolve_session(token: str | None) -> User | None:
+    """The user of a live session, or None when the token is unknown, idle too long, too old,
+    or its user is deactivated. Expired sessions are deleted.
+
+    Side effects: updates `last_seen_at` at most once a minute.
+    """
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    config = current_app.config
+    idle = now - as_utc(row.last_seen_at)
+    age = now - as_utc(row.created_at)
+    user = db.session.get(User, row.user_id)
+    if (
+        idle > config["SESSION_IDLE_TIMEOUT"]
+        or age > config["SESSION_ABSOLUTE_TIMEOUT"]
+        or user is None
+        or not user.active
+    ):
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    if idle > SESSION_TOUCH_INTERVAL:
+        row.last_seen_at = now
+    return user
+
+
+def end_session(token: str | None) -> None:
+    """End one session (logout). Side effects: deletes its row."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+
+
+def end_all_sessions(user_id: int) -> None:
+    """End every session of a user, on every device. Side effects: deletes their rows."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and end every session of the user (the caller starts a new one).
+
+    Raises ValidationError for a wrong current password or a weak new one.
+    Side effects: sessions deleted, `password.changed` audit entry.
+    """
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise ValidationError(_l("The current password is not correct."),
+                              field="current_password")
+    passwords.check_password_rules(new_password, email=user.email, name=user.name)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(user.id)
+    audit.record("password.changed", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+def set_locale(*, user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+
+
+# --- two-factor login (TOTP) -----------------------------------------------------------------
+TOTP_ROLES = frozenset({"facilitator", "admin"})
+
+
+def begin_totp(*, user: User) -> str:
+    """Create a new (not yet enabled) TOTP secret for the user; returns the otpauth URI.
+
+    Raises PermissionDenied for roles that cannot use two-factor login.
+    """
+    if user.role not in TOTP_ROLES:
+        raise PermissionDenied(_l("Two-factor login is for facilitators and admins."))
+    if user.totp_enabled:
+        raise Conflict(_l("Two-factor login is already on."))
+    user.totp_secret = pyotp.random_base32()
+    db.session.flush()
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="TemuModal")
+
+
+def _accept_code(user: User, code: str) -> bool:
+    """Check a TOTP code, allowing one step of clock drift and refusing a replayed code."""
+    if not user.totp_secret:
+        return False
+    code = (code or "").strip().replace(" ", "")
+    totp = pyotp.TOTP(user.totp_secret)
+    now = utcnow()
+    for drift in (0, -1, 1):
+        moment = now + dt.timedelta(seconds=30 * drift)
+        step = totp.timecode(moment)
+        if secrets.compare_digest(totp.at(moment), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def enable_totp(*, user: User, code: str) -> None:
+    """Turn two-factor login on after the user proves the authenticator app has the secret.
+
+    Raises ValidationError for a wrong code. Side effects: audit `totp.enabled`.
+    """
+    if user.totp_enabled or not user.totp_secret:
+        raise Conflict(_l("Start the set-up again."))
+    if not _accept_code(user, code):
+        raise ValidationError(_l("That code is not correct. Type the 6 digits the app shows "
+                                 "now."), field="code")
+    user.totp_enabled = True
+    audit.record("totp.enabled", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+def verify_totp(*, user: User, code: str) -> bool:
+    """True when `code` is the user's current TOTP code (not replayed). Flushes the step."""
+    ok = user.totp_enabled and _accept_code(user, code)
+    if not ok:
+        audit.record("login.totp_failed", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+    return ok
+
+
+def disable_totp(*, user: User, password: str) -> None:
+    """Turn two-factor login off; needs the password. Side effects: audit `totp.disabled`."""
+    if not passwords.verify_password(user.password_hash, password):
+        raise ValidationError(_l("The password is not correct."), field="password")
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    audit.record("totp.disabled", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+# --- administration --------------------------------------------------------------------------
+def verify_organisation(*, admin: User, organisation: Organisation) -> None:
+    """Mark an organisation verified. Side effects: audit `organisation.verified`."""
+    if admin.role != "admin":
+        raise PermissionDenied(_l("Only administrators can verify organisations."))
+    organisation.verified_at = utcnow()
+    organisation.verified_by_id = admin.id
+    audit.record("organisation.verified", actor_id=admin.id, object_type="organisation",
+                 object_id=organisation.id)
+    db.session.flush()
+
+
+def unverify_organisation(*, admin: User, organisation: Organisation) -> None:
+    if admin.role != "admin":
+        raise PermissionDenied(_l("Only administrators can verify organisations."))
+    organisation.verified_at = None
+    organisation.verified_by_id = None
+    audit.record("organisation.unverified", actor_id=admin.id, object_type="organisation",
+                 object_id=organisation.id)
+    db.session.flush()
+
+
+def set_user_active(*, admin: User, user: User, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate a user.
+
+    Raises PermissionDenied for non-admins and for an admin deactivating themself.
+    """
+    if admin.role != "admin":
+        raise PermissionDenied(_l("Only administrators can deactivate users."))
+    if user.id == admin.id and not active:
+        raise ValidationError(_l("You cannot deactivate your own account."))
+    user.active = active
+    if not active:
+        end_all_sessions(user.id)
+    audit.record("user.deactivated" if not active else "user.reactivated", actor_id=admin.id,
+                 object_type="user", object_id=user.id)
+    db.session.flush()

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace import security
+from marketplace.accounts import forms, services
+from marketplace.accounts.models import User
+from marketplace.errors import DomainError
+from marketplace.extensions import db, limiter
+from marketplace.models import utcnow
+
+bp = Blueprint("accounts", __name__)
+
+PENDING_2FA = "pending_2fa"
+PENDING_2FA_LIFETIME = dt.timedelta(minutes=5)
+
+
+def _login_account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count towards the limit: a success redirects.
+    return response.status_code != 302
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a domain error next to its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("profiles.dashboard"))
+    return render_template("home.html")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("profiles.dashboard"))
+    form = forms.RegisterForm(role=request.args.get("role"))
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data, name=form.name.data, password=form.password.data,
+                role=form.role.data, organisation_name=form.organisation_name.data,
+                phone=form.phone.data or None, locale=security.select_locale(),
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            db.session.commit()
+            security.log_in(user)
+            db.session.commit()
+            flash(_("Welcome to TemuModal, %(name)s!", name=user.name), "success")
+            return redirect(url_for("profiles.dashboard"))
+    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_account_key, deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("profiles.dashboard"))
+    form = forms.LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(email=form.email.data, password=form.password.data)
+        if user is None:
+            db.session.commit()  # keep the audit entry of the failure
+            form.form_errors.append(_("The e-mail address or the password is not correct."))
+        elif user.totp_enabled:
+            db.session.commit()
+            session.clear()
+            session[PENDING_2FA] = {"user_id": user.id, "at": utcnow().isoformat(),
+                                    "next": security.safe_next(form.next.data, "")}
+            return redirect(url_for("accounts.login_totp"))
+        else:
+            security.log_in(user)
+            db.session.commit()
+            return redirect(security.safe_next(form.next.data, url_for("profiles.dashboard")))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors and not (
+        form.form_errors) else 422
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_failed)
+def login_totp():
+    pending = session.get(PENDING_2FA)
+    if not pending or utcnow() - dt.datetime.fromisoformat(pending["at"]) > PENDING_2FA_LIFETIME:
+        session.pop(PENDING_2FA, None)
+        flash(_("Log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = forms.TotpForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, pending["user_id"])
+        if user is not None and user.active and services.verify_totp(user=user,
+                                                                      code=form.code.data):
+            security.log_in(user)
+            db.session.commit()
+            return redirect(security.safe_next(pending.get("next"),
+                                               url_for("profiles.dashboard")))
+        db.session.commit()
+        form.code.errors = [_("That code is not correct. Type the 6 digits the app shows now.")]
+    return render_template("accounts/login_totp.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+def logout():
+    security.log_out()
+    db.session.commit()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.home"))
+
+
+@bp.post("/language")
+def language():
+    form = forms.LanguageForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(user=current_user, locale=form.locale.data)
+            db.session.commit()
+    return redirect(security.safe_next(form.next.data, url_for("accounts.home")))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = forms.PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user=current_user, current_password=form.current_password.data,
+                                     new_password=form.new_password.data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            user = current_user._get_current_object()
+            security.log_in(user)
+            db.session.commit()
+            flash(_("Your password is changed. You were logged out everywhere else."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form,
+                           disable_form=forms.DisableTotpForm()), 200 if not form.errors else 422
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    if current_user.role not in services.TOTP_ROLES:
+        abort(403)
+    form = forms.TotpForm()
+    if request.method == "GET" or not current_user.totp_secret:
+        if current_user.totp_enabled:
+            return redirect(url_for("accounts.account"))
+        try:
+            uri = services.begin_totp(user=current_user)
+        except DomainError as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("accounts.account"))
+        db.session.commit()
+    else:
+        uri = None
+        if form.validate_on_submit():
+            try:
+                services.enable_totp(user=current_user, code=form.code.data)
+            except DomainError as error:
+                form_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Two-factor login is on."), "success")
+                return redirect(url_for("accounts.account"))
+        import pyotp
+
+        uri = pyotp.TOTP(current_user.totp_secret).provisioning_uri(
+            name=current_user.email, issuer_name="TemuModal")
+    qr = segno.make(uri, error="m").svg_data_uri(scale=4)
+    return render_template("accounts/totp_setup.html", form=form, qr=qr,
+                           secret=current_user.totp_secret), 200 if not form.errors else 422
+
+
+@bp.post("/account/two-factor/off")
+@login_required
+def totp_disable():
+    form = forms.DisableTotpForm()
+    if form.validate_on_submit():
+        try:
+            services.disable_totp(user=current_user, password=form.password.data)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Two-factor login is off."), "info")
+    return redirect(url_for("accounts.account"))

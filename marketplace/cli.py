@@ -1,0 +1,103 @@
+"""`flask` commands: every one calls the same services the web pages use."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(stats)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(files)
+
+
+def collect_stats() -> dict:
+    """Counts for operators: enterprises, published enterprises, organisations by kind, users by
+    role."""
+    from marketplace.accounts.models import Organisation, User
+    from marketplace.profiles.models import Enterprise
+
+    by_kind = dict(db.session.execute(
+        select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    return {
+        "enterprises": db.session.scalar(select(func.count()).select_from(Enterprise)),
+        "published_enterprises": db.session.scalar(
+            select(func.count()).select_from(Enterprise).where(Enterprise.status == "published")),
+        "organisations_by_kind": {k: by_kind.get(k, 0)
+                                  for k in ("enterprise", "programme", "investor", "platform")},
+        "users_by_role": {r: by_role.get(r, 0)
+                          for r in ("owner", "facilitator", "investor", "admin")},
+    }
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def stats(as_json: bool) -> None:
+    """Counts of enterprises, organisations and users."""
+    data = collect_stats()
+    if as_json:
+        click.echo(json.dumps(data, sort_keys=True))
+        return
+    for key, value in data.items():
+        click.echo(f"{key}: {value}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the deterministic demo world and print the demo logins."""
+    from marketplace import demo
+    from marketplace.accounts.models import User
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database has data already; demo not loaded.")
+            print_logins()
+            return
+        raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
+    with click.progressbar(length=100, label="Loading demo data") as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int, message: str = "") -> None:
+            target = int(done * 100 / max(total, 1))
+            bar.update(target - state["done"])
+            state["done"] = target
+
+        summary = demo.seed_demo(progress=progress)
+    db.session.commit()
+    click.echo(str(summary))
+    print_logins()
+
+
+def print_logins() -> None:
+    from marketplace import demo
+
+    click.echo("\nDemo logins (http://127.0.0.1:5000/login):")
+    for role, email, password, hint in demo.DEMO_LOGINS:
+        click.echo(f"  {role:<22} {email:<36} {password:<18} {hint}")
+
+
+@click.group("files")
+def files() -> None:
+    """Uploaded files."""
+
+
+@files.command("cleanup")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def files_cleanup(dry_run: bool) -> None:
+    """Remove files no database row references, and stale temporary files."""
+    from marketplace import storage
+
+    report = storage.cleanup(dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb} {len(report['orphans'])} orphan file(s) and "
+               f"{len(report['stale_tmp'])} stale temporary file(s)")
+    for name in report["orphans"] + report["stale_tmp"]:
+        click.echo(f"  {name}")

@@ -1,0 +1,104 @@
+"""Configuration: safe defaults, then FLASK_* environment variables, then the caller's dict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "production",
+    "SQLALCHEMY_DATABASE_URI": None,  # filled from DATABASE_URL or the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "LANGUAGES": ("id", "en"),
+    # Sessions: the cookie carries only a random id checked against the user_sessions table.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_IDLE_TIMEOUT": dt.timedelta(minutes=30),
+    "SESSION_ABSOLUTE_TIMEOUT": dt.timedelta(hours=12),
+    "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=12),
+    "REMEMBER_COOKIE_DURATION": dt.timedelta(seconds=0),
+    # Forms
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # one 25 MB file plus the form around it
+    # Login throttling: 10 failures per account or per IP in 5 minutes.
+    "LOGIN_FAILURE_LIMIT": 10,
+    "LOGIN_FAILURE_WINDOW": dt.timedelta(minutes=5),
+    "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Uploads
+    "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,
+    "UPLOAD_MAX_PIXELS": 40_000_000,
+    "UPLOAD_MAX_PAGES": 60,
+    "PHOTOS_PER_ENTERPRISE": 8,
+    "UPLOAD_FOLDER": None,  # default: <instance>/uploads
+    # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
+    "NIK_ENCRYPTION_KEY": None,
+    # Side effects after commit: "inline" runs them in the request after commit.
+    "TASKS_MODE": "inline",
+    "MAIL_LOG_ONLY": True,
+    "SEARCH_BACKEND": "whoosh",
+    "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
+}
+
+DEVELOPMENT = {
+    "ENV_NAME": "development",
+    "SESSION_COOKIE_SECURE": False,
+    # Fixed development keys so `make run` works without set-up; refused outside development.
+    "SECRET_KEY": "dev-only-secret-key-not-for-production",
+    "NIK_ENCRYPTION_KEY": "ZGV2LW9ubHktbmlrLWtleS0zMi1ieXRlcy1sb25nISE=",
+}
+
+TESTING = {
+    **DEVELOPMENT,
+    "ENV_NAME": "testing",
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": True,
+}
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill `app.config`: defaults, the environment's profile, FLASK_* variables, DATABASE_URL,
+    then `overrides`. Refuses to start outside development and tests without secrets."""
+    overrides = overrides or {}
+    env_name = overrides.get("ENV_NAME") or os.environ.get("FLASK_ENV_NAME", "production")
+    app.config.update(DEFAULTS)
+    if env_name == "development":
+        app.config.update(DEVELOPMENT)
+    elif env_name == "testing":
+        app.config.update(TESTING)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'temumodal.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
+    for key in ("SECRET_KEY", "NIK_ENCRYPTION_KEY"):
+        if not app.config.get(key):
+            raise RuntimeError(
+                f"{key} is not set. Set FLASK_{key} in the environment "
+                "(see README, 'Configuration'); only development and tests have a built-in one."
+            )
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs (Heroku-style)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

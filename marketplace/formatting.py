@@ -1,0 +1,88 @@
+"""Money and dates in the user's language: `Rp50.000.000`, `17 Agustus 2026`.
+
+Outside a request (CLI, tests of pure code) the locale falls back to Indonesian, the product's
+first language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.numbers import format_decimal
+
+DEFAULT_LOCALE = "id"
+
+
+def current_locale() -> str:
+    """The request's locale code (`id` or `en`), or Indonesian outside a request."""
+    try:
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        if has_request_context():
+            locale = get_locale()
+            if locale is not None:
+                return str(locale.language)
+    except RuntimeError:
+        pass
+    return DEFAULT_LOCALE
+
+
+def rupiah(amount: int | None, locale: str | None = None) -> str:
+    """`Rp50.000.000` (Indonesian grouping) or `Rp50,000,000` (English); '' for None."""
+    if amount is None:
+        return ""
+    locale = locale or current_locale()
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{format_decimal(abs(int(amount)), locale=locale, format='#,##0')}"
+
+
+_SHORT_UNITS = {
+    "id": ((1_000_000_000_000, "T"), (1_000_000_000, "M"), (1_000_000, "jt"), (1_000, "rb")),
+    "en": (
+        (1_000_000_000_000, "trillion"),
+        (1_000_000_000, "billion"),
+        (1_000_000, "million"),
+        (1_000, "thousand"),
+    ),
+}
+
+
+def rupiah_short(amount: int | None, locale: str | None = None) -> str:
+    """A compact amount for reasons and lists: `Rp50 jt`, `Rp1,5 M` / `Rp50 million`."""
+    if amount is None:
+        return ""
+    locale = locale or current_locale()
+    units = _SHORT_UNITS.get(locale, _SHORT_UNITS["id"])
+    sign = "-" if amount < 0 else ""
+    value = abs(int(amount))
+    for size, unit in units:
+        if value >= size:
+            number = format_decimal(value / size, locale=locale, format="#,##0.#")
+            return f"{sign}Rp{number} {unit}"
+    return rupiah(amount, locale)
+
+
+def date(value: dt.date | None, locale: str | None = None) -> str:
+    """`17 Agustus 2026` / `17 August 2026`; '' for None."""
+    if value is None:
+        return ""
+    return _babel_format_date(value, format="d MMMM y", locale=locale or current_locale())
+
+
+def datetime(value: dt.datetime | None, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """`17 Agustus 2026 09.30 WIB`-style date and time in the zone `tz` (default WIB)."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(ZoneInfo(tz))
+    text = _babel_format_datetime(local, format="d MMMM y HH.mm", locale=locale or current_locale())
+    return f"{text} {ZONE_ABBREVIATIONS.get(tz, tz)}"
+
+
+ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}

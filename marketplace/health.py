@@ -1,0 +1,58 @@
+"""`GET /healthz`: 200 when the database, the upload folder and the search index are usable,
+503 naming the failing part otherwise. Never shows secrets or error details."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from marketplace.extensions import db, limiter
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
+
+
+def _check_database() -> bool:
+    db.session.execute(text("SELECT 1"))
+    return True
+
+
+def _check_uploads() -> bool:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".health-")
+    os.close(fd)
+    os.unlink(name)
+    return True
+
+
+def _check_search() -> bool:
+    from marketplace import search_health
+
+    return search_health.check()
+
+
+CHECKS = {"database": _check_database, "uploads": _check_uploads, "search": _check_search}
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = "ok" if check() else "failing"
+        except Exception:  # noqa: BLE001 - any failure means "not usable"; details go to the log
+            log.exception("health check %s failed", name)
+            results[name] = "failing"
+            db.session.rollback()
+    failing = [name for name, state in results.items() if state != "ok"]
+    body = {"status": "ok" if not failing else "failing", "checks": results}
+    if failing:
+        body["failing"] = failing
+    return jsonify(body), 200 if not failing else 503

@@ -1,0 +1,617 @@
+"""Match scores between an enterprise and an investor mandate, each with its reasons.
+
+Pure code: no database, no Flask, no I/O. A score is an integer 0..100, or None when a hard rule
+excludes the pair; every result carries `Reason(code, params, positive)` objects that
+`marketplace.matching.scoring_text` renders in the user's language. Codes in data, words only
+when rendering. All weights and tolerances sit in the constants block below.
+
+Open criteria. An empty mandate list (sectors, provinces, instruments, impact themes, thesis) means
+"any": it never excludes and earns its factor's full points. `ticket_min`/`ticket_max` None are
+open ends; `min_stage` None means no minimum.
+
+Instrument compatibility (decided here, used by both hard rules and the routes).
+- KUR is a loan: a mandate offering `kur` also serves an enterprise asking for a `loan`, and a
+  mandate of a KUR-channelling kind (`bank`) that offers `loan` also serves a `kur` ask.
+- Sharia-compatible instruments are the four sharia contracts plus `grant` (no interest at all),
+  `equity` (a musyarakah-like partnership) and `revenue_share` (a mudharabah-like profit share).
+  Only `loan` and `kur` (vocab.CONVENTIONAL_INSTRUMENTS) are not. A sharia-only mandate offers
+  only the compatible part of its instruments, whatever it listed.
+- A mandate offering musyarakah also serves an `equity` ask, and mudharabah a `revenue_share`
+  ask (SHARIA_SERVES); not the other way round.
+
+Hard rules (excluded=True, score None; the excluding reasons come first):
+1. sharia: a sharia-only mandate and an enterprise whose wanted instruments are all conventional
+   (`sharia_conventional_only`). An enterprise that also accepts any compatible instrument passes.
+2. instrument: the enterprise states instruments and none is among those the mandate effectively
+   offers (`instrument_mismatch`). An enterprise that states none is not excluded.
+3. ticket: the ask is below TICKET_LOW_TOLERANCE x ticket_min or above TICKET_HIGH_TOLERANCE x
+   ticket_max (`ticket_far_below_range` / `ticket_far_above_range`). No ask stated: not excluded.
+4. readiness: the enterprise's stage is below the mandate's min_stage (`stage_below_minimum`).
+Sector and province are soft on purpose: banks channelling KUR are sector-agnostic and investors'
+lists are often aspirations; the sector's large weight keeps off-sector enterprises low.
+
+Soft factors (WEIGHTS, summing to 100), each share in 0..1 times its weight:
+- sector 25: in the list (or open) 1, else 0.  region 10: province in the list (or open) 1, else 0.
+- ticket 15: in range 1; inside the tolerance band falling linearly from 1 at the range edge to
+  TICKET_EDGE_SHARE at the tolerance edge; no ask UNSTATED_SHARE.
+- instrument 10: any overlap 1; no instruments stated UNSTATED_SHARE.
+- readiness 10: STAGE_SHARE of the enterprise's stage (bankable 1, layak 0.5, belum layak 0).
+- documents 10: DOCUMENT_POINTS - NIB 5 (an SKU without NIB: SKU_POINTS), NPWP 3, and 2 for a food
+  permit (SPP-IRT, halal or BPOM) in food sectors; other sectors need none and get the 2.
+- impact 12: shared themes / the mandate's themes (open: 1). Only consented themes reach a card.
+- text 8: shared terms between thesis and enterprise text / min(len(thesis), TEXT_SATURATION_TERMS),
+  capped at 1 (open thesis: 1). The terms arrive already analyzed (stemmed) by the search module.
+The score is the rounded sum (round half to even), added in the order of WEIGHTS.
+
+Pushing hard rules into SQL or the index (cheap column predicates, for the service):
+- stage: `stage_order >= STAGE_ORDER[min_stage]`;
+- ticket: `ask IS NULL OR (ask >= :min * 0.5 AND ask <= :max * 1.5)`;
+- sharia and instrument: with the wanted instruments as a bitmask column (INSTRUMENT_BITS),
+  `wanted = 0 OR (wanted & :offered_mask) != 0`, where :offered_mask comes from
+  `offered_instruments(mandate)` (it already drops conventional instruments for sharia-only
+  mandates, so rule 1 is implied by rule 2 for the verdict).
+Sector, province, documents, impact and text are soft and must not be pushed down as filters.
+
+Two paths give the same results (a test checks it): `score`/`rank_enterprises` over card objects,
+and `build_columns` once + `rank_columns` per mandate over numpy columns, which prefilters with the
+hard rules, scores all candidates in bulk and builds reasons only for the top `limit`; that is the
+path that meets the 100 ms bar over 100k enterprises (see bench/match.py).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from marketplace import vocab
+
+# --- weights and tolerances: the one place to tune matching ----------------------------------
+WEIGHTS: Mapping[str, int] = MappingProxyType(
+    {
+        "sector": 25,
+        "region": 10,
+        "ticket": 15,
+        "instrument": 10,
+        "readiness": 10,
+        "documents": 10,
+        "impact": 12,
+        "text": 8,
+    }
+)
+TICKET_LOW_TOLERANCE = 0.5  # an ask below 0.5 x ticket_min is excluded
+TICKET_HIGH_TOLERANCE = 1.5  # an ask above 1.5 x ticket_max is excluded
+TICKET_EDGE_SHARE = 0.25  # ticket share at the tolerance edge, rising linearly to 1 in range
+UNSTATED_SHARE = 0.5  # share for an ask or instruments left blank: unknown, not a mismatch
+STAGE_SHARE: Mapping[str, float] = MappingProxyType(
+    {"belum_layak": 0.0, "layak": 0.5, "bankable": 1.0}
+)
+DOCUMENT_POINTS: Mapping[str, int] = MappingProxyType({"nib": 5, "npwp": 3, "food_permit": 2})
+SKU_POINTS = 2  # the village business letter predates NIB: worth part of NIB's points
+TEXT_SATURATION_TERMS = 3  # this many shared thesis terms earn the full text points
+SHARIA_COMPATIBLE = vocab.SHARIA_INSTRUMENTS | frozenset({"grant", "equity", "revenue_share"})
+KUR_CHANNEL_KINDS = frozenset({"bank"})
+# A sharia contract on offer also serves the plain ask it structures (one way only: a
+# conventional equity offer is not thereby sharia-compliant).
+SHARIA_SERVES: Mapping[str, str] = MappingProxyType(
+    {"musyarakah": "equity", "mudharabah": "revenue_share"}
+)
+# Which mandates offer a readiness route: (instruments, any one offered; kinds, or None = any).
+# UMi and Mekaar go through non-bank channels (PIP's LKBB, PNM, koperasi); a first approximation.
+ROUTE_OFFERS: Mapping[str, tuple[frozenset[str], frozenset[str] | None]] = MappingProxyType(
+    {
+        "kur_super_mikro": (frozenset({"kur"}), None),
+        "kur_mikro": (frozenset({"kur"}), None),
+        "kur_kecil": (frozenset({"kur"}), None),
+        "umi": (
+            frozenset({"loan", "qard", "murabahah"}),
+            frozenset({"cooperative", "revolving_fund", "sharia_financier"}),
+        ),
+        "mekaar": (frozenset({"loan", "qard", "murabahah"}), frozenset({"revolving_fund"})),
+        "lpdb": (frozenset({"loan", "murabahah", "qard"}), frozenset({"revolving_fund"})),
+        "equity": (frozenset({"equity", "musyarakah"}), None),
+        "revenue_share": (frozenset({"revenue_share", "mudharabah"}), None),
+        "grant": (frozenset({"grant"}), None),
+    }
+)
+# Every reason code `score` can emit; scoring_text has a text for each (a test checks both ways).
+REASON_CODES = frozenset(
+    {
+        "sector_open",
+        "sector_match",
+        "sector_outside",
+        "province_open",
+        "province_match",
+        "province_outside",
+        "ticket_in_range",
+        "ticket_open",
+        "ticket_below_range",
+        "ticket_above_range",
+        "ticket_far_below_range",
+        "ticket_far_above_range",
+        "ask_unstated",
+        "instrument_match",
+        "instruments_unstated",
+        "instrument_mismatch",
+        "sharia_conventional_only",
+        "stage_bankable",
+        "stage_not_bankable",
+        "stage_below_minimum",
+        "documents_held",
+        "documents_missing",
+        "food_permit_missing",
+        "impact_match",
+        "impact_none",
+        "text_overlap",
+    }
+)
+EXCLUDING_CODES = frozenset(
+    {
+        "sharia_conventional_only",
+        "instrument_mismatch",
+        "ticket_far_below_range",
+        "ticket_far_above_range",
+        "stage_below_minimum",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EnterpriseCard:
+    """What matching knows of one published enterprise (consented data only)."""
+
+    id: int
+    name: str
+    sector: str
+    province_code: str
+    regency_code: str
+    size_class: str
+    stage: str
+    ask_amount: int | None
+    instruments: frozenset[str]
+    documents: frozenset[str]
+    impact_themes: frozenset[str]
+    routes: frozenset[str]
+    text_terms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class MandateSpec:
+    """One investor mandate; empty sets and None bounds are open (see the module docstring)."""
+
+    organisation_id: int
+    name: str
+    kind: str
+    sectors: frozenset[str]
+    provinces: frozenset[str]
+    ticket_min: int | None
+    ticket_max: int | None
+    instruments: frozenset[str]
+    sharia_only: bool
+    impact_themes: frozenset[str]
+    min_stage: str | None
+    thesis_terms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A code plus parameters (codes and rupiah integers, never words); `positive` for display."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    positive: bool = True
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """One scored pair. `routes`: the enterprise's readiness routes this mandate offers."""
+
+    enterprise_id: int
+    organisation_id: int
+    score: int | None
+    excluded: bool
+    reasons: tuple[Reason, ...]
+    routes: tuple[str, ...] = ()
+    mandate_name: str = ""
+
+
+def _ordered(codes: Iterable[str], mapping: Mapping[str, object]) -> list[str]:
+    # Vocabulary order first, so reasons read the same way every time.
+    order = {code: i for i, code in enumerate(mapping)}
+    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
+
+
+def offered_instruments(mandate: MandateSpec) -> frozenset[str]:
+    """The instruments the mandate effectively offers (KUR/loan equivalence, sharia filter)."""
+    offered = set(mandate.instruments) if mandate.instruments else set(vocab.INSTRUMENTS)
+    if "kur" in offered:
+        offered.add("loan")
+    if "loan" in offered and mandate.kind in KUR_CHANNEL_KINDS:
+        offered.add("kur")
+    for sharia_contract, plain in SHARIA_SERVES.items():
+        if sharia_contract in offered:
+            offered.add(plain)
+    if mandate.sharia_only:
+        offered &= SHARIA_COMPATIBLE
+    return frozenset(offered)
+
+
+def routes_offered(card: EnterpriseCard, mandate: MandateSpec) -> tuple[str, ...]:
+    """The card's fitting routes that this mandate can finance, in vocab.ROUTES order."""
+    offered = offered_instruments(mandate)
+    found = []
+    for route in card.routes:
+        instruments, kinds = ROUTE_OFFERS.get(route, (frozenset(), None))
+        if offered & instruments and (kinds is None or mandate.kind in kinds):
+            found.append(route)
+    return tuple(_ordered(found, vocab.ROUTES))
+
+
+def _ticket(ask: int | None, mandate: MandateSpec) -> tuple[float, Reason]:
+    """Ticket share and reason; the reason's code is excluding when the ask is far out."""
+    if ask is None:
+        return UNSTATED_SHARE, Reason("ask_unstated", {}, False)
+    params = {"ask": ask, "min": mandate.ticket_min, "max": mandate.ticket_max}
+    lo = float(mandate.ticket_min or 0)
+    hi = math.inf if mandate.ticket_max is None else float(mandate.ticket_max)
+    low_edge, high_edge = lo * TICKET_LOW_TOLERANCE, hi * TICKET_HIGH_TOLERANCE
+    if ask < low_edge:
+        return 0.0, Reason("ticket_far_below_range", params, False)
+    if ask > high_edge:
+        return 0.0, Reason("ticket_far_above_range", params, False)
+    if ask < lo:
+        share = TICKET_EDGE_SHARE + (1 - TICKET_EDGE_SHARE) * (ask - low_edge) / (lo - low_edge)
+        return share, Reason("ticket_below_range", params, False)
+    if ask > hi:
+        share = TICKET_EDGE_SHARE + (1 - TICKET_EDGE_SHARE) * (high_edge - ask) / (high_edge - hi)
+        return share, Reason("ticket_above_range", params, False)
+    if mandate.ticket_min is None and mandate.ticket_max is None:
+        return 1.0, Reason("ticket_open", {"ask": ask}, True)
+    return 1.0, Reason("ticket_in_range", params, True)
+
+
+def _documents(card: EnterpriseCard) -> tuple[int, list[Reason]]:
+    docs = card.documents
+    points = 0
+    if "nib" in docs:
+        points += DOCUMENT_POINTS["nib"]
+    elif "sku" in docs:
+        points += SKU_POINTS
+    if "npwp" in docs:
+        points += DOCUMENT_POINTS["npwp"]
+    needs_permit = card.sector in vocab.FOOD_SECTORS
+    has_permit = bool(docs & vocab.FOOD_PERMITS)
+    if has_permit or not needs_permit:
+        points += DOCUMENT_POINTS["food_permit"]
+    reasons = []
+    held = docs & ({"nib", "npwp", "sku"} | vocab.FOOD_PERMITS)
+    if held:
+        reasons.append(
+            Reason("documents_held", {"documents": _ordered(held, vocab.DOCUMENT_KINDS)})
+        )
+    missing = [code for code in ("nib", "npwp") if code not in docs]
+    if missing:
+        reasons.append(Reason("documents_missing", {"documents": missing}, False))
+    if needs_permit and not has_permit:
+        reasons.append(Reason("food_permit_missing", {}, False))
+    return points, reasons
+
+
+def score(card: EnterpriseCard, mandate: MandateSpec) -> MatchResult:
+    """Score one enterprise against one mandate, with its reasons. Pure, no side effects.
+
+    Raises KeyError when the mandate's min_stage is not a vocab.STAGES code.
+
+    Reasons come excluding ones first, then positive, then negative, each in the order of WEIGHTS.
+    """
+    reasons: list[Reason] = []
+    total = 0.0
+
+    if not mandate.sectors:
+        reasons.append(Reason("sector_open", {}))
+        total += WEIGHTS["sector"] * 1.0
+    elif card.sector in mandate.sectors:
+        reasons.append(Reason("sector_match", {"sector": card.sector}))
+        total += WEIGHTS["sector"] * 1.0
+    else:
+        reasons.append(Reason("sector_outside", {"sector": card.sector}, False))
+
+    if not mandate.provinces:
+        reasons.append(Reason("province_open", {}))
+        total += WEIGHTS["region"] * 1.0
+    elif card.province_code in mandate.provinces:
+        reasons.append(Reason("province_match", {"province": card.province_code}))
+        total += WEIGHTS["region"] * 1.0
+    else:
+        reasons.append(Reason("province_outside", {"province": card.province_code}, False))
+
+    share, reason = _ticket(card.ask_amount, mandate)
+    reasons.append(reason)
+    total += WEIGHTS["ticket"] * share
+
+    offered = offered_instruments(mandate)
+    wanted = card.instruments
+    if not wanted:
+        reasons.append(Reason("instruments_unstated", {}, False))
+        total += WEIGHTS["instrument"] * UNSTATED_SHARE
+    elif mandate.sharia_only and wanted <= vocab.CONVENTIONAL_INSTRUMENTS:
+        params = {"wanted": _ordered(wanted, vocab.INSTRUMENTS)}
+        reasons.append(Reason("sharia_conventional_only", params, False))
+    elif wanted & offered:
+        params = {"instruments": _ordered(wanted & offered, vocab.INSTRUMENTS)}
+        reasons.append(Reason("instrument_match", params))
+        total += WEIGHTS["instrument"] * 1.0
+    else:
+        params = {
+            "wanted": _ordered(wanted, vocab.INSTRUMENTS),
+            "offered": _ordered(offered, vocab.INSTRUMENTS),
+        }
+        reasons.append(Reason("instrument_mismatch", params, False))
+
+    stage_rank = vocab.STAGE_ORDER.get(card.stage, 0)
+    if mandate.min_stage is not None and stage_rank < vocab.STAGE_ORDER[mandate.min_stage]:
+        params = {"stage": card.stage, "min_stage": mandate.min_stage}
+        reasons.append(Reason("stage_below_minimum", params, False))
+    elif card.stage == "bankable":
+        reasons.append(Reason("stage_bankable", {}))
+    else:
+        reasons.append(Reason("stage_not_bankable", {"stage": card.stage}, False))
+    total += WEIGHTS["readiness"] * STAGE_SHARE.get(card.stage, 0.0)
+
+    points, document_reasons = _documents(card)
+    reasons.extend(document_reasons)
+    total += points
+
+    if not mandate.impact_themes:
+        total += WEIGHTS["impact"] * 1.0
+    else:
+        shared = card.impact_themes & mandate.impact_themes
+        if shared:
+            reasons.append(
+                Reason("impact_match", {"themes": _ordered(shared, vocab.IMPACT_THEMES)})
+            )
+        else:
+            themes = _ordered(mandate.impact_themes, vocab.IMPACT_THEMES)
+            reasons.append(Reason("impact_none", {"themes": themes}, False))
+        total += WEIGHTS["impact"] * (len(shared) / len(mandate.impact_themes))
+
+    if not mandate.thesis_terms:
+        total += WEIGHTS["text"] * 1.0
+    else:
+        common = card.text_terms & mandate.thesis_terms
+        if common:
+            reasons.append(Reason("text_overlap", {"terms": sorted(common)[:5]}))
+        denominator = min(len(mandate.thesis_terms), TEXT_SATURATION_TERMS)
+        total += WEIGHTS["text"] * min(1.0, len(common) / denominator)
+
+    excluding = [r for r in reasons if r.code in EXCLUDING_CODES]
+    ordered = (
+        excluding
+        + [r for r in reasons if r.positive]
+        + [r for r in reasons if not r.positive and r.code not in EXCLUDING_CODES]
+    )
+    return MatchResult(
+        enterprise_id=card.id,
+        organisation_id=mandate.organisation_id,
+        score=None if excluding else int(round(total)),
+        excluded=bool(excluding),
+        reasons=tuple(ordered),
+        routes=routes_offered(card, mandate),
+        mandate_name=mandate.name,
+    )
+
+
+def rank_enterprises(
+    mandate: MandateSpec, cards: Iterable[EnterpriseCard], limit: int = 20
+) -> list[MatchResult]:
+    """The best `limit` enterprises for a mandate: excluded dropped, score desc, then id asc.
+
+    Scores every card in Python (fine for a few thousand); use `build_columns` + `rank_columns`
+    for large sets. Pure; raises nothing.
+    """
+    results = (score(card, mandate) for card in cards)
+    kept = (r for r in results if not r.excluded)
+    return heapq.nsmallest(limit, kept, key=lambda r: (-(r.score or 0), r.enterprise_id))
+
+
+def rank_mandates(
+    card: EnterpriseCard, mandates: Iterable[MandateSpec], limit: int = 20
+) -> list[MatchResult]:
+    """The investors' mandates that fit an enterprise, best first; each result names its routes.
+
+    Excluded mandates are dropped; ties go by organisation id, then mandate name. Pure.
+    """
+    kept = (r for r in (score(card, m) for m in mandates) if not r.excluded)
+    return heapq.nsmallest(
+        limit, kept, key=lambda r: (-(r.score or 0), r.organisation_id, r.mandate_name)
+    )
+
+
+# --- the bulk path: numpy columns built once, ranked per mandate -----------------------------
+INSTRUMENT_BITS = {code: 1 << i for i, code in enumerate(vocab.INSTRUMENTS)}
+DOCUMENT_BITS = {code: 1 << i for i, code in enumerate(vocab.DOCUMENT_KINDS)}
+THEME_BITS = {code: 1 << i for i, code in enumerate(vocab.IMPACT_THEMES)}
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+
+def _mask(codes: Iterable[str], bits: Mapping[str, int]) -> int:
+    value = 0
+    for code in codes:
+        if code not in bits:
+            raise ValueError(f"unknown code {code!r}")
+        value |= bits[code]
+    return value
+
+
+@dataclass(frozen=True)
+class CardColumns:
+    """Enterprise cards as numpy columns (row i is cards[i]); built by `build_columns`."""
+
+    cards: tuple[EnterpriseCard, ...]
+    ids: np.ndarray
+    sector: np.ndarray
+    sector_index: Mapping[str, int]
+    province: np.ndarray
+    province_index: Mapping[str, int]
+    stage: np.ndarray
+    has_ask: np.ndarray
+    ask: np.ndarray
+    instruments: np.ndarray
+    documents: np.ndarray
+    themes: np.ndarray
+    postings: Mapping[str, np.ndarray]
+
+
+def build_columns(cards: Iterable[EnterpriseCard]) -> CardColumns:
+    """Columns and a term -> rows index over the cards, for `prefilter` and `rank_columns`.
+
+    Build once per set of published cards (about a second per 100k) and reuse for every mandate.
+    Raises ValueError on an instrument, document or impact theme code missing from vocab.
+    """
+    cards = tuple(cards)
+    sector_index: dict[str, int] = {}
+    province_index: dict[str, int] = {}
+    postings: dict[str, list[int]] = {}
+    columns: dict[str, list] = {name: [] for name in ("sec", "prov", "inst", "doc", "theme")}
+    for row, card in enumerate(cards):
+        columns["sec"].append(sector_index.setdefault(card.sector, len(sector_index)))
+        columns["prov"].append(province_index.setdefault(card.province_code, len(province_index)))
+        columns["inst"].append(_mask(card.instruments, INSTRUMENT_BITS))
+        columns["doc"].append(_mask(card.documents, DOCUMENT_BITS))
+        columns["theme"].append(_mask(card.impact_themes, THEME_BITS))
+        for term in card.text_terms:
+            postings.setdefault(term, []).append(row)
+    return CardColumns(
+        cards=cards,
+        ids=np.array([c.id for c in cards], dtype=np.int64),
+        sector=np.array(columns["sec"], dtype=np.int32),
+        sector_index=MappingProxyType(sector_index),
+        province=np.array(columns["prov"], dtype=np.int32),
+        province_index=MappingProxyType(province_index),
+        stage=np.array([vocab.STAGE_ORDER.get(c.stage, 0) for c in cards], dtype=np.int8),
+        has_ask=np.array([c.ask_amount is not None for c in cards], dtype=bool),
+        ask=np.array([c.ask_amount or 0 for c in cards], dtype=np.float64),
+        instruments=np.array(columns["inst"], dtype=np.int64),
+        documents=np.array(columns["doc"], dtype=np.int64),
+        themes=np.array(columns["theme"], dtype=np.int64),
+        postings=MappingProxyType(
+            {term: np.array(rows, dtype=np.int64) for term, rows in postings.items()}
+        ),
+    )
+
+
+def _lookup(codes: Iterable[str], index: Mapping[str, int]) -> np.ndarray:
+    table = np.zeros(len(index) + 1, dtype=bool)
+    table[[index[c] for c in codes if c in index]] = True
+    return table
+
+
+def prefilter(mandate: MandateSpec, columns: CardColumns) -> np.ndarray:
+    """Row numbers of the cards that pass the four hard rules (the same verdict as `score`)."""
+    wanted = columns.instruments
+    conventional = _mask(vocab.CONVENTIONAL_INSTRUMENTS, INSTRUMENT_BITS)
+    keep = (wanted == 0) | ((wanted & _mask(offered_instruments(mandate), INSTRUMENT_BITS)) != 0)
+    if mandate.sharia_only:
+        keep &= (wanted == 0) | ((wanted & ~conventional) != 0)
+    if mandate.min_stage is not None:
+        keep &= columns.stage >= vocab.STAGE_ORDER[mandate.min_stage]
+    lo = float(mandate.ticket_min or 0)
+    hi = math.inf if mandate.ticket_max is None else float(mandate.ticket_max)
+    ask = columns.ask
+    keep &= ~columns.has_ask | (
+        (ask >= lo * TICKET_LOW_TOLERANCE) & (ask <= hi * TICKET_HIGH_TOLERANCE)
+    )
+    return np.flatnonzero(keep)
+
+
+def bulk_scores(mandate: MandateSpec, columns: CardColumns, rows: np.ndarray) -> np.ndarray:
+    """Integer scores of the given rows, equal to `score(...).score` for rows that pass `prefilter`.
+
+    Mirrors `score` step by step, in the same float order, so rounding agrees. Pure.
+    """
+    n = len(rows)
+    total = np.zeros(n, dtype=np.float64)
+    sector = columns.sector[rows]
+    if mandate.sectors:
+        total += WEIGHTS["sector"] * _lookup(mandate.sectors, columns.sector_index)[sector]
+    else:
+        total += WEIGHTS["sector"] * 1.0
+    if mandate.provinces:
+        in_region = _lookup(mandate.provinces, columns.province_index)[columns.province[rows]]
+        total += WEIGHTS["region"] * in_region
+    else:
+        total += WEIGHTS["region"] * 1.0
+
+    ask, has_ask = columns.ask[rows], columns.has_ask[rows]
+    lo = float(mandate.ticket_min or 0)
+    hi = math.inf if mandate.ticket_max is None else float(mandate.ticket_max)
+    low_edge, high_edge = lo * TICKET_LOW_TOLERANCE, hi * TICKET_HIGH_TOLERANCE
+    share = np.where(has_ask, 1.0, UNSTATED_SHARE)
+    below = has_ask & (ask < lo)
+    if below.any():
+        share[below] = TICKET_EDGE_SHARE + (1 - TICKET_EDGE_SHARE) * (ask[below] - low_edge) / (
+            lo - low_edge
+        )
+    above = has_ask & (ask > hi) & ~below  # `score` checks below first (min > max mandates)
+    if above.any():
+        share[above] = TICKET_EDGE_SHARE + (1 - TICKET_EDGE_SHARE) * (high_edge - ask[above]) / (
+            high_edge - hi
+        )
+    total += WEIGHTS["ticket"] * share
+
+    stated = columns.instruments[rows] != 0
+    total += WEIGHTS["instrument"] * np.where(stated, 1.0, UNSTATED_SHARE)
+    stage_share = np.zeros(len(vocab.STAGE_ORDER), dtype=np.float64)
+    for code, rank in vocab.STAGE_ORDER.items():
+        stage_share[rank] = STAGE_SHARE[code]
+    total += WEIGHTS["readiness"] * stage_share[columns.stage[rows]]
+
+    docs = columns.documents[rows]
+    nib = (docs & DOCUMENT_BITS["nib"]) != 0
+    sku = (docs & DOCUMENT_BITS["sku"]) != 0
+    points = np.where(nib, DOCUMENT_POINTS["nib"], np.where(sku, SKU_POINTS, 0))
+    points += np.where((docs & DOCUMENT_BITS["npwp"]) != 0, DOCUMENT_POINTS["npwp"], 0)
+    food = _lookup(vocab.FOOD_SECTORS, columns.sector_index)[sector]
+    permit = (docs & _mask(vocab.FOOD_PERMITS, DOCUMENT_BITS)) != 0
+    points += np.where(permit | ~food, DOCUMENT_POINTS["food_permit"], 0)
+    total += points
+
+    if mandate.impact_themes:
+        shared = _POPCOUNT[columns.themes[rows] & _mask(mandate.impact_themes, THEME_BITS)]
+        total += WEIGHTS["impact"] * (shared / len(mandate.impact_themes))
+    else:
+        total += WEIGHTS["impact"] * 1.0
+
+    if mandate.thesis_terms:
+        counts = np.zeros(len(columns.cards), dtype=np.int64)
+        for term in mandate.thesis_terms:
+            hits = columns.postings.get(term)
+            if hits is not None:
+                counts[hits] += 1  # a row appears once per posting list, so += is exact
+        denominator = min(len(mandate.thesis_terms), TEXT_SATURATION_TERMS)
+        total += WEIGHTS["text"] * np.minimum(1.0, counts[rows] / denominator)
+    else:
+        total += WEIGHTS["text"] * 1.0
+    return np.rint(total).astype(np.int64)
+
+
+def rank_columns(mandate: MandateSpec, columns: CardColumns, limit: int = 20) -> list[MatchResult]:
+    """Same result as `rank_enterprises` over the same cards: prefilter, bulk score, top `limit`.
+
+    Reasons are built (by `score`) only for the returned cards. Pure; raises nothing.
+    """
+    rows = prefilter(mandate, columns)
+    if limit <= 0 or len(rows) == 0:
+        return []
+    scores = bulk_scores(mandate, columns, rows)
+    if len(rows) > limit:
+        # Keep every row tied with the limit-th best score, then order exactly by (score, id).
+        kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = scores >= kth
+        rows, scores = rows[candidates], scores[candidates]
+    order = np.lexsort((columns.ids[rows], -scores))[:limit]
+    return [score(columns.cards[row], mandate) for row in rows[order]]

@@ -1,0 +1,255 @@
+"""Profile, programme and mandate forms. Shapes here, rules in the services."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace import regions, vocab
+
+
+class MoneyField(StringField):
+    """Rupiah as people type it: `50000000`, `50.000.000`, `Rp 50.000.000`; negative allowed
+    only where `allow_negative`."""
+
+    def __init__(self, *args, allow_negative: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_negative = allow_negative
+        self.amount: int | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        raw = (self.data or "").strip()
+        self.amount = None
+        if not raw:
+            return
+        cleaned = re.sub(r"(?i)^rp\.?\s*", "", raw.replace(" ", ""))
+        negative = cleaned.startswith("-")
+        cleaned = cleaned.lstrip("-")
+        # Dots and commas are thousands separators in rupiah; sen are not used.
+        cleaned = re.sub(r"[.,](\d{3})", r"\1", cleaned)
+        cleaned = re.sub(r",00$", "", cleaned)
+        if not re.fullmatch(r"\d{1,16}", cleaned) or (negative and not self.allow_negative):
+            raise ValueError(_l("Enter an amount in rupiah using digits, e.g. 50.000.000."))
+        self.amount = -int(cleaned) if negative else int(cleaned)
+
+    def process_data(self, value):
+        self.amount = value
+        self.data = "" if value is None else f"{value:,}".replace(",", ".")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
+    items = [(code, label) for code, label in mapping.items()]
+    return ([("", _l("— choose —"))] if blank else []) + items
+
+
+def province_choices(blank: bool = True):
+    items = [(p.code, p.name) for p in regions.provinces().values()]
+    return ([("", _l("— choose —"))] if blank else []) + items
+
+
+def regency_choices():
+    return [("", _l("— choose —"))] + [
+        (r.code, r.name) for r in sorted(regions.regencies().values(), key=lambda r: r.code)
+    ]
+
+
+def _optional_int(label, maximum=1_000_000):
+    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=maximum,
+                        message=_l("Enter a whole number from 0."))])
+
+
+class ProfileForm(FlaskForm):
+    # The business
+    name = StringField(_l("Business name"), validators=[DataRequired(_l("Fill in the name.")),
+                                                        Length(max=160)])
+    legal_form = SelectField(_l("Legal form"), validators=[Optional()])
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    products = TextAreaField(_l("Products"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(_l("About the business"), validators=[Optional(),
+                                                                      Length(max=5000)])
+    province_code = SelectField(_l("Province"), validators=[Optional()])
+    regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
+    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    employees = _optional_int(_l("Employees"))
+    women_employees = _optional_int(_l("of whom women"))
+    # The owner
+    owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
+    owner_phone = StringField(_l("Owner's phone"), validators=[Optional(), Length(max=20)])
+    nik = StringField(_l("Owner's NIK (16 digits, from the KTP)"),
+                      validators=[Optional(), Length(max=24)])
+    women_led = BooleanField(_l("Led by a woman"))
+    disability_inclusive = BooleanField(_l("Owner or workers with a disability"))
+    pkh_graduate = BooleanField(_l("Family graduated from PKH"))
+    low_income_household = BooleanField(_l("Low-income household (prasejahtera)"))
+    green = BooleanField(_l("Green business (recycling, renewable energy, waste reduction)"))
+    share_women_led = BooleanField(_l("Investors may see: led by a woman"))
+    share_disability_inclusive = BooleanField(_l("Investors may see: disability-inclusive"))
+    share_pkh_graduate = BooleanField(_l("Investors may see: PKH graduate"))
+    # Finances
+    capital = MoneyField(_l("Business capital (modal usaha), Rp"))
+    annual_turnover = MoneyField(_l("Annual turnover, Rp"))
+    profit_last_year = MoneyField(_l("Profit last year, Rp (a loss with a minus sign)"),
+                                  allow_negative=True)
+    # Funding ask
+    ask_amount = MoneyField(_l("Funding needed, Rp"))
+    ask_instruments = MultiCheckboxField(_l("Kinds of funding wanted"), validators=[Optional()])
+    use_of_funds = TextAreaField(_l("What the money is for"), validators=[Optional(),
+                                                                        Length(max=2000)])
+    tenor_months = IntegerField(_l("Tenor (months)"), validators=[Optional(), NumberRange(
+        min=1, max=240, message=_l("The tenor is between 1 and 240 months."))])
+    # Bank and books
+    has_bank_account = BooleanField(_l("Has a bank account for the business"))
+    bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=80)])
+    keeps_books = BooleanField(_l("Keeps books (records of sales and costs)"))
+    has_collateral = BooleanField(_l("Has collateral (e.g. land certificate, BPKB)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legal_form.choices = _choices(vocab.LEGAL_FORMS)
+        self.sector.choices = _choices(vocab.SECTORS)
+        self.province_code.choices = province_choices()
+        self.regency_code.choices = regency_choices()
+        self.ask_instruments.choices = _choices(vocab.INSTRUMENTS, blank=False)
+
+    def profile_data(self) -> dict:
+        """The values the profile service takes, amounts as integers."""
+        from marketplace.profiles.services import PROFILE_FIELDS
+
+        data = {}
+        for name in PROFILE_FIELDS:
+            field = getattr(self, name)
+            data[name] = field.amount if isinstance(field, MoneyField) else field.data
+        return data
+
+
+class RevenueForm(FlaskForm):
+    """Six monthly revenue inputs; their names are set per request from the months shown."""
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), validators=[DataRequired(_l("Choose the document."))])
+    number = StringField(_l("Number"), validators=[Optional(), Length(max=40)])
+    issued_on = DateField(_l("Issued on"), validators=[Optional()])
+    expires_on = DateField(_l("Valid until (empty if it does not expire)"),
+                           validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(vocab.DOCUMENT_KINDS)
+
+
+class MentoringForm(FlaskForm):
+    programme_name = StringField(_l("Programme"), validators=[DataRequired(
+        _l("Fill in the programme.")), Length(max=160)])
+    cohort_name = StringField(_l("Cohort or batch"), validators=[Optional(), Length(max=120)])
+    started_on = DateField(_l("Started"), validators=[Optional()])
+    completed_on = DateField(_l("Completed (empty if still running)"), validators=[Optional()])
+    modules_completed = TextAreaField(_l("Modules completed"),
+                                      validators=[Optional(), Length(max=1000)])
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP)"),
+                      validators=[FileRequired(_l("Choose a photo to upload."))])
+    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that POSTs with a CSRF token."""
+
+
+class AttestForm(FlaskForm):
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(_l("Programme name"), validators=[DataRequired(_l("Fill in the name.")),
+                                                         Length(max=160)])
+    donor = StringField(_l("Donor or partner"), validators=[Optional(), Length(max=160)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Cohort name"), validators=[DataRequired(_l("Fill in the name.")),
+                                                      Length(max=120)])
+    province_code = SelectField(_l("Province"), validators=[Optional()])
+    regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
+    starts_on = DateField(_l("Starts"), validators=[Optional()])
+    ends_on = DateField(_l("Ends"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = province_choices()
+        self.regency_code.choices = regency_choices()
+
+
+class OnBehalfForm(FlaskForm):
+    name = StringField(_l("Business name"), validators=[DataRequired(_l("Fill in the name.")),
+                                                        Length(max=160)])
+    owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
+    owner_phone = StringField(_l("Owner's phone"), validators=[DataRequired(
+        _l("Fill in the owner's phone number.")), Length(max=20)])
+
+
+class EnrolByEmailForm(FlaskForm):
+    email = StringField(_l("Owner's e-mail"), validators=[DataRequired(
+        _l("Fill in the e-mail address.")), Length(max=254)])
+
+
+class EnrolmentStatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[
+        ("active", _l("Mentoring in progress")),
+        ("completed", _l("Mentoring completed")),
+        ("withdrawn", _l("Withdrawn")),
+    ])
+
+
+class MandateForm(FlaskForm):
+    investor_kind = SelectField(_l("Kind of organisation"),
+                                validators=[DataRequired(_l("Choose the kind."))])
+    sectors = MultiCheckboxField(_l("Sectors (none ticked: all sectors)"),
+                                 validators=[Optional()])
+    provinces = SelectMultipleField(_l("Provinces (none chosen: all of Indonesia)"),
+                                    validators=[Optional()])
+    ticket_min = MoneyField(_l("Smallest ticket, Rp"))
+    ticket_max = MoneyField(_l("Largest ticket, Rp"))
+    instruments = MultiCheckboxField(_l("Instruments offered"), validators=[Optional()])
+    sharia_only = BooleanField(_l("Sharia only"))
+    impact_themes = MultiCheckboxField(_l("Impact themes"), validators=[Optional()])
+    min_stage = SelectField(_l("Minimum readiness"))
+    thesis = TextAreaField(_l("Investment thesis"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.investor_kind.choices = _choices(vocab.INVESTOR_KINDS)
+        self.sectors.choices = _choices(vocab.SECTORS, blank=False)
+        self.provinces.choices = province_choices(blank=False)
+        self.instruments.choices = _choices(vocab.INSTRUMENTS, blank=False)
+        self.impact_themes.choices = _choices(vocab.IMPACT_THEMES, blank=False)
+        self.min_stage.choices = _choices(vocab.STAGES, blank=False)
+
+    def validate_ticket_max(self, field):
+        if self.ticket_min.amount is not None and field.amount is not None and (
+            self.ticket_min.amount > field.amount
+        ):
+            raise ValidationError(_l("The largest ticket must be at least the smallest."))

@@ -1,0 +1,334 @@
+"""Enterprise profiles, programmes and cohorts, attestations and investor mandates.
+
+Money is integer rupiah. Codes (sector, legal form, instruments …) come from `marketplace.vocab`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.extensions import db
+from marketplace.models import TimestampMixin
+
+Money = BigInteger  # rupiah; turnover of a medium enterprise passes 2**31
+
+
+class Enterprise(TimestampMixin, db.Model):
+    """The profile of one enterprise; one per organisation of kind 'enterprise'."""
+
+    __tablename__ = "enterprises"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','published')", name="status"),
+        CheckConstraint("employees IS NULL OR employees >= 0", name="employees_non_negative"),
+        CheckConstraint(
+            "women_employees IS NULL OR employees IS NULL OR women_employees <= employees",
+            name="women_within_employees",
+        ),
+        CheckConstraint("ask_amount IS NULL OR ask_amount > 0", name="ask_positive"),
+        CheckConstraint("capital IS NULL OR capital >= 0", name="capital_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    name: Mapped[str] = mapped_column(String(160))
+    legal_form: Mapped[str | None] = mapped_column(String(20))
+    sector: Mapped[str | None] = mapped_column(String(20), index=True)
+    products: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    province_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    women_employees: Mapped[int | None] = mapped_column(Integer)
+
+    # The owner. NIK and phone are personal data (UU PDP 27/2022): the NIK is encrypted.
+    owner_name: Mapped[str | None] = mapped_column(String(120))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    owner_nik_encrypted: Mapped[str | None] = mapped_column(String(200))
+    owner_nik_last4: Mapped[str | None] = mapped_column(String(4))
+    owner_nik_prefix: Mapped[str | None] = mapped_column(String(4))
+
+    # Sensitive owner attributes, each shown to investors only with its own consent.
+    women_led: Mapped[bool] = mapped_column(Boolean, default=False)
+    disability_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    pkh_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+    low_income_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    green: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_women_led: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_disability_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_pkh_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Finances
+    capital: Mapped[int | None] = mapped_column(Money)
+    annual_turnover: Mapped[int | None] = mapped_column(Money)
+    profit_last_year: Mapped[int | None] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="IDR")
+
+    # Funding ask
+    ask_amount: Mapped[int | None] = mapped_column(Money)
+    ask_instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    use_of_funds: Mapped[str | None] = mapped_column(Text)
+    tenor_months: Mapped[int | None] = mapped_column(Integer)
+
+    has_bank_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    bank_name: Mapped[str | None] = mapped_column(String(80))
+    keeps_books: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_collateral: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    documents: Mapped[list[LegalDocument]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="LegalDocument.kind"
+    )
+    revenues: Mapped[list[MonthlyRevenue]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan",
+        order_by="MonthlyRevenue.month.desc()",
+    )
+    mentoring: Mapped[list[MentoringRecord]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan",
+        order_by="MentoringRecord.started_on",
+    )
+    photos: Mapped[list[ProductPhoto]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="ProductPhoto.position"
+    )
+    attestations: Mapped[list[Attestation]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def nik_masked(self) -> str | None:
+        if not self.owner_nik_last4:
+            return None
+        return f"{self.owner_nik_prefix}********{self.owner_nik_last4}"
+
+
+class LegalDocument(db.Model):
+    """A legal document the enterprise holds, with its number and expiry."""
+
+    __tablename__ = "legal_documents"
+    __table_args__ = (UniqueConstraint("enterprise_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    number: Mapped[str | None] = mapped_column(String(40))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="documents")
+
+
+class MonthlyRevenue(db.Model):
+    __tablename__ = "monthly_revenues"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "month"),
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date)  # the first day of the month
+    amount: Mapped[int] = mapped_column(Money)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="revenues")
+
+
+class MentoringRecord(db.Model):
+    """Mentoring the enterprise received, inside TemuModal's programmes or outside them."""
+
+    __tablename__ = "mentoring_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    programme_name: Mapped[str] = mapped_column(String(160))
+    cohort_name: Mapped[str | None] = mapped_column(String(120))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    modules_completed: Mapped[str | None] = mapped_column(Text)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="mentoring")
+
+
+class ProductPhoto(TimestampMixin, db.Model):
+    __tablename__ = "product_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    caption: Mapped[str | None] = mapped_column(String(200))
+    large_key: Mapped[str] = mapped_column(String(80))
+    small_key: Mapped[str] = mapped_column(String(80))
+    mime: Mapped[str] = mapped_column(String(30))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="photos")
+
+
+class Attestation(db.Model):
+    """A facilitator's "diverifikasi pendamping" on one readiness checklist item."""
+
+    __tablename__ = "attestations"
+    __table_args__ = (UniqueConstraint("enterprise_id", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    item_code: Mapped[str] = mapped_column(String(40))
+    attested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    attested_by_name: Mapped[str] = mapped_column(String(120))
+    attested_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="attestations")
+
+
+class Programme(TimestampMixin, db.Model):
+    """A mentoring programme run by a programme organisation (NGO, CSR, Dinas)."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str | None] = mapped_column(Text)
+    donor: Mapped[str | None] = mapped_column(String(160))
+
+    organisation: Mapped[Organisation] = relationship()
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="Cohort.starts_on"
+    )
+
+
+class Cohort(TimestampMixin, db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"),
+                                              index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    programme: Mapped[Programme] = relationship(back_populates="cohorts")
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
+
+
+class Enrolment(TimestampMixin, db.Model):
+    """An enterprise in a cohort, with its pendamping and progress."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "enterprise_id"),
+        CheckConstraint("status IN ('active','completed','withdrawn')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           index=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    modules_completed: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+    enterprise: Mapped[Enterprise] = relationship(back_populates="enrolments")
+    facilitator: Mapped[User | None] = relationship()
+
+
+class Invitation(TimestampMixin, db.Model):
+    """A hand-over link: the owner of an enterprise created on their behalf claims it.
+
+    Only the SHA-256 of the token is stored; the link is shown once to the facilitator.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class Mandate(TimestampMixin, db.Model):
+    """What an investor organisation funds."""
+
+    __tablename__ = "mandates"
+    __table_args__ = (
+        CheckConstraint(
+            "ticket_min IS NULL OR ticket_max IS NULL OR ticket_min <= ticket_max",
+            name="ticket_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    investor_kind: Mapped[str] = mapped_column(String(20))
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ticket_min: Mapped[int | None] = mapped_column(Money)
+    ticket_max: Mapped[int | None] = mapped_column(Money)
+    instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sharia_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_stage: Mapped[str] = mapped_column(String(12), default="belum_layak")
+    thesis: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {c.name: getattr(self, c.name) for c in self.__table__.columns}

@@ -1,0 +1,129 @@
+"""Who may see and change enterprise profiles, programmes and mandates.
+
+Rights come from the user's role plus ownership of the object, never from the URL. Each
+predicate denies when anything inside it fails (an exception is logged and means "no").
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from marketplace.extensions import db
+from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+
+log = logging.getLogger(__name__)
+
+
+def deny_on_error(predicate: Callable[..., bool]) -> Callable[..., bool]:
+    @functools.wraps(predicate)
+    def guarded(*args: Any, **kwargs: Any) -> bool:
+        try:
+            return bool(predicate(*args, **kwargs))
+        except Exception:  # noqa: BLE001 - a broken check must deny, never allow
+            log.exception("permission check %s failed; denying", predicate.__name__)
+            return False
+
+    return guarded
+
+
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.active
+
+
+@deny_on_error
+def is_admin(user) -> bool:
+    return _active(user) and user.role == "admin"
+
+
+@deny_on_error
+def is_owner_of(user, enterprise: Enterprise) -> bool:
+    return _active(user) and user.role == "owner" and user.organisation_id == (
+        enterprise.organisation_id
+    )
+
+
+@deny_on_error
+def is_facilitator_of(user, enterprise: Enterprise) -> bool:
+    """A facilitator of a programme organisation in whose cohorts the enterprise is enrolled."""
+    if not (_active(user) and user.role == "facilitator"):
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(Enrolment.enterprise_id == enterprise.id)
+                .where(Enrolment.cohort_id == Cohort.id)
+                .where(Cohort.programme_id == Programme.id)
+                .where(Programme.organisation_id == user.organisation_id)
+            )
+        )
+    )
+
+
+@deny_on_error
+def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
+    return is_owner_of(user, enterprise) or is_facilitator_of(user, enterprise)
+
+
+@deny_on_error
+def can_view_enterprise(user, enterprise: Enterprise) -> bool:
+    """The public summary: anyone for a published profile; drafts only to their editors."""
+    return enterprise.is_published or can_edit_enterprise(user, enterprise) or is_admin(user)
+
+
+@deny_on_error
+def is_verified_investor(user) -> bool:
+    return _active(user) and user.role == "investor" and user.organisation.is_verified
+
+
+@deny_on_error
+def can_view_full_profile(user, enterprise: Enterprise) -> bool:
+    """Finances, documents held, mentoring and readiness detail.
+
+    Editors and admins always; investors of a verified organisation for published profiles.
+    An unverified investor organisation sees only the public summary.
+    """
+    if can_edit_enterprise(user, enterprise) or is_admin(user):
+        return True
+    return enterprise.is_published and is_verified_investor(user)
+
+
+@deny_on_error
+def can_see_identity(user, enterprise: Enterprise) -> bool:
+    """The full NIK and the owner's phone: only the owner and their facilitator."""
+    return can_edit_enterprise(user, enterprise)
+
+
+@deny_on_error
+def can_see_sensitive(user, enterprise: Enterprise, attribute: str) -> bool:
+    """A sensitive owner attribute (women_led, disability_inclusive, pkh_graduate).
+
+    Editors always; others only with the enterprise's consent for that attribute and access to
+    the full profile.
+    """
+    if can_edit_enterprise(user, enterprise):
+        return True
+    consent = getattr(enterprise, f"share_{attribute}", False)
+    return bool(consent) and can_view_full_profile(user, enterprise)
+
+
+@deny_on_error
+def can_attest(user, enterprise: Enterprise) -> bool:
+    return is_facilitator_of(user, enterprise)
+
+
+@deny_on_error
+def can_manage_programme(user, programme: Programme) -> bool:
+    return _active(user) and user.role == "facilitator" and (
+        programme.organisation_id == user.organisation_id
+    )
+
+
+@deny_on_error
+def can_edit_mandate(user, organisation) -> bool:
+    return _active(user) and user.role == "investor" and user.organisation_id == organisation.id

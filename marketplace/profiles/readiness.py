@@ -1,0 +1,654 @@
+"""The readiness assessment of an enterprise: size class, bankability stage and financing routes.
+
+Pure rules over an `EnterpriseFacts` snapshot and a `today` date: no database, no clock, no
+labels. Everything returned is codes plus `Reason(code, params)`; `readiness_text` turns them into
+sentences in the request's language.
+
+Size class (PP 7/2021, art. 35). Mikro: capital <= Rp1 miliar or annual turnover <= Rp2 miliar;
+kecil: <= Rp5 miliar / <= Rp15 miliar; menengah: <= Rp10 miliar / <= Rp50 miliar; above that the
+business is *besar* (not an UMKM). Capital is modal usaha excluding land and buildings, as the
+regulation defines it; the profile form asks for it that way. When both figures are known and give
+different classes we CHOOSE, following art. 35 (capital classifies a business being set up, annual
+sales classify an existing one): a business that has traded at least 12 calendar months and reports
+a turnover is classed by turnover; otherwise by capital (an unknown founding date counts as "not
+shown to have traded 12 months"). With only one figure known, that figure decides. `disagree` tells
+the page to say that the two figures point to different classes.
+
+Bankability stage, from a checklist in the 5C credit framing (character, capacity, capital,
+collateral, condition) built on what banks channelling KUR ask for:
+
+- *layak* level (eligible): identity (owner's NIK, the e-KTP every KUR, UMi and Mekaar file starts
+  with), trading_6_months (the KUR minimum; completed mentoring stands in for it, as it does for
+  young KUR super-mikro applicants), business_licence (a valid NIB or Surat Keterangan Usaha),
+  revenue_recorded (at least one month with revenue: there is a business to finance).
+- *bankable* level: mentoring, bookkeeping, bank_account, revenue_history (>= 6 months recorded,
+  the cash-flow window a loan officer reads), profitable (last year's profit > 0), npwp (only for
+  asks above Rp50 juta, the KUR NPWP threshold), collateral (only for asks above Rp100 juta: KUR up
+  to Rp100 juta needs no additional collateral), food_permit (SPP-IRT, BPOM or halal; food
+  sectors only).
+
+Mentoring sits at the *bankable* level, under character. A three-year-old warung with an NIK, an
+NIB and sales meets KUR's eligibility rules without ever joining a programme, so requiring
+mentoring for *layak* would call an eligible business ineligible. What mentoring adds is what a
+first-time borrower with no credit history (no SLIK record) lacks: a pendamping who vouches for the
+owner and a business plan, which is the character evidence a lender looks for before calling a
+file bankable.
+
+An item that does not apply (npwp for small asks, collateral up to Rp100 juta, food_permit outside
+food sectors) has `not_applicable=True` and is ignored by the stage; its `met` still says whether
+the enterprise has the thing. When the ask is unknown we cannot tell the enterprise that the NPWP
+or collateral is not needed, so both items apply. A facilitator's attestation never makes an item
+met: it is shown beside a met item as a trust signal, and dropped on an unmet one.
+
+Documents are valid through their expiry date (`expiry >= today`); an expired document counts as
+not held. A document without an expiry date (NIB, NPWP) never expires.
+
+Financing routes (one verdict per `vocab.ROUTES` code, in that order). KUR bands are
+super-mikro ask <= Rp10 juta, mikro Rp10 juta < ask <= Rp100 juta, kecil Rp100 juta < ask <=
+Rp500 juta; every KUR needs the NIK, a valid NIB or SKU, a size that is not *besar*, and 6 months
+of trading, which completed mentoring replaces only for super-mikro. An NPWP is needed above
+Rp50 juta, judged at the nearest ask the route accepts (the ask clamped into its band, or the band's
+smallest ask when the ask is unknown): so KUR kecil always needs it, KUR mikro needs it for asks
+above Rp50 juta, super-mikro never. UMi (ceiling Rp20 juta) is for mikro businesses *not reached by
+KUR*: it fits only when no KUR route fits. Mekaar lends to groups of women from low-income or PKH
+households running micro businesses. UMi and Mekaar also need the NIK (both files start from the
+KTP). LPDB lends to legal entities (PT, koperasi) with a positive profit. Equity needs a PT (shares
+to sell) and stage *layak*; revenue share needs books, 6 recorded months and stage *layak*; grants
+go to mikro and kecil businesses in or through a mentoring programme. A fitting verdict has at
+least one reason saying why it fits; a non-fitting one lists every reason why not.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from marketplace import vocab
+
+# --- thresholds (rupiah, inclusive upper bounds) --------------------------------------------
+# PP 7/2021 art. 35: modal usaha (excluding land and buildings) and annual sales.
+MIKRO_MAX_CAPITAL = 1_000_000_000
+KECIL_MAX_CAPITAL = 5_000_000_000
+MENENGAH_MAX_CAPITAL = 10_000_000_000
+MIKRO_MAX_TURNOVER = 2_000_000_000
+KECIL_MAX_TURNOVER = 15_000_000_000
+MENENGAH_MAX_TURNOVER = 50_000_000_000
+
+# KUR bands (Permenko Perekonomian on KUR): each ceiling is inclusive, each floor exclusive.
+KUR_SUPER_MIKRO_MAX = 10_000_000
+KUR_MIKRO_MAX = 100_000_000
+KUR_KECIL_MAX = 500_000_000
+KUR_NPWP_ABOVE = 50_000_000
+# KUR up to Rp100 juta needs no additional collateral beyond the financed business.
+COLLATERAL_ABOVE = 100_000_000
+# UMi (PMK on Pembiayaan Ultra Mikro): ceiling per debtor.
+UMI_MAX = 20_000_000
+
+# --- durations (calendar months) -------------------------------------------------------------
+KUR_MIN_TRADING_MONTHS = 6
+REVENUE_HISTORY_MONTHS = 6
+# Art. 35 classes a business by annual sales once it has a year of sales to report.
+TURNOVER_DECIDES_AFTER_MONTHS = 12
+
+BUSINESS_LICENCES = ("nib", "sku")
+
+SizeCode = Literal["mikro", "kecil", "menengah", "besar"]
+Dimension = Literal["character", "capacity", "capital", "collateral", "condition"]
+Level = Literal["layak", "bankable"]
+Stage = Literal["belum_layak", "layak", "bankable"]
+
+KUR_ROUTES = ("kur_super_mikro", "kur_mikro", "kur_kecil")
+# Each KUR route's band as (exclusive floor, inclusive ceiling).
+KUR_BANDS: dict[str, tuple[int, int]] = {
+    "kur_super_mikro": (0, KUR_SUPER_MIKRO_MAX),
+    "kur_mikro": (KUR_SUPER_MIKRO_MAX, KUR_MIKRO_MAX),
+    "kur_kecil": (KUR_MIKRO_MAX, KUR_KECIL_MAX),
+}
+
+
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """What the assessment needs to know about an enterprise; None means "not filled in".
+
+    `documents` maps each document kind HELD (vocab.DOCUMENT_KINDS) to its expiry date, or None
+    when it does not expire. `attestations` maps a checklist item code to the facilitator's name
+    and the date of attestation. Raises ValueError for a negative capital, turnover or monthly
+    revenue, a non-positive ask, or an unknown legal form, document kind or instrument code.
+    """
+
+    legal_form: str | None = None
+    sector: str | None = None
+    founded_on: dt.date | None = None
+    capital: int | None = None
+    annual_turnover: int | None = None
+    profit_last_year: int | None = None
+    monthly_revenues: tuple[int, ...] = ()
+    ask_amount: int | None = None
+    ask_instruments: frozenset[str] = frozenset()
+    has_nik: bool = False
+    documents: Mapping[str, dt.date | None] = field(default_factory=dict)
+    has_bank_account: bool = False
+    keeps_books: bool = False
+    has_collateral: bool = False
+    women_led: bool = False
+    low_income_household: bool = False
+    pkh_graduate: bool = False
+    disability_inclusive: bool = False
+    mentoring_completed: bool = False
+    in_programme: bool = False
+    attestations: Mapping[str, tuple[str, dt.date]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Bad data here would silently produce a wrong class or route, so refuse it early.
+        for name in ("capital", "annual_turnover"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"{name} cannot be negative: {value}")
+        if any(month < 0 for month in self.monthly_revenues):
+            raise ValueError("monthly revenues cannot be negative")
+        if self.ask_amount is not None and self.ask_amount <= 0:
+            raise ValueError(f"ask_amount must be positive or None: {self.ask_amount}")
+        if self.legal_form is not None and self.legal_form not in vocab.LEGAL_FORMS:
+            raise ValueError(f"unknown legal form: {self.legal_form}")
+        unknown_documents = set(self.documents) - set(vocab.DOCUMENT_KINDS)
+        if unknown_documents:
+            raise ValueError(f"unknown document kinds: {sorted(unknown_documents)}")
+        unknown_instruments = set(self.ask_instruments) - set(vocab.INSTRUMENTS)
+        if unknown_instruments:
+            raise ValueError(f"unknown instruments: {sorted(unknown_instruments)}")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A code from `readiness_text.MESSAGES` with its parameters (money in rupiah, dates)."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """The PP 7/2021 class, which figure decided it, and what each figure alone would give."""
+
+    code: SizeCode | None
+    decided_by: Literal["turnover", "capital"] | None
+    by_capital: SizeCode | None
+    by_turnover: SizeCode | None
+    disagree: bool
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One 5C checklist item; `next_step` says what to do while it is not met."""
+
+    code: str
+    dimension: Dimension
+    level: Level
+    met: bool
+    not_applicable: bool
+    attested: tuple[str, dt.date] | None
+    next_step: Reason
+
+    @property
+    def counts(self) -> bool:
+        """True when the item is applicable and so counts towards the stage."""
+        return not self.not_applicable
+
+
+@dataclass(frozen=True)
+class RouteVerdict:
+    """Whether a financing route (vocab.ROUTES) fits, with every reason for the verdict."""
+
+    code: str
+    fits: bool
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The whole readiness assessment of one enterprise on one day."""
+
+    size: SizeClass
+    stage: Stage
+    checklist: tuple[ChecklistItem, ...]
+    routes: tuple[RouteVerdict, ...]
+
+    def route(self, code: str) -> RouteVerdict:
+        """The verdict for route `code`; raises KeyError for a code not in vocab.ROUTES."""
+        for verdict in self.routes:
+            if verdict.code == code:
+                return verdict
+        raise KeyError(code)
+
+    def item(self, code: str) -> ChecklistItem:
+        """The checklist item `code`; raises KeyError for an unknown item code."""
+        for item in self.checklist:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+
+# --- the public entry point -----------------------------------------------------------------
+def assess(facts: EnterpriseFacts, *, today: dt.date) -> Assessment:
+    """Assess `facts` as of `today`: size class, checklist and stage, and one verdict per route.
+
+    Pure: no side effects, no clock, no database. Raises nothing for valid `EnterpriseFacts`
+    (their constructor refuses invalid values with ValueError).
+    """
+    size = size_class(facts, today=today)
+    checklist = _checklist(facts, today=today)
+    stage = _stage(checklist)
+    routes = _routes(facts, today=today, size=size, stage=stage)
+    return Assessment(size=size, stage=stage, checklist=checklist, routes=routes)
+
+
+def size_class(facts: EnterpriseFacts, *, today: dt.date) -> SizeClass:
+    """The PP 7/2021 size class of `facts` as of `today` (see the module docstring for the rule).
+
+    No side effects; raises nothing.
+    """
+    by_capital = _class_by(
+        facts.capital, (MIKRO_MAX_CAPITAL, KECIL_MAX_CAPITAL, MENENGAH_MAX_CAPITAL)
+    )
+    by_turnover = _class_by(
+        facts.annual_turnover, (MIKRO_MAX_TURNOVER, KECIL_MAX_TURNOVER, MENENGAH_MAX_TURNOVER)
+    )
+    decided_by: Literal["turnover", "capital"] | None
+    if by_capital is not None and by_turnover is not None:
+        established = _trading_at_least(facts.founded_on, TURNOVER_DECIDES_AFTER_MONTHS, today)
+        decided_by = "turnover" if established else "capital"
+    elif by_turnover is not None:
+        decided_by = "turnover"
+    elif by_capital is not None:
+        decided_by = "capital"
+    else:
+        decided_by = None
+    code = {"turnover": by_turnover, "capital": by_capital, None: None}[decided_by]
+    return SizeClass(
+        code=code,
+        decided_by=decided_by,
+        by_capital=by_capital,
+        by_turnover=by_turnover,
+        disagree=by_capital is not None and by_turnover is not None and by_capital != by_turnover,
+    )
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` calendar months before `day`, clamped to month end.
+
+    31 August minus 6 months is 28 (or 29) February. No side effects; raises nothing.
+    """
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` calendar months after `day`, clamped to month end."""
+    return months_before(day, -months)
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _class_by(amount: int | None, ceilings: tuple[int, int, int]) -> SizeCode | None:
+    if amount is None:
+        return None
+    mikro, kecil, menengah = ceilings
+    if amount <= mikro:
+        return "mikro"
+    if amount <= kecil:
+        return "kecil"
+    if amount <= menengah:
+        return "menengah"
+    return "besar"
+
+
+def _trading_at_least(founded_on: dt.date | None, months: int, today: dt.date) -> bool:
+    # Exactly `months` calendar months counts: founded 28 Feb, today 28 Aug is six months.
+    return founded_on is not None and founded_on <= months_before(today, months)
+
+
+def _valid(facts: EnterpriseFacts, kind: str, today: dt.date) -> bool:
+    if kind not in facts.documents:
+        return False
+    expiry = facts.documents[kind]
+    return expiry is None or expiry >= today
+
+
+def _expired_on(facts: EnterpriseFacts, kinds: tuple[str, ...], today: dt.date) -> dt.date | None:
+    """The latest expiry among held-but-expired documents of `kinds`, if any."""
+    dates = [
+        expiry
+        for kind in kinds
+        if kind in facts.documents
+        and (expiry := facts.documents[kind]) is not None
+        and expiry < today
+    ]
+    return max(dates) if dates else None
+
+
+def _has_licence(facts: EnterpriseFacts, today: dt.date) -> bool:
+    return any(_valid(facts, kind, today) for kind in BUSINESS_LICENCES)
+
+
+def _licence_reason(facts: EnterpriseFacts, today: dt.date) -> Reason:
+    """Why there is no business licence: an expired one to renew, or none at all."""
+    for kind in BUSINESS_LICENCES:
+        expired = _expired_on(facts, (kind,), today)
+        if expired is not None:
+            return Reason("licence_expired", {"document": kind, "expired_on": expired})
+    return Reason("licence_missing")
+
+
+def _document_step(
+    facts: EnterpriseFacts, kinds: tuple[str, ...], today: dt.date, *, missing: Reason
+) -> Reason:
+    """Renew the document that expired, or the `missing` step when none was ever held."""
+    for kind in kinds:
+        expired = _expired_on(facts, (kind,), today)
+        if expired is not None:
+            return Reason("renew_document", {"document": kind, "expired_on": expired})
+    return missing
+
+
+# --- checklist and stage --------------------------------------------------------------------
+def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem, ...]:
+    ask = facts.ask_amount
+    trading = _trading_at_least(facts.founded_on, KUR_MIN_TRADING_MONTHS, today)
+    if facts.founded_on is None:
+        trading_step = Reason("enter_founding_date")
+    else:
+        ready_on = months_after(facts.founded_on, KUR_MIN_TRADING_MONTHS)
+        trading_step = Reason(
+            "keep_trading_or_complete_mentoring",
+            {"months": KUR_MIN_TRADING_MONTHS, "ready_on": ready_on},
+        )
+    if facts.profit_last_year is None:
+        profit_step = Reason("enter_profit")
+    else:
+        profit_step = Reason("reach_profit", {"profit": facts.profit_last_year})
+    recorded = len(facts.monthly_revenues)
+
+    # (code, dimension, level, met, not_applicable, next step)
+    rows: list[tuple[str, Dimension, Level, bool, bool, Reason]] = [
+        ("identity", "character", "layak", facts.has_nik, False, Reason("record_nik")),
+        (
+            "trading_6_months",
+            "capacity",
+            "layak",
+            trading or facts.mentoring_completed,
+            False,
+            trading_step,
+        ),
+        (
+            "business_licence",
+            "condition",
+            "layak",
+            _has_licence(facts, today),
+            False,
+            _document_step(facts, BUSINESS_LICENCES, today, missing=Reason("register_nib")),
+        ),
+        (
+            "revenue_recorded",
+            "capacity",
+            "layak",
+            any(month > 0 for month in facts.monthly_revenues),
+            False,
+            Reason("record_monthly_revenue"),
+        ),
+        (
+            "mentoring",
+            "character",
+            "bankable",
+            facts.mentoring_completed or facts.in_programme,
+            False,
+            Reason("join_programme"),
+        ),
+        ("bookkeeping", "capacity", "bankable", facts.keeps_books, False, Reason("keep_books")),
+        (
+            "bank_account",
+            "character",
+            "bankable",
+            facts.has_bank_account,
+            False,
+            Reason("open_bank_account"),
+        ),
+        (
+            "revenue_history",
+            "capacity",
+            "bankable",
+            recorded >= REVENUE_HISTORY_MONTHS,
+            False,
+            Reason(
+                "record_revenue_history",
+                {"months": REVENUE_HISTORY_MONTHS, "recorded": recorded},
+            ),
+        ),
+        (
+            "profitable",
+            "capital",
+            "bankable",
+            facts.profit_last_year is not None and facts.profit_last_year > 0,
+            False,
+            profit_step,
+        ),
+        (
+            "npwp",
+            "condition",
+            "bankable",
+            _valid(facts, "npwp", today),
+            ask is not None and ask <= KUR_NPWP_ABOVE,
+            _document_step(
+                facts,
+                ("npwp",),
+                today,
+                missing=Reason("register_npwp", {"threshold": KUR_NPWP_ABOVE}),
+            ),
+        ),
+        (
+            "collateral",
+            "collateral",
+            "bankable",
+            facts.has_collateral,
+            ask is not None and ask <= COLLATERAL_ABOVE,
+            Reason("prepare_collateral", {"threshold": COLLATERAL_ABOVE}),
+        ),
+        (
+            "food_permit",
+            "condition",
+            "bankable",
+            any(_valid(facts, kind, today) for kind in sorted(vocab.FOOD_PERMITS)),
+            facts.sector not in vocab.FOOD_SECTORS,
+            _document_step(
+                facts,
+                tuple(sorted(vocab.FOOD_PERMITS)),
+                today,
+                missing=Reason("get_food_permit"),
+            ),
+        ),
+    ]
+    return tuple(
+        ChecklistItem(
+            code=code,
+            dimension=dimension,
+            level=level,
+            met=met,
+            not_applicable=not_applicable,
+            # A trust signal only beside a met item: an attestation never stands in for the fact.
+            attested=facts.attestations.get(code) if met and not not_applicable else None,
+            next_step=step,
+        )
+        for code, dimension, level, met, not_applicable, step in rows
+    )
+
+
+def _stage(checklist: tuple[ChecklistItem, ...]) -> Stage:
+    def all_met(level: Level) -> bool:
+        return all(item.met for item in checklist if item.level == level and item.counts)
+
+    if not all_met("layak"):
+        return "belum_layak"
+    if not all_met("bankable"):
+        return "layak"
+    return "bankable"
+
+
+# --- financing routes -----------------------------------------------------------------------
+def _routes(
+    facts: EnterpriseFacts, *, today: dt.date, size: SizeClass, stage: Stage
+) -> tuple[RouteVerdict, ...]:
+    verdicts: dict[str, RouteVerdict] = {
+        code: _kur(facts, code=code, today=today, size=size) for code in KUR_ROUTES
+    }
+    fitting_kur = [code for code in KUR_ROUTES if verdicts[code].fits]
+    verdicts["umi"] = _umi(facts, size=size, fitting_kur=fitting_kur)
+    verdicts["mekaar"] = _mekaar(facts, size=size)
+    verdicts["lpdb"] = _lpdb(facts)
+    verdicts["equity"] = _equity(facts, stage=stage)
+    verdicts["revenue_share"] = _revenue_share(facts, stage=stage)
+    verdicts["grant"] = _grant(facts, size=size)
+    return tuple(verdicts[code] for code in vocab.ROUTES)
+
+
+def _verdict(code: str, why_not: list[Reason], why: list[Reason]) -> RouteVerdict:
+    if why_not:
+        return RouteVerdict(code=code, fits=False, reasons=tuple(why_not))
+    return RouteVerdict(code=code, fits=True, reasons=tuple(why))
+
+
+def _size_reasons(size: SizeClass, allowed: tuple[str, ...]) -> list[Reason]:
+    if size.code is None:
+        return [Reason("size_unknown")]
+    if size.code not in allowed:
+        return [Reason("size_not_allowed", {"size": size.code})]
+    return []
+
+
+def _stage_reasons(stage: Stage) -> list[Reason]:
+    if vocab.STAGE_ORDER[stage] < vocab.STAGE_ORDER["layak"]:
+        return [Reason("stage_below", {"stage": "layak"})]
+    return []
+
+
+def _kur(facts: EnterpriseFacts, *, code: str, today: dt.date, size: SizeClass) -> RouteVerdict:
+    floor, ceiling = KUR_BANDS[code]
+    ask = facts.ask_amount
+    why_not: list[Reason] = []
+    why: list[Reason] = []
+    if ask is None:
+        why_not.append(Reason("ask_missing"))
+    elif ask > ceiling:
+        why_not.append(Reason("ask_above_ceiling", {"ceiling": ceiling}))
+    elif ask <= floor:
+        why_not.append(Reason("ask_at_or_below_floor", {"floor": floor}))
+    else:
+        why.append(Reason("ask_within_ceiling", {"ask": ask, "ceiling": ceiling}))
+
+    if not facts.has_nik:
+        why_not.append(Reason("nik_missing"))
+    if not _has_licence(facts, today):
+        why_not.append(_licence_reason(facts, today))
+    if size.code == "besar":
+        why_not.append(Reason("size_not_allowed", {"size": "besar"}))
+
+    # Judge the NPWP at the nearest ask this route accepts, so that a route the enterprise
+    # could reach by changing its ask names the NPWP only when that ask would need it.
+    nearest = floor + 1 if ask is None else min(max(ask, floor + 1), ceiling)
+    if nearest > KUR_NPWP_ABOVE and not _valid(facts, "npwp", today):
+        why_not.append(Reason("npwp_required_above", {"threshold": KUR_NPWP_ABOVE}))
+
+    trading = _trading_at_least(facts.founded_on, KUR_MIN_TRADING_MONTHS, today)
+    if not trading:
+        if code == "kur_super_mikro" and facts.mentoring_completed:
+            why.append(Reason("young_business_mentoring_exception"))
+        else:
+            if facts.founded_on is None:
+                why_not.append(Reason("founded_missing"))
+            else:
+                why_not.append(Reason("trading_under_months", {"months": KUR_MIN_TRADING_MONTHS}))
+            if facts.mentoring_completed:
+                # Say why completed mentoring did not help, or the owner will think it should.
+                why_not.append(Reason("mentoring_exception_super_mikro_only"))
+    if code == "kur_kecil" and not facts.has_collateral:
+        why.append(Reason("collateral_may_be_asked"))
+    return _verdict(code, why_not, why)
+
+
+def _umi(facts: EnterpriseFacts, *, size: SizeClass, fitting_kur: list[str]) -> RouteVerdict:
+    why_not = _size_reasons(size, ("mikro",))
+    ask = facts.ask_amount
+    if ask is None:
+        why_not.append(Reason("ask_missing"))
+    elif ask > UMI_MAX:
+        why_not.append(Reason("ask_above_ceiling", {"ceiling": UMI_MAX}))
+    if not facts.has_nik:
+        why_not.append(Reason("nik_missing"))
+    if fitting_kur:
+        why_not.append(Reason("reached_by_kur", {"route": fitting_kur[0]}))
+    return _verdict("umi", why_not, [Reason("umi_not_reached_by_kur", {"ceiling": UMI_MAX})])
+
+
+def _mekaar(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
+    why_not: list[Reason] = []
+    if not facts.women_led:
+        why_not.append(Reason("not_women_led"))
+    if not (facts.low_income_household or facts.pkh_graduate):
+        why_not.append(Reason("not_low_income"))
+    why_not.extend(_size_reasons(size, ("mikro",)))
+    if not facts.has_nik:
+        why_not.append(Reason("nik_missing"))
+    return _verdict("mekaar", why_not, [Reason("mekaar_group_lending")])
+
+
+def _lpdb(facts: EnterpriseFacts) -> RouteVerdict:
+    why_not: list[Reason] = []
+    if facts.legal_form is None:
+        why_not.append(Reason("legal_form_missing"))
+    elif facts.legal_form not in vocab.LEGAL_ENTITY_FORMS:
+        why_not.append(Reason("not_legal_entity", {"legal_form": facts.legal_form}))
+    profit = facts.profit_last_year
+    if profit is None:
+        why_not.append(Reason("profit_unknown"))
+    elif profit <= 0:
+        why_not.append(Reason("not_profitable", {"profit": profit}))
+    why = [Reason("lpdb_legal_entity_profitable", {"legal_form": facts.legal_form})]
+    return _verdict("lpdb", why_not, why)
+
+
+def _equity(facts: EnterpriseFacts, *, stage: Stage) -> RouteVerdict:
+    why_not: list[Reason] = []
+    if facts.legal_form is None:
+        why_not.append(Reason("legal_form_missing"))
+    elif facts.legal_form != "pt":
+        why_not.append(Reason("equity_needs_pt", {"legal_form": facts.legal_form}))
+    why_not.extend(_stage_reasons(stage))
+    return _verdict("equity", why_not, [Reason("equity_pt_shares")])
+
+
+def _revenue_share(facts: EnterpriseFacts, *, stage: Stage) -> RouteVerdict:
+    why_not: list[Reason] = []
+    if not facts.keeps_books:
+        why_not.append(Reason("no_bookkeeping"))
+    recorded = len(facts.monthly_revenues)
+    if recorded < REVENUE_HISTORY_MONTHS:
+        why_not.append(
+            Reason(
+                "revenue_history_short",
+                {"months": REVENUE_HISTORY_MONTHS, "recorded": recorded},
+            )
+        )
+    why_not.extend(_stage_reasons(stage))
+    return _verdict(
+        "revenue_share", why_not, [Reason("revenue_share_books_history", {"recorded": recorded})]
+    )
+
+
+def _grant(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
+    why_not: list[Reason] = []
+    if not (facts.in_programme or facts.mentoring_completed):
+        why_not.append(Reason("not_in_programme"))
+    why_not.extend(_size_reasons(size, ("mikro", "kecil")))
+    return _verdict("grant", why_not, [Reason("grant_through_programme")])

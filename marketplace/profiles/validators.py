@@ -1,0 +1,76 @@
+"""Formats of Indonesian identifiers: NIK, NIB, NPWP and phone numbers.
+
+Each `normalise_*` function takes what a person typed (with spaces, dots or dashes) and returns
+the canonical form, or raises `ValidationError` with a message that says what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace import regions
+from marketplace.errors import ValidationError
+
+_SEPARATORS = re.compile(r"[\s.\-/]")
+
+
+def _digits(value: str) -> str:
+    return _SEPARATORS.sub("", value or "")
+
+
+def normalise_nik(value: str) -> str:
+    """A NIK (Nomor Induk Kependudukan) is 16 digits; its first 2 are a province code."""
+    nik = _digits(value)
+    if not re.fullmatch(r"\d{16}", nik):
+        raise ValidationError(_l("A NIK has exactly 16 digits, as printed on the KTP."))
+    if nik[:2] not in regions.provinces():
+        raise ValidationError(
+            _l("The first two digits of a NIK are a province code; check the number on the KTP.")
+        )
+    return nik
+
+
+def normalise_nib(value: str) -> str:
+    """A NIB (Nomor Induk Berusaha, from OSS) is 13 digits."""
+    nib = _digits(value)
+    if not re.fullmatch(r"\d{13}", nib):
+        raise ValidationError(_l("A NIB has exactly 13 digits, as shown on the OSS certificate."))
+    return nib
+
+
+def normalise_npwp(value: str) -> str:
+    """An NPWP is 15 digits (old format, 99.999.999.9-999.999) or 16 (NIK-based, since 2024)."""
+    npwp = _digits(value)
+    if not re.fullmatch(r"\d{15}|\d{16}", npwp):
+        raise ValidationError(_l("An NPWP has 15 or 16 digits."))
+    return npwp
+
+
+def normalise_phone(value: str) -> str:
+    """Indonesian phone numbers in E.164: 0812…, 62812…, +62 812… all become +62812…."""
+    raw = re.sub(r"[\s.\-()]", "", value or "")
+    if raw.startswith("+"):
+        raw = raw[1:]
+        if not raw.startswith("62"):
+            raise ValidationError(_l("Only Indonesian numbers (+62) are supported."))
+    if raw.startswith("62"):
+        national = raw[2:]
+    elif raw.startswith("0"):
+        national = raw[1:]
+    else:
+        national = raw
+    national = national.lstrip("0")
+    # Mobile numbers start with 8 and have 9-12 digits after the 0; landlines start with 2-9
+    # and an area code.
+    if not re.fullmatch(r"[2-9]\d{7,11}", national):
+        raise ValidationError(
+            _l("Write the phone number as 0812… or +62 812…, with 10 to 13 digits.")
+        )
+    return "+62" + national
+
+
+def mask_nik(nik: str) -> str:
+    """`3201********0001`: the province/regency prefix and the last four digits."""
+    return f"{nik[:4]}********{nik[-4:]}"

@@ -1,0 +1,109 @@
+"""The run-after-commit seam for side effects (indexing, thumbnails, mail, jobs).
+
+Services call `enqueue("name", id=...)` while they work; the job is kept on the database session
+and handed over only after that session commits, and dropped if it rolls back. Jobs take ids,
+never objects, and open their own session (`job_session()`), exactly as a worker on a queue
+would, so moving from inline execution to a queue changes where they run, not what they do.
+
+Modes (config `TASKS_MODE`):
+- "inline" (default): run each job right after the commit, in the same process.
+- "collect": keep the jobs in `collected()` for the caller to run (tests, bulk CLI commands).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+_REGISTRY: dict[str, Callable[..., Any]] = {}
+_PENDING = "temumodal_pending_jobs"
+_collected: list[tuple[str, dict[str, Any]]] = []
+
+
+def job(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a function as the job called `name`."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def enqueue(name: str, **kwargs: Any) -> None:
+    """Run job `name` with `kwargs` after the current database transaction commits.
+
+    Side effects: none until commit; nothing at all if the transaction rolls back.
+    """
+    from marketplace.extensions import db
+
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown job {name!r}")
+    db.session().info.setdefault(_PENDING, []).append((name, kwargs))
+
+
+def run_job(name: str, **kwargs: Any) -> Any:
+    """Run one registered job now (used by the inline mode, workers and tests)."""
+    return _REGISTRY[name](**kwargs)
+
+
+def collected() -> list[tuple[str, dict[str, Any]]]:
+    """Jobs handed over in "collect" mode, oldest first; the caller empties the list."""
+    return _collected
+
+
+def run_collected() -> int:
+    """Run and clear every collected job; returns how many ran."""
+    count = 0
+    while _collected:
+        name, kwargs = _collected.pop(0)
+        run_job(name, **kwargs)
+        count += 1
+    return count
+
+
+@contextlib.contextmanager
+def job_session() -> Iterator[Session]:
+    """A session of the job's own, committed when the block ends without error."""
+    from marketplace.extensions import db
+
+    session = Session(bind=db.engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    jobs = session.info.pop(_PENDING, None)
+    if not jobs:
+        return
+    mode = current_app.config.get("TASKS_MODE", "inline")
+    for name, kwargs in jobs:
+        if mode == "collect":
+            _collected.append((name, kwargs))
+            continue
+        try:
+            run_job(name, **kwargs)
+        except Exception:
+            log.exception("job %s failed", name)
+            if current_app.config.get("TASKS_RAISE"):
+                raise
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)

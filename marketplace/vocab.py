@@ -1,0 +1,140 @@
+"""The shared vocabulary: codes stored in the database and their labels.
+
+Codes are stable English identifiers; labels go through Babel so that every page shows them in
+the user's language. Every domain (profiles, readiness, matching, pitches) takes its codes from
+here, so a sector or an instrument means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# --- legal forms ----------------------------------------------------------------------------
+LEGAL_FORMS = {
+    "perorangan": _l("Individual business (perorangan)"),
+    "cv": _l("CV (limited partnership)"),
+    "pt": _l("PT (limited company)"),
+    "koperasi": _l("Cooperative (koperasi)"),
+    "kube": _l("Business group (KUBE/kelompok)"),
+}
+# Badan hukum: the forms that are legal entities under Indonesian law. A CV is a business
+# entity but not a legal entity, so LPDB's legal-entity rule does not count it.
+LEGAL_ENTITY_FORMS = frozenset({"pt", "koperasi"})
+
+# --- sectors --------------------------------------------------------------------------------
+SECTORS = {
+    "food": _l("Food and beverages"),
+    "fashion": _l("Fashion and textiles"),
+    "craft": _l("Crafts"),
+    "agriculture": _l("Agriculture"),
+    "fishery": _l("Fisheries"),
+    "livestock": _l("Livestock"),
+    "retail": _l("Retail and warung"),
+    "services": _l("Services"),
+    "digital": _l("Digital and creative"),
+    "manufacturing": _l("Small manufacturing"),
+}
+# Sectors where a food-safety permit (SPP-IRT, BPOM or halal) is part of being bank-ready.
+FOOD_SECTORS = frozenset({"food"})
+
+# --- financing instruments ------------------------------------------------------------------
+INSTRUMENTS = {
+    "loan": _l("Loan"),
+    "kur": _l("KUR (people's business credit)"),
+    "grant": _l("Grant (hibah)"),
+    "equity": _l("Equity"),
+    "revenue_share": _l("Revenue share"),
+    "mudharabah": _l("Mudharabah (profit sharing, sharia)"),
+    "musyarakah": _l("Musyarakah (partnership, sharia)"),
+    "murabahah": _l("Murabahah (cost-plus sale, sharia)"),
+    "qard": _l("Qard (benevolent loan, sharia)"),
+}
+SHARIA_INSTRUMENTS = frozenset({"mudharabah", "musyarakah", "murabahah", "qard"})
+# Instruments that charge interest; a sharia-only investor cannot use them. A grant is neither.
+CONVENTIONAL_INSTRUMENTS = frozenset({"loan", "kur"})
+
+# --- legal documents ------------------------------------------------------------------------
+DOCUMENT_KINDS = {
+    "nib": _l("NIB (business identification number)"),
+    "npwp": _l("NPWP (tax number)"),
+    "spp_irt": _l("SPP-IRT (home-industry food permit)"),
+    "halal": _l("Halal certificate"),
+    "bpom": _l("BPOM registration"),
+    "sku": _l("Surat Keterangan Usaha (business letter)"),
+}
+FOOD_PERMITS = frozenset({"spp_irt", "halal", "bpom"})
+
+# --- size classes (PP 7/2021) ---------------------------------------------------------------
+SIZE_CLASSES = {
+    "mikro": _l("Micro"),
+    "kecil": _l("Small"),
+    "menengah": _l("Medium"),
+    "besar": _l("Large (not UMKM)"),
+}
+
+# --- bankability stages, in order -----------------------------------------------------------
+STAGES = {
+    "belum_layak": _l("Not yet eligible"),
+    "layak": _l("Eligible, not yet bankable"),
+    "bankable": _l("Bankable"),
+}
+STAGE_ORDER = {"belum_layak": 0, "layak": 1, "bankable": 2}
+
+# --- impact themes --------------------------------------------------------------------------
+IMPACT_THEMES = {
+    "women_led": _l("Women-led"),
+    "disability_inclusive": _l("Disability-inclusive"),
+    "pkh_graduate": _l("PKH graduate"),
+    "green": _l("Green"),
+}
+
+# --- investor organisation kinds ------------------------------------------------------------
+INVESTOR_KINDS = {
+    "bank": _l("Bank (KUR channelling)"),
+    "impact_fund": _l("Impact fund"),
+    "csr_fund": _l("CSR fund"),
+    "cooperative": _l("Cooperative (koperasi simpan pinjam)"),
+    "sharia_financier": _l("Sharia financier"),
+    "revolving_fund": _l("Government revolving fund"),
+    "angel": _l("Social angel investor"),
+}
+
+# --- organisations and roles ----------------------------------------------------------------
+ORGANISATION_KINDS = {
+    "enterprise": _l("Enterprise"),
+    "programme": _l("Programme organisation"),
+    "investor": _l("Investor organisation"),
+    "platform": _l("Platform operator"),
+}
+ROLES = {
+    "owner": _l("Enterprise owner"),
+    "facilitator": _l("Facilitator (pendamping)"),
+    "investor": _l("Investor or lender"),
+    "admin": _l("Administrator"),
+}
+ROLE_ORGANISATION_KIND = {
+    "owner": "enterprise",
+    "facilitator": "programme",
+    "investor": "investor",
+    "admin": "platform",
+}
+
+# --- financing routes on the readiness page -------------------------------------------------
+ROUTES = {
+    "kur_super_mikro": _l("KUR super-micro (up to Rp10 million)"),
+    "kur_mikro": _l("KUR micro (up to Rp100 million)"),
+    "kur_kecil": _l("KUR small (up to Rp500 million)"),
+    "umi": _l("UMi (ultra-micro financing)"),
+    "mekaar": _l("PNM Mekaar (women's group lending)"),
+    "lpdb": _l("LPDB revolving fund"),
+    "equity": _l("Social-investor equity"),
+    "revenue_share": _l("Social-investor revenue share"),
+    "grant": _l("Grant (hibah)"),
+}
+
+
+def label(mapping: dict, code: str | None) -> str:
+    """The label of `code` in `mapping`, or the code itself when it is unknown."""
+    if code is None:
+        return ""
+    return str(mapping.get(code, code))

@@ -1,0 +1,5 @@
+"""Entry point for `flask --app run …` and `gunicorn run:app`."""
+
+from marketplace import create_app
+
+app = create_app()
