@@ -108,6 +108,9 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_vocab():
+        from flask_babel import get_locale
+
         from marketplace import permissions
 
-        return {"vocab": vocab, "label": vocab.label, "can": permissions}
+        return {"vocab": vocab, "label": vocab.label, "can": permissions,
+                "get_locale": get_locale}

@@ -348,6 +348,16 @@ def remove_mentoring_record(*, actor: User, enterprise: Enterprise, record_id: i
 
 
 # --- photos ----------------------------------------------------------------------------------
+def upload_limits():
+    """The upload limits in force, from configuration."""
+    from marketplace import uploads
+
+    config = current_app.config
+    return uploads.UploadLimits(max_bytes=config["UPLOAD_MAX_BYTES"],
+                                max_pages=config["UPLOAD_MAX_PAGES"],
+                                max_pixels=config["UPLOAD_MAX_PIXELS"])
+
+
 def add_photo(*, actor: User, enterprise: Enterprise, data: bytes,
               caption: str | None = None) -> ProductPhoto:
     """Validate a product photo by content, rotate it upright, strip its metadata and store a
@@ -356,7 +366,6 @@ def add_photo(*, actor: User, enterprise: Enterprise, data: bytes,
     Raises PermissionDenied, ValidationError (too many photos), UploadRejected (bad file).
     Side effects: two files, final once the transaction commits; audit `photo.added`.
     """
-    from marketplace import uploads
     from marketplace.profiles import images
 
     _require(permissions.can_edit_enterprise(actor, enterprise))
@@ -365,7 +374,7 @@ def add_photo(*, actor: User, enterprise: Enterprise, data: bytes,
         raise ValidationError(
             _l("A profile can have at most %(count)s photos. Remove one first.", count=limit)
         )
-    processed = images.process_photo(data, limits=uploads.limits_from_config(current_app.config))
+    processed = images.process_photo(data, limits=upload_limits())
     suffix = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png"}
     large_key = storage.save(processed.large.data, suffix=suffix[processed.large.mime],
                              session=db.session())
