@@ -1,0 +1,173 @@
+import datetime as dt
+import io
+
+import pytest
+from PIL import Image
+
+from marketplace.extensions import db
+from marketplace.profiles.models import Enterprise, Mandate
+from marketplace.profiles.services import recent_months
+
+
+@pytest.fixture
+def owner_client(make, login, client):
+    owner = make.owner()
+    login(owner)
+    return client, owner, make.enterprise_of(owner)
+
+
+def _profile_form(**overrides):
+    data = {
+        "name": "Keripik Tempe Bu Sri", "legal_form": "perorangan", "sector": "food",
+        "products": "Keripik tempe", "province_code": "32", "regency_code": "32.01",
+        "employees": "5", "women_employees": "4", "capital": "15.000.000",
+        "annual_turnover": "Rp 120.000.000", "profit_last_year": "-1.500.000",
+        "ask_amount": "50000000", "ask_instruments": ["kur", "murabahah"], "tenor_months": "24",
+        "has_bank_account": "y", "keeps_books": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_owner_saves_a_draft_with_money_typed_the_indonesian_way(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    assert response.status_code == 302
+    saved = db.session.get(Enterprise, enterprise.id)
+    db.session.refresh(saved)
+    assert saved.capital == 15_000_000 and saved.annual_turnover == 120_000_000
+    assert saved.profit_last_year == -1_500_000 and saved.ask_amount == 50_000_000
+    assert saved.ask_instruments == ["kur", "murabahah"] and saved.status == "draft"
+
+
+@pytest.mark.parametrize(("overrides", "field_id"), [
+    ({"capital": "lima juta"}, "capital"),
+    ({"women_employees": "9"}, "women_employees"),
+    ({"regency_code": "52.03"}, "regency_code"),
+    ({"nik": "12345"}, "nik"),
+    ({"owner_phone": "12345"}, "owner_phone"),
+])
+def test_a_wrong_field_shows_its_message_and_keeps_what_was_typed(owner_client, overrides,
+                                                                   field_id):
+    client, _owner, enterprise = owner_client
+    response = client.post(f"/enterprises/{enterprise.id}/edit",
+                           data=_profile_form(**overrides))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field_id}-error"' in page
+    assert 'value="Keripik Tempe Bu Sri"' in page and "Keripik tempe" in page
+    assert db.session.get(Enterprise, enterprise.id).capital is None
+
+
+def test_monthly_revenue_typed_wrong_keeps_the_form(owner_client):
+    client, _owner, enterprise = owner_client
+    form = _profile_form()
+    month = recent_months(dt.date.today())[0]
+    form[f"revenue_{month:%Y_%m}"] = "banyak"
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=form)
+    assert response.status_code == 422
+    assert 'value="banyak"' in response.get_data(as_text=True)
+
+
+def test_publish_then_public_summary_hides_finances_from_anonymous(owner_client, app):
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    response = client.post(f"/enterprises/{enterprise.id}/publish")
+    assert response.status_code == 302
+    anonymous = app.test_client()
+    page = anonymous.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "Keripik Tempe Bu Sri" in page and "15.000.000" not in page
+    assert anonymous.get(f"/enterprises/{enterprise.id}/readiness").status_code in (302, 403)
+
+
+def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert "Not yet eligible" in page
+    assert "KUR micro" in page and "NPWP" in page
+
+
+def test_document_with_a_short_nib_is_refused_next_to_the_field(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(f"/enterprises/{enterprise.id}/documents",
+                           data={"kind": "nib", "number": "123456789012"})
+    assert response.status_code == 422
+    assert 'id="number-error"' in response.get_data(as_text=True)
+    assert 'value="123456789012"' in response.get_data(as_text=True)
+
+
+def test_uploading_html_as_a_photo_is_refused_with_a_message(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/photos",
+        data={"photo": (io.BytesIO(b"<html><script>x</script>"), "foto.jpg"), "caption": "Kue"},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="photo-error"' in page and 'value="Kue"' in page
+
+
+def test_a_photo_is_served_with_sandbox_headers(owner_client):
+    client, _owner, enterprise = owner_client
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 120, 80)).save(buffer, "PNG")
+    response = client.post(f"/enterprises/{enterprise.id}/photos",
+                           data={"photo": (io.BytesIO(buffer.getvalue()), "produk.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    photo = db.session.get(Enterprise, enterprise.id).photos[0]
+    served = client.get(f"/photos/{photo.id}/small")
+    assert served.status_code == 200
+    assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.mimetype == photo.mime
+    served.close()
+
+
+def test_an_oversized_upload_gets_the_friendly_413_page(owner_client, app):
+    client, _owner, enterprise = owner_client
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post(f"/enterprises/{enterprise.id}/photos",
+                           data={"photo": (io.BytesIO(b"x" * 4096), "besar.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "MB" in response.get_data(as_text=True)
+
+
+def test_mandate_form_refuses_min_above_max_and_keeps_values(make, login, client):
+    investor = make.investor()
+    login(investor)
+    response = client.post("/mandate", data={
+        "investor_kind": "sharia_financier", "ticket_min": "100.000.000",
+        "ticket_max": "10.000.000", "instruments": ["murabahah"], "sharia_only": "y",
+        "min_stage": "layak", "thesis": "Pangan halal di NTB"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="ticket_max-error"' in page and "Pangan halal di NTB" in page
+    response = client.post("/mandate", data={
+        "investor_kind": "sharia_financier", "ticket_min": "10.000.000",
+        "ticket_max": "100.000.000", "instruments": ["murabahah"], "sharia_only": "y",
+        "provinces": ["52", "73"], "min_stage": "layak"})
+    assert response.status_code == 302
+    mandate = db.session.query(Mandate).one()
+    assert mandate.provinces == ["52", "73"] and mandate.ticket_max == 100_000_000
+
+
+def test_cohort_on_behalf_with_a_wrong_phone_keeps_the_name(make, login, client):
+    facilitator = make.facilitator()
+    cohort = make.cohort(make.programme(facilitator), regency_code="52.03")
+    db.session.commit()
+    login(facilitator)
+    response = client.post(f"/cohorts/{cohort.id}", data={
+        "behalf-name": "Dodol Rumput Laut", "behalf-owner_name": "Inaq Sahnun",
+        "behalf-owner_phone": "12345"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="Dodol Rumput Laut"' in page and 'id="behalf-owner_phone-error"' in page
+    response = client.post(f"/cohorts/{cohort.id}", data={
+        "behalf-name": "Dodol Rumput Laut", "behalf-owner_name": "Inaq Sahnun",
+        "behalf-owner_phone": "0819 1234 5678"})
+    assert response.status_code == 302 and "/edit" in response.headers["Location"]
