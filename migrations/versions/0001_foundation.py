@@ -1,6 +1,6 @@
 """accounts, profiles, programmes, mandates, audit
 
-Revision ID: 68ec8e0f4935
+Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-23 19:32:28.667224
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '68ec8e0f4935'
+revision = '0001_foundation'
 down_revision = None
 branch_labels = None
 depends_on = None
