@@ -1,0 +1,542 @@
+"""Pitch decks: validate a PDF or a set of phone photos, extract text, render page previews.
+
+Nothing here touches the database or the file system; callers store what is returned.
+
+Decisions a reviewer should know:
+
+* PDFs are parsed twice on purpose: pypdf for structure (encryption, page count, active
+  content) and text, pypdfium2 (Chrome's PDFium) for rendering. A file either library cannot
+  open is refused as 'unreadable'; any failure inside them becomes an UploadRejected.
+* Active content: PDFium runs JavaScript only inside a form-fill environment, and we never call
+  `init_forms()`, and render with `may_draw_forms=False`, so no script ever runs here. A deck with
+  JavaScript is therefore accepted and flagged (`has_javascript`), so that a later view can serve
+  the rendered previews instead of the original. A deck with a /Launch action or an embedded file
+  is refused ('active_content'): those attack whoever downloads the original, and a pitch deck
+  has no honest use for them.
+* Encryption: a PDF that needs a password to open is refused ('encrypted'). A PDF with only an
+  owner password (an empty user password, "restrict editing"), which every viewer opens without
+  asking, is accepted.
+* PDFium is not thread-safe, not even across documents. Every pypdfium2 call, closing included,
+  runs under the module-level `_PDFIUM_LOCK`; gunicorn workers are separate processes with their
+  own PDFium, so the lock only serialises threads within one worker.
+* Decompression bombs: PDFium inflates page content without a limit, so every non-image stream
+  is measured (bounded, in constant memory) before PDFium sees the file, and images are
+  checked against the pixel limit by their declared size.
+* A PDF must end with `%%EOF` in its last 1024 bytes; otherwise it was cut off ('truncated'),
+  even if a lenient parser could recover part of it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import threading
+import zlib
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+from PIL import Image
+from pypdf import PasswordType, PdfReader
+from pypdf.filters import ASCII85Decode, ASCIIHexDecode
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
+
+from marketplace import uploads
+from marketplace.profiles import images
+
+SMALL_PREVIEW_WIDTH = 320
+LARGE_PREVIEW_WIDTH = 1200
+# Pages taller than this many widths (posters, receipts) are scaled to fit the height instead.
+MAX_ASPECT = 2.0
+SMALL_PREVIEW_MAX_BYTES = 15_000
+# libwebp effort for large previews: half the time of the default for ~5 % more bytes, which
+# keeps a 20-page deck under the 1.5 s bar (bench/deck.py).
+LARGE_PREVIEW_METHOD = 2
+# A 60-page deck has a few thousand objects; far more is a parser stress test, not a deck.
+MAX_PDF_OBJECTS = 200_000
+# Inflated size of non-image streams (page content, fonts, forms). A dense slide's content is
+# well under 1 MB and a full embedded CJK font about 20 MB; bombs are thousands of times that.
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_STREAM_BYTES = 256 * 1024 * 1024
+
+_PDFIUM_LOCK = threading.Lock()
+_ACTIVE_BYTES = re.compile(rb"/(?:Launch|EmbeddedFiles?|JavaScript|JS)(?![A-Za-z0-9])")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What pypdf learned about a deck: pages, text per page and whether it holds scripts."""
+
+    page_count: int
+    text_by_page: list[str]
+    has_javascript: bool
+    text_truncated: bool = False
+
+
+@dataclass(frozen=True)
+class DeckResult:
+    """A processed deck: page count, searchable text and (small, large) previews per page."""
+
+    page_count: int
+    text: str
+    previews: list[tuple[bytes, bytes]]
+    source_kind: str
+    preview_mime: str = "image/webp"
+    has_javascript: bool = False
+    text_truncated: bool = False
+    preview_sizes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def _check_pdf_frame(data: bytes, limits: uploads.UploadLimits) -> None:
+    uploads.sniff(data, allowed=("pdf",), limits=limits)
+    if b"%%EOF" not in data[-1024:]:
+        raise uploads.UploadRejected("truncated")
+
+
+def _open_reader(data: bytes) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except Exception as error:
+        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except Exception:
+            # Unknown or broken security handler: we cannot read it, so it is locked to us.
+            opened = False
+        if not opened:
+            raise uploads.UploadRejected("encrypted")
+    return reader
+
+
+def _object_ids(reader: PdfReader) -> list[IndirectObject]:
+    ids = [
+        IndirectObject(idnum, generation, reader)
+        for generation, entries in reader.xref.items()
+        for idnum in entries
+    ]
+    ids += [IndirectObject(idnum, 0, reader) for idnum in reader.xref_objStm]
+    return ids
+
+
+def _filters(stream: DictionaryObject) -> list[str]:
+    value = stream.get("/Filter")
+    if isinstance(value, ArrayObject):
+        return [str(item) for item in value]
+    return [str(value)] if value is not None else []
+
+
+def _count_inflated(raw: bytes, budget: int) -> int:
+    """Bytes a Flate stream inflates to, stopping once past `budget`; constant memory."""
+    inflater = zlib.decompressobj()
+    total = 0
+    pending = raw
+    while pending and total <= budget:
+        try:
+            total += len(inflater.decompress(pending, 1 << 20))
+        except zlib.error:
+            # Damaged data: PDFium stops there too, so what inflated so far is the cost.
+            break
+        pending = inflater.unconsumed_tail
+        if inflater.eof:
+            break
+    return total
+
+
+def _count_run_length(raw: bytes, budget: int) -> int:
+    total = position = 0
+    while position < len(raw) and total <= budget:
+        length = raw[position]
+        if length == 128:
+            break
+        if length < 128:
+            total += length + 1
+            position += length + 2
+        else:
+            total += 257 - length
+            position += 2
+    return total
+
+
+def _decoded_size(stream: DictionaryObject, budget: int) -> int:
+    """How many bytes PDFium would inflate this non-image stream to, up to `budget` (+1 step).
+
+    PDFium inflates content streams whole, without a limit: a 1 MB stream of zeros becomes
+    1 GB in memory and seconds of CPU. Only expanding filters are measured; decoding stops as
+    soon as the budget is spent, so a bomb costs little to find.
+    """
+    data: bytes = getattr(stream, "_data", b"")
+    for name in _filters(stream):
+        if name in ("/ASCIIHexDecode", "/AHx"):
+            data = ASCIIHexDecode.decode(data)
+        elif name in ("/ASCII85Decode", "/A85"):
+            data = ASCII85Decode.decode(data)
+        elif name in ("/FlateDecode", "/Fl"):
+            return _count_inflated(data, budget)
+        elif name in ("/RunLengthDecode", "/RL"):
+            return _count_run_length(data, budget)
+        elif name in ("/LZWDecode", "/LZW"):
+            # No bounded LZW decoder here, and no current tool writes LZW (a 1990s format).
+            raise uploads.UploadRejected("unreadable", reason="lzw")
+        else:
+            break
+    return len(data)
+
+
+def _direct_dicts(root: DictionaryObject | ArrayObject) -> list[DictionaryObject]:
+    """The dictionaries inside one object, nested ones included (an /OpenAction is often a
+    direct dictionary inside the catalog). Indirect references are not followed: every
+    indirect object is visited on its own."""
+    found: list[DictionaryObject] = []
+    stack: list[object] = [root]
+    while stack and len(found) < 10_000:
+        node = stack.pop()
+        if isinstance(node, DictionaryObject):
+            found.append(node)
+            stack.extend(value for value in node.values() if not isinstance(value, IndirectObject))
+        elif isinstance(node, ArrayObject):
+            stack.extend(value for value in node if not isinstance(value, IndirectObject))
+    return found
+
+
+def _active_flags(node: DictionaryObject) -> tuple[bool, bool]:
+    """(runs JavaScript, launches a program or carries a file) for one dictionary."""
+    action = node.get("/S")
+    has_js = "/JS" in node or action == NameObject("/JavaScript") or "/JavaScript" in node
+    dangerous = (
+        action in (NameObject("/Launch"), NameObject("/GoToE"))
+        or node.get("/Type") == NameObject("/EmbeddedFile")
+        or node.get("/Subtype") == NameObject("/FileAttachment")
+        or "/EF" in node
+        or "/EmbeddedFiles" in node
+    )
+    return has_js, dangerous
+
+
+def _scan_objects(
+    reader: PdfReader, data: bytes, limits: uploads.UploadLimits
+) -> tuple[bool, bool]:
+    """(has_javascript, has_launch_or_embedded_file) from every object in the file.
+
+    Walks all objects, referenced or not, because a viewer that repairs a damaged file may
+    find objects a strict reader would not. Names are compared after pypdf decoded #xx escapes;
+    a raw byte scan also covers objects pypdf could not parse. Also refuses decompression
+    bombs: an image over `limits.max_pixels` ('too_many_pixels'), or other streams inflating
+    past MAX_STREAM_BYTES each or MAX_TOTAL_STREAM_BYTES together ('unreadable').
+    """
+    raw = {match.group(0) for match in _ACTIVE_BYTES.finditer(data)}
+    has_js = bool(raw & {b"/JS", b"/JavaScript"})
+    dangerous = bool(raw & {b"/Launch", b"/EmbeddedFile", b"/EmbeddedFiles"})
+    ids = _object_ids(reader)
+    if len(ids) > MAX_PDF_OBJECTS:
+        raise uploads.UploadRejected("unreadable", reason="too_many_objects")
+    inflated_total = 0
+    for ref in ids:
+        try:
+            obj = reader.get_object(ref)
+        except Exception:
+            # An object pypdf cannot parse was still byte-scanned above; skip it.
+            obj = None
+        if not isinstance(obj, DictionaryObject | ArrayObject):
+            continue
+        for node in _direct_dicts(obj):
+            js, launch = _active_flags(node)
+            has_js, dangerous = has_js or js, dangerous or launch
+        if not isinstance(obj, StreamObject):
+            continue
+        if obj.get("/Subtype") == NameObject("/Image"):
+            # PDFium sizes its image buffers from these numbers.
+            width, height = obj.get("/Width", 0), obj.get("/Height", 0)
+            if isinstance(width, int) and isinstance(height, int):
+                if width * height > limits.max_pixels:
+                    raise uploads.UploadRejected(
+                        "too_many_pixels", pixels=width * height, max_pixels=limits.max_pixels
+                    )
+            continue
+        size = _decoded_size(obj, MAX_STREAM_BYTES)
+        inflated_total += size
+        if size > MAX_STREAM_BYTES or inflated_total > MAX_TOTAL_STREAM_BYTES:
+            raise uploads.UploadRejected("unreadable", reason="decompression_bomb")
+    return has_js, dangerous
+
+
+def _clean_text(text: str) -> str:
+    # PostgreSQL text refuses NUL and lone surrogates; search wants single spaces.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _CONTROL_CHARS.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _pdfium_page_text(data: bytes, index: int) -> str:
+    with _PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                return textpage.get_text_range()
+            finally:
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
+
+
+def _extract_text(
+    reader: PdfReader, data: bytes, page_count: int, limits: uploads.UploadLimits
+) -> tuple[list[str], bool]:
+    texts: list[str] = []
+    budget = limits.max_text_chars
+    truncated = False
+    for index in range(page_count):
+        if budget <= 0:
+            texts.append("")
+            truncated = True
+            continue
+        try:
+            text = reader.pages[index].extract_text()
+        except Exception:
+            # pypdf trips on some fonts and content streams that PDFium reads fine.
+            try:
+                text = _pdfium_page_text(data, index)
+            except Exception:
+                text = ""
+        text = _clean_text(text)
+        if len(text) > budget:
+            text, truncated = text[:budget], True
+        budget -= len(text)
+        texts.append(text)
+    return texts, truncated
+
+
+def inspect_pdf(data: bytes, *, limits: uploads.UploadLimits) -> PdfInfo:
+    """Validate a PDF deck's structure and extract its text, without rendering anything.
+
+    Checks, in order: size, type by content and polyglot markup, a complete file (`%%EOF`),
+    a readable structure, encryption, the page count (declared and real) against
+    `limits.max_pages`, and active content. Text per page is whitespace-normalised and capped
+    at `limits.max_text_chars` in total. Pure (no I/O). Raises UploadRejected with code 'empty',
+    'too_large', 'not_allowed_type', 'hidden_markup', 'truncated', 'unreadable', 'encrypted',
+    'too_many_pages' or 'active_content'; never another exception.
+    """
+    _check_pdf_frame(data, limits)
+    reader = _open_reader(data)
+    try:
+        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        declared = int(declared) if isinstance(declared, int) else 0
+        if declared > limits.max_pages:
+            # Refuse on the declared count before walking a page tree that may be huge.
+            raise uploads.UploadRejected(
+                "too_many_pages", pages=declared, max_pages=limits.max_pages
+            )
+        page_count = len(reader.pages)
+        if page_count > limits.max_pages:
+            raise uploads.UploadRejected(
+                "too_many_pages", pages=page_count, max_pages=limits.max_pages
+            )
+        if page_count == 0:
+            raise uploads.UploadRejected("unreadable", reason="no_pages")
+        has_js, dangerous = _scan_objects(reader, data, limits)
+        if dangerous:
+            raise uploads.UploadRejected("active_content")
+        texts, truncated = _extract_text(reader, data, page_count, limits)
+    except uploads.UploadRejected:
+        raise
+    except Exception as error:
+        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+    return PdfInfo(
+        page_count=page_count,
+        text_by_page=texts,
+        has_javascript=has_js,
+        text_truncated=truncated,
+    )
+
+
+def _render_pil(pdf: pdfium.PdfDocument, index: int, width: int) -> Image.Image:
+    """Render one page to an RGB image `width` wide (less for very tall pages). Hold the lock."""
+    page = pdf[index]
+    try:
+        page_width, page_height = page.get_size()
+        if not (math.isfinite(page_width) and math.isfinite(page_height)):
+            raise uploads.UploadRejected("unreadable", reason="page_size")
+        if page_width <= 0 or page_height <= 0:
+            raise uploads.UploadRejected("unreadable", reason="page_size")
+        scale = min(width / page_width, width * MAX_ASPECT / page_height)
+        # No form environment and no form drawing: PDFium cannot run the deck's JavaScript.
+        bitmap = page.render(scale=scale, may_draw_forms=False)
+        try:
+            image = bitmap.to_pil()
+            # Pillow stores RGB in 4 bytes per pixel, so an RGB image never shares PDFium's
+            # 3-byte BGR buffer; any other mode may, and must be copied before close().
+            if image.mode != "RGB":
+                image = image.convert("RGB")
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    # /Rotate may swap the sides; keep the promised bounds whatever the page says.
+    return images.fit(image, max_width=width, max_height=round(width * MAX_ASPECT))
+
+
+def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except Exception as error:
+        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+
+
+def render_page(data: bytes, page_index: int, *, width: int, max_bytes: int | None = None) -> bytes:
+    """A WebP preview of one page of an already accepted PDF, `width` pixels wide.
+
+    Pages taller than MAX_ASPECT × their width are scaled to fit that height. With `max_bytes`
+    the quality (then the size) is lowered until the preview fits. Never runs the PDF's scripts.
+    Serialised with every other PDFium call in this process. Raises UploadRejected('unreadable')
+    for a PDF PDFium cannot render, ValueError for a page_index outside the document.
+    """
+    if uploads.detect_kind(data) != "pdf":
+        raise uploads.UploadRejected("unreadable", reason="not_pdf")
+    with _PDFIUM_LOCK:
+        pdf = _open_pdfium(data)
+        try:
+            if not 0 <= page_index < len(pdf):
+                raise ValueError(f"page_index {page_index} outside 0..{len(pdf) - 1}")
+            try:
+                image = _render_pil(pdf, page_index, width)
+            except uploads.UploadRejected:
+                raise
+            except Exception as error:
+                raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+        finally:
+            pdf.close()
+    return images.encode(image, max_bytes=max_bytes).data
+
+
+def process_deck_pdf(data: bytes, *, limits: uploads.UploadLimits) -> DeckResult:
+    """Validate a PDF deck end to end: structure, text, and a (small, large) preview per page.
+
+    Small previews are SMALL_PREVIEW_WIDTH px wide and at most SMALL_PREVIEW_MAX_BYTES; large
+    ones LARGE_PREVIEW_WIDTH px wide; both WebP. Each page is rendered once, at the large
+    size, and the small preview is scaled from it. Pure (no I/O); PDFium calls are serialised.
+    Raises UploadRejected (codes as in `inspect_pdf`); never another exception.
+    """
+    info = inspect_pdf(data, limits=limits)
+    rendered: list[Image.Image] = []
+    with _PDFIUM_LOCK:
+        pdf = _open_pdfium(data)
+        try:
+            page_count = len(pdf)
+            # Parsers can disagree on a damaged file; the rendered count is what users see.
+            if page_count > limits.max_pages:
+                raise uploads.UploadRejected(
+                    "too_many_pages", pages=page_count, max_pages=limits.max_pages
+                )
+            if page_count == 0:
+                raise uploads.UploadRejected("unreadable", reason="no_pages")
+            for index in range(page_count):
+                rendered.append(_render_pil(pdf, index, LARGE_PREVIEW_WIDTH))
+        except uploads.UploadRejected:
+            raise
+        except Exception as error:
+            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+        finally:
+            pdf.close()
+    # Encoding needs no PDFium, so other threads may render meanwhile.
+    previews, sizes = _encode_previews(rendered)
+    texts = (info.text_by_page + [""] * page_count)[:page_count]
+    return DeckResult(
+        page_count=page_count,
+        text="\n".join(text for text in texts if text),
+        previews=previews,
+        source_kind="pdf",
+        has_javascript=info.has_javascript,
+        text_truncated=info.text_truncated,
+        preview_sizes=sizes,
+    )
+
+
+def _encode_previews(
+    pages: list[Image.Image],
+) -> tuple[list[tuple[bytes, bytes]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    previews: list[tuple[bytes, bytes]] = []
+    sizes: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for page in pages:
+        large = images.encode(page, method=LARGE_PREVIEW_METHOD)
+        small_image = images.fit(
+            page,
+            max_width=SMALL_PREVIEW_WIDTH,
+            max_height=round(SMALL_PREVIEW_WIDTH * MAX_ASPECT),
+        )
+        small = images.encode(small_image, max_bytes=SMALL_PREVIEW_MAX_BYTES)
+        previews.append((small.data, large.data))
+        sizes.append(((small.width, small.height), (large.width, large.height)))
+    return previews, sizes
+
+
+def process_deck_images(images_data: list[bytes], *, limits: uploads.UploadLimits) -> DeckResult:
+    """Turn an ordered set of photos (a paper pitch shot on a phone) into a deck.
+
+    Each photo is validated and re-encoded like a product photo (upright, no metadata); the
+    deck's pages are the photos in the order given. Previews: small at most
+    SMALL_PREVIEW_WIDTH px wide and SMALL_PREVIEW_MAX_BYTES, large at most LARGE_PREVIEW_WIDTH
+    wide. No text is extracted (no OCR). Pure (no I/O). Raises UploadRejected: 'empty' for no
+    photos, 'too_many_images', or a photo's own refusal with its 1-based `page` added.
+    """
+    if not images_data:
+        raise uploads.UploadRejected("empty")
+    if len(images_data) > limits.max_images_per_deck:
+        raise uploads.UploadRejected(
+            "too_many_images", count=len(images_data), max_images=limits.max_images_per_deck
+        )
+    pages: list[Image.Image] = []
+    for number, data in enumerate(images_data, start=1):
+        try:
+            _kind, image = images.load_image(
+                data, limits=limits, box=round(LARGE_PREVIEW_WIDTH * MAX_ASPECT)
+            )
+        except uploads.UploadRejected as error:
+            error.params["page"] = number
+            raise
+        pages.append(
+            images.fit(
+                image,
+                max_width=LARGE_PREVIEW_WIDTH,
+                max_height=round(LARGE_PREVIEW_WIDTH * MAX_ASPECT),
+            )
+        )
+    try:
+        previews, sizes = _encode_previews(pages)
+    except Exception as error:
+        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+    return DeckResult(
+        page_count=len(pages),
+        text="",
+        previews=previews,
+        source_kind="images",
+        preview_sizes=sizes,
+    )
+
+
+def process_deck_upload(files: list[bytes], *, limits: uploads.UploadLimits) -> DeckResult:
+    """One PDF, or one or more photos: dispatch on content, not on names.
+
+    Raises UploadRejected: 'empty' for no files, 'not_allowed_type' for a PDF among several
+    files, and whatever `process_deck_pdf` / `process_deck_images` raise.
+    """
+    if not files:
+        raise uploads.UploadRejected("empty")
+    if len(files) == 1 and uploads.detect_kind(files[0]) == "pdf":
+        return process_deck_pdf(files[0], limits=limits)
+    for data in files:
+        uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
+        if uploads.detect_kind(data) == "pdf":
+            raise uploads.UploadRejected(
+                "not_allowed_type", detected="pdf", allowed=uploads.IMAGE_KINDS
+            )
+    return process_deck_images(files, limits=limits)
