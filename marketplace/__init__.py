@@ -102,6 +102,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(formatting.rupiah, "rupiah")
     app.add_template_filter(formatting.rupiah_short, "rupiah_short")
     app.add_template_filter(formatting.date, "date")
+    app.add_template_filter(formatting.month, "month")
     app.add_template_filter(formatting.datetime, "datetime")
     app.add_template_filter(regions.province_name, "province_name")
     app.add_template_filter(regions.regency_name, "regency_name")

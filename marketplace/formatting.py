@@ -72,6 +72,13 @@ def date(value: dt.date | None, locale: str | None = None) -> str:
     return _babel_format_date(value, format="d MMMM y", locale=locale or current_locale())
 
 
+def month(value: dt.date | None, locale: str | None = None) -> str:
+    """`Oktober 2026` / `October 2026`; '' for None."""
+    if value is None:
+        return ""
+    return _babel_format_date(value, format="LLLL y", locale=locale or current_locale())
+
+
 def datetime(value: dt.datetime | None, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
     """`17 Agustus 2026 09.30 WIB`-style date and time in the zone `tz` (default WIB)."""
     if value is None:

@@ -143,6 +143,8 @@ def edit(enterprise_id: int):
                 db.session.commit()
                 flash(_("Saved."), "success")
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
+    if request.method == "POST":
+        # Whatever went wrong, show the revenue exactly as typed: nothing the user typed is lost.
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
     return render_template("profiles/edit.html", form=form, enterprise=enterprise,
                            revenue_fields=revenue_fields,

@@ -96,7 +96,7 @@ def test_owner_phone_is_normalised(owner, enterprise):
 def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     with pytest.raises(ValidationError) as error:
         services.publish_profile(actor=owner, enterprise=enterprise)
-    assert "sector" in str(error.value.message)
+    assert str(services.REQUIRED_TO_PUBLISH["sector"]) in str(error.value.message)
     services.update_profile(actor=owner, enterprise=enterprise, data={
         "sector": "food", "legal_form": "perorangan", "province_code": "32",
         "regency_code": "32.01", "products": "Keripik", "ask_amount": 20_000_000,
