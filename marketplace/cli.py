@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import click
 from flask import Flask
@@ -62,6 +63,8 @@ def seed_demo(if_empty: bool) -> None:
             print_logins()
             return
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
+    # Every service writes its audit line; 1,000 of them would bury the progress bar.
+    logging.getLogger("temumodal.security").setLevel(logging.WARNING)
     with click.progressbar(length=100, label="Loading demo data") as bar:
         state = {"done": 0}
 
@@ -72,7 +75,7 @@ def seed_demo(if_empty: bool) -> None:
 
         summary = demo.seed_demo(progress=progress)
     db.session.commit()
-    click.echo(str(summary))
+    click.echo(demo.summary_text(summary))
     print_logins()
 
 
@@ -80,8 +83,7 @@ def print_logins() -> None:
     from marketplace import demo
 
     click.echo("\nDemo logins (http://127.0.0.1:5000/login):")
-    for role, email, password, hint in demo.DEMO_LOGINS:
-        click.echo(f"  {role:<22} {email:<36} {password:<18} {hint}")
+    click.echo(demo.logins_table())
 
 
 @click.group("files")
