@@ -69,3 +69,7 @@ class DisableTotpForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = HiddenField()
     next = HiddenField()
+
+
+class BeginTotpForm(FlaskForm):
+    """The button that creates a new two-factor secret (a POST, never a GET)."""

@@ -37,7 +37,7 @@ def check_password_rules(password: str, *, email: str = "", name: str = "") -> N
         )
     local_part = email.split("@")[0].lower()
     if (local_part and len(local_part) >= 4 and local_part in lowered) or (
-        name and lowered == name.lower().replace(" ", "")
+        name and lowered.replace(" ", "") == name.lower().replace(" ", "")
     ):
         raise ValidationError(
             _l("Do not use your name or e-mail address in your password."), field="password"

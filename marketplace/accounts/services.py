@@ -163,7 +163,7 @@ def resolve_session(token: str | None) -> User | None:
         or not user.active
     ):
         db.session.delete(row)
-        db.session.flush()
+        # Not flushed: a pending delete is what makes security.load_session_user commit it.
         return None
     if idle > SESSION_TOUCH_INTERVAL:
         row.last_seen_at = now

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 import segno
 from flask import (
     Blueprint,
@@ -173,33 +174,33 @@ def account():
 def totp_setup():
     if current_user.role not in services.TOTP_ROLES:
         abort(403)
+    if current_user.totp_enabled:
+        return redirect(url_for("accounts.account"))
     form = forms.TotpForm()
-    if request.method == "GET" or not current_user.totp_secret:
-        if current_user.totp_enabled:
-            return redirect(url_for("accounts.account"))
+    if request.method == "POST" and request.form.get("begin"):
+        # A new secret only on an explicit POST: a GET (a reload) never replaces the secret
+        # the user may already have scanned.
+        if forms.BeginTotpForm().validate_on_submit():
+            services.begin_totp(user=current_user)
+            db.session.commit()
+        return redirect(url_for("accounts.totp_setup"))
+    if request.method == "POST" and current_user.totp_secret and form.validate_on_submit():
         try:
-            uri = services.begin_totp(user=current_user)
+            services.enable_totp(user=current_user, code=form.code.data)
         except DomainError as error:
-            flash(str(error.message), "error")
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Two-factor login is on."), "success")
             return redirect(url_for("accounts.account"))
-        db.session.commit()
-    else:
-        uri = None
-        if form.validate_on_submit():
-            try:
-                services.enable_totp(user=current_user, code=form.code.data)
-            except DomainError as error:
-                form_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Two-factor login is on."), "success")
-                return redirect(url_for("accounts.account"))
-        import pyotp
-
+    qr = None
+    if current_user.totp_secret:
         uri = pyotp.TOTP(current_user.totp_secret).provisioning_uri(
             name=current_user.email, issuer_name="TemuModal")
-    qr = segno.make(uri, error="m").svg_data_uri(scale=4)
+        qr = segno.make(uri, error="m").svg_data_uri(scale=4)
     return render_template("accounts/totp_setup.html", form=form, qr=qr,
+                           begin_form=forms.BeginTotpForm(),
                            secret=current_user.totp_secret), 200 if not form.errors else 422
 
 

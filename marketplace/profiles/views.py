@@ -204,6 +204,7 @@ def unpublish(enterprise_id: int):
 
 # --- readiness -------------------------------------------------------------------------------
 @bp.get("/enterprises/<int:enterprise_id>/readiness")
+@login_required
 def readiness(enterprise_id: int):
     enterprise = _enterprise(enterprise_id)
     if not permissions.can_view_full_profile(current_user, enterprise):

@@ -1,0 +1,575 @@
+"""The access matrix: every route × every role × method, walked against one policy table.
+
+QUALITY.md asks for one table listing, for each (endpoint, method), which of the eight roles
+may pass; a route missing from the table fails the suite, and any allow the table does not list
+is a failure. One world is built per module (owner A with published enterprise A, owner B with
+draft enterprise D, facilitator F mentoring A, facilitator G mentoring D, verified investor I
+with a mandate, investor J of an unverified organisation, an admin) and restored from a snapshot
+before every request, so a POST that one role is allowed to make cannot change what the next
+test sees. Every denied request must leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from sqlalchemy import event, text
+
+from marketplace import create_app
+from marketplace.extensions import db as _db
+from marketplace.extensions import limiter
+from marketplace.profiles.models import LegalDocument, MentoringRecord
+from marketplace.security import SESSION_KEY
+from tests import factories
+from tests.conftest import _config, _reset_schema
+
+ROLES = (
+    "anonymous",
+    "owner",
+    "other_owner",
+    "facilitator",
+    "other_facilitator",
+    "investor",
+    "other_investor",
+    "admin",
+)
+EVERYONE = frozenset(ROLES)
+LOGGED_IN = EVERYONE - {"anonymous"}
+NOBODY: frozenset[str] = frozenset()
+ADMIN = frozenset({"admin"})
+FACILITATORS = frozenset({"facilitator", "other_facilitator"})
+INVESTORS = frozenset({"investor", "other_investor"})
+A_EDITORS = frozenset({"owner", "facilitator"})
+D_EDITORS = frozenset({"other_owner", "other_facilitator"})
+
+# A rule string instead of a role set: without a pending two-factor login every caller is sent
+# back to the login page, whoever they are.
+TO_LOGIN = "to-login"
+
+MISSING_ID = 999_999
+# Placeholders in the paths below that are not database ids.
+NOT_IDS = frozenset({"token"})
+# Tables whose rows legitimately change on a denied request: the audit log records denials,
+# and the session row notes when it was last seen.
+BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL of a route, the roles allowed on it, and what denial looks like.
+
+    `anonymous` is "login" when an anonymous caller is sent to the login page, "hidden" when a
+    public route answers 403/404 instead (drafts, full profiles, photos of drafts).
+    """
+
+    path: str
+    allow: frozenset[str] | set[str] | str
+    anonymous: str = "login"
+    data: dict[str, str] = field(default_factory=dict)
+
+
+# The policy. Placeholders name objects of the world: {A} enterprise A (published, owner A,
+# facilitator F), {D} enterprise D (draft, owner B, facilitator G), {doc_A}/{rec_A}/{photo_A}
+# a document, mentoring record and photo of A (same for D), {prog_F}/{cohort_F}/{enrol_F}
+# F's programme, cohort and A's enrolment (same for G), {org_I}/{org_J} the investors'
+# organisations, {user_owner} owner A's user, {token} a live hand-over invitation.
+POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
+    # --- accounts ---------------------------------------------------------------------------
+    ("accounts.home", "GET"): (Case("/", EVERYONE),),
+    ("accounts.register", "GET"): (Case("/register", EVERYONE),),
+    ("accounts.register", "POST"): (Case("/register", EVERYONE),),
+    ("accounts.login", "GET"): (Case("/login", EVERYONE),),
+    ("accounts.login", "POST"): (Case("/login", EVERYONE),),
+    ("accounts.login_totp", "GET"): (Case("/login/code", TO_LOGIN),),
+    ("accounts.login_totp", "POST"): (Case("/login/code", TO_LOGIN, data={"code": "123456"}),),
+    ("accounts.logout", "POST"): (Case("/logout", EVERYONE),),
+    ("accounts.language", "POST"): (Case("/language", EVERYONE, data={"locale": "en"}),),
+    ("accounts.account", "GET"): (Case("/account", LOGGED_IN),),
+    ("accounts.account", "POST"): (Case("/account", LOGGED_IN),),
+    ("accounts.totp_setup", "GET"): (Case("/account/two-factor", FACILITATORS | ADMIN),),
+    ("accounts.totp_setup", "POST"): (Case("/account/two-factor", FACILITATORS | ADMIN),),
+    # Each user turns off their own two-factor login; the route acts on nobody else.
+    ("accounts.totp_disable", "POST"): (Case("/account/two-factor/off", LOGGED_IN),),
+    # --- admin ------------------------------------------------------------------------------
+    ("admin.audit_log", "GET"): (Case("/admin/audit", ADMIN),),
+    ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
+    ("admin.verify", "POST"): (Case("/admin/organisations/{org_J}/verify", ADMIN),),
+    ("admin.users", "GET"): (Case("/admin/users", ADMIN),),
+    ("admin.set_active", "POST"): (
+        Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
+    ),
+    # --- health -----------------------------------------------------------------------------
+    ("health.healthz", "GET"): (Case("/healthz", EVERYONE),),
+    # --- profiles: browsing -----------------------------------------------------------------
+    ("profiles.dashboard", "GET"): (Case("/dashboard", LOGGED_IN),),
+    ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
+    ("profiles.profile", "GET"): (
+        Case("/enterprises/{A}", EVERYONE),
+        Case("/enterprises/{D}", D_EDITORS | ADMIN, anonymous="hidden"),
+    ),
+    # Finances and readiness detail: editors, admins and verified investors (published only).
+    ("profiles.readiness", "GET"): (
+        Case("/enterprises/{A}/readiness", A_EDITORS | {"investor", "admin"}),
+        Case("/enterprises/{D}/readiness", D_EDITORS | ADMIN),
+    ),
+    ("profiles.photo", "GET"): (
+        Case("/photos/{photo_A}/small", EVERYONE),
+        Case("/photos/{photo_D}/large", D_EDITORS | ADMIN, anonymous="hidden"),
+    ),
+    # --- profiles: editing (the owner and the enterprise's own facilitator) -----------------
+    ("profiles.edit", "GET"): (
+        Case("/enterprises/{A}/edit", A_EDITORS),
+        Case("/enterprises/{D}/edit", D_EDITORS),
+    ),
+    ("profiles.edit", "POST"): (
+        Case("/enterprises/{A}/edit", A_EDITORS, data={"name": "Keripik Bu Sri"}),
+        Case("/enterprises/{D}/edit", D_EDITORS, data={"name": "Batik Pak Joko"}),
+    ),
+    ("profiles.publish", "POST"): (
+        Case("/enterprises/{A}/publish", A_EDITORS),
+        Case("/enterprises/{D}/publish", D_EDITORS),
+    ),
+    ("profiles.unpublish", "POST"): (
+        Case("/enterprises/{A}/unpublish", A_EDITORS),
+        Case("/enterprises/{D}/unpublish", D_EDITORS),
+    ),
+    ("profiles.attest", "POST"): (
+        Case("/enterprises/{A}/attest/identity", {"facilitator"}),
+        Case("/enterprises/{D}/attest/identity", {"other_facilitator"}),
+    ),
+    ("profiles.documents", "GET"): (
+        Case("/enterprises/{A}/documents", A_EDITORS),
+        Case("/enterprises/{D}/documents", D_EDITORS),
+    ),
+    ("profiles.documents", "POST"): (
+        Case("/enterprises/{A}/documents", A_EDITORS, data={"kind": "sku"}),
+        Case("/enterprises/{D}/documents", D_EDITORS, data={"kind": "sku"}),
+    ),
+    ("profiles.delete_document", "POST"): (
+        Case("/enterprises/{A}/documents/{doc_A}/delete", A_EDITORS),
+        Case("/enterprises/{D}/documents/{doc_D}/delete", D_EDITORS),
+        # D's document through A's URL: A's editors must not reach it.
+        Case("/enterprises/{A}/documents/{doc_D}/delete", NOBODY),
+    ),
+    ("profiles.mentoring", "GET"): (
+        Case("/enterprises/{A}/mentoring", A_EDITORS),
+        Case("/enterprises/{D}/mentoring", D_EDITORS),
+    ),
+    ("profiles.mentoring", "POST"): (
+        Case("/enterprises/{A}/mentoring", A_EDITORS, data={"programme_name": "ACTION"}),
+        Case("/enterprises/{D}/mentoring", D_EDITORS, data={"programme_name": "ACTION"}),
+    ),
+    ("profiles.delete_mentoring", "POST"): (
+        Case("/enterprises/{A}/mentoring/{rec_A}/delete", A_EDITORS),
+        Case("/enterprises/{D}/mentoring/{rec_D}/delete", D_EDITORS),
+        Case("/enterprises/{A}/mentoring/{rec_D}/delete", NOBODY),
+    ),
+    ("profiles.photos", "GET"): (
+        Case("/enterprises/{A}/photos", A_EDITORS),
+        Case("/enterprises/{D}/photos", D_EDITORS),
+    ),
+    ("profiles.photos", "POST"): (
+        Case("/enterprises/{A}/photos", A_EDITORS),
+        Case("/enterprises/{D}/photos", D_EDITORS),
+    ),
+    ("profiles.delete_photo", "POST"): (
+        Case("/enterprises/{A}/photos/{photo_A}/delete", A_EDITORS),
+        Case("/enterprises/{D}/photos/{photo_D}/delete", D_EDITORS),
+        Case("/enterprises/{A}/photos/{photo_D}/delete", NOBODY),
+    ),
+    # --- hand-over --------------------------------------------------------------------------
+    ("profiles.invite_owner", "POST"): (
+        Case("/enterprises/{A}/invitation", {"facilitator"}),
+        Case("/enterprises/{D}/invitation", {"other_facilitator"}),
+    ),
+    # The token in the link is the credential: whoever holds it may open the form.
+    ("profiles.accept_invitation", "GET"): (
+        Case("/invitation/{token}", EVERYONE),
+        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    ("profiles.accept_invitation", "POST"): (
+        Case("/invitation/{token}", EVERYONE),
+        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    # --- programmes (the facilitators of the programme's organisation) ----------------------
+    ("profiles.new_programme", "GET"): (Case("/programmes/new", FACILITATORS),),
+    ("profiles.new_programme", "POST"): (Case("/programmes/new", FACILITATORS),),
+    ("profiles.programme", "GET"): (
+        Case("/programmes/{prog_F}", {"facilitator"}),
+        Case("/programmes/{prog_G}", {"other_facilitator"}),
+    ),
+    ("profiles.new_cohort", "GET"): (
+        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
+        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
+    ),
+    ("profiles.new_cohort", "POST"): (
+        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
+        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
+    ),
+    ("profiles.cohort", "GET"): (
+        Case("/cohorts/{cohort_F}", {"facilitator"}),
+        Case("/cohorts/{cohort_G}", {"other_facilitator"}),
+    ),
+    ("profiles.cohort", "POST"): (
+        Case("/cohorts/{cohort_F}", {"facilitator"}, data={"enrol-email": "nobody@example.id"}),
+        Case(
+            "/cohorts/{cohort_G}", {"other_facilitator"}, data={"enrol-email": "nobody@example.id"}
+        ),
+    ),
+    ("profiles.enrolment_status", "POST"): (
+        Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
+        Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
+    ),
+    # --- investors --------------------------------------------------------------------------
+    ("profiles.mandate", "GET"): (Case("/mandate", INVESTORS),),
+    ("profiles.mandate", "POST"): (Case("/mandate", INVESTORS),),
+    # Mandates are what enterprises read to find investors: any logged-in user.
+    ("profiles.investor", "GET"): (Case("/investors/{org_I}", LOGGED_IN),),
+    ("profiles.investors", "GET"): (Case("/investors", LOGGED_IN),),
+}
+
+
+# --- the world -------------------------------------------------------------------------------
+@dataclass
+class World:
+    ids: dict[str, Any]
+    tokens: dict[str, str]
+    snapshot: dict[str, list[dict[str, Any]]]
+    uploads: Path
+    pristine_uploads: Path
+
+    def url(self, path: str, **override: Any) -> str:
+        return path.format(**{**self.ids, **override})
+
+
+def tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def build_world(db, upload_folder: Path) -> World:
+    """Create the matrix's users and objects, commit them, and return their ids and tokens.
+
+    Side effects: rows in every table the world touches, two photos under `upload_folder`,
+    one live login session per logged-in role.
+    """
+    from marketplace.accounts import services as account_services
+    from marketplace.profiles import services
+
+    make = factories.Factories(db)
+    owner = make.user("owner")
+    enterprise_a = make.enterprise(
+        organisation=owner.organisation, published=True, created_by_id=owner.id
+    )
+    other_owner = make.owner()
+    enterprise_d = make.enterprise_of(other_owner)
+    facilitator = make.facilitator()
+    programme_f = make.programme(facilitator)
+    cohort_f = make.cohort(programme_f)
+    enrol_f = make.enrol(facilitator, enterprise_a, cohort=cohort_f)
+    other_facilitator = make.facilitator()
+    programme_g = make.programme(other_facilitator, name="SEDAYA")
+    cohort_g = make.cohort(programme_g, regency_code="31.71")
+    enrol_g = make.enrol(other_facilitator, enterprise_d, cohort=cohort_g)
+    investor = make.investor()
+    make.mandate(investor)
+    other_investor = make.investor(verified=False)
+    admin = make.admin()
+
+    doc_a = make._add(LegalDocument(enterprise=enterprise_a, kind="sku"))
+    doc_d = make._add(LegalDocument(enterprise=enterprise_d, kind="sku"))
+    rec_a = make._add(MentoringRecord(enterprise=enterprise_a, programme_name="Damping UMKM"))
+    rec_d = make._add(MentoringRecord(enterprise=enterprise_d, programme_name="Damping UMKM"))
+    photo_a = services.add_photo(actor=owner, enterprise=enterprise_a, data=tiny_jpeg())
+    photo_d = services.add_photo(actor=other_owner, enterprise=enterprise_d, data=tiny_jpeg())
+    # A profile made on behalf of an owner who has only a phone, to hold a live invitation.
+    behalf = services.create_enterprise_on_behalf(
+        facilitator=facilitator,
+        cohort=cohort_f,
+        name="Warung Bu Tini",
+        owner_name="Tini",
+        owner_phone="081234567890",
+    )
+    token = services.create_invitation(facilitator=facilitator, enterprise=behalf)
+
+    users = {
+        "owner": owner,
+        "other_owner": other_owner,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "investor": investor,
+        "other_investor": other_investor,
+        "admin": admin,
+    }
+    tokens = {
+        role: account_services.start_session(user=user, ip="127.0.0.1", user_agent="pytest")
+        for role, user in users.items()
+    }
+    db.session.commit()
+
+    ids = {
+        "A": enterprise_a.id,
+        "D": enterprise_d.id,
+        "doc_A": doc_a.id,
+        "doc_D": doc_d.id,
+        "rec_A": rec_a.id,
+        "rec_D": rec_d.id,
+        "photo_A": photo_a.id,
+        "photo_D": photo_d.id,
+        "prog_F": programme_f.id,
+        "prog_G": programme_g.id,
+        "cohort_F": cohort_f.id,
+        "cohort_G": cohort_g.id,
+        "enrol_F": enrol_f.id,
+        "enrol_G": enrol_g.id,
+        "org_I": investor.organisation_id,
+        "org_J": other_investor.organisation_id,
+        "user_owner": owner.id,
+        "token": token,
+        **{f"user_{role}": user.id for role, user in users.items()},
+    }
+    pristine = upload_folder.with_name(upload_folder.name + "-pristine")
+    shutil.rmtree(pristine, ignore_errors=True)
+    shutil.copytree(upload_folder, pristine)
+    return World(
+        ids=ids,
+        tokens=tokens,
+        snapshot=table_rows(db),
+        uploads=upload_folder,
+        pristine_uploads=pristine,
+    )
+
+
+def table_rows(db, *, skip: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, in primary-key order (a snapshot, or a fingerprint to compare)."""
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            query = table.select().order_by(*table.primary_key.columns)
+            rows[table.name] = [dict(row) for row in conn.execute(query).mappings()]
+    return rows
+
+
+def fingerprint(db) -> dict[str, list[dict[str, Any]]]:
+    """The database's content, without the rows every request may touch."""
+    return table_rows(db, skip=BOOKKEEPING_TABLES)
+
+
+def restore(db, world: World) -> None:
+    """Put the database, the upload folder and the rate limits back as the world built them."""
+    db.session.remove()
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        for table in reversed(tables):
+            conn.execute(table.delete())
+        for table in tables:
+            if world.snapshot[table.name]:
+                conn.execute(table.insert(), world.snapshot[table.name])
+        if conn.dialect.name == "postgresql":
+            # Rows were inserted with explicit ids: move each sequence past them.
+            for table in tables:
+                if "id" in table.columns:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
+    shutil.rmtree(world.uploads, ignore_errors=True)
+    shutil.copytree(world.pristine_uploads, world.uploads)
+    limiter.reset()
+
+
+def client_for(app, world: World, role: str):
+    """A test client carrying `role`'s live session cookie (none for the anonymous role)."""
+    client = app.test_client()
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session[SESSION_KEY] = world.tokens[role]
+            session["_user_id"] = str(world.ids[f"user_{role}"])
+            session["_fresh"] = True
+            session.permanent = True
+    return client
+
+
+def send(client, method: str, url: str, data: dict[str, str] | None = None):
+    """Make the request, read the whole body and close the response (files included)."""
+    response = client.open(url, method=method, data=data if method != "GET" else None)
+    response.get_data()
+    response.close()
+    return response
+
+
+def is_login_redirect(response) -> bool:
+    return (
+        response.status_code in (301, 302, 303, 307, 308)
+        and urlsplit(response.headers.get("Location", "")).path == "/login"
+    )
+
+
+def outcome_problem(response, *, allowed: bool | str, anonymous_rule: str, role: str) -> str | None:
+    """Why `response` does not match the policy for `role`, or None when it does."""
+    status = response.status_code
+    if allowed == TO_LOGIN:
+        return None if is_login_redirect(response) else f"expected /login redirect, got {status}"
+    if status >= 500:
+        return f"server error {status}"
+    if allowed:
+        if status in (401, 403, 404) or is_login_redirect(response):
+            return f"expected allowed, got {status} {response.headers.get('Location', '')}"
+        return None
+    if role == "anonymous" and anonymous_rule == "login":
+        return None if is_login_redirect(response) else f"expected /login redirect, got {status}"
+    return None if status in (403, 404) else f"expected 403/404, got {status}"
+
+
+# --- fixtures --------------------------------------------------------------------------------
+def _no_fsync(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory):
+    """One app and one world for the module; yields (app, world)."""
+    tmp_path = tmp_path_factory.mktemp("matrix")
+    app = create_app(_config(tmp_path))
+    with app.app_context():
+        if _db.engine.dialect.name == "sqlite":
+            # The world is restored before each of several hundred requests: skip the fsyncs
+            # (a crash cannot matter to a throw-away test database).
+            event.listen(_db.engine, "connect", _no_fsync)
+        _reset_schema(_db)
+        world = build_world(_db, Path(app.config["UPLOAD_FOLDER"]))
+    # No app context stays pushed: each request must get its own, as in production, or
+    # Flask-Login's user cached on `g` would leak from one request into the next.
+    yield app, world
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def fresh(matrix):
+    app, world = matrix
+    with app.app_context():
+        restore(_db, world)
+    return app, world
+
+
+def database_state(app) -> dict[str, list[dict[str, Any]]]:
+    with app.app_context():
+        return fingerprint(_db)
+
+
+def _matrix_params():
+    for (endpoint, method), cases in POLICY.items():
+        for index in range(len(cases)):
+            for role in ROLES:
+                yield pytest.param(
+                    endpoint, method, index, role, id=f"{endpoint}-{method}-{index}-{role}"
+                )
+
+
+# --- tests -----------------------------------------------------------------------------------
+def test_every_route_and_method_has_a_policy(matrix):
+    app, _world = matrix
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert sorted(routes - set(POLICY)) == [], "routes without a policy"
+    assert sorted(set(POLICY) - routes) == [], "policies for routes that do not exist"
+
+
+def test_every_policy_url_reaches_the_endpoint_it_is_listed_under(matrix):
+    app, world = matrix
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    for (endpoint, method), cases in POLICY.items():
+        for case in cases:
+            url = world.url(case.path)
+            matched, _args = adapter.match(url, method=method)
+            if matched != endpoint:
+                wrong.append((endpoint, method, url, matched))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("endpoint", "method", "index", "role"), list(_matrix_params()))
+def test_role_gets_exactly_what_the_policy_allows(fresh, endpoint, method, index, role):
+    app, world = fresh
+    case = POLICY[(endpoint, method)][index]
+    allowed: bool | str = case.allow if case.allow == TO_LOGIN else role in case.allow
+    before = database_state(app) if not allowed else None
+
+    response = send(client_for(app, world, role), method, world.url(case.path), case.data)
+
+    problem = outcome_problem(response, allowed=allowed, anonymous_rule=case.anonymous, role=role)
+    assert problem is None, f"{role} {method} {world.url(case.path)}: {problem}"
+    if before is not None:
+        assert database_state(app) == before, "a denied request changed the database"
+
+
+def _missing_id_params():
+    """Each id in each policy URL replaced, one at a time, by an id that does not exist."""
+    for (endpoint, method), cases in POLICY.items():
+        case = cases[0]
+        if case.allow == TO_LOGIN or not case.allow:
+            continue
+        names = [
+            name
+            for _text, name, _spec, _conv in string.Formatter().parse(case.path)
+            if name and name not in NOT_IDS
+        ]
+        for name in names:
+            for role in sorted(case.allow - {"anonymous"}):
+                yield pytest.param(
+                    endpoint, method, case, name, role, id=f"{endpoint}-{method}-{name}-{role}"
+                )
+
+
+@pytest.mark.parametrize(("endpoint", "method", "case", "name", "role"), list(_missing_id_params()))
+def test_an_id_that_does_not_exist_is_not_found(fresh, endpoint, method, case, name, role):
+    app, world = fresh
+    url = world.url(case.path, **{name: MISSING_ID})
+    before = database_state(app)
+
+    response = send(client_for(app, world, role), method, url, case.data)
+
+    assert response.status_code == 404, f"{role} {method} {url}: {response.status_code}"
+    assert database_state(app) == before
+
+
+def test_a_denied_publish_leaves_the_draft_unpublished(fresh):
+    app, world = fresh
+    from marketplace.profiles.models import Enterprise
+
+    for role in ("owner", "facilitator", "investor", "admin"):
+        response = client_for(app, world, role).post(world.url("/enterprises/{D}/publish"))
+        assert response.status_code in (403, 404)
+        with app.app_context():
+            assert _db.session.get(Enterprise, world.ids["D"]).status == "draft"
+
+
+def test_a_denied_deactivation_leaves_the_user_active(fresh):
+    app, world = fresh
+    from marketplace.accounts.models import User
+
+    for role in ("owner", "facilitator", "investor", "other_investor"):
+        response = client_for(app, world, role).post(
+            world.url("/admin/users/{user_admin}/active"), data={"active": "0"}
+        )
+        assert response.status_code == 403
+        with app.app_context():
+            assert _db.session.get(User, world.ids["user_admin"]).active is True
