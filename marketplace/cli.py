@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 
 import click
@@ -82,7 +83,8 @@ def seed_demo(if_empty: bool) -> None:
 def print_logins() -> None:
     from marketplace import demo
 
-    click.echo("\nDemo logins (http://127.0.0.1:5000/login):")
+    port = os.environ.get("PORT", "5000")
+    click.echo(f"\nDemo logins (http://127.0.0.1:{port}/login):")
     click.echo(demo.logins_table())
 
 
