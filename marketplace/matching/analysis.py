@@ -1,0 +1,280 @@
+"""Text analysis for Bahasa Indonesia search: one pipeline shared by every search backend.
+
+A word goes through: accent folding and lower-casing → splitting into ASCII letters and digits →
+stop-word removal → spelling variants (``kripik`` → ``keripik``) → the PySastrawi stemmer
+(``memasarkan``, ``dipasarkan``, ``pemasaran`` → ``pasar``) → a few overrides where the stemmer
+over-stems UMKM words. Synonyms (``warung`` ↔ ``toko kelontong``) are expanded on the query side
+only, so the index holds each word once and a new synonym needs no reindex.
+
+The Whoosh backend runs this pipeline as a Whoosh analyzer; the PostgreSQL backend and the SQLite
+FTS5 bench store the analyzed terms as space-separated text and tokenize it trivially. Because
+all of them call :func:`analyze_word`, they index and query exactly the same terms.
+
+Every emitted term matches ``[a-z0-9]+``, so any full-text engine's default tokenizer keeps it
+as one token.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+
+from markupsafe import Markup
+from whoosh.analysis import Filter, RegexTokenizer
+
+# One regex decides what a "word" is for every backend and for snippets. Hyphens and
+# apostrophes inside a word are kept so that reduplication (kue-kue, oleh-oleh) reaches the
+# stemmer whole.
+WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
+_WORD_RE = re.compile(WORD_PATTERN)
+_PART_RE = re.compile(r"[a-z0-9]+")
+_SUFFIX_RE = re.compile(r"^(.+?)(nya|ku|mu|lah|kah)$")
+
+# Function words only. PySastrawi ships an 800-word list, but it also drops content words
+# that investors search for (besar, baru, bulan, kerja …), so we keep our own short list.
+STOP_WORDS = frozenset(
+    """
+    ada adalah agar akan aku anda antara apa apabila atau bagi bahwa bahkan banyak begitu
+    belum bisa boleh buat bukan cukup dalam dan dapat dari daripada demi dengan di dia
+    hanya harus hingga ia ialah ini itu jika juga kami kalau kamu karena ke kepada kita
+    lagi lain maka masih mereka meski namun nya oleh pada para per pun saat sampai sangat
+    saja sebagai sebelum sedang sehingga sejak selain seperti serta setelah sudah supaya
+    tanpa tapi telah tentang tetapi tidak untuk yaitu yakni yang
+    a an and are as at be by for from in is it of on or the to with
+    """.split()
+)
+
+# Spelling variants and common misspellings → the standard (KBBI) spelling, applied before
+# and after stemming so that affixed forms (kripiknya) are caught too.
+VARIANTS: dict[str, str] = {
+    "kripik": "keripik",
+    "krupuk": "kerupuk",
+    "sambel": "sambal",
+    "cabe": "cabai",
+    "cemilan": "camilan",
+    "baso": "bakso",
+    "tempeh": "tempe",
+    "klontong": "kelontong",
+    "catering": "katering",
+    "souvenir": "suvenir",
+    "ijin": "izin",
+    "apotik": "apotek",
+    "praktek": "praktik",
+    "resiko": "risiko",
+    "tehnik": "teknik",
+    "kwalitas": "kualitas",
+    "aktifitas": "aktivitas",
+    "propinsi": "provinsi",
+    "hutang": "utang",
+    "jaman": "zaman",
+    "ketrampilan": "keterampilan",
+    "sistim": "sistem",
+}
+
+# Words the Indonesian stemmer over-stems in UMKM texts (pengemasan → emas "gold",
+# peternakan → terna), pinned to the stem their siblings get.
+STEM_OVERRIDES: dict[str, str] = {
+    "pengemasan": "kemas",
+    "kemasan": "kemas",
+    "peternakan": "ternak",
+    "peternak": "ternak",
+}
+
+# Query-side synonym groups, written as users type them; each entry may be several words.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("warung", "toko kelontong", "kelontong"),
+    ("warung kopi", "warkop", "kedai kopi"),
+    ("oleh-oleh", "suvenir", "cendera mata"),
+    ("kerajinan", "kriya"),
+    ("katering", "jasa boga"),
+    ("binatu", "laundry"),
+    ("sembako", "bahan pokok"),
+    ("daring", "online"),
+    ("busana", "pakaian", "baju"),
+)
+
+Alternative = tuple[str, ...]  # terms that must all occur
+Clause = tuple[Alternative, ...]  # at least one alternative must occur
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip accents (``Café`` → ``cafe``); no side effects."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():  # noqa: ANN202 - PySastrawi has no type hints
+    # Imported and built once per process (loading its dictionary takes ~0.1 s). It lives
+    # here, not on the Whoosh filter, so the filter pickled into the schema holds no state.
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    # delegatedStemmer skips PySastrawi's own unbounded cache; ours below is bounded.
+    return StemmerFactory().create_stemmer().delegatedStemmer
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Indonesian stem of one folded word (cached per process); no side effects."""
+    if word in STEM_OVERRIDES:
+        return STEM_OVERRIDES[word]
+    word = VARIANTS.get(word, word)
+    suffixed = _SUFFIX_RE.match(word)
+    if suffixed and suffixed.group(1) in VARIANTS:
+        word = VARIANTS[suffixed.group(1)]
+    result = _stemmer().stem_word(word)
+    return VARIANTS.get(result, result)
+
+
+@functools.lru_cache(maxsize=200_000)
+def analyze_word(word: str) -> tuple[str, ...]:
+    """The index terms of one word as the tokenizer found it (0, 1 or more); no side effects.
+
+    Cached per process: real texts repeat a small vocabulary, so most calls are one lookup.
+    """
+    folded = fold(word)
+    if "-" in folded or "'" in folded or "’" in folded:
+        whole = folded.replace("’", "'").replace("'", "")
+        # Reduplication (kue-kue → kue) stems to one word; anything else (e-commerce) is
+        # split into its parts so each part stays searchable.
+        if "-" in whole and _PART_RE.fullmatch(whole.replace("-", "")):
+            stemmed = _stemmer().stem_word(whole)
+            if "-" not in stemmed:
+                # No stop-word check: oleh-oleh (souvenirs) is a product, oleh ("by") is not.
+                return (VARIANTS.get(stemmed, stemmed),)
+        parts = _PART_RE.findall(whole)
+    else:
+        parts = _PART_RE.findall(folded)
+    terms = []
+    for part in parts:
+        if part in STOP_WORDS:
+            continue
+        if any(ch.isdigit() for ch in part):
+            terms.append(part)  # numbers and codes (2024, 500gr) are kept as written
+        elif len(part) > 1:
+            terms.append(stem(part))
+    return tuple(terms)
+
+
+def analyze(text: str | None) -> tuple[str, ...]:
+    """All index terms of `text`, in order; no side effects."""
+    if not text:
+        return ()
+    return tuple(term for word in _WORD_RE.findall(text) for term in analyze_word(word))
+
+
+def analyzed_text(*texts: str | None) -> str:
+    """The terms of `texts` joined by spaces: what SQL backends store and tokenize."""
+    return " ".join(term for text in texts for term in analyze(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _synonym_table() -> dict[Alternative, Clause]:
+    table: dict[Alternative, Clause] = {}
+    for group in SYNONYM_GROUPS:
+        alternatives = tuple(dict.fromkeys(tuple(analyze(entry)) for entry in group))
+        for alternative in alternatives:
+            table[alternative] = alternatives
+    return table
+
+
+def parse_query(text: str | None) -> list[Clause]:
+    """The query as AND-ed clauses of OR-ed alternatives, synonyms expanded; no side effects.
+
+    ``"warung pemasaran"`` → ``[(("warung",), ("toko", "kelontong"), ("kelontong",)),
+    (("pasar",),)]``. Multi-word synonyms are matched longest first. An empty or all-stop-word
+    query gives ``[]``.
+    """
+    terms = analyze(text)
+    table = _synonym_table()
+    longest = max((len(key) for key in table), default=1)
+    clauses: list[Clause] = []
+    position = 0
+    while position < len(terms):
+        for size in range(min(longest, len(terms) - position), 0, -1):
+            key = tuple(terms[position : position + size])
+            if key in table:
+                clause = table[key]
+                position += size
+                break
+        else:
+            clause = ((terms[position],),)
+            position += 1
+        if clause not in clauses:
+            clauses.append(clause)
+    return clauses
+
+
+def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
+    """Every term any alternative of `clauses` mentions (for highlighting); no side effects."""
+    return frozenset(term for clause in clauses for alt in clause for term in alt)
+
+
+class IndonesianFilter(Filter):
+    """Whoosh filter running :func:`analyze_word` on each token.
+
+    It deliberately has no attributes: Whoosh pickles the analyzer into the index's table of
+    contents, and a filter holding the stemmer would put its 1.26 MB dictionary there and
+    reload it on every index open. The stemmer lives in module-level caches instead.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable) -> Iterator:  # Whoosh's Token has no public type
+        position = 0
+        for token in tokens:
+            for term in analyze_word(token.text):
+                token.text = term
+                if token.positions:
+                    token.pos = position
+                position += 1
+                yield token
+
+
+def whoosh_analyzer():  # noqa: ANN201 - Whoosh's CompositeAnalyzer is untyped
+    """A Whoosh analyzer equal to :func:`analyze`: tokenizer plus :class:`IndonesianFilter`."""
+    return RegexTokenizer(WORD_PATTERN) | IndonesianFilter()
+
+
+def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:
+    """An HTML-safe excerpt of the first text mentioning `terms`, matches in ``<mark>``.
+
+    Falls back to the start of the first non-empty text when no word matches; returns an empty
+    Markup when all texts are empty. No side effects.
+    """
+    candidates = [text for text in texts if text]
+    if not candidates:
+        return Markup("")
+    for text in candidates:
+        hits = [m for m in _WORD_RE.finditer(text) if terms.intersection(analyze_word(m.group()))]
+        if hits:
+            break
+    else:
+        text, hits = candidates[0], []
+    start = 0
+    if hits and hits[0].start() > width // 3:
+        # Start a little before the first hit, at a word boundary, so it is not cut.
+        start = text.rfind(" ", 0, hits[0].start() - width // 4) + 1
+    if len(text) - start <= width:
+        end = len(text)
+    else:
+        end = max(text.rfind(" ", start, start + width), start + width // 2)
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        parts.append(html.escape(text[cursor : hit.start()]))
+        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
+        cursor = hit.end()
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped

@@ -1,0 +1,241 @@
+"""The search seam: index published enterprises, search them by words, filters and facets.
+
+Callers use only the module-level functions below; they return enterprise ids, never objects.
+Two backends sit behind the seam, chosen by configuration:
+
+* ``whoosh`` (embedded default): an index directory on local disk (see ``search_whoosh``).
+  Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
+  instead of waiting, so the single outbox indexer is the only writer.
+* ``postgres``: a ``search_documents`` table with a generated ``tsvector`` column and a GIN
+  index (see ``search_pg``), shared by every worker on every machine.
+
+Both analyze text with :mod:`marketplace.matching.analysis`, so a query finds the same
+enterprises on either backend.
+
+Filters: values inside one facet are OR-ed, facets are AND-ed, except ``documents`` and
+``impact_themes`` where an enterprise must hold ALL the selected values. ``ask_min``/``ask_max``
+are inclusive and exclude enterprises without an ask. Facet counts cover the whole filtered
+match set (not just the page), with the selected filters applied, and list non-zero codes only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from whoosh.index import LockError
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.engine import Engine
+
+# Raised by the Whoosh backend when another writer holds the index lock.
+IndexLocked = LockError
+
+SORTS = ("relevance", "newest", "ask_asc", "ask_desc")
+FACETS = (
+    "sector",
+    "province_code",
+    "size_class",
+    "stage",
+    "instruments",
+    "documents",
+    "impact_themes",
+)
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """Everything the index knows about one published enterprise (flat, codes not labels)."""
+
+    id: int
+    name: str
+    published_at: dt.datetime
+    products: str = ""
+    description: str = ""
+    deck_text: str = ""
+    sector: str | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    size_class: str | None = None
+    stage: str | None = None
+    instruments: Sequence[str] = ()
+    ask_amount: int | None = None
+    documents: Sequence[str] = ()
+    # Only the themes the enterprise consented to show: the caller decides.
+    impact_themes: Sequence[str] = ()
+    programme_ids: Sequence[int] = ()
+    cohort_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What a user asked for. Empty sequences mean "no filter on this facet"."""
+
+    text: str = ""
+    sectors: Sequence[str] = ()
+    province_codes: Sequence[str] = ()
+    regency_codes: Sequence[str] = ()
+    size_classes: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    instruments: Sequence[str] = ()
+    documents: Sequence[str] = ()
+    impact_themes: Sequence[str] = ()
+    programme_ids: Sequence[int] = ()
+    cohort_ids: Sequence[int] = ()
+    ask_min: int | None = None
+    ask_max: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    with_facets: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; expected one of {SORTS}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError("page must be ≥ 1 and per_page between 1 and 100")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """One page of hits: ids in order, the total, facet counts and HTML-safe snippets."""
+
+    ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    snippets: dict[int, str] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    def index_documents(self, docs: Iterable[SearchDoc]) -> int: ...
+    def remove_documents(self, ids: Iterable[int]) -> int: ...
+    def search(self, query: SearchQuery) -> SearchResult: ...
+    def rebuild(
+        self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None
+    ) -> int: ...
+    def indexed_ids(self) -> set[int]: ...
+    def close(self) -> None: ...
+
+
+_default_backend: Backend | None = None
+_EXTENSION_KEY = "temumodal.search"
+
+
+def make_backend(
+    *, backend: str = "whoosh", index_dir: str | None = None, engine: Engine | None = None
+) -> Backend:
+    """A new backend object; opens (or creates) the Whoosh index directory if `backend` is whoosh.
+
+    Raises ValueError for an unknown backend or a missing `index_dir`/`engine`.
+    """
+    if backend == "whoosh":
+        if not index_dir:
+            raise ValueError("the whoosh search backend needs index_dir")
+        from marketplace.matching.search_whoosh import WhooshBackend
+
+        return WhooshBackend(index_dir)
+    if backend == "postgres":
+        if engine is None:
+            raise ValueError("the postgres search backend needs an engine")
+        from marketplace.matching.search_pg import PostgresBackend
+
+        return PostgresBackend(engine)
+    raise ValueError(f"unknown search backend {backend!r}")
+
+
+def configure(
+    *, backend: str = "whoosh", index_dir: str | None = None, engine: Engine | None = None
+) -> Backend:
+    """Set the process-wide backend used outside an app context (CLI scripts, bench, tests).
+
+    Closes the previously configured backend. Raises like :func:`make_backend`.
+    """
+    global _default_backend
+    if _default_backend is not None:
+        _default_backend.close()
+    _default_backend = make_backend(backend=backend, index_dir=index_dir, engine=engine)
+    return _default_backend
+
+
+def init_search(app: Flask) -> None:
+    """Attach the backend named by ``SEARCH_BACKEND`` to `app` (call after ``db.init_app``).
+
+    ``SEARCH_BACKEND`` defaults to ``postgres`` when the database URL is PostgreSQL, else
+    ``whoosh`` with ``SEARCH_INDEX_DIR`` (default ``<instance>/search-index``).
+    """
+    import os
+
+    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    default = "postgres" if uri.startswith("postgresql") else "whoosh"
+    name = app.config.setdefault("SEARCH_BACKEND", default)
+    index_dir = app.config.setdefault(
+        "SEARCH_INDEX_DIR", os.path.join(app.instance_path, "search-index")
+    )
+    engine = None
+    if name == "postgres":
+        from marketplace.extensions import db
+
+        with app.app_context():
+            engine = db.engine
+    app.extensions[_EXTENSION_KEY] = make_backend(backend=name, index_dir=index_dir, engine=engine)
+
+
+def current_backend() -> Backend:
+    """The app's backend inside an app context, else the configured one.
+
+    Raises RuntimeError when neither :func:`init_search` nor :func:`configure` ran.
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context() and _EXTENSION_KEY in current_app.extensions:
+        return current_app.extensions[_EXTENSION_KEY]
+    if _default_backend is None:
+        raise RuntimeError("search is not configured: call init_search(app) or configure()")
+    return _default_backend
+
+
+def index_documents(docs: Iterable[SearchDoc]) -> int:
+    """Add or replace `docs` (a batch) in the index, committed together; returns how many.
+
+    Raises :class:`IndexLocked` (Whoosh) when another process is writing.
+    """
+    return current_backend().index_documents(docs)
+
+
+def remove_documents(ids: Iterable[int]) -> int:
+    """Remove the enterprises `ids` (unknown ids are ignored); returns how many were asked.
+
+    Raises :class:`IndexLocked` (Whoosh) when another process is writing.
+    """
+    return current_backend().remove_documents(ids)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """One page of enterprise ids matching `query`, with total, facets and snippets.
+
+    Read-only. Relevance without words sorts by newest.
+    """
+    return current_backend().search(query)
+
+
+def rebuild(docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
+    """Replace the whole index with `docs`; `progress(n)` is called as documents go in.
+
+    Whoosh builds into a new directory and swaps it in atomically, so searches keep working
+    meanwhile; PostgreSQL replaces the rows in one transaction. Returns the number indexed.
+    Raises :class:`IndexLocked` (Whoosh) when another process is writing.
+    """
+    return current_backend().rebuild(docs, progress)
+
+
+def indexed_ids() -> set[int]:
+    """The ids of every enterprise in the index (to compare with the published ones)."""
+    return current_backend().indexed_ids()
