@@ -75,7 +75,9 @@ def delete_after_commit(keys: Iterable[str], *, session: Session) -> None:
     session.info.setdefault(_PENDING + "_delete", []).extend(keys)
 
 
-@event.listens_for(Session, "after_commit")
+# insert=True: files get their final names before any other after-commit listener (the jobs
+# of marketplace.tasks read them), whatever order the modules were imported in.
+@event.listens_for(Session, "after_commit", insert=True)
 def _promote(session: Session) -> None:
     for key in session.info.pop(_PENDING, []):
         path = _path(key)

@@ -1,0 +1,46 @@
+"""After-commit jobs for pitch decks: rendering previews outside the upload request's work.
+
+The upload request stores the original and a version in state 'processing', then enqueues
+"pitches.process_deck" with the version's id. Inline (development, tests) the job runs right
+after the commit; with a queue a worker runs the same function. It opens its own session, so
+a failure here can never undo the upload, and a version is never left 'processing' by an
+error we could catch: it is then marked 'failed' in a second session.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from marketplace import tasks
+from marketplace.pitches import services
+from marketplace.pitches.models import DeckVersion
+
+log = logging.getLogger(__name__)
+
+
+@tasks.job(services.PROCESS_JOB)
+def process_deck(*, version_id: int) -> str | None:
+    """Render the previews of deck version `version_id` and make it current.
+
+    Returns the version's final state ('ready' or 'failed'), or None when there was nothing to
+    do (unknown version, already processed). Side effects: preview files and rows, committed
+    in the job's own session; then the search index is told, when a search job exists.
+    Re-raises storage or database errors after recording the version as failed.
+    """
+    try:
+        with tasks.job_session() as session:
+            version = services.process_version(version_id, session=session)
+            state = version.state if version is not None else None
+            enterprise_id = version.deck.enterprise_id if version is not None else None
+    except Exception:
+        log.exception("processing deck version %s failed", version_id)
+        with tasks.job_session() as session:
+            version = session.get(DeckVersion, version_id)
+            if version is not None and version.state == "processing":
+                version.state = "failed"
+                version.error_code = "processing_error"
+        raise
+    if state == "ready" and "search.sync_enterprise" in tasks._REGISTRY:
+        # The deck's text is part of what search indexes; the session above has committed.
+        tasks.run_job("search.sync_enterprise", enterprise_id=enterprise_id)
+    return state

@@ -1,0 +1,623 @@
+"""Pitch decks (versions, processing, previews), data-room documents and access requests.
+
+Services flush, never commit; they take keyword-only arguments and raise
+`marketplace.errors` domain errors or `uploads.UploadRejected` with messages in the user's
+language. Files are stored through `marketplace.storage` and become final only when the
+caller's transaction commits. Every view of a private file is written to the audit log, on the
+enterprise (object_type "enterprise"), so the owner's activity page is one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketplace import audit, storage, tasks, uploads
+from marketplace.accounts.models import Organisation, User
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.models import utcnow
+from marketplace.pitches import decks, permissions
+from marketplace.pitches.models import (
+    DOCUMENT_KINDS,
+    OPEN_STATUSES,
+    AccessRequest,
+    Deck,
+    DeckPage,
+    DeckVersion,
+    Document,
+)
+from marketplace.profiles import images
+from marketplace.profiles.models import Enterprise
+from marketplace.profiles.services import upload_limits
+
+log = logging.getLogger(__name__)
+
+PROCESS_JOB = "pitches.process_deck"
+# Photos of documents stay legible (a financial statement shot on a phone) at this size.
+DOCUMENT_IMAGE_SIDE = 2400
+MAX_MESSAGE_CHARS = 1000
+ACTIVITY_LIMIT = 200
+# What the owner's activity page lists: file views and data-room decisions, not edits.
+ACTIVITY_ACTIONS = (
+    "deck.uploaded",
+    "deck.page_viewed",
+    "deck.original_downloaded",
+    "document.uploaded",
+    "document.removed",
+    "document.viewed",
+    "document.downloaded",
+    "data_room.requested",
+    "data_room.accepted",
+    "data_room.declined",
+    "data_room.revoked",
+)
+_DECISIONS = {
+    # decision: (states it may start from, resulting state)
+    "accept": (("pending",), "accepted"),
+    "decline": (("pending",), "declined"),
+    "revoke": (("accepted",), "revoked"),
+}
+_SUFFIX = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".webp"}
+
+
+def _require(allowed: bool, message=None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _l("You cannot change this profile's pitch material."))
+
+
+def _record(action: str, *, actor: User | None, enterprise: Enterprise, **details: Any) -> None:
+    audit.record(
+        action,
+        actor_id=actor.id if actor is not None else None,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details=details,
+    )
+
+
+# --- decks -----------------------------------------------------------------------------------
+def deck_of(enterprise: Enterprise) -> Deck | None:
+    """The enterprise's deck, or None before the first upload. Reads only."""
+    return db.session.scalar(select(Deck).where(Deck.enterprise_id == enterprise.id))
+
+
+def current_deck_text(enterprise_id: int) -> str:
+    """The extracted text of the enterprise's current deck ('' when none), for the search
+    index. Reads only; raises nothing for an unknown id."""
+    text = db.session.scalar(
+        select(DeckVersion.text)
+        .join(Deck, Deck.id == DeckVersion.deck_id)
+        .where(Deck.enterprise_id == enterprise_id, DeckVersion.is_current.is_(True))
+    )
+    return text or ""
+
+
+def validate_deck_files(files: list[bytes], *, limits: uploads.UploadLimits) -> tuple[str, int]:
+    """The fast checks an upload gets before it is accepted: (source_kind, page_count).
+
+    A single PDF is inspected by pypdf (type, size, complete file, structure, encryption,
+    page count, active content); photos are sniffed and decoded at thumbnail scale (type,
+    size, pixel limit, truncation). Nothing is rendered here. Pure. Raises UploadRejected.
+    """
+    if not files:
+        raise uploads.UploadRejected("empty")
+    if len(files) == 1 and uploads.detect_kind(files[0]) == "pdf":
+        info = decks.inspect_pdf(files[0], limits=limits)
+        return "pdf", info.page_count
+    if len(files) > limits.max_images_per_deck:
+        raise uploads.UploadRejected(
+            "too_many_images", count=len(files), max_images=limits.max_images_per_deck
+        )
+    for number, data in enumerate(files, start=1):
+        try:
+            kind = uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
+            if kind == "pdf":
+                # One PDF is a deck; a PDF among photos is a mistake worth its own message.
+                raise uploads.UploadRejected(
+                    "not_allowed_type", detected="pdf", allowed=uploads.IMAGE_KINDS
+                )
+            images.load_image(data, limits=limits, box=decks.SMALL_PREVIEW_WIDTH)
+        except uploads.UploadRejected as error:
+            error.params.setdefault("page", number)
+            raise
+    return "images", len(files)
+
+
+def upload_deck(
+    *, actor: User, enterprise: Enterprise, files: list[tuple[str, bytes]]
+) -> DeckVersion:
+    """Accept a new deck version (one PDF, or photos in order) and queue its processing.
+
+    The files get the fast checks of `validate_deck_files`; the originals are stored and a
+    version is created in state 'processing'. Previews are rendered by the
+    "pitches.process_deck" job after commit; the version becomes current when they are ready.
+    Versions beyond DECK_VERSIONS_KEPT (oldest first, never the current one) are deleted.
+    Raises PermissionDenied, UploadRejected. Side effects: files (final on commit), the job
+    after commit, audit `deck.uploaded`.
+    """
+    _require(permissions.can_manage_deck(actor, enterprise))
+    limits = upload_limits()
+    datas = [data for _name, data in files]
+    source_kind, page_count = validate_deck_files(datas, limits=limits)
+    deck = deck_of(enterprise)
+    if deck is None:
+        deck = Deck(enterprise=enterprise)
+        db.session.add(deck)
+        db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(DeckVersion.number)).where(DeckVersion.deck_id == deck.id)
+        )
+        or 0
+    ) + 1
+    keys = [
+        storage.save(data, suffix=_SUFFIX[uploads.detect_kind(data)], session=db.session())
+        for data in datas
+    ]
+    digest = hashlib.sha256()
+    for data in datas:
+        digest.update(data)
+    first_name, first_data = files[0]
+    version = DeckVersion(
+        deck=deck,
+        number=number,
+        source_kind=source_kind,
+        original_keys=keys,
+        filename=uploads.safe_filename(
+            first_name, extension=uploads.EXTENSIONS[uploads.detect_kind(first_data)]
+        ),
+        sha256=digest.hexdigest(),
+        size=sum(len(data) for data in datas),
+        page_count=page_count,
+        state="processing",
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    _prune_versions(deck, keep=current_app.config["DECK_VERSIONS_KEPT"])
+    _record(
+        "deck.uploaded",
+        actor=actor,
+        enterprise=enterprise,
+        version=number,
+        pages=page_count,
+        source=source_kind,
+    )
+    tasks.enqueue(PROCESS_JOB, version_id=version.id)
+    return version
+
+
+def _version_keys(version: DeckVersion) -> Iterator[str]:
+    yield from version.original_keys or []
+    for page in version.pages:
+        yield page.small_key
+        yield page.large_key
+
+
+def _prune_versions(deck: Deck, *, keep: int) -> None:
+    db.session.expire(deck, ["versions"])
+    surplus = len(deck.versions) - keep
+    # Oldest first; the current version and any still being processed are never pruned.
+    for version in reversed(deck.versions):
+        if surplus <= 0:
+            break
+        if version.is_current or version.state == "processing":
+            continue
+        storage.delete_after_commit(list(_version_keys(version)), session=db.session())
+        db.session.delete(version)
+        surplus -= 1
+    db.session.flush()
+
+
+def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
+    """Render a version's previews and make it current, or record why it failed.
+
+    Runs in a job's own `session`. Does nothing (returns None) when the version is gone or
+    not in state 'processing', so a job delivered twice is harmless. On a refusal the version
+    is 'failed' with the refusal's code and the previous current version stays current.
+    Photo decks' raw uploads are deleted either way. Side effects: preview files (final when
+    `session` commits), rows in deck_pages. Raises only on storage or database failure.
+    """
+    version = session.get(DeckVersion, version_id)
+    if version is None or version.state != "processing":
+        return None
+    try:
+        files = [storage.read(key) for key in version.original_keys]
+        result = decks.process_deck_upload(files, limits=upload_limits())
+    except uploads.UploadRejected as error:
+        _fail(version, error.code, session=session)
+        return version
+    except FileNotFoundError:
+        _fail(version, "missing_file", session=session)
+        return version
+    for index, ((small, large), (small_size, large_size)) in enumerate(
+        zip(result.previews, result.preview_sizes, strict=True)
+    ):
+        session.add(
+            DeckPage(
+                version=version,
+                index=index,
+                mime=result.preview_mime,
+                small_key=storage.save(small, suffix=".webp", session=session),
+                small_width=small_size[0],
+                small_height=small_size[1],
+                small_size=len(small),
+                large_key=storage.save(large, suffix=".webp", session=session),
+                large_width=large_size[0],
+                large_height=large_size[1],
+                large_size=len(large),
+            )
+        )
+    version.page_count = result.page_count
+    version.text = result.text
+    version.has_javascript = result.has_javascript
+    version.state = "ready"
+    version.processed_at = utcnow()
+    if version.source_kind == "images":
+        storage.delete_after_commit(version.original_keys, session=session)
+        version.original_keys = []
+    # Unset the old current version first: the partial unique index checks every row.
+    for other in session.scalars(
+        select(DeckVersion).where(
+            DeckVersion.deck_id == version.deck_id, DeckVersion.is_current.is_(True)
+        )
+    ):
+        other.is_current = False
+    session.flush()
+    version.is_current = True
+    session.flush()
+    return version
+
+
+def _fail(version: DeckVersion, code: str, *, session: Session) -> None:
+    version.state = "failed"
+    version.error_code = code[:40]
+    version.processed_at = utcnow()
+    if version.source_kind == "images":
+        storage.delete_after_commit(version.original_keys, session=session)
+        version.original_keys = []
+    session.flush()
+
+
+def failure_message(version: DeckVersion) -> str:
+    """What went wrong with a failed version, as a sentence telling the user what to do."""
+    return uploads.rejection_message(uploads.UploadRejected(version.error_code or "unreadable"))
+
+
+def set_current_version(*, actor: User, enterprise: Enterprise, version_id: int) -> DeckVersion:
+    """Show an earlier ready version again instead of the current one.
+
+    Raises PermissionDenied, NotFound (not a version of this deck), Conflict (not ready).
+    Side effects: flags on the versions; audit `deck.version_made_current`.
+    """
+    _require(permissions.can_manage_deck(actor, enterprise))
+    version = db.session.get(DeckVersion, version_id)
+    if version is None or version.deck.enterprise_id != enterprise.id:
+        raise NotFound(_l("That version is not part of this deck."))
+    if version.state != "ready":
+        raise Conflict(_l("Only a version whose previews are ready can be shown."))
+    for other in version.deck.versions:
+        if other.is_current and other.id != version.id:
+            other.is_current = False
+    db.session.flush()
+    version.is_current = True
+    db.session.flush()
+    _record("deck.version_made_current", actor=actor, enterprise=enterprise, version=version.number)
+    return version
+
+
+def visible_pages(user, version: DeckVersion | None) -> list[DeckPage]:
+    """The pages of `version` that `user` may see (all, the public first ones, or none)."""
+    if version is None:
+        return []
+    enterprise = version.deck.enterprise
+    # One permission check for the deck, not one per page (a deck has up to 60 pages).
+    if permissions.can_view_full_deck(user, enterprise):
+        return list(version.pages)
+    if not permissions.can_view_enterprise(user, enterprise):
+        return []
+    return [page for page in version.pages if permissions.is_public_page(page)]
+
+
+def record_page_view(*, viewer, page: DeckPage) -> None:
+    """Log that someone other than the enterprise's editors opened a page of the full deck.
+
+    Public pages and the editors' own views are not logged: they are not what the owner
+    consented to share. Side effects: audit `deck.page_viewed`.
+    """
+    enterprise = page.version.deck.enterprise
+    if permissions.is_public_page(page) or permissions.can_manage_deck(viewer, enterprise):
+        return
+    _record(
+        "deck.page_viewed",
+        actor=viewer,
+        enterprise=enterprise,
+        version=page.version.number,
+        page=page.number,
+    )
+
+
+def record_original_download(*, viewer: User, version: DeckVersion) -> None:
+    """Side effects: audit `deck.original_downloaded`."""
+    _record(
+        "deck.original_downloaded",
+        actor=viewer,
+        enterprise=version.deck.enterprise,
+        version=version.number,
+    )
+
+
+# --- documents -------------------------------------------------------------------------------
+def documents_of(enterprise: Enterprise) -> list[Document]:
+    """The enterprise's data-room documents, by kind then newest first. Reads only."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(Document.enterprise_id == enterprise.id)
+            .order_by(Document.kind, Document.created_at.desc(), Document.id.desc())
+        )
+    )
+
+
+def add_document(
+    *, actor: User, enterprise: Enterprise, kind: str, filename: str, data: bytes
+) -> Document:
+    """Store a document in the enterprise's data room; private until someone is let in.
+
+    PDFs are checked like decks (and refused when they carry JavaScript, since the original
+    is what gets downloaded); photos are re-encoded upright as WebP without metadata (a phone
+    photo of an NPWP card carries its GPS position otherwise).
+    Raises PermissionDenied, ValidationError (unknown kind, too many documents),
+    UploadRejected. Side effects: one file (final on commit); audit `document.uploaded`.
+    """
+    _require(permissions.can_manage_deck(actor, enterprise))
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError(_l("Choose one of the options offered."), field="kind")
+    limit = current_app.config["DOCUMENTS_PER_ENTERPRISE"]
+    count = db.session.scalar(
+        select(func.count()).select_from(Document).where(Document.enterprise_id == enterprise.id)
+    )
+    if count >= limit:
+        raise ValidationError(
+            _l("A data room can hold at most %(count)s documents. Remove one first.", count=limit)
+        )
+    limits = upload_limits()
+    detected = uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
+    if detected == "pdf":
+        info = decks.inspect_pdf(data, limits=limits)
+        if info.has_javascript:
+            raise uploads.UploadRejected("active_content", reason="javascript")
+        stored, mime, extension = data, "application/pdf", "pdf"
+    else:
+        _kind, image = images.load_image(data, limits=limits, box=DOCUMENT_IMAGE_SIDE)
+        try:
+            rendition = images.encode(image)
+        except Exception as error:
+            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+        stored, mime, extension = rendition.data, rendition.mime, "webp"
+    document = Document(
+        enterprise_id=enterprise.id,
+        kind=kind,
+        file_key=storage.save(stored, suffix=f".{extension}", session=db.session()),
+        filename=uploads.safe_filename(filename or "", extension=extension),
+        mime=mime,
+        size=len(stored),
+        sha256=hashlib.sha256(stored).hexdigest(),
+        uploaded_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(document)
+    db.session.flush()
+    _record(
+        "document.uploaded", actor=actor, enterprise=enterprise, document=document.id, kind=kind
+    )
+    return document
+
+
+def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
+    """Raises PermissionDenied, NotFound. Side effects: the file is deleted after commit;
+    audit `document.removed`."""
+    _require(permissions.can_manage_deck(actor, enterprise))
+    document = db.session.get(Document, document_id)
+    if document is None or document.enterprise_id != enterprise.id:
+        raise NotFound(_l("That document is not in this data room."))
+    storage.delete_after_commit([document.file_key], session=db.session())
+    _record(
+        "document.removed",
+        actor=actor,
+        enterprise=enterprise,
+        document=document.id,
+        kind=document.kind,
+    )
+    db.session.delete(document)
+    db.session.flush()
+
+
+def record_document_access(*, viewer: User, document: Document, download: bool) -> None:
+    """Write one view or download of a document to the audit log, whoever the viewer is.
+
+    Raises PermissionDenied when `viewer` may not open it (and logs nothing: the denial is in
+    the security log already). Side effects: audit `document.viewed` or `document.downloaded`.
+    """
+    _require(
+        permissions.can_view_document(viewer, document),
+        _l("You do not have access to this document."),
+    )
+    _record(
+        "document.downloaded" if download else "document.viewed",
+        actor=viewer,
+        enterprise=document.enterprise,
+        document=document.id,
+        kind=document.kind,
+    )
+
+
+# --- access requests -------------------------------------------------------------------------
+def request_access(*, investor: User, enterprise: Enterprise, message: str) -> AccessRequest:
+    """An investor asks to see the full deck and the documents.
+
+    Raises PermissionDenied (not a verified investor, draft profile), ValidationError (no
+    message, too long), Conflict (the organisation already has an open request).
+    Side effects: a pending request; audit `data_room.requested`.
+    """
+    _require(
+        permissions.can_request_access(investor, enterprise),
+        _l("Only investors of a verified organisation can ask for access."),
+    )
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(
+            _l("Write a few words about who you are and why you want to see the documents."),
+            field="message",
+        )
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise ValidationError(
+            _l("Keep the message under %(count)s characters.", count=MAX_MESSAGE_CHARS),
+            field="message",
+        )
+    if open_request(organisation_id=investor.organisation_id, enterprise=enterprise):
+        raise Conflict(_l("Your organisation has already asked for access to this data room."))
+    access_request = AccessRequest(
+        enterprise_id=enterprise.id,
+        organisation_id=investor.organisation_id,
+        requested_by_id=investor.id,
+        message=message,
+        status="pending",
+    )
+    db.session.add(access_request)
+    db.session.flush()
+    _record(
+        "data_room.requested",
+        actor=investor,
+        enterprise=enterprise,
+        request=access_request.id,
+        organisation=investor.organisation_id,
+    )
+    return access_request
+
+
+def open_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:
+    """The organisation's pending or accepted request for this enterprise, if any."""
+    return db.session.scalar(
+        select(AccessRequest).where(
+            AccessRequest.enterprise_id == enterprise.id,
+            AccessRequest.organisation_id == organisation_id,
+            AccessRequest.status.in_(OPEN_STATUSES),
+        )
+    )
+
+
+def latest_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:
+    """The organisation's most recent request for this enterprise, whatever its status."""
+    return db.session.scalar(
+        select(AccessRequest)
+        .where(
+            AccessRequest.enterprise_id == enterprise.id,
+            AccessRequest.organisation_id == organisation_id,
+        )
+        .order_by(AccessRequest.id.desc())
+        .limit(1)
+    )
+
+
+def requests_for(enterprise: Enterprise) -> list[AccessRequest]:
+    """Every request made to the enterprise, open ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(AccessRequest)
+            .where(AccessRequest.enterprise_id == enterprise.id)
+            .order_by(AccessRequest.status.notin_(OPEN_STATUSES), AccessRequest.id.desc())
+        )
+    )
+
+
+def decide_access(*, actor: User, access_request: AccessRequest, decision: str) -> AccessRequest:
+    """Accept or decline a pending request, or revoke an accepted one.
+
+    Raises PermissionDenied (not the owner or their facilitator), ValidationError (unknown
+    decision), Conflict (the request is not in a state that allows it).
+    Side effects: the request's status; audit `data_room.accepted|declined|revoked`.
+    """
+    enterprise = access_request.enterprise
+    _require(permissions.can_decide_access(actor, enterprise))
+    if decision not in _DECISIONS:
+        raise ValidationError(_l("Choose one of the options offered."))
+    allowed_from, new_status = _DECISIONS[decision]
+    if access_request.status not in allowed_from:
+        raise Conflict(_l("This request has already been answered."))
+    access_request.status = new_status
+    access_request.decided_by_id = actor.id
+    access_request.decided_at = utcnow()
+    db.session.flush()
+    _record(
+        f"data_room.{new_status}",
+        actor=actor,
+        enterprise=enterprise,
+        request=access_request.id,
+        organisation=access_request.organisation_id,
+    )
+    return access_request
+
+
+# --- activity --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One line of the owner's activity page."""
+
+    at: dt.datetime
+    action: str
+    actor_name: str | None
+    organisation_name: str | None
+    details: dict[str, Any]
+
+
+def activity(enterprise: Enterprise, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityEntry]:
+    """Who looked at or changed the deck, the documents and the data room, newest first."""
+    from marketplace.audit import AuditEvent
+
+    rows = db.session.execute(
+        select(AuditEvent, User.name, Organisation.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(
+            AuditEvent.object_type == "enterprise",
+            AuditEvent.object_id == enterprise.id,
+            AuditEvent.action.in_(ACTIVITY_ACTIONS),
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        ActivityEntry(
+            at=event.created_at,
+            action=event.action,
+            actor_name=name,
+            organisation_name=organisation,
+            details=event.details or {},
+        )
+        for event, name, organisation in rows
+    ]
+
+
+# --- storage ---------------------------------------------------------------------------------
+def _file_keys() -> Iterator[str]:
+    for (keys,) in db.session.execute(select(DeckVersion.original_keys)):
+        yield from keys or []
+    for small, large in db.session.execute(select(DeckPage.small_key, DeckPage.large_key)):
+        yield small
+        yield large
+    yield from db.session.scalars(select(Document.file_key))
+
+
+storage.register_key_source(_file_keys)

@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from marketplace import audit, storage, uploads, vocab
+from marketplace.accounts.views import form_error
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.pitches import forms, jobs, permissions, services  # noqa: F401 (jobs: registers)
+from marketplace.pitches.models import (
+    DOCUMENT_KINDS,
+    AccessRequest,
+    DeckPage,
+    DeckVersion,
+    Document,
+)
+from marketplace.profiles.forms import ActionForm
+from marketplace.profiles.models import Enterprise
+
+bp = Blueprint("pitches", __name__)
+
+SANDBOX_CSP = "default-src 'none'; sandbox"
+PUBLIC_MAX_AGE = 3600
+# Seconds between reloads of a page that waits for previews (no JavaScript needed).
+REFRESH_SECONDS = 3
+ACTIVITY_TEXT = {
+    "deck.uploaded": _l("uploaded deck version %(version)s"),
+    "deck.page_viewed": _l("opened page %(page)s of deck version %(version)s"),
+    "deck.original_downloaded": _l("downloaded the original PDF of deck version %(version)s"),
+    "document.uploaded": _l("added a document: %(kind)s"),
+    "document.removed": _l("removed a document: %(kind)s"),
+    "document.viewed": _l("viewed a document: %(kind)s"),
+    "document.downloaded": _l("downloaded a document: %(kind)s"),
+    "data_room.requested": _l("asked for access to the data room"),
+    "data_room.accepted": _l("accepted a request for access"),
+    "data_room.declined": _l("declined a request for access"),
+    "data_room.revoked": _l("ended an investor's access"),
+}
+
+
+def _enterprise(enterprise_id: int, *, manage: bool = False) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or not permissions.can_view_deck_summary(current_user, enterprise):
+        abort(404)
+    if manage and not permissions.can_manage_deck(current_user, enterprise):
+        abort(403)
+    if permissions.can_manage_deck(current_user, enterprise):
+        g.personal_data = True
+    return enterprise
+
+
+def _status(form) -> int:
+    return 422 if form.errors or getattr(form, "form_errors", None) else 200
+
+
+def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool = False):
+    """A stored file with the headers every served upload gets."""
+    try:
+        path = storage.open_path(key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=mime,
+        as_attachment=attachment,
+        download_name=filename,
+        conditional=True,
+        max_age=PUBLIC_MAX_AGE if public else 0,
+    )
+    response.headers["Content-Security-Policy"] = SANDBOX_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = (
+        f"public, max-age={PUBLIC_MAX_AGE}" if public else "private, no-store"
+    )
+    return response
+
+
+def _deny(action: str, enterprise: Enterprise, **details) -> None:
+    # Written to the security log at once; the row itself is rolled back with the request.
+    audit.record(
+        action,
+        actor_id=getattr(current_user, "id", None),
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details=details,
+    )
+    abort(403)
+
+
+# --- the deck --------------------------------------------------------------------------------
+@bp.get("/enterprises/<int:enterprise_id>/deck")
+def deck(enterprise_id: int):
+    enterprise = _enterprise(enterprise_id)
+    deck = services.deck_of(enterprise)
+    current = deck.current if deck else None
+    manage = permissions.can_manage_deck(current_user, enterprise)
+    full = permissions.can_view_full_deck(current_user, enterprise)
+    latest = deck.latest if deck else None
+    pending = latest if latest is not None and latest.state == "processing" else None
+    response = render_template(
+        "pitches/deck.html",
+        enterprise=enterprise,
+        deck=deck,
+        current_version=current,
+        pages=services.visible_pages(current_user, current),
+        manage=manage,
+        full=full,
+        latest=latest,
+        pending=pending,
+        services=services,
+        can_request=permissions.can_request_access(current_user, enterprise),
+        action_form=ActionForm(),
+    )
+    headers = {"Refresh": str(REFRESH_SECONDS)} if manage and pending else {}
+    return response, 200, headers
+
+
+@bp.route("/enterprises/<int:enterprise_id>/deck/upload", methods=["GET", "POST"])
+@login_required
+def upload_deck(enterprise_id: int):
+    enterprise = _enterprise(enterprise_id, manage=True)
+    form = forms.DeckUploadForm()
+    if form.validate_on_submit():
+        files = [(f.filename or "", f.read()) for f in form.files.data if f]
+        try:
+            services.upload_deck(actor=current_user, enterprise=enterprise, files=files)
+        except uploads.UploadRejected as error:
+            db.session.rollback()
+            form.files.errors = [_upload_message(error, photos=len(files) > 1)]
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("The deck is uploaded. Its page previews appear here as soon as they are ready."),
+                "success",
+            )
+            return redirect(url_for("pitches.deck", enterprise_id=enterprise.id))
+    return render_template(
+        "pitches/deck_upload.html",
+        enterprise=enterprise,
+        form=form,
+        limits=services.upload_limits(),
+    ), _status(form)
+
+
+def _upload_message(error: uploads.UploadRejected, *, photos: bool) -> str:
+    message = uploads.rejection_message(error)
+    if photos and "page" in error.params:
+        return _("Photo %(number)s: %(message)s", number=error.params["page"], message=message)
+    return message
+
+
+@bp.post("/enterprises/<int:enterprise_id>/deck/versions/<int:version_id>/current")
+@login_required
+def make_current(enterprise_id: int, version_id: int):
+    enterprise = _enterprise(enterprise_id, manage=True)
+    if ActionForm().validate_on_submit():
+        try:
+            services.set_current_version(
+                actor=current_user, enterprise=enterprise, version_id=version_id
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Investors now see this version."), "success")
+    return redirect(url_for("pitches.deck", enterprise_id=enterprise.id))
+
+
+@bp.get("/enterprises/<int:enterprise_id>/deck/pages/<int:number>")
+def page(enterprise_id: int, number: int):
+    enterprise = _enterprise(enterprise_id)
+    deck = services.deck_of(enterprise)
+    version = deck.current if deck else None
+    wanted = request.args.get("version", type=int)
+    if deck and wanted and permissions.can_view_full_deck(current_user, enterprise):
+        version = next((v for v in deck.versions if v.number == wanted), None)
+    deck_page = next((p for p in version.pages if p.number == number), None) if version else None
+    if deck_page is None:
+        abort(404)
+    if not permissions.can_view_deck_page(current_user, deck_page):
+        return render_template(
+            "pitches/locked.html",
+            enterprise=enterprise,
+            can_request=permissions.can_request_access(current_user, enterprise),
+        ), 403
+    services.record_page_view(viewer=current_user, page=deck_page)
+    db.session.commit()
+    visible = {p.number for p in services.visible_pages(current_user, version)}
+    return render_template(
+        "pitches/page.html",
+        enterprise=enterprise,
+        version=version,
+        page=deck_page,
+        previous=number - 1 if number - 1 in visible else None,
+        next=number + 1 if number + 1 in visible else None,
+        query={"version": wanted} if wanted else {},
+    )
+
+
+@bp.get("/deck-pages/<int:page_id>/<any(small, large):size>")
+def page_image(page_id: int, size: str):
+    deck_page = db.session.get(DeckPage, page_id)
+    if deck_page is None:
+        abort(404)
+    enterprise = _enterprise(deck_page.version.deck.enterprise_id)
+    if not permissions.can_view_deck_page(current_user, deck_page):
+        abort(403 if current_user.is_authenticated else 404)
+    key = deck_page.large_key if size == "large" else deck_page.small_key
+    name = f"{enterprise.id}-v{deck_page.version.number}-p{deck_page.number}-{size}.webp"
+    return _send(
+        key,
+        mime=deck_page.mime,
+        filename=name,
+        attachment=False,
+        public=permissions.is_public_page(deck_page),
+    )
+
+
+@bp.get("/deck-versions/<int:version_id>/original")
+@login_required
+def original(version_id: int):
+    version = db.session.get(DeckVersion, version_id)
+    if version is None:
+        abort(404)
+    enterprise = _enterprise(version.deck.enterprise_id)
+    if not permissions.can_view_full_deck(current_user, enterprise):
+        _deny("deck.original_denied", enterprise, version=version.number)
+    if version.original_key is None:
+        abort(404)
+    # A PDF with scripts is served only back to the people who uploaded it; everyone else
+    # reads the rendered previews, which cannot run anything.
+    if version.has_javascript and not permissions.can_manage_deck(current_user, enterprise):
+        abort(403)
+    services.record_original_download(viewer=current_user, version=version)
+    db.session.commit()
+    return _send(
+        version.original_key, mime="application/pdf", filename=version.filename, attachment=True
+    )
+
+
+# --- the data room ---------------------------------------------------------------------------
+def _data_room(enterprise: Enterprise, *, document_form=None, request_form=None, status=200):
+    if not permissions.can_see_data_room(current_user, enterprise):
+        abort(403)
+    g.personal_data = True
+    manage = permissions.can_manage_deck(current_user, enterprise)
+    own_request = None
+    if current_user.role == "investor":
+        own_request = services.latest_request(
+            organisation_id=current_user.organisation_id, enterprise=enterprise
+        )
+    return render_template(
+        "pitches/data_room.html",
+        enterprise=enterprise,
+        kinds=DOCUMENT_KINDS,
+        documents=services.documents_of(enterprise),
+        manage=manage,
+        can_open=permissions.can_view_documents(current_user, enterprise),
+        can_request=permissions.can_request_access(current_user, enterprise),
+        requests=services.requests_for(enterprise)
+        if manage or permissions.is_admin(current_user)
+        else [],
+        own_request=own_request,
+        document_form=document_form or forms.DocumentUploadForm(formdata=None),
+        request_form=request_form or forms.AccessRequestForm(formdata=None),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/enterprises/<int:enterprise_id>/data-room")
+@login_required
+def data_room(enterprise_id: int):
+    return _data_room(_enterprise(enterprise_id))
+
+
+@bp.post("/enterprises/<int:enterprise_id>/data-room/documents")
+@login_required
+def upload_document(enterprise_id: int):
+    enterprise = _enterprise(enterprise_id, manage=True)
+    form = forms.DocumentUploadForm()
+    if form.validate_on_submit():
+        try:
+            services.add_document(
+                actor=current_user,
+                enterprise=enterprise,
+                kind=form.kind.data,
+                filename=form.file.data.filename or "",
+                data=form.file.data.read(),
+            )
+        except uploads.UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [uploads.rejection_message(error)]
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Document added. Only you, your facilitator and investors you let in can "
+                    "open it."
+                ),
+                "success",
+            )
+            return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+    return _data_room(enterprise, document_form=form, status=_status(form))
+
+
+@bp.post("/enterprises/<int:enterprise_id>/data-room/documents/<int:document_id>/delete")
+@login_required
+def delete_document(enterprise_id: int, document_id: int):
+    enterprise = _enterprise(enterprise_id, manage=True)
+    if ActionForm().validate_on_submit():
+        services.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
+        db.session.commit()
+        flash(_("Document removed."), "info")
+    return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+
+
+@bp.get("/documents/<int:document_id>/file")
+@login_required
+def document_file(document_id: int):
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    enterprise = _enterprise(document.enterprise_id)
+    if not permissions.can_view_document(current_user, document):
+        _deny("document.access_denied", enterprise, document=document.id)
+    # Photos (re-encoded by us) may show in the browser; PDFs are always downloaded.
+    download = bool(request.args.get("download")) or not document.is_image
+    services.record_document_access(viewer=current_user, document=document, download=download)
+    db.session.commit()
+    return _send(
+        document.file_key, mime=document.mime, filename=document.filename, attachment=download
+    )
+
+
+@bp.post("/enterprises/<int:enterprise_id>/data-room/request")
+@login_required
+def request_access(enterprise_id: int):
+    enterprise = _enterprise(enterprise_id)
+    if not permissions.can_request_access(current_user, enterprise):
+        abort(403)
+    form = forms.AccessRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_access(
+                investor=current_user, enterprise=enterprise, message=form.message.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your request is sent. You will see the documents here once the enterprise "
+                    "accepts it."
+                ),
+                "success",
+            )
+            return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+    return _data_room(enterprise, request_form=form, status=_status(form))
+
+
+@bp.post(
+    "/enterprises/<int:enterprise_id>/data-room/requests/<int:request_id>/"
+    "<any(accept, decline, revoke):decision>"
+)
+@login_required
+def decide(enterprise_id: int, request_id: int, decision: str):
+    enterprise = _enterprise(enterprise_id, manage=True)
+    access_request = db.session.get(AccessRequest, request_id)
+    if access_request is None or access_request.enterprise_id != enterprise.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            services.decide_access(
+                actor=current_user, access_request=access_request, decision=decision
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+
+
+@bp.get("/enterprises/<int:enterprise_id>/activity")
+@login_required
+def activity(enterprise_id: int):
+    enterprise = _enterprise(enterprise_id)
+    if not permissions.can_view_activity(current_user, enterprise):
+        abort(403)
+    entries = [(entry, _activity_text(entry)) for entry in services.activity(enterprise)]
+    return render_template("pitches/activity.html", enterprise=enterprise, entries=entries)
+
+
+def _activity_text(entry: services.ActivityEntry) -> str:
+    template = ACTIVITY_TEXT.get(entry.action)
+    if template is None:
+        return entry.action
+    return str(template) % {
+        "version": entry.details.get("version", "?"),
+        "page": entry.details.get("page", "?"),
+        "kind": vocab.label(DOCUMENT_KINDS, entry.details.get("kind")),
+    }
