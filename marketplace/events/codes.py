@@ -1,0 +1,101 @@
+"""The codes of the events domain and their labels (codes in data, labels only when rendering)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+
+MODES = {
+    "panel": _l("Panel pitching: each enterprise pitches once to a panel"),
+    "meetings": _l("1:1 meetings: investors and enterprises meet at tables"),
+}
+
+# The three Indonesian time zones, with the abbreviation people say.
+ZONES = {
+    "Asia/Jakarta": _l("WIB (Western Indonesia, Jakarta)"),
+    "Asia/Makassar": _l("WITA (Central Indonesia, Makassar)"),
+    "Asia/Jayapura": _l("WIT (Eastern Indonesia, Jayapura)"),
+}
+
+EVENT_STATUSES = {
+    "open": _l("Open for registration"),
+    "published": _l("Schedule published"),
+    "cancelled": _l("Cancelled"),
+}
+
+INVITATION_STATUSES = {
+    "invited": _l("Invited, no answer yet"),
+    "confirmed": _l("Attendance confirmed"),
+    "declined": _l("Will not attend"),
+}
+
+REGISTRATION_STATUSES = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
+
+# A paid ticket comes with the payments issue; until then a priced registration waits as
+# 'pending' so that fulfilment only has to flip it to 'paid'.
+PAYMENT_STATES = {
+    "not_required": _l("Free"),
+    "pending": _l("Payment pending"),
+    "paid": _l("Paid"),
+}
+
+RUN_STATUSES = {
+    "queued": _l("Waiting to start"),
+    "running": _l("Building"),
+    "done": _l("Ready"),
+    "failed": _l("Failed"),
+}
+
+# Friday prayer (sholat Jumat) is blocked by default on Fridays, in the event's own zone.
+FRIDAY_PRAYER = (dt.time(11, 30), dt.time(13, 0))
+
+# The standard score sheet; a facilitator may change the weights or add criteria of their own.
+STANDARD_CRITERIA = {
+    "business_model": _l("Business model"),
+    "market": _l("Market"),
+    "finance": _l("Finance"),
+    "team": _l("Team"),
+    "impact": _l("Impact"),
+    "readiness": _l("Readiness"),
+}
+SCORE_MIN, SCORE_MAX = 1, 10
+
+CONFLICTS_OF_INTEREST = {
+    "mentors": _l("The judge's organisation mentors this enterprise"),
+    "funded": _l("The judge's organisation has funded this enterprise"),
+    "own": _l("The judge belongs to this enterprise"),
+}
+
+# Outcomes: one ladder for investment deals, one for each loan route.
+OUTCOME_TRACKS = {
+    "investment": _l("Investment"),
+    "kur": _l("KUR"),
+    "umi": _l("UMi"),
+    "mekaar": _l("PNM Mekaar"),
+    "lpdb": _l("LPDB"),
+}
+LOAN_TRACKS = frozenset({"kur", "umi", "mekaar", "lpdb"})
+INVESTMENT_STATUSES = {
+    "observing": _l("Observing"),
+    "considering": _l("Considering"),
+    "meeting": _l("Meeting"),
+    "due_diligence": _l("Due diligence"),
+    "committed": _l("Committed"),
+    "funded": _l("Funded"),
+    "declined": _l("Declined"),
+}
+LOAN_STATUSES = {
+    "applied": _l("Applied"),
+    "approved": _l("Approved"),
+    "disbursed": _l("Disbursed"),
+    "declined": _l("Declined"),
+}
+OUTCOME_STATUSES = {**INVESTMENT_STATUSES, **LOAN_STATUSES}
+# Statuses that mean money reached the enterprise (used by conflict-of-interest detection).
+FUNDED_STATUSES = frozenset({"funded", "disbursed"})
+
+
+def statuses_for(track: str) -> dict:
+    """The status ladder of an outcome track (investment or a loan route)."""
+    return LOAN_STATUSES if track in LOAN_TRACKS else INVESTMENT_STATUSES

@@ -1,0 +1,308 @@
+"""Background work of pitching events: building a schedule with progress, and the e-mails.
+
+Both are `marketplace.tasks` jobs, so they run after the commit that asked for them and take ids,
+never objects. Each opens an application context of its own (and so a database session of its
+own): a job may run inside the request's after-commit hook, where that request's session can
+no longer be used.
+
+Building a large schedule takes up to the configured time limit (EVENT_SCHEDULE_TIME_LIMIT_S), so
+when jobs run inline (one machine, no queue) the build moves to a background thread
+(EVENTS_BUILD_IN_THREAD) and the request returns at once; the run's row carries the progress
+that the progress page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+
+from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from marketplace import formatting, mail, tasks
+from marketplace.accounts.models import User
+from marketplace.events import schedules, services
+from marketplace.events.models import PitchEvent, ScheduleRun
+from marketplace.extensions import db
+from marketplace.models import utcnow
+from marketplace.pitches.scheduling import build_schedule
+from marketplace.profiles.models import Enrolment, Enterprise
+
+log = logging.getLogger(__name__)
+_threads: list[threading.Thread] = []
+PROGRESS_EVERY_S = 0.5  # at most two progress writes a second: the solver calls back often
+
+
+# --- building ---------------------------------------------------------------------------------
+@tasks.job("events.build_schedule")
+def build_schedule_job(run_id: int) -> None:
+    """Build the schedule of run `run_id`: at once, or in a background thread when jobs run
+    inline and EVENTS_BUILD_IN_THREAD is on."""
+    app = current_app._get_current_object()
+    if app.config.get("EVENTS_BUILD_IN_THREAD") and app.config.get("TASKS_MODE") == "inline":
+        thread = threading.Thread(
+            target=_build_in_thread, args=(app, run_id), daemon=True, name=f"schedule-run-{run_id}"
+        )
+        _threads.append(thread)
+        thread.start()
+        return
+    run_build(run_id)
+
+
+def _build_in_thread(app: Flask, run_id: int) -> None:
+    with app.app_context():
+        try:
+            run_build(run_id)
+        except Exception:  # noqa: BLE001 - the run row already says it failed
+            log.exception("schedule run %s failed", run_id)
+
+
+def wait_for_builds(timeout: float = 60.0) -> None:
+    """Wait for background builds to end (tests, and a clean shutdown)."""
+    deadline = time.monotonic() + timeout
+    while _threads:
+        thread = _threads.pop()
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def run_build(run_id: int) -> None:
+    """Build and store the schedule of run `run_id`.
+
+    Side effects: the run's status and progress (committed as it goes), the event's draft
+    schedule; on failure the run is marked failed with the error, and the error is raised again
+    when TASKS_RAISE is set. Does nothing for a run that is not queued.
+    """
+    app = current_app._get_current_object()
+    with app.app_context():
+        engine = db.engine
+        run = db.session.get(ScheduleRun, run_id)
+        if run is None or run.status != "queued":
+            return
+        run.status = "running"
+        db.session.commit()
+        try:
+            event = db.session.get(PitchEvent, run.event_id)
+            problem = schedules.build_problem(
+                event, time_limit_s=app.config["EVENT_SCHEDULE_TIME_LIMIT_S"]
+            )
+            # No transaction stays open while the solver works: progress is written by the
+            # solver's threads in short transactions of their own.
+            db.session.commit()
+            result = build_schedule(problem, on_progress=_progress_writer(engine, run_id))
+            run = db.session.get(ScheduleRun, run_id)
+            schedules.store_result(
+                event=db.session.get(PitchEvent, run.event_id), run=run, result=result
+            )
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            run = db.session.get(ScheduleRun, run_id)
+            run.status = "failed"
+            run.error = str(getattr(error, "message", error))[:300]
+            run.finished_at = utcnow()
+            db.session.commit()
+            if app.config.get("TASKS_RAISE"):
+                raise
+
+
+def _progress_writer(engine, run_id: int):
+    last = [0.0]
+
+    def write(fraction: float, _message) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        try:
+            with Session(engine) as session:
+                session.execute(
+                    update(ScheduleRun)
+                    .where(ScheduleRun.id == run_id, ScheduleRun.status == "running")
+                    .values(progress=min(max(float(fraction), 0.0), 0.99))
+                )
+                session.commit()
+        except Exception:  # noqa: BLE001 - a missed progress update must not stop the solve
+            log.warning("could not record progress of schedule run %s", run_id, exc_info=True)
+
+    return write
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+def _link(path: str) -> str:
+    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+
+
+def enterprise_recipients(enterprise: Enterprise) -> list[User]:
+    """Who hears for an enterprise: its owners, or its pendamping when no owner has an account
+    yet (profiles made on behalf of owners with only a phone)."""
+    owners = list(
+        db.session.scalars(
+            select(User).where(
+                User.organisation_id == enterprise.organisation_id,
+                User.role == "owner",
+                User.active.is_(True),
+            )
+        )
+    )
+    if owners:
+        return owners
+    facilitator_ids = {
+        e.facilitator_id
+        for e in db.session.scalars(
+            select(Enrolment).where(Enrolment.enterprise_id == enterprise.id)
+        )
+        if e.facilitator_id
+    }
+    return (
+        list(
+            db.session.scalars(
+                select(User).where(User.id.in_(facilitator_ids), User.active.is_(True))
+            )
+        )
+        if facilitator_ids
+        else []
+    )
+
+
+def _locale() -> str:
+    # Mails are written outside a request: the locale forced for the recipient is the one.
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale.language) if locale is not None else "id"
+
+
+def _agenda_lines(
+    event: PitchEvent, entries: Iterable[schedules.AgendaEntry], *, as_investor: bool
+) -> list[str]:
+    zone = formatting.ZONE_ABBREVIATIONS.get(event.timezone, event.timezone)
+    lines = []
+    for entry in entries:
+        when = (
+            f"{formatting.date(entry.slot.start.date(), _locale())} {entry.slot.start:%H.%M}–"
+            f"{entry.slot.end:%H.%M} {zone}"
+        )
+        who = entry.enterprise_name if as_investor else ", ".join(entry.investor_names)
+        lines.append(f"- {when} · {entry.place} · {who}")
+    return lines
+
+
+def schedule_message(
+    event: PitchEvent,
+    version: int,
+    *,
+    enterprise: Enterprise | None = None,
+    investor: User | None = None,
+) -> tuple[str, str]:
+    """Subject and body of the schedule e-mail for one enterprise or one investor, in the
+    current locale."""
+    published = schedules.published_of(event, version)
+    if enterprise is not None:
+        entries = schedules.agenda(event, published, enterprise_id=enterprise.id)
+        name = enterprise.name
+        path = f"/events/{event.id}/enterprises/{enterprise.id}/agenda"
+    else:
+        entries = schedules.agenda(event, published, investor_id=investor.id)
+        name = investor.name
+        path = f"/events/{event.id}/agenda"
+    if version == 1:
+        subject = _("Your schedule for %(title)s", title=event.title)
+    else:
+        subject = _(
+            "Your schedule for %(title)s has changed (version %(version)s)",
+            title=event.title,
+            version=version,
+        )
+    lines = [_("Hello %(name)s,", name=name), ""]
+    if entries:
+        lines.append(_("Here is your schedule:"))
+        lines += _agenda_lines(event, entries, as_investor=investor is not None)
+    else:
+        lines.append(
+            _(
+                "You have no pitch or meeting in this schedule. Ask the organiser if "
+                "this is a surprise."
+            )
+        )
+    lines += ["", _("See it, print it or add it to your calendar: %(url)s", url=_link(path))]
+    return subject, "\n".join(lines)
+
+
+def _send_each(users: Iterable[User], compose) -> int:
+    sent = 0
+    for user in users:
+        with force_locale(user.locale or "id"):
+            subject, body = compose()
+        mail.send(user.email, subject, body)
+        sent += 1
+    return sent
+
+
+@tasks.job("events.mail")
+def mail_job(
+    kind: str,
+    event_id: int,
+    enterprise_ids: list[int] | None = None,
+    investor_ids: list[int] | None = None,
+    version: int | None = None,
+) -> int:
+    """Send the e-mails of `kind` ('invited', 'schedule', 'feedback') about the event to the
+    enterprises and investors named, each in the recipient's own language. Returns how many
+    were sent. Side effects: mail.send per recipient; feedback marks the invitation sent."""
+    from marketplace.events import judging
+
+    app = current_app._get_current_object()
+    sent = 0
+    with app.app_context():
+        event = db.session.get(PitchEvent, event_id)
+        if event is None:
+            return 0
+        for enterprise_id in enterprise_ids or []:
+            enterprise = db.session.get(Enterprise, enterprise_id)
+            if enterprise is None:
+                continue
+            recipients = enterprise_recipients(enterprise)
+            if kind == "invited":
+                sent += _send_each(recipients, lambda e=enterprise: _invitation_message(event, e))
+            elif kind == "schedule":
+                sent += _send_each(
+                    recipients, lambda e=enterprise: schedule_message(event, version, enterprise=e)
+                )
+            elif kind == "feedback":
+                sent += _send_each(
+                    recipients, lambda e=enterprise: judging.feedback_message(event, e)
+                )
+                invitation = services.invitation_for(event, enterprise.id)
+                invitation.feedback_sent_at = utcnow()
+        for user_id in investor_ids or []:
+            user = db.session.get(User, user_id)
+            if user is not None and kind == "schedule":
+                sent += _send_each(
+                    [user], lambda u=user: schedule_message(event, version, investor=u)
+                )
+        db.session.commit()
+    return sent
+
+
+def _invitation_message(event: PitchEvent, enterprise: Enterprise) -> tuple[str, str]:
+    subject = _("Invitation to pitch: %(title)s", title=event.title)
+    body = "\n".join(
+        [
+            _(
+                "%(enterprise)s is invited to pitch at %(title)s on %(date)s.",
+                enterprise=enterprise.name,
+                title=event.title,
+                date=formatting.date(event.starts_on, _locale()),
+            ),
+            _(
+                "Confirm attendance and the times you can come: %(url)s",
+                url=_link(f"/events/{event.id}/enterprises/{enterprise.id}/attendance"),
+            ),
+        ]
+    )
+    return subject, body

@@ -1,0 +1,410 @@
+"""Pitching events, who comes, the schedules built for them, judging and outcomes.
+
+Money is integer rupiah. Times are stored in UTC (`DateTime(timezone=True)`); an event's own
+zone (WIB/WITA/WIT) is used to build its slots and to show every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.extensions import db
+from marketplace.models import TimestampMixin, utcnow
+from marketplace.profiles.models import Enterprise
+
+
+class PitchEvent(TimestampMixin, db.Model):
+    """A pitch day run by a programme organisation's facilitators."""
+
+    __tablename__ = "pitch_events"
+    __table_args__ = (
+        CheckConstraint("mode IN ('panel','meetings')", name="mode"),
+        CheckConstraint("status IN ('open','published','cancelled')", name="status"),
+        CheckConstraint(
+            "timezone IN ('Asia/Jakarta','Asia/Makassar','Asia/Jayapura')", name="timezone"
+        ),
+        CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        CheckConstraint("day_end > day_start", name="hours_in_order"),
+        CheckConstraint("slot_minutes BETWEEN 5 AND 240", name="slot_minutes"),
+        CheckConstraint("tables >= 0", name="tables_non_negative"),
+        # The seat counter can never pass the capacity, whatever the code above it does.
+        CheckConstraint(
+            "registered_count >= 0 AND registered_count <= capacity", name="within_capacity"
+        ),
+        CheckConstraint("ticket_price IS NULL OR ticket_price >= 0", name="price_non_negative"),
+        CheckConstraint("min_meetings >= 0 AND min_panel_size >= 0", name="minimums"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str | None] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    day_start: Mapped[dt.time] = mapped_column(Time)
+    day_end: Mapped[dt.time] = mapped_column(Time)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    # Breaks every day as [["12:00", "13:00"], …] in the event's zone.
+    breaks: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    block_friday_prayer: Mapped[bool] = mapped_column(Boolean, default=True)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(300))
+    tables: Mapped[int] = mapped_column(Integer, default=0)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    registered_count: Mapped[int] = mapped_column(Integer, default=0)
+    registration_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ticket_price: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="IDR")
+    min_meetings: Mapped[int] = mapped_column(Integer, default=1)
+    max_meetings_enterprise: Mapped[int | None] = mapped_column(Integer)
+    max_meetings_investor: Mapped[int | None] = mapped_column(Integer)
+    min_panel_size: Mapped[int] = mapped_column(Integer, default=1)
+    published_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    organisation: Mapped[Organisation] = relationship()
+    rooms: Mapped[list[EventRoom]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventRoom.position"
+    )
+    invitations: Mapped[list[EventInvitation]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventInvitation.id"
+    )
+    registrations: Mapped[list[EventRegistration]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventRegistration.id"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
+    judges: Mapped[list[EventJudge]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventJudge.id"
+    )
+
+    @property
+    def is_free(self) -> bool:
+        return not self.ticket_price
+
+
+class EventRoom(db.Model):
+    """A room where one panel sits (panel mode)."""
+
+    __tablename__ = "event_rooms"
+    __table_args__ = (CheckConstraint("capacity_investors >= 0", name="capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    capacity_investors: Mapped[int] = mapped_column(Integer, default=3)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[PitchEvent] = relationship(back_populates="rooms")
+
+
+class EventInvitation(TimestampMixin, db.Model):
+    """An enterprise invited to pitch, its answer and the slots it can attend (None: all)."""
+
+    __tablename__ = "event_invitations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "enterprise_id"),
+        CheckConstraint("status IN ('invited','confirmed','declined')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="invited")
+    available_slots: Mapped[list[int] | None] = mapped_column(JSON)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    feedback_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    event: Mapped[PitchEvent] = relationship(back_populates="invitations")
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class EventRegistration(TimestampMixin, db.Model):
+    """An investor's seat at the event. One row per (event, investor); a cancelled row keeps
+    its place in history and is reused when the investor registers again."""
+
+    __tablename__ = "event_registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        CheckConstraint("status IN ('registered','cancelled')", name="status"),
+        CheckConstraint("payment_state IN ('not_required','pending','paid')", name="payment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(10), default="registered")
+    payment_state: Mapped[str] = mapped_column(String(12), default="not_required")
+    price: Mapped[int | None] = mapped_column(BigInteger)
+    available_slots: Mapped[list[int] | None] = mapped_column(JSON)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("event_rooms.id", ondelete="SET NULL"))
+
+    event: Mapped[PitchEvent] = relationship(back_populates="registrations")
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class EventPreference(db.Model):
+    """must / meet / no for one (enterprise, investor) pair, said by one side of it."""
+
+    __tablename__ = "event_preferences"
+    __table_args__ = (
+        UniqueConstraint("event_id", "enterprise_id", "investor_id", "side"),
+        CheckConstraint("side IN ('enterprise','investor')", name="side"),
+        CheckConstraint("value IN ('must','meet','no')", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    investor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(4))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ScheduleRun(db.Model):
+    """One press of "Build schedule": its progress while the job runs, then the solver's report."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued','running','done','failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    solver_status: Mapped[str | None] = mapped_column(String(12))
+    objective: Mapped[int | None] = mapped_column(Integer)
+    bound: Mapped[int | None] = mapped_column(Integer)
+    gap_pct: Mapped[float | None] = mapped_column(Float)
+    solve_s: Mapped[float | None] = mapped_column(Float)
+    greedy_objective: Mapped[int | None] = mapped_column(Integer)
+    placed: Mapped[int | None] = mapped_column(Integer)
+    # [{"kind": "enterprise", "id": 3, "reason": "no_available_slot"}, …]
+    unplaced: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Schedule(db.Model):
+    """A timetable of an event. Version 0 is the facilitator's working draft; each publication
+    freezes a copy as version 1, 2, … that is never changed again."""
+
+    __tablename__ = "event_schedules"
+    __table_args__ = (UniqueConstraint("event_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_runs.id", ondelete="SET NULL"))
+    # Panel mode: each investor's room, {"<user id>": room id}.
+    seating: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    items: Mapped[list[ScheduleItem]] = relationship(
+        back_populates="schedule",
+        cascade="all, delete-orphan",
+        order_by="(ScheduleItem.slot, ScheduleItem.room)",
+    )
+
+
+class ScheduleItem(db.Model):
+    """One pitch (room = an event_rooms id) or one meeting (room = a table number from 1)."""
+
+    __tablename__ = "schedule_items"
+    __table_args__ = (UniqueConstraint("schedule_id", "slot", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("event_schedules.id", ondelete="CASCADE"), index=True
+    )
+    slot: Mapped[int] = mapped_column(Integer)
+    room: Mapped[int] = mapped_column(Integer)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    investor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    schedule: Mapped[Schedule] = relationship(back_populates="items")
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class Criterion(db.Model):
+    """A line of the event's score sheet: a standard code (translated) or a custom name."""
+
+    __tablename__ = "judging_criteria"
+    __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 10", name="weight"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str | None] = mapped_column(String(30))
+    name: Mapped[str | None] = mapped_column(String(120))
+    weight: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[PitchEvent] = relationship(back_populates="criteria")
+
+
+class EventJudge(db.Model):
+    """A judge of the event, on one panel (room) or on all of them (room None)."""
+
+    __tablename__ = "event_judges"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("event_rooms.id", ondelete="SET NULL"))
+
+    event: Mapped[PitchEvent] = relationship(back_populates="judges")
+    user: Mapped[User] = relationship()
+    room: Mapped[EventRoom | None] = relationship()
+
+
+class Review(TimestampMixin, db.Model):
+    """One judge's scores and comment for one enterprise's pitch."""
+
+    __tablename__ = "judge_reviews"
+    __table_args__ = (UniqueConstraint("event_id", "judge_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    scores: Mapped[list[ReviewScore]] = relationship(
+        back_populates="review", cascade="all, delete-orphan"
+    )
+
+
+class ReviewScore(db.Model):
+    __tablename__ = "review_scores"
+    __table_args__ = (
+        UniqueConstraint("review_id", "criterion_id"),
+        CheckConstraint("value BETWEEN 1 AND 10", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("judge_reviews.id", ondelete="CASCADE"), index=True
+    )
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("judging_criteria.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+
+
+class Outcome(TimestampMixin, db.Model):
+    """Where one enterprise stands with one investor or lender on one track (an investment
+    ladder, or a loan route), with the latest amount and date; `steps` keep the history."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        CheckConstraint("track IN ('investment','kur','umi','mekaar','lpdb')", name="track"),
+        CheckConstraint(
+            "status IN ('observing','considering','meeting','due_diligence','committed',"
+            "'funded','declined','applied','approved','disbursed')",
+            name="status",
+        ),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    lender_name: Mapped[str | None] = mapped_column(String(160))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="SET NULL"), index=True
+    )
+    track: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    status_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    enterprise: Mapped[Enterprise] = relationship(
+        backref=backref("outcomes", order_by="Outcome.status_on.desc()", viewonly=True)
+    )
+    organisation: Mapped[Organisation | None] = relationship()
+    steps: Mapped[list[OutcomeStep]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan", order_by="OutcomeStep.id"
+    )
+
+    @property
+    def party(self) -> str:
+        return self.organisation.name if self.organisation else (self.lender_name or "")
+
+
+class OutcomeStep(db.Model):
+    """One recorded step of an outcome: the status reached, when, and the amount then."""
+
+    __tablename__ = "outcome_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(
+        ForeignKey("outcomes.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="steps")

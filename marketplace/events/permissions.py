@@ -1,0 +1,106 @@
+"""Who may run, join, see, judge and record outcomes of a pitching event.
+
+Rights come from the role plus ownership (the event's organisation, the enterprise's owner or
+pendamping, the investor's own registration), never from the URL. Every predicate denies when
+anything inside it fails.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from marketplace.events.models import EventInvitation, EventJudge, EventRegistration, PitchEvent
+from marketplace.extensions import db
+from marketplace.profiles.models import Enterprise
+from marketplace.profiles.permissions import (
+    _active,
+    can_edit_enterprise,
+    deny_on_error,
+    is_admin,
+    is_verified_investor,
+)
+
+
+@deny_on_error
+def can_create_event(user) -> bool:
+    return _active(user) and user.role == "facilitator"
+
+
+@deny_on_error
+def can_manage_event(user, event: PitchEvent) -> bool:
+    """The facilitators of the organisation that runs the event."""
+    return (
+        _active(user)
+        and user.role == "facilitator"
+        and user.organisation_id == event.organisation_id
+    )
+
+
+def _invitation(event: PitchEvent, enterprise: Enterprise) -> EventInvitation | None:
+    return db.session.scalar(
+        select(EventInvitation).where(
+            EventInvitation.event_id == event.id,
+            EventInvitation.enterprise_id == enterprise.id,
+        )
+    )
+
+
+def registration_of(user, event: PitchEvent) -> EventRegistration | None:
+    """The user's live registration at the event, or None."""
+    if not _active(user):
+        return None
+    return db.session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.event_id == event.id,
+            EventRegistration.user_id == user.id,
+            EventRegistration.status == "registered",
+        )
+    )
+
+
+def judge_of(user, event: PitchEvent) -> EventJudge | None:
+    if not _active(user):
+        return None
+    return db.session.scalar(
+        select(EventJudge).where(EventJudge.event_id == event.id, EventJudge.user_id == user.id)
+    )
+
+
+@deny_on_error
+def can_answer_for(user, event: PitchEvent, enterprise: Enterprise) -> bool:
+    """The owner or pendamping of an invited enterprise: confirm, availability, preferences,
+    its agenda and its feedback."""
+    return _invitation(event, enterprise) is not None and can_edit_enterprise(user, enterprise)
+
+
+@deny_on_error
+def can_register(user, event: PitchEvent) -> bool:
+    """Investors of a verified organisation may take a seat while the event is not cancelled."""
+    return is_verified_investor(user) and event.status != "cancelled"
+
+
+@deny_on_error
+def is_registered(user, event: PitchEvent) -> bool:
+    return registration_of(user, event) is not None
+
+
+@deny_on_error
+def can_view_event(user, event: PitchEvent) -> bool:
+    """The event page: its organisers, investors (who may register), invited enterprises'
+    editors, judges and admins."""
+    if can_manage_event(user, event) or is_admin(user) or is_verified_investor(user):
+        return True
+    if judge_of(user, event) is not None or is_registered(user, event):
+        return True
+    return any(can_edit_enterprise(user, invitation.enterprise) for invitation in event.invitations)
+
+
+@deny_on_error
+def can_judge(user, event: PitchEvent) -> bool:
+    return judge_of(user, event) is not None
+
+
+@deny_on_error
+def can_record_outcome(user, event: PitchEvent) -> bool:
+    """After the event: the organisers, and the investors who were registered."""
+    return can_manage_event(user, event) or is_registered(user, event)

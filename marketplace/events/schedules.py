@@ -1,0 +1,603 @@
+"""Schedules of pitching events: from the database to the scheduler's problem, build runs with
+progress, the facilitator's edits checked by `validate_schedule`, publishing as versions, and
+each person's agenda.
+
+Services flush, never commit (the build job commits its own short transactions). Ids given to
+the scheduler: enterprises by `Enterprise.id`, investors by their user id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from marketplace import audit, tasks
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.events import permissions, services
+from marketplace.events.models import (
+    EventInvitation,
+    EventRegistration,
+    PitchEvent,
+    Schedule,
+    ScheduleItem,
+    ScheduleRun,
+)
+from marketplace.extensions import db
+from marketplace.matching import scoring
+from marketplace.models import utcnow
+from marketplace.pitches.scheduling import (
+    CONFLICTS,
+    Assignment,
+    MeetingProblem,
+    PanelProblem,
+    Participant,
+    Room,
+    Slot,
+    validate_schedule,
+)
+from marketplace.pitches.scheduling import Conflict as ScheduleConflict
+from marketplace.profiles import services as profile_services
+from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Mandate, Programme
+
+Problem = PanelProblem | MeetingProblem
+
+
+# --- match quality ----------------------------------------------------------------------------
+def enterprise_card(enterprise: Enterprise) -> scoring.EnterpriseCard:
+    """What matching knows of an enterprise: its codes, readiness and consented themes only."""
+    assessment = profile_services.assess(enterprise)
+    themes = {
+        theme
+        for theme in ("women_led", "disability_inclusive", "pkh_graduate")
+        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
+    }
+    if enterprise.green:
+        themes.add("green")
+    return scoring.EnterpriseCard(
+        id=enterprise.id,
+        name=enterprise.name,
+        sector=enterprise.sector or "",
+        province_code=enterprise.province_code or "",
+        regency_code=enterprise.regency_code or "",
+        size_class=assessment.size.code or "",
+        stage=assessment.stage,
+        ask_amount=enterprise.ask_amount,
+        instruments=frozenset(enterprise.ask_instruments or ()),
+        documents=frozenset(d.kind for d in enterprise.documents),
+        impact_themes=frozenset(themes),
+        routes=frozenset(r.code for r in assessment.routes if r.fits),
+    )
+
+
+def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
+    return scoring.MandateSpec(
+        organisation_id=mandate.organisation_id,
+        name=mandate.organisation.name,
+        kind=mandate.investor_kind,
+        sectors=frozenset(mandate.sectors or ()),
+        provinces=frozenset(mandate.provinces or ()),
+        ticket_min=mandate.ticket_min,
+        ticket_max=mandate.ticket_max,
+        instruments=frozenset(mandate.instruments or ()),
+        sharia_only=mandate.sharia_only,
+        impact_themes=frozenset(mandate.impact_themes or ()),
+        min_stage=mandate.min_stage,
+    )
+
+
+def match_scores(
+    invitations: list[EventInvitation], registrations: list[EventRegistration]
+) -> dict[tuple[int, int], int]:
+    """{(enterprise id, investor user id): 0..100} from the matching module's score; a pair a
+    hard rule excludes, or an investor without a mandate, scores 0. No side effects."""
+    org_ids = {r.organisation_id for r in registrations}
+    mandates = {
+        m.organisation_id: mandate_spec(m)
+        for m in db.session.scalars(select(Mandate).where(Mandate.organisation_id.in_(org_ids)))
+    }
+    cards = [enterprise_card(i.enterprise) for i in invitations]
+    result: dict[tuple[int, int], int] = {}
+    for registration in registrations:
+        spec = mandates.get(registration.organisation_id)
+        if spec is None:
+            continue
+        for card in cards:
+            value = scoring.score(card, spec).score
+            if value:
+                result[(card.id, registration.user_id)] = int(value)
+    return result
+
+
+# --- the problem ------------------------------------------------------------------------------
+def _facilitators(event: PitchEvent, enterprise_ids: list[int]) -> dict[int, int]:
+    # The pendamping who accompanies each enterprise: one of the organiser's own programmes
+    # first, else any programme's.
+    rows = db.session.execute(
+        select(Enrolment.enterprise_id, Enrolment.facilitator_id, Programme.organisation_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(Enrolment.enterprise_id.in_(enterprise_ids), Enrolment.facilitator_id.isnot(None))
+        .order_by(Enrolment.id)
+    ).all()
+    chosen: dict[int, int] = {}
+    for enterprise_id, facilitator_id, organisation_id in rows:
+        if organisation_id == event.organisation_id or enterprise_id not in chosen:
+            chosen[enterprise_id] = facilitator_id
+    return chosen
+
+
+def _availability(slots: list[int] | None) -> frozenset[int] | None:
+    return None if slots is None else frozenset(slots)
+
+
+def build_problem(
+    event: PitchEvent, *, time_limit_s: float = 10.0, warm_start: list[Assignment] | None = None
+) -> Problem:
+    """The scheduler's problem for the event as it stands: confirmed enterprises, registered
+    investors, their availability, preferences, match scores, rooms or tables.
+
+    Raises ValidationError when the data contradict the scheduler's rules (for example more
+    investors fixed to a room than it seats). No side effects.
+    """
+    slots = services.event_slots(event)
+    invitations = services.confirmed_invitations(event)
+    registrations = services.live_registrations(event)
+    facilitators = _facilitators(event, [i.enterprise_id for i in invitations])
+    enterprises = [
+        Participant(
+            i.enterprise_id,
+            "enterprise",
+            _availability(i.available_slots),
+            facilitator_id=facilitators.get(i.enterprise_id),
+        )
+        for i in invitations
+    ]
+    investors = [
+        Participant(r.user_id, "investor", _availability(r.available_slots)) for r in registrations
+    ]
+    people = {(e.id, i.id) for e in enterprises for i in investors}
+    by_enterprise = {
+        k: v for k, v in services.preferences(event, side="enterprise").items() if k in people
+    }
+    by_investor = {
+        k: v for k, v in services.preferences(event, side="investor").items() if k in people
+    }
+    score = match_scores(invitations, registrations)
+    try:
+        if event.mode == "panel":
+            both = (by_enterprise, by_investor)
+            return PanelProblem(
+                slots=slots,
+                rooms=[Room(r.id, r.capacity_investors) for r in event.rooms],
+                enterprises=enterprises,
+                investors=investors,
+                panel_assignment={r.user_id: r.room_id for r in registrations if r.room_id},
+                score=score,
+                no_thanks=frozenset(p for prefs in both for p, v in prefs.items() if v == "no"),
+                must_meet=frozenset(p for prefs in both for p, v in prefs.items() if v == "must"),
+                min_panel_size=event.min_panel_size,
+                time_limit_s=time_limit_s,
+                warm_start=tuple(warm_start or ()),
+            )
+        return MeetingProblem(
+            slots=slots,
+            tables=event.tables,
+            enterprises=enterprises,
+            investors=investors,
+            score=score,
+            enterprise_prefs=by_enterprise,
+            investor_prefs=by_investor,
+            min_meetings_per_enterprise=event.min_meetings,
+            max_meetings_per_enterprise=event.max_meetings_enterprise,
+            max_meetings_per_investor=event.max_meetings_investor,
+            time_limit_s=time_limit_s,
+            warm_start=tuple(warm_start or ()),
+        )
+    except ValueError as error:
+        raise ValidationError(
+            _l("The event's settings contradict each other: %(detail)s", detail=str(error))
+        ) from error
+
+
+# --- build runs -------------------------------------------------------------------------------
+def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
+    """Ask for a schedule to be built in the background. Returns the run whose progress the
+    page shows. Raises PermissionDenied, Conflict (published and locked; a build already
+    running; nobody confirmed). Side effects: a `schedule_runs` row; after commit the job
+    `events.build_schedule`; audit `schedule.build_requested`."""
+    if not permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    if event.status == "published":
+        raise Conflict(
+            _l(
+                "The schedule is published and locked: move or swap pitches instead "
+                "of building it again."
+            )
+        )
+    if event.status == "cancelled":
+        raise Conflict(_l("This event is cancelled."))
+    busy = db.session.scalar(
+        select(ScheduleRun.id).where(
+            ScheduleRun.event_id == event.id, ScheduleRun.status.in_(("queued", "running"))
+        )
+    )
+    if busy is not None:
+        raise Conflict(_l("A schedule is being built already: wait for it to finish."))
+    if not services.confirmed_invitations(event):
+        raise Conflict(_l("No enterprise has confirmed yet: there is nobody to schedule."))
+    run = ScheduleRun(
+        event_id=event.id, requested_by_id=actor.id, status="queued", progress=0.0, unplaced=[]
+    )
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        "schedule.build_requested",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"run": run.id},
+    )
+    tasks.enqueue("events.build_schedule", run_id=run.id)
+    return run
+
+
+def store_result(*, event: PitchEvent, run: ScheduleRun, result) -> Schedule:
+    """Replace the event's draft (version 0) with the scheduler's `result` and copy its report
+    onto the run. Side effects: rows in event_schedules/schedule_items; flushes."""
+    db.session.execute(delete(Schedule).where(Schedule.event_id == event.id, Schedule.version == 0))
+    draft = Schedule(
+        event_id=event.id,
+        version=0,
+        run_id=run.id,
+        seating={str(k): v for k, v in result.seating.items()},
+    )
+    draft.items = [
+        ScheduleItem(
+            slot=a.slot,
+            room=a.room,
+            enterprise_id=a.enterprise_id,
+            investor_ids=list(a.investor_ids),
+        )
+        for a in result.assignments
+    ]
+    db.session.add(draft)
+    run.status = "done"
+    run.progress = 1.0
+    run.finished_at = utcnow()
+    run.solver_status = result.status
+    run.objective = result.objective
+    run.bound = result.bound
+    run.gap_pct = result.gap_pct
+    run.solve_s = result.solve_s
+    run.greedy_objective = result.greedy_objective
+    run.placed = result.placed
+    run.unplaced = [
+        {"kind": u.kind, "id": u.participant_id, "reason": u.reason} for u in result.unplaced
+    ]
+    db.session.flush()
+    return draft
+
+
+def latest_run(event: PitchEvent) -> ScheduleRun | None:
+    return db.session.scalar(
+        select(ScheduleRun)
+        .where(ScheduleRun.event_id == event.id)
+        .order_by(ScheduleRun.id.desc())
+        .limit(1)
+    )
+
+
+# --- reading schedules ------------------------------------------------------------------------
+def draft_of(event: PitchEvent) -> Schedule | None:
+    return db.session.scalar(
+        select(Schedule).where(Schedule.event_id == event.id, Schedule.version == 0)
+    )
+
+
+def published_of(event: PitchEvent, version: int | None = None) -> Schedule | None:
+    """The published schedule `version` (default: the latest), or None."""
+    version = event.published_version if version is None else version
+    if not version:
+        return None
+    return db.session.scalar(
+        select(Schedule).where(Schedule.event_id == event.id, Schedule.version == version)
+    )
+
+
+def assignments(schedule: Schedule) -> list[Assignment]:
+    return sorted(
+        Assignment(i.slot, i.room, i.enterprise_id, tuple(sorted(i.investor_ids)))
+        for i in schedule.items
+    )
+
+
+def seating(schedule: Schedule) -> dict[int, int]:
+    return {int(k): v for k, v in (schedule.seating or {}).items()}
+
+
+def check(event: PitchEvent, schedule: Schedule) -> list[ScheduleConflict]:
+    """Every broken rule of the schedule against the event as it stands now."""
+    problem = build_problem(event, time_limit_s=1.0)
+    return validate_schedule(problem, assignments(schedule), seating=seating(schedule))
+
+
+def conflict_text(conflict: ScheduleConflict) -> str:
+    return str(CONFLICTS.get(conflict.code, conflict.code))
+
+
+# --- editing ----------------------------------------------------------------------------------
+def _editable_draft(actor: User, event: PitchEvent) -> Schedule:
+    if not permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    draft = draft_of(event)
+    if draft is None:
+        raise NotFound(_l("There is no schedule to edit yet: build one first."))
+    return draft
+
+
+def _item(draft: Schedule, item_id: int) -> ScheduleItem:
+    for item in draft.items:
+        if item.id == item_id:
+            return item
+    raise NotFound(_l("This pitch or meeting is not in the schedule."))
+
+
+def _panel_present(
+    event: PitchEvent, draft: Schedule, problem: PanelProblem, slot: int, room: int
+) -> list[int]:
+    from marketplace.pitches.scheduling.rules import free_slots
+
+    investors = {p.id: p for p in problem.investors}
+    return sorted(
+        i
+        for i, r in seating(draft).items()
+        if r == room and i in investors and slot in free_slots(problem, investors[i])
+    )
+
+
+def _key(conflict: ScheduleConflict) -> tuple:
+    return (conflict.code, conflict.slot, conflict.enterprise_ids, conflict.investor_ids)
+
+
+def _apply(
+    actor: User, event: PitchEvent, draft: Schedule, moves: list[tuple[ScheduleItem, int, int]]
+) -> list[str]:
+    """Move items to (slot, room) if that adds no hard conflict; returns the soft warnings."""
+    problem = build_problem(event, time_limit_s=1.0)
+    slots = {s.index for s in problem.slots}
+    before = validate_schedule(problem, assignments(draft), seating=seating(draft))
+    planned = {item.id: (slot, room) for item, slot, room in moves}
+    proposal = []
+    for item in draft.items:
+        slot, room = planned.get(item.id, (item.slot, item.room))
+        if slot not in slots:
+            raise ValidationError(_l("Choose one of the options offered."), field="slot")
+        investors = tuple(item.investor_ids)
+        if isinstance(problem, PanelProblem):
+            investors = tuple(_panel_present(event, draft, problem, slot, room))
+        proposal.append(Assignment(slot, room, item.enterprise_id, investors))
+    after = validate_schedule(problem, proposal, seating=seating(draft))
+    new = _new_hard(before, after)
+    if new:
+        raise Conflict(
+            _l(
+                "Not changed: %(problems)s.",
+                problems="; ".join(sorted({conflict_text(c) for c in new})),
+            )
+        )
+    # Park the moved rows first: the (schedule, slot, room) UNIQUE constraint must hold after
+    # every single UPDATE, and a swap passes through a state where two rows share a cell.
+    for n, (item, _slot, _room) in enumerate(moves):
+        item.slot, item.room = -1 - n, -1
+    db.session.flush()
+    for item, a in zip(draft.items, proposal, strict=True):
+        item.slot, item.room, item.investor_ids = a.slot, a.room, list(a.investor_ids)
+    audit.record(
+        "schedule.edited",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"items": [item.id for item, _s, _r in moves]},
+    )
+    db.session.flush()
+    old_soft = Counter(_key(c) for c in before if c.severity == "soft")
+    return sorted(
+        {conflict_text(c) for c in after if c.severity == "soft" and old_soft[_key(c)] == 0}
+    )
+
+
+def _new_hard(before: list[ScheduleConflict], after: list[ScheduleConflict]):
+    remaining = Counter(_key(c) for c in before if c.severity == "hard")
+    new = []
+    for c in after:
+        if c.severity != "hard":
+            continue
+        if remaining[_key(c)] > 0:
+            remaining[_key(c)] -= 1
+        else:
+            new.append(c)
+    return new
+
+
+def move_item(*, actor: User, event: PitchEvent, item_id: int, slot: int, room: int) -> list[str]:
+    """Move a pitch or meeting of the draft to another slot and room or table. In panel mode
+    the panel present is recomputed for the new place. Returns the soft warnings the move
+    causes (shown, not refused). Raises PermissionDenied, NotFound, ValidationError (unknown
+    slot), Conflict (a hard rule would break: listed in the message). Side effects: the item;
+    audit `schedule.edited`."""
+    draft = _editable_draft(actor, event)
+    return _apply(actor, event, draft, [(_item(draft, item_id), slot, room)])
+
+
+def swap_items(*, actor: User, event: PitchEvent, first_id: int, second_id: int) -> list[str]:
+    """Swap the places (slot and room or table) of two pitches or meetings; as `move_item`."""
+    draft = _editable_draft(actor, event)
+    first, second = _item(draft, first_id), _item(draft, second_id)
+    if first.id == second.id:
+        raise ValidationError(_l("Choose two different pitches or meetings."))
+    return _apply(
+        actor, event, draft, [(first, second.slot, second.room), (second, first.slot, first.room)]
+    )
+
+
+# --- publishing -------------------------------------------------------------------------------
+def person_keys(schedule: Schedule | None) -> dict[tuple[str, int], tuple]:
+    """What each person's agenda holds, to find who a new version affects."""
+    keys: dict[tuple[str, int], list] = {}
+    for item in schedule.items if schedule else []:
+        keys.setdefault(("enterprise", item.enterprise_id), []).append(
+            (item.slot, item.room, tuple(sorted(item.investor_ids)))
+        )
+        for investor in item.investor_ids:
+            keys.setdefault(("investor", investor), []).append(
+                (item.slot, item.room, item.enterprise_id)
+            )
+    return {k: tuple(sorted(v)) for k, v in keys.items()}
+
+
+def publish(*, actor: User, event: PitchEvent) -> int:
+    """Publish the draft as the next version and lock the schedule against rebuilding.
+
+    The first publication notifies every confirmed enterprise and registered investor; a later
+    one notifies only the people whose own agenda changed. Returns the new version. Raises
+    PermissionDenied, NotFound (no draft), Conflict (hard conflicts in the draft, or nothing
+    changed since the last version). Side effects: a frozen copy in event_schedules; the event's
+    status and version; after commit the e-mails; audit `schedule.published`."""
+    draft = _editable_draft(actor, event)
+    hard = [c for c in check(event, draft) if c.severity == "hard"]
+    if hard:
+        raise Conflict(
+            _l(
+                "The schedule cannot be published: %(problems)s.",
+                problems="; ".join(sorted({conflict_text(c) for c in hard})),
+            )
+        )
+    previous = published_of(event)
+    old, new = person_keys(previous), person_keys(draft)
+    if previous is not None:
+        affected = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+        if not affected and seating(previous) == seating(draft):
+            raise Conflict(_l("Nothing changed since the last published version."))
+    else:
+        affected = set(new)
+        affected |= {("enterprise", i.enterprise_id) for i in services.confirmed_invitations(event)}
+        affected |= {("investor", r.user_id) for r in services.live_registrations(event)}
+    version = event.published_version + 1
+    frozen = Schedule(
+        event_id=event.id,
+        version=version,
+        run_id=draft.run_id,
+        seating=dict(draft.seating or {}),
+        published_at=utcnow(),
+    )
+    frozen.items = [
+        ScheduleItem(
+            slot=i.slot,
+            room=i.room,
+            enterprise_id=i.enterprise_id,
+            investor_ids=list(i.investor_ids),
+        )
+        for i in draft.items
+    ]
+    db.session.add(frozen)
+    event.published_version = version
+    event.status = "published"
+    audit.record(
+        "schedule.published",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"version": version, "notified": len(affected)},
+    )
+    db.session.flush()
+    tasks.enqueue(
+        "events.mail",
+        kind="schedule",
+        event_id=event.id,
+        version=version,
+        enterprise_ids=sorted(i for kind, i in affected if kind == "enterprise"),
+        investor_ids=sorted(i for kind, i in affected if kind == "investor"),
+    )
+    return version
+
+
+# --- agendas ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One line of a person's agenda."""
+
+    slot: Slot
+    room: int
+    place: str
+    enterprise_id: int
+    enterprise_name: str
+    investor_ids: tuple[int, ...]
+    investor_names: tuple[str, ...]
+
+
+def place_name(event: PitchEvent, room: int) -> str:
+    """A room's name (panel mode) or 'Table N' (meetings), in the current language."""
+    if event.mode == "panel":
+        names = {r.id: r.name for r in event.rooms}
+        return names.get(room, "?")
+    return _("Table %(n)s", n=room)
+
+
+def agenda(
+    event: PitchEvent,
+    schedule: Schedule | None,
+    *,
+    enterprise_id: int | None = None,
+    investor_id: int | None = None,
+) -> list[AgendaEntry]:
+    """The entries of one enterprise or one investor (or all, when neither is given), in time
+    order. No side effects."""
+    if schedule is None:
+        return []
+    slots = {s.index: s for s in services.event_slots(event)}
+    items = [
+        i
+        for i in schedule.items
+        if (enterprise_id is None or i.enterprise_id == enterprise_id)
+        and (investor_id is None or investor_id in i.investor_ids)
+        and i.slot in slots
+    ]
+    user_ids = {u for i in items for u in i.investor_ids}
+    names = (
+        {
+            u.id: u.organisation.name
+            for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
+        }
+        if user_ids
+        else {}
+    )
+    return [
+        AgendaEntry(
+            slot=slots[i.slot],
+            room=i.room,
+            place=place_name(event, i.room),
+            enterprise_id=i.enterprise_id,
+            enterprise_name=i.enterprise.name,
+            investor_ids=tuple(i.investor_ids),
+            investor_names=tuple(names.get(u, "") for u in i.investor_ids),
+        )
+        for i in sorted(items, key=lambda i: (i.slot, i.room))
+    ]
+
+
+def grid(
+    event: PitchEvent, schedule: Schedule | None
+) -> tuple[list[Slot], list[int], dict[tuple[int, int], ScheduleItem]]:
+    """The full timetable as (slots, rooms or tables, {(slot, room): item}) for the pages."""
+    slots = services.event_slots(event)
+    cells = {(i.slot, i.room): i for i in (schedule.items if schedule else [])}
+    if event.mode == "panel":
+        rooms = [r.id for r in event.rooms]
+    else:
+        rooms = list(range(1, event.tables + 1))
+    return slots, rooms, cells
