@@ -24,6 +24,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.models import utcnow
+from marketplace.web import form_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -38,15 +39,6 @@ def _login_account_key() -> str:
 def _failed(response) -> bool:
     # Only failed attempts count towards the limit: a success redirects.
     return response.status_code != 302
-
-
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 @bp.get("/")

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace.accounts.views import form_error
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from marketplace.events import (
     calendar,
@@ -34,6 +33,7 @@ from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.extensions import db
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Cohort, Enterprise, Programme
+from marketplace.web import form_error, form_status
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 USER_ERRORS = (ValidationError, Conflict)
@@ -50,10 +50,6 @@ def inject_event_helpers():
         "place_name": schedules.place_name,
         "solver_statuses": STATUSES,
     }
-
-
-def _status(*forms_) -> int:
-    return 422 if any(f.errors or getattr(f, "form_errors", None) for f in forms_) else 200
 
 
 def _event(event_id: int) -> PitchEvent:
@@ -126,7 +122,7 @@ def new():
             db.session.commit()
             flash(_("Event created. Now invite enterprises."), "success")
             return redirect(url_for("events.invitations", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None), _status(form)
+    return render_template("events/form.html", form=form, event=None), form_status(form)
 
 
 @bp.get("/<int:event_id>")
@@ -169,7 +165,7 @@ def edit(event_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event), _status(form)
+    return render_template("events/form.html", form=form, event=event), form_status(form)
 
 
 # --- invitations and attendance ---------------------------------------------------------------
@@ -221,7 +217,7 @@ def invitations(event_id: int):
         query=query,
         found=found,
         invited={i.enterprise_id for i in event.invitations},
-    ), _status(cohort_form, one_form)
+    ), form_status(cohort_form, one_form)
 
 
 @bp.route("/<int:event_id>/enterprises/<int:enterprise_id>/attendance", methods=["GET", "POST"])
@@ -259,7 +255,7 @@ def attendance(event_id: int, enterprise_id: int):
         enterprise=enterprise,
         invitation=invitation,
         form=form,
-    ), _status(form)
+    ), form_status(form)
 
 
 # --- investors: registration, availability, preferences ---------------------------------------
@@ -322,7 +318,7 @@ def availability(event_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("events.preferences", event_id=event.id))
-    return render_template("events/availability.html", event=event, form=form), _status(form)
+    return render_template("events/availability.html", event=event, form=form), form_status(form)
 
 
 def _preference_page(
@@ -693,7 +689,7 @@ def sheet(event_id: int):
         judge_form=judge_form,
         label=judging.criterion_label,
         action_form=forms.ActionForm(),
-    ), _status(form, judge_form)
+    ), form_status(form, judge_form)
 
 
 @bp.post("/<int:event_id>/judges/<int:judge_id>/delete")
@@ -762,7 +758,7 @@ def score(event_id: int, enterprise_id: int):
         label=judging.criterion_label,
         scale=range(codes.SCORE_MIN, codes.SCORE_MAX + 1),
         conflicts=codes.CONFLICTS_OF_INTEREST,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<int:event_id>/ranking")
@@ -844,7 +840,7 @@ def record_outcomes(event_id: int):
         form=form,
         outcomes=outcomes.outcomes_of([e.id for e in enterprises]),
         investor=current_user.role == "investor",
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<int:event_id>/summary")

@@ -8,15 +8,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from marketplace import audit, storage, uploads, vocab
-from marketplace.accounts.views import form_error
+from marketplace import audit, uploads, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.pitches import forms, jobs, permissions, services  # noqa: F401 (jobs: registers)
@@ -29,10 +27,10 @@ from marketplace.pitches.models import (
 )
 from marketplace.profiles.forms import ActionForm
 from marketplace.profiles.models import Enterprise
+from marketplace.web import form_error, form_status, send_stored_file
 
 bp = Blueprint("pitches", __name__)
 
-SANDBOX_CSP = "default-src 'none'; sandbox"
 PUBLIC_MAX_AGE = 3600
 # Seconds between reloads of a page that waits for previews (no JavaScript needed).
 REFRESH_SECONDS = 3
@@ -62,30 +60,9 @@ def _enterprise(enterprise_id: int, *, manage: bool = False) -> Enterprise:
     return enterprise
 
 
-def _status(form) -> int:
-    return 422 if form.errors or getattr(form, "form_errors", None) else 200
-
-
 def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool = False):
-    """A stored file with the headers every served upload gets."""
-    try:
-        path = storage.open_path(key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=mime,
-        as_attachment=attachment,
-        download_name=filename,
-        conditional=True,
-        max_age=PUBLIC_MAX_AGE if public else 0,
-    )
-    response.headers["Content-Security-Policy"] = SANDBOX_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={PUBLIC_MAX_AGE}" if public else "private, no-store"
-    )
-    return response
+    return send_stored_file(key, mime=mime, filename=filename, attachment=attachment,
+                            public_max_age=PUBLIC_MAX_AGE if public else None)
 
 
 def _deny(action: str, enterprise: Enterprise, **details) -> None:
@@ -155,7 +132,7 @@ def upload_deck(enterprise_id: int):
         enterprise=enterprise,
         form=form,
         limits=services.upload_limits(),
-    ), _status(form)
+    ), form_status(form)
 
 
 def _upload_message(error: uploads.UploadRejected, *, photos: bool) -> str:
@@ -322,7 +299,7 @@ def upload_document(enterprise_id: int):
                 "success",
             )
             return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
-    return _data_room(enterprise, document_form=form, status=_status(form))
+    return _data_room(enterprise, document_form=form, status=form_status(form))
 
 
 @bp.post("/enterprises/<int:enterprise_id>/data-room/documents/<int:document_id>/delete")
@@ -379,7 +356,7 @@ def request_access(enterprise_id: int):
                 "success",
             )
             return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
-    return _data_room(enterprise, request_form=form, status=_status(form))
+    return _data_room(enterprise, request_form=form, status=form_status(form))
 
 
 @bp.post(

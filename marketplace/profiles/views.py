@@ -11,15 +11,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from marketplace import storage
-from marketplace.accounts.views import form_error
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.profiles import forms, permissions, readiness_text, services
@@ -31,6 +28,7 @@ from marketplace.profiles.models import (
     ProductPhoto,
     Programme,
 )
+from marketplace.web import form_error, form_status, send_stored_file
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -45,10 +43,6 @@ def _enterprise(enterprise_id: int, *, edit: bool = False) -> Enterprise:
     if permissions.can_edit_enterprise(current_user, enterprise):
         g.personal_data = True
     return enterprise
-
-
-def _status(form) -> int:
-    return 422 if form.errors or getattr(form, "form_errors", None) else 200
 
 
 def _require_role(*roles: str) -> None:
@@ -148,7 +142,7 @@ def edit(enterprise_id: int):
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
     return render_template("profiles/edit.html", form=form, enterprise=enterprise,
                            revenue_fields=revenue_fields,
-                           action_form=forms.ActionForm()), _status(form)
+                           action_form=forms.ActionForm()), form_status(form)
 
 
 def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
@@ -259,7 +253,7 @@ def documents(enterprise_id: int):
             flash(_("Document saved."), "success")
             return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
     return render_template("profiles/documents.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm(), today=dt.date.today()), _status(form)
+                           action_form=forms.ActionForm(), today=dt.date.today()), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/documents/<int:document_id>/delete")
@@ -294,7 +288,7 @@ def mentoring(enterprise_id: int):
             flash(_("Mentoring saved."), "success")
             return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
     return render_template("profiles/mentoring.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm()), _status(form)
+                           action_form=forms.ActionForm()), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/mentoring/<int:record_id>/delete")
@@ -330,7 +324,7 @@ def photos(enterprise_id: int):
             flash(_("Photo added."), "success")
             return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
     return render_template("profiles/photos.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm()), _status(form)
+                           action_form=forms.ActionForm()), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/photos/<int:photo_id>/delete")
@@ -350,15 +344,8 @@ def photo(photo_id: int, size: str):
         abort(404)
     _enterprise(photo.enterprise_id)
     key = photo.large_key if size == "large" else photo.small_key
-    try:
-        path = storage.open_path(key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(path, mimetype=photo.mime, max_age=3600, conditional=True)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not photo.enterprise.is_published:
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_file(key, mime=photo.mime,
+                            public_max_age=3600 if photo.enterprise.is_published else None)
 
 
 # --- hand-over -------------------------------------------------------------------------------
@@ -408,7 +395,7 @@ def accept_invitation(token: str):
             flash(_("Welcome! This profile is yours now."), "success")
             return redirect(url_for("profiles.edit", enterprise_id=invitation.enterprise_id))
     return render_template("profiles/invitation_accept.html", form=form,
-                           enterprise=invitation.enterprise), _status(form)
+                           enterprise=invitation.enterprise), form_status(form)
 
 
 # --- programmes and cohorts ------------------------------------------------------------------
@@ -440,7 +427,7 @@ def new_programme():
                                               donor=form.donor.data)
         db.session.commit()
         return redirect(url_for("profiles.programme", programme_id=programme.id))
-    return render_template("profiles/programme_form.html", form=form), _status(form)
+    return render_template("profiles/programme_form.html", form=form), form_status(form)
 
 
 @bp.get("/programmes/<int:programme_id>")
@@ -468,7 +455,7 @@ def new_cohort(programme_id: int):
             db.session.commit()
             return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
     return render_template("profiles/cohort_form.html", form=form,
-                           programme=programme), _status(form)
+                           programme=programme), form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
@@ -503,8 +490,7 @@ def cohort(cohort_id: int):
                 db.session.commit()
                 flash(_("Profile created. Fill it in with the owner."), "success")
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
-    status = 422 if enrol_form.errors or behalf_form.errors or enrol_form.form_errors or (
-        behalf_form.form_errors) else 200
+    status = form_status(enrol_form, behalf_form)
     return render_template("profiles/cohort.html", cohort=cohort, enrol_form=enrol_form,
                            behalf_form=behalf_form,
                            status_form=forms.EnrolmentStatusForm()), status
@@ -550,7 +536,7 @@ def mandate():
             db.session.commit()
             flash(_("Mandate saved."), "success")
             return redirect(url_for("profiles.investor", organisation_id=organisation.id))
-    return render_template("profiles/mandate_form.html", form=form), _status(form)
+    return render_template("profiles/mandate_form.html", form=form), form_status(form)
 
 
 @bp.get("/investors/<int:organisation_id>")
