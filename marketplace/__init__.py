@@ -81,6 +81,9 @@ def _register_models() -> None:
     # Import every models module so metadata (and Alembic's autogenerate) sees every table.
     import marketplace.accounts.models
     import marketplace.audit
+    import marketplace.events.models
+    import marketplace.matching.models
+    import marketplace.pitches.models
     import marketplace.profiles.models  # noqa: F401
 
 
@@ -88,12 +91,18 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace import health
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.events.views import bp as events_bp
+    from marketplace.matching.views import bp as matching_bp
+    from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(pitches_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(events_bp)
+    app.register_blueprint(matching_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_PIXELS": 40_000_000,
     "UPLOAD_MAX_PAGES": 60,
     "PHOTOS_PER_ENTERPRISE": 8,
+    "DOCUMENTS_PER_ENTERPRISE": 20,
+    "DECK_VERSIONS_KEPT": 5,  # older versions are deleted, never the current one
     "UPLOAD_FOLDER": None,  # default: <instance>/uploads
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
@@ -46,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_LOG_ONLY": True,
     "SEARCH_BACKEND": "whoosh",
     "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
+    "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
+    "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
 }
 
 DEVELOPMENT = {

@@ -1,16 +1,19 @@
-"""Whether the search index can be used (the search seam's folder, or the database)."""
+"""Whether the search index can be used: asks the search seam for one result."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import logging
 
-from flask import current_app
+log = logging.getLogger(__name__)
 
 
 def check() -> bool:
-    if current_app.config.get("SEARCH_BACKEND") == "postgres":
-        return True  # the index lives in the database, which is checked already
-    folder = Path(current_app.config["SEARCH_INDEX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder.is_dir() and os.access(folder, os.W_OK)
+    """True when the configured search backend answers a query. Never raises."""
+    from marketplace.matching import search
+
+    try:
+        search.search(search.SearchQuery(per_page=1))
+    except Exception:  # noqa: BLE001 - health reports the failure, it must not raise
+        log.exception("search health check failed")
+        return False
+    return True

@@ -15,6 +15,16 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+# Tables the application keeps outside its models: PostgreSQL's search index table is created by
+# migration 0003 from marketplace.matching.search_pg, so autogenerate must not drop it.
+UNMODELLED_TABLES = {"search_documents"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    table = obj.table.name if type_ in ("index", "column", "unique_constraint") else name
+    return table not in UNMODELLED_TABLES
+
+
 def get_engine():
     # Flask-SQLAlchemy 3: `engine` (get_engine() is deprecated and warns).
     return current_app.extensions['migrate'].db.engine
@@ -61,7 +71,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -96,6 +107,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

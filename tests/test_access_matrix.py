@@ -234,6 +234,176 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # Mandates are what enterprises read to find investors: any logged-in user.
     ("profiles.investor", "GET"): (Case("/investors/{org_I}", LOGGED_IN),),
     ("profiles.investors", "GET"): (Case("/investors", LOGGED_IN),),
+    # --- pitching events (facilitator F's event {ev}: A invited, I registered and judging) ---
+    ("events.index", "GET"): (Case("/events", LOGGED_IN),),
+    ("events.new", "GET"): (Case("/events/new", FACILITATORS),),
+    ("events.new", "POST"): (Case("/events/new", FACILITATORS, data={"title": ""}),),
+    # The event page: its organisers, verified investors, invited enterprises' editors, admins.
+    ("events.detail", "GET"): (
+        Case("/events/{ev}", {"facilitator", "owner", "investor", "admin"}),
+    ),
+    ("events.edit", "GET"): (Case("/events/{ev}/edit", {"facilitator"}),),
+    ("events.edit", "POST"): (Case("/events/{ev}/edit", {"facilitator"}, data={"title": ""}),),
+    ("events.invitations", "GET"): (Case("/events/{ev}/invitations", {"facilitator"}),),
+    ("events.invitations", "POST"): (Case("/events/{ev}/invitations", {"facilitator"}),),
+    ("events.attendance", "GET"): (
+        Case("/events/{ev}/enterprises/{A}/attendance", A_EDITORS),
+        Case("/events/{ev}/enterprises/{D}/attendance", NOBODY),
+    ),
+    ("events.attendance", "POST"): (
+        Case("/events/{ev}/enterprises/{A}/attendance", A_EDITORS, data={"attending": "no"}),
+    ),
+    ("events.enterprise_preferences", "GET"): (
+        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS),
+    ),
+    ("events.enterprise_preferences", "POST"): (
+        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS),
+    ),
+    ("events.register", "POST"): (Case("/events/{ev}/register", {"investor"}),),
+    ("events.unregister", "POST"): (Case("/events/{ev}/unregister", {"investor"}),),
+    ("events.availability", "GET"): (Case("/events/{ev}/availability", {"investor"}),),
+    ("events.availability", "POST"): (Case("/events/{ev}/availability", {"investor"}),),
+    ("events.preferences", "GET"): (Case("/events/{ev}/preferences", {"investor"}),),
+    ("events.preferences", "POST"): (Case("/events/{ev}/preferences", {"investor"}),),
+    ("events.build", "POST"): (Case("/events/{ev}/schedule/build", {"facilitator"}),),
+    ("events.run", "GET"): (Case("/events/{ev}/schedule/runs/{run}", {"facilitator"}),),
+    ("events.schedule", "GET"): (Case("/events/{ev}/schedule", {"facilitator"}),),
+    ("events.move", "POST"): (Case("/events/{ev}/schedule/move", {"facilitator"}),),
+    ("events.swap", "POST"): (Case("/events/{ev}/schedule/swap", {"facilitator"}),),
+    ("events.publish", "POST"): (Case("/events/{ev}/schedule/publish", {"facilitator"}),),
+    ("events.print_schedule", "GET"): (Case("/events/{ev}/schedule/print", {"facilitator"}),),
+    ("events.agenda", "GET"): (Case("/events/{ev}/agenda", {"investor"}),),
+    ("events.agenda_ics", "GET"): (Case("/events/{ev}/agenda.ics", {"investor"}),),
+    ("events.enterprise_agenda", "GET"): (Case("/events/{ev}/enterprises/{A}/agenda", A_EDITORS),),
+    ("events.enterprise_agenda_ics", "GET"): (
+        Case("/events/{ev}/enterprises/{A}/agenda.ics", A_EDITORS),
+    ),
+    ("events.sheet", "GET"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
+    ("events.sheet", "POST"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
+    ("events.remove_judge", "POST"): (Case("/events/{ev}/judges/{judge}/delete", {"facilitator"}),),
+    ("events.judging_queue", "GET"): (Case("/events/{ev}/judging", {"investor"}),),
+    ("events.score", "GET"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
+    ("events.score", "POST"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
+    ("events.ranking", "GET"): (Case("/events/{ev}/ranking", {"facilitator"}),),
+    ("events.send_feedback", "POST"): (Case("/events/{ev}/feedback", {"facilitator"}),),
+    ("events.feedback", "GET"): (Case("/events/{ev}/enterprises/{A}/feedback", A_EDITORS),),
+    ("events.record_outcomes", "GET"): (
+        Case("/events/{ev}/outcomes", {"facilitator", "investor"}),
+    ),
+    ("events.record_outcomes", "POST"): (
+        Case("/events/{ev}/outcomes", {"facilitator", "investor"}),
+    ),
+    ("events.summary", "GET"): (Case("/events/{ev}/summary", {"facilitator", "investor"}),),
+    # --- pitches: decks, the data room (issue 3) --------------------------------------------
+    # {dpage_A1} is a public page of A's current deck, {dpage_A3} a data-room page, {dpage_D1}
+    # a page of draft D's deck; {ver_A}/{ver_D} the current versions; {ddoc_A}/{ddoc_D} data-room
+    # files; {req_A} investor I's accepted request for A (I is let in; J is unverified).
+    ("pitches.deck", "GET"): (
+        Case("/enterprises/{A}/deck", EVERYONE),
+        Case("/enterprises/{D}/deck", D_EDITORS | ADMIN, anonymous="hidden"),
+    ),
+    ("pitches.upload_deck", "GET"): (
+        Case("/enterprises/{A}/deck/upload", A_EDITORS),
+        Case("/enterprises/{D}/deck/upload", D_EDITORS),
+    ),
+    ("pitches.upload_deck", "POST"): (
+        Case("/enterprises/{A}/deck/upload", A_EDITORS),
+        Case("/enterprises/{D}/deck/upload", D_EDITORS),
+    ),
+    ("pitches.make_current", "POST"): (
+        Case("/enterprises/{A}/deck/versions/{ver_A}/current", A_EDITORS),
+        Case("/enterprises/{D}/deck/versions/{ver_D}/current", D_EDITORS),
+        Case("/enterprises/{A}/deck/versions/{ver_D}/current", NOBODY),
+    ),
+    ("pitches.page", "GET"): (
+        Case("/enterprises/{A}/deck/pages/1", EVERYONE),
+        Case("/enterprises/{A}/deck/pages/3", A_EDITORS | {"investor"}, anonymous="hidden"),
+        Case("/enterprises/{D}/deck/pages/1", D_EDITORS, anonymous="hidden"),
+    ),
+    ("pitches.page_image", "GET"): (
+        Case("/deck-pages/{dpage_A1}/small", EVERYONE),
+        Case("/deck-pages/{dpage_A3}/large", A_EDITORS | {"investor"}, anonymous="hidden"),
+        Case("/deck-pages/{dpage_D1}/small", D_EDITORS, anonymous="hidden"),
+    ),
+    ("pitches.original", "GET"): (
+        Case("/deck-versions/{ver_A}/original", A_EDITORS | {"investor"}),
+        Case("/deck-versions/{ver_D}/original", D_EDITORS),
+    ),
+    # The admin sees which documents exist and the requests, never a file.
+    ("pitches.data_room", "GET"): (
+        Case("/enterprises/{A}/data-room", A_EDITORS | {"investor", "admin"}),
+        Case("/enterprises/{D}/data-room", D_EDITORS | ADMIN),
+    ),
+    ("pitches.upload_document", "POST"): (
+        Case("/enterprises/{A}/data-room/documents", A_EDITORS),
+        Case("/enterprises/{D}/data-room/documents", D_EDITORS),
+    ),
+    ("pitches.delete_document", "POST"): (
+        Case("/enterprises/{A}/data-room/documents/{ddoc_A}/delete", A_EDITORS),
+        Case("/enterprises/{D}/data-room/documents/{ddoc_D}/delete", D_EDITORS),
+        Case("/enterprises/{A}/data-room/documents/{ddoc_D}/delete", NOBODY),
+    ),
+    ("pitches.document_file", "GET"): (
+        Case("/documents/{ddoc_A}/file", A_EDITORS | {"investor"}),
+        Case("/documents/{ddoc_D}/file", D_EDITORS),
+    ),
+    # Verified investors ask published enterprises; I's request is open already (409-ish 422).
+    ("pitches.request_access", "POST"): (
+        Case("/enterprises/{A}/data-room/request", {"investor"}, data={"message": "KUR mikro"}),
+        Case("/enterprises/{D}/data-room/request", NOBODY, data={"message": "KUR mikro"}),
+    ),
+    ("pitches.decide", "POST"): (
+        Case("/enterprises/{A}/data-room/requests/{req_A}/revoke", A_EDITORS),
+        Case("/enterprises/{D}/data-room/requests/{req_A}/revoke", NOBODY),
+    ),
+    # --- matching (issue 4): {entry_I} I's shortlist entry for A, {meeting_I} I's pending
+    # meeting request to A, {meeting_ok} an accepted one. Search is public; filters on
+    # full-profile data are silently dropped for those who may not use them.
+    ("matching.search_page", "GET"): (Case("/search", EVERYONE),),
+    # Unverified investor J gets the page with a "verify first" notice and no matches.
+    ("matching.matches", "GET"): (Case("/matches", INVESTORS),),
+    ("matching.enterprise_matches", "GET"): (
+        Case("/enterprises/{A}/matches", A_EDITORS),
+        Case("/enterprises/{D}/matches", D_EDITORS),
+    ),
+    ("matching.shortlist", "GET"): (Case("/shortlist", INVESTORS),),
+    ("matching.shortlist_csv", "GET"): (Case("/shortlist.csv", INVESTORS),),
+    ("matching.shortlist_add", "POST"): (
+        Case("/shortlist/add/{A}", INVESTORS),
+        Case("/shortlist/add/{D}", NOBODY),
+    ),
+    ("matching.entry", "GET"): (Case("/shortlist/{entry_I}", {"investor"}),),
+    ("matching.entry_stage", "POST"): (
+        Case("/shortlist/{entry_I}/stage", {"investor"}, data={"stage": "meeting"}),
+    ),
+    ("matching.entry_note", "POST"): (
+        Case("/shortlist/{entry_I}/notes", {"investor"}, data={"body": "Catatan"}),
+    ),
+    ("matching.new_meeting", "GET"): (
+        Case("/enterprises/{A}/meetings/new", {"investor"}),
+        Case("/enterprises/{D}/meetings/new", NOBODY),
+    ),
+    ("matching.new_meeting", "POST"): (
+        Case("/enterprises/{A}/meetings/new", {"investor"}, data={"message": "Halo"}),
+    ),
+    ("matching.meetings", "GET"): (Case("/meetings", LOGGED_IN),),
+    ("matching.meeting", "GET"): (
+        Case("/meetings/{meeting_I}", A_EDITORS | {"investor"}),
+    ),
+    # The enterprise side answers a pending request; the asking investor waits its turn.
+    ("matching.respond", "POST"): (
+        Case("/meetings/{meeting_I}/respond", A_EDITORS, data={"action": "decline"}),
+    ),
+    ("matching.meeting_ics", "GET"): (
+        Case("/meetings/{meeting_ok}/meeting.ics", A_EDITORS | {"investor"}),
+        Case("/meetings/{meeting_I}/meeting.ics", NOBODY),
+    ),
+    ("matching.notifications", "GET"): (Case("/notifications", LOGGED_IN),),
+    ("matching.notifications_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
+    ("pitches.activity", "GET"): (
+        Case("/enterprises/{A}/activity", A_EDITORS),
+        Case("/enterprises/{D}/activity", D_EDITORS),
+    ),
 }
 
 
@@ -300,6 +470,36 @@ def build_world(db, upload_folder: Path) -> World:
         owner_phone="081234567890",
     )
     token = services.create_invitation(facilitator=facilitator, enterprise=behalf)
+    from tests.events.matrix_world import build_event_world
+
+    from tests.matching.matrix_world import build_matching_world
+
+    matching_ids = build_matching_world(db, investor=investor, enterprise=enterprise_a)
+    event_ids = build_event_world(
+        db, facilitator=facilitator, investor=investor, enterprises=[enterprise_a, behalf]
+    )
+    # Issue 3: a deck for A (published) and D (draft), a data-room file each, and investor I
+    # let into A's data room. The decks' previews are rendered after the commit below.
+    from pypdf import PdfWriter
+
+    from marketplace.pitches import services as pitches
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = buffer.getvalue()
+    ver_a = pitches.upload_deck(actor=owner, enterprise=enterprise_a, files=[("a.pdf", pdf)])
+    ver_d = pitches.upload_deck(actor=other_owner, enterprise=enterprise_d, files=[("d.pdf", pdf)])
+    ddoc_a = pitches.add_document(
+        actor=owner, enterprise=enterprise_a, kind="nib", filename="nib.jpg", data=tiny_jpeg()
+    )
+    ddoc_d = pitches.add_document(
+        actor=other_owner, enterprise=enterprise_d, kind="nib", filename="nib.jpg", data=tiny_jpeg()
+    )
+    req_a = pitches.request_access(investor=investor, enterprise=enterprise_a, message="KUR")
+    pitches.decide_access(actor=owner, access_request=req_a, decision="accept")
 
     users = {
         "owner": owner,
@@ -335,6 +535,16 @@ def build_world(db, upload_folder: Path) -> World:
         "org_J": other_investor.organisation_id,
         "user_owner": owner.id,
         "token": token,
+        **event_ids,
+        **matching_ids,
+        "ver_A": ver_a.id,
+        "ver_D": ver_d.id,
+        "dpage_A1": db.session.scalar(pitch_page(ver_a.id, 0)),
+        "dpage_A3": db.session.scalar(pitch_page(ver_a.id, 2)),
+        "dpage_D1": db.session.scalar(pitch_page(ver_d.id, 0)),
+        "ddoc_A": ddoc_a.id,
+        "ddoc_D": ddoc_d.id,
+        "req_A": req_a.id,
         **{f"user_{role}": user.id for role, user in users.items()},
     }
     pristine = upload_folder.with_name(upload_folder.name + "-pristine")
@@ -347,6 +557,15 @@ def build_world(db, upload_folder: Path) -> World:
         uploads=upload_folder,
         pristine_uploads=pristine,
     )
+
+
+def pitch_page(version_id: int, index: int):
+    """The id of one rendered page of a deck version (rendered after the world's commit)."""
+    from sqlalchemy import select
+
+    from marketplace.pitches.models import DeckPage
+
+    return select(DeckPage.id).where(DeckPage.version_id == version_id, DeckPage.index == index)
 
 
 def table_rows(db, *, skip: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:

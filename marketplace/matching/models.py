@@ -1,0 +1,208 @@
+"""Matching's tables: the search outbox, investor shortlists, meeting requests, notifications.
+
+The outbox is what keeps the search index equal to the published profiles when several
+workers write at once: a change writes its outbox row in the same database transaction, and
+one indexer applies the rows in batches (see `services.apply_outbox`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.extensions import db
+from marketplace.models import utcnow
+from marketplace.profiles.models import Enterprise
+
+# The deal ladder of a shortlist entry, in order; "declined" ends it from any stage.
+# (The same codes as the events outcome ladder, so a deal reads the same everywhere.)
+SHORTLIST_STAGES = {
+    "observing": _l("Observing"),
+    "considering": _l("Considering"),
+    "meeting": _l("Meeting"),
+    "due_diligence": _l("Due diligence"),
+    "committed": _l("Committed"),
+    "funded": _l("Funded"),
+    "declined": _l("Declined"),
+}
+OUTBOX_OPS = ("sync", "remove")
+MEETING_STATUSES = {
+    "pending": _l("Waiting for the enterprise"),
+    "countered": _l("Other times proposed, waiting for the investor"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+}
+MEETING_SIDES = ("investor", "enterprise")
+
+
+def _in(values) -> str:
+    return ",".join(f"'{value}'" for value in values)
+
+
+class SearchOutbox(db.Model):
+    """One pending index change. No foreign key: a deleted enterprise still needs removing."""
+
+    __tablename__ = "search_outbox"
+    __table_args__ = (CheckConstraint(f"op IN ({_in(OUTBOX_OPS)})", name="op"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(Integer, index=True)
+    op: Mapped[str] = mapped_column(String(10), default="sync")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShortlistEntry(db.Model):
+    """An enterprise on an investor organisation's shared shortlist, at one stage."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "enterprise_id"),
+        CheckConstraint(f"stage IN ({_in(SHORTLIST_STAGES)})", name="stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(20), default="observing")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    organisation: Mapped[Organisation] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    moves: Mapped[list[ShortlistMove]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="ShortlistMove.id"
+    )
+    notes: Mapped[list[ShortlistNote]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="ShortlistNote.id"
+    )
+
+
+class ShortlistMove(db.Model):
+    """History: who moved an entry from which stage to which, when (the first row adds it)."""
+
+    __tablename__ = "shortlist_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("shortlist_entries.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The name is kept so the history still reads after the user is deleted.
+    moved_by_name: Mapped[str] = mapped_column(String(120))
+    moved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    entry: Mapped[ShortlistEntry] = relationship(back_populates="moves")
+
+
+class ShortlistNote(db.Model):
+    """A note on an entry, private to the investor organisation."""
+
+    __tablename__ = "shortlist_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("shortlist_entries.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    entry: Mapped[ShortlistEntry] = relationship(back_populates="notes")
+
+
+class MeetingRequest(db.Model):
+    """An investor's request to meet an enterprise outside events, and its answer."""
+
+    __tablename__ = "meeting_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(MEETING_STATUSES)})", name="status"),
+        CheckConstraint(
+            "status != 'accepted' OR chosen_start IS NOT NULL", name="accepted_has_time"
+        ),
+        CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    chosen_start: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # True when the enterprise's facilitator answered for the owner.
+    decided_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    times: Mapped[list[MeetingTime]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="MeetingTime.starts_at"
+    )
+
+
+class MeetingTime(db.Model):
+    """A proposed start time, by the investor (with the request) or the enterprise (counter)."""
+
+    __tablename__ = "meeting_times"
+    __table_args__ = (
+        UniqueConstraint("request_id", "starts_at"),
+        CheckConstraint(f"proposed_by IN ({_in(MEETING_SIDES)})", name="proposed_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    proposed_by: Mapped[str] = mapped_column(String(10))
+
+    request: Mapped[MeetingRequest] = relationship(back_populates="times")
+
+
+class Notification(db.Model):
+    """An in-app notice; `kind` and `params` are codes, rendered in the reader's language."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,562 @@
+"""Search indexing through the outbox, the search page's query, and matches both ways.
+
+Indexing. Whenever a profile changes, `profiles.services` enqueues the job
+"search.sync_enterprise". Before that transaction commits, a listener here turns each such job
+into a `SearchOutbox` row IN THE SAME TRANSACTION, so a change can never be committed without
+its index change being recorded (several gunicorn workers, a crash between commit and indexing).
+After the commit the job applies the outbox (config SEARCH_INDEXER "inline", the default) or
+leaves it to `flask search apply-outbox` on a worker ("worker"). `apply_outbox` holds the
+indexer lock (a file lock beside the Whoosh index, a PostgreSQL advisory lock for the postgres
+backend), so only one indexer writes at a time, and deletes outbox rows only after the index
+has committed them: a crash means a row is applied twice, never lost. Each row is applied from
+the database as it is then: a published profile is (re)indexed, anything else removed.
+
+Services flush, never commit (apart from the indexer, which runs after commits in its own
+session); they take keyword-only arguments and raise `marketplace.errors` domain errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import delete, event, or_, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace import regions, tasks
+from marketplace.extensions import db
+from marketplace.matching import analysis, permissions, scoring, scoring_text, search
+from marketplace.matching.models import SearchOutbox
+from marketplace.models import as_utc
+from marketplace.profiles import services as profile_services
+from marketplace.profiles.models import Enrolment, Enterprise, Mandate
+
+log = logging.getLogger(__name__)
+
+SYNC_JOB = "search.sync_enterprise"
+BATCH_SIZE = 200
+LOCK_WAIT_S = 10.0  # an inline indexer waits this long for another to finish, then leaves it
+_PG_LOCK_KEY = 0x7E30_5EA2  # any constant unique to this lock among the app's advisory locks
+# Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
+CONSENTED_THEMES = ("women_led", "disability_inclusive", "pkh_graduate")
+FULL_ONLY_FACETS = ("documents", "impact_themes")
+_LOAD_PROFILE = (
+    selectinload(Enterprise.documents),
+    selectinload(Enterprise.revenues),
+    selectinload(Enterprise.mentoring),
+    selectinload(Enterprise.attestations),
+    selectinload(Enterprise.enrolments).selectinload(Enrolment.cohort),
+)
+
+
+# --- the outbox --------------------------------------------------------------------------------
+@event.listens_for(Session, "before_commit")
+def _record_outbox(session: Session) -> None:
+    # tasks keeps the jobs of this transaction in session.info until after the commit.
+    pending = session.info.get(tasks._PENDING) or []
+    ids = sorted(
+        {
+            kwargs["enterprise_id"]
+            for name, kwargs in pending
+            if name == SYNC_JOB and not kwargs.get("recorded")
+        }
+    )
+    if ids:
+        session.add_all(SearchOutbox(enterprise_id=eid, op="sync") for eid in ids)
+
+
+@event.listens_for(Session, "before_flush")
+def _record_deletions(session: Session, _context, _instances) -> None:
+    # A deleted profile enqueues no job: record its removal with the delete itself, and ask
+    # for the indexer after the commit as the profile services do for other changes.
+    for obj in session.deleted:
+        if isinstance(obj, Enterprise):
+            session.add(SearchOutbox(enterprise_id=obj.id, op="remove"))
+            session.info.setdefault(tasks._PENDING, []).append(
+                (SYNC_JOB, {"enterprise_id": obj.id, "recorded": True})
+            )
+
+
+@tasks.job(SYNC_JOB)
+def sync_enterprise(*, enterprise_id: int, recorded: bool = False) -> int:
+    """Bring one enterprise's index entry up to date (the after-commit job).
+
+    Makes sure an outbox row exists (callers that run the job directly, such as deck
+    processing, wrote none), then applies the outbox when SEARCH_INDEXER is "inline".
+    `recorded` says the caller wrote the row already. Returns the number of outbox rows
+    applied. Raises search.IndexLocked only if the lock
+    discipline is broken by a writer outside `apply_outbox`.
+    """
+    if not recorded:
+        with tasks.job_session() as session:
+            queued = session.scalar(
+                select(SearchOutbox.id).where(SearchOutbox.enterprise_id == enterprise_id).limit(1)
+            )
+            if queued is None:
+                session.add(SearchOutbox(enterprise_id=enterprise_id, op="sync"))
+    if current_app.config.get("SEARCH_INDEXER", "inline") != "inline":
+        return 0
+    return apply_outbox()
+
+
+def _lock_path() -> Path:
+    folder = Path(current_app.config["SEARCH_INDEX_DIR"])
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return folder.with_name(folder.name + ".indexer.lock")
+
+
+@contextlib.contextmanager
+def indexer_lock(*, wait: float = LOCK_WAIT_S) -> Iterator[bool]:
+    """Hold the single-indexer lock while the block runs; yields False if not got in `wait` s.
+
+    PostgreSQL backend: a session advisory lock (shared by every machine). Whoosh: an exclusive
+    flock on a file beside the index directory (the index is local to the machine).
+    """
+    deadline = time.monotonic() + wait
+    if current_app.config.get("SEARCH_BACKEND") == "postgres":
+        with db.engine.connect() as conn:
+            got = False
+            while True:
+                got = bool(
+                    conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+                )
+                conn.commit()
+                if got or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.05)
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+        return
+    with open(_lock_path(), "a+b") as handle:
+        got = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+            except BlockingIOError:
+                got = False
+            if got or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        try:
+            yield got
+        finally:
+            if got:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def apply_outbox(*, batch_size: int = BATCH_SIZE, wait: float = LOCK_WAIT_S) -> int:
+    """Apply every pending outbox row to the index, in batches; returns how many rows.
+
+    Side effects: index writes, outbox rows deleted after each batch is in the index. Returns 0
+    without doing anything when another indexer holds the lock for `wait` seconds (it will
+    apply these rows too: it loops until the outbox is empty). Raises search.IndexLocked when
+    something outside this function writes the Whoosh index.
+    """
+    applied = 0
+    with indexer_lock(wait=wait) as got:
+        if not got:
+            log.info("another indexer holds the lock; leaving the outbox to it")
+            return 0
+        while True:
+            with tasks.job_session() as session:
+                rows = session.execute(
+                    select(SearchOutbox.id, SearchOutbox.enterprise_id)
+                    .order_by(SearchOutbox.id)
+                    .limit(batch_size)
+                ).all()
+                if not rows:
+                    break
+                ids = {row.enterprise_id for row in rows}
+                docs = search_docs(session=session, enterprise_ids=ids)
+                gone = ids - {doc.id for doc in docs}
+                if gone:
+                    search.remove_documents(sorted(gone))
+                if docs:
+                    search.index_documents(docs)
+                session.execute(
+                    delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows]))
+                )
+            applied += len(rows)
+    return applied
+
+
+def pending_outbox() -> int:
+    """How many index changes wait in the outbox (for /healthz and operators)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+
+def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the published profiles; returns how many were indexed.
+
+    Whoosh builds into a new directory and swaps it in; the outbox rows that existed when the
+    rebuild started are cleared (the rebuild read the database after them). Holds the indexer
+    lock. Side effects: the index, the outbox. Raises RuntimeError when the lock stays taken.
+    """
+    with indexer_lock(wait=LOCK_WAIT_S) as got:
+        if not got:
+            raise RuntimeError("another indexer is running; try again when it has finished")
+        with tasks.job_session() as session:
+            last_row = session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc()))
+            ids = session.scalars(
+                select(Enterprise.id)
+                .where(Enterprise.status == "published")
+                .order_by(Enterprise.id)
+            ).all()
+            total = len(ids)
+            done = 0
+
+            def docs() -> Iterator[search.SearchDoc]:
+                for start in range(0, total, BATCH_SIZE):
+                    yield from search_docs(
+                        session=session, enterprise_ids=ids[start : start + BATCH_SIZE]
+                    )
+                    session.expunge_all()  # keep memory flat over 100k profiles
+
+            def step(count: int) -> None:
+                nonlocal done
+                done = count
+                if progress is not None:
+                    progress(done, total)
+
+            indexed = search.rebuild(docs(), progress=step)
+            if last_row is not None:
+                session.execute(delete(SearchOutbox).where(SearchOutbox.id <= last_row))
+    return indexed
+
+
+# --- documents for the index -------------------------------------------------------------------
+def consented_themes(enterprise: Enterprise) -> list[str]:
+    """The impact themes the enterprise lets investors see (sensitive ones only with consent)."""
+    themes = [
+        theme
+        for theme in CONSENTED_THEMES
+        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
+    ]
+    if enterprise.green:
+        themes.append("green")
+    return themes
+
+
+def held_documents(enterprise: Enterprise, *, today: dt.date | None = None) -> list[str]:
+    """Kinds of the legal documents the enterprise holds and that have not expired."""
+    today = today or dt.date.today()
+    return sorted(
+        {d.kind for d in enterprise.documents if d.expires_on is None or d.expires_on >= today}
+    )
+
+
+def deck_texts(*, session: Session, enterprise_ids: Iterable[int]) -> dict[int, str]:
+    """The current deck's extracted text per enterprise ('' when none). Reads only.
+
+    Falls back to no deck text when the pitches module has no deck tables (yet).
+    """
+    ids = list(enterprise_ids)
+    try:
+        from marketplace.pitches.models import Deck, DeckVersion
+    except ImportError:  # decks are another module's work; search works without them
+        return {}
+    rows = session.execute(
+        select(Deck.enterprise_id, DeckVersion.text)
+        .join(DeckVersion, DeckVersion.deck_id == Deck.id)
+        .where(Deck.enterprise_id.in_(ids), DeckVersion.is_current.is_(True))
+    ).all()
+    return {enterprise_id: deck_text or "" for enterprise_id, deck_text in rows}
+
+
+def first_deck_pages(enterprise_ids: Iterable[int]) -> dict[int, int]:
+    """The id of page 1 of each enterprise's current, ready deck (a public page). Reads only."""
+    ids = list(enterprise_ids)
+    try:
+        from marketplace.pitches.models import Deck, DeckPage, DeckVersion
+    except ImportError:
+        return {}
+    rows = db.session.execute(
+        select(Deck.enterprise_id, DeckPage.id)
+        .join(DeckVersion, DeckVersion.deck_id == Deck.id)
+        .join(DeckPage, DeckPage.version_id == DeckVersion.id)
+        .where(
+            Deck.enterprise_id.in_(ids),
+            DeckVersion.is_current.is_(True),
+            DeckVersion.state == "ready",
+            DeckPage.index == 0,
+        )
+    ).all()
+    return dict(rows)
+
+
+def build_search_doc(
+    enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
+) -> search.SearchDoc:
+    """The index document of a published enterprise: public fields, consented themes only.
+
+    No side effects. Raises ValueError for an enterprise that is not published (the index must
+    hold only published profiles).
+    """
+    if not enterprise.is_published:
+        raise ValueError(f"enterprise {enterprise.id} is not published")
+    assessment = profile_services.assess(enterprise, today=today)
+    enrolments = [e for e in enterprise.enrolments if e.status != "withdrawn"]
+    return search.SearchDoc(
+        id=enterprise.id,
+        name=enterprise.name,
+        published_at=as_utc(enterprise.published_at or enterprise.created_at),
+        products=enterprise.products or "",
+        description=enterprise.description or "",
+        deck_text=deck_text,
+        sector=enterprise.sector,
+        province_code=enterprise.province_code,
+        regency_code=enterprise.regency_code,
+        size_class=assessment.size.code,
+        stage=assessment.stage,
+        instruments=tuple(enterprise.ask_instruments or ()),
+        ask_amount=enterprise.ask_amount,
+        documents=tuple(held_documents(enterprise, today=today)),
+        impact_themes=tuple(consented_themes(enterprise)),
+        programme_ids=tuple(sorted({e.cohort.programme_id for e in enrolments})),
+        cohort_ids=tuple(sorted({e.cohort_id for e in enrolments})),
+    )
+
+
+def search_docs(*, session: Session, enterprise_ids: Iterable[int]) -> list[search.SearchDoc]:
+    """Index documents for those of `enterprise_ids` that are published now. Reads only."""
+    ids = list(enterprise_ids)
+    if not ids:
+        return []
+    enterprises = session.scalars(
+        select(Enterprise)
+        .where(Enterprise.id.in_(ids), Enterprise.status == "published")
+        .options(*_LOAD_PROFILE)
+        .order_by(Enterprise.id)
+    ).all()
+    texts = deck_texts(session=session, enterprise_ids=[e.id for e in enterprises])
+    return [build_search_doc(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+
+
+# --- the search page ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchItem:
+    enterprise: Enterprise
+    snippet: Markup
+    preview_page_id: int | None
+
+
+@dataclass
+class SearchPage:
+    query: search.SearchQuery
+    total: int
+    items: list[SearchItem]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    full_filters: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.query.per_page), 1)
+
+
+def restrict_query(query: search.SearchQuery, *, full: bool) -> search.SearchQuery:
+    """`query` without the filters on full-profile data when the viewer may not use them."""
+    if full:
+        return query
+    from dataclasses import replace
+
+    return replace(query, documents=(), impact_themes=(), programme_ids=(), cohort_ids=())
+
+
+def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
+    """One page of search results for `viewer`, with snippets and first-page deck previews.
+
+    Filters on full-profile data are dropped for viewers who may not see it, and so are their
+    facet counts; results are re-checked against the database so a profile unpublished a moment
+    ago never shows. Snippets quote the public fields (name, products, description) and the
+    deck text only for viewers who may read the whole deck. Reads only.
+    """
+    from marketplace.pitches import permissions as pitch_permissions
+
+    full = permissions.can_use_full_filters(viewer)
+    query = restrict_query(query, full=full)
+    result = search.search(query)
+    found = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Enterprise).where(
+                Enterprise.id.in_(result.ids), Enterprise.status == "published"
+            )
+        )
+    }
+    terms = analysis.query_terms(analysis.parse_query(query.text))
+    previews = first_deck_pages(found)
+    texts = deck_texts(session=db.session(), enterprise_ids=found)
+    items = []
+    for enterprise_id in result.ids:
+        enterprise = found.get(enterprise_id)
+        if enterprise is None:
+            continue
+        sources = [enterprise.products, enterprise.description]
+        if texts.get(enterprise_id) and pitch_permissions.can_view_full_deck(viewer, enterprise):
+            sources.append(texts[enterprise_id])
+        snippet = analysis.snippet(sources, terms)
+        items.append(SearchItem(enterprise, snippet, previews.get(enterprise_id)))
+    facets = {
+        name: counts
+        for name, counts in result.facets.items()
+        if full or name not in FULL_ONLY_FACETS
+    }
+    return SearchPage(
+        query=query, total=result.total, items=items, facets=facets, full_filters=full
+    )
+
+
+# --- matching ------------------------------------------------------------------------------
+def _terms(*texts: str | None) -> frozenset[str]:
+    return frozenset(term for t in texts for term in analysis.analyze(t))
+
+
+def enterprise_card(
+    enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
+) -> scoring.EnterpriseCard:
+    """What scoring may know of an enterprise: public and consented data only. No side effects."""
+    assessment = profile_services.assess(enterprise, today=today)
+    return scoring.EnterpriseCard(
+        id=enterprise.id,
+        name=enterprise.name,
+        sector=enterprise.sector or "",
+        province_code=enterprise.province_code or "",
+        regency_code=enterprise.regency_code or "",
+        size_class=assessment.size.code or "",
+        stage=assessment.stage,
+        ask_amount=enterprise.ask_amount,
+        instruments=frozenset(enterprise.ask_instruments or ()),
+        documents=frozenset(held_documents(enterprise, today=today)),
+        impact_themes=frozenset(consented_themes(enterprise)),
+        routes=frozenset(v.code for v in assessment.routes if v.fits),
+        text_terms=_terms(enterprise.name, enterprise.products, enterprise.description, deck_text),
+    )
+
+
+def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
+    """The scoring view of a stored mandate ('belum_layak', the lowest stage, is no minimum)."""
+    return scoring.MandateSpec(
+        organisation_id=mandate.organisation_id,
+        name=mandate.organisation.name,
+        kind=mandate.investor_kind,
+        sectors=frozenset(mandate.sectors or ()),
+        provinces=frozenset(mandate.provinces or ()),
+        ticket_min=mandate.ticket_min,
+        ticket_max=mandate.ticket_max,
+        instruments=frozenset(mandate.instruments or ()),
+        sharia_only=bool(mandate.sharia_only),
+        impact_themes=frozenset(mandate.impact_themes or ()),
+        min_stage=None if mandate.min_stage in (None, "belum_layak") else mandate.min_stage,
+        thesis_terms=_terms(mandate.thesis),
+    )
+
+
+@dataclass(frozen=True)
+class EnterpriseMatch:
+    enterprise: Enterprise
+    result: scoring.MatchResult
+
+
+@dataclass(frozen=True)
+class InvestorMatch:
+    mandate: Mandate
+    result: scoring.MatchResult
+
+
+def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[EnterpriseMatch]:
+    """The best `limit` published enterprises for `mandate`, best first, each with reasons.
+
+    The ticket hard rule is pushed into SQL (the cheap column); the remaining hard rules and
+    the soft factors run in bulk over the candidates (scoring.build_columns + rank_columns),
+    and reasons are built only for the returned ones. Reads only.
+    """
+    spec = mandate_spec(mandate)
+    query = select(Enterprise).where(Enterprise.status == "published")
+    if mandate.ticket_min is not None:
+        floor = int(mandate.ticket_min * scoring.TICKET_LOW_TOLERANCE)
+        query = query.where(or_(Enterprise.ask_amount.is_(None), Enterprise.ask_amount >= floor))
+    if mandate.ticket_max is not None:
+        ceiling = int(mandate.ticket_max * scoring.TICKET_HIGH_TOLERANCE)
+        query = query.where(or_(Enterprise.ask_amount.is_(None), Enterprise.ask_amount <= ceiling))
+    enterprises = db.session.scalars(query.options(*_LOAD_PROFILE).order_by(Enterprise.id)).all()
+    if not enterprises:
+        return []
+    texts = deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
+    cards = [enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+    by_id = {e.id: e for e in enterprises}
+    ranked = scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
+    return [EnterpriseMatch(by_id[r.enterprise_id], r) for r in ranked]
+
+
+def matches_for_enterprise(*, enterprise: Enterprise, limit: int = 20) -> list[InvestorMatch]:
+    """The mandates of verified investor organisations that fit `enterprise`, best first.
+
+    Each result carries its reasons and the readiness routes that investor offers
+    (`result.routes`). Reads only.
+    """
+    from marketplace.accounts.models import Organisation
+
+    mandates = db.session.scalars(
+        select(Mandate)
+        .join(Organisation, Organisation.id == Mandate.organisation_id)
+        .where(Organisation.verified_at.is_not(None))
+        .options(selectinload(Mandate.organisation))
+    ).all()
+    texts = deck_texts(session=db.session(), enterprise_ids=[enterprise.id])
+    card = enterprise_card(enterprise, deck_text=texts.get(enterprise.id, ""))
+    by_org = {m.organisation_id: m for m in mandates}
+    ranked = scoring.rank_mandates(card, [mandate_spec(m) for m in mandates], limit=limit)
+    return [InvestorMatch(by_org[r.organisation_id], r) for r in ranked]
+
+
+def mandate_of(organisation_id: int) -> Mandate | None:
+    """The organisation's mandate, or None. Reads only."""
+    return db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation_id))
+
+
+def parse_ids(values: Sequence[str]) -> tuple[int, ...]:
+    """Integers among `values` (URL parameters); anything else is ignored."""
+    return tuple(int(v) for v in values if v.isdigit())
+
+
+def index_report() -> dict:
+    """Published ids vs indexed ids: counts, the ids missing or extra, pending outbox rows."""
+    published = set(
+        db.session.scalars(select(Enterprise.id).where(Enterprise.status == "published"))
+    )
+    indexed = search.indexed_ids()
+    return {
+        "published": len(published),
+        "indexed": len(indexed),
+        "missing": sorted(published - indexed),
+        "extra": sorted(indexed - published),
+        "pending": pending_outbox(),
+    }
+
+
+def reason_text(reason: scoring.Reason) -> str:
+    """A match reason in the request's language, provinces by name rather than code.
+
+    Names the province here instead of installing a process-wide namer in scoring_text, so
+    rendering stays free of global state. No side effects.
+    """
+    if "province" in reason.params:
+        name = regions.province_name(str(reason.params["province"])) or reason.params["province"]
+        reason = scoring.Reason(reason.code, {**reason.params, "province": name}, reason.positive)
+    return scoring_text.reason_text(reason)

@@ -1,0 +1,425 @@
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.views import form_error
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.matching import cli, forms, permissions, pipeline, search, services
+from marketplace.matching.models import (
+    MEETING_STATUSES,
+    SHORTLIST_STAGES,
+    MeetingRequest,
+    ShortlistEntry,
+)
+from marketplace.profiles import forms as profile_forms
+from marketplace.profiles.models import Enterprise
+
+# `flask search reindex` and `flask search apply-outbox` live in matching/cli.py.
+bp = Blueprint("matching", __name__, cli_group="search")
+
+# URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
+LIST_PARAMS = {
+    "sector": "sectors",
+    "province": "province_codes",
+    "regency": "regency_codes",
+    "size": "size_classes",
+    "stage": "stages",
+    "instrument": "instruments",
+    "document": "documents",
+    "theme": "impact_themes",
+}
+ID_PARAMS = {"programme": "programme_ids", "cohort": "cohort_ids"}
+FACET_PARAMS = {
+    "sector": "sector",
+    "province_code": "province",
+    "size_class": "size",
+    "stage": "stage",
+    "instruments": "instrument",
+    "documents": "document",
+    "impact_themes": "theme",
+}
+PER_PAGE = 20
+
+
+@bp.record_once
+def _init_search(state) -> None:
+    # The search seam needs the database engine, so it is attached once the blueprint (and
+    # with it, matching) is part of the app: after db.init_app in create_app.
+    search.init_search(state.app)
+
+
+cli.register(bp)
+
+
+def _amount(value: str | None) -> int | None:
+    digits = re.sub(r"[^\d]", "", value or "")
+    return int(digits) if digits and len(digits) <= 16 else None
+
+
+def _query_from_args(args) -> search.SearchQuery:
+    values = {
+        field: tuple(v for v in args.getlist(param) if v) for param, field in LIST_PARAMS.items()
+    }
+    values.update(
+        {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
+    )
+    sort = args.get("sort", "relevance")
+    return search.SearchQuery(
+        text=(args.get("q") or "")[:200],
+        ask_min=_amount(args.get("ask_min")),
+        ask_max=_amount(args.get("ask_max")),
+        sort=sort if sort in search.SORTS else "relevance",
+        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+        per_page=PER_PAGE,
+        with_facets=True,
+        **values,
+    )
+
+
+def _toggle_url(param: str, value: str) -> str:
+    """The current search with `param=value` switched on or off, back on page 1."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    current = args.get(param, [])
+    args[param] = [v for v in current if v != value] if value in current else [*current, value]
+    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+
+
+def _page_url(page: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+
+
+def _status(form) -> int:
+    return 422 if form.errors or getattr(form, "form_errors", None) else 200
+
+
+# --- search ------------------------------------------------------------------------------------
+@bp.get("/search")
+def search_page():
+    query = _query_from_args(request.args)
+    result = services.run_search(viewer=current_user, query=query)
+    return render_template(
+        "matching/search.html",
+        result=result,
+        args=request.args,
+        toggle_url=_toggle_url,
+        page_url=_page_url,
+        facet_params=FACET_PARAMS,
+        provinces=profile_forms.province_choices(blank=False),
+    )
+
+
+# --- matches ----------------------------------------------------------------------------------
+@bp.get("/matches")
+@login_required
+def matches():
+    if current_user.role != "investor":
+        abort(403)
+    mandate = services.mandate_of(current_user.organisation_id)
+    allowed = permissions.can_see_matches(current_user)
+    found = services.matches_for_mandate(mandate=mandate) if mandate and allowed else []
+    shortlisted = {e.enterprise_id for e in pipeline.shortlist_of(current_user.organisation_id)}
+    return render_template(
+        "matching/matches.html",
+        mandate=mandate,
+        allowed=allowed,
+        matches=found,
+        reasons=services.reason_text,
+        shortlisted=shortlisted,
+        action_form=profile_forms.ActionForm(),
+    )
+
+
+@bp.get("/enterprises/<int:enterprise_id>/matches")
+@login_required
+def enterprise_matches(enterprise_id: int):
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    if not permissions.can_see_enterprise_matches(current_user, enterprise):
+        abort(403)
+    found = services.matches_for_enterprise(enterprise=enterprise)
+    return render_template(
+        "matching/enterprise_matches.html",
+        enterprise=enterprise,
+        matches=found,
+        reasons=services.reason_text,
+    )
+
+
+# --- shortlist -------------------------------------------------------------------------------
+def _entry(entry_id: int) -> ShortlistEntry:
+    entry = db.session.get(ShortlistEntry, entry_id)
+    if entry is None:
+        abort(404)
+    if not permissions.can_view_entry(current_user, entry):
+        abort(403)
+    return entry
+
+
+def _require_shortlist() -> None:
+    if not permissions.can_use_shortlist(current_user):
+        abort(403)
+
+
+@bp.get("/shortlist")
+@login_required
+def shortlist():
+    _require_shortlist()
+    stage = request.args.get("stage") or None
+    entries = pipeline.shortlist_of(
+        current_user.organisation_id, stage=stage if stage in SHORTLIST_STAGES else None
+    )
+    return render_template(
+        "matching/shortlist.html", entries=entries, stage=stage, stages=SHORTLIST_STAGES
+    )
+
+
+@bp.get("/shortlist.csv")
+@login_required
+def shortlist_csv():
+    _require_shortlist()
+    body = pipeline.shortlist_csv(pipeline.shortlist_of(current_user.organisation_id))
+    return Response(
+        "\ufeff" + body,  # the BOM makes spreadsheet programs read UTF-8 names correctly
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="shortlist.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/shortlist/add/<int:enterprise_id>")
+@login_required
+def shortlist_add(enterprise_id: int):
+    _require_shortlist()
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or not enterprise.is_published:
+        abort(404)
+    if not profile_forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        entry = pipeline.add_to_shortlist(actor=current_user, enterprise=enterprise)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("matching.shortlist"))
+    db.session.commit()
+    flash(_("Added to your organisation's shortlist."), "success")
+    return redirect(url_for("matching.entry", entry_id=entry.id))
+
+
+@bp.get("/shortlist/<int:entry_id>")
+@login_required
+def entry(entry_id: int):
+    item = _entry(entry_id)
+    return _entry_page(item, forms.StageForm(stage=item.stage), forms.NoteForm())
+
+
+def _entry_page(item, stage_form, note_form, status: int = 200):
+    return render_template(
+        "matching/entry.html",
+        entry=item,
+        stage_form=stage_form,
+        note_form=note_form,
+        stages=SHORTLIST_STAGES,
+    ), status
+
+
+@bp.post("/shortlist/<int:entry_id>/stage")
+@login_required
+def entry_stage(entry_id: int):
+    item = _entry(entry_id)
+    form = forms.StageForm()
+    if form.validate_on_submit():
+        try:
+            pipeline.move_entry(actor=current_user, entry=item, stage=form.stage.data)
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Moved to %(stage)s.", stage=SHORTLIST_STAGES[form.stage.data]), "success")
+            return redirect(url_for("matching.entry", entry_id=item.id))
+    return _entry_page(_entry(entry_id), form, forms.NoteForm(), 422)
+
+
+@bp.post("/shortlist/<int:entry_id>/notes")
+@login_required
+def entry_note(entry_id: int):
+    item = _entry(entry_id)
+    form = forms.NoteForm()
+    if form.validate_on_submit():
+        try:
+            pipeline.add_note(actor=current_user, entry=item, body=form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Note saved."), "success")
+            return redirect(url_for("matching.entry", entry_id=item.id))
+    return _entry_page(_entry(entry_id), forms.StageForm(stage=item.stage), form, 422)
+
+
+# --- meetings --------------------------------------------------------------------------------
+def _meeting(meeting_id: int) -> MeetingRequest:
+    meeting = db.session.get(MeetingRequest, meeting_id)
+    if meeting is None:
+        abort(404)
+    if not permissions.can_view_meeting(current_user, meeting):
+        abort(403)
+    return meeting
+
+
+@bp.route("/enterprises/<int:enterprise_id>/meetings/new", methods=["GET", "POST"])
+@login_required
+def new_meeting(enterprise_id: int):
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or not enterprise.is_published:
+        abort(404)
+    if not permissions.can_request_meeting(current_user, enterprise):
+        abort(403)
+    form = forms.MeetingRequestForm()
+    if form.validate_on_submit():
+        try:
+            meeting = pipeline.request_meeting(
+                actor=current_user,
+                enterprise=enterprise,
+                message=form.message.data,
+                times=[pipeline.local_to_utc(t) for t in form.proposed_times()],
+                place=form.place.data,
+                duration_minutes=form.duration_minutes.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Meeting request sent."), "success")
+            return redirect(url_for("matching.meeting", meeting_id=meeting.id))
+    return render_template("matching/meeting_form.html", form=form, enterprise=enterprise), _status(
+        form
+    )
+
+
+@bp.get("/meetings")
+@login_required
+def meetings():
+    return render_template(
+        "matching/meetings.html",
+        meetings=pipeline.meetings_for(current_user),
+        statuses=MEETING_STATUSES,
+    )
+
+
+def _meeting_page(meeting: MeetingRequest, form=None, status: int = 200):
+    form = form or forms.RespondForm()
+    enterprise_side = permissions.is_enterprise_side(current_user, meeting)
+    investor_side = permissions.is_investor_side(current_user, meeting)
+    my_turn = (enterprise_side and meeting.status == "pending") or (
+        investor_side and meeting.status == "countered"
+    )
+    other = "investor" if enterprise_side else "enterprise"
+    form.time_id.choices = [(t.id, t.starts_at) for t in meeting.times if t.proposed_by == other]
+    return render_template(
+        "matching/meeting.html",
+        meeting=meeting,
+        form=form,
+        my_turn=my_turn,
+        other=other,
+        statuses=MEETING_STATUSES,
+        enterprise_side=enterprise_side,
+    ), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    return _meeting_page(_meeting(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/respond")
+@login_required
+def respond(meeting_id: int):
+    item = _meeting(meeting_id)
+    form = forms.RespondForm()
+    if form.validate_on_submit():
+        try:
+            pipeline.respond_to_meeting(
+                actor=current_user,
+                meeting=item,
+                action=form.action.data,
+                time_id=form.time_id.data if form.action.data == "accept" else None,
+                new_times=[pipeline.local_to_utc(t) for t in form.new_times()],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 403:
+                abort(403)  # a party whose turn it is not, like anyone else who may not answer
+            if error.status_code == 409:
+                flash(str(error.message), "error")
+                return redirect(url_for("matching.meeting", meeting_id=meeting_id))
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your answer is sent."), "success")
+            return redirect(url_for("matching.meeting", meeting_id=meeting_id))
+    return _meeting_page(_meeting(meeting_id), form, 422)
+
+
+@bp.get("/meetings/<int:meeting_id>/meeting.ics")
+@login_required
+def meeting_ics(meeting_id: int):
+    item = _meeting(meeting_id)
+    if item.status != "accepted":
+        abort(404)
+    return Response(
+        pipeline.meeting_ics(item),
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="temumodal-meeting-{item.id}.ics"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- notifications ---------------------------------------------------------------------------
+@bp.get("/notifications")
+@login_required
+def notifications():
+    items = pipeline.notifications_for(current_user)
+    return render_template(
+        "matching/notifications.html",
+        notifications=items,
+        text=pipeline.notification_text,
+        action_form=profile_forms.ActionForm(),
+    )
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    if not profile_forms.ActionForm().validate_on_submit():
+        abort(400)
+    pipeline.mark_notifications_read(user=current_user)
+    db.session.commit()
+    return redirect(url_for("matching.notifications"))

@@ -1,0 +1,43 @@
+"""The matching objects of the access-matrix world: investor I's shortlist entry for A, I's
+pending meeting request to A and an accepted one (for the .ics download)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marketplace.matching.models import (
+    MeetingRequest,
+    MeetingTime,
+    ShortlistEntry,
+    ShortlistMove,
+)
+
+
+def build_matching_world(db, *, investor, enterprise) -> dict[str, int]:
+    """Rows only (no notifications or mail); returns their ids for the policy's placeholders."""
+    start = dt.datetime(2030, 8, 19, 3, tzinfo=dt.UTC)
+    entry = ShortlistEntry(
+        organisation_id=investor.organisation_id, enterprise=enterprise, added_by_id=investor.id
+    )
+    entry.moves.append(
+        ShortlistMove(to_stage="observing", moved_by_id=investor.id, moved_by_name=investor.name)
+    )
+    pending = MeetingRequest(
+        enterprise=enterprise,
+        organisation_id=investor.organisation_id,
+        requested_by_id=investor.id,
+        message="Boleh bertemu?",
+    )
+    pending.times.append(MeetingTime(starts_at=start, proposed_by="investor"))
+    accepted = MeetingRequest(
+        enterprise=enterprise,
+        organisation_id=investor.organisation_id,
+        requested_by_id=investor.id,
+        message="Kunjungan",
+        status="accepted",
+        chosen_start=start,
+    )
+    accepted.times.append(MeetingTime(starts_at=start, proposed_by="investor"))
+    db.session.add_all([entry, pending, accepted])
+    db.session.flush()
+    return {"entry_I": entry.id, "meeting_I": pending.id, "meeting_ok": accepted.id}

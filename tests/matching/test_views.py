@@ -1,0 +1,162 @@
+"""Matching pages: search in the URL, matches with reasons, shortlists, meetings, .ics."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from icalendar import Calendar
+
+from marketplace import mail
+from marketplace.extensions import db
+from marketplace.matching import pipeline
+from tests.matching.helpers import future, published
+
+
+@pytest.fixture(autouse=True)
+def _clean_mail():
+    mail.outbox.clear()
+    yield
+    mail.outbox.clear()
+
+
+def test_a_search_with_filters_and_paging_lives_in_the_url(client, make):
+    for n in range(23):
+        published(make, name=f"Keripik {n}", products="Keripik singkong")
+    published(make, name="Batik Solo", sector="fashion", products="Batik tulis")
+
+    page = client.get("/search?q=kripik&sector=food&sort=newest&page=2").get_data(as_text=True)
+
+    assert "23 enterprises" in page or "23 usaha" in page
+    assert "<mark>Keripik</mark>" in page
+    assert "Batik Solo" not in page
+    previous = next(p for p in page.split('href="') if p.startswith("/search?") and "page=1" in p)
+    args = parse_qs(urlsplit(previous.split('"')[0].replace("&amp;", "&")).query)
+    assert args["q"] == ["kripik"] and args["sector"] == ["food"] and args["sort"] == ["newest"]
+
+
+def test_facet_links_add_and_remove_a_filter(client, make):
+    published(make, name="Keripik A")
+    page = client.get("/search?q=keripik").get_data(as_text=True)
+    assert 'data-facet="sector-food"' in page
+    assert "/search?q=keripik&amp;sector=food" in page
+
+
+def test_matches_show_reasons_to_a_verified_investor_only(client, login, make):
+    _, enterprise = published(make, name="Keripik Bu Sri", ask_amount=50_000_000)
+    investor = make.investor()
+    make.mandate(investor, instruments=["kur"], min_stage="belum_layak", sectors=["food"])
+    unverified = make.investor(verified=False)
+    make.mandate(unverified, instruments=["kur"], min_stage="belum_layak")
+    db.session.commit()
+
+    page = login(investor).get("/matches").get_data(as_text=True)
+    assert "Keripik Bu Sri" in page and 'class="why"' in page
+
+    other = client.application.test_client()
+    hidden = login(unverified, on=other).get("/matches").get_data(as_text=True)
+    assert "Keripik Bu Sri" not in hidden
+
+
+def test_an_owner_sees_the_investors_that_fit_and_another_owner_cannot(client, login, make):
+    owner, enterprise = published(make)
+    bank = make.investor()
+    make.mandate(bank, investor_kind="bank", instruments=["kur"], min_stage="belum_layak")
+    stranger = make.owner()
+    db.session.commit()
+    page = login(owner).get(f"/enterprises/{enterprise.id}/matches").get_data(as_text=True)
+    assert bank.organisation.name in page
+    assert login(stranger).get(f"/enterprises/{enterprise.id}/matches").status_code == 403
+
+
+def test_shortlist_flow_moves_notes_and_exports_csv(client, login, make):
+    _, enterprise = published(make, name="Keripik Bu Sri")
+    investor = make.investor()
+    db.session.commit()
+    login(investor)
+
+    added = client.post(f"/shortlist/add/{enterprise.id}")
+    entry_url = added.headers["Location"]
+    client.post(entry_url + "/stage", data={"stage": "meeting"})
+    client.post(entry_url + "/notes", data={"body": "Pemilik responsif"})
+    page = client.get(entry_url).get_data(as_text=True)
+    assert "Pemilik responsif" in page and investor.name in page
+
+    csv = client.get("/shortlist.csv")
+    assert csv.mimetype == "text/csv"
+    assert "Keripik Bu Sri" in csv.get_data(as_text=True)
+
+
+def test_an_empty_note_keeps_the_page_with_a_message(client, login, make):
+    _, enterprise = published(make)
+    investor = make.investor()
+    entry = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
+    db.session.commit()
+    response = login(investor).post(f"/shortlist/{entry.id}/notes", data={"body": " "})
+    assert response.status_code == 422
+
+
+def test_another_organisation_gets_403_on_a_shortlist_entry(client, login, make):
+    _, enterprise = published(make)
+    entry = pipeline.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
+    outsider = make.investor()
+    db.session.commit()
+    assert login(outsider).get(f"/shortlist/{entry.id}").status_code == 403
+
+
+def test_meeting_request_accept_and_ics_download_through_the_pages(client, login, make):
+    owner, enterprise = published(make)
+    investor = make.investor()
+    db.session.commit()
+    start = future(7).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
+    login(investor)
+    sent = client.post(
+        f"/enterprises/{enterprise.id}/meetings/new",
+        data={
+            "message": "Boleh kami berkunjung?",
+            "time_1": start.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "45",
+            "place": "Bandung",
+        },
+    )
+    assert sent.status_code == 302
+    meeting_url = sent.headers["Location"]
+    assert client.get(meeting_url + "/meeting.ics").status_code == 404  # not accepted yet
+
+    owner_client = client.application.test_client()
+    login(owner, on=owner_client)
+    meeting = pipeline.meetings_for(owner)[0]
+    answered = owner_client.post(
+        meeting_url + "/respond", data={"action": "accept", "time_id": str(meeting.times[0].id)}
+    )
+    assert answered.status_code == 302
+
+    ics = owner_client.get(meeting_url + "/meeting.ics")
+    assert ics.mimetype == "text/calendar"
+    event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == future(7)
+    assert {m.to for m in mail.outbox} == {owner.email, investor.email}
+    notices = owner_client.get("/notifications").get_data(as_text=True)
+    assert meeting_url in notices
+
+
+def test_a_meeting_request_with_a_past_time_keeps_what_was_typed(client, login, make):
+    _, enterprise = published(make)
+    investor = make.investor()
+    db.session.commit()
+    response = login(investor).post(
+        f"/enterprises/{enterprise.id}/meetings/new",
+        data={"message": "Pesan saya", "time_1": "2001-01-01T09:00", "duration_minutes": "60"},
+    )
+    assert response.status_code == 422
+    assert "Pesan saya" in response.get_data(as_text=True)
+
+
+def test_a_stranger_cannot_open_a_meeting(client, login, make):
+    _, enterprise = published(make)
+    meeting = pipeline.request_meeting(
+        actor=make.investor(), enterprise=enterprise, message="Halo", times=[future()]
+    )
+    stranger = make.owner()
+    db.session.commit()
+    assert login(stranger).get(f"/meetings/{meeting.id}").status_code == 403
