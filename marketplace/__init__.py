@@ -122,5 +122,4 @@ def _register_template_helpers(app: Flask) -> None:
 
         from marketplace import permissions
 
-        return {"vocab": vocab, "label": vocab.label, "can": permissions,
-                "get_locale": get_locale}
+        return {"vocab": vocab, "label": vocab.label, "can": permissions, "get_locale": get_locale}

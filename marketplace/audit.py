@@ -25,8 +25,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                    index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -69,6 +70,12 @@ def record(
     (session or db.session).add(event)
     security_log.info(
         "%s actor=%s object=%s:%s route=%s ip=%s at=%s",
-        action, actor_id, object_type, object_id, route, ip, event.created_at.isoformat(),
+        action,
+        actor_id,
+        object_type,
+        object_id,
+        route,
+        ip,
+        event.created_at.isoformat(),
     )
     return event

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import logging
+import os
 
 import click
 from flask import Flask
@@ -25,17 +25,23 @@ def collect_stats() -> dict:
     from marketplace.accounts.models import Organisation, User
     from marketplace.profiles.models import Enterprise
 
-    by_kind = dict(db.session.execute(
-        select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    by_kind = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count()).group_by(Organisation.kind)
+        ).all()
+    )
     by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     return {
         "enterprises": db.session.scalar(select(func.count()).select_from(Enterprise)),
         "published_enterprises": db.session.scalar(
-            select(func.count()).select_from(Enterprise).where(Enterprise.status == "published")),
-        "organisations_by_kind": {k: by_kind.get(k, 0)
-                                  for k in ("enterprise", "programme", "investor", "platform")},
-        "users_by_role": {r: by_role.get(r, 0)
-                          for r in ("owner", "facilitator", "investor", "admin")},
+            select(func.count()).select_from(Enterprise).where(Enterprise.status == "published")
+        ),
+        "organisations_by_kind": {
+            k: by_kind.get(k, 0) for k in ("enterprise", "programme", "investor", "platform")
+        },
+        "users_by_role": {
+            r: by_role.get(r, 0) for r in ("owner", "facilitator", "investor", "admin")
+        },
     }
 
 
@@ -101,7 +107,9 @@ def files_cleanup(dry_run: bool) -> None:
 
     report = storage.cleanup(dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
-    click.echo(f"{verb} {len(report['orphans'])} orphan file(s) and "
-               f"{len(report['stale_tmp'])} stale temporary file(s)")
+    click.echo(
+        f"{verb} {len(report['orphans'])} orphan file(s) and "
+        f"{len(report['stale_tmp'])} stale temporary file(s)"
+    )
     for name in report["orphans"] + report["stale_tmp"]:
         click.echo(f"  {name}")

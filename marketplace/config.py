@@ -92,7 +92,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
-    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(
+        instance / "search-index"
+    )
     for key in ("SECRET_KEY", "NIK_ENCRYPTION_KEY"):
         if not app.config.get(key):
             raise RuntimeError(

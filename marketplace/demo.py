@@ -2212,9 +2212,13 @@ def _attest(
         if item.met and item.counts and item.code in _ATTESTABLE
     ]
     for code in met[:count]:
-        profile_services.attest_item(facilitator=facilitator, enterprise=enterprise,
-                                     item_code=code, note=_ATTEST_NOTES[code],
-                                     today=attested_on)
+        profile_services.attest_item(
+            facilitator=facilitator,
+            enterprise=enterprise,
+            item_code=code,
+            note=_ATTEST_NOTES[code],
+            today=attested_on,
+        )
         world.attestations += 1
     db.session.flush()
     db.session.expire(enterprise, ["attestations"])

@@ -57,15 +57,19 @@ _TITLES = {
     503: _l("The service is temporarily unavailable"),
 }
 _HINTS = {
-    400: _l("Go back, reload the page and try again. If you were filling in a form, your "
-            "session may have expired: log in again."),
+    400: _l(
+        "Go back, reload the page and try again. If you were filling in a form, your "
+        "session may have expired: log in again."
+    ),
     403: _l("If you think you should see this, ask your facilitator or the platform admin."),
     404: _l("Check the address, or go back to the home page."),
     405: _l("Go back and use the buttons on the page."),
     409: _l("Reload the page to see the latest state, then try again."),
-    413: _l("Files can be at most %(mb)s MB. Make the file smaller (for example save the PDF "
-            "with fewer or smaller pictures) and upload it again. Go back: what you typed is "
-            "still in the form."),
+    413: _l(
+        "Files can be at most %(mb)s MB. Make the file smaller (for example save the PDF "
+        "with fewer or smaller pictures) and upload it again. Go back: what you typed is "
+        "still in the form."
+    ),
     429: _l("Wait a few minutes, then try again."),
     500: _l("The error has been recorded. Try again in a moment."),
     503: _l("Try again in a moment."),
@@ -74,9 +78,10 @@ _HINTS = {
 
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def render_error(code: int, description: str | None = None):
@@ -92,8 +97,9 @@ def render_error(code: int, description: str | None = None):
     if _wants_json():
         return jsonify(error=str(title), detail=description or hint, status=code), code
     return (
-        render_template("errors/error.html", code=code, title=title, hint=hint,
-                        description=description),
+        render_template(
+            "errors/error.html", code=code, title=title, hint=hint, description=description
+        ),
         code,
     )
 

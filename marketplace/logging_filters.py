@@ -8,8 +8,13 @@ import re
 _PATTERNS = [
     # 16-digit runs are NIKs (or card numbers): keep the first four and the last four.
     (re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)"), r"\1********\2"),
-    (re.compile(r"(?i)(password|passwd|pwd|secret|token|csrf_token|session|cookie)"
-                r"(['\"]?\s*[:=]\s*['\"]?)[^\s&'\",;]+"), r"\1\2[redacted]"),
+    (
+        re.compile(
+            r"(?i)(password|passwd|pwd|secret|token|csrf_token|session|cookie)"
+            r"(['\"]?\s*[:=]\s*['\"]?)[^\s&'\",;]+"
+        ),
+        r"\1\2[redacted]",
+    ),
     (re.compile(r"\b(sk|rk|whsec)_(live|test)?_?[A-Za-z0-9]{8,}"), r"\1_[redacted]"),
 ]
 

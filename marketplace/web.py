@@ -24,16 +24,28 @@ def form_status(*forms) -> int:
     return 422 if any(f.errors or getattr(f, "form_errors", None) for f in forms) else 200
 
 
-def send_stored_file(key: str, *, mime: str, filename: str | None = None,
-                     attachment: bool = False, public_max_age: int | None = None):
+def send_stored_file(
+    key: str,
+    *,
+    mime: str,
+    filename: str | None = None,
+    attachment: bool = False,
+    public_max_age: int | None = None,
+):
     """Serve an uploaded file with the headers every upload gets: its exact type, `nosniff`,
     a sandboxing CSP, and `no-store` unless it is public (then cached for `public_max_age`)."""
     try:
         path = storage.open_path(key)
     except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=mime, as_attachment=attachment, download_name=filename,
-                         conditional=True, max_age=public_max_age or 0)
+    response = send_file(
+        path,
+        mimetype=mime,
+        as_attachment=attachment,
+        download_name=filename,
+        conditional=True,
+        max_age=public_max_age or 0,
+    )
     response.headers["Content-Security-Policy"] = SANDBOX_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = (

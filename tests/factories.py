@@ -33,19 +33,40 @@ class Factories:
 
     def organisation(self, kind: str, *, name: str | None = None, verified: bool = True):
         n = next(_counter)
-        return self._add(Organisation(kind=kind, name=name or f"{kind.title()} {n}",
-                                      verified_at=utcnow() if verified else None))
+        return self._add(
+            Organisation(
+                kind=kind,
+                name=name or f"{kind.title()} {n}",
+                verified_at=utcnow() if verified else None,
+            )
+        )
 
-    def user(self, role: str, *, organisation=None, email: str | None = None,
-             name: str | None = None, verified: bool = True, **fields):
+    def user(
+        self,
+        role: str,
+        *,
+        organisation=None,
+        email: str | None = None,
+        name: str | None = None,
+        verified: bool = True,
+        **fields,
+    ):
         from marketplace.vocab import ROLE_ORGANISATION_KIND
 
         n = next(_counter)
-        organisation = organisation or self.organisation(ROLE_ORGANISATION_KIND[role],
-                                                         verified=verified)
-        return self._add(User(email=email or f"{role}{n}@example.id", name=name or f"{role} {n}",
-                              password_hash=password_hash(), role=role,
-                              organisation=organisation, **fields))
+        organisation = organisation or self.organisation(
+            ROLE_ORGANISATION_KIND[role], verified=verified
+        )
+        return self._add(
+            User(
+                email=email or f"{role}{n}@example.id",
+                name=name or f"{role} {n}",
+                password_hash=password_hash(),
+                role=role,
+                organisation=organisation,
+                **fields,
+            )
+        )
 
     def owner(self, **kwargs):
         user = self.user("owner", **kwargs)
@@ -56,10 +77,17 @@ class Factories:
         organisation = organisation or self.organisation("enterprise")
         values = {"name": organisation.name}
         if published:
-            values.update(status="published", published_at=utcnow(), sector="food",
-                          legal_form="perorangan", province_code="32", regency_code="32.01",
-                          products="Keripik tempe", ask_amount=25_000_000,
-                          ask_instruments=["kur"])
+            values.update(
+                status="published",
+                published_at=utcnow(),
+                sector="food",
+                legal_form="perorangan",
+                province_code="32",
+                regency_code="32.01",
+                products="Keripik tempe",
+                ask_amount=25_000_000,
+                ask_instruments=["kur"],
+            )
         values.update(fields)
         return self._add(Enterprise(organisation=organisation, **values))
 
@@ -67,7 +95,8 @@ class Factories:
         from sqlalchemy import select
 
         return self.db.session.scalar(
-            select(Enterprise).where(Enterprise.organisation_id == owner.organisation_id))
+            select(Enterprise).where(Enterprise.organisation_id == owner.organisation_id)
+        )
 
     def facilitator(self, **kwargs):
         return self.user("facilitator", **kwargs)
@@ -82,18 +111,36 @@ class Factories:
         return self._add(Programme(organisation_id=facilitator.organisation_id, name=name))
 
     def cohort(self, programme, *, name: str = "Angkatan 1", regency_code: str = "32.01"):
-        return self._add(Cohort(programme=programme, name=name, province_code=regency_code[:2],
-                                regency_code=regency_code, starts_on=dt.date(2026, 1, 5)))
+        return self._add(
+            Cohort(
+                programme=programme,
+                name=name,
+                province_code=regency_code[:2],
+                regency_code=regency_code,
+                starts_on=dt.date(2026, 1, 5),
+            )
+        )
 
     def enrol(self, facilitator, enterprise, *, cohort=None, status: str = "active"):
         if cohort is None:
             cohort = self.cohort(self.programme(facilitator))
-        return self._add(Enrolment(cohort=cohort, enterprise=enterprise,
-                                   facilitator_id=facilitator.id, status=status,
-                                   enrolled_on=dt.date(2026, 1, 5)))
+        return self._add(
+            Enrolment(
+                cohort=cohort,
+                enterprise=enterprise,
+                facilitator_id=facilitator.id,
+                status=status,
+                enrolled_on=dt.date(2026, 1, 5),
+            )
+        )
 
     def mandate(self, investor, **fields):
-        values = {"investor_kind": "impact_fund", "instruments": ["loan", "revenue_share"],
-                  "ticket_min": 10_000_000, "ticket_max": 100_000_000, "min_stage": "layak"}
+        values = {
+            "investor_kind": "impact_fund",
+            "instruments": ["loan", "revenue_share"],
+            "ticket_min": 10_000_000,
+            "ticket_max": 100_000_000,
+            "min_stage": "layak",
+        }
         values.update(fields)
         return self._add(Mandate(organisation_id=investor.organisation_id, **values))

@@ -387,9 +387,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/meetings/new", {"investor"}, data={"message": "Halo"}),
     ),
     ("matching.meetings", "GET"): (Case("/meetings", LOGGED_IN),),
-    ("matching.meeting", "GET"): (
-        Case("/meetings/{meeting_I}", A_EDITORS | {"investor"}),
-    ),
+    ("matching.meeting", "GET"): (Case("/meetings/{meeting_I}", A_EDITORS | {"investor"}),),
     # The enterprise side answers a pending request; the asking investor waits its turn.
     ("matching.respond", "POST"): (
         Case("/meetings/{meeting_I}/respond", A_EDITORS, data={"action": "decline"}),
@@ -471,7 +469,6 @@ def build_world(db, upload_folder: Path) -> World:
     )
     token = services.create_invitation(facilitator=facilitator, enterprise=behalf)
     from tests.events.matrix_world import build_event_world
-
     from tests.matching.matrix_world import build_matching_world
 
     matching_ids = build_matching_world(db, investor=investor, enterprise=enterprise_a)

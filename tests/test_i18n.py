@@ -8,19 +8,26 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+}
 METHODS = [("marketplace/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
 def _extracted() -> set[str]:
     found = set()
-    for method_map, options in ((METHODS, {}),):
-        for _file, _line, message, _comments, _ctx in extract_from_dir(
-            str(ROOT), method_map=method_map, keywords=KEYWORDS,
-            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-        ):
-            found.add(message[0] if isinstance(message, tuple) else message)
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(ROOT),
+        method_map=METHODS,
+        keywords=KEYWORDS,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
     return {m for m in found if m}
 
 
@@ -32,8 +39,10 @@ def _catalogue():
 def test_every_string_in_code_and_templates_is_translated_to_indonesian():
     catalogue = _catalogue()
     missing = sorted(
-        m for m in _extracted()
-        if catalogue.get(m) is None or not catalogue.get(m).string
+        m
+        for m in _extracted()
+        if catalogue.get(m) is None
+        or not catalogue.get(m).string
         or (isinstance(catalogue.get(m).string, tuple) and not all(catalogue.get(m).string))
     )
     assert not missing, f"{len(missing)} strings lack an Indonesian translation: {missing[:20]}"

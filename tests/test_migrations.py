@@ -32,6 +32,7 @@ def test_upgrade_from_empty_creates_every_table_and_models_match(app):
     assert set(db.metadata.tables) <= tables
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_object": _include_object})
+            conn, opts={"compare_type": True, "include_object": _include_object}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"

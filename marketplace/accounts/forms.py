@@ -15,55 +15,77 @@ REGISTER_ROLES = [
 
 
 class RegisterForm(FlaskForm):
-    role = RadioField(_l("I am registering as"), choices=REGISTER_ROLES,
-                      validators=[DataRequired(_l("Choose one."))])
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Fill in your name.")),
-                                                     Length(max=120)])
+    role = RadioField(
+        _l("I am registering as"),
+        choices=REGISTER_ROLES,
+        validators=[DataRequired(_l("Choose one."))],
+    )
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(_l("Fill in your name.")), Length(max=120)]
+    )
     organisation_name = StringField(
         _l("Name of your enterprise or organisation"),
         validators=[DataRequired(_l("Fill in the name.")), Length(max=200)],
     )
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(_l("Fill in your e-mail address.")),
-        Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-        Length(max=254),
-    ])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Fill in your e-mail address.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=20)])
-    password = PasswordField(_l("Password (at least 8 characters)"),
-                             validators=[DataRequired(_l("Choose a password."))])
+    password = PasswordField(
+        _l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))]
+    )
 
 
 class InvitationForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Fill in your name.")),
-                                                     Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(_l("Fill in your e-mail address.")),
-        Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-    ])
-    password = PasswordField(_l("Password (at least 8 characters)"),
-                             validators=[DataRequired(_l("Choose a password."))])
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(_l("Fill in your name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Fill in your e-mail address.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        _l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))]
+    )
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Fill in your e-mail address."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Fill in your password."))])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Fill in your password."))]
+    )
     next = HiddenField()
 
 
 class TotpForm(FlaskForm):
-    code = StringField(_l("6-digit code from your authenticator app"),
-                       validators=[DataRequired(_l("Type the code.")), Length(min=6, max=8)])
+    code = StringField(
+        _l("6-digit code from your authenticator app"),
+        validators=[DataRequired(_l("Type the code.")), Length(min=6, max=8)],
+    )
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"),
-                                     validators=[DataRequired(_l("Fill in your password."))])
-    new_password = PasswordField(_l("New password (at least 8 characters)"),
-                                 validators=[DataRequired(_l("Choose a password."))])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Fill in your password."))]
+    )
+    new_password = PasswordField(
+        _l("New password (at least 8 characters)"),
+        validators=[DataRequired(_l("Choose a password."))],
+    )
 
 
 class DisableTotpForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Fill in your password."))])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Fill in your password."))]
+    )
 
 
 class LanguageForm(FlaskForm):

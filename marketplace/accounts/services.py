@@ -61,14 +61,16 @@ def register_user(
     passwords.check_password_rules(password, email=email, name=name)
     if find_user_by_email(email) is not None:
         raise Conflict(
-            _l("An account with this e-mail address exists already. Log in, or reset the "
-               "password."),
+            _l(
+                "An account with this e-mail address exists already. Log in, or reset the password."
+            ),
             field="email",
         )
     if organisation is None:
         if not (organisation_name or "").strip():
-            raise ValidationError(_l("Give the name of your organisation."),
-                                  field="organisation_name")
+            raise ValidationError(
+                _l("Give the name of your organisation."), field="organisation_name"
+            )
         organisation = Organisation(
             kind=vocab.ROLE_ORGANISATION_KIND[role], name=organisation_name.strip()
         )
@@ -89,17 +91,23 @@ def register_user(
     db.session.flush()
     if role == "owner" and organisation.id is not None:
         has_profile = db.session.scalar(
-            select(func.count()).select_from(Enterprise).where(
-                Enterprise.organisation_id == organisation.id
-            )
+            select(func.count())
+            .select_from(Enterprise)
+            .where(Enterprise.organisation_id == organisation.id)
         )
         if not has_profile:
             db.session.add(
-                Enterprise(organisation_id=organisation.id, name=organisation.name,
-                           created_by_id=user.id)
+                Enterprise(
+                    organisation_id=organisation.id, name=organisation.name, created_by_id=user.id
+                )
             )
-    audit.record("user.registered", actor_id=user.id, object_type="user", object_id=user.id,
-                 details={"role": role})
+    audit.record(
+        "user.registered",
+        actor_id=user.id,
+        object_type="user",
+        object_id=user.id,
+        details={"role": role},
+    )
     db.session.flush()
     return user
 
@@ -115,8 +123,13 @@ def authenticate(*, email: str, password: str) -> User | None:
         audit.record("login.failed", actor_id=None, details={"reason": "unknown_account"})
         return None
     if not passwords.verify_password(user.password_hash, password) or not user.active:
-        audit.record("login.failed", actor_id=user.id, object_type="user", object_id=user.id,
-                     details={"reason": "inactive" if user.active is False else "password"})
+        audit.record(
+            "login.failed",
+            actor_id=user.id,
+            object_type="user",
+            object_id=user.id,
+            details={"reason": "inactive" if user.active is False else "password"},
+        )
         return None
     return user
 
@@ -130,8 +143,12 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
     now = utcnow()
     db.session.add(
         UserSession(
-            token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
-            ip=ip, user_agent=(user_agent or "")[:200],
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            ip=ip,
+            user_agent=(user_agent or "")[:200],
         )
     )
     user.last_login_at = now
@@ -188,8 +205,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     Side effects: sessions deleted, `password.changed` audit entry.
     """
     if not passwords.verify_password(user.password_hash, current_password):
-        raise ValidationError(_l("The current password is not correct."),
-                              field="current_password")
+        raise ValidationError(_l("The current password is not correct."), field="current_password")
     passwords.check_password_rules(new_password, email=user.email, name=user.name)
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
@@ -247,8 +263,9 @@ def enable_totp(*, user: User, code: str) -> None:
     if user.totp_enabled or not user.totp_secret:
         raise Conflict(_l("Start the set-up again."))
     if not _accept_code(user, code):
-        raise ValidationError(_l("That code is not correct. Type the 6 digits the app shows "
-                                 "now."), field="code")
+        raise ValidationError(
+            _l("That code is not correct. Type the 6 digits the app shows now."), field="code"
+        )
     user.totp_enabled = True
     audit.record("totp.enabled", actor_id=user.id, object_type="user", object_id=user.id)
     db.session.flush()
@@ -281,8 +298,12 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
-    audit.record("organisation.verified", actor_id=admin.id, object_type="organisation",
-                 object_id=organisation.id)
+    audit.record(
+        "organisation.verified",
+        actor_id=admin.id,
+        object_type="organisation",
+        object_id=organisation.id,
+    )
     db.session.flush()
 
 
@@ -291,8 +312,12 @@ def unverify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = None
     organisation.verified_by_id = None
-    audit.record("organisation.unverified", actor_id=admin.id, object_type="organisation",
-                 object_id=organisation.id)
+    audit.record(
+        "organisation.unverified",
+        actor_id=admin.id,
+        object_type="organisation",
+        object_id=organisation.id,
+    )
     db.session.flush()
 
 
@@ -308,6 +333,10 @@ def set_user_active(*, admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user.id)
-    audit.record("user.deactivated" if not active else "user.reactivated", actor_id=admin.id,
-                 object_type="user", object_id=user.id)
+    audit.record(
+        "user.deactivated" if not active else "user.reactivated",
+        actor_id=admin.id,
+        object_type="user",
+        object_id=user.id,
+    )
     db.session.flush()

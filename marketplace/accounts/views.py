@@ -56,9 +56,13 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_user(
-                email=form.email.data, name=form.name.data, password=form.password.data,
-                role=form.role.data, organisation_name=form.organisation_name.data,
-                phone=form.phone.data or None, locale=security.select_locale(),
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=form.role.data,
+                organisation_name=form.organisation_name.data,
+                phone=form.phone.data or None,
+                locale=security.select_locale(),
             )
         except DomainError as error:
             form_error(form, error)
@@ -72,10 +76,15 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=_login_account_key, deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("profiles.dashboard"))
@@ -88,20 +97,25 @@ def login():
         elif user.totp_enabled:
             db.session.commit()
             session.clear()
-            session[PENDING_2FA] = {"user_id": user.id, "at": utcnow().isoformat(),
-                                    "next": security.safe_next(form.next.data, "")}
+            session[PENDING_2FA] = {
+                "user_id": user.id,
+                "at": utcnow().isoformat(),
+                "next": security.safe_next(form.next.data, ""),
+            }
             return redirect(url_for("accounts.login_totp"))
         else:
             security.log_in(user)
             db.session.commit()
             return redirect(security.safe_next(form.next.data, url_for("profiles.dashboard")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors and not (
-        form.form_errors) else 422
+        form.form_errors
+    ) else 422
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed
+)
 def login_totp():
     pending = session.get(PENDING_2FA)
     if not pending or utcnow() - dt.datetime.fromisoformat(pending["at"]) > PENDING_2FA_LIFETIME:
@@ -111,12 +125,14 @@ def login_totp():
     form = forms.TotpForm()
     if form.validate_on_submit():
         user = db.session.get(User, pending["user_id"])
-        if user is not None and user.active and services.verify_totp(user=user,
-                                                                      code=form.code.data):
+        if (
+            user is not None
+            and user.active
+            and services.verify_totp(user=user, code=form.code.data)
+        ):
             security.log_in(user)
             db.session.commit()
-            return redirect(security.safe_next(pending.get("next"),
-                                               url_for("profiles.dashboard")))
+            return redirect(security.safe_next(pending.get("next"), url_for("profiles.dashboard")))
         db.session.commit()
         form.code.errors = [_("That code is not correct. Type the 6 digits the app shows now.")]
     return render_template("accounts/login_totp.html", form=form), 200 if not form.errors else 422
@@ -147,8 +163,11 @@ def account():
     form = forms.PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(user=current_user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
+            services.change_password(
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+            )
         except DomainError as error:
             form_error(form, error)
         else:
@@ -157,8 +176,9 @@ def account():
             db.session.commit()
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form,
-                           disable_form=forms.DisableTotpForm()), 200 if not form.errors else 422
+    return render_template(
+        "accounts/account.html", form=form, disable_form=forms.DisableTotpForm()
+    ), 200 if not form.errors else 422
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -189,11 +209,16 @@ def totp_setup():
     qr = None
     if current_user.totp_secret:
         uri = pyotp.TOTP(current_user.totp_secret).provisioning_uri(
-            name=current_user.email, issuer_name="TemuModal")
+            name=current_user.email, issuer_name="TemuModal"
+        )
         qr = segno.make(uri, error="m").svg_data_uri(scale=4)
-    return render_template("accounts/totp_setup.html", form=form, qr=qr,
-                           begin_form=forms.BeginTotpForm(),
-                           secret=current_user.totp_secret), 200 if not form.errors else 422
+    return render_template(
+        "accounts/totp_setup.html",
+        form=form,
+        qr=qr,
+        begin_form=forms.BeginTotpForm(),
+        secret=current_user.totp_secret,
+    ), 200 if not form.errors else 422
 
 
 @bp.post("/account/two-factor/off")

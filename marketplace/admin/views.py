@@ -33,10 +33,12 @@ def organisations():
         query = query.where(Organisation.kind == kind)
     if request.args.get("unverified"):
         query = query.where(Organisation.verified_at.is_(None))
-    rows = db.session.scalars(query.order_by(Organisation.verified_at.is_not(None),
-                                             Organisation.name).limit(500)).all()
-    return render_template("admin/organisations.html", organisations=rows, kind=kind,
-                           action_form=ActionForm())
+    rows = db.session.scalars(
+        query.order_by(Organisation.verified_at.is_not(None), Organisation.name).limit(500)
+    ).all()
+    return render_template(
+        "admin/organisations.html", organisations=rows, kind=kind, action_form=ActionForm()
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/verify")
@@ -56,11 +58,16 @@ def verify(organisation_id: int):
 def users():
     page = max(request.args.get("page", 1, type=int), 1)
     total = db.session.scalar(select(func.count()).select_from(User))
-    rows = db.session.scalars(select(User).order_by(User.id).limit(PER_PAGE)
-                              .offset((page - 1) * PER_PAGE)).all()
-    return render_template("admin/users.html", users=rows, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-                           action_form=ActionForm())
+    rows = db.session.scalars(
+        select(User).order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        action_form=ActionForm(),
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -68,8 +75,9 @@ def set_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ActionForm().validate_on_submit():
         try:
-            account_services.set_user_active(admin=current_user, user=user,
-                                             active=request.form.get("active") == "1")
+            account_services.set_user_active(
+                admin=current_user, user=user, active=request.form.get("active") == "1"
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -82,6 +90,10 @@ def set_active(user_id: int):
 @bp.get("/audit")
 def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PER_PAGE)
-                              .offset((page - 1) * PER_PAGE)).all()
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .order_by(AuditEvent.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
     return render_template("admin/audit.html", events=rows, page=page)

@@ -61,8 +61,13 @@ def _enterprise(enterprise_id: int, *, manage: bool = False) -> Enterprise:
 
 
 def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool = False):
-    return send_stored_file(key, mime=mime, filename=filename, attachment=attachment,
-                            public_max_age=PUBLIC_MAX_AGE if public else None)
+    return send_stored_file(
+        key,
+        mime=mime,
+        filename=filename,
+        attachment=attachment,
+        public_max_age=PUBLIC_MAX_AGE if public else None,
+    )
 
 
 def _deny(action: str, enterprise: Enterprise, **details) -> None:

@@ -74,19 +74,24 @@ def regency_choices():
 
 
 def _optional_int(label, maximum=1_000_000):
-    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=maximum,
-                        message=_l("Enter a whole number from 0."))])
+    return IntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=maximum, message=_l("Enter a whole number from 0.")),
+        ],
+    )
 
 
 class ProfileForm(FlaskForm):
     # The business
-    name = StringField(_l("Business name"), validators=[DataRequired(_l("Fill in the name.")),
-                                                        Length(max=160)])
+    name = StringField(
+        _l("Business name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
     legal_form = SelectField(_l("Legal form"), validators=[Optional()])
     sector = SelectField(_l("Sector"), validators=[Optional()])
     products = TextAreaField(_l("Products"), validators=[Optional(), Length(max=2000)])
-    description = TextAreaField(_l("About the business"), validators=[Optional(),
-                                                                      Length(max=5000)])
+    description = TextAreaField(_l("About the business"), validators=[Optional(), Length(max=5000)])
     province_code = SelectField(_l("Province"), validators=[Optional()])
     regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
     founded_on = DateField(_l("Founded on"), validators=[Optional()])
@@ -95,8 +100,9 @@ class ProfileForm(FlaskForm):
     # The owner
     owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
     owner_phone = StringField(_l("Owner's phone"), validators=[Optional(), Length(max=20)])
-    nik = StringField(_l("Owner's NIK (16 digits, from the KTP)"),
-                      validators=[Optional(), Length(max=24)])
+    nik = StringField(
+        _l("Owner's NIK (16 digits, from the KTP)"), validators=[Optional(), Length(max=24)]
+    )
     women_led = BooleanField(_l("Led by a woman"))
     disability_inclusive = BooleanField(_l("Owner or workers with a disability"))
     pkh_graduate = BooleanField(_l("Family graduated from PKH"))
@@ -108,15 +114,22 @@ class ProfileForm(FlaskForm):
     # Finances
     capital = MoneyField(_l("Business capital (modal usaha), Rp"))
     annual_turnover = MoneyField(_l("Annual turnover, Rp"))
-    profit_last_year = MoneyField(_l("Profit last year, Rp (a loss with a minus sign)"),
-                                  allow_negative=True)
+    profit_last_year = MoneyField(
+        _l("Profit last year, Rp (a loss with a minus sign)"), allow_negative=True
+    )
     # Funding ask
     ask_amount = MoneyField(_l("Funding needed, Rp"))
     ask_instruments = MultiCheckboxField(_l("Kinds of funding wanted"), validators=[Optional()])
-    use_of_funds = TextAreaField(_l("What the money is for"), validators=[Optional(),
-                                                                        Length(max=2000)])
-    tenor_months = IntegerField(_l("Tenor (months)"), validators=[Optional(), NumberRange(
-        min=1, max=240, message=_l("The tenor is between 1 and 240 months."))])
+    use_of_funds = TextAreaField(
+        _l("What the money is for"), validators=[Optional(), Length(max=2000)]
+    )
+    tenor_months = IntegerField(
+        _l("Tenor (months)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=240, message=_l("The tenor is between 1 and 240 months.")),
+        ],
+    )
     # Bank and books
     has_bank_account = BooleanField(_l("Has a bank account for the business"))
     bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=80)])
@@ -150,8 +163,7 @@ class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), validators=[DataRequired(_l("Choose the document."))])
     number = StringField(_l("Number"), validators=[Optional(), Length(max=40)])
     issued_on = DateField(_l("Issued on"), validators=[Optional()])
-    expires_on = DateField(_l("Valid until (empty if it does not expire)"),
-                           validators=[Optional()])
+    expires_on = DateField(_l("Valid until (empty if it does not expire)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,18 +171,21 @@ class DocumentForm(FlaskForm):
 
 
 class MentoringForm(FlaskForm):
-    programme_name = StringField(_l("Programme"), validators=[DataRequired(
-        _l("Fill in the programme.")), Length(max=160)])
+    programme_name = StringField(
+        _l("Programme"), validators=[DataRequired(_l("Fill in the programme.")), Length(max=160)]
+    )
     cohort_name = StringField(_l("Cohort or batch"), validators=[Optional(), Length(max=120)])
     started_on = DateField(_l("Started"), validators=[Optional()])
     completed_on = DateField(_l("Completed (empty if still running)"), validators=[Optional()])
-    modules_completed = TextAreaField(_l("Modules completed"),
-                                      validators=[Optional(), Length(max=1000)])
+    modules_completed = TextAreaField(
+        _l("Modules completed"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class PhotoForm(FlaskForm):
-    photo = FileField(_l("Photo (JPEG, PNG or WebP)"),
-                      validators=[FileRequired(_l("Choose a photo to upload."))])
+    photo = FileField(
+        _l("Photo (JPEG, PNG or WebP)"), validators=[FileRequired(_l("Choose a photo to upload."))]
+    )
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
 
 
@@ -183,15 +198,17 @@ class AttestForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Programme name"), validators=[DataRequired(_l("Fill in the name.")),
-                                                         Length(max=160)])
+    name = StringField(
+        _l("Programme name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
     donor = StringField(_l("Donor or partner"), validators=[Optional(), Length(max=160)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
 
 
 class CohortForm(FlaskForm):
-    name = StringField(_l("Cohort name"), validators=[DataRequired(_l("Fill in the name.")),
-                                                      Length(max=120)])
+    name = StringField(
+        _l("Cohort name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=120)]
+    )
     province_code = SelectField(_l("Province"), validators=[Optional()])
     regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
     starts_on = DateField(_l("Starts"), validators=[Optional()])
@@ -204,33 +221,42 @@ class CohortForm(FlaskForm):
 
 
 class OnBehalfForm(FlaskForm):
-    name = StringField(_l("Business name"), validators=[DataRequired(_l("Fill in the name.")),
-                                                        Length(max=160)])
+    name = StringField(
+        _l("Business name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
     owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
-    owner_phone = StringField(_l("Owner's phone"), validators=[DataRequired(
-        _l("Fill in the owner's phone number.")), Length(max=20)])
+    owner_phone = StringField(
+        _l("Owner's phone"),
+        validators=[DataRequired(_l("Fill in the owner's phone number.")), Length(max=20)],
+    )
 
 
 class EnrolByEmailForm(FlaskForm):
-    email = StringField(_l("Owner's e-mail"), validators=[DataRequired(
-        _l("Fill in the e-mail address.")), Length(max=254)])
+    email = StringField(
+        _l("Owner's e-mail"),
+        validators=[DataRequired(_l("Fill in the e-mail address.")), Length(max=254)],
+    )
 
 
 class EnrolmentStatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[
-        ("active", _l("Mentoring in progress")),
-        ("completed", _l("Mentoring completed")),
-        ("withdrawn", _l("Withdrawn")),
-    ])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("active", _l("Mentoring in progress")),
+            ("completed", _l("Mentoring completed")),
+            ("withdrawn", _l("Withdrawn")),
+        ],
+    )
 
 
 class MandateForm(FlaskForm):
-    investor_kind = SelectField(_l("Kind of organisation"),
-                                validators=[DataRequired(_l("Choose the kind."))])
-    sectors = MultiCheckboxField(_l("Sectors (none ticked: all sectors)"),
-                                 validators=[Optional()])
-    provinces = SelectMultipleField(_l("Provinces (none chosen: all of Indonesia)"),
-                                    validators=[Optional()])
+    investor_kind = SelectField(
+        _l("Kind of organisation"), validators=[DataRequired(_l("Choose the kind."))]
+    )
+    sectors = MultiCheckboxField(_l("Sectors (none ticked: all sectors)"), validators=[Optional()])
+    provinces = SelectMultipleField(
+        _l("Provinces (none chosen: all of Indonesia)"), validators=[Optional()]
+    )
     ticket_min = MoneyField(_l("Smallest ticket, Rp"))
     ticket_max = MoneyField(_l("Largest ticket, Rp"))
     instruments = MultiCheckboxField(_l("Instruments offered"), validators=[Optional()])
@@ -249,7 +275,9 @@ class MandateForm(FlaskForm):
         self.min_stage.choices = _choices(vocab.STAGES, blank=False)
 
     def validate_ticket_max(self, field):
-        if self.ticket_min.amount is not None and field.amount is not None and (
-            self.ticket_min.amount > field.amount
+        if (
+            self.ticket_min.amount is not None
+            and field.amount is not None
+            and (self.ticket_min.amount > field.amount)
         ):
             raise ValidationError(_l("The largest ticket must be at least the smallest."))

@@ -102,11 +102,13 @@ class Enterprise(TimestampMixin, db.Model):
         back_populates="enterprise", cascade="all, delete-orphan", order_by="LegalDocument.kind"
     )
     revenues: Mapped[list[MonthlyRevenue]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan",
+        back_populates="enterprise",
+        cascade="all, delete-orphan",
         order_by="MonthlyRevenue.month.desc()",
     )
     mentoring: Mapped[list[MentoringRecord]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan",
+        back_populates="enterprise",
+        cascade="all, delete-orphan",
         order_by="MentoringRecord.started_on",
     )
     photos: Mapped[list[ProductPhoto]] = relationship(
@@ -241,8 +243,9 @@ class Cohort(TimestampMixin, db.Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"),
-                                              index=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(120))
     province_code: Mapped[str | None] = mapped_column(String(2))
     regency_code: Mapped[str | None] = mapped_column(String(5))
@@ -266,8 +269,7 @@ class Enrolment(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
-                                           index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(
         ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
     )

@@ -42,8 +42,10 @@ def is_admin(user) -> bool:
 
 @deny_on_error
 def is_owner_of(user, enterprise: Enterprise) -> bool:
-    return _active(user) and user.role == "owner" and user.organisation_id == (
-        enterprise.organisation_id
+    return (
+        _active(user)
+        and user.role == "owner"
+        and user.organisation_id == (enterprise.organisation_id)
     )
 
 
@@ -119,8 +121,10 @@ def can_attest(user, enterprise: Enterprise) -> bool:
 
 @deny_on_error
 def can_manage_programme(user, programme: Programme) -> bool:
-    return _active(user) and user.role == "facilitator" and (
-        programme.organisation_id == user.organisation_id
+    return (
+        _active(user)
+        and user.role == "facilitator"
+        and (programme.organisation_id == user.organisation_id)
     )
 
 

@@ -41,12 +41,36 @@ INVITATION_LIFETIME = dt.timedelta(days=30)
 MAX_AMOUNT = 10**15  # a sanity ceiling far above any UMKM figure, below BigInteger's range
 
 PROFILE_FIELDS = (
-    "name", "legal_form", "sector", "products", "description", "province_code", "regency_code",
-    "founded_on", "employees", "women_employees", "owner_name", "women_led",
-    "disability_inclusive", "pkh_graduate", "low_income_household", "green", "share_women_led",
-    "share_disability_inclusive", "share_pkh_graduate", "capital", "annual_turnover",
-    "profit_last_year", "ask_amount", "ask_instruments", "use_of_funds", "tenor_months",
-    "has_bank_account", "bank_name", "keeps_books", "has_collateral",
+    "name",
+    "legal_form",
+    "sector",
+    "products",
+    "description",
+    "province_code",
+    "regency_code",
+    "founded_on",
+    "employees",
+    "women_employees",
+    "owner_name",
+    "women_led",
+    "disability_inclusive",
+    "pkh_graduate",
+    "low_income_household",
+    "green",
+    "share_women_led",
+    "share_disability_inclusive",
+    "share_pkh_graduate",
+    "capital",
+    "annual_turnover",
+    "profit_last_year",
+    "ask_amount",
+    "ask_instruments",
+    "use_of_funds",
+    "tenor_months",
+    "has_bank_account",
+    "bank_name",
+    "keeps_books",
+    "has_collateral",
 )
 
 
@@ -64,13 +88,20 @@ def _check_amount(value: int | None, field: str, *, allow_negative: bool = False
     if value is None:
         return
     if (value < 0 and not allow_negative) or abs(value) > MAX_AMOUNT:
-        raise ValidationError(_l("Enter an amount in rupiah, without dots or letters."),
-                              field=field)
+        raise ValidationError(
+            _l("Enter an amount in rupiah, without dots or letters."), field=field
+        )
 
 
 # --- profile -------------------------------------------------------------------------------
-def update_profile(*, actor: User, enterprise: Enterprise, data: dict[str, Any],
-                   nik: str | None = None, owner_phone: str | None = None) -> None:
+def update_profile(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    nik: str | None = None,
+    owner_phone: str | None = None,
+) -> None:
     """Save the profile fields in `data` (a draft may be incomplete).
 
     `nik` and `owner_phone`, when given (non-empty), are normalised; the NIK is stored
@@ -92,16 +123,16 @@ def update_profile(*, actor: User, enterprise: Enterprise, data: dict[str, Any],
     if regency:
         region = regions.regencies().get(regency)
         if region is None:
-            raise ValidationError(_l("Choose a regency or city from the list."),
-                                  field="regency_code")
+            raise ValidationError(
+                _l("Choose a regency or city from the list."), field="regency_code"
+            )
         if province and region.province_code != province:
             raise ValidationError(
                 _l("This regency or city is not in the chosen province."), field="regency_code"
             )
     founded = data.get("founded_on")
     if founded and founded > dt.date.today():
-        raise ValidationError(_l("The founding date cannot be in the future."),
-                              field="founded_on")
+        raise ValidationError(_l("The founding date cannot be in the future."), field="founded_on")
     employees, women = data.get("employees"), data.get("women_employees")
     if employees is not None and employees < 0:
         raise ValidationError(_l("Enter 0 or more."), field="employees")
@@ -113,8 +144,9 @@ def update_profile(*, actor: User, enterprise: Enterprise, data: dict[str, Any],
         _check_amount(data.get(field), field)
     _check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
     if data.get("ask_amount") == 0:
-        raise ValidationError(_l("Leave the amount empty, or enter more than Rp0."),
-                              field="ask_amount")
+        raise ValidationError(
+            _l("Leave the amount empty, or enter more than Rp0."), field="ask_amount"
+        )
     instruments = data.get("ask_instruments") or []
     for code in instruments:
         _check_code(code, vocab.INSTRUMENTS, "ask_instruments")
@@ -139,8 +171,9 @@ def update_profile(*, actor: User, enterprise: Enterprise, data: dict[str, Any],
         except ValidationError as error:
             error.field = "owner_phone"
             raise
-    audit.record("profile.updated", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "profile.updated", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
     db.session.flush()
     _reindex_later(enterprise)
 
@@ -166,8 +199,9 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
         return None
     if not permissions.can_see_identity(viewer, enterprise):
         return enterprise.nik_masked
-    audit.record("nik.viewed", actor_id=viewer.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "nik.viewed", actor_id=viewer.id, object_type="enterprise", object_id=enterprise.id
+    )
     return crypto.decrypt(enterprise.owner_nik_encrypted)
 
 
@@ -189,8 +223,9 @@ REQUIRED_TO_PUBLISH = {
 
 def missing_for_publication(enterprise: Enterprise) -> list[str]:
     """Labels of the fields a profile needs before it can be published."""
-    missing = [str(label) for field, label in REQUIRED_TO_PUBLISH.items()
-               if not getattr(enterprise, field)]
+    missing = [
+        str(label) for field, label in REQUIRED_TO_PUBLISH.items() if not getattr(enterprise, field)
+    ]
     if not enterprise.ask_instruments:
         missing.append(str(_l("instruments wanted")))
     return missing
@@ -210,8 +245,9 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
         )
     enterprise.status = "published"
     enterprise.published_at = utcnow()
-    audit.record("profile.published", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "profile.published", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
     db.session.flush()
     _reindex_later(enterprise)
 
@@ -220,8 +256,9 @@ def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Hide the profile again (back to draft). Side effects: audit; removed from the index."""
     _require(permissions.can_edit_enterprise(actor, enterprise))
     enterprise.status = "draft"
-    audit.record("profile.unpublished", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "profile.unpublished", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
     db.session.flush()
     _reindex_later(enterprise)
 
@@ -233,8 +270,15 @@ _NUMBER_RULES = {
 }
 
 
-def set_document(*, actor: User, enterprise: Enterprise, kind: str, number: str | None,
-                 issued_on: dt.date | None, expires_on: dt.date | None) -> LegalDocument:
+def set_document(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    kind: str,
+    number: str | None,
+    issued_on: dt.date | None,
+    expires_on: dt.date | None,
+) -> LegalDocument:
     """Record (or replace) a legal document the enterprise holds.
 
     NIB and NPWP numbers are checked and normalised. Raises PermissionDenied, ValidationError.
@@ -254,18 +298,23 @@ def set_document(*, actor: User, enterprise: Enterprise, kind: str, number: str 
             error.field = "number"
             raise
     if issued_on and expires_on and expires_on < issued_on:
-        raise ValidationError(_l("The expiry date is before the issue date."),
-                              field="expires_on")
+        raise ValidationError(_l("The expiry date is before the issue date."), field="expires_on")
     document = db.session.scalar(
-        select(LegalDocument).where(LegalDocument.enterprise_id == enterprise.id,
-                                    LegalDocument.kind == kind)
+        select(LegalDocument).where(
+            LegalDocument.enterprise_id == enterprise.id, LegalDocument.kind == kind
+        )
     )
     if document is None:
         document = LegalDocument(enterprise=enterprise, kind=kind)
         db.session.add(document)
     document.number, document.issued_on, document.expires_on = number, issued_on, expires_on
-    audit.record("document.recorded", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id, details={"kind": kind})
+    audit.record(
+        "document.recorded",
+        actor_id=actor.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"kind": kind},
+    )
     db.session.flush()
     _reindex_later(enterprise)
     return document
@@ -277,8 +326,13 @@ def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) ->
     if document is None or document.enterprise_id != enterprise.id:
         raise NotFound(_l("That document is not on this profile."))
     db.session.delete(document)
-    audit.record("document.removed", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id, details={"kind": document.kind})
+    audit.record(
+        "document.removed",
+        actor_id=actor.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"kind": document.kind},
+    )
     db.session.flush()
     _reindex_later(enterprise)
 
@@ -297,8 +351,9 @@ def recent_months(today: dt.date, count: int = 6) -> list[dt.date]:
     return months
 
 
-def set_revenues(*, actor: User, enterprise: Enterprise,
-                 revenues: dict[dt.date, int | None]) -> None:
+def set_revenues(
+    *, actor: User, enterprise: Enterprise, revenues: dict[dt.date, int | None]
+) -> None:
     """Record monthly revenue per month (None removes a month). Raises ValidationError."""
     _require(permissions.can_edit_enterprise(actor, enterprise))
     existing = {r.month: r for r in enterprise.revenues}
@@ -317,21 +372,29 @@ def set_revenues(*, actor: User, enterprise: Enterprise,
     db.session.expire(enterprise, ["revenues"])
 
 
-def add_mentoring_record(*, actor: User, enterprise: Enterprise, programme_name: str,
-                         cohort_name: str | None, started_on: dt.date | None,
-                         completed_on: dt.date | None,
-                         modules_completed: str | None) -> MentoringRecord:
+def add_mentoring_record(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    programme_name: str,
+    cohort_name: str | None,
+    started_on: dt.date | None,
+    completed_on: dt.date | None,
+    modules_completed: str | None,
+) -> MentoringRecord:
     """Record mentoring received outside TemuModal's own cohorts. Raises ValidationError."""
     _require(permissions.can_edit_enterprise(actor, enterprise))
     if not (programme_name or "").strip():
         raise ValidationError(_l("Give the programme's name."), field="programme_name")
     if started_on and completed_on and completed_on < started_on:
-        raise ValidationError(_l("The end date is before the start date."),
-                              field="completed_on")
+        raise ValidationError(_l("The end date is before the start date."), field="completed_on")
     record = MentoringRecord(
-        enterprise=enterprise, programme_name=programme_name.strip(),
-        cohort_name=(cohort_name or "").strip() or None, started_on=started_on,
-        completed_on=completed_on, modules_completed=(modules_completed or "").strip() or None,
+        enterprise=enterprise,
+        programme_name=programme_name.strip(),
+        cohort_name=(cohort_name or "").strip() or None,
+        started_on=started_on,
+        completed_on=completed_on,
+        modules_completed=(modules_completed or "").strip() or None,
     )
     db.session.add(record)
     db.session.flush()
@@ -353,13 +416,16 @@ def upload_limits():
     from marketplace import uploads
 
     config = current_app.config
-    return uploads.UploadLimits(max_bytes=config["UPLOAD_MAX_BYTES"],
-                                max_pages=config["UPLOAD_MAX_PAGES"],
-                                max_pixels=config["UPLOAD_MAX_PIXELS"])
+    return uploads.UploadLimits(
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pages=config["UPLOAD_MAX_PAGES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+    )
 
 
-def add_photo(*, actor: User, enterprise: Enterprise, data: bytes,
-              caption: str | None = None) -> ProductPhoto:
+def add_photo(
+    *, actor: User, enterprise: Enterprise, data: bytes, caption: str | None = None
+) -> ProductPhoto:
     """Validate a product photo by content, rotate it upright, strip its metadata and store a
     1280 px and a 320 px copy under generated names.
 
@@ -376,20 +442,26 @@ def add_photo(*, actor: User, enterprise: Enterprise, data: bytes,
         )
     processed = images.process_photo(data, limits=upload_limits())
     suffix = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png"}
-    large_key = storage.save(processed.large.data, suffix=suffix[processed.large.mime],
-                             session=db.session())
-    small_key = storage.save(processed.small.data, suffix=suffix[processed.small.mime],
-                             session=db.session())
+    large_key = storage.save(
+        processed.large.data, suffix=suffix[processed.large.mime], session=db.session()
+    )
+    small_key = storage.save(
+        processed.small.data, suffix=suffix[processed.small.mime], session=db.session()
+    )
     photo = ProductPhoto(
         enterprise=enterprise,
         position=len(enterprise.photos),
         caption=(caption or "").strip()[:200] or None,
-        large_key=large_key, small_key=small_key, mime=processed.large.mime,
-        width=processed.large.width, height=processed.large.height,
+        large_key=large_key,
+        small_key=small_key,
+        mime=processed.large.mime,
+        width=processed.large.width,
+        height=processed.large.height,
     )
     db.session.add(photo)
-    audit.record("photo.added", actor_id=actor.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "photo.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
     db.session.flush()
     return photo
 
@@ -441,8 +513,9 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         disability_inclusive=enterprise.disability_inclusive,
         mentoring_completed=completed,
         in_programme=in_programme,
-        attestations={a.item_code: (a.attested_by_name, a.attested_on)
-                      for a in enterprise.attestations},
+        attestations={
+            a.item_code: (a.attested_by_name, a.attested_on) for a in enterprise.attestations
+        },
     )
 
 
@@ -451,8 +524,14 @@ def assess(enterprise: Enterprise, *, today: dt.date | None = None) -> readiness
     return readiness.assess(readiness_facts(enterprise), today=today or dt.date.today())
 
 
-def attest_item(*, facilitator: User, enterprise: Enterprise, item_code: str,
-                note: str | None = None, today: dt.date | None = None) -> Attestation:
+def attest_item(
+    *,
+    facilitator: User,
+    enterprise: Enterprise,
+    item_code: str,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> Attestation:
     """A facilitator's "diverifikasi pendamping" on a checklist item, with name and date.
 
     Raises PermissionDenied (not this enterprise's facilitator), ValidationError (unknown item).
@@ -463,8 +542,9 @@ def attest_item(*, facilitator: User, enterprise: Enterprise, item_code: str,
     if item_code not in readiness_text.ITEM_LABELS:
         raise ValidationError(_l("Unknown checklist item."))
     attestation = db.session.scalar(
-        select(Attestation).where(Attestation.enterprise_id == enterprise.id,
-                                  Attestation.item_code == item_code)
+        select(Attestation).where(
+            Attestation.enterprise_id == enterprise.id, Attestation.item_code == item_code
+        )
     )
     if attestation is None:
         attestation = Attestation(enterprise=enterprise, item_code=item_code)
@@ -473,8 +553,13 @@ def attest_item(*, facilitator: User, enterprise: Enterprise, item_code: str,
     attestation.attested_by_name = facilitator.name
     attestation.attested_on = today or dt.date.today()
     attestation.note = (note or "").strip()[:300] or None
-    audit.record("checklist.attested", actor_id=facilitator.id, object_type="enterprise",
-                 object_id=enterprise.id, details={"item": item_code})
+    audit.record(
+        "checklist.attested",
+        actor_id=facilitator.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"item": item_code},
+    )
     db.session.flush()
     return attestation
 
@@ -483,36 +568,53 @@ def withdraw_attestation(*, facilitator: User, enterprise: Enterprise, item_code
     if not permissions.can_attest(facilitator, enterprise):
         raise PermissionDenied(_l("Only the enterprise's facilitator can verify items."))
     attestation = db.session.scalar(
-        select(Attestation).where(Attestation.enterprise_id == enterprise.id,
-                                  Attestation.item_code == item_code)
+        select(Attestation).where(
+            Attestation.enterprise_id == enterprise.id, Attestation.item_code == item_code
+        )
     )
     if attestation is not None:
         db.session.delete(attestation)
-        audit.record("checklist.withdrawn", actor_id=facilitator.id, object_type="enterprise",
-                     object_id=enterprise.id, details={"item": item_code})
+        audit.record(
+            "checklist.withdrawn",
+            actor_id=facilitator.id,
+            object_type="enterprise",
+            object_id=enterprise.id,
+            details={"item": item_code},
+        )
         db.session.flush()
 
 
 # --- programmes, cohorts, enrolment ----------------------------------------------------------
-def create_programme(*, facilitator: User, name: str, description: str | None = None,
-                     donor: str | None = None) -> Programme:
+def create_programme(
+    *, facilitator: User, name: str, description: str | None = None, donor: str | None = None
+) -> Programme:
     """A programme of the facilitator's organisation. Raises PermissionDenied/ValidationError."""
     if facilitator.role != "facilitator":
         raise PermissionDenied(_l("Only facilitators run programmes."))
     if not (name or "").strip():
         raise ValidationError(_l("Give the programme's name."), field="name")
-    programme = Programme(organisation_id=facilitator.organisation_id, name=name.strip(),
-                          description=(description or "").strip() or None,
-                          donor=(donor or "").strip() or None)
+    programme = Programme(
+        organisation_id=facilitator.organisation_id,
+        name=name.strip(),
+        description=(description or "").strip() or None,
+        donor=(donor or "").strip() or None,
+    )
     db.session.add(programme)
     audit.record("programme.created", actor_id=facilitator.id, object_type="programme")
     db.session.flush()
     return programme
 
 
-def create_cohort(*, facilitator: User, programme: Programme, name: str,
-                  province_code: str | None, regency_code: str | None,
-                  starts_on: dt.date | None, ends_on: dt.date | None) -> Cohort:
+def create_cohort(
+    *,
+    facilitator: User,
+    programme: Programme,
+    name: str,
+    province_code: str | None,
+    regency_code: str | None,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+) -> Cohort:
     """A cohort of a programme, in a kabupaten/kota. Raises PermissionDenied/ValidationError."""
     if not permissions.can_manage_programme(facilitator, programme):
         raise PermissionDenied(_l("You cannot change this programme."))
@@ -521,19 +623,27 @@ def create_cohort(*, facilitator: User, programme: Programme, name: str,
     if regency_code:
         region = regions.regencies().get(regency_code)
         if region is None or (province_code and region.province_code != province_code):
-            raise ValidationError(_l("This regency or city is not in the chosen province."),
-                                  field="regency_code")
+            raise ValidationError(
+                _l("This regency or city is not in the chosen province."), field="regency_code"
+            )
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError(_l("The end date is before the start date."), field="ends_on")
-    cohort = Cohort(programme=programme, name=name.strip(), province_code=province_code or None,
-                    regency_code=regency_code or None, starts_on=starts_on, ends_on=ends_on)
+    cohort = Cohort(
+        programme=programme,
+        name=name.strip(),
+        province_code=province_code or None,
+        regency_code=regency_code or None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
     db.session.add(cohort)
     db.session.flush()
     return cohort
 
 
-def enrol_enterprise(*, facilitator: User, cohort: Cohort, enterprise: Enterprise,
-                     today: dt.date | None = None) -> Enrolment:
+def enrol_enterprise(
+    *, facilitator: User, cohort: Cohort, enterprise: Enterprise, today: dt.date | None = None
+) -> Enrolment:
     """Put an enterprise in a cohort, with the facilitator as its pendamping.
 
     Raises PermissionDenied, Conflict (already enrolled). Side effects: audit
@@ -542,22 +652,33 @@ def enrol_enterprise(*, facilitator: User, cohort: Cohort, enterprise: Enterpris
     if not permissions.can_manage_programme(facilitator, cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
     duplicate = db.session.scalar(
-        select(Enrolment).where(Enrolment.cohort_id == cohort.id,
-                                Enrolment.enterprise_id == enterprise.id)
+        select(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.enterprise_id == enterprise.id
+        )
     )
     if duplicate is not None:
         raise Conflict(_l("This enterprise is already in the cohort."))
-    enrolment = Enrolment(cohort=cohort, enterprise=enterprise, facilitator_id=facilitator.id,
-                          enrolled_on=today or dt.date.today())
+    enrolment = Enrolment(
+        cohort=cohort,
+        enterprise=enterprise,
+        facilitator_id=facilitator.id,
+        enrolled_on=today or dt.date.today(),
+    )
     db.session.add(enrolment)
-    audit.record("enterprise.enrolled", actor_id=facilitator.id, object_type="enterprise",
-                 object_id=enterprise.id, details={"cohort": cohort.id})
+    audit.record(
+        "enterprise.enrolled",
+        actor_id=facilitator.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"cohort": cohort.id},
+    )
     db.session.flush()
     return enrolment
 
 
-def set_enrolment_status(*, facilitator: User, enrolment: Enrolment, status: str,
-                         today: dt.date | None = None) -> None:
+def set_enrolment_status(
+    *, facilitator: User, enrolment: Enrolment, status: str, today: dt.date | None = None
+) -> None:
     """Mark mentoring completed (which the readiness rules count) or withdrawn, or active."""
     if not permissions.can_manage_programme(facilitator, enrolment.cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
@@ -581,8 +702,9 @@ def enrol_by_email(*, facilitator: User, cohort: Cohort, email: str) -> Enrolmen
     return enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
 
 
-def create_enterprise_on_behalf(*, facilitator: User, cohort: Cohort, name: str,
-                                owner_name: str | None, owner_phone: str) -> Enterprise:
+def create_enterprise_on_behalf(
+    *, facilitator: User, cohort: Cohort, name: str, owner_name: str | None, owner_phone: str
+) -> Enterprise:
     """A draft profile for an owner who has only a phone number, enrolled in `cohort`.
 
     Raises PermissionDenied, ValidationError (name, phone). Side effects: an enterprise
@@ -598,15 +720,24 @@ def create_enterprise_on_behalf(*, facilitator: User, cohort: Cohort, name: str,
         error.field = "owner_phone"
         raise
     organisation = Organisation(kind="enterprise", name=name.strip())
-    enterprise = Enterprise(organisation=organisation, name=name.strip(),
-                            owner_name=(owner_name or "").strip() or None, owner_phone=phone,
-                            created_by_id=facilitator.id,
-                            province_code=cohort.province_code, regency_code=cohort.regency_code)
+    enterprise = Enterprise(
+        organisation=organisation,
+        name=name.strip(),
+        owner_name=(owner_name or "").strip() or None,
+        owner_phone=phone,
+        created_by_id=facilitator.id,
+        province_code=cohort.province_code,
+        regency_code=cohort.regency_code,
+    )
     db.session.add_all([organisation, enterprise])
     db.session.flush()
     enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
-    audit.record("profile.created_on_behalf", actor_id=facilitator.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    audit.record(
+        "profile.created_on_behalf",
+        actor_id=facilitator.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+    )
     return enterprise
 
 
@@ -624,22 +755,34 @@ def create_invitation(*, facilitator: User, enterprise: Enterprise) -> str:
     if not permissions.is_facilitator_of(facilitator, enterprise):
         raise PermissionDenied(_l("Only the enterprise's facilitator can invite its owner."))
     has_owner = db.session.scalar(
-        select(User.id).where(User.organisation_id == enterprise.organisation_id,
-                              User.role == "owner")
+        select(User.id).where(
+            User.organisation_id == enterprise.organisation_id, User.role == "owner"
+        )
     )
     if has_owner:
         raise Conflict(_l("This enterprise already has an owner account."))
     for old in db.session.scalars(
-        select(Invitation).where(Invitation.enterprise_id == enterprise.id,
-                                 Invitation.accepted_at.is_(None))
+        select(Invitation).where(
+            Invitation.enterprise_id == enterprise.id, Invitation.accepted_at.is_(None)
+        )
     ):
         old.expires_at = utcnow()
     token = secrets.token_urlsafe(24)
-    db.session.add(Invitation(enterprise=enterprise, token_hash=_token_hash(token),
-                              phone=enterprise.owner_phone, created_by_id=facilitator.id,
-                              expires_at=utcnow() + INVITATION_LIFETIME))
-    audit.record("invitation.created", actor_id=facilitator.id, object_type="enterprise",
-                 object_id=enterprise.id)
+    db.session.add(
+        Invitation(
+            enterprise=enterprise,
+            token_hash=_token_hash(token),
+            phone=enterprise.owner_phone,
+            created_by_id=facilitator.id,
+            expires_at=utcnow() + INVITATION_LIFETIME,
+        )
+    )
+    audit.record(
+        "invitation.created",
+        actor_id=facilitator.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+    )
     db.session.flush()
     return token
 
@@ -654,13 +797,15 @@ def find_invitation(token: str) -> Invitation:
         or invitation.accepted_at is not None
         or as_utc(invitation.expires_at) <= utcnow()
     ):
-        raise NotFound(_l("This invitation link is not valid any more. Ask your facilitator "
-                          "for a new one."))
+        raise NotFound(
+            _l("This invitation link is not valid any more. Ask your facilitator for a new one.")
+        )
     return invitation
 
 
-def accept_invitation(*, token: str, email: str, name: str, password: str,
-                      locale: str = "id") -> User:
+def accept_invitation(
+    *, token: str, email: str, name: str, password: str, locale: str = "id"
+) -> User:
     """The owner claims the profile: a new owner account in the enterprise's organisation.
 
     Raises NotFound (bad link), ValidationError, Conflict (e-mail taken).
@@ -668,13 +813,22 @@ def accept_invitation(*, token: str, email: str, name: str, password: str,
     """
     invitation = find_invitation(token)
     user = account_services.register_user(
-        email=email, name=name, password=password, role="owner",
-        organisation=invitation.enterprise.organisation, phone=invitation.phone, locale=locale,
+        email=email,
+        name=name,
+        password=password,
+        role="owner",
+        organisation=invitation.enterprise.organisation,
+        phone=invitation.phone,
+        locale=locale,
     )
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
-    audit.record("invitation.accepted", actor_id=user.id, object_type="enterprise",
-                 object_id=invitation.enterprise_id)
+    audit.record(
+        "invitation.accepted",
+        actor_id=user.id,
+        object_type="enterprise",
+        object_id=invitation.enterprise_id,
+    )
     db.session.flush()
     return user
 
@@ -705,8 +859,11 @@ def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) 
     _check_code(data.investor_kind, vocab.INVESTOR_KINDS, "investor_kind")
     if not data.investor_kind:
         raise ValidationError(_l("Choose the kind of organisation."), field="investor_kind")
-    for field, mapping in (("sectors", vocab.SECTORS), ("instruments", vocab.INSTRUMENTS),
-                           ("impact_themes", vocab.IMPACT_THEMES)):
+    for field, mapping in (
+        ("sectors", vocab.SECTORS),
+        ("instruments", vocab.INSTRUMENTS),
+        ("impact_themes", vocab.IMPACT_THEMES),
+    ):
         for code in getattr(data, field):
             _check_code(code, mapping, field)
     for code in data.provinces:
@@ -715,17 +872,22 @@ def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) 
     _check_code(data.min_stage, vocab.STAGES, "min_stage")
     _check_amount(data.ticket_min, "ticket_min")
     _check_amount(data.ticket_max, "ticket_max")
-    if data.ticket_min is not None and data.ticket_max is not None and (
-        data.ticket_min > data.ticket_max
+    if (
+        data.ticket_min is not None
+        and data.ticket_max is not None
+        and (data.ticket_min > data.ticket_max)
     ):
-        raise ValidationError(_l("The minimum ticket is larger than the maximum."),
-                              field="ticket_max")
+        raise ValidationError(
+            _l("The minimum ticket is larger than the maximum."), field="ticket_max"
+        )
     if not data.instruments:
         raise ValidationError(_l("Choose at least one instrument."), field="instruments")
     if data.sharia_only and not (set(data.instruments) - vocab.CONVENTIONAL_INSTRUMENTS):
         raise ValidationError(
-            _l("A sharia-only mandate needs at least one sharia-compatible instrument "
-               "(for example murabahah or musyarakah)."),
+            _l(
+                "A sharia-only mandate needs at least one sharia-compatible instrument "
+                "(for example murabahah or musyarakah)."
+            ),
             field="instruments",
         )
     mandate = db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation.id))
@@ -734,10 +896,14 @@ def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) 
         db.session.add(mandate)
     for field in MandateData.__dataclass_fields__:
         value = getattr(data, field)
-        setattr(mandate, field, value.strip() or None if isinstance(value, str) and field ==
-                "thesis" else value)
-    audit.record("mandate.saved", actor_id=actor.id, object_type="organisation",
-                 object_id=organisation.id)
+        setattr(
+            mandate,
+            field,
+            value.strip() or None if isinstance(value, str) and field == "thesis" else value,
+        )
+    audit.record(
+        "mandate.saved", actor_id=actor.id, object_type="organisation", object_id=organisation.id
+    )
     db.session.flush()
     return mandate
 

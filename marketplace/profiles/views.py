@@ -63,7 +63,8 @@ def dashboard():
             context["missing"] = services.missing_for_publication(enterprise)
     elif current_user.role == "facilitator":
         context["programmes"] = db.session.scalars(
-            select(Programme).where(Programme.organisation_id == current_user.organisation_id)
+            select(Programme)
+            .where(Programme.organisation_id == current_user.organisation_id)
             .order_by(Programme.name)
         ).all()
     elif current_user.role == "investor":
@@ -86,12 +87,19 @@ def browse():
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     enterprises = db.session.scalars(
         query.order_by(Enterprise.published_at.desc(), Enterprise.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     ).all()
-    return render_template("profiles/browse.html", enterprises=enterprises, total=total,
-                           page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-                           sector=sector, province=province,
-                           provinces=forms.province_choices(blank=False))
+    return render_template(
+        "profiles/browse.html",
+        enterprises=enterprises,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        sector=sector,
+        province=province,
+        provinces=forms.province_choices(blank=False),
+    )
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
@@ -103,9 +111,15 @@ def profile(enterprise_id: int):
     if current_user.is_authenticated and full:
         nik = services.reveal_nik(viewer=current_user, enterprise=enterprise)
         db.session.commit()
-    return render_template("profiles/profile.html", enterprise=enterprise, full=full,
-                           assessment=assessment, nik=nik, text=readiness_text,
-                           action_form=forms.ActionForm())
+    return render_template(
+        "profiles/profile.html",
+        enterprise=enterprise,
+        full=full,
+        assessment=assessment,
+        nik=nik,
+        text=readiness_text,
+        action_form=forms.ActionForm(),
+    )
 
 
 # --- editing ---------------------------------------------------------------------------------
@@ -121,15 +135,17 @@ def edit(enterprise_id: int):
     if form.validate_on_submit():
         revenues, revenue_errors = _parse_revenues(months)
         if revenue_errors:
-            form.form_errors.append(_("Monthly revenue must be written in digits, e.g. "
-                                      "5.000.000."))
+            form.form_errors.append(_("Monthly revenue must be written in digits, e.g. 5.000.000."))
         else:
             try:
-                services.update_profile(actor=current_user, enterprise=enterprise,
-                                        data=form.profile_data(), nik=form.nik.data,
-                                        owner_phone=form.owner_phone.data)
-                services.set_revenues(actor=current_user, enterprise=enterprise,
-                                      revenues=revenues)
+                services.update_profile(
+                    actor=current_user,
+                    enterprise=enterprise,
+                    data=form.profile_data(),
+                    nik=form.nik.data,
+                    owner_phone=form.owner_phone.data,
+                )
+                services.set_revenues(actor=current_user, enterprise=enterprise, revenues=revenues)
             except DomainError as error:
                 db.session.rollback()
                 form_error(form, error)
@@ -140,16 +156,23 @@ def edit(enterprise_id: int):
     if request.method == "POST":
         # Whatever went wrong, show the revenue exactly as typed: nothing the user typed is lost.
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
-    return render_template("profiles/edit.html", form=form, enterprise=enterprise,
-                           revenue_fields=revenue_fields,
-                           action_form=forms.ActionForm()), form_status(form)
+    return render_template(
+        "profiles/edit.html",
+        form=form,
+        enterprise=enterprise,
+        revenue_fields=revenue_fields,
+        action_form=forms.ActionForm(),
+    ), form_status(form)
 
 
 def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
     existing = {r.month: r.amount for r in enterprise.revenues}
     return [
-        (m, f"revenue_{m:%Y_%m}",
-         "" if existing.get(m) is None else f"{existing[m]:,}".replace(",", "."))
+        (
+            m,
+            f"revenue_{m:%Y_%m}",
+            "" if existing.get(m) is None else f"{existing[m]:,}".replace(",", "."),
+        )
         for m in months
     ]
 
@@ -204,10 +227,14 @@ def readiness(enterprise_id: int):
     if not permissions.can_view_full_profile(current_user, enterprise):
         abort(403)
     assessment = services.assess(enterprise)
-    return render_template("profiles/readiness.html", enterprise=enterprise,
-                           assessment=assessment, text=readiness_text,
-                           attest_form=forms.AttestForm(),
-                           can_attest=permissions.can_attest(current_user, enterprise))
+    return render_template(
+        "profiles/readiness.html",
+        enterprise=enterprise,
+        assessment=assessment,
+        text=readiness_text,
+        attest_form=forms.AttestForm(),
+        can_attest=permissions.can_attest(current_user, enterprise),
+    )
 
 
 @bp.post("/enterprises/<int:enterprise_id>/attest/<item_code>")
@@ -220,11 +247,16 @@ def attest(enterprise_id: int, item_code: str):
     if form.validate_on_submit():
         try:
             if request.form.get("withdraw"):
-                services.withdraw_attestation(facilitator=current_user, enterprise=enterprise,
-                                              item_code=item_code)
+                services.withdraw_attestation(
+                    facilitator=current_user, enterprise=enterprise, item_code=item_code
+                )
             else:
-                services.attest_item(facilitator=current_user, enterprise=enterprise,
-                                     item_code=item_code, note=form.note.data)
+                services.attest_item(
+                    facilitator=current_user,
+                    enterprise=enterprise,
+                    item_code=item_code,
+                    note=form.note.data,
+                )
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -242,9 +274,14 @@ def documents(enterprise_id: int):
     form = forms.DocumentForm()
     if form.validate_on_submit():
         try:
-            services.set_document(actor=current_user, enterprise=enterprise,
-                                  kind=form.kind.data, number=form.number.data,
-                                  issued_on=form.issued_on.data, expires_on=form.expires_on.data)
+            services.set_document(
+                actor=current_user,
+                enterprise=enterprise,
+                kind=form.kind.data,
+                number=form.number.data,
+                issued_on=form.issued_on.data,
+                expires_on=form.expires_on.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -252,8 +289,13 @@ def documents(enterprise_id: int):
             db.session.commit()
             flash(_("Document saved."), "success")
             return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
-    return render_template("profiles/documents.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm(), today=dt.date.today()), form_status(form)
+    return render_template(
+        "profiles/documents.html",
+        enterprise=enterprise,
+        form=form,
+        action_form=forms.ActionForm(),
+        today=dt.date.today(),
+    ), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/documents/<int:document_id>/delete")
@@ -261,8 +303,7 @@ def documents(enterprise_id: int):
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
     if forms.ActionForm().validate_on_submit():
-        services.remove_document(actor=current_user, enterprise=enterprise,
-                                 document_id=document_id)
+        services.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
     return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
@@ -276,10 +317,14 @@ def mentoring(enterprise_id: int):
     if form.validate_on_submit():
         try:
             services.add_mentoring_record(
-                actor=current_user, enterprise=enterprise,
-                programme_name=form.programme_name.data, cohort_name=form.cohort_name.data,
-                started_on=form.started_on.data, completed_on=form.completed_on.data,
-                modules_completed=form.modules_completed.data)
+                actor=current_user,
+                enterprise=enterprise,
+                programme_name=form.programme_name.data,
+                cohort_name=form.cohort_name.data,
+                started_on=form.started_on.data,
+                completed_on=form.completed_on.data,
+                modules_completed=form.modules_completed.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -287,8 +332,9 @@ def mentoring(enterprise_id: int):
             db.session.commit()
             flash(_("Mentoring saved."), "success")
             return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
-    return render_template("profiles/mentoring.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm()), form_status(form)
+    return render_template(
+        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+    ), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/mentoring/<int:record_id>/delete")
@@ -296,8 +342,9 @@ def mentoring(enterprise_id: int):
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
     if forms.ActionForm().validate_on_submit():
-        services.remove_mentoring_record(actor=current_user, enterprise=enterprise,
-                                         record_id=record_id)
+        services.remove_mentoring_record(
+            actor=current_user, enterprise=enterprise, record_id=record_id
+        )
         db.session.commit()
     return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
 
@@ -311,8 +358,12 @@ def photos(enterprise_id: int):
     form = forms.PhotoForm()
     if form.validate_on_submit():
         try:
-            services.add_photo(actor=current_user, enterprise=enterprise,
-                               data=form.photo.data.read(), caption=form.caption.data)
+            services.add_photo(
+                actor=current_user,
+                enterprise=enterprise,
+                data=form.photo.data.read(),
+                caption=form.caption.data,
+            )
         except uploads.UploadRejected as error:
             db.session.rollback()
             form.photo.errors = [uploads.rejection_message(error)]
@@ -323,8 +374,9 @@ def photos(enterprise_id: int):
             db.session.commit()
             flash(_("Photo added."), "success")
             return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
-    return render_template("profiles/photos.html", enterprise=enterprise, form=form,
-                           action_form=forms.ActionForm()), form_status(form)
+    return render_template(
+        "profiles/photos.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+    ), form_status(form)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/photos/<int:photo_id>/delete")
@@ -344,8 +396,9 @@ def photo(photo_id: int, size: str):
         abort(404)
     _enterprise(photo.enterprise_id)
     key = photo.large_key if size == "large" else photo.small_key
-    return send_stored_file(key, mime=photo.mime,
-                            public_max_age=3600 if photo.enterprise.is_published else None)
+    return send_stored_file(
+        key, mime=photo.mime, public_max_age=3600 if photo.enterprise.is_published else None
+    )
 
 
 # --- hand-over -------------------------------------------------------------------------------
@@ -382,9 +435,13 @@ def accept_invitation(token: str):
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token=token, email=form.email.data,
-                                              name=form.name.data, password=form.password.data,
-                                              locale=security.select_locale())
+            user = services.accept_invitation(
+                token=token,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                locale=security.select_locale(),
+            )
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -394,8 +451,9 @@ def accept_invitation(token: str):
             db.session.commit()
             flash(_("Welcome! This profile is yours now."), "success")
             return redirect(url_for("profiles.edit", enterprise_id=invitation.enterprise_id))
-    return render_template("profiles/invitation_accept.html", form=form,
-                           enterprise=invitation.enterprise), form_status(form)
+    return render_template(
+        "profiles/invitation_accept.html", form=form, enterprise=invitation.enterprise
+    ), form_status(form)
 
 
 # --- programmes and cohorts ------------------------------------------------------------------
@@ -422,9 +480,12 @@ def new_programme():
     _require_role("facilitator")
     form = forms.ProgrammeForm()
     if form.validate_on_submit():
-        programme = services.create_programme(facilitator=current_user, name=form.name.data,
-                                              description=form.description.data,
-                                              donor=form.donor.data)
+        programme = services.create_programme(
+            facilitator=current_user,
+            name=form.name.data,
+            description=form.description.data,
+            donor=form.donor.data,
+        )
         db.session.commit()
         return redirect(url_for("profiles.programme", programme_id=programme.id))
     return render_template("profiles/programme_form.html", form=form), form_status(form)
@@ -445,17 +506,23 @@ def new_cohort(programme_id: int):
     if form.validate_on_submit():
         try:
             cohort = services.create_cohort(
-                facilitator=current_user, programme=programme, name=form.name.data,
-                province_code=form.province_code.data, regency_code=form.regency_code.data,
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+                facilitator=current_user,
+                programme=programme,
+                name=form.name.data,
+                province_code=form.province_code.data,
+                regency_code=form.regency_code.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
-    return render_template("profiles/cohort_form.html", form=form,
-                           programme=programme), form_status(form)
+    return render_template(
+        "profiles/cohort_form.html", form=form, programme=programme
+    ), form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
@@ -468,8 +535,9 @@ def cohort(cohort_id: int):
     if request.method == "POST":
         if "enrol-email" in request.form and enrol_form.validate_on_submit():
             try:
-                services.enrol_by_email(facilitator=current_user, cohort=cohort,
-                                        email=enrol_form.email.data)
+                services.enrol_by_email(
+                    facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+                )
             except DomainError as error:
                 db.session.rollback()
                 form_error(enrol_form, error)
@@ -480,9 +548,12 @@ def cohort(cohort_id: int):
         elif "behalf-name" in request.form and behalf_form.validate_on_submit():
             try:
                 enterprise = services.create_enterprise_on_behalf(
-                    facilitator=current_user, cohort=cohort, name=behalf_form.name.data,
+                    facilitator=current_user,
+                    cohort=cohort,
+                    name=behalf_form.name.data,
                     owner_name=behalf_form.owner_name.data,
-                    owner_phone=behalf_form.owner_phone.data)
+                    owner_phone=behalf_form.owner_phone.data,
+                )
             except DomainError as error:
                 db.session.rollback()
                 form_error(behalf_form, error)
@@ -491,9 +562,13 @@ def cohort(cohort_id: int):
                 flash(_("Profile created. Fill it in with the owner."), "success")
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
     status = form_status(enrol_form, behalf_form)
-    return render_template("profiles/cohort.html", cohort=cohort, enrol_form=enrol_form,
-                           behalf_form=behalf_form,
-                           status_form=forms.EnrolmentStatusForm()), status
+    return render_template(
+        "profiles/cohort.html",
+        cohort=cohort,
+        enrol_form=enrol_form,
+        behalf_form=behalf_form,
+        status_form=forms.EnrolmentStatusForm(),
+    ), status
 
 
 @bp.post("/enrolments/<int:enrolment_id>/status")
@@ -505,8 +580,9 @@ def enrolment_status(enrolment_id: int):
     _cohort(enrolment.cohort_id)
     form = forms.EnrolmentStatusForm()
     if form.validate_on_submit():
-        services.set_enrolment_status(facilitator=current_user, enrolment=enrolment,
-                                      status=form.status.data)
+        services.set_enrolment_status(
+            facilitator=current_user, enrolment=enrolment, status=form.status.data
+        )
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("profiles.cohort", cohort_id=enrolment.cohort_id))
@@ -522,11 +598,17 @@ def mandate():
     form = forms.MandateForm(obj=existing)
     if form.validate_on_submit():
         data = services.MandateData(
-            investor_kind=form.investor_kind.data, sectors=form.sectors.data or [],
-            provinces=form.provinces.data or [], ticket_min=form.ticket_min.amount,
-            ticket_max=form.ticket_max.amount, instruments=form.instruments.data or [],
-            sharia_only=form.sharia_only.data, impact_themes=form.impact_themes.data or [],
-            min_stage=form.min_stage.data, thesis=form.thesis.data)
+            investor_kind=form.investor_kind.data,
+            sectors=form.sectors.data or [],
+            provinces=form.provinces.data or [],
+            ticket_min=form.ticket_min.amount,
+            ticket_max=form.ticket_max.amount,
+            instruments=form.instruments.data or [],
+            sharia_only=form.sharia_only.data,
+            impact_themes=form.impact_themes.data or [],
+            min_stage=form.min_stage.data,
+            thesis=form.thesis.data,
+        )
         try:
             services.save_mandate(actor=current_user, organisation=organisation, data=data)
         except DomainError as error:
@@ -545,13 +627,17 @@ def investor(organisation_id: int):
     mandate = db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation_id))
     if mandate is None:
         abort(404)
-    return render_template("profiles/investor.html", mandate=mandate,
-                           organisation=mandate.organisation)
+    return render_template(
+        "profiles/investor.html", mandate=mandate, organisation=mandate.organisation
+    )
 
 
 @bp.get("/investors")
 @login_required
 def investors():
     mandates = db.session.scalars(select(Mandate).order_by(Mandate.id)).all()
-    return render_template("profiles/investors.html", mandates=mandates,
-                           max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+    return render_template(
+        "profiles/investors.html",
+        mandates=mandates,
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+    )

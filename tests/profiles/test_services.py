@@ -23,29 +23,40 @@ def enterprise(make, owner):
 
 
 def test_update_profile_saves_fields_and_renames_the_organisation(db, owner, enterprise):
-    services.update_profile(actor=owner, enterprise=enterprise, data={
-        "name": "Keripik Tempe Bu Sri", "sector": "food", "province_code": "52",
-        "regency_code": "52.03", "capital": 15_000_000, "ask_instruments": ["kur", "qard"],
-    })
+    services.update_profile(
+        actor=owner,
+        enterprise=enterprise,
+        data={
+            "name": "Keripik Tempe Bu Sri",
+            "sector": "food",
+            "province_code": "52",
+            "regency_code": "52.03",
+            "capital": 15_000_000,
+            "ask_instruments": ["kur", "qard"],
+        },
+    )
     db.session.commit()
     assert enterprise.name == "Keripik Tempe Bu Sri"
     assert enterprise.organisation.name == "Keripik Tempe Bu Sri"
     assert enterprise.ask_instruments == ["kur", "qard"]
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"province_code": "32", "regency_code": "52.03"}, "regency_code"),
-    ({"regency_code": "99.99"}, "regency_code"),
-    ({"province_code": "99"}, "province_code"),
-    ({"employees": 3, "women_employees": 4}, "women_employees"),
-    ({"founded_on": dt.date.today() + dt.timedelta(days=1)}, "founded_on"),
-    ({"sector": "weapons"}, "sector"),
-    ({"ask_instruments": ["loan", "bitcoin"]}, "ask_instruments"),
-    ({"capital": -5}, "capital"),
-    ({"ask_amount": 0}, "ask_amount"),
-    ({"tenor_months": 0}, "tenor_months"),
-    ({"name": "   "}, "name"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"province_code": "32", "regency_code": "52.03"}, "regency_code"),
+        ({"regency_code": "99.99"}, "regency_code"),
+        ({"province_code": "99"}, "province_code"),
+        ({"employees": 3, "women_employees": 4}, "women_employees"),
+        ({"founded_on": dt.date.today() + dt.timedelta(days=1)}, "founded_on"),
+        ({"sector": "weapons"}, "sector"),
+        ({"ask_instruments": ["loan", "bitcoin"]}, "ask_instruments"),
+        ({"capital": -5}, "capital"),
+        ({"ask_amount": 0}, "ask_amount"),
+        ({"tenor_months": 0}, "tenor_months"),
+        ({"name": "   "}, "name"),
+    ],
+)
 def test_update_profile_refuses_bad_input_naming_the_field(owner, enterprise, data, field):
     with pytest.raises(ValidationError) as error:
         services.update_profile(actor=owner, enterprise=enterprise, data=data)
@@ -53,8 +64,9 @@ def test_update_profile_refuses_bad_input_naming_the_field(owner, enterprise, da
 
 
 def test_profit_may_be_a_loss(db, owner, enterprise):
-    services.update_profile(actor=owner, enterprise=enterprise,
-                            data={"profit_last_year": -2_500_000})
+    services.update_profile(
+        actor=owner, enterprise=enterprise, data={"profit_last_year": -2_500_000}
+    )
     assert enterprise.profit_last_year == -2_500_000
 
 
@@ -65,11 +77,11 @@ def test_another_owner_cannot_update_the_profile(make, enterprise):
 
 
 def test_nik_is_stored_encrypted_and_masked_for_others(db, make, owner, enterprise):
-    services.update_profile(actor=owner, enterprise=enterprise, data={},
-                            nik="3201 0101 0190 0001")
+    services.update_profile(actor=owner, enterprise=enterprise, data={}, nik="3201 0101 0190 0001")
     db.session.commit()
-    raw = db.session.execute(text("SELECT owner_nik_encrypted FROM enterprises WHERE id = :id"),
-                             {"id": enterprise.id}).scalar()
+    raw = db.session.execute(
+        text("SELECT owner_nik_encrypted FROM enterprises WHERE id = :id"), {"id": enterprise.id}
+    ).scalar()
     assert "3201010101900001" not in raw
     assert enterprise.nik_masked == "3201********0001"
     assert services.reveal_nik(viewer=owner, enterprise=enterprise) == "3201010101900001"
@@ -83,13 +95,15 @@ def test_facilitator_of_the_enterprise_sees_the_full_nik(db, make, owner, enterp
     make.enrol(facilitator, enterprise)
     other_facilitator = make.facilitator()
     assert services.reveal_nik(viewer=facilitator, enterprise=enterprise) == "3201010101900001"
-    assert services.reveal_nik(viewer=other_facilitator,
-                               enterprise=enterprise) == "3201********0001"
+    assert (
+        services.reveal_nik(viewer=other_facilitator, enterprise=enterprise) == "3201********0001"
+    )
 
 
 def test_owner_phone_is_normalised(owner, enterprise):
-    services.update_profile(actor=owner, enterprise=enterprise, data={},
-                            owner_phone="0812-3456-7890")
+    services.update_profile(
+        actor=owner, enterprise=enterprise, data={}, owner_phone="0812-3456-7890"
+    )
     assert enterprise.owner_phone == "+6281234567890"
 
 
@@ -97,42 +111,84 @@ def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     with pytest.raises(ValidationError) as error:
         services.publish_profile(actor=owner, enterprise=enterprise)
     assert str(services.REQUIRED_TO_PUBLISH["sector"]) in str(error.value.message)
-    services.update_profile(actor=owner, enterprise=enterprise, data={
-        "sector": "food", "legal_form": "perorangan", "province_code": "32",
-        "regency_code": "32.01", "products": "Keripik", "ask_amount": 20_000_000,
-        "ask_instruments": ["kur"]})
+    services.update_profile(
+        actor=owner,
+        enterprise=enterprise,
+        data={
+            "sector": "food",
+            "legal_form": "perorangan",
+            "province_code": "32",
+            "regency_code": "32.01",
+            "products": "Keripik",
+            "ask_amount": 20_000_000,
+            "ask_instruments": ["kur"],
+        },
+    )
     services.publish_profile(actor=owner, enterprise=enterprise)
     assert enterprise.is_published and enterprise.published_at is not None
     services.unpublish_profile(actor=owner, enterprise=enterprise)
     assert enterprise.status == "draft"
 
 
-@pytest.mark.parametrize(("kind", "number", "stored"), [
-    ("nib", "1234 5678 90123", "1234567890123"),
-    ("npwp", "01.234.567.8-901.000", "012345678901000"),
-    ("halal", "ID00110012345", "ID00110012345"),
-])
+@pytest.mark.parametrize(
+    ("kind", "number", "stored"),
+    [
+        ("nib", "1234 5678 90123", "1234567890123"),
+        ("npwp", "01.234.567.8-901.000", "012345678901000"),
+        ("halal", "ID00110012345", "ID00110012345"),
+    ],
+)
 def test_set_document_normalises_numbers(owner, enterprise, kind, number, stored):
-    document = services.set_document(actor=owner, enterprise=enterprise, kind=kind,
-                                     number=number, issued_on=None, expires_on=None)
+    document = services.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind=kind,
+        number=number,
+        issued_on=None,
+        expires_on=None,
+    )
     assert document.number == stored
 
 
 def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterprise):
     with pytest.raises(ValidationError) as error:
-        services.set_document(actor=owner, enterprise=enterprise, kind="nib",
-                              number="123456789012", issued_on=None, expires_on=None)
+        services.set_document(
+            actor=owner,
+            enterprise=enterprise,
+            kind="nib",
+            number="123456789012",
+            issued_on=None,
+            expires_on=None,
+        )
     assert error.value.field == "number"
     with pytest.raises(ValidationError):
-        services.set_document(actor=owner, enterprise=enterprise, kind="halal", number="X",
-                              issued_on=dt.date(2026, 1, 1), expires_on=dt.date(2025, 1, 1))
+        services.set_document(
+            actor=owner,
+            enterprise=enterprise,
+            kind="halal",
+            number="X",
+            issued_on=dt.date(2026, 1, 1),
+            expires_on=dt.date(2025, 1, 1),
+        )
 
 
 def test_set_document_twice_replaces_it(db, owner, enterprise):
-    services.set_document(actor=owner, enterprise=enterprise, kind="nib",
-                          number="1234567890123", issued_on=None, expires_on=None)
-    services.set_document(actor=owner, enterprise=enterprise, kind="nib",
-                          number="9999999999999", issued_on=None, expires_on=None)
+    services.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind="nib",
+        number="1234567890123",
+        issued_on=None,
+        expires_on=None,
+    )
+    services.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind="nib",
+        number="9999999999999",
+        issued_on=None,
+        expires_on=None,
+    )
     db.session.expire(enterprise)
     assert [d.number for d in enterprise.documents] == ["9999999999999"]
 
@@ -140,8 +196,9 @@ def test_set_document_twice_replaces_it(db, owner, enterprise):
 def test_revenues_feed_the_readiness_assessment(db, owner, enterprise):
     months = services.recent_months(dt.date(2026, 11, 23))
     assert months[0] == dt.date(2026, 10, 1) and len(months) == 6
-    services.set_revenues(actor=owner, enterprise=enterprise,
-                          revenues={m: 4_000_000 for m in months})
+    services.set_revenues(
+        actor=owner, enterprise=enterprise, revenues={m: 4_000_000 for m in months}
+    )
     facts = services.readiness_facts(enterprise)
     assert facts.monthly_revenues == (4_000_000,) * 6
 
@@ -149,11 +206,14 @@ def test_revenues_feed_the_readiness_assessment(db, owner, enterprise):
 def test_readiness_counts_completed_mentoring_and_shows_attestations(db, make, owner, enterprise):
     facilitator = make.facilitator(name="Ibu Wayan")
     enrolment = make.enrol(facilitator, enterprise)
-    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment,
-                                  status="completed")
+    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="completed")
     services.set_nik(enterprise=enterprise, nik="3201010101900001")
-    services.attest_item(facilitator=facilitator, enterprise=enterprise, item_code="identity",
-                         today=dt.date(2026, 8, 17))
+    services.attest_item(
+        facilitator=facilitator,
+        enterprise=enterprise,
+        item_code="identity",
+        today=dt.date(2026, 8, 17),
+    )
     db.session.expire(enterprise)
     assessment = services.assess(enterprise, today=dt.date(2026, 11, 1))
     assert services.readiness_facts(enterprise).mentoring_completed
@@ -179,27 +239,37 @@ def test_facilitator_creates_a_profile_on_behalf_and_hands_it_over(db, make):
     facilitator = make.facilitator()
     cohort = make.cohort(make.programme(facilitator), regency_code="52.03")
     with pytest.raises(ValidationError) as error:
-        services.create_enterprise_on_behalf(facilitator=facilitator, cohort=cohort,
-                                             name="Dodol Rumput Laut", owner_name="Inaq Sahnun",
-                                             owner_phone="12345")
+        services.create_enterprise_on_behalf(
+            facilitator=facilitator,
+            cohort=cohort,
+            name="Dodol Rumput Laut",
+            owner_name="Inaq Sahnun",
+            owner_phone="12345",
+        )
     assert error.value.field == "owner_phone"
     enterprise = services.create_enterprise_on_behalf(
-        facilitator=facilitator, cohort=cohort, name="Dodol Rumput Laut",
-        owner_name="Inaq Sahnun", owner_phone="0819 1234 5678")
+        facilitator=facilitator,
+        cohort=cohort,
+        name="Dodol Rumput Laut",
+        owner_name="Inaq Sahnun",
+        owner_phone="0819 1234 5678",
+    )
     assert enterprise.regency_code == "52.03" and enterprise.owner_phone == "+6281912345678"
     token = services.create_invitation(facilitator=facilitator, enterprise=enterprise)
     db.session.commit()
     stored = db.session.scalar(select(Invitation.token_hash))
     assert token not in stored
 
-    user = services.accept_invitation(token=token, email="sahnun@example.id",
-                                      name="Inaq Sahnun", password="dodol-rumput-laut")
+    user = services.accept_invitation(
+        token=token, email="sahnun@example.id", name="Inaq Sahnun", password="dodol-rumput-laut"
+    )
     db.session.commit()
     assert user.role == "owner" and user.organisation_id == enterprise.organisation_id
     assert services.enterprise_of(user).id == enterprise.id
     with pytest.raises(NotFound):
-        services.accept_invitation(token=token, email="other@example.id", name="X",
-                                   password="dodol-rumput-laut")
+        services.accept_invitation(
+            token=token, email="other@example.id", name="X", password="dodol-rumput-laut"
+        )
     with pytest.raises(Conflict):
         services.create_invitation(facilitator=facilitator, enterprise=enterprise)
 
@@ -220,8 +290,9 @@ def test_facilitator_of_another_programme_cannot_enrol_into_a_cohort(make, enter
     facilitator = make.facilitator()
     cohort = make.cohort(make.programme(facilitator))
     with pytest.raises(PermissionDenied):
-        services.enrol_enterprise(facilitator=make.facilitator(), cohort=cohort,
-                                  enterprise=enterprise)
+        services.enrol_enterprise(
+            facilitator=make.facilitator(), cohort=cohort, enterprise=enterprise
+        )
     services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
     with pytest.raises(Conflict):
         services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
@@ -231,46 +302,60 @@ def test_enrol_by_email_finds_a_self_registered_owner(db, make):
     facilitator = make.facilitator()
     cohort = make.cohort(make.programme(facilitator))
     owner = make.owner(email="bu.sri@example.id")
-    enrolment = services.enrol_by_email(facilitator=facilitator, cohort=cohort,
-                                        email=" Bu.Sri@example.id ")
+    enrolment = services.enrol_by_email(
+        facilitator=facilitator, cohort=cohort, email=" Bu.Sri@example.id "
+    )
     assert enrolment.enterprise.organisation_id == owner.organisation_id
     with pytest.raises(NotFound):
-        services.enrol_by_email(facilitator=facilitator, cohort=cohort,
-                                email="nobody@example.id")
+        services.enrol_by_email(facilitator=facilitator, cohort=cohort, email="nobody@example.id")
 
 
 def _mandate(**overrides):
-    values = dict(investor_kind="sharia_financier", sectors=["food"], provinces=["52"],
-                  ticket_min=5_000_000, ticket_max=50_000_000,
-                  instruments=["murabahah", "musyarakah"], sharia_only=True,
-                  impact_themes=["women_led"], min_stage="layak", thesis="  UMKM pangan  ")
+    values = dict(
+        investor_kind="sharia_financier",
+        sectors=["food"],
+        provinces=["52"],
+        ticket_min=5_000_000,
+        ticket_max=50_000_000,
+        instruments=["murabahah", "musyarakah"],
+        sharia_only=True,
+        impact_themes=["women_led"],
+        min_stage="layak",
+        thesis="  UMKM pangan  ",
+    )
     values.update(overrides)
     return services.MandateData(**values)
 
 
 def test_save_mandate_creates_then_updates(db, make):
     investor = make.investor()
-    mandate = services.save_mandate(actor=investor, organisation=investor.organisation,
-                                    data=_mandate())
+    mandate = services.save_mandate(
+        actor=investor, organisation=investor.organisation, data=_mandate()
+    )
     assert mandate.thesis == "UMKM pangan" and mandate.sharia_only
-    again = services.save_mandate(actor=investor, organisation=investor.organisation,
-                                  data=_mandate(ticket_max=80_000_000))
+    again = services.save_mandate(
+        actor=investor, organisation=investor.organisation, data=_mandate(ticket_max=80_000_000)
+    )
     assert again.id == mandate.id and again.ticket_max == 80_000_000
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"ticket_min": 60_000_000}, "ticket_max"),
-    ({"instruments": ["loan", "kur"]}, "instruments"),
-    ({"instruments": []}, "instruments"),
-    ({"provinces": ["99"]}, "provinces"),
-    ({"sectors": ["casino"]}, "sectors"),
-    ({"investor_kind": ""}, "investor_kind"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"ticket_min": 60_000_000}, "ticket_max"),
+        ({"instruments": ["loan", "kur"]}, "instruments"),
+        ({"instruments": []}, "instruments"),
+        ({"provinces": ["99"]}, "provinces"),
+        ({"sectors": ["casino"]}, "sectors"),
+        ({"investor_kind": ""}, "investor_kind"),
+    ],
+)
 def test_save_mandate_refuses_inconsistent_mandates(make, overrides, field):
     investor = make.investor()
     with pytest.raises(ValidationError) as error:
-        services.save_mandate(actor=investor, organisation=investor.organisation,
-                              data=_mandate(**overrides))
+        services.save_mandate(
+            actor=investor, organisation=investor.organisation, data=_mandate(**overrides)
+        )
     assert error.value.field == field
 
 
@@ -326,15 +411,21 @@ def test_a_photo_that_is_not_an_image_is_refused(owner, enterprise):
     from marketplace.uploads import UploadRejected
 
     with pytest.raises(UploadRejected):
-        services.add_photo(actor=owner, enterprise=enterprise,
-                           data=b"<html><script>alert(1)</script></html>")
+        services.add_photo(
+            actor=owner, enterprise=enterprise, data=b"<html><script>alert(1)</script></html>"
+        )
 
 
 def test_registering_an_owner_creates_an_enterprise_draft(db):
-    user = account_services.register_user(email="Pak.Budi@Example.id", name="Pak Budi",
-                                          password="bakso-urat-solo", role="owner",
-                                          organisation_name="Bakso Pak Budi")
-    enterprise = db.session.scalar(select(Enterprise).where(
-        Enterprise.organisation_id == user.organisation_id))
+    user = account_services.register_user(
+        email="Pak.Budi@Example.id",
+        name="Pak Budi",
+        password="bakso-urat-solo",
+        role="owner",
+        organisation_name="Bakso Pak Budi",
+    )
+    enterprise = db.session.scalar(
+        select(Enterprise).where(Enterprise.organisation_id == user.organisation_id)
+    )
     assert user.email == "pak.budi@example.id"
     assert enterprise.name == "Bakso Pak Budi" and enterprise.status == "draft"

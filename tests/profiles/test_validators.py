@@ -25,10 +25,16 @@ def test_nik_refuses_wrong_length_letters_and_unknown_province(typed):
         validators.normalise_nik(typed)
 
 
-@pytest.mark.parametrize(("typed", "ok"), [
-    ("1234567890123", True), ("1234 5678 90123", True), ("123456789012", False),
-    ("12345678901234", False), ("12345678901X3", False),
-])
+@pytest.mark.parametrize(
+    ("typed", "ok"),
+    [
+        ("1234567890123", True),
+        ("1234 5678 90123", True),
+        ("123456789012", False),
+        ("12345678901234", False),
+        ("12345678901X3", False),
+    ],
+)
 def test_nib_is_13_digits(typed, ok):
     if ok:
         assert validators.normalise_nib(typed) == typed.replace(" ", "")
@@ -37,10 +43,16 @@ def test_nib_is_13_digits(typed, ok):
             validators.normalise_nib(typed)
 
 
-@pytest.mark.parametrize(("typed", "ok"), [
-    ("01.234.567.8-901.000", True), ("012345678901000", True), ("3201010101900001", True),
-    ("01234567890100", False), ("01234567890100012", False),
-])
+@pytest.mark.parametrize(
+    ("typed", "ok"),
+    [
+        ("01.234.567.8-901.000", True),
+        ("012345678901000", True),
+        ("3201010101900001", True),
+        ("01234567890100", False),
+        ("01234567890100012", False),
+    ],
+)
 def test_npwp_is_15_or_16_digits(typed, ok):
     if ok:
         assert len(validators.normalise_npwp(typed)) in (15, 16)
@@ -49,13 +61,16 @@ def test_npwp_is_15_or_16_digits(typed, ok):
             validators.normalise_npwp(typed)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("081234567890", "+6281234567890"),
-    ("0812-3456-7890", "+6281234567890"),
-    ("+62 812 3456 7890", "+6281234567890"),
-    ("6281234567890", "+6281234567890"),
-    ("(021) 5551234", "+62215551234"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("081234567890", "+6281234567890"),
+        ("0812-3456-7890", "+6281234567890"),
+        ("+62 812 3456 7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("(021) 5551234", "+62215551234"),
+    ],
+)
 def test_phone_is_normalised_to_plus_62(typed, expected):
     assert validators.normalise_phone(typed) == expected
 

@@ -18,12 +18,22 @@ def owner_client(make, login, client):
 
 def _profile_form(**overrides):
     data = {
-        "name": "Keripik Tempe Bu Sri", "legal_form": "perorangan", "sector": "food",
-        "products": "Keripik tempe", "province_code": "32", "regency_code": "32.01",
-        "employees": "5", "women_employees": "4", "capital": "15.000.000",
-        "annual_turnover": "Rp 120.000.000", "profit_last_year": "-1.500.000",
-        "ask_amount": "50000000", "ask_instruments": ["kur", "murabahah"], "tenor_months": "24",
-        "has_bank_account": "y", "keeps_books": "y",
+        "name": "Keripik Tempe Bu Sri",
+        "legal_form": "perorangan",
+        "sector": "food",
+        "products": "Keripik tempe",
+        "province_code": "32",
+        "regency_code": "32.01",
+        "employees": "5",
+        "women_employees": "4",
+        "capital": "15.000.000",
+        "annual_turnover": "Rp 120.000.000",
+        "profit_last_year": "-1.500.000",
+        "ask_amount": "50000000",
+        "ask_instruments": ["kur", "murabahah"],
+        "tenor_months": "24",
+        "has_bank_account": "y",
+        "keeps_books": "y",
     }
     data.update(overrides)
     return data
@@ -40,18 +50,21 @@ def test_owner_saves_a_draft_with_money_typed_the_indonesian_way(owner_client):
     assert saved.ask_instruments == ["kur", "murabahah"] and saved.status == "draft"
 
 
-@pytest.mark.parametrize(("overrides", "field_id"), [
-    ({"capital": "lima juta"}, "capital"),
-    ({"women_employees": "9"}, "women_employees"),
-    ({"regency_code": "52.03"}, "regency_code"),
-    ({"nik": "12345"}, "nik"),
-    ({"owner_phone": "12345"}, "owner_phone"),
-])
-def test_a_wrong_field_shows_its_message_and_keeps_what_was_typed(owner_client, overrides,
-                                                                   field_id):
+@pytest.mark.parametrize(
+    ("overrides", "field_id"),
+    [
+        ({"capital": "lima juta"}, "capital"),
+        ({"women_employees": "9"}, "women_employees"),
+        ({"regency_code": "52.03"}, "regency_code"),
+        ({"nik": "12345"}, "nik"),
+        ({"owner_phone": "12345"}, "owner_phone"),
+    ],
+)
+def test_a_wrong_field_shows_its_message_and_keeps_what_was_typed(
+    owner_client, overrides, field_id
+):
     client, _owner, enterprise = owner_client
-    response = client.post(f"/enterprises/{enterprise.id}/edit",
-                           data=_profile_form(**overrides))
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(**overrides))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="{field_id}-error"' in page
@@ -91,8 +104,9 @@ def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
 
 def test_document_with_a_short_nib_is_refused_next_to_the_field(owner_client):
     client, _owner, enterprise = owner_client
-    response = client.post(f"/enterprises/{enterprise.id}/documents",
-                           data={"kind": "nib", "number": "123456789012"})
+    response = client.post(
+        f"/enterprises/{enterprise.id}/documents", data={"kind": "nib", "number": "123456789012"}
+    )
     assert response.status_code == 422
     assert 'id="number-error"' in response.get_data(as_text=True)
     assert 'value="123456789012"' in response.get_data(as_text=True)
@@ -103,7 +117,8 @@ def test_uploading_html_as_a_photo_is_refused_with_a_message(owner_client):
     response = client.post(
         f"/enterprises/{enterprise.id}/photos",
         data={"photo": (io.BytesIO(b"<html><script>x</script>"), "foto.jpg"), "caption": "Kue"},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="photo-error"' in page and 'value="Kue"' in page
@@ -113,9 +128,11 @@ def test_a_photo_is_served_with_sandbox_headers(owner_client):
     client, _owner, enterprise = owner_client
     buffer = io.BytesIO()
     Image.new("RGB", (400, 300), (10, 120, 80)).save(buffer, "PNG")
-    response = client.post(f"/enterprises/{enterprise.id}/photos",
-                           data={"photo": (io.BytesIO(buffer.getvalue()), "produk.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/enterprises/{enterprise.id}/photos",
+        data={"photo": (io.BytesIO(buffer.getvalue()), "produk.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.expire_all()
     photo = db.session.get(Enterprise, enterprise.id).photos[0]
@@ -130,9 +147,11 @@ def test_a_photo_is_served_with_sandbox_headers(owner_client):
 def test_an_oversized_upload_gets_the_friendly_413_page(owner_client, app):
     client, _owner, enterprise = owner_client
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = client.post(f"/enterprises/{enterprise.id}/photos",
-                           data={"photo": (io.BytesIO(b"x" * 4096), "besar.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/enterprises/{enterprise.id}/photos",
+        data={"photo": (io.BytesIO(b"x" * 4096), "besar.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     assert "MB" in response.get_data(as_text=True)
 
@@ -140,17 +159,33 @@ def test_an_oversized_upload_gets_the_friendly_413_page(owner_client, app):
 def test_mandate_form_refuses_min_above_max_and_keeps_values(make, login, client):
     investor = make.investor()
     login(investor)
-    response = client.post("/mandate", data={
-        "investor_kind": "sharia_financier", "ticket_min": "100.000.000",
-        "ticket_max": "10.000.000", "instruments": ["murabahah"], "sharia_only": "y",
-        "min_stage": "layak", "thesis": "Pangan halal di NTB"})
+    response = client.post(
+        "/mandate",
+        data={
+            "investor_kind": "sharia_financier",
+            "ticket_min": "100.000.000",
+            "ticket_max": "10.000.000",
+            "instruments": ["murabahah"],
+            "sharia_only": "y",
+            "min_stage": "layak",
+            "thesis": "Pangan halal di NTB",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="ticket_max-error"' in page and "Pangan halal di NTB" in page
-    response = client.post("/mandate", data={
-        "investor_kind": "sharia_financier", "ticket_min": "10.000.000",
-        "ticket_max": "100.000.000", "instruments": ["murabahah"], "sharia_only": "y",
-        "provinces": ["52", "73"], "min_stage": "layak"})
+    response = client.post(
+        "/mandate",
+        data={
+            "investor_kind": "sharia_financier",
+            "ticket_min": "10.000.000",
+            "ticket_max": "100.000.000",
+            "instruments": ["murabahah"],
+            "sharia_only": "y",
+            "provinces": ["52", "73"],
+            "min_stage": "layak",
+        },
+    )
     assert response.status_code == 302
     mandate = db.session.query(Mandate).one()
     assert mandate.provinces == ["52", "73"] and mandate.ticket_max == 100_000_000
@@ -161,13 +196,23 @@ def test_cohort_on_behalf_with_a_wrong_phone_keeps_the_name(make, login, client)
     cohort = make.cohort(make.programme(facilitator), regency_code="52.03")
     db.session.commit()
     login(facilitator)
-    response = client.post(f"/cohorts/{cohort.id}", data={
-        "behalf-name": "Dodol Rumput Laut", "behalf-owner_name": "Inaq Sahnun",
-        "behalf-owner_phone": "12345"})
+    response = client.post(
+        f"/cohorts/{cohort.id}",
+        data={
+            "behalf-name": "Dodol Rumput Laut",
+            "behalf-owner_name": "Inaq Sahnun",
+            "behalf-owner_phone": "12345",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="Dodol Rumput Laut"' in page and 'id="behalf-owner_phone-error"' in page
-    response = client.post(f"/cohorts/{cohort.id}", data={
-        "behalf-name": "Dodol Rumput Laut", "behalf-owner_name": "Inaq Sahnun",
-        "behalf-owner_phone": "0819 1234 5678"})
+    response = client.post(
+        f"/cohorts/{cohort.id}",
+        data={
+            "behalf-name": "Dodol Rumput Laut",
+            "behalf-owner_name": "Inaq Sahnun",
+            "behalf-owner_phone": "0819 1234 5678",
+        },
+    )
     assert response.status_code == 302 and "/edit" in response.headers["Location"]
