@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace import audit, storage, tasks, uploads
@@ -149,42 +150,19 @@ def upload_deck(
     limits = upload_limits()
     datas = [data for _name, data in files]
     source_kind, page_count = validate_deck_files(datas, limits=limits)
-    deck = deck_of(enterprise)
-    if deck is None:
-        deck = Deck(enterprise=enterprise)
-        db.session.add(deck)
-        db.session.flush()
-    number = (
-        db.session.scalar(
-            select(func.max(DeckVersion.number)).where(DeckVersion.deck_id == deck.id)
-        )
-        or 0
-    ) + 1
-    keys = [
-        storage.save(data, suffix=_SUFFIX[uploads.detect_kind(data)], session=db.session())
-        for data in datas
-    ]
-    digest = hashlib.sha256()
-    for data in datas:
-        digest.update(data)
-    first_name, first_data = files[0]
-    version = DeckVersion(
-        deck=deck,
-        number=number,
-        source_kind=source_kind,
-        original_keys=keys,
-        filename=uploads.safe_filename(
-            first_name, extension=uploads.EXTENSIONS[uploads.detect_kind(first_data)]
-        ),
-        sha256=digest.hexdigest(),
-        size=sum(len(data) for data in datas),
-        page_count=page_count,
-        state="processing",
-        created_by_id=actor.id,
-        created_at=utcnow(),
-    )
-    db.session.add(version)
-    db.session.flush()
+    try:
+        # Two uploads of one deck at the same moment would both take the next number: the
+        # unique (deck, number) constraint stops the second, which gets a Conflict, not a 500.
+        with db.session.begin_nested():
+            deck, version = _new_version(enterprise, files, datas, source_kind, page_count, actor)
+    except IntegrityError as error:
+        raise Conflict(
+            _l(
+                "Another upload of this deck was saved at the same moment. Reload the page and "
+                "upload again if it is still needed."
+            )
+        ) from error
+    number = version.number
     _prune_versions(deck, keep=current_app.config["DECK_VERSIONS_KEPT"])
     _record(
         "deck.uploaded",
@@ -621,3 +599,44 @@ def _file_keys() -> Iterator[str]:
 
 
 storage.register_key_source(_file_keys)
+
+
+def _new_version(enterprise, files, datas, source_kind, page_count, actor):
+    """The deck (created on first upload) and its next version, stored and flushed."""
+    deck = deck_of(enterprise)
+    if deck is None:
+        deck = Deck(enterprise=enterprise)
+        db.session.add(deck)
+        db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(DeckVersion.number)).where(DeckVersion.deck_id == deck.id)
+        )
+        or 0
+    ) + 1
+    keys = [
+        storage.save(data, suffix=_SUFFIX[uploads.detect_kind(data)], session=db.session())
+        for data in datas
+    ]
+    digest = hashlib.sha256()
+    for data in datas:
+        digest.update(data)
+    first_name, first_data = files[0]
+    version = DeckVersion(
+        deck=deck,
+        number=number,
+        source_kind=source_kind,
+        original_keys=keys,
+        filename=uploads.safe_filename(
+            first_name, extension=uploads.EXTENSIONS[uploads.detect_kind(first_data)]
+        ),
+        sha256=digest.hexdigest(),
+        size=sum(len(data) for data in datas),
+        page_count=page_count,
+        state="processing",
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    return deck, version

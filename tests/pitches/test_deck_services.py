@@ -580,3 +580,23 @@ def test_documents_are_removed_with_their_file(app, db, people):
 
     assert db.session.scalars(select(Document)).all() == []
     assert not path.exists()
+
+
+def test_two_uploads_taking_the_same_version_number_give_a_conflict_not_an_error(
+    app, db, people, monkeypatch
+):
+    import types
+
+    from sqlalchemy import literal
+
+    upload(db, people)
+    # The second upload read the version count before the first one committed: it takes the
+    # same number, which the unique (deck, number) constraint refuses.
+    monkeypatch.setattr(services, "func", types.SimpleNamespace(max=lambda _column: literal(0)))
+    with pytest.raises(Conflict):
+        services.upload_deck(
+            actor=people.owner, enterprise=people.enterprise, files=[("b.pdf", deck_pdf())]
+        )
+    db.session.rollback()
+    assert db.session.scalars(select(DeckVersion.number)).all() == [1]
+    assert not [p for p in files_on_disk(app) if p.name.endswith(".tmp")]
