@@ -54,6 +54,8 @@ def save(data: bytes, *, suffix: str, session: Session) -> str:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+    if not session.in_transaction():
+        session.begin()  # so that a rollback() before any database work still discards it
     session.info.setdefault(_PENDING, []).append(key)
     return key
 
@@ -79,6 +81,8 @@ def delete_after_commit(keys: Iterable[str], *, session: Session) -> None:
 # of marketplace.tasks read them), whatever order the modules were imported in.
 @event.listens_for(Session, "after_commit", insert=True)
 def _promote(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a SAVEPOINT was released: the rows are not committed yet
     for key in session.info.pop(_PENDING, []):
         path = _path(key)
         tmp = path.with_name(path.name + TMP_SUFFIX)
@@ -91,8 +95,13 @@ def _promote(session: Session) -> None:
             pass
 
 
-@event.listens_for(Session, "after_rollback")
-def _discard(session: Session) -> None:
+# after_soft_rollback: fires on every rollback(), also one that had no database work to undo.
+@event.listens_for(Session, "after_soft_rollback")
+def _discard(session: Session, previous_transaction) -> None:
+    # A rolled-back SAVEPOINT keeps the outer transaction's files; any file written inside it
+    # is promoted with the rest and, having no row, removed by `flask files cleanup`.
+    if previous_transaction.nested:
+        return
     for key in session.info.pop(_PENDING, []):
         path = _path(key)
         path.with_name(path.name + TMP_SUFFIX).unlink(missing_ok=True)

@@ -47,7 +47,10 @@ def enqueue(name: str, **kwargs: Any) -> None:
 
     if name not in _REGISTRY:
         raise KeyError(f"unknown job {name!r}")
-    db.session().info.setdefault(_PENDING, []).append((name, kwargs))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback() before any database work still drops the job
+    session.info.setdefault(_PENDING, []).append((name, kwargs))
 
 
 def run_job(name: str, **kwargs: Any) -> Any:
@@ -88,6 +91,8 @@ def job_session() -> Iterator[Session]:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a SAVEPOINT was released: the real commit is still to come
     jobs = session.info.pop(_PENDING, None)
     if not jobs:
         return
@@ -104,6 +109,9 @@ def _after_commit(session: Session) -> None:
                 raise
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+# after_soft_rollback: fires on every rollback(), also one that had no database work to undo.
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        return  # only a SAVEPOINT rolled back: the outer transaction (and its jobs) goes on
     session.info.pop(_PENDING, None)
