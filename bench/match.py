@@ -1,22 +1,37 @@
 """Top 20 enterprises with reasons for one investor mandate, over 10k and 100k enterprises.
 
-Measures the path the matching service should use: `build_columns` once per set of published
+Part 1, in memory: the scoring path the service uses, `build_columns` once per set of published
 cards, then per request `rank_columns` (hard-rule prefilter + bulk numpy scores + top 20) and the
 reasons rendered to text. The reference in the same run is the naive path, `rank_enterprises`,
 which scores every card in Python; both must return the same top 20.
 
-    python bench/match.py            # 10k and 100k
-    python bench/match.py --quick    # 10k only, well under a minute
+Part 2, the web path: `services.matches_for_mandate` on an SQLite database file, as the /matches
+page calls it. The 10k/100k worlds are bulk-inserted (organisations, published enterprises and
+their match cards, from the same generator as part 1), not built through the profile services.
+It times the first call (the process builds its columns from match_cards), the warm calls
+(cached columns), the first call after one profile changed (only the changed card is read
+again), and the cards read through the SQL prefilter with the cache off.
+The reference is a smaller world whose cards `services.reindex()` computes from the profiles,
+where the old live path (load every profile, recompute readiness, then rank) runs beside the
+card path, and both must return the same top 20.
 
-Prints a table, then as its last line one flat JSON object (match_10k_p95_ms, match_100k_p95_ms …).
+    python bench/match.py            # in memory 10k and 100k; web 10k and 100k; reference 2k
+    python bench/match.py --quick    # 10k only (and the 2k reference), well under a minute
+
+Prints tables, then as its last line one flat JSON object (match_10k_p95_ms, match_100k_p95_ms,
+web_match_10k_p95_ms, web_match_100k_p95_ms, live_match_2k_p95_ms …).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import json
+import logging
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,9 +39,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from marketplace import vocab  # noqa: E402
-from marketplace.matching import scoring, scoring_text  # noqa: E402
+import flask_migrate  # noqa: E402
+from flask import Flask  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from marketplace import create_app, vocab  # noqa: E402
+from marketplace.accounts.models import Organisation  # noqa: E402
+from marketplace.extensions import db  # noqa: E402
+from marketplace.matching import scoring, scoring_text, services  # noqa: E402
+from marketplace.matching.models import MatchCard  # noqa: E402
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec  # noqa: E402
+from marketplace.models import utcnow  # noqa: E402
+from marketplace.profiles.models import Enterprise, LegalDocument, Mandate  # noqa: E402
 
 JT = 1_000_000
 PROVINCES = (
@@ -173,11 +197,237 @@ def run_size(cards: list[EnterpriseCard], *, runs: int, naive_runs: int) -> dict
     }
 
 
+# --- part 2: the web path ------------------------------------------------------------------------
+CHUNK = 5_000
+
+
+def web_app(folder: Path) -> Flask:
+    """An app on a fresh SQLite file in `folder`, its schema built by the migrations."""
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "SEARCH_INDEX_DIR": str(folder / "search-index"),
+        }
+    )
+    logging.disable(logging.INFO)  # alembic and the app log every step at INFO
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+def _insert(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(table), rows[start : start + CHUNK])
+
+
+def insert_world(cards: list[EnterpriseCard], *, with_cards: bool) -> dict[int, int]:
+    """Bulk-insert one published enterprise (with its organisation and legal documents) per
+    card, the MANDATES with their investor organisations and, if `with_cards`, the match cards
+    as given. Commits. Returns mandate position -> Mandate id."""
+    now = utcnow()
+    _insert(
+        Organisation.__table__,
+        [{"id": c.id, "kind": "enterprise", "name": f"Usaha {c.id}"} for c in cards],
+    )
+    _insert(
+        Enterprise.__table__,
+        [
+            {
+                "id": c.id,
+                "organisation_id": c.id,
+                "status": "published",
+                "published_at": now,
+                "name": f"Usaha {c.id}",
+                "legal_form": "perorangan",
+                "sector": c.sector,
+                "province_code": c.province_code,
+                "regency_code": c.regency_code,
+                "products": " ".join(sorted(c.text_terms)),
+                "ask_amount": c.ask_amount,
+                "ask_instruments": sorted(c.instruments),
+                "women_led": "women_led" in c.impact_themes,
+                "share_women_led": True,
+                "green": "green" in c.impact_themes,
+            }
+            for c in cards
+        ],
+    )
+    _insert(
+        LegalDocument.__table__,
+        [{"enterprise_id": c.id, "kind": kind} for c in cards for kind in sorted(c.documents)],
+    )
+    if with_cards:
+        today = dt.date.today()
+        _insert(
+            MatchCard.__table__,
+            [
+                {
+                    "enterprise_id": c.id,
+                    "sector": c.sector,
+                    "province_code": c.province_code,
+                    "regency_code": c.regency_code,
+                    "size_class": c.size_class,
+                    "stage": c.stage,
+                    "ask_amount": c.ask_amount,
+                    "instruments": sorted(c.instruments),
+                    "documents": sorted(c.documents),
+                    "impact_themes": sorted(c.impact_themes),
+                    "routes": sorted(c.routes),
+                    "text_terms": sorted(c.text_terms),
+                    "computed_on": today,
+                    "updated_at": now,
+                }
+                for c in cards
+            ],
+        )
+    mandate_ids = {}
+    for position, spec in enumerate(MANDATES):
+        organisation = Organisation(kind="investor", name=spec.name, verified_at=now)
+        mandate = Mandate(
+            organisation=organisation,
+            investor_kind=spec.kind,
+            sectors=sorted(spec.sectors),
+            provinces=sorted(spec.provinces),
+            ticket_min=spec.ticket_min,
+            ticket_max=spec.ticket_max,
+            instruments=sorted(spec.instruments),
+            sharia_only=spec.sharia_only,
+            impact_themes=sorted(spec.impact_themes),
+            min_stage=spec.min_stage or "belum_layak",
+            thesis=" ".join(sorted(spec.thesis_terms)) or None,
+        )
+        db.session.add(mandate)
+        db.session.flush()
+        mandate_ids[position] = mandate.id
+    db.session.commit()
+    return mandate_ids
+
+
+def live_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]:
+    """The old web path, kept here as the reference: every published profile loaded with its
+    relations, readiness recomputed per request, then the same bulk ranking."""
+    enterprises = db.session.scalars(
+        select(Enterprise)
+        .where(Enterprise.status == "published")
+        .options(*services._LOAD_PROFILE)
+        .order_by(Enterprise.id)
+    ).all()
+    texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
+    cards = [services.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+    spec = services.mandate_spec(mandate)
+    return scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
+
+
+def card_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]:
+    return [m.result for m in services.matches_for_mandate(mandate=mandate, limit=limit)]
+
+
+def time_calls(app: Flask, mandate_ids: dict[int, int], function, *, runs: int) -> list[float]:
+    """ms per call of `function(mandate)` with the reasons rendered, each in a fresh app
+    context (a request's session); the mandate is loaded before the clock starts."""
+    timings = []
+    for i in range(runs):
+        with app.app_context():
+            mandate = db.session.get(Mandate, mandate_ids[i % len(MANDATES)])
+            started = time.perf_counter()
+            results = function(mandate)
+            [scoring_text.reasons_line(r.reasons) for r in results]
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def row(size: str, path: str, values: list[float]) -> None:
+    print(
+        f"{size:>5} {path:<14} {len(values):>5} {percentile(values, 50):>9.2f} "
+        f"{percentile(values, 95):>9.2f} {max(values):>9.2f}"
+    )
+
+
+def run_web_size(count: int, *, seed: int, runs: int, folder: Path) -> dict[str, float]:
+    """The card path over `count` bulk-inserted enterprises: first call, warm, cache off."""
+    size = f"{count // 1000}k"
+    app = web_app(folder)
+    started = time.perf_counter()
+    with app.app_context():
+        mandate_ids = insert_world(make_cards(count, seed=seed), with_cards=True)
+    insert_s = time.perf_counter() - started
+    first = time_calls(app, mandate_ids, card_matches, runs=1)
+    warm = time_calls(app, mandate_ids, card_matches, runs=runs)
+    after_change = []
+    for enterprise_id in (7, count // 2, count - 3):  # one profile edited, then the next call
+        with app.app_context():
+            card = services.card_columns().cards[enterprise_id - 1]
+            edited = dataclasses.replace(card, ask_amount=(card.ask_amount or 0) + JT)
+            services.write_match_cards(session=db.session(), enterprise_ids=(), cards=[edited])
+            db.session.commit()
+        after_change += time_calls(app, mandate_ids, card_matches, runs=1)
+    app.config["MATCH_COLUMNS_CACHE"] = False
+    uncached = time_calls(app, mandate_ids, card_matches, runs=2 * len(MANDATES))
+    row(size, "web cached", warm)
+    row(size, "web sql-only", uncached)
+    print(
+        f"      bulk insert {insert_s:.1f} s; first call (the process builds its columns)"
+        f" {first[0] / 1000:.2f} s; first call after one profile changed (median of 3)"
+        f" {percentile(after_change, 50) / 1000:.2f} s"
+    )
+    with app.app_context():
+        db.engine.dispose()
+    return {
+        f"web_match_{size}_p50_ms": round(percentile(warm, 50), 2),
+        f"web_match_{size}_p95_ms": round(percentile(warm, 95), 2),
+        f"web_match_uncached_{size}_p50_ms": round(percentile(uncached, 50), 2),
+        f"web_match_uncached_{size}_p95_ms": round(percentile(uncached, 95), 2),
+        f"web_first_call_{size}_s": round(first[0] / 1000, 2),
+        f"web_after_change_{size}_s": round(percentile(after_change, 50) / 1000, 2),
+    }
+
+
+def run_reference(count: int, *, seed: int, folder: Path) -> dict[str, float]:
+    """A small world whose cards are computed from the profiles by `services.reindex()`; the
+    old live path and the card path, timed side by side, must agree."""
+    size = f"{count // 1000}k"
+    app = web_app(folder)
+    with app.app_context():
+        mandate_ids = insert_world(make_cards(count, seed=seed), with_cards=False)
+        started = time.perf_counter()
+        services.reindex()
+        reindex_s = time.perf_counter() - started
+    runs = 2 * len(MANDATES)
+    live = time_calls(app, mandate_ids, live_matches, runs=runs)
+    time_calls(app, mandate_ids, card_matches, runs=1)  # build the columns once
+    cards = time_calls(app, mandate_ids, card_matches, runs=runs)
+    with app.app_context():
+        same = all(
+            live_matches(mandate) == card_matches(mandate)
+            for mandate in (db.session.get(Mandate, i) for i in mandate_ids.values())
+        )
+        db.engine.dispose()
+    row(size, "web live (old)", live)
+    row(size, "web cached", cards)
+    print(
+        f"      reindex (search index + cards) {reindex_s:.1f} s; same top 20 as the live path:"
+        f" {'yes' if same else 'NO'}"
+    )
+    if not same:
+        raise SystemExit("the card path and the live path rank differently")
+    return {
+        f"live_match_{size}_p50_ms": round(percentile(live, 50), 2),
+        f"live_match_{size}_p95_ms": round(percentile(live, 95), 2),
+        f"web_match_{size}_p95_ms": round(percentile(cards, 95), 2),
+        f"reindex_{size}_s": round(reindex_s, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k enterprises only")
     parser.add_argument("--runs", type=int, default=120, help="timed runs per size (indexed path)")
     parser.add_argument("--seed", type=int, default=20260817)
+    parser.add_argument(
+        "--ref-size", type=int, default=2_000, help="enterprises in the live-path reference"
+    )
     args = parser.parse_args()
 
     sizes = [10_000] if args.quick else [10_000, 100_000]
@@ -188,6 +438,17 @@ def main() -> None:
         cards = make_cards(size, seed=args.seed)
         # The naive path is the reference only: a dozen runs are enough to show its scale.
         figures.update(run_size(cards, runs=args.runs, naive_runs=2 * len(MANDATES)))
+
+    print()
+    print("the web path: services.matches_for_mandate on an SQLite file, top 20 with reasons")
+    print(f"{'size':>5} {'path':<14} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+    with tempfile.TemporaryDirectory(prefix="bench-match-") as folder:
+        base = Path(folder)
+        figures.update(run_reference(args.ref_size, seed=args.seed, folder=base / "reference"))
+        for size in sizes:
+            figures.update(
+                run_web_size(size, seed=args.seed, runs=args.runs, folder=base / f"web{size}")
+            )
     print(json.dumps(figures))
 
 

@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_LOG_ONLY": True,
     "SEARCH_BACKEND": "whoosh",
     "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
+    "MATCH_COLUMNS_CACHE": True,  # keep the match cards' scoring columns in memory per worker
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request

@@ -13,8 +13,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -206,3 +208,41 @@ class Notification(db.Model):
     link: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MatchCard(db.Model):
+    """What matching knows of one published enterprise, kept beside the search index.
+
+    The same fields as `scoring.EnterpriseCard` (public and consented data only), written by the
+    outbox indexer for every change and rebuilt by `flask search reindex`, so the match list
+    reads one narrow row per enterprise instead of loading profiles and recomputing readiness.
+    Readiness depends on today's date (months of trading, document expiry): `computed_on` says
+    which day the stage, routes and documents are true of, and the daily reindex renews them.
+
+    Every write inserts a new row (delete, then insert) so `id` only grows and is never reused
+    (AUTOINCREMENT on SQLite): `(count, max(id))` then changes with every change of the table,
+    which is how each process knows its cached columns are stale.
+    """
+
+    __tablename__ = "match_cards"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
+    )
+    sector: Mapped[str] = mapped_column(String(20), default="")
+    province_code: Mapped[str] = mapped_column(String(2), default="")
+    regency_code: Mapped[str] = mapped_column(String(5), default="")
+    size_class: Mapped[str] = mapped_column(String(20), default="")
+    stage: Mapped[str] = mapped_column(String(20))
+    ask_amount: Mapped[int | None] = mapped_column(BigInteger)
+    instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Consented themes only (services.consented_themes): a card is read by every investor.
+    impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
+    text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    computed_on: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

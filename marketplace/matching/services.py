@@ -20,8 +20,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import gc
 import logging
 import math
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,14 +32,14 @@ from pathlib import Path
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import delete, event, or_, select, text
+from sqlalchemy import delete, event, func, insert, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from marketplace import regions, tasks
+from marketplace import regions, tasks, vocab
 from marketplace.extensions import db
 from marketplace.matching import analysis, permissions, scoring, scoring_text, search
-from marketplace.matching.models import SearchOutbox
-from marketplace.models import as_utc
+from marketplace.matching.models import MatchCard, SearchOutbox
+from marketplace.models import as_utc, utcnow
 from marketplace.profiles import services as profile_services
 from marketplace.profiles.models import Enrolment, Enterprise, Mandate
 
@@ -161,7 +164,9 @@ def indexer_lock(*, wait: float = LOCK_WAIT_S) -> Iterator[bool]:
 def apply_outbox(*, batch_size: int = BATCH_SIZE, wait: float = LOCK_WAIT_S) -> int:
     """Apply every pending outbox row to the index, in batches; returns how many rows.
 
-    Side effects: index writes, outbox rows deleted after each batch is in the index. Returns 0
+    Side effects: index writes; each changed enterprise's match card written (published) or
+    deleted (anything else) in the same transaction as its outbox row's deletion, which
+    happens after the batch is in the index. Returns 0
     without doing anything when another indexer holds the lock for `wait` seconds (it will
     apply these rows too: it loops until the outbox is empty). Raises search.IndexLocked when
     something outside this function writes the Whoosh index.
@@ -181,12 +186,14 @@ def apply_outbox(*, batch_size: int = BATCH_SIZE, wait: float = LOCK_WAIT_S) -> 
                 if not rows:
                     break
                 ids = {row.enterprise_id for row in rows}
-                docs = search_docs(session=session, enterprise_ids=ids)
+                docs, cards = index_entries(session=session, enterprise_ids=ids)
                 gone = ids - {doc.id for doc in docs}
                 if gone:
                     search.remove_documents(sorted(gone))
                 if docs:
                     search.index_documents(docs)
+                # The cards commit with the outbox deletion below: both or neither.
+                write_match_cards(session=session, enterprise_ids=ids, cards=cards)
                 session.execute(
                     delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows]))
                 )
@@ -202,11 +209,15 @@ def pending_outbox() -> int:
 
 
 def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index from the published profiles; returns how many were indexed.
+    """Rebuild the whole index and every match card from the published profiles.
 
-    Whoosh builds into a new directory and swaps it in; the outbox rows that existed when the
-    rebuild started are cleared (the rebuild read the database after them). Holds the indexer
-    lock. Side effects: the index, the outbox. Raises RuntimeError when the lock stays taken.
+    Returns how many profiles were indexed. Whoosh builds into a new directory and swaps it in;
+    every match card is rewritten (a transaction per batch) and cards of profiles not published
+    now are deleted. Run it daily (`flask search reindex`): a card's readiness is true of the day it
+    was computed (`computed_on`), and months of trading and document expiry move with the date.
+    The outbox rows that existed when the rebuild started are cleared (the rebuild read the
+    database after them). Holds the indexer lock. Side effects: the index, match_cards, the
+    outbox. Raises RuntimeError when the lock stays taken.
     """
     with indexer_lock(wait=LOCK_WAIT_S) as got:
         if not got:
@@ -221,11 +232,21 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
             total = len(ids)
             done = 0
 
+            # Every card is rewritten, so today's readiness (trading months, expired documents)
+            # reaches all of them. One short transaction per batch: SQLite has one writer at a
+            # time, and profile edits must not wait minutes for a rebuild. Meanwhile readers
+            # see some of yesterday's cards, each one still a whole card.
+            today = dt.date.today()
+
             def docs() -> Iterator[search.SearchDoc]:
                 for start in range(0, total, BATCH_SIZE):
-                    yield from search_docs(
-                        session=session, enterprise_ids=ids[start : start + BATCH_SIZE]
+                    batch = ids[start : start + BATCH_SIZE]
+                    found, cards = index_entries(session=session, enterprise_ids=batch, today=today)
+                    write_match_cards(
+                        session=session, enterprise_ids=batch, cards=cards, today=today
                     )
+                    session.commit()
+                    yield from found
                     session.expunge_all()  # keep memory flat over 100k profiles
 
             def step(count: int) -> None:
@@ -235,6 +256,14 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
                     progress(done, total)
 
             indexed = search.rebuild(docs(), progress=step)
+            # Cards left of profiles that are not published now (a change the outbox missed).
+            session.execute(
+                delete(MatchCard).where(
+                    MatchCard.enterprise_id.not_in(
+                        select(Enterprise.id).where(Enterprise.status == "published")
+                    )
+                )
+            )
             if last_row is not None:
                 session.execute(delete(SearchOutbox).where(SearchOutbox.id <= last_row))
     return indexed
@@ -333,11 +362,18 @@ def build_search_doc(
     )
 
 
-def search_docs(*, session: Session, enterprise_ids: Iterable[int]) -> list[search.SearchDoc]:
-    """Index documents for those of `enterprise_ids` that are published now. Reads only."""
+# --- match cards: what scoring needs, kept beside the index --------------------------------------
+def index_entries(
+    *, session: Session, enterprise_ids: Iterable[int], today: dt.date | None = None
+) -> tuple[list[search.SearchDoc], list[scoring.EnterpriseCard]]:
+    """The index document and the match card of each of `enterprise_ids` published now.
+
+    Loads each profile once for both. Reads only.
+    """
     ids = list(enterprise_ids)
     if not ids:
-        return []
+        return [], []
+    today = today or dt.date.today()
     enterprises = session.scalars(
         select(Enterprise)
         .where(Enterprise.id.in_(ids), Enterprise.status == "published")
@@ -345,7 +381,204 @@ def search_docs(*, session: Session, enterprise_ids: Iterable[int]) -> list[sear
         .order_by(Enterprise.id)
     ).all()
     texts = deck_texts(session=session, enterprise_ids=[e.id for e in enterprises])
-    return [build_search_doc(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+    docs = [build_search_doc(e, deck_text=texts.get(e.id, ""), today=today) for e in enterprises]
+    cards = [enterprise_card(e, deck_text=texts.get(e.id, ""), today=today) for e in enterprises]
+    return docs, cards
+
+
+def write_match_cards(
+    *,
+    session: Session,
+    enterprise_ids: Iterable[int],
+    cards: Sequence[scoring.EnterpriseCard],
+    today: dt.date | None = None,
+) -> None:
+    """Replace the match cards of `enterprise_ids` and of `cards` by `cards`.
+
+    An id among `enterprise_ids` without a card (unpublished, deleted) loses its card. Each
+    card is a new row (delete, then insert), so `MatchCard.id` grows with every change (the
+    cache version of `card_columns`). Side effects: match_cards rows, in the caller's
+    transaction (not committed here).
+    """
+    stale = set(enterprise_ids) | {card.id for card in cards}
+    if stale:
+        session.execute(delete(MatchCard).where(MatchCard.enterprise_id.in_(sorted(stale))))
+    if not cards:
+        return
+    computed_on = today or dt.date.today()
+    now = utcnow()
+    session.execute(
+        insert(MatchCard),
+        [
+            {
+                "enterprise_id": card.id,
+                "sector": card.sector,
+                "province_code": card.province_code,
+                "regency_code": card.regency_code,
+                "size_class": card.size_class,
+                "stage": card.stage,
+                "ask_amount": card.ask_amount,
+                "instruments": sorted(card.instruments),
+                "documents": sorted(card.documents),
+                "impact_themes": sorted(card.impact_themes),
+                "routes": sorted(card.routes),
+                "text_terms": sorted(card.text_terms),
+                "computed_on": computed_on,
+                "updated_at": now,
+            }
+            for card in cards
+        ],
+    )
+
+
+_CARD_FIELDS = (
+    MatchCard.id,
+    MatchCard.enterprise_id,
+    MatchCard.sector,
+    MatchCard.province_code,
+    MatchCard.regency_code,
+    MatchCard.size_class,
+    MatchCard.stage,
+    MatchCard.ask_amount,
+    MatchCard.instruments,
+    MatchCard.documents,
+    MatchCard.impact_themes,
+    MatchCard.routes,
+    MatchCard.text_terms,
+)
+
+
+def _card_of(row, shared: dict | None = None) -> scoring.EnterpriseCard:
+    # The name is left out of the table: scoring never reads it, the page shows the profile's.
+    # Memory of 100k cached cards: terms are interned (a few thousand words repeat), and the
+    # small code sets, which take few distinct values, are shared through `shared`.
+    shared = {} if shared is None else shared
+
+    def codes(values: list[str]) -> frozenset[str]:
+        value = frozenset(values)
+        return shared.setdefault(value, value)
+
+    return scoring.EnterpriseCard(
+        id=row.enterprise_id,
+        name="",
+        sector=row.sector,
+        province_code=row.province_code,
+        regency_code=row.regency_code,
+        size_class=row.size_class,
+        stage=row.stage,
+        ask_amount=row.ask_amount,
+        instruments=codes(row.instruments),
+        documents=codes(row.documents),
+        impact_themes=codes(row.impact_themes),
+        routes=codes(row.routes),
+        text_terms=frozenset(map(sys.intern, row.text_terms)),
+    )
+
+
+def candidate_cards(*, spec: scoring.MandateSpec) -> list[scoring.EnterpriseCard]:
+    """The match cards that pass the cheap hard rules in SQL (stage minimum, ticket band).
+
+    The instrument and sharia rules stay with `scoring.prefilter` (they need the offered set).
+    Reads only.
+    """
+    query = select(*_CARD_FIELDS).order_by(MatchCard.enterprise_id)
+    if spec.min_stage is not None:
+        floor = vocab.STAGE_ORDER[spec.min_stage]
+        query = query.where(
+            MatchCard.stage.in_([code for code, rank in vocab.STAGE_ORDER.items() if rank >= floor])
+        )
+    if spec.ticket_min is not None:
+        low = spec.ticket_min * scoring.TICKET_LOW_TOLERANCE
+        query = query.where(or_(MatchCard.ask_amount.is_(None), MatchCard.ask_amount >= low))
+    if spec.ticket_max is not None:
+        high = spec.ticket_max * scoring.TICKET_HIGH_TOLERANCE
+        query = query.where(or_(MatchCard.ask_amount.is_(None), MatchCard.ask_amount <= high))
+    return [_card_of(row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class _CachedColumns:
+    version: tuple[int, int]
+    row_ids: dict[int, int]  # enterprise id -> the match_cards.id its cached card was read from
+    columns: scoring.CardColumns
+
+
+_COLUMNS_KEY = "matching.card_columns"
+_COLUMNS_LOCK = threading.Lock()
+# Past this many changed cards a refresh reads the whole table (after `flask search reindex`
+# every card is new); below it, only the changed rows are read.
+_REFRESH_LIMIT = 2_000
+
+
+def card_columns() -> scoring.CardColumns:
+    """Every match card as scoring columns, cached in this process until the table changes.
+
+    The version is `(count, max(id))` of match_cards: ids are never reused and every write
+    inserts a new row, so any change moves it. On a change only the cards whose row id moved
+    are read again (all of them after a reindex) and the columns rebuilt. The cache sits on the
+    app (one per app, so test apps never share it) and costs memory in each worker (see the
+    README). Side effect: fills or replaces that cache. Raises ValueError on a code missing
+    from vocab.
+    """
+    version = tuple(
+        db.session.execute(select(func.count(), func.coalesce(func.max(MatchCard.id), 0))).one()
+    )
+    cached = current_app.extensions.get(_COLUMNS_KEY)
+    if cached is not None and cached.version == version:
+        return cached.columns
+    with _COLUMNS_LOCK:  # one thread builds; the others wait and reuse it
+        cached = current_app.extensions.get(_COLUMNS_KEY)
+        if cached is not None and cached.version == version:
+            return cached.columns
+        # The cyclic GC would run dozens of full passes over the growing heap while ~10
+        # objects a card are made, none of them garbage: pausing it more than halves the
+        # build (20k cards: 1.2 s -> 0.5 s).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            fresh = _refreshed(cached)
+        finally:
+            if collecting:
+                gc.enable()
+        current_app.extensions[_COLUMNS_KEY] = fresh
+        return fresh.columns
+
+
+def _refreshed(cached: _CachedColumns | None) -> _CachedColumns:
+    """New cache contents: the unchanged cards of `cached` plus the changed rows read anew."""
+    current = dict(db.session.execute(select(MatchCard.enterprise_id, MatchCard.id)).tuples().all())
+    # The version of what was read, not of the caller's first query: a write in between
+    # only costs one more refresh on the next request.
+    version = (len(current), max(current.values(), default=0))
+    if cached is None:
+        changed = set(current.values())
+    else:
+        changed = {rid for eid, rid in current.items() if cached.row_ids.get(eid) != rid}
+    query = select(*_CARD_FIELDS)
+    if cached is not None and len(changed) <= _REFRESH_LIMIT:
+        rows = [
+            row
+            for chunk in _chunks(sorted(changed), 500)
+            for row in db.session.execute(query.where(MatchCard.id.in_(chunk)))
+        ]
+        keep = {eid for eid, rid in current.items() if rid not in changed}
+        cards = [card for card in cached.columns.cards if card.id in keep]
+        row_ids = {eid: cached.row_ids[eid] for eid in keep}
+    else:
+        rows = db.session.execute(query).all()
+        cards, row_ids = [], {}
+    # A changed row replaced again since `current` was read is missing here; its enterprise
+    # then has no entry in row_ids, and the next refresh reads it.
+    shared: dict = {}
+    cards.extend(_card_of(row, shared) for row in rows)
+    row_ids.update((row.enterprise_id, row.id) for row in rows)
+    cards.sort(key=lambda card: card.id)
+    return _CachedColumns(version, row_ids, scoring.build_columns(cards))
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 # --- the search page ---------------------------------------------------------------------------
@@ -482,26 +715,36 @@ class InvestorMatch:
 def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[EnterpriseMatch]:
     """The best `limit` published enterprises for `mandate`, best first, each with reasons.
 
-    The ticket hard rule is pushed into SQL (the cheap column); the remaining hard rules and
-    the soft factors run in bulk over the candidates (scoring.build_columns + rank_columns),
-    and reasons are built only for the returned ones. Reads only.
+    Reads the match cards, never the profiles: by default the process's cached columns of
+    every card (`card_columns`, rebuilt when the table changes), or with MATCH_COLUMNS_CACHE
+    false the cards that pass the stage and ticket rules in SQL (`candidate_cards`). Then the
+    hard rules, bulk scores and top `limit` of `scoring.rank_columns`, reasons only for those,
+    and only those enterprises loaded for the page. A card whose profile is no longer
+    published (its outbox row not applied yet) is skipped. Reads only (and the cache).
     """
     spec = mandate_spec(mandate)
-    query = select(Enterprise).where(Enterprise.status == "published")
-    if mandate.ticket_min is not None:
-        floor = int(mandate.ticket_min * scoring.TICKET_LOW_TOLERANCE)
-        query = query.where(or_(Enterprise.ask_amount.is_(None), Enterprise.ask_amount >= floor))
-    if mandate.ticket_max is not None:
-        ceiling = int(mandate.ticket_max * scoring.TICKET_HIGH_TOLERANCE)
-        query = query.where(or_(Enterprise.ask_amount.is_(None), Enterprise.ask_amount <= ceiling))
-    enterprises = db.session.scalars(query.options(*_LOAD_PROFILE).order_by(Enterprise.id)).all()
-    if not enterprises:
-        return []
-    texts = deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
-    cards = [enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
-    by_id = {e.id: e for e in enterprises}
-    ranked = scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
-    return [EnterpriseMatch(by_id[r.enterprise_id], r) for r in ranked]
+    if current_app.config.get("MATCH_COLUMNS_CACHE", True):
+        columns = card_columns()
+    else:
+        columns = scoring.build_columns(candidate_cards(spec=spec))
+    wanted = limit
+    while True:
+        ranked = scoring.rank_columns(spec, columns, limit=wanted)
+        found = {
+            e.id: e
+            for e in db.session.scalars(
+                select(Enterprise).where(
+                    Enterprise.id.in_([r.enterprise_id for r in ranked]),
+                    Enterprise.status == "published",
+                )
+            )
+        }
+        kept = [
+            EnterpriseMatch(found[r.enterprise_id], r) for r in ranked if r.enterprise_id in found
+        ]
+        if len(kept) >= limit or len(ranked) < wanted:
+            return kept[:limit]
+        wanted += limit + (len(ranked) - len(kept))  # rank further past the stale cards
 
 
 def matches_for_enterprise(*, enterprise: Enterprise, limit: int = 20) -> list[InvestorMatch]:
