@@ -44,6 +44,9 @@ db: $(VENV)/.installed translations
 
 run: db
 	@$(FLASK) seed-demo --if-empty
+	@# Readiness depends on the date (trading months, expiring documents): refresh the index and
+	@# match cards at every start (a few seconds for the demo).
+	@$(FLASK) search reindex
 	@echo "TemuModal on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
