@@ -206,8 +206,8 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
 
 
 def _reindex_later(enterprise: Enterprise) -> None:
-    if "search.sync_enterprise" in tasks._REGISTRY:
-        tasks.enqueue("search.sync_enterprise", enterprise_id=enterprise.id)
+    # Registered by marketplace.matching (always loaded by create_app).
+    tasks.enqueue("search.sync_enterprise", enterprise_id=enterprise.id)
 
 
 REQUIRED_TO_PUBLISH = {
