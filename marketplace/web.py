@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort, request, send_file
 
 from marketplace import storage
 from marketplace.errors import DomainError
 
 SANDBOX_CSP = "default-src 'none'; sandbox"
+
+# No list in the app has anywhere near this many pages; a larger number would only overflow the
+# database's OFFSET (a 500 on SQLite and PostgreSQL).
+MAX_PAGE = 10_000
+
+
+def page_number(*, pages: int | None = None) -> int:
+    """The `?page=` of the current request as a page that exists: 1 for anything unreadable,
+    at most `pages` when the number of pages is known, never past `MAX_PAGE`."""
+    page = request.args.get("page", 1, type=int) or 1
+    return max(1, min(page, pages or MAX_PAGE, MAX_PAGE))
 
 
 def form_error(form, error: DomainError) -> None:

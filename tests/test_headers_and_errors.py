@@ -237,3 +237,21 @@ def test_a_nik_typed_into_the_profile_form_stays_out_of_the_logs(
     db.session.expire_all()
     assert enterprise.owner_nik_last4 == "0123"
     assert SIXTEEN_DIGITS.search(caplog.text) is None
+
+
+# --- paging ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/enterprises", "/admin/users", "/admin/audit", "/search"])
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "0", "dua", "9" * 400])
+def test_any_page_number_answers_a_page_not_a_server_error(client, login, make, owner, path, page):
+    login(make.admin())
+
+    response = client.get(f"{path}?page={page}")
+
+    assert response.status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, make, owner, enterprise):
+    response = client.get("/enterprises?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert enterprise.name in response.get_data(as_text=True)

@@ -28,6 +28,7 @@ from marketplace.matching.models import (
 )
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
+from marketplace.web import page_number
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -84,7 +85,7 @@ def _query_from_args(args) -> search.SearchQuery:
         ask_min=_amount(args.get("ask_min")),
         ask_max=_amount(args.get("ask_max")),
         sort=sort if sort in search.SORTS else "relevance",
-        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+        page=page_number(),
         per_page=PER_PAGE,
         with_facets=True,
         **values,
@@ -216,6 +217,7 @@ def shortlist_add(enterprise_id: int):
         abort(404)
     if not profile_forms.ActionForm().validate_on_submit():
         abort(400)
+    already = pipeline.on_shortlist(current_user.organisation_id, enterprise.id)
     try:
         entry = pipeline.add_to_shortlist(actor=current_user, enterprise=enterprise)
     except DomainError as error:
@@ -223,7 +225,10 @@ def shortlist_add(enterprise_id: int):
         flash(str(error.message), "error")
         return redirect(url_for("matching.shortlist"))
     db.session.commit()
-    flash(_("Added to your organisation's shortlist."), "success")
+    if already:
+        flash(_("This enterprise is already on your shortlist."), "info")
+    else:
+        flash(_("Added to your organisation's shortlist."), "success")
     return redirect(url_for("matching.entry", entry_id=entry.id))
 
 

@@ -28,7 +28,7 @@ from marketplace.profiles.models import (
     ProductPhoto,
     Programme,
 )
-from marketplace.web import form_error, form_status, send_stored_file
+from marketplace.web import form_error, form_status, page_number, send_stored_file
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -76,7 +76,6 @@ def dashboard():
 
 @bp.get("/enterprises")
 def browse():
-    page = max(request.args.get("page", 1, type=int), 1)
     sector = request.args.get("sector") or None
     province = request.args.get("province") or None
     query = select(Enterprise).where(Enterprise.status == "published")
@@ -85,6 +84,8 @@ def browse():
     if province:
         query = query.where(Enterprise.province_code == province)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = page_number(pages=pages)
     enterprises = db.session.scalars(
         query.order_by(Enterprise.published_at.desc(), Enterprise.id.desc())
         .limit(PER_PAGE)
@@ -95,7 +96,7 @@ def browse():
         enterprises=enterprises,
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=pages,
         sector=sector,
         province=province,
         provinces=forms.province_choices(blank=False),
