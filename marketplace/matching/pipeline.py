@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace import audit, formatting, mail, tasks, vocab
@@ -134,28 +135,45 @@ def _entry_for(organisation_id: int, enterprise_id: int) -> ShortlistEntry | Non
     )
 
 
+def on_shortlist(organisation_id: int, enterprise_id: int) -> bool:
+    """Whether the enterprise is on the organisation's shortlist. Reads only."""
+    return _entry_for(organisation_id, enterprise_id) is not None
+
+
 def add_to_shortlist(*, actor: User, enterprise: Enterprise) -> ShortlistEntry:
     """Put a published enterprise on the actor's organisation's shortlist, at 'observing'.
 
-    Raises PermissionDenied (not an investor), NotFound (not published), Conflict (already on
-    it). Side effects: the entry and its first history row; audit `shortlist.added`.
+    Idempotent: when the enterprise is on the shortlist already (a colleague added it, perhaps
+    at the same moment), the existing entry is returned and nothing else happens. Raises
+    PermissionDenied (not an investor), NotFound (not published). Side effects when added: the
+    entry and its first history row; audit `shortlist.added`.
     """
     if not permissions.can_use_shortlist(actor):
         raise PermissionDenied(_l("Only investors keep a shortlist."))
     if not enterprise.is_published:
         raise NotFound(_l("This profile does not exist."))
-    if _entry_for(actor.organisation_id, enterprise.id) is not None:
-        raise Conflict(_l("This enterprise is already on your shortlist."))
+    existing = _entry_for(actor.organisation_id, enterprise.id)
+    if existing is not None:
+        return existing
     entry = ShortlistEntry(
         organisation_id=actor.organisation_id,
-        enterprise=enterprise,
+        enterprise_id=enterprise.id,
         stage="observing",
         added_by_id=actor.id,
     )
     entry.moves.append(
         ShortlistMove(to_stage="observing", moved_by_id=actor.id, moved_by_name=actor.name)
     )
-    db.session.add(entry)
+    try:
+        # The unique (organisation, enterprise) constraint decides a race between colleagues;
+        # the loser's savepoint is rolled back and it gets the winner's entry.
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        existing = _entry_for(actor.organisation_id, enterprise.id)
+        if existing is None:
+            raise
+        return existing
     audit.record(
         "shortlist.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
     )
