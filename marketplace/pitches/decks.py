@@ -92,6 +92,9 @@ class DeckResult:
     has_javascript: bool = False
     text_truncated: bool = False
     preview_sizes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # The text of each page ('' for a page without any): `text` is these joined, without
+    # the empty ones, so it cannot tell which page said what.
+    page_texts: list[str] = field(default_factory=list)
 
 
 def _check_pdf_frame(data: bytes, limits: uploads.UploadLimits) -> None:
@@ -458,6 +461,7 @@ def process_deck_pdf(data: bytes, *, limits: uploads.UploadLimits) -> DeckResult
         has_javascript=info.has_javascript,
         text_truncated=info.text_truncated,
         preview_sizes=sizes,
+        page_texts=texts,
     )
 
 

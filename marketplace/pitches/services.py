@@ -235,6 +235,7 @@ def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
                 large_width=large_size[0],
                 large_height=large_size[1],
                 large_size=len(large),
+                text=result.page_texts[index] if index < len(result.page_texts) else "",
             )
         )
     version.page_count = result.page_count
