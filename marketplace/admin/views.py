@@ -10,8 +10,8 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm
 from marketplace.profiles import permissions
-from marketplace.profiles.forms import ActionForm
 
 bp = Blueprint("admin", __name__)
 PER_PAGE = 50
