@@ -43,8 +43,9 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.formatting import current_locale
 
-# Sixteen digits: what the integer-rupiah columns and the old field accepted.
-MAX_AMOUNT = 10**16 - 1
+# A sanity ceiling far above any UMKM figure, below BigInteger's range; services check stored
+# amounts against the same figure (amount_problem).
+MAX_AMOUNT = 10**15
 
 LOCALES = ("id", "en")
 
@@ -150,13 +151,24 @@ def parse_rupiah(
     if not whole:
         raise MoneyError(MESSAGE_FRACTION)
     amount = int(whole[0])
-    if negative:
-        if not allow_negative:
-            raise MoneyError(MESSAGE_NEGATIVE)
-        amount = -amount
-    if abs(amount) > MAX_AMOUNT:
-        raise MoneyError(MESSAGE_TOO_LARGE)
+    amount = -amount if negative else amount
+    problem = amount_problem(amount, allow_negative=allow_negative)
+    if problem is not None:
+        raise MoneyError(problem)
     return amount
+
+
+def amount_problem(amount: int | None, *, allow_negative: bool = False):
+    """Why a whole-rupiah amount cannot be stored (negative where not allowed, above
+    MAX_AMOUNT), as a message for the user; None when it can (or is None). Services use it
+    for amounts that did not come through the parser."""
+    if amount is None:
+        return None
+    if amount < 0 and not allow_negative:
+        return MESSAGE_NEGATIVE
+    if abs(amount) > MAX_AMOUNT:
+        return MESSAGE_TOO_LARGE
+    return None
 
 
 def _read(number: str, locale: str, power: int) -> Decimal | None:

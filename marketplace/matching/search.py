@@ -7,8 +7,9 @@ URL (``postgres`` on PostgreSQL, ``whoosh`` otherwise; ``marketplace.config.sear
 * ``whoosh`` (the default on SQLite): an index directory on local disk (see ``search_whoosh``).
   Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
   instead of waiting, so the single outbox indexer is the only writer.
-* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated ``tsvector`` column and a GIN
-  index (see ``search_pg``), shared by every worker on every machine.
+* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated
+  ``tsvector`` column and a GIN index (see ``search_pg``), shared by every worker on every
+  machine.
 
 Both analyze text with :mod:`marketplace.matching.analysis`, so a query finds the same
 enterprises on either backend.
