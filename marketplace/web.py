@@ -1,11 +1,10 @@
-"""Small helpers every domain's views share: form errors, form status codes, stored files."""
+"""Serving stored files with the headers every upload gets (form helpers: marketplace/forms.py)."""
 
 from __future__ import annotations
 
 from flask import abort, request, send_file
 
 from marketplace import storage
-from marketplace.errors import DomainError
 
 SANDBOX_CSP = "default-src 'none'; sandbox"
 
@@ -19,20 +18,6 @@ def page_number(*, pages: int | None = None) -> int:
     at most `pages` when the number of pages is known, never past `MAX_PAGE`."""
     page = request.args.get("page", 1, type=int) or 1
     return max(1, min(page, pages or MAX_PAGE, MAX_PAGE))
-
-
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
-
-
-def form_status(*forms) -> int:
-    """422 when any of the forms carries an error (so tests and clients see it), else 200."""
-    return 422 if any(f.errors or getattr(f, "form_errors", None) for f in forms) else 200
 
 
 def send_stored_file(

@@ -23,8 +23,8 @@ from marketplace.accounts import forms, services
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
+from marketplace.forms import form_error
 from marketplace.models import utcnow
-from marketplace.web import form_error
 
 bp = Blueprint("accounts", __name__)
 

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from marketplace import permissions
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.profiles import permissions
-from marketplace.profiles.forms import ActionForm
+from marketplace.forms import ActionForm
 from marketplace.web import page_number
 
 bp = Blueprint("admin", __name__)

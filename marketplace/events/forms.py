@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
+from marketplace.forms import MoneyField, MultiCheckboxField
 from marketplace.pitches.scheduling import PREFERENCES, Slot
-from marketplace.profiles.forms import ActionForm, MoneyField, MultiCheckboxField  # noqa: F401
 
 
 def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):

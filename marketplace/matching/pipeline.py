@@ -27,7 +27,6 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import db
 from marketplace.matching import permissions
 from marketplace.matching.models import (
-    SHORTLIST_STAGES,
     MeetingRequest,
     MeetingTime,
     Notification,
@@ -189,7 +188,7 @@ def move_entry(*, actor: User, entry: ShortlistEntry, stage: str) -> ShortlistEn
     """
     if not permissions.can_view_entry(actor, entry):
         raise PermissionDenied(_l("This shortlist belongs to another organisation."))
-    if stage not in SHORTLIST_STAGES:
+    if stage not in vocab.DEAL_STAGES:
         raise ValidationError(_l("Choose one of the options offered."), field="stage")
     if stage == entry.stage:
         raise Conflict(_l("The entry is at this stage already."))
@@ -281,7 +280,7 @@ def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
                     vocab.label(vocab.SECTORS, enterprise.sector),
                     enterprise.province_code and _province_name(enterprise.province_code),
                     enterprise.ask_amount if enterprise.ask_amount is not None else "",
-                    vocab.label(SHORTLIST_STAGES, entry.stage),
+                    vocab.label(vocab.DEAL_STAGES, entry.stage),
                     as_utc(entry.created_at).date().isoformat(),
                     as_utc(last.moved_at).date().isoformat() if last else "",
                     last.moved_by_name if last else "",

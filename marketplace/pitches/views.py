@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import audit, uploads, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.pitches import forms, jobs, permissions, services  # noqa: F401 (jobs: registers)
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
@@ -25,9 +26,8 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
-from marketplace.profiles.forms import ActionForm
 from marketplace.profiles.models import Enterprise
-from marketplace.web import form_error, form_status, send_stored_file
+from marketplace.web import send_stored_file
 
 bp = Blueprint("pitches", __name__)
 

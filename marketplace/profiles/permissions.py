@@ -6,38 +6,16 @@ predicate denies when anything inside it fails (an exception is logged and means
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import exists, select
 
 from marketplace.extensions import db
+from marketplace.permissions import deny_on_error, is_admin  # noqa: F401 (re-exported)
+from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
 
 log = logging.getLogger(__name__)
-
-
-def deny_on_error(predicate: Callable[..., bool]) -> Callable[..., bool]:
-    @functools.wraps(predicate)
-    def guarded(*args: Any, **kwargs: Any) -> bool:
-        try:
-            return bool(predicate(*args, **kwargs))
-        except Exception:  # noqa: BLE001 - a broken check must deny, never allow
-            log.exception("permission check %s failed; denying", predicate.__name__)
-            return False
-
-    return guarded
-
-
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
-
-
-@deny_on_error
-def is_admin(user) -> bool:
-    return _active(user) and user.role == "admin"
 
 
 @deny_on_error

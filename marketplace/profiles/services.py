@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions, storage, tasks, vocab
+from marketplace import audit, money, regions, storage, tasks, vocab
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -38,7 +38,6 @@ from marketplace.profiles.models import (
 )
 
 INVITATION_LIFETIME = dt.timedelta(days=30)
-MAX_AMOUNT = 10**15  # a sanity ceiling far above any UMKM figure, below BigInteger's range
 
 PROFILE_FIELDS = (
     "name",
@@ -85,12 +84,9 @@ def _check_code(value: str | None, mapping: dict, field: str) -> None:
 
 
 def _check_amount(value: int | None, field: str, *, allow_negative: bool = False) -> None:
-    if value is None:
-        return
-    if (value < 0 and not allow_negative) or abs(value) > MAX_AMOUNT:
-        raise ValidationError(
-            _l("Enter an amount in rupiah, without dots or letters."), field=field
-        )
+    problem = money.amount_problem(value, allow_negative=allow_negative)
+    if problem is not None:
+        raise ValidationError(problem, field=field)
 
 
 # --- profile -------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from marketplace import money
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.profiles import forms, permissions, readiness_text, services
 from marketplace.profiles.models import (
     Cohort,
@@ -28,7 +30,7 @@ from marketplace.profiles.models import (
     ProductPhoto,
     Programme,
 )
-from marketplace.web import form_error, form_status, page_number, send_stored_file
+from marketplace.web import page_number, send_stored_file
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -119,7 +121,7 @@ def profile(enterprise_id: int):
         assessment=assessment,
         nik=nik,
         text=readiness_text,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -162,7 +164,7 @@ def edit(enterprise_id: int):
         form=form,
         enterprise=enterprise,
         revenue_fields=revenue_fields,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     ), form_status(form)
 
 
@@ -172,7 +174,7 @@ def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
         (
             m,
             f"revenue_{m:%Y_%m}",
-            "" if existing.get(m) is None else f"{existing[m]:,}".replace(",", "."),
+            money.input_value(existing.get(m)),
         )
         for m in months
     ]
@@ -182,14 +184,10 @@ def _parse_revenues(months: list[dt.date]):
     revenues: dict[dt.date, int | None] = {}
     errors = False
     for month in months:
-        field = forms.MoneyField()
-        bound = field.bind(forms.FlaskForm(), f"revenue_{month:%Y_%m}")
         try:
-            bound.process_formdata([request.form.get(f"revenue_{month:%Y_%m}", "")])
-        except ValueError:
+            revenues[month] = money.parse_rupiah(request.form.get(f"revenue_{month:%Y_%m}"))
+        except money.MoneyError:
             errors = True
-            continue
-        revenues[month] = bound.amount
     return revenues, errors
 
 
@@ -197,7 +195,7 @@ def _parse_revenues(months: list[dt.date]):
 @login_required
 def publish(enterprise_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.publish_profile(actor=current_user, enterprise=enterprise)
         except DomainError as error:
@@ -213,7 +211,7 @@ def publish(enterprise_id: int):
 @login_required
 def unpublish(enterprise_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.unpublish_profile(actor=current_user, enterprise=enterprise)
         db.session.commit()
         flash(_("The profile is hidden again (draft)."), "info")
@@ -294,7 +292,7 @@ def documents(enterprise_id: int):
         "profiles/documents.html",
         enterprise=enterprise,
         form=form,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         today=dt.date.today(),
     ), form_status(form)
 
@@ -303,7 +301,7 @@ def documents(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
@@ -334,7 +332,7 @@ def mentoring(enterprise_id: int):
             flash(_("Mentoring saved."), "success")
             return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
     return render_template(
-        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=ActionForm()
     ), form_status(form)
 
 
@@ -342,7 +340,7 @@ def mentoring(enterprise_id: int):
 @login_required
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
@@ -376,7 +374,7 @@ def photos(enterprise_id: int):
             flash(_("Photo added."), "success")
             return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
     return render_template(
-        "profiles/photos.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+        "profiles/photos.html", enterprise=enterprise, form=form, action_form=ActionForm()
     ), form_status(form)
 
 
@@ -384,7 +382,7 @@ def photos(enterprise_id: int):
 @login_required
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
@@ -409,7 +407,7 @@ def invite_owner(enterprise_id: int):
     enterprise = _enterprise(enterprise_id)
     if not permissions.is_facilitator_of(current_user, enterprise):
         abort(403)
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         token = services.create_invitation(facilitator=current_user, enterprise=enterprise)
