@@ -241,6 +241,7 @@ def test_a_cached_public_preview_stops_showing_as_soon_as_the_profile_is_unpubli
     etag = first.headers["ETag"]
     first.close()
     revalidated = client.get(url, headers={"If-None-Match": etag})
+    revalidated.close()
     assert revalidated.status_code == 304  # what a cache does with a no-cache copy
 
     people.enterprise.status = "draft"
