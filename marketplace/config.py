@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,  # one file
     "UPLOAD_MAX_PIXELS": 40_000_000,  # images refused before decoding beyond this
     "UPLOAD_MAX_PAGES": 60,  # PDFs (decks, documents)
+    # Parsing and rendering of uploads runs in a child process (marketplace/sandbox.py) with
+    # these limits: wall time per file and per page or photo, and the child's address space.
+    "UPLOAD_PARSE_FILE_SECONDS": 60.0,
+    "UPLOAD_PARSE_PAGE_SECONDS": 15.0,
+    "UPLOAD_PARSE_MEMORY_MB": 1024,
     "PHOTOS_PER_ENTERPRISE": 8,
     "DOCUMENTS_PER_ENTERPRISE": 20,
     "DECK_VERSIONS_KEPT": 5,  # older versions are deleted, never the current one

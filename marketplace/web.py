@@ -27,9 +27,13 @@ def send_stored_file(
     filename: str | None = None,
     attachment: bool = False,
     public_max_age: int | None = None,
+    public_revalidate: bool = False,
 ):
     """Serve an uploaded file with the headers every upload gets: its exact type, `nosniff`,
-    a sandboxing CSP, and `no-store` unless it is public (then cached for `public_max_age`)."""
+    a sandboxing CSP, and `no-store` unless it is public: then cached for `public_max_age`, or,
+    with `public_revalidate`, kept by caches but checked with us on every use (`no-cache`, with
+    its ETag and Last-Modified): a 304 costs no body, and once the file stops being public the
+    check gets the 403/404 instead of a stale copy."""
     try:
         path = storage.open_path(key)
     except FileNotFoundError:
@@ -44,7 +48,10 @@ def send_stored_file(
     )
     response.headers["Content-Security-Policy"] = SANDBOX_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={public_max_age}" if public_max_age else "private, no-store"
-    )
+    if public_revalidate:
+        response.headers["Cache-Control"] = "public, no-cache"
+    elif public_max_age:
+        response.headers["Cache-Control"] = f"public, max-age={public_max_age}"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
     return response
