@@ -26,32 +26,21 @@ def send_stored_file(
     mime: str,
     filename: str | None = None,
     attachment: bool = False,
-    public_max_age: int | None = None,
-    public_revalidate: bool = False,
+    public: bool = False,
 ):
     """Serve an uploaded file with the headers every upload gets: its exact type, `nosniff`,
-    a sandboxing CSP, and `no-store` unless it is public: then cached for `public_max_age`, or,
-    with `public_revalidate`, kept by caches but checked with us on every use (`no-cache`, with
-    its ETag and Last-Modified): a 304 costs no body, and once the file stops being public the
-    check gets the 403/404 instead of a stale copy."""
+    a sandboxing CSP, and `private, no-store` unless it is public. A public file is kept by
+    caches but checked with us on every use (`no-cache`, with its ETag and Last-Modified): a
+    304 costs no body, and once the file stops being public (an unpublished profile or deck)
+    the check gets the 403/404 instead of a stale copy."""
     try:
         path = storage.open_path(key)
     except FileNotFoundError:
         abort(404)
     response = send_file(
-        path,
-        mimetype=mime,
-        as_attachment=attachment,
-        download_name=filename,
-        conditional=True,
-        max_age=public_max_age or 0,
+        path, mimetype=mime, as_attachment=attachment, download_name=filename, conditional=True
     )
     response.headers["Content-Security-Policy"] = SANDBOX_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if public_revalidate:
-        response.headers["Cache-Control"] = "public, no-cache"
-    elif public_max_age:
-        response.headers["Cache-Control"] = f"public, max-age={public_max_age}"
-    else:
-        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response

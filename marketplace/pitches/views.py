@@ -67,7 +67,7 @@ def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool 
         attachment=attachment,
         # Revalidated on every view: an unpublished deck must stop showing at once, not after
         # a cache lifetime; ETag and Last-Modified keep the check cheap (304, no body).
-        public_revalidate=public,
+        public=public,
     )
 
 

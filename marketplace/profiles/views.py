@@ -395,9 +395,7 @@ def photo(photo_id: int, size: str):
         abort(404)
     _enterprise(photo.enterprise_id)
     key = photo.large_key if size == "large" else photo.small_key
-    return send_stored_file(
-        key, mime=photo.mime, public_max_age=3600 if photo.enterprise.is_published else None
-    )
+    return send_stored_file(key, mime=photo.mime, public=photo.enterprise.is_published)
 
 
 # --- hand-over -------------------------------------------------------------------------------

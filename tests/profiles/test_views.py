@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from marketplace.extensions import db
+from marketplace.profiles import services
 from marketplace.profiles.models import Enterprise, Mandate
 from marketplace.profiles.services import recent_months
 
@@ -142,6 +143,32 @@ def test_a_photo_is_served_with_sandbox_headers(owner_client):
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert served.mimetype == photo.mime
     served.close()
+
+
+def test_a_public_photo_is_revalidated_and_stops_showing_once_the_profile_is_unpublished(
+    owner_client, app
+):
+    client, owner, enterprise = owner_client
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 120, 80)).save(buffer, "PNG")
+    client.post(
+        f"/enterprises/{enterprise.id}/photos",
+        data={"photo": (io.BytesIO(buffer.getvalue()), "produk.png")},
+        content_type="multipart/form-data",
+    )
+    db.session.get(Enterprise, enterprise.id).status = "published"
+    db.session.commit()
+    url = f"/photos/{db.session.get(Enterprise, enterprise.id).photos[0].id}/small"
+    visitor = app.test_client()
+
+    served = visitor.get(url)
+    assert served.headers["Cache-Control"] == "public, no-cache" and served.headers["ETag"]
+    etag = served.headers["ETag"]
+    served.close()
+    services.unpublish_profile(actor=owner, enterprise=db.session.get(Enterprise, enterprise.id))
+    db.session.commit()
+
+    assert visitor.get(url, headers={"If-None-Match": etag}).status_code in (403, 404)
 
 
 def test_an_oversized_upload_gets_the_friendly_413_page(owner_client, app):
