@@ -293,9 +293,12 @@ def disable_totp(*, user: User, password: str) -> None:
 
 # --- administration --------------------------------------------------------------------------
 def verify_organisation(*, admin: User, organisation: Organisation) -> None:
-    """Mark an organisation verified. Side effects: audit `organisation.verified`."""
+    """Mark an organisation verified. Side effects: audit `organisation.verified`; a programme
+    organisation's held invitations are delivered to the owners (notification and mail)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
+    from marketplace.profiles import services as profile_services
+
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
     audit.record(
@@ -304,6 +307,9 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         object_type="organisation",
         object_id=organisation.id,
     )
+    if organisation.kind == "programme":
+        # Invitations to owners waited for this: they reach the owners now.
+        profile_services.deliver_held_invitations(organisation=organisation)
     db.session.flush()
 
 
