@@ -407,14 +407,20 @@ def invite_enterprises(
 
 
 def invite_cohort(*, actor: User, event: PitchEvent, cohort: Cohort) -> list[EventInvitation]:
-    """Invite every enterprise of a cohort still in it (not withdrawn). Raises PermissionDenied
-    when the cohort is not the actor's programme's; otherwise as `invite_enterprises`."""
+    """Invite every enterprise of a cohort whose owner let the programme in (accepted, not
+    withdrawn or left: pending invitations are not the programme's to answer for). Raises
+    PermissionDenied when the cohort is not the actor's programme's; otherwise as
+    `invite_enterprises`."""
     if not profile_permissions.can_manage_programme(actor, cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
     return invite_enterprises(
         actor=actor,
         event=event,
-        enterprises=[e.enterprise for e in cohort.enrolments if e.status != "withdrawn"],
+        enterprises=[
+            e.enterprise
+            for e in cohort.enrolments
+            if e.is_accepted and profile_permissions.is_facilitator_of(actor, e.enterprise)
+        ],
     )
 
 
