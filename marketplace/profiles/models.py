@@ -126,6 +126,12 @@ class Enterprise(TimestampMixin, db.Model):
         return self.status == "published"
 
     @property
+    def agreed_enrolments(self) -> list[Enrolment]:
+        """The programmes the owner let in (now or earlier): the only ones that count as
+        mentoring or show on the profile. A pending or declined invitation is no one's business."""
+        return [e for e in self.enrolments if e.consent in ("accepted", "left")]
+
+    @property
     def nik_masked(self) -> str | None:
         if not self.owner_nik_last4:
             return None

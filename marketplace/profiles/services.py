@@ -488,10 +488,10 @@ storage.register_key_source(_photo_keys)
 # --- readiness -------------------------------------------------------------------------------
 def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
     """The facts the readiness rules read, taken from the profile and its records."""
-    completed = any(e.status == "completed" for e in enterprise.enrolments) or any(
+    completed = any(e.status == "completed" for e in enterprise.agreed_enrolments) or any(
         m.completed_on is not None for m in enterprise.mentoring
     )
-    in_programme = any(e.status == "active" for e in enterprise.enrolments)
+    in_programme = any(e.status == "active" and e.is_accepted for e in enterprise.enrolments)
     return readiness.EnterpriseFacts(
         legal_form=enterprise.legal_form,
         sector=enterprise.sector,
@@ -788,6 +788,7 @@ def set_enrolment_status(
         )
     elif was_withdrawn and status != "withdrawn":
         _open_enrolment(enrolment, on_behalf=False)
+    _reindex_later(enrolment.enterprise)  # readiness and programme filters read enrolments
     db.session.flush()
 
 
@@ -892,6 +893,7 @@ def answer_invitation(*, owner: User, enrolment: Enrolment, accept: bool) -> Non
         details={"cohort": enrolment.cohort_id},
     )
     _tell_facilitator(enrolment, "programme_accepted" if accept else "programme_declined")
+    _reindex_later(enrolment.enterprise)  # mentoring counts towards readiness
     db.session.flush()
 
 
@@ -914,6 +916,7 @@ def leave_programme(*, owner: User, enrolment: Enrolment) -> None:
         details={"cohort": enrolment.cohort_id},
     )
     _tell_facilitator(enrolment, "programme_left")
+    _reindex_later(enrolment.enterprise)
     db.session.flush()
 
 

@@ -369,3 +369,22 @@ def test_someone_elses_invitation_cannot_be_answered(app, db, make, login, sarir
         response = client.post(f"/enrolments/{enrolment.id}/consent", data={"answer": "accept"})
         assert response.status_code == 404
     assert _enrolment(cohort, enterprise).consent == "pending"
+
+
+def test_an_unanswered_invitation_marked_completed_counts_as_no_mentoring(
+    app, db, make, login, sarirasa
+):
+    owner, enterprise = sarirasa
+    facilitator, cohort = _newcomer(make, verified=True)
+    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    enrolment = _enrolment(cohort, enterprise)
+    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="completed")
+    db.session.commit()
+
+    facts = services.readiness_facts(enterprise)
+    assert not facts.mentoring_completed and not facts.in_programme
+    page = login(make.investor(), on=app.test_client()).get(f"/enterprises/{enterprise.id}")
+    assert "Program Baru" not in page.get_data(as_text=True)
+
+    services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+    assert services.readiness_facts(enterprise).mentoring_completed
