@@ -35,7 +35,8 @@ from marketplace.matching.models import (
     ShortlistNote,
 )
 from marketplace.models import as_utc, utcnow
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.models import Enterprise
 
 MAIL_JOB = "matching.send_mail"
 MAX_NOTE_CHARS = 2000
@@ -55,12 +56,26 @@ NOTIFICATION_TEXTS = {
     "meeting_countered": _l(
         "Other times were proposed for the meeting of %(organisation)s with %(enterprise)s."
     ),
+    "programme_invited": _l(
+        "%(organisation)s (a verified programme organisation) invites your enterprise to"
+        " %(programme)s, cohort %(cohort)s. If you accept, its facilitators can edit your"
+        " profile, see your full NIK and phone number, your documents and activity log, answer"
+        " data-room requests and confirm event attendance for you. Accept or decline it in your"
+        " settings."
+    ),
+    "programme_accepted": _l("%(enterprise)s accepted the invitation to %(cohort)s."),
+    "programme_declined": _l("%(enterprise)s declined the invitation to %(cohort)s."),
+    "programme_left": _l("%(enterprise)s left %(cohort)s: you cannot act for it any more."),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
     "meeting_accepted": _l("TemuModal: meeting accepted"),
     "meeting_declined": _l("TemuModal: meeting declined"),
     "meeting_countered": _l("TemuModal: other meeting times proposed"),
+    "programme_invited": _l("TemuModal: an invitation to a programme"),
+    "programme_accepted": _l("TemuModal: invitation accepted"),
+    "programme_declined": _l("TemuModal: invitation declined"),
+    "programme_left": _l("TemuModal: an enterprise left your programme"),
 }
 
 
@@ -327,11 +342,12 @@ def _enterprise_side_users(enterprise: Enterprise) -> list[User]:
     ).all()
     if owners:
         return list(owners)
+    rows = profile_permissions.consented_enrolments().subquery()
     return list(
         db.session.scalars(
             select(User)
-            .join(Enrolment, Enrolment.facilitator_id == User.id)
-            .where(Enrolment.enterprise_id == enterprise.id)
+            .join(rows, rows.c.facilitator_id == User.id)
+            .where(rows.c.enterprise_id == enterprise.id)
         ).unique()
     )
 
@@ -531,12 +547,7 @@ def meetings_for(user: User) -> list[MeetingRequest]:
             Enterprise.organisation_id == user.organisation_id
         )
     elif user.role == "facilitator":
-        mentored = (
-            select(Enrolment.enterprise_id)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .join(Programme, Programme.id == Cohort.programme_id)
-            .where(Programme.organisation_id == user.organisation_id)
-        )
+        mentored = profile_permissions.mentored_enterprise_ids(user.organisation_id)
         query = query.where(MeetingRequest.enterprise_id.in_(mentored))
     else:
         return []

@@ -361,7 +361,7 @@ def build_search_doc(
     if not enterprise.is_published:
         raise ValueError(f"enterprise {enterprise.id} is not published")
     assessment = profile_services.assess(enterprise, today=today)
-    enrolments = [e for e in enterprise.enrolments if e.status != "withdrawn"]
+    enrolments = [e for e in enterprise.enrolments if e.is_accepted]
     return search.SearchDoc(
         id=enterprise.id,
         name=enterprise.name,

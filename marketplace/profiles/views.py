@@ -63,6 +63,8 @@ def dashboard():
         if enterprise is not None:
             context["assessment"] = services.assess(enterprise)
             context["missing"] = services.missing_for_publication(enterprise)
+        context["invitations"] = services.invitations_for(current_user)
+        context["consent_form"] = forms.ActionForm()
     elif current_user.role == "facilitator":
         context["programmes"] = db.session.scalars(
             select(Programme)
@@ -531,17 +533,27 @@ def cohort(cohort_id: int):
     behalf_form = forms.OnBehalfForm(prefix="behalf")
     if request.method == "POST":
         if "enrol-email" in request.form and enrol_form.validate_on_submit():
-            try:
-                services.enrol_by_email(
-                    facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+            # The same answer whether or not the address has an owner account.
+            services.enrol_by_email(
+                facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "Invitation sent if an enterprise owner has this e-mail address. The"
+                    " enterprise appears here once its owner accepts."
+                ),
+                "success",
+            )
+            if not current_user.organisation.is_verified:
+                flash(
+                    _(
+                        "Your organisation is not verified yet: invitations to owners wait"
+                        " until an administrator verifies it."
+                    ),
+                    "info",
                 )
-            except DomainError as error:
-                db.session.rollback()
-                form_error(enrol_form, error)
-            else:
-                db.session.commit()
-                flash(_("Enterprise enrolled."), "success")
-                return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
+            return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
         elif "behalf-name" in request.form and behalf_form.validate_on_submit():
             try:
                 enterprise = services.create_enterprise_on_behalf(
@@ -583,6 +595,57 @@ def enrolment_status(enrolment_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("profiles.cohort", cohort_id=enrolment.cohort_id))
+
+
+# --- the owner's consent to programmes ---------------------------------------------------------
+@bp.get("/account/programmes")
+@login_required
+def my_programmes():
+    _require_role("owner")
+    g.personal_data = True
+    return render_template(
+        "profiles/my_programmes.html",
+        invitations=services.invitations_for(current_user),
+        programmes=services.programmes_for(current_user),
+        consent_form=forms.ActionForm(),
+    )
+
+
+@bp.post("/enrolments/<int:enrolment_id>/consent")
+@login_required
+def answer_enrolment(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or not permissions.can_answer_enrolment(current_user, enrolment):
+        abort(404)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    answer = request.form.get("answer")
+    if answer == "leave" and not request.form.get("confirm"):
+        flash(_("Tick the box to confirm that you leave the programme."), "error")
+        return redirect(url_for("profiles.my_programmes"))
+    try:
+        if answer == "leave":
+            services.leave_programme(owner=current_user, enrolment=enrolment)
+        elif answer in ("accept", "decline"):
+            services.answer_invitation(
+                owner=current_user, enrolment=enrolment, accept=answer == "accept"
+            )
+        else:
+            abort(400)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            {
+                "accept": _("You accepted: the programme's facilitators can help you now."),
+                "decline": _("You declined the invitation."),
+                "leave": _("You left the programme: its facilitators cannot act for you any more."),
+            }[answer],
+            "success",
+        )
+    return redirect(url_for("profiles.my_programmes"))
 
 
 # --- mandates --------------------------------------------------------------------------------
