@@ -36,7 +36,9 @@ DEMO_LOGINS: list[DemoLogin] = [
         DEMO_PASSWORD,
         _l(
             "Open your cohorts in Jakarta Timur and Yogyakarta; edit a profile on behalf "
-            "of its owner. Two-factor login is off."
+            "of its owner. Events (/events): the past pitching day has its schedule, ranking, "
+            "feedback and outcomes; the upcoming one its published schedule; build the "
+            "schedule of the one still in preparation. Two-factor login is off."
         ),
     ),
     DemoLogin(
@@ -44,8 +46,10 @@ DEMO_LOGINS: list[DemoLogin] = [
         "investor@brn-jatinegara.example.org",
         DEMO_PASSWORD,
         _l(
-            "A verified bank channelling KUR: search enterprises, see ranked matches and "
-            "full profiles."
+            "A verified bank channelling KUR: search enterprises and see ranked matches; "
+            "your shortlist in several stages (/shortlist); meeting requests, one waiting "
+            "for your answer (/meetings); decks and data rooms opened to you; the upcoming "
+            "event you are registered for and the past one you judged (/events)."
         ),
     ),
     DemoLogin(
@@ -58,7 +62,12 @@ DEMO_LOGINS: list[DemoLogin] = [
         "owner",
         "pemilik@sarirasa.example.org",
         DEMO_PASSWORD,
-        _l("A bankable snack producer: read the readiness page and the routes that fit."),
+        _l(
+            "A bankable snack producer: the readiness page and the routes that fit; your "
+            "pitch deck and data room with a pending access request to answer; meeting "
+            "requests (/meetings); your events, the judges' feedback and the KUR outcome "
+            "(/events)."
+        ),
     ),
     DemoLogin(
         "owner",

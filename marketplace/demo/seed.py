@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from marketplace import audit, regions, vocab
 from marketplace.accounts import passwords
 from marketplace.accounts.models import User
+from marketplace.demo import decks, events, pipeline, showcase
 from marketplace.demo.accounts import DEMO_LOGINS, DemoLogin, platform_admin
 from marketplace.demo.data import INVESTORS, PROGRAMME_ORGS
 from marketplace.demo.enterprises import DEMO_NAMES
@@ -50,6 +51,7 @@ class DemoSummary:
     stages: dict[str, int]
     regencies: dict[str, int]
     attestations: int
+    showcase: dict[str, int] = field(default_factory=dict)
     logins: tuple[DemoLogin, ...] = field(default_factory=lambda: tuple(DEMO_LOGINS))
 
 
@@ -62,7 +64,9 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
     Side effects: organisations, users (all with DEMO_PASSWORD), programmes, cohorts,
     enterprises with documents, revenues, enrolments and attestations, mandates; audit entries
     written by the services, re-dated to DEMO_NOW; search reindex jobs queued by the profile
-    services (they run after the caller commits).
+    services (they run after the caller commits). Then the showcase (`build_showcase`): decks
+    and documents (previews rendered by the deck job after commit), data-room requests,
+    shortlists, meeting requests with their notifications, and three pitching events.
     """
     if db.session.scalar(select(func.count()).select_from(User)):
         raise Conflict(_l("The database has users already; the demo needs an empty database."))
@@ -79,7 +83,7 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
         # user would hide nothing here.
         password_hash=passwords.hash_password(DEMO_PASSWORD),
         progress=progress,
-        total=1 + enterprise_count + len(INVESTORS) + 1,
+        total=1 + enterprise_count + len(INVESTORS) + len(SHOWCASE_STEPS) + 1,
     )
     world.names.update(DEMO_NAMES.values())
     world.targets = stage_targets(world.rng, enterprise_count)
@@ -95,6 +99,7 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
     stages: Counter[str] = Counter()
     for enterprise in world.enterprises:
         stages[profile_services.assess(enterprise, today=DEMO_TODAY).stage] += 1
+    showcase = build_showcase(world)
     _restamp(world, first_audit_id)
     world.step("timestamps")
 
@@ -115,7 +120,35 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
         stages={code: stages[code] for code in vocab.STAGES},
         regencies=dict(sorted(Counter(e.regency_code for e in world.enterprises).items())),
         attestations=world.attestations,
+        showcase=showcase,
     )
+
+
+SHOWCASE_STEPS = ("decks", "data rooms", "shortlist", "meetings", "events")
+
+
+def build_showcase(world: World) -> dict[str, int]:
+    """Everything a visitor needs to see each feature without creating it first, built after
+    (and apart from) the original world. Returns counts by thing built."""
+    cast = showcase.cast(world.enterprises)
+    with_deck = decks.build_decks(cast)
+    world.step("decks")
+    decks.build_access_requests(cast, with_deck)
+    world.step("data rooms")
+    shortlisted = pipeline.build_shortlist(cast)
+    world.step("shortlist")
+    pipeline.build_meetings(cast, shortlisted)
+    world.step("meetings")
+    events.build_events(cast)
+    world.step("events")
+    return {
+        "decks": cast.decks,
+        "documents": cast.documents,
+        "access_requests": cast.access_requests,
+        "shortlist_entries": cast.shortlist_entries,
+        "meetings": cast.meetings,
+        "events": cast.events,
+    }
 
 
 def stage_targets(rng: random.Random, count: int) -> list[str]:
@@ -196,6 +229,18 @@ def summary_text(summary: DemoSummary) -> str:
                     count=summary.investor_organisations,
                     verified=summary.verified_investor_organisations,
                     kinds=kinds,
+                )
+            ),
+            str(
+                _l(
+                    "To try: %(decks)s pitch decks, %(requests)s data-room requests, "
+                    "%(entries)s shortlist entries, %(meetings)s meeting requests, "
+                    "%(events)s pitching events",
+                    decks=summary.showcase.get("decks", 0),
+                    requests=summary.showcase.get("access_requests", 0),
+                    entries=summary.showcase.get("shortlist_entries", 0),
+                    meetings=summary.showcase.get("meetings", 0),
+                    events=summary.showcase.get("events", 0),
                 )
             ),
         )
