@@ -513,3 +513,52 @@ def test_the_logins_table_says_where_to_find_each_feature(world):
         assert page in table
     summary = demo.summary_text(world["summary"])
     assert "pitching events" in summary or "acara pitching" in summary
+
+
+def _pages(world) -> dict[str, list[str]]:
+    """The pages the logins table and the README send each demo login to."""
+    events = list(db.session.scalars(select(PitchEvent).order_by(PitchEvent.starts_on)))
+    past, upcoming, draft = (e.id for e in events)
+    owner_enterprise = profile_services.enterprise_of(_login_user("owner")).id
+    meeting = db.session.scalar(
+        select(MeetingRequest.id).where(MeetingRequest.enterprise_id == owner_enterprise).limit(1)
+    )
+    return {
+        "pendamping@ypuk.example.org": [
+            "/events",
+            f"/events/{past}",
+            f"/events/{past}/ranking",
+            f"/events/{past}/outcomes",
+            f"/events/{upcoming}/schedule",
+            f"/events/{draft}",
+        ],
+        "investor@brn-jatinegara.example.org": [
+            "/shortlist",
+            "/meetings",
+            f"/meetings/{meeting}",
+            f"/enterprises/{owner_enterprise}/deck",
+            f"/enterprises/{owner_enterprise}/data-room",
+            f"/events/{upcoming}/agenda",
+        ],
+        "pemilik@sarirasa.example.org": [
+            f"/enterprises/{owner_enterprise}/data-room",
+            f"/enterprises/{owner_enterprise}/activity",
+            "/meetings",
+            f"/meetings/{meeting}",
+            f"/events/{past}/enterprises/{owner_enterprise}/feedback",
+            f"/events/{upcoming}/enterprises/{owner_enterprise}/agenda",
+        ],
+    }
+
+
+def test_every_page_the_tour_names_opens_for_its_login(world):
+    app = world["app"]
+    app.config["RATELIMIT_ENABLED"] = False
+    client = app.test_client()
+    for email, paths in _pages(world).items():
+        response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        for path in paths:
+            assert client.get(path).status_code == 200, (email, path)
+        client.post("/logout")
+    db.session.rollback()
