@@ -137,10 +137,10 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
     after = PAST_DAY + dt.timedelta(days=14)
     # The demo investor (a KUR bank) records the loans it made after the event; another
     # investor an investment in progress; the facilitator a Mekaar loan from outside.
-    kur = [cast.owner_enterprise, *[e for e in confirmed if e.id != cast.owner_enterprise.id]]
+    pitched = [cast.owner_enterprise, *[e for e in confirmed if e.id != cast.owner_enterprise.id]]
     for enterprise, statuses in (
-        (kur[0], ("applied", "approved", "disbursed")),
-        (kur[1], ("applied",)),
+        (pitched[0], ("applied", "approved", "disbursed")),
+        (pitched[1], ("applied",)),
     ):
         for step, status in enumerate(statuses):
             outcomes.record_outcome(
@@ -154,7 +154,7 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
             )
     outcomes.record_outcome(
         actor=judges[1],
-        enterprise=kur[2],
+        enterprise=pitched[2],
         track="investment",
         status="due_diligence",
         on=after,
@@ -162,7 +162,7 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
     )
     outcomes.record_outcome(
         actor=cast.facilitator,
-        enterprise=kur[3],
+        enterprise=pitched[3],
         track="mekaar",
         status="approved",
         on=after + dt.timedelta(days=5),
