@@ -72,6 +72,8 @@ def seed_demo(if_empty: bool) -> None:
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
     # Every service writes its audit line; 1,000 of them would bury the progress bar.
     logging.getLogger("temumodal.security").setLevel(logging.WARNING)
+    # The showcase's invitations and schedules send (log-only) mails: 70 lines of them too.
+    logging.getLogger("marketplace.mail").setLevel(logging.WARNING)
     with click.progressbar(length=100, label="Loading demo data") as bar:
         state = {"done": 0}
 

@@ -7,6 +7,7 @@ and a second database, seeded through the CLI, checks that the world is the same
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -23,13 +24,26 @@ from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
 from marketplace.errors import Conflict
+from marketplace.events import judging, schedules
+from marketplace.events import services as event_services
+from marketplace.events.models import Outcome, PitchEvent
 from marketplace.extensions import db
+from marketplace.matching.models import MeetingRequest, ShortlistEntry
+from marketplace.pitches import permissions as pitch_permissions
+from marketplace.pitches.models import AccessRequest, Deck, Document
 from marketplace.profiles import crypto
 from marketplace.profiles import services as profile_services
 from marketplace.profiles.models import Enrolment, Enterprise, LegalDocument, Mandate
+from tests import demo_snapshot
 
 FIVE_PLACES = {"31.75", "32.01", "34.71", "52.03", "73.71"}
 JT = 1_000_000
+# The world as `flask seed-demo` built it before the demo moved into data files and gained its
+# showcase (decks, requests, shortlists, meetings, events): see tests/demo_snapshot.py.
+BEFORE = Path(__file__).parent / "fixtures" / "demo_world_before.json"
+# Tables the showcase adds rows to although the original world had rows in them already.
+# Tables the showcase adds rows to through the services (audit lines, in-app notices).
+GROWN_TABLES = {"audit_events", "notifications"}
 
 
 def _app(folder: Path) -> Flask:
@@ -152,6 +166,18 @@ def _snapshot() -> dict[str, list]:
 
 
 # --- the world ----------------------------------------------------------------------------------
+def test_the_original_world_is_row_for_row_what_it_was_before_the_showcase(world):
+    before = json.loads(BEFORE.read_text())
+    for name, recorded in before.items():
+        table = db.metadata.tables[name]
+        rows = demo_snapshot.table_rows(table, limit=recorded["count"])
+        assert len(rows) == recorded["count"], name
+        assert json.loads(json.dumps(rows[: demo_snapshot.SAMPLE])) == recorded["first"], name
+        assert demo_snapshot.digest(rows) == recorded["digest"], name
+        if recorded["count"] and name not in GROWN_TABLES:
+            assert len(demo_snapshot.table_rows(table)) == recorded["count"], name
+
+
 def test_seeding_an_empty_database_builds_200_enterprises_in_the_five_action_places(world):
     enterprises = _enterprises()
     assert len(enterprises) >= 200
@@ -382,3 +408,158 @@ def test_the_world_is_the_same_in_every_database_and_never_dated_by_the_clock(
     assert all(row[-1] == demo_now for row in first["audit"])
     assert all(e[14] <= demo_now for e in first["enterprises"])
     assert dt.date(2025, 1, 1) <= min(e[14] for e in first["enterprises"]).date()
+
+
+# --- the showcase: every feature has something to look at ---------------------------------------
+def _login_user(role: str, index: int = 0) -> User:
+    email = [login.email for login in demo.DEMO_LOGINS if login.role == role][index]
+    return account_services.find_user_by_email(email)
+
+
+def test_a_share_of_published_enterprises_have_a_rendered_deck_and_documents(world):
+    published = [e for e in _enterprises() if e.is_published]
+    decks = list(db.session.scalars(select(Deck)))
+    assert 0.05 <= len(decks) / len(published) <= 0.3
+    assert {d.enterprise_id for d in decks} <= {e.id for e in published}
+    for deck in decks:
+        current = [v for v in deck.versions if v.is_current]
+        assert len(current) == 1 and current[0].state == "ready"
+        assert current[0].page_count == len(current[0].pages) >= 3
+    documents = list(db.session.scalars(select(Document)))
+    assert {d.enterprise_id for d in documents} == {d.enterprise_id for d in decks}
+    assert all(d.mime == "application/pdf" and d.size < 100_000 for d in documents)
+    assert world["summary"].showcase["decks"] == len(decks)
+
+
+def test_the_demo_owner_has_data_room_requests_pending_accepted_and_declined(world):
+    owner_enterprise = profile_services.enterprise_of(_login_user("owner"))
+    statuses = Counter(
+        r.status
+        for r in db.session.scalars(
+            select(AccessRequest).where(AccessRequest.enterprise_id == owner_enterprise.id)
+        )
+    )
+    assert statuses["pending"] >= 1 and statuses["accepted"] >= 1 and statuses["declined"] >= 1
+    investor = _login_user("investor")
+    assert pitch_permissions.has_data_room_access(investor, owner_enterprise)
+
+
+def test_the_demo_investor_has_a_shortlist_in_several_stages_with_notes(world):
+    investor = _login_user("investor")
+    entries = list(
+        db.session.scalars(
+            select(ShortlistEntry).where(ShortlistEntry.organisation_id == investor.organisation_id)
+        )
+    )
+    stages = {e.stage for e in entries}
+    assert len(stages) >= 5 and {"observing", "declined"} <= stages
+    assert any(e.notes for e in entries)
+    moved = [e for e in entries if e.stage == "committed"]
+    assert [m.to_stage for m in moved[0].moves][-1] == "committed" and len(moved[0].moves) >= 4
+
+
+def test_meeting_requests_wait_for_each_side_and_some_are_answered(world):
+    investor = _login_user("investor")
+    owner_enterprise = profile_services.enterprise_of(_login_user("owner"))
+    meetings = list(db.session.scalars(select(MeetingRequest)))
+    statuses = Counter(m.status for m in meetings)
+    assert {"pending", "accepted", "countered", "declined"} <= set(statuses)
+    assert any(
+        m.status == "pending"
+        and m.enterprise_id == owner_enterprise.id
+        and m.organisation_id == investor.organisation_id
+        for m in meetings
+    )
+    accepted = next(m for m in meetings if m.status == "accepted")
+    assert accepted.chosen_start is not None
+
+
+def test_three_events_past_upcoming_and_in_preparation(world):
+    facilitator = _login_user("facilitator")
+    investor = _login_user("investor")
+    events = list(db.session.scalars(select(PitchEvent).order_by(PitchEvent.starts_on)))
+    assert len(events) == 3
+    past, upcoming, draft = events
+    assert all(e.organisation_id == facilitator.organisation_id for e in events)
+
+    assert past.starts_on < demo.DEMO_TODAY and past.status == "published"
+    assert schedules.published_of(past).items
+    assert judging.ranking(past)
+    assert judging.feedback_for(past, profile_services.enterprise_of(_login_user("owner")).id)
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "judging.feedback_sent")
+    )
+    recorded = list(db.session.scalars(select(Outcome).where(Outcome.event_id == past.id)))
+    assert {o.status for o in recorded} >= {"disbursed", "applied"}
+
+    assert upcoming.starts_on > dt.date.today() and upcoming.status == "published"
+    assert investor.id in {r.user_id for r in event_services.live_registrations(upcoming)}
+    published = schedules.published_of(upcoming)
+    assert any(investor.id in item.investor_ids for item in published.items)
+
+    assert draft.starts_on > upcoming.starts_on and draft.status == "open"
+    assert not event_services.has_schedule(draft)
+    assert len(event_services.confirmed_invitations(draft)) >= 2
+    assert event_services.live_registrations(draft)
+    run = schedules.start_build(actor=facilitator, event=draft)
+    assert run.status == "queued"
+    db.session.rollback()
+
+
+def test_the_logins_table_says_where_to_find_each_feature(world):
+    table = demo.logins_table()
+    for page in ("/shortlist", "/meetings", "/events"):
+        assert page in table
+    summary = demo.summary_text(world["summary"])
+    assert "pitching events" in summary or "acara pitching" in summary
+
+
+def _pages(world) -> dict[str, list[str]]:
+    """The pages the logins table and the README send each demo login to."""
+    events = list(db.session.scalars(select(PitchEvent).order_by(PitchEvent.starts_on)))
+    past, upcoming, draft = (e.id for e in events)
+    owner_enterprise = profile_services.enterprise_of(_login_user("owner")).id
+    meeting = db.session.scalar(
+        select(MeetingRequest.id).where(MeetingRequest.enterprise_id == owner_enterprise).limit(1)
+    )
+    return {
+        "pendamping@ypuk.example.org": [
+            "/events",
+            f"/events/{past}",
+            f"/events/{past}/ranking",
+            f"/events/{past}/outcomes",
+            f"/events/{upcoming}/schedule",
+            f"/events/{draft}",
+        ],
+        "investor@brn-jatinegara.example.org": [
+            "/shortlist",
+            "/meetings",
+            f"/meetings/{meeting}",
+            f"/enterprises/{owner_enterprise}/deck",
+            f"/enterprises/{owner_enterprise}/data-room",
+            f"/events/{upcoming}/agenda",
+        ],
+        "pemilik@sarirasa.example.org": [
+            f"/enterprises/{owner_enterprise}/data-room",
+            f"/enterprises/{owner_enterprise}/activity",
+            "/meetings",
+            f"/meetings/{meeting}",
+            f"/events/{past}/enterprises/{owner_enterprise}/feedback",
+            f"/events/{upcoming}/enterprises/{owner_enterprise}/agenda",
+        ],
+    }
+
+
+def test_every_page_the_tour_names_opens_for_its_login(world):
+    app = world["app"]
+    app.config["RATELIMIT_ENABLED"] = False
+    client = app.test_client()
+    for email, paths in _pages(world).items():
+        response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        for path in paths:
+            assert client.get(path).status_code == 200, (email, path)
+        client.post("/logout")
+    db.session.rollback()

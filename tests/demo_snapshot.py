@@ -1,0 +1,116 @@
+"""A comparable picture of every table a demo seed fills: row counts, a digest of every row and
+a readable sample (first and last rows by primary key).
+
+`python -m tests.demo_snapshot OUT.json` seeds a fresh SQLite database and writes the picture;
+tests/fixtures/demo_world_before.json was written this way from the seed as it stood before the
+demo moved into data files, and tests/test_demo.py compares every new seed with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from marketplace.extensions import db
+
+# Values that differ on every run by design: Argon2 salts and Fernet IVs; and the enrolment
+# consent times, which the recorded seed took from the clock (the demo now dates them).
+VOLATILE_COLUMNS = {
+    "password_hash",
+    "owner_nik_encrypted",
+    "notified_at",
+    "consent_at",
+    "withdrawn_at",
+}
+# In-app notices are dated by the clock when the services create them.
+VOLATILE_IN = {"notifications": {"created_at", "read_at"}}
+
+
+def _kept(table) -> list:
+    volatile = VOLATILE_COLUMNS | VOLATILE_IN.get(table.name, set())
+    return [c for c in table.columns if c.name not in volatile]
+
+
+# Derived caches rebuilt after commit and dated by the real clock (match cards carry the
+# readiness stage as of the day they were computed), not part of the seeded world.
+DERIVED_TABLES = {"match_cards", "search_outbox"}
+SAMPLE = 3
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def table_rows(table, limit: int | None = None) -> list[list[Any]]:
+    """Rows of `table` ordered by primary key, volatile columns left out."""
+    columns = _kept(table)
+    query = select(*columns).order_by(*table.primary_key.columns)
+    if limit is not None:
+        query = query.limit(limit)
+    return [[_value(v) for v in row] for row in db.session.execute(query)]
+
+
+def digest(rows: list[list[Any]]) -> str:
+    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+
+
+def snapshot() -> dict[str, dict[str, Any]]:
+    """{table: {count, digest, first, last}} for every table in the metadata."""
+    picture = {}
+    for name, table in sorted(db.metadata.tables.items()):
+        if name in DERIVED_TABLES:
+            continue
+        rows = table_rows(table)
+        picture[name] = {
+            "count": len(rows),
+            "columns": [c.name for c in _kept(table)],
+            "digest": digest(rows),
+            "first": rows[:SAMPLE],
+            "last": rows[-SAMPLE:] if len(rows) > SAMPLE else [],
+        }
+    return picture
+
+
+def main(out: str) -> None:
+    import time
+
+    import flask_migrate
+
+    from marketplace import create_app, demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite",
+                "UPLOAD_FOLDER": f"{folder}/uploads",
+                "SEARCH_INDEX_DIR": f"{folder}/search-index",
+            }
+        )
+        with app.app_context():
+            flask_migrate.upgrade()
+            started = time.perf_counter()
+            demo.seed_demo()
+            db.session.commit()
+            print(f"seeded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            picture = snapshot()
+            db.session.remove()
+            db.engine.dispose()
+    Path(out).write_text(json.dumps(picture, indent=1, sort_keys=True, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
