@@ -11,6 +11,7 @@ so that tests can point them at a child that crashes, hangs or allocates on purp
 from __future__ import annotations
 
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -71,16 +72,8 @@ def process_deck_upload(files: list[bytes], *, limits: uploads.UploadLimits) -> 
             ((out / f"{index}-small").read_bytes(), (out / f"{index}-large").read_bytes())
             for index in range(len(answer["preview_sizes"]))
         ]
-    return decks.DeckResult(
-        page_count=answer["page_count"],
-        text=answer["text"],
-        previews=previews,
-        source_kind=answer["source_kind"],
-        preview_mime=answer["preview_mime"],
-        has_javascript=answer["has_javascript"],
-        text_truncated=answer["text_truncated"],
-        preview_sizes=[(tuple(small), tuple(large)) for small, large in answer["preview_sizes"]],
-    )
+    sizes = [(tuple(small), tuple(large)) for small, large in answer.pop("preview_sizes")]
+    return decks.DeckResult(**answer, previews=previews, preview_sizes=sizes)
 
 
 def process_in_child(paths: list[str], out: str, limits: uploads.UploadLimits) -> dict[str, Any]:
@@ -89,15 +82,8 @@ def process_in_child(paths: list[str], out: str, limits: uploads.UploadLimits) -
     for index, (small, large) in enumerate(result.previews):
         Path(out, f"{index}-small").write_bytes(small)
         Path(out, f"{index}-large").write_bytes(large)
-    return {
-        "page_count": result.page_count,
-        "text": result.text,
-        "source_kind": result.source_kind,
-        "preview_mime": result.preview_mime,
-        "has_javascript": result.has_javascript,
-        "text_truncated": result.text_truncated,
-        "preview_sizes": [[list(small), list(large)] for small, large in result.preview_sizes],
-    }
+    # Everything but the previews (written to files above) goes back as plain data.
+    return {f.name: getattr(result, f.name) for f in fields(result) if f.name != "previews"}
 
 
 def prepare_document(

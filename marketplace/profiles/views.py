@@ -64,7 +64,7 @@ def dashboard():
             context["assessment"] = services.assess(enterprise)
             context["missing"] = services.missing_for_publication(enterprise)
         context["invitations"] = services.invitations_for(current_user)
-        context["consent_form"] = forms.ActionForm()
+        context["consent_form"] = ActionForm()
     elif current_user.role == "facilitator":
         context["programmes"] = db.session.scalars(
             select(Programme)
@@ -607,7 +607,7 @@ def my_programmes():
         "profiles/my_programmes.html",
         invitations=services.invitations_for(current_user),
         programmes=services.programmes_for(current_user),
-        consent_form=forms.ActionForm(),
+        consent_form=ActionForm(),
     )
 
 
@@ -617,7 +617,7 @@ def answer_enrolment(enrolment_id: int):
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None or not permissions.can_answer_enrolment(current_user, enrolment):
         abort(404)
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     answer = request.form.get("answer")
     if answer == "leave" and not request.form.get("confirm"):
