@@ -11,7 +11,7 @@ from icalendar import Calendar
 from marketplace import mail
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.matching import pipeline, search, services
+from marketplace.matching import cards, pipeline, search, services
 from marketplace.matching.models import Notification
 from marketplace.profiles.models import LegalDocument
 from tests.matching.helpers import future, published
@@ -135,7 +135,7 @@ def test_an_ask_far_outside_the_ticket_range_is_excluded(make, ask, kept):
 
 def test_readiness_below_the_mandates_minimum_excludes(make):
     _, enterprise = published(make)
-    assert services.enterprise_card(enterprise).stage != "bankable"
+    assert cards.enterprise_card(enterprise).stage != "bankable"
     strict = make.mandate(make.investor(), min_stage="bankable", instruments=["kur"])
     assert services.matches_for_mandate(mandate=strict) == []
 
@@ -180,7 +180,7 @@ def test_an_enterprise_sees_verified_investors_that_fit_with_the_routes_they_off
     found = services.matches_for_enterprise(enterprise=enterprise)
 
     assert [m.mandate.organisation_id for m in found] == [bank.organisation_id]
-    card = services.enterprise_card(enterprise)
+    card = cards.enterprise_card(enterprise)
     expected = tuple(r for r in ("kur_super_mikro", "kur_mikro", "kur_kecil") if r in card.routes)
     assert found[0].result.routes == expected
 
