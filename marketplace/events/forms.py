@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
-from marketplace.pitches.scheduling import PREFERENCES, Slot
+from marketplace.events.scheduling import PREFERENCES, Slot
 from marketplace.profiles.forms import ActionForm, MoneyField, MultiCheckboxField  # noqa: F401
 
 

@@ -27,11 +27,7 @@ from marketplace.events.models import (
     ScheduleItem,
     ScheduleRun,
 )
-from marketplace.extensions import db
-from marketplace.matching import cards, scoring
-from marketplace.matching import services as matching_services
-from marketplace.models import utcnow
-from marketplace.pitches.scheduling import (
+from marketplace.events.scheduling import (
     CONFLICTS,
     Assignment,
     MeetingProblem,
@@ -41,7 +37,11 @@ from marketplace.pitches.scheduling import (
     Slot,
     validate_schedule,
 )
-from marketplace.pitches.scheduling import Conflict as ScheduleConflict
+from marketplace.events.scheduling import Conflict as ScheduleConflict
+from marketplace.extensions import db
+from marketplace.matching import cards, scoring
+from marketplace.matching import services as matching_services
+from marketplace.models import utcnow
 from marketplace.profiles.models import Cohort, Enrolment, Mandate, Programme
 
 Problem = PanelProblem | MeetingProblem
@@ -315,7 +315,7 @@ def _item(draft: Schedule, item_id: int) -> ScheduleItem:
 def _panel_present(
     event: PitchEvent, draft: Schedule, problem: PanelProblem, slot: int, room: int
 ) -> list[int]:
-    from marketplace.pitches.scheduling.rules import free_slots
+    from marketplace.events.scheduling.rules import free_slots
 
     investors = {p.id: p for p in problem.investors}
     return sorted(

@@ -9,7 +9,7 @@ from marketplace import mail
 from marketplace.errors import Conflict
 from marketplace.events import jobs, schedules, services
 from marketplace.events.models import ScheduleRun
-from marketplace.pitches.scheduling import CONFLICTS, MeetingProblem, PanelProblem
+from marketplace.events.scheduling import CONFLICTS, MeetingProblem, PanelProblem
 from tests.events.conftest import event_data, free_slot
 
 
