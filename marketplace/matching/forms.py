@@ -15,8 +15,9 @@ from wtforms import (
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from marketplace.matching.meetings import MAX_MESSAGE_CHARS
 from marketplace.matching.models import SHORTLIST_STAGES
-from marketplace.matching.pipeline import MAX_MESSAGE_CHARS, MAX_NOTE_CHARS
+from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -19,7 +19,9 @@ from flask_login import current_user, login_required
 from marketplace.accounts.views import form_error
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.matching import cli, forms, permissions, pipeline, search, services
+from marketplace.matching import cli, forms, permissions, search, services, shortlists
+from marketplace.matching import meetings as meeting_services
+from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
     MEETING_STATUSES,
     SHORTLIST_STAGES,
@@ -135,7 +137,7 @@ def matches():
     mandate = services.mandate_of(current_user.organisation_id)
     allowed = permissions.can_see_matches(current_user)
     found = services.matches_for_mandate(mandate=mandate) if mandate and allowed else []
-    shortlisted = {e.enterprise_id for e in pipeline.shortlist_of(current_user.organisation_id)}
+    shortlisted = {e.enterprise_id for e in shortlists.shortlist_of(current_user.organisation_id)}
     return render_template(
         "matching/matches.html",
         mandate=mandate,
@@ -184,7 +186,7 @@ def _require_shortlist() -> None:
 def shortlist():
     _require_shortlist()
     stage = request.args.get("stage") or None
-    entries = pipeline.shortlist_of(
+    entries = shortlists.shortlist_of(
         current_user.organisation_id, stage=stage if stage in SHORTLIST_STAGES else None
     )
     return render_template(
@@ -196,7 +198,7 @@ def shortlist():
 @login_required
 def shortlist_csv():
     _require_shortlist()
-    body = pipeline.shortlist_csv(pipeline.shortlist_of(current_user.organisation_id))
+    body = shortlists.shortlist_csv(shortlists.shortlist_of(current_user.organisation_id))
     return Response(
         "\ufeff" + body,  # the BOM makes spreadsheet programs read UTF-8 names correctly
         mimetype="text/csv",
@@ -217,7 +219,7 @@ def shortlist_add(enterprise_id: int):
     if not profile_forms.ActionForm().validate_on_submit():
         abort(400)
     try:
-        entry = pipeline.add_to_shortlist(actor=current_user, enterprise=enterprise)
+        entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -251,7 +253,7 @@ def entry_stage(entry_id: int):
     form = forms.StageForm()
     if form.validate_on_submit():
         try:
-            pipeline.move_entry(actor=current_user, entry=item, stage=form.stage.data)
+            shortlists.move_entry(actor=current_user, entry=item, stage=form.stage.data)
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -269,7 +271,7 @@ def entry_note(entry_id: int):
     form = forms.NoteForm()
     if form.validate_on_submit():
         try:
-            pipeline.add_note(actor=current_user, entry=item, body=form.body.data)
+            shortlists.add_note(actor=current_user, entry=item, body=form.body.data)
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -301,11 +303,11 @@ def new_meeting(enterprise_id: int):
     form = forms.MeetingRequestForm()
     if form.validate_on_submit():
         try:
-            meeting = pipeline.request_meeting(
+            meeting = meeting_services.request_meeting(
                 actor=current_user,
                 enterprise=enterprise,
                 message=form.message.data,
-                times=[pipeline.local_to_utc(t) for t in form.proposed_times()],
+                times=[meeting_services.local_to_utc(t) for t in form.proposed_times()],
                 place=form.place.data,
                 duration_minutes=form.duration_minutes.data,
             )
@@ -326,7 +328,7 @@ def new_meeting(enterprise_id: int):
 def meetings():
     return render_template(
         "matching/meetings.html",
-        meetings=pipeline.meetings_for(current_user),
+        meetings=meeting_services.meetings_for(current_user),
         statuses=MEETING_STATUSES,
     )
 
@@ -364,12 +366,12 @@ def respond(meeting_id: int):
     form = forms.RespondForm()
     if form.validate_on_submit():
         try:
-            pipeline.respond_to_meeting(
+            meeting_services.respond_to_meeting(
                 actor=current_user,
                 meeting=item,
                 action=form.action.data,
                 time_id=form.time_id.data if form.action.data == "accept" else None,
-                new_times=[pipeline.local_to_utc(t) for t in form.new_times()],
+                new_times=[meeting_services.local_to_utc(t) for t in form.new_times()],
             )
         except DomainError as error:
             db.session.rollback()
@@ -393,7 +395,7 @@ def meeting_ics(meeting_id: int):
     if item.status != "accepted":
         abort(404)
     return Response(
-        pipeline.meeting_ics(item),
+        meeting_services.meeting_ics(item),
         mimetype="text/calendar",
         headers={
             "Content-Disposition": f'attachment; filename="temumodal-meeting-{item.id}.ics"',
@@ -406,11 +408,11 @@ def meeting_ics(meeting_id: int):
 @bp.get("/notifications")
 @login_required
 def notifications():
-    items = pipeline.notifications_for(current_user)
+    items = notification_services.notifications_for(current_user)
     return render_template(
         "matching/notifications.html",
         notifications=items,
-        text=pipeline.notification_text,
+        text=notification_services.notification_text,
         action_form=profile_forms.ActionForm(),
     )
 
@@ -420,6 +422,6 @@ def notifications():
 def notifications_read():
     if not profile_forms.ActionForm().validate_on_submit():
         abort(400)
-    pipeline.mark_notifications_read(user=current_user)
+    notification_services.mark_notifications_read(user=current_user)
     db.session.commit()
     return redirect(url_for("matching.notifications"))

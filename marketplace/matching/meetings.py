@@ -1,286 +1,35 @@
-"""Deals in progress: the investor organisation's shortlist, meeting requests, notifications.
+"""Meeting requests between an investor organisation and an enterprise: up to three proposed
+times, accept / decline / counter-propose, the calendar file.
 
 Services flush, never commit; they take keyword-only arguments and raise `marketplace.errors`
-domain errors with messages in the user's language. E-mails go through `marketplace.mail` after
-the commit (job "matching.send_mail"), written in each recipient's own language; in-app
-notifications are rows written with the change.
+domain errors with messages in the user's language. Each step notifies the other side
+(`matching.notifications`: a row now, an e-mail after the commit).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from marketplace import audit, formatting, mail, tasks, vocab
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.matching import permissions
-from marketplace.matching.models import (
-    SHORTLIST_STAGES,
-    MeetingRequest,
-    MeetingTime,
-    Notification,
-    ShortlistEntry,
-    ShortlistMove,
-    ShortlistNote,
-)
+from marketplace.matching import notifications, permissions
+from marketplace.matching.models import MeetingRequest, MeetingTime
 from marketplace.models import as_utc, utcnow
 from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
 
-MAIL_JOB = "matching.send_mail"
-MAX_NOTE_CHARS = 2000
 MAX_MESSAGE_CHARS = 1000
 MAX_PROPOSED_TIMES = 3
 MEETING_ZONE = "Asia/Jakarta"  # times are typed and shown in WIB unless a zone is given
 OPEN_MEETING_STATUSES = ("pending", "countered")
 
-NOTIFICATION_TEXTS = {
-    "meeting_requested": _l("%(organisation)s asks %(enterprise)s for a meeting."),
-    "meeting_accepted": _l(
-        "The meeting of %(organisation)s with %(enterprise)s is set for %(time)s."
-    ),
-    "meeting_declined": _l(
-        "The meeting request of %(organisation)s to %(enterprise)s was declined."
-    ),
-    "meeting_countered": _l(
-        "Other times were proposed for the meeting of %(organisation)s with %(enterprise)s."
-    ),
-}
-MAIL_SUBJECTS = {
-    "meeting_requested": _l("TemuModal: a meeting request"),
-    "meeting_accepted": _l("TemuModal: meeting accepted"),
-    "meeting_declined": _l("TemuModal: meeting declined"),
-    "meeting_countered": _l("TemuModal: other meeting times proposed"),
-}
 
-
-# --- notifications -----------------------------------------------------------------------------
-@tasks.job(MAIL_JOB)
-def send_mail(*, to: str, subject: str, body: str) -> None:
-    """Send one e-mail through the mail seam (the after-commit job)."""
-    mail.send(to, subject, body)
-
-
-def notification_text(notification: Notification) -> str:
-    """The notification in the current request's language."""
-    params = dict(notification.params or {})
-    if "time" in params:
-        params["time"] = formatting.datetime(dt.datetime.fromisoformat(params["time"]))
-    return str(NOTIFICATION_TEXTS[notification.kind]) % params
-
-
-def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list[Notification]:
-    """Tell `users` about something: an in-app notification each and an e-mail after commit.
-
-    `params` hold names and an ISO `time`, never personal data beyond names. The e-mail is
-    written in each user's language. Side effects: rows; mail jobs enqueued. Raises KeyError
-    for an unknown kind.
-    """
-    notices = []
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    for user in {u.id: u for u in users if u.active}.values():
-        notice = Notification(user_id=user.id, kind=kind, params=params, link=link)
-        db.session.add(notice)
-        notices.append(notice)
-        with force_locale(user.locale or "id"):
-            subject = str(MAIL_SUBJECTS[kind])
-            body = notification_text(notice) + "\n\n" + base + link
-        tasks.enqueue(MAIL_JOB, to=user.email, subject=subject, body=body)
-    db.session.flush()
-    return notices
-
-
-def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:
-    """The user's latest notifications, newest first. Reads only."""
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def mark_notifications_read(*, user: User) -> int:
-    """Mark all the user's notifications read; returns how many changed."""
-    unread = db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ).all()
-    now = utcnow()
-    for notice in unread:
-        notice.read_at = now
-    db.session.flush()
-    return len(unread)
-
-
-# --- shortlist -------------------------------------------------------------------------------
-def _entry_for(organisation_id: int, enterprise_id: int) -> ShortlistEntry | None:
-    return db.session.scalar(
-        select(ShortlistEntry).where(
-            ShortlistEntry.organisation_id == organisation_id,
-            ShortlistEntry.enterprise_id == enterprise_id,
-        )
-    )
-
-
-def add_to_shortlist(*, actor: User, enterprise: Enterprise) -> ShortlistEntry:
-    """Put a published enterprise on the actor's organisation's shortlist, at 'observing'.
-
-    Raises PermissionDenied (not an investor), NotFound (not published), Conflict (already on
-    it). Side effects: the entry and its first history row; audit `shortlist.added`.
-    """
-    if not permissions.can_use_shortlist(actor):
-        raise PermissionDenied(_l("Only investors keep a shortlist."))
-    if not enterprise.is_published:
-        raise NotFound(_l("This profile does not exist."))
-    if _entry_for(actor.organisation_id, enterprise.id) is not None:
-        raise Conflict(_l("This enterprise is already on your shortlist."))
-    entry = ShortlistEntry(
-        organisation_id=actor.organisation_id,
-        enterprise=enterprise,
-        stage="observing",
-        added_by_id=actor.id,
-    )
-    entry.moves.append(
-        ShortlistMove(to_stage="observing", moved_by_id=actor.id, moved_by_name=actor.name)
-    )
-    db.session.add(entry)
-    audit.record(
-        "shortlist.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
-    db.session.flush()
-    return entry
-
-
-def move_entry(*, actor: User, entry: ShortlistEntry, stage: str) -> ShortlistEntry:
-    """Move a shortlist entry to `stage`, recording who did it and when.
-
-    Raises PermissionDenied (another organisation), ValidationError (unknown stage), Conflict
-    (already at that stage). Side effects: the stage, a history row; audit `shortlist.moved`.
-    """
-    if not permissions.can_view_entry(actor, entry):
-        raise PermissionDenied(_l("This shortlist belongs to another organisation."))
-    if stage not in SHORTLIST_STAGES:
-        raise ValidationError(_l("Choose one of the options offered."), field="stage")
-    if stage == entry.stage:
-        raise Conflict(_l("The entry is at this stage already."))
-    entry.moves.append(
-        ShortlistMove(
-            from_stage=entry.stage, to_stage=stage, moved_by_id=actor.id, moved_by_name=actor.name
-        )
-    )
-    entry.stage = stage
-    audit.record(
-        "shortlist.moved",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=entry.enterprise_id,
-        details={"stage": stage},
-    )
-    db.session.flush()
-    return entry
-
-
-def add_note(*, actor: User, entry: ShortlistEntry, body: str) -> ShortlistNote:
-    """A private note on a shortlist entry, visible to the organisation's members only.
-
-    Raises PermissionDenied, ValidationError (empty or longer than 2,000 characters).
-    """
-    if not permissions.can_view_entry(actor, entry):
-        raise PermissionDenied(_l("This shortlist belongs to another organisation."))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(_l("Write the note first."), field="body")
-    if len(body) > MAX_NOTE_CHARS:
-        raise ValidationError(
-            _l("A note has at most %(num)s characters.", num=MAX_NOTE_CHARS), field="body"
-        )
-    note = ShortlistNote(entry=entry, author_id=actor.id, author_name=actor.name, body=body)
-    db.session.add(note)
-    db.session.flush()
-    return note
-
-
-def shortlist_of(organisation_id: int, *, stage: str | None = None) -> list[ShortlistEntry]:
-    """The organisation's shortlist, most recently changed first. Reads only."""
-    query = (
-        select(ShortlistEntry)
-        .where(ShortlistEntry.organisation_id == organisation_id)
-        .options(
-            selectinload(ShortlistEntry.enterprise),
-            selectinload(ShortlistEntry.moves),
-            selectinload(ShortlistEntry.notes),
-        )
-        .order_by(ShortlistEntry.updated_at.desc(), ShortlistEntry.id.desc())
-    )
-    if stage:
-        query = query.where(ShortlistEntry.stage == stage)
-    return list(db.session.scalars(query))
-
-
-def _cell(value: object) -> str:
-    # A cell starting with = + - @ runs as a formula in a spreadsheet (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
-    """The shortlist as CSV, labels in the current language. No side effects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            gettext("Enterprise"),
-            gettext("Sector"),
-            gettext("Province"),
-            gettext("Funding ask (Rp)"),
-            gettext("Stage"),
-            gettext("Added on"),
-            gettext("Last moved"),
-            gettext("Moved by"),
-            gettext("Notes"),
-        ]
-    )
-    for entry in entries:
-        enterprise = entry.enterprise
-        last = entry.moves[-1] if entry.moves else None
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    enterprise.name,
-                    vocab.label(vocab.SECTORS, enterprise.sector),
-                    enterprise.province_code and _province_name(enterprise.province_code),
-                    enterprise.ask_amount if enterprise.ask_amount is not None else "",
-                    vocab.label(SHORTLIST_STAGES, entry.stage),
-                    as_utc(entry.created_at).date().isoformat(),
-                    as_utc(last.moved_at).date().isoformat() if last else "",
-                    last.moved_by_name if last else "",
-                    len(entry.notes),
-                )
-            ]
-        )
-    return buffer.getvalue()
-
-
-def _province_name(code: str) -> str:
-    from marketplace import regions
-
-    return regions.province_name(code)
-
-
-# --- meeting requests --------------------------------------------------------------------------
 def local_to_utc(value: dt.datetime, *, zone: str = MEETING_ZONE) -> dt.datetime:
     """A wall-clock time typed in `zone` (naive), or an aware time, as an aware UTC datetime."""
     if value.tzinfo is None:
@@ -410,7 +159,7 @@ def request_meeting(
         object_id=enterprise.id,
         details={"meeting": meeting.id},
     )
-    notify(
+    notifications.notify(
         users=_enterprise_side_users(enterprise),
         kind="meeting_requested",
         params=_notice_params(meeting),
@@ -492,7 +241,9 @@ def respond_to_meeting(
         if side == "enterprise"
         else _enterprise_side_users(meeting.enterprise)
     )
-    notify(users=recipients, kind=kind, params=_notice_params(meeting), link=_link(meeting))
+    notifications.notify(
+        users=recipients, kind=kind, params=_notice_params(meeting), link=_link(meeting)
+    )
     return meeting
 
 
