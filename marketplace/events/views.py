@@ -22,7 +22,6 @@ from marketplace.events import (
     calendar,
     codes,
     forms,
-    jobs,  # noqa: F401 - registers the jobs
     judging,
     outcomes,
     permissions,

@@ -62,12 +62,10 @@ _LOAD_PROFILE = (
 # --- the outbox --------------------------------------------------------------------------------
 @event.listens_for(Session, "before_commit")
 def _record_outbox(session: Session) -> None:
-    # tasks keeps the jobs of this transaction in session.info until after the commit.
-    pending = session.info.get(tasks._PENDING) or []
     ids = sorted(
         {
             kwargs["enterprise_id"]
-            for name, kwargs in pending
+            for name, kwargs in tasks.queued(session)
             if name == SYNC_JOB and not kwargs.get("recorded")
         }
     )
@@ -82,9 +80,7 @@ def _record_deletions(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, Enterprise):
             session.add(SearchOutbox(enterprise_id=obj.id, op="remove"))
-            session.info.setdefault(tasks._PENDING, []).append(
-                (SYNC_JOB, {"enterprise_id": obj.id, "recorded": True})
-            )
+            tasks.enqueue_on(session, SYNC_JOB, enterprise_id=obj.id, recorded=True)
 
 
 @tasks.job(SYNC_JOB)

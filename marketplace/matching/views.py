@@ -58,13 +58,6 @@ FACET_PARAMS = {
 PER_PAGE = 20
 
 
-@bp.record_once
-def _init_search(state) -> None:
-    # The search seam needs the database engine, so it is attached once the blueprint (and
-    # with it, matching) is part of the app: after db.init_app in create_app.
-    search.init_search(state.app)
-
-
 cli.register(bp)
 
 

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import audit, uploads, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.pitches import forms, jobs, permissions, services  # noqa: F401 (jobs: registers)
+from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
     AccessRequest,
