@@ -8,12 +8,17 @@ photo-like JPEG image (blurred noise and gradients, 800 × 600) drawn as an imag
 rendering, text extraction and preview compression all do realistic work.
 
 Each run calls `decks.process_deck_pdf` (validate, count pages, scan active content, extract
-text, render every page, encode small and large previews). Figures:
+text, render every page, encode small and large previews) in this process, then the same work
+as the app does it, in sandbox children (`marketplace.sandbox`): the upload request's checks
+(`isolated.validate_deck_files`) and the job's rendering (`isolated.process_deck_upload`).
+Figures:
   wall_s               median wall time of one run
   cpu_s                median CPU time of one run (steadier than wall time on a busy machine)
   peak_mb              peak RSS increase of this process over its RSS before the first run
                        (ru_maxrss, so it includes PDFium's and Pillow's C allocations)
   small_preview_bytes  the LARGEST small preview of the last run (the bar is on every preview)
+  isolated_wall_s      median wall time of the job's rendering in a child (start-up included)
+  isolated_validate_s  median wall time of the upload request's checks in a child
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from PIL import Image, ImageDraw, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from marketplace import uploads  # noqa: E402
-from marketplace.pitches import decks  # noqa: E402
+from marketplace.pitches import decks, isolated  # noqa: E402
 
 PAGE_W, PAGE_H = 960, 540
 TITLES = [
@@ -186,6 +191,15 @@ def main() -> None:
         cpu_timings.append(time.process_time() - cpu_start)
     assert result is not None
     peak_mb = _rss_mb() - rss_before
+    isolated_timings, validate_timings = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        isolated.validate_deck_files([deck], limits=limits)
+        validate_timings.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        isolated_result = isolated.process_deck_upload([deck], limits=limits)
+        isolated_timings.append(time.perf_counter() - start)
+        assert isolated_result.previews == result.previews
     small = [len(small) for small, _large in result.previews]
     large = [len(large) for _small, large in result.previews]
 
@@ -196,6 +210,8 @@ def main() -> None:
     print(f"{'wall per deck, max (s)':<28}{max(timings):>12.3f}")
     print(f"{'CPU per deck, median (s)':<28}{statistics.median(cpu_timings):>12.3f}")
     print(f"{'peak RSS increase (MB)':<28}{peak_mb:>12.1f}")
+    print(f"{'in a child, median (s)':<28}{statistics.median(isolated_timings):>12.3f}")
+    print(f"{'checks in a child, med. (s)':<28}{statistics.median(validate_timings):>12.3f}")
     print(f"{'small preview, max (B)':<28}{max(small):>12}")
     print(f"{'small preview, median (B)':<28}{statistics.median(small):>12.0f}")
     print(f"{'large preview, median (B)':<28}{statistics.median(large):>12.0f}")
@@ -212,6 +228,8 @@ def main() -> None:
                 "large_preview_median_bytes": int(statistics.median(large)),
                 "pages": result.page_count,
                 "runs": runs,
+                "isolated_wall_s": round(statistics.median(isolated_timings), 3),
+                "isolated_validate_s": round(statistics.median(validate_timings), 3),
             }
         )
     )

@@ -9,45 +9,63 @@ from typing import Any
 
 from flask import Flask
 
+# Every setting the code reads has its default here, with what it does (a test checks that
+# every key read through app.config in marketplace/ is listed). Any of them can be set from the
+# environment with the FLASK_ prefix (FLASK_SEARCH_BACKEND=postgres, FLASK_TASKS_MODE=…).
 DEFAULTS: dict[str, Any] = {
+    # "production", "development" or "testing": picks the profile below; only development and
+    # tests have built-in keys.
     "ENV_NAME": "production",
-    "SQLALCHEMY_DATABASE_URI": None,  # filled from DATABASE_URL or the instance folder
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # The database: DATABASE_URL wins; otherwise SQLite in the instance folder.
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # drop dead connections before use
+    # Language and time: Indonesian first, English second; dates shown in WIB unless an event
+    # says otherwise.
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
     # Sessions: the cookie carries only a random id checked against the user_sessions table.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": True,
-    "SESSION_IDLE_TIMEOUT": dt.timedelta(minutes=30),
-    "SESSION_ABSOLUTE_TIMEOUT": dt.timedelta(hours=12),
+    "SESSION_COOKIE_SECURE": True,  # cookies only over HTTPS (development turns it off)
+    "SESSION_IDLE_TIMEOUT": dt.timedelta(minutes=30),  # signed out after 30 idle minutes
+    "SESSION_ABSOLUTE_TIMEOUT": dt.timedelta(hours=12),  # and after 12 hours whatever happens
     "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=12),
-    "REMEMBER_COOKIE_DURATION": dt.timedelta(seconds=0),
+    "REMEMBER_COOKIE_DURATION": dt.timedelta(seconds=0),  # no "remember me" cookie
     # Forms
-    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a form's CSRF token lives as long as a session
     "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # one 25 MB file plus the form around it
-    # Login throttling: 10 failures per account or per IP in 5 minutes.
-    "LOGIN_FAILURE_LIMIT": 10,
-    "LOGIN_FAILURE_WINDOW": dt.timedelta(minutes=5),
+    # Login throttling by Flask-Limiter: 10 failures per account or per IP in 5 minutes -> 429.
     "LOGIN_RATE_LIMIT": "10 per 5 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several workers share the limits
     "RATELIMIT_HEADERS_ENABLED": True,
     # Uploads
-    "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,
-    "UPLOAD_MAX_PIXELS": 40_000_000,
-    "UPLOAD_MAX_PAGES": 60,
+    "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,  # one file
+    "UPLOAD_MAX_PIXELS": 40_000_000,  # images refused before decoding beyond this
+    "UPLOAD_MAX_PAGES": 60,  # PDFs (decks, documents)
+    # Parsing and rendering of uploads runs in a child process (marketplace/sandbox.py) with
+    # these limits: wall time per file and per page or photo, and the child's address space.
+    "UPLOAD_PARSE_FILE_SECONDS": 60.0,
+    "UPLOAD_PARSE_PAGE_SECONDS": 15.0,
+    "UPLOAD_PARSE_MEMORY_MB": 1024,
     "PHOTOS_PER_ENTERPRISE": 8,
     "DOCUMENTS_PER_ENTERPRISE": 20,
     "DECK_VERSIONS_KEPT": 5,  # older versions are deleted, never the current one
     "UPLOAD_FOLDER": None,  # default: <instance>/uploads
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
-    # Side effects after commit: "inline" runs them in the request after commit.
+    # Side effects after commit: "inline" runs them in the request after commit; "queue" hands
+    # them to the job queue (see marketplace/tasks.py).
     "TASKS_MODE": "inline",
-    "MAIL_LOG_ONLY": True,
-    "SEARCH_BACKEND": "whoosh",
-    "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
+    "TASKS_RAISE": False,  # tests: a failing inline job raises instead of being logged
+    "MAIL_LOG_ONLY": True,  # write mail to the log (and mail.outbox) instead of sending it
+    # Search: None picks the backend from the database URL (see search_backend_for below):
+    # "postgres" on PostgreSQL, "whoosh" otherwise. Set "whoosh" or "postgres" to choose.
+    "SEARCH_BACKEND": None,
+    "SEARCH_INDEX_DIR": None,  # Whoosh only; default: <instance>/search-index
+    # "inline": index changes are applied right after each commit; "worker": left to
+    # `flask search apply-outbox` run by a worker.
+    "SEARCH_INDEXER": "inline",
     "MATCH_COLUMNS_CACHE": True,  # keep the match cards' scoring columns in memory per worker
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
@@ -96,12 +114,22 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(
         instance / "search-index"
     )
+    app.config["SEARCH_BACKEND"] = app.config["SEARCH_BACKEND"] or search_backend_for(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     for key in ("SECRET_KEY", "NIK_ENCRYPTION_KEY"):
         if not app.config.get(key):
             raise RuntimeError(
                 f"{key} is not set. Set FLASK_{key} in the environment "
                 "(see README, 'Configuration'); only development and tests have a built-in one."
             )
+
+
+def search_backend_for(database_url: str | None) -> str:
+    """The search backend a database URL calls for when SEARCH_BACKEND is not set: the
+    PostgreSQL backend on PostgreSQL (one index shared by every worker and machine, kept in
+    the same database and backups), Whoosh on a local directory otherwise."""
+    return "postgres" if str(database_url or "").startswith("postgres") else "whoosh"
 
 
 def normalise_database_url(url: str) -> str:

@@ -1970,6 +1970,8 @@ def _enterprise(
         enrolment = profile_services.enrol_enterprise(
             facilitator=facilitator, cohort=cohort, enterprise=enterprise, today=plan.enrolled_on
         )
+        # The owner accepted the programme's invitation (rights need the owner's consent).
+        profile_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
         editor = owner
         world.owners += 1
         world.stamp(organisation, plan.enrolled_on - dt.timedelta(days=3))
@@ -1989,15 +1991,13 @@ def _enterprise(
     world.stamp(enterprise, plan.enrolled_on)
     world.stamp(enrolment, plan.enrolled_on)
 
-    if plan.status != "active":
+    if plan.status == "completed":
         profile_services.set_enrolment_status(
             facilitator=facilitator,
             enrolment=enrolment,
             status=plan.status,
             today=cohort_spec.ends_on,
         )
-        if plan.status == "withdrawn":
-            enrolment.completed_on = None
     done = (
         len(programme.modules)
         if plan.status == "completed"
@@ -2007,6 +2007,7 @@ def _enterprise(
 
     if special is _draft_owner:
         _fill_draft(world, plan, enterprise, editor, owner_phone=owner_phone)
+        _withdraw_if_planned(plan, facilitator, enrolment)
         return enterprise
     _fill_profile(world, plan, enterprise, editor, owner_phone=owner_phone)
     _documents(world, plan, enterprise, editor)
@@ -2039,7 +2040,16 @@ def _enterprise(
             attested_on=min(DEMO_TODAY, cohort_spec.ends_on) - dt.timedelta(days=7),
             count=3 if special is not None else rng.randint(1, 3),
         )
+    _withdraw_if_planned(plan, facilitator, enrolment)
     return enterprise
+
+
+def _withdraw_if_planned(plan: _Plan, facilitator: User, enrolment) -> None:
+    # Last: withdrawing ends the facilitator's rights, and the profile was filled in before.
+    if plan.status == "withdrawn":
+        profile_services.set_enrolment_status(
+            facilitator=facilitator, enrolment=enrolment, status="withdrawn"
+        )
 
 
 def _fill_profile(

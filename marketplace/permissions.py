@@ -1,26 +1,67 @@
-"""Every domain's permission predicates in one namespace, for templates (`can.edit_enterprise`).
+"""Permission predicates every domain shares, and every domain's predicates in one namespace
+for templates (`can.edit_enterprise`).
 
-Views import the domain modules directly; templates use this one, so both ask the same question.
+The shared predicates (`deny_on_error`, `is_active`, `is_admin`) import no domain, so every
+domain's permissions.py may import them. The template names are looked up lazily (module
+`__getattr__`), so this module never imports a domain at import time and no import cycle
+forms. Views import the domain modules directly; templates use this one, so both ask the same
+question.
 """
 
-from marketplace.profiles.permissions import can_attest as attest
-from marketplace.profiles.permissions import can_edit_enterprise as edit_enterprise
-from marketplace.profiles.permissions import can_edit_mandate as edit_mandate
-from marketplace.profiles.permissions import can_manage_programme as manage_programme
-from marketplace.profiles.permissions import can_see_identity as see_identity
-from marketplace.profiles.permissions import can_see_sensitive as see_sensitive
-from marketplace.profiles.permissions import can_view_enterprise as view_enterprise
-from marketplace.profiles.permissions import can_view_full_profile as view_full_profile
-from marketplace.profiles.permissions import is_admin as admin
+from __future__ import annotations
 
-__all__ = [
-    "admin",
-    "attest",
-    "edit_enterprise",
-    "edit_mandate",
-    "manage_programme",
-    "see_identity",
-    "see_sensitive",
-    "view_enterprise",
-    "view_full_profile",
-]
+import functools
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def deny_on_error(predicate: Callable[..., bool]) -> Callable[..., bool]:
+    """Make `predicate` deny (False) when anything inside it fails; the failure is logged."""
+
+    @functools.wraps(predicate)
+    def guarded(*args: Any, **kwargs: Any) -> bool:
+        try:
+            return bool(predicate(*args, **kwargs))
+        except Exception:  # noqa: BLE001 - a broken check must deny, never allow
+            log.exception("permission check %s failed; denying", predicate.__name__)
+            return False
+
+    return guarded
+
+
+def is_active(user) -> bool:
+    """A signed-in user whose account is active."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.active
+
+
+@deny_on_error
+def is_admin(user) -> bool:
+    return is_active(user) and user.role == "admin"
+
+
+# Template name -> (module, predicate).
+_TEMPLATE_PREDICATES = {
+    "attest": ("marketplace.profiles.permissions", "can_attest"),
+    "edit_enterprise": ("marketplace.profiles.permissions", "can_edit_enterprise"),
+    "edit_mandate": ("marketplace.profiles.permissions", "can_edit_mandate"),
+    "manage_programme": ("marketplace.profiles.permissions", "can_manage_programme"),
+    "see_identity": ("marketplace.profiles.permissions", "can_see_identity"),
+    "see_sensitive": ("marketplace.profiles.permissions", "can_see_sensitive"),
+    "view_enterprise": ("marketplace.profiles.permissions", "can_view_enterprise"),
+    "view_full_profile": ("marketplace.profiles.permissions", "can_view_full_profile"),
+}
+admin = is_admin
+
+__all__ = ["admin", "deny_on_error", "is_active", "is_admin", *_TEMPLATE_PREDICATES]
+
+
+def __getattr__(name: str):
+    try:
+        module, predicate = _TEMPLATE_PREDICATES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), predicate)

@@ -2,7 +2,8 @@
 
 Files are judged by their bytes, never by their name or the browser's content type. This module
 only looks at the leading bytes; the real parser open (Pillow for photos, pypdf and pypdfium2 for
-decks) happens in `marketplace.profiles.images` and `marketplace.pitches.decks`.
+decks) happens in `marketplace.profiles.images` and `marketplace.pitches.decks`, inside a child
+process started by `marketplace.sandbox`.
 
 Policy decisions, in one place so that reviewers can find them:
 
@@ -139,6 +140,31 @@ def rejection_message(error: UploadRejected) -> str:
     if code == "encrypted":
         return gettext(
             "This PDF is password-protected. Save it without a password and upload again."
+        )
+    if code.startswith("parser_") and p.get("subject") == "photo":
+        return gettext(
+            "This photo could not be processed. Open it on your device, save it again as JPEG "
+            "(or take a screenshot of it) and upload the new copy."
+        )
+    if code.startswith("parser_") and p.get("subject") == "document":
+        return gettext(
+            "This file could not be processed. Export the document again as PDF, or upload a "
+            "photo of it instead."
+        )
+    if code == "parser_crashed":
+        return gettext(
+            "This file made our converter stop with an error. Export the deck again as PDF "
+            "(“Save as PDF” or “Print to PDF”), or upload photos of the pages instead."
+        )
+    if code == "parser_timeout":
+        return gettext(
+            "This file took too long to read. Export the deck again as PDF with smaller "
+            "images, or upload photos of the pages instead."
+        )
+    if code == "parser_memory":
+        return gettext(
+            "This file needs too much memory to read. Export the deck again as PDF with "
+            "smaller images, or upload photos of the pages instead."
         )
     if code == "active_content":
         return gettext(

@@ -80,6 +80,20 @@ STAGES = {
 }
 STAGE_ORDER = {"belum_layak": 0, "layak": 1, "bankable": 2}
 
+# --- deal stages, in order -----------------------------------------------------------------
+# One ladder for an investor's deal with an enterprise: a shortlist entry (matching) and an
+# investment outcome recorded after a pitching event use the same codes, so a deal reads the
+# same everywhere. "declined" ends a deal from any stage.
+DEAL_STAGES = {
+    "observing": _l("Observing"),
+    "considering": _l("Considering"),
+    "meeting": _l("Meeting"),
+    "due_diligence": _l("Due diligence"),
+    "committed": _l("Committed"),
+    "funded": _l("Funded"),
+    "declined": _l("Declined"),
+}
+
 # --- impact themes --------------------------------------------------------------------------
 IMPACT_THEMES = {
     "women_led": _l("Women-led"),

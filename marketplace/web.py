@@ -1,27 +1,23 @@
-"""Small helpers every domain's views share: form errors, form status codes, stored files."""
+"""Serving stored files with the headers every upload gets (form helpers: marketplace/forms.py)."""
 
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort, request, send_file
 
 from marketplace import storage
-from marketplace.errors import DomainError
 
 SANDBOX_CSP = "default-src 'none'; sandbox"
 
-
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+# No list in the app has anywhere near this many pages; a larger number would only overflow the
+# database's OFFSET (a 500 on SQLite and PostgreSQL).
+MAX_PAGE = 10_000
 
 
-def form_status(*forms) -> int:
-    """422 when any of the forms carries an error (so tests and clients see it), else 200."""
-    return 422 if any(f.errors or getattr(f, "form_errors", None) for f in forms) else 200
+def page_number(*, pages: int | None = None) -> int:
+    """The `?page=` of the current request as a page that exists: 1 for anything unreadable,
+    at most `pages` when the number of pages is known, never past `MAX_PAGE`."""
+    page = request.args.get("page", 1, type=int) or 1
+    return max(1, min(page, pages or MAX_PAGE, MAX_PAGE))
 
 
 def send_stored_file(
@@ -30,25 +26,21 @@ def send_stored_file(
     mime: str,
     filename: str | None = None,
     attachment: bool = False,
-    public_max_age: int | None = None,
+    public: bool = False,
 ):
     """Serve an uploaded file with the headers every upload gets: its exact type, `nosniff`,
-    a sandboxing CSP, and `no-store` unless it is public (then cached for `public_max_age`)."""
+    a sandboxing CSP, and `private, no-store` unless it is public. A public file is kept by
+    caches but checked with us on every use (`no-cache`, with its ETag and Last-Modified): a
+    304 costs no body, and once the file stops being public (an unpublished profile or deck)
+    the check gets the 403/404 instead of a stale copy."""
     try:
         path = storage.open_path(key)
     except FileNotFoundError:
         abort(404)
     response = send_file(
-        path,
-        mimetype=mime,
-        as_attachment=attachment,
-        download_name=filename,
-        conditional=True,
-        max_age=public_max_age or 0,
+        path, mimetype=mime, as_attachment=attachment, download_name=filename, conditional=True
     )
     response.headers["Content-Security-Policy"] = SANDBOX_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={public_max_age}" if public_max_age else "private, no-store"
-    )
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response

@@ -121,7 +121,10 @@ class Factories:
             )
         )
 
-    def enrol(self, facilitator, enterprise, *, cohort=None, status: str = "active"):
+    def enrol(
+        self, facilitator, enterprise, *, cohort=None, status: str = "active", consent="accepted"
+    ):
+        """The facilitator of this enterprise: an enrolment its owner accepted (by default)."""
         if cohort is None:
             cohort = self.cohort(self.programme(facilitator))
         return self._add(
@@ -131,6 +134,9 @@ class Factories:
                 facilitator_id=facilitator.id,
                 status=status,
                 enrolled_on=dt.date(2026, 1, 5),
+                consent=consent,
+                consent_at=utcnow() if consent != "pending" else None,
+                notified_at=utcnow(),
             )
         )
 

@@ -228,6 +228,16 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
         Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
     ),
+    # --- owners' consent to programmes: only the enrolled enterprise's owner answers --------
+    ("profiles.my_programmes", "GET"): (Case("/account/programmes", {"owner", "other_owner"}),),
+    ("profiles.answer_enrolment", "POST"): (
+        Case("/enrolments/{enrol_F}/consent", {"owner"}, data={"answer": "leave", "confirm": "1"}),
+        Case(
+            "/enrolments/{enrol_G}/consent",
+            {"other_owner"},
+            data={"answer": "leave", "confirm": "1"},
+        ),
+    ),
     # --- investors --------------------------------------------------------------------------
     ("profiles.mandate", "GET"): (Case("/mandate", INVESTORS),),
     ("profiles.mandate", "POST"): (Case("/mandate", INVESTORS),),

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from marketplace import permissions as shared_permissions
 from marketplace.profiles import permissions, services
 from tests.test_access_matrix import table_rows
 
@@ -138,7 +139,9 @@ def test_an_exception_inside_a_permission_check_denies(
     login(user)
     url = path.format(id=enterprise.id)
     assert client.get(url).status_code == 200  # allowed while the check works
+    # Every predicate starts from "is this an active user?": break that check everywhere.
     monkeypatch.setattr(permissions, "_active", broken)
+    monkeypatch.setattr(shared_permissions, "is_active", broken)
 
     response = client.get(url)
 
@@ -237,3 +240,21 @@ def test_a_nik_typed_into_the_profile_form_stays_out_of_the_logs(
     db.session.expire_all()
     assert enterprise.owner_nik_last4 == "0123"
     assert SIXTEEN_DIGITS.search(caplog.text) is None
+
+
+# --- paging ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/enterprises", "/admin/users", "/admin/audit", "/search"])
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "0", "dua", "9" * 400])
+def test_any_page_number_answers_a_page_not_a_server_error(client, login, make, owner, path, page):
+    login(make.admin())
+
+    response = client.get(f"{path}?page={page}")
+
+    assert response.status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, make, owner, enterprise):
+    response = client.get("/enterprises?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert enterprise.name in response.get_data(as_text=True)

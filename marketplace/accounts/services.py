@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from marketplace import audit, vocab
+from marketplace import audit, tasks, vocab
 from marketplace.accounts import passwords
 from marketplace.accounts.models import Organisation, User, UserSession
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -110,6 +110,60 @@ def register_user(
     )
     db.session.flush()
     return user
+
+
+def register_account(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    organisation_name: str | None,
+    phone: str | None = None,
+    locale: str = "id",
+) -> User | None:
+    """The public sign-up: like `register_user`, but it never tells whether the address has an
+    account. Everything that can be checked without looking the address up is checked first;
+    then, for an address that is taken, nothing is created, the account's holder gets an e-mail
+    (after commit, in their language) and None is returned, so the caller answers as for a new
+    account. Raises ValidationError. Side effects: see `register_user`; audit
+    `register.existing_email` for a taken address.
+    """
+    if role not in vocab.ROLES or role == "admin":
+        raise ValidationError(_l("Choose one of the roles offered."), field="role")
+    passwords.check_password_rules(password, email=normalise_email(email), name=name)
+    if not (organisation_name or "").strip():
+        raise ValidationError(_l("Give the name of your organisation."), field="organisation_name")
+    existing = find_user_by_email(email)
+    if existing is None:
+        return register_user(
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            organisation_name=organisation_name,
+            phone=phone,
+            locale=locale,
+        )
+    from flask_babel import force_locale
+
+    from marketplace.matching import notifications
+
+    with force_locale(existing.locale or "id"):
+        subject = str(_l("TemuModal: someone tried to register with your address"))
+        body = str(
+            _l(
+                "Someone tried to create a new TemuModal account with this e-mail address, which"
+                " already has an account. If it was you, log in with your password. If not, you"
+                " can ignore this message: nothing was changed."
+            )
+        )
+    tasks.enqueue(notifications.MAIL_JOB, to=existing.email, subject=subject, body=body)
+    audit.record(
+        "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
+    )
+    db.session.flush()
+    return None
 
 
 def authenticate(*, email: str, password: str) -> User | None:
@@ -293,9 +347,12 @@ def disable_totp(*, user: User, password: str) -> None:
 
 # --- administration --------------------------------------------------------------------------
 def verify_organisation(*, admin: User, organisation: Organisation) -> None:
-    """Mark an organisation verified. Side effects: audit `organisation.verified`."""
+    """Mark an organisation verified. Side effects: audit `organisation.verified`; a programme
+    organisation's held invitations are delivered to the owners (notification and mail)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
+    from marketplace.profiles import services as profile_services
+
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
     audit.record(
@@ -304,6 +361,9 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         object_type="organisation",
         object_id=organisation.id,
     )
+    if organisation.kind == "programme":
+        # Invitations to owners waited for this: they reach the owners now.
+        profile_services.deliver_held_invitations(organisation=organisation)
     db.session.flush()
 
 

@@ -23,8 +23,8 @@ from marketplace.accounts import forms, services
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
+from marketplace.forms import form_error
 from marketplace.models import utcnow
-from marketplace.web import form_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,7 +55,7 @@ def register():
     form = forms.RegisterForm(role=request.args.get("role"))
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            user = services.register_account(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -68,9 +68,11 @@ def register():
             form_error(form, error)
         else:
             db.session.commit()
-            security.log_in(user)
-            db.session.commit()
-            flash(_("Welcome to TemuModal, %(name)s!", name=user.name), "success")
+            if user is not None:
+                security.log_in(user)
+                db.session.commit()
+            # The same answer for a taken address (its holder was mailed instead).
+            flash(_("Welcome to TemuModal, %(name)s!", name=form.name.data.strip()), "success")
             return redirect(url_for("profiles.dashboard"))
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
 

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from marketplace import permissions
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.profiles import permissions
-from marketplace.profiles.forms import ActionForm
+from marketplace.forms import ActionForm
+from marketplace.web import page_number
 
 bp = Blueprint("admin", __name__)
 PER_PAGE = 50
@@ -56,8 +57,9 @@ def verify(organisation_id: int):
 
 @bp.get("/users")
 def users():
-    page = max(request.args.get("page", 1, type=int), 1)
     total = db.session.scalar(select(func.count()).select_from(User))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = page_number(pages=pages)
     rows = db.session.scalars(
         select(User).order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
@@ -65,7 +67,7 @@ def users():
         "admin/users.html",
         users=rows,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=pages,
         action_form=ActionForm(),
     )
 
@@ -89,7 +91,7 @@ def set_active(user_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows = db.session.scalars(
         select(AuditEvent)
         .order_by(AuditEvent.id.desc())

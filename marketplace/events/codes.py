@@ -6,6 +6,8 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace import vocab
+
 MODES = {
     "panel": _l("Panel pitching: each enterprise pitches once to a panel"),
     "meetings": _l("1:1 meetings: investors and enterprises meet at tables"),
@@ -67,7 +69,7 @@ CONFLICTS_OF_INTEREST = {
     "own": _l("The judge belongs to this enterprise"),
 }
 
-# Outcomes: one ladder for investment deals, one for each loan route.
+# Outcomes: investment deals follow the deal ladder (vocab.DEAL_STAGES); loan routes this one.
 OUTCOME_TRACKS = {
     "investment": _l("Investment"),
     "kur": _l("KUR"),
@@ -76,26 +78,17 @@ OUTCOME_TRACKS = {
     "lpdb": _l("LPDB"),
 }
 LOAN_TRACKS = frozenset({"kur", "umi", "mekaar", "lpdb"})
-INVESTMENT_STATUSES = {
-    "observing": _l("Observing"),
-    "considering": _l("Considering"),
-    "meeting": _l("Meeting"),
-    "due_diligence": _l("Due diligence"),
-    "committed": _l("Committed"),
-    "funded": _l("Funded"),
-    "declined": _l("Declined"),
-}
 LOAN_STATUSES = {
     "applied": _l("Applied"),
     "approved": _l("Approved"),
     "disbursed": _l("Disbursed"),
     "declined": _l("Declined"),
 }
-OUTCOME_STATUSES = {**INVESTMENT_STATUSES, **LOAN_STATUSES}
+OUTCOME_STATUSES = {**vocab.DEAL_STAGES, **LOAN_STATUSES}
 # Statuses that mean money reached the enterprise (used by conflict-of-interest detection).
 FUNDED_STATUSES = frozenset({"funded", "disbursed"})
 
 
 def statuses_for(track: str) -> dict:
     """The status ladder of an outcome track (investment or a loan route)."""
-    return LOAN_STATUSES if track in LOAN_TRACKS else INVESTMENT_STATUSES
+    return LOAN_STATUSES if track in LOAN_TRACKS else vocab.DEAL_STAGES

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
 from marketplace.events.scheduling import PREFERENCES, Slot
-from marketplace.profiles.forms import ActionForm, MoneyField, MultiCheckboxField  # noqa: F401
+from marketplace.forms import MoneyField, MultiCheckboxField
 
 
 def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):

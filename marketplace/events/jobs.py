@@ -31,7 +31,8 @@ from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.scheduling import build_schedule
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.profiles.models import Enrolment, Enterprise
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.models import Enterprise
 
 log = logging.getLogger(__name__)
 _threads: list[threading.Thread] = []
@@ -151,12 +152,13 @@ def enterprise_recipients(enterprise: Enterprise) -> list[User]:
     )
     if owners:
         return owners
+    rows = profile_permissions.consented_enrolments().subquery()
     facilitator_ids = {
-        e.facilitator_id
-        for e in db.session.scalars(
-            select(Enrolment).where(Enrolment.enterprise_id == enterprise.id)
+        facilitator_id
+        for facilitator_id in db.session.scalars(
+            select(rows.c.facilitator_id).where(rows.c.enterprise_id == enterprise.id)
         )
-        if e.facilitator_id
+        if facilitator_id
     }
     return (
         list(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit
+from marketplace import audit, money
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.events import codes, permissions, schedules, services
@@ -25,8 +25,6 @@ from marketplace.events.models import Outcome, OutcomeStep, PitchEvent
 from marketplace.extensions import db
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
-
-MAX_AMOUNT = 10**15
 
 
 def may_record(user: User, event: PitchEvent | None, enterprise: Enterprise) -> bool:
@@ -66,10 +64,8 @@ def record_outcome(
         raise ValidationError(
             _l("This status does not belong to the chosen track."), field="status"
         )
-    if amount is not None and not 0 <= amount <= MAX_AMOUNT:
-        raise ValidationError(
-            _l("Enter an amount in rupiah, without dots or letters."), field="amount"
-        )
+    if (problem := money.amount_problem(amount)) is not None:
+        raise ValidationError(problem, field="amount")
     if on > dt.date.today() + dt.timedelta(days=1):
         raise ValidationError(_l("The date cannot be in the future."), field="on")
     investor = actor.role == "investor"

@@ -11,12 +11,11 @@ from sqlalchemy import select
 
 from marketplace.events.models import EventInvitation, EventJudge, EventRegistration, PitchEvent
 from marketplace.extensions import db
+from marketplace.permissions import deny_on_error, is_admin
+from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
-    _active,
     can_edit_enterprise,
-    deny_on_error,
-    is_admin,
     is_verified_investor,
 )
 

@@ -42,7 +42,8 @@ from marketplace.extensions import db
 from marketplace.matching import cards, scoring
 from marketplace.matching import services as matching_services
 from marketplace.models import utcnow
-from marketplace.profiles.models import Cohort, Enrolment, Mandate, Programme
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.models import Enrolment, Mandate
 
 Problem = PanelProblem | MeetingProblem
 
@@ -83,16 +84,14 @@ def _facilitators(event: PitchEvent, enterprise_ids: list[int]) -> dict[int, int
     # The pendamping who accompanies each enterprise: one of the organiser's own programmes
     # first, else any programme's.
     rows = db.session.execute(
-        select(Enrolment.enterprise_id, Enrolment.facilitator_id, Programme.organisation_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Programme, Programme.id == Cohort.programme_id)
+        profile_permissions.consented_enrolments()
         .where(Enrolment.enterprise_id.in_(enterprise_ids), Enrolment.facilitator_id.isnot(None))
         .order_by(Enrolment.id)
     ).all()
     chosen: dict[int, int] = {}
-    for enterprise_id, facilitator_id, organisation_id in rows:
-        if organisation_id == event.organisation_id or enterprise_id not in chosen:
-            chosen[enterprise_id] = facilitator_id
+    for row in rows:
+        if row.organisation_id == event.organisation_id or row.enterprise_id not in chosen:
+            chosen[row.enterprise_id] = row.facilitator_id
     return chosen
 
 

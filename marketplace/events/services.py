@@ -35,7 +35,7 @@ from marketplace.events.scheduling import PREFERENCES, Slot
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+from marketplace.profiles.models import Cohort, Enterprise, Programme
 
 MAX_DAYS = 7
 MAX_SLOTS = 400  # far above a real pitch day; keeps a mistyped slot length from exploding
@@ -326,11 +326,11 @@ def events_for(user: User) -> list[PitchEvent]:
             or_(
                 PitchEvent.organisation_id == user.organisation_id,
                 PitchEvent.id.in_(
-                    select(EventInvitation.event_id)
-                    .join(Enrolment, Enrolment.enterprise_id == EventInvitation.enterprise_id)
-                    .join(Cohort, Cohort.id == Enrolment.cohort_id)
-                    .join(Programme, Programme.id == Cohort.programme_id)
-                    .where(Programme.organisation_id == user.organisation_id)
+                    select(EventInvitation.event_id).where(
+                        EventInvitation.enterprise_id.in_(
+                            profile_permissions.mentored_enterprise_ids(user.organisation_id)
+                        )
+                    )
                 ),
             )
         )
@@ -351,12 +351,7 @@ def events_for(user: User) -> list[PitchEvent]:
 def invitable_enterprises(*, actor: User, event: PitchEvent, query: str = "") -> list[Enterprise]:
     """Enterprises the organiser may invite, by name: published ones and the organisation's own
     mentees (drafts included). At most 50, by name. No side effects."""
-    mentored = (
-        select(Enrolment.enterprise_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Programme, Programme.id == Cohort.programme_id)
-        .where(Programme.organisation_id == actor.organisation_id)
-    )
+    mentored = profile_permissions.mentored_enterprise_ids(actor.organisation_id)
     statement = select(Enterprise).where(
         or_(Enterprise.status == "published", Enterprise.id.in_(mentored))
     )
@@ -412,14 +407,20 @@ def invite_enterprises(
 
 
 def invite_cohort(*, actor: User, event: PitchEvent, cohort: Cohort) -> list[EventInvitation]:
-    """Invite every enterprise of a cohort still in it (not withdrawn). Raises PermissionDenied
-    when the cohort is not the actor's programme's; otherwise as `invite_enterprises`."""
+    """Invite every enterprise of a cohort whose owner let the programme in (accepted, not
+    withdrawn or left: pending invitations are not the programme's to answer for). Raises
+    PermissionDenied when the cohort is not the actor's programme's; otherwise as
+    `invite_enterprises`."""
     if not profile_permissions.can_manage_programme(actor, cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
     return invite_enterprises(
         actor=actor,
         event=event,
-        enterprises=[e.enterprise for e in cohort.enrolments if e.status != "withdrawn"],
+        enterprises=[
+            e.enterprise
+            for e in cohort.enrolments
+            if e.is_accepted and profile_permissions.is_facilitator_of(actor, e.enterprise)
+        ],
     )
 
 

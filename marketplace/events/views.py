@@ -30,9 +30,9 @@ from marketplace.events import (
 )
 from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Cohort, Enterprise, Programme
-from marketplace.web import form_error, form_status
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 USER_ERRORS = (ValidationError, Conflict)
@@ -143,7 +143,7 @@ def detail(event_id: int):
         manage=permissions.can_manage_event(current_user, event),
         can_register=permissions.can_register(current_user, event),
         run=schedules.latest_run(event),
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -264,7 +264,7 @@ def register(event_id: int):
     event = _event(event_id)
     if not permissions.can_register(current_user, event):
         abort(403)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.register_investor(actor=current_user, event=event)
         except DomainError as error:
@@ -282,7 +282,7 @@ def unregister(event_id: int):
     event = _event(event_id)
     if not permissions.is_registered(current_user, event):
         abort(403)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.cancel_registration(actor=current_user, event=event)
         except DomainError as error:
@@ -328,7 +328,7 @@ def _preference_page(
     counterparts: list[tuple[int, str]],
     current: dict[int, str],
 ):
-    form = forms.ActionForm()
+    form = ActionForm()
     if form.validate_on_submit():
         values = forms.read_preferences(request.form, [i for i, _n in counterparts])
         try:
@@ -399,7 +399,7 @@ def enterprise_preferences(event_id: int, enterprise_id: int):
 @login_required
 def build(event_id: int):
     event = _managed(event_id)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             run = schedules.start_build(actor=current_user, event=event)
         except DomainError as error:
@@ -475,7 +475,7 @@ def schedule(event_id: int):
         investor_names=investor_names,
         text=schedules.conflict_text,
         statuses=codes.RUN_STATUSES,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         latest=schedules.latest_run(event),
     )
 
@@ -521,7 +521,7 @@ def swap(event_id: int):
     event = _managed(event_id)
     first = request.form.get("first_id", type=int)
     second = request.form.get("second_id", type=int)
-    if not forms.ActionForm().validate_on_submit() or first is None or second is None:
+    if not ActionForm().validate_on_submit() or first is None or second is None:
         flash(_("Choose one of the options offered."), "error")
         return redirect(url_for("events.schedule", event_id=event.id))
     return _edit_result(
@@ -536,7 +536,7 @@ def swap(event_id: int):
 @login_required
 def publish(event_id: int):
     event = _managed(event_id)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             version = schedules.publish(actor=current_user, event=event)
         except DomainError as error:
@@ -649,7 +649,7 @@ def sheet(event_id: int):
     judge_form.room_id.choices = [(None, _("All panels"))] + [(r.id, r.name) for r in event.rooms]
     if request.method == "POST":
         try:
-            if "standard" in request.form and forms.ActionForm().validate_on_submit():
+            if "standard" in request.form and ActionForm().validate_on_submit():
                 judging.use_standard_sheet(actor=current_user, event=event)
             elif "judge-email" in request.form:
                 if not judge_form.validate_on_submit():
@@ -687,7 +687,7 @@ def sheet(event_id: int):
         form=form,
         judge_form=judge_form,
         label=judging.criterion_label,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     ), form_status(form, judge_form)
 
 
@@ -695,7 +695,7 @@ def sheet(event_id: int):
 @login_required
 def remove_judge(event_id: int, judge_id: int):
     event = _managed(event_id)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         judging.remove_judge(actor=current_user, event=event, judge_id=judge_id)
         db.session.commit()
     return redirect(url_for("events.sheet", event_id=event.id))
@@ -768,7 +768,7 @@ def ranking(event_id: int):
         "events/ranking.html",
         event=event,
         rows=judging.ranking(event),
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -776,7 +776,7 @@ def ranking(event_id: int):
 @login_required
 def send_feedback(event_id: int):
     event = _managed(event_id)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             count = judging.send_feedback(actor=current_user, event=event)
         except DomainError as error:

@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from marketplace import vocab
 from marketplace.matching.meetings import MAX_MESSAGE_CHARS
-from marketplace.matching.models import SHORTLIST_STAGES
 from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -27,7 +27,7 @@ def _time_field(label):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField(_l("Move to stage"), choices=list(SHORTLIST_STAGES.items()))
+    stage = SelectField(_l("Move to stage"), choices=list(vocab.DEAL_STAGES.items()))
 
 
 class NoteForm(FlaskForm):

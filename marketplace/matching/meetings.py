@@ -22,7 +22,8 @@ from marketplace.extensions import db
 from marketplace.matching import notifications, permissions
 from marketplace.matching.models import MeetingRequest, MeetingTime
 from marketplace.models import as_utc, utcnow
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.models import Enterprise
 
 MAX_MESSAGE_CHARS = 1000
 MAX_PROPOSED_TIMES = 3
@@ -59,11 +60,12 @@ def _enterprise_side_users(enterprise: Enterprise) -> list[User]:
     ).all()
     if owners:
         return list(owners)
+    rows = profile_permissions.consented_enrolments().subquery()
     return list(
         db.session.scalars(
             select(User)
-            .join(Enrolment, Enrolment.facilitator_id == User.id)
-            .where(Enrolment.enterprise_id == enterprise.id)
+            .join(rows, rows.c.facilitator_id == User.id)
+            .where(rows.c.enterprise_id == enterprise.id)
         ).unique()
     )
 
@@ -265,12 +267,7 @@ def meetings_for(user: User) -> list[MeetingRequest]:
             Enterprise.organisation_id == user.organisation_id
         )
     elif user.role == "facilitator":
-        mentored = (
-            select(Enrolment.enterprise_id)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .join(Programme, Programme.id == Cohort.programme_id)
-            .where(Programme.organisation_id == user.organisation_id)
-        )
+        mentored = profile_permissions.mentored_enterprise_ids(user.organisation_id)
         query = query.where(MeetingRequest.enterprise_id.in_(mentored))
     else:
         return []

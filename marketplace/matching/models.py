@@ -26,22 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.profiles.models import Enterprise
 
-# The deal ladder of a shortlist entry, in order; "declined" ends it from any stage.
-# (The same codes as the events outcome ladder, so a deal reads the same everywhere.)
-SHORTLIST_STAGES = {
-    "observing": _l("Observing"),
-    "considering": _l("Considering"),
-    "meeting": _l("Meeting"),
-    "due_diligence": _l("Due diligence"),
-    "committed": _l("Committed"),
-    "funded": _l("Funded"),
-    "declined": _l("Declined"),
-}
 OUTBOX_OPS = ("sync", "remove")
 MEETING_STATUSES = {
     "pending": _l("Waiting for the enterprise"),
@@ -74,7 +64,7 @@ class ShortlistEntry(db.Model):
     __tablename__ = "shortlist_entries"
     __table_args__ = (
         UniqueConstraint("organisation_id", "enterprise_id"),
-        CheckConstraint(f"stage IN ({_in(SHORTLIST_STAGES)})", name="stage"),
+        CheckConstraint(f"stage IN ({_in(vocab.DEAL_STAGES)})", name="stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

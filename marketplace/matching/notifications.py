@@ -1,9 +1,8 @@
 """In-app notifications and the e-mails that go with them.
 
 `notify` writes a notification row for each user with the change, and queues an e-mail in each
-recipient's own language for after the commit (job "matching.send_mail"). Today only meeting
-requests notify; the kinds and their texts are listed here, so another domain that needs to
-tell people something adds its kinds here (or lifts this module out of matching unchanged).
+recipient's own language for after the commit (job "matching.send_mail"). Meeting requests,
+programme invitations and hand-overs notify; every kind and its texts are listed here.
 """
 
 from __future__ import annotations
@@ -35,12 +34,26 @@ NOTIFICATION_TEXTS = {
     "meeting_countered": _l(
         "Other times were proposed for the meeting of %(organisation)s with %(enterprise)s."
     ),
+    "programme_invited": _l(
+        "%(organisation)s (a verified programme organisation) invites your enterprise to"
+        " %(programme)s, cohort %(cohort)s. If you accept, its facilitators can edit your"
+        " profile, see your full NIK and phone number, your documents and activity log, answer"
+        " data-room requests and confirm event attendance for you. Accept or decline it in your"
+        " settings."
+    ),
+    "programme_accepted": _l("%(enterprise)s accepted the invitation to %(cohort)s."),
+    "programme_declined": _l("%(enterprise)s declined the invitation to %(cohort)s."),
+    "programme_left": _l("%(enterprise)s left %(cohort)s: you cannot act for it any more."),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
     "meeting_accepted": _l("TemuModal: meeting accepted"),
     "meeting_declined": _l("TemuModal: meeting declined"),
     "meeting_countered": _l("TemuModal: other meeting times proposed"),
+    "programme_invited": _l("TemuModal: an invitation to a programme"),
+    "programme_accepted": _l("TemuModal: invitation accepted"),
+    "programme_declined": _l("TemuModal: invitation declined"),
+    "programme_left": _l("TemuModal: an enterprise left your programme"),
 }
 
 

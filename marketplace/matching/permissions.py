@@ -8,17 +8,16 @@
 * Meeting requests: verified investors ask; the owner or the enterprise's facilitator (on the
   owner's behalf) answer; the asking organisation answers a counter-proposal.
 
-Every predicate denies when anything inside it fails (see `profiles.permissions.deny_on_error`).
+Every predicate denies when anything inside it fails (see `marketplace.permissions.deny_on_error`).
 """
 
 from __future__ import annotations
 
 from marketplace.matching.models import MeetingRequest, ShortlistEntry
+from marketplace.permissions import deny_on_error, is_admin
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
     can_edit_enterprise,
-    deny_on_error,
-    is_admin,
     is_verified_investor,
 )
 

@@ -1,13 +1,15 @@
 """The search seam: index published enterprises, search them by words, filters and facets.
 
 Callers use only the module-level functions below; they return enterprise ids, never objects.
-Two backends sit behind the seam, chosen by configuration:
+Two backends sit behind the seam, chosen by ``SEARCH_BACKEND``; unset, it follows the database
+URL (``postgres`` on PostgreSQL, ``whoosh`` otherwise; ``marketplace.config.search_backend_for``):
 
-* ``whoosh`` (embedded default): an index directory on local disk (see ``search_whoosh``).
+* ``whoosh`` (the default on SQLite): an index directory on local disk (see ``search_whoosh``).
   Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
   instead of waiting, so the single outbox indexer is the only writer.
-* ``postgres``: a ``search_documents`` table with a generated ``tsvector`` column and a GIN
-  index (see ``search_pg``), shared by every worker on every machine.
+* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated
+  ``tsvector`` column and a GIN index (see ``search_pg``), shared by every worker on every
+  machine.
 
 Both analyze text with :mod:`marketplace.matching.analysis`, so a query finds the same
 enterprises on either backend.
@@ -168,14 +170,17 @@ def configure(
 def init_search(app: Flask) -> None:
     """Attach the backend named by ``SEARCH_BACKEND`` to `app` (call after ``db.init_app``).
 
-    ``SEARCH_BACKEND`` defaults to ``postgres`` when the database URL is PostgreSQL, else
+    When ``SEARCH_BACKEND`` is not set it follows the database URL
+    (:func:`marketplace.config.search_backend_for`): ``postgres`` on PostgreSQL, else
     ``whoosh`` with ``SEARCH_INDEX_DIR`` (default ``<instance>/search-index``).
     """
     import os
 
-    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-    default = "postgres" if uri.startswith("postgresql") else "whoosh"
-    name = app.config.setdefault("SEARCH_BACKEND", default)
+    from marketplace.config import search_backend_for
+
+    if not app.config.get("SEARCH_BACKEND"):
+        app.config["SEARCH_BACKEND"] = search_backend_for(app.config.get("SQLALCHEMY_DATABASE_URI"))
+    name = app.config["SEARCH_BACKEND"]
     index_dir = app.config.setdefault(
         "SEARCH_INDEX_DIR", os.path.join(app.instance_path, "search-index")
     )

@@ -331,8 +331,10 @@ class _Snapshot:
 
     def ordered(self, sort: str) -> Iterator[int]:
         """All docnums (deleted ones too) in `sort` order, merged lazily from the segments."""
+        # map() binds each segment's offset now; a generator expression here would read
+        # `offset` only when consumed, after the loop, and shift every segment by the last one.
         streams = [
-            (d + offset for d in segment.order(sort)) if offset else iter(segment.order(sort))
+            map(offset.__add__, segment.order(sort)) if offset else iter(segment.order(sort))
             for _, offset, segment in self.leaves
         ]
         if len(streams) == 1:
@@ -595,8 +597,10 @@ class WhooshBackend:
                             d = local + offset
                             if candidate_bytes[d >> 3] >> (d & 7) & 1:
                                 scores[d] += factor * tf / (tf + norms[lengths[local]])
-        # Stable: equal scores keep docnum order.
-        return heapq.nlargest(limit, docs, key=scores.__getitem__)
+        # Equal scores: lower enterprise id first, as on PostgreSQL (`rank DESC, id ASC`), so
+        # the order is total and pages never overlap or skip.
+        ids = snap.ids
+        return heapq.nlargest(limit, docs, key=lambda d: (scores[d], -ids[d]))
 
     @staticmethod
     def _sorted(snap: _Snapshot, candidates: int, count: int, sort: str, limit: int) -> list[int]:

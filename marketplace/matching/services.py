@@ -264,22 +264,43 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
 
 
 # --- documents for the index -------------------------------------------------------------------
-def deck_texts(*, session: Session, enterprise_ids: Iterable[int]) -> dict[int, str]:
-    """The current deck's extracted text per enterprise ('' when none). Reads only.
+def deck_texts(
+    *, session: Session, enterprise_ids: Iterable[int], full: bool = False
+) -> dict[int, str]:
+    """The current deck's text per enterprise ('' when none). Reads only.
 
-    Falls back to no deck text when the pitches module has no deck tables (yet).
+    By default only the pages every visitor of the profile may see (the first
+    `pitches.permissions.PUBLIC_PAGES`): that is what the search index and the match cards
+    hold, so a search never answers from pages behind the data room. `full` gives every page's
+    text, for a viewer who may read the whole deck. Pages processed before per-page text was
+    kept contribute nothing. Falls back to no deck text when the pitches module has no deck
+    tables (yet).
     """
     ids = list(enterprise_ids)
     try:
-        from marketplace.pitches.models import Deck, DeckVersion
+        from marketplace.pitches.models import Deck, DeckPage, DeckVersion
+        from marketplace.pitches.permissions import PUBLIC_PAGES
     except ImportError:  # decks are another module's work; search works without them
         return {}
-    rows = session.execute(
-        select(Deck.enterprise_id, DeckVersion.text)
+    current = (Deck.enterprise_id.in_(ids), DeckVersion.is_current.is_(True))
+    if full:
+        rows = session.execute(
+            select(Deck.enterprise_id, DeckVersion.text)
+            .join(DeckVersion, DeckVersion.deck_id == Deck.id)
+            .where(*current)
+        ).all()
+        return {enterprise_id: deck_text or "" for enterprise_id, deck_text in rows}
+    pages = session.execute(
+        select(Deck.enterprise_id, DeckPage.text)
         .join(DeckVersion, DeckVersion.deck_id == Deck.id)
-        .where(Deck.enterprise_id.in_(ids), DeckVersion.is_current.is_(True))
+        .join(DeckPage, DeckPage.version_id == DeckVersion.id)
+        .where(*current, DeckVersion.state == "ready", DeckPage.index < PUBLIC_PAGES)
+        .order_by(Deck.enterprise_id, DeckPage.index)
     ).all()
-    return {enterprise_id: deck_text or "" for enterprise_id, deck_text in rows}
+    texts: dict[int, list[str]] = {}
+    for enterprise_id, page_text in pages:
+        texts.setdefault(enterprise_id, []).append(page_text or "")
+    return {eid: "\n".join(t for t in parts if t) for eid, parts in texts.items()}
 
 
 def first_deck_pages(enterprise_ids: Iterable[int]) -> dict[int, int]:
@@ -314,7 +335,7 @@ def build_search_doc(
     if not enterprise.is_published:
         raise ValueError(f"enterprise {enterprise.id} is not published")
     assessment = profile_services.assess(enterprise, today=today)
-    enrolments = [e for e in enterprise.enrolments if e.status != "withdrawn"]
+    enrolments = [e for e in enterprise.enrolments if e.is_accepted]
     return search.SearchDoc(
         id=enterprise.id,
         name=enterprise.name,
@@ -592,8 +613,8 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 
     Filters on full-profile data are dropped for viewers who may not see it, and so are their
     facet counts; results are re-checked against the database so a profile unpublished a moment
-    ago never shows. Snippets quote the public fields (name, products, description) and the
-    deck text only for viewers who may read the whole deck. Reads only.
+    ago never shows. Snippets quote the public fields (name, products, description), the
+    public deck pages, and the whole deck only for viewers who may read it. Reads only.
     """
     from marketplace.pitches import permissions as pitch_permissions
 
@@ -610,15 +631,21 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     }
     terms = analysis.query_terms(analysis.parse_query(query.text))
     previews = first_deck_pages(found)
-    texts = deck_texts(session=db.session(), enterprise_ids=found)
+    public_texts = deck_texts(session=db.session(), enterprise_ids=found)
+    full_texts = deck_texts(session=db.session(), enterprise_ids=found, full=True)
     items = []
     for enterprise_id in result.ids:
         enterprise = found.get(enterprise_id)
         if enterprise is None:
             continue
         sources = [enterprise.products, enterprise.description]
-        if texts.get(enterprise_id) and pitch_permissions.can_view_full_deck(viewer, enterprise):
-            sources.append(texts[enterprise_id])
+        deck_text = public_texts.get(enterprise_id)
+        if full_texts.get(enterprise_id) and pitch_permissions.can_view_full_deck(
+            viewer, enterprise
+        ):
+            deck_text = full_texts[enterprise_id]
+        if deck_text:
+            sources.append(deck_text)
         snippet = analysis.snippet(sources, terms)
         items.append(SearchItem(enterprise, snippet, previews.get(enterprise_id)))
     facets = {

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace import audit, vocab
@@ -22,7 +23,6 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import db
 from marketplace.matching import permissions
 from marketplace.matching.models import (
-    SHORTLIST_STAGES,
     ShortlistEntry,
     ShortlistMove,
     ShortlistNote,
@@ -42,28 +42,45 @@ def _entry_for(organisation_id: int, enterprise_id: int) -> ShortlistEntry | Non
     )
 
 
+def on_shortlist(organisation_id: int, enterprise_id: int) -> bool:
+    """Whether the enterprise is on the organisation's shortlist. Reads only."""
+    return _entry_for(organisation_id, enterprise_id) is not None
+
+
 def add_to_shortlist(*, actor: User, enterprise: Enterprise) -> ShortlistEntry:
     """Put a published enterprise on the actor's organisation's shortlist, at 'observing'.
 
-    Raises PermissionDenied (not an investor), NotFound (not published), Conflict (already on
-    it). Side effects: the entry and its first history row; audit `shortlist.added`.
+    Idempotent: when the enterprise is on the shortlist already (a colleague added it, perhaps
+    at the same moment), the existing entry is returned and nothing else happens. Raises
+    PermissionDenied (not an investor), NotFound (not published). Side effects when added: the
+    entry and its first history row; audit `shortlist.added`.
     """
     if not permissions.can_use_shortlist(actor):
         raise PermissionDenied(_l("Only investors keep a shortlist."))
     if not enterprise.is_published:
         raise NotFound(_l("This profile does not exist."))
-    if _entry_for(actor.organisation_id, enterprise.id) is not None:
-        raise Conflict(_l("This enterprise is already on your shortlist."))
+    existing = _entry_for(actor.organisation_id, enterprise.id)
+    if existing is not None:
+        return existing
     entry = ShortlistEntry(
         organisation_id=actor.organisation_id,
-        enterprise=enterprise,
+        enterprise_id=enterprise.id,
         stage="observing",
         added_by_id=actor.id,
     )
     entry.moves.append(
         ShortlistMove(to_stage="observing", moved_by_id=actor.id, moved_by_name=actor.name)
     )
-    db.session.add(entry)
+    try:
+        # The unique (organisation, enterprise) constraint decides a race between colleagues;
+        # the loser's savepoint is rolled back and it gets the winner's entry.
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        existing = _entry_for(actor.organisation_id, enterprise.id)
+        if existing is None:
+            raise
+        return existing
     audit.record(
         "shortlist.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
     )
@@ -79,7 +96,7 @@ def move_entry(*, actor: User, entry: ShortlistEntry, stage: str) -> ShortlistEn
     """
     if not permissions.can_view_entry(actor, entry):
         raise PermissionDenied(_l("This shortlist belongs to another organisation."))
-    if stage not in SHORTLIST_STAGES:
+    if stage not in vocab.DEAL_STAGES:
         raise ValidationError(_l("Choose one of the options offered."), field="stage")
     if stage == entry.stage:
         raise Conflict(_l("The entry is at this stage already."))
@@ -171,7 +188,7 @@ def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
                     vocab.label(vocab.SECTORS, enterprise.sector),
                     enterprise.province_code and _province_name(enterprise.province_code),
                     enterprise.ask_amount if enterprise.ask_amount is not None else "",
-                    vocab.label(SHORTLIST_STAGES, entry.stage),
+                    vocab.label(vocab.DEAL_STAGES, entry.stage),
                     as_utc(entry.created_at).date().isoformat(),
                     as_utc(last.moved_at).date().isoformat() if last else "",
                     last.moved_by_name if last else "",

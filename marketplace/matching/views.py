@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import (
@@ -16,20 +15,21 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.accounts.views import form_error
+from marketplace import money, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.matching import cli, forms, permissions, search, services, shortlists
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
     MEETING_STATUSES,
-    SHORTLIST_STAGES,
     MeetingRequest,
     ShortlistEntry,
 )
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
+from marketplace.web import page_number
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -61,12 +61,21 @@ PER_PAGE = 20
 cli.register(bp)
 
 
-def _amount(value: str | None) -> int | None:
-    digits = re.sub(r"[^\d]", "", value or "")
-    return int(digits) if digits and len(digits) <= 16 else None
+def _amounts(args) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The ask range as typed, read by the one money parser; a bound it cannot read is left
+    out of the search and reported (param -> message), never guessed."""
+    amounts: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for param in ("ask_min", "ask_max"):
+        try:
+            amounts[param] = money.parse_rupiah(args.get(param))
+        except money.MoneyError as error:
+            amounts[param] = None
+            errors[param] = str(error.message)
+    return amounts, errors
 
 
-def _query_from_args(args) -> search.SearchQuery:
+def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery:
     values = {
         field: tuple(v for v in args.getlist(param) if v) for param, field in LIST_PARAMS.items()
     }
@@ -76,10 +85,10 @@ def _query_from_args(args) -> search.SearchQuery:
     sort = args.get("sort", "relevance")
     return search.SearchQuery(
         text=(args.get("q") or "")[:200],
-        ask_min=_amount(args.get("ask_min")),
-        ask_max=_amount(args.get("ask_max")),
+        ask_min=amounts["ask_min"],
+        ask_max=amounts["ask_max"],
         sort=sort if sort in search.SORTS else "relevance",
-        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+        page=page_number(),
         per_page=PER_PAGE,
         with_facets=True,
         **values,
@@ -101,24 +110,22 @@ def _page_url(page: int) -> str:
     return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
 
 
-def _status(form) -> int:
-    return 422 if form.errors or getattr(form, "form_errors", None) else 200
-
-
 # --- search ------------------------------------------------------------------------------------
 @bp.get("/search")
 def search_page():
-    query = _query_from_args(request.args)
+    amounts, amount_errors = _amounts(request.args)
+    query = _query_from_args(request.args, amounts)
     result = services.run_search(viewer=current_user, query=query)
     return render_template(
         "matching/search.html",
         result=result,
+        amount_errors=amount_errors,
         args=request.args,
         toggle_url=_toggle_url,
         page_url=_page_url,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
-    )
+    ), (422 if amount_errors else 200)
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -138,7 +145,7 @@ def matches():
         matches=found,
         reasons=services.reason_text,
         shortlisted=shortlisted,
-        action_form=profile_forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -180,10 +187,10 @@ def shortlist():
     _require_shortlist()
     stage = request.args.get("stage") or None
     entries = shortlists.shortlist_of(
-        current_user.organisation_id, stage=stage if stage in SHORTLIST_STAGES else None
+        current_user.organisation_id, stage=stage if stage in vocab.DEAL_STAGES else None
     )
     return render_template(
-        "matching/shortlist.html", entries=entries, stage=stage, stages=SHORTLIST_STAGES
+        "matching/shortlist.html", entries=entries, stage=stage, stages=vocab.DEAL_STAGES
     )
 
 
@@ -209,8 +216,9 @@ def shortlist_add(enterprise_id: int):
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None or not enterprise.is_published:
         abort(404)
-    if not profile_forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
+    already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
     try:
         entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
     except DomainError as error:
@@ -218,7 +226,10 @@ def shortlist_add(enterprise_id: int):
         flash(str(error.message), "error")
         return redirect(url_for("matching.shortlist"))
     db.session.commit()
-    flash(_("Added to your organisation's shortlist."), "success")
+    if already:
+        flash(_("This enterprise is already on your shortlist."), "info")
+    else:
+        flash(_("Added to your organisation's shortlist."), "success")
     return redirect(url_for("matching.entry", entry_id=entry.id))
 
 
@@ -235,7 +246,7 @@ def _entry_page(item, stage_form, note_form, status: int = 200):
         entry=item,
         stage_form=stage_form,
         note_form=note_form,
-        stages=SHORTLIST_STAGES,
+        stages=vocab.DEAL_STAGES,
     ), status
 
 
@@ -252,7 +263,7 @@ def entry_stage(entry_id: int):
             form_error(form, error)
         else:
             db.session.commit()
-            flash(_("Moved to %(stage)s.", stage=SHORTLIST_STAGES[form.stage.data]), "success")
+            flash(_("Moved to %(stage)s.", stage=vocab.DEAL_STAGES[form.stage.data]), "success")
             return redirect(url_for("matching.entry", entry_id=item.id))
     return _entry_page(_entry(entry_id), form, forms.NoteForm(), 422)
 
@@ -311,9 +322,9 @@ def new_meeting(enterprise_id: int):
             db.session.commit()
             flash(_("Meeting request sent."), "success")
             return redirect(url_for("matching.meeting", meeting_id=meeting.id))
-    return render_template("matching/meeting_form.html", form=form, enterprise=enterprise), _status(
-        form
-    )
+    return render_template(
+        "matching/meeting_form.html", form=form, enterprise=enterprise
+    ), form_status(form)
 
 
 @bp.get("/meetings")
@@ -406,14 +417,14 @@ def notifications():
         "matching/notifications.html",
         notifications=items,
         text=notification_services.notification_text,
-        action_form=profile_forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
 @bp.post("/notifications/read")
 @login_required
 def notifications_read():
-    if not profile_forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     notification_services.mark_notifications_read(user=current_user)
     db.session.commit()

@@ -13,12 +13,16 @@ Decisions a reviewer should know:
   the rendered previews instead of the original. A deck with a /Launch action or an embedded file
   is refused ('active_content'): those attack whoever downloads the original, and a pitch deck
   has no honest use for them.
-* Encryption: a PDF that needs a password to open is refused ('encrypted'). A PDF with only an
-  owner password (an empty user password, "restrict editing"), which every viewer opens without
-  asking, is accepted.
-* PDFium is not thread-safe, not even across documents. Every pypdfium2 call, closing included,
-  runs under the module-level `_PDFIUM_LOCK`; gunicorn workers are separate processes with their
-  own PDFium, so the lock only serialises threads within one worker.
+* Encryption: any encrypted PDF is refused ('encrypted'), even one that opens with an empty
+  password. "Owner password only" files open without asking, but a file with a user password
+  and an empty owner password opens too (the empty string *is* its owner password), and the
+  decryption code is attack surface we gain nothing from: a deck has no reason to be encrypted.
+* Isolation: these functions parse hostile files with C libraries and are meant to run in a
+  `marketplace.sandbox` child (see `marketplace.pitches.isolated`, which is what services call),
+  one file per process. PDFium is not thread-safe, not even across documents, so they must not
+  be called from several threads of one process; the child process makes a lock pointless, and
+  without one, renders of different files never queue behind a slow one. Each page's text
+  extraction and render runs under `sandbox.page_time_limit()`.
 * Decompression bombs: PDFium inflates page content without a limit, so every non-image stream
   is measured (bounded, in constant memory) before PDFium sees the file, and images are
   checked against the pixel limit by their declared size.
@@ -31,13 +35,12 @@ from __future__ import annotations
 import io
 import math
 import re
-import threading
 import zlib
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 from PIL import Image
-from pypdf import PasswordType, PdfReader
+from pypdf import PdfReader
 from pypdf.filters import ASCII85Decode, ASCIIHexDecode
 from pypdf.generic import (
     ArrayObject,
@@ -47,7 +50,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from marketplace import uploads
+from marketplace import sandbox, uploads
 from marketplace.profiles import images
 
 SMALL_PREVIEW_WIDTH = 320
@@ -65,7 +68,6 @@ MAX_PDF_OBJECTS = 200_000
 MAX_STREAM_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_STREAM_BYTES = 256 * 1024 * 1024
 
-_PDFIUM_LOCK = threading.Lock()
 _ACTIVE_BYTES = re.compile(rb"/(?:Launch|EmbeddedFiles?|JavaScript|JS)(?![A-Za-z0-9])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -92,6 +94,9 @@ class DeckResult:
     has_javascript: bool = False
     text_truncated: bool = False
     preview_sizes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # The text of each page ('' for a page without any): `text` is these joined, without
+    # the empty ones, so it cannot tell which page said what.
+    page_texts: list[str] = field(default_factory=list)
 
 
 def _check_pdf_frame(data: bytes, limits: uploads.UploadLimits) -> None:
@@ -106,13 +111,7 @@ def _open_reader(data: bytes) -> PdfReader:
     except Exception as error:
         raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
     if reader.is_encrypted:
-        try:
-            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-        except Exception:
-            # Unknown or broken security handler: we cannot read it, so it is locked to us.
-            opened = False
-        if not opened:
-            raise uploads.UploadRejected("encrypted")
+        raise uploads.UploadRejected("encrypted")
     return reader
 
 
@@ -206,6 +205,19 @@ def _direct_dicts(root: DictionaryObject | ArrayObject) -> list[DictionaryObject
     return found
 
 
+def _resolved(node: DictionaryObject, key: str) -> object:
+    """`node[key]` with an indirect reference followed (`.get()` does not follow it), or None."""
+    value = node.get(key)
+    for _hop in range(8):  # a reference to a reference …; a cycle ends here
+        if not isinstance(value, IndirectObject):
+            return value
+        try:
+            value = value.get_object()
+        except Exception:
+            return None
+    return None
+
+
 def _active_flags(node: DictionaryObject) -> tuple[bool, bool]:
     """(runs JavaScript, launches a program or carries a file) for one dictionary."""
     action = node.get("/S")
@@ -251,13 +263,14 @@ def _scan_objects(
             has_js, dangerous = has_js or js, dangerous or launch
         if not isinstance(obj, StreamObject):
             continue
-        if obj.get("/Subtype") == NameObject("/Image"):
-            # PDFium sizes its image buffers from these numbers.
-            width, height = obj.get("/Width", 0), obj.get("/Height", 0)
-            if isinstance(width, int) and isinstance(height, int):
-                if width * height > limits.max_pixels:
+        if _resolved(obj, "/Subtype") == NameObject("/Image"):
+            # PDFium sizes its image buffers from these numbers, following references.
+            width, height = _resolved(obj, "/Width"), _resolved(obj, "/Height")
+            if isinstance(width, int | float) and isinstance(height, int | float):
+                pixels = abs(int(width) * int(height))
+                if pixels > limits.max_pixels:
                     raise uploads.UploadRejected(
-                        "too_many_pixels", pixels=width * height, max_pixels=limits.max_pixels
+                        "too_many_pixels", pixels=pixels, max_pixels=limits.max_pixels
                     )
             continue
         size = _decoded_size(obj, MAX_STREAM_BYTES)
@@ -275,18 +288,17 @@ def _clean_text(text: str) -> str:
 
 
 def _pdfium_page_text(data: bytes, index: int) -> str:
-    with _PDFIUM_LOCK:
-        pdf = pdfium.PdfDocument(data)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        textpage = page.get_textpage()
         try:
-            page = pdf[index]
-            textpage = page.get_textpage()
-            try:
-                return textpage.get_text_range()
-            finally:
-                textpage.close()
-                page.close()
+            return textpage.get_text_range()
         finally:
-            pdf.close()
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
 
 
 def _extract_text(
@@ -300,14 +312,15 @@ def _extract_text(
             texts.append("")
             truncated = True
             continue
-        try:
-            text = reader.pages[index].extract_text()
-        except Exception:
-            # pypdf trips on some fonts and content streams that PDFium reads fine.
+        with sandbox.page_time_limit():
             try:
-                text = _pdfium_page_text(data, index)
+                text = reader.pages[index].extract_text()
             except Exception:
-                text = ""
+                # pypdf trips on some fonts and content streams that PDFium reads fine.
+                try:
+                    text = _pdfium_page_text(data, index)
+                except Exception:
+                    text = ""
         text = _clean_text(text)
         if len(text) > budget:
             text, truncated = text[:budget], True
@@ -360,7 +373,7 @@ def inspect_pdf(data: bytes, *, limits: uploads.UploadLimits) -> PdfInfo:
 
 
 def _render_pil(pdf: pdfium.PdfDocument, index: int, width: int) -> Image.Image:
-    """Render one page to an RGB image `width` wide (less for very tall pages). Hold the lock."""
+    """Render one page to an RGB image `width` wide (less for very tall pages)."""
     page = pdf[index]
     try:
         page_width, page_height = page.get_size()
@@ -397,24 +410,24 @@ def render_page(data: bytes, page_index: int, *, width: int, max_bytes: int | No
 
     Pages taller than MAX_ASPECT × their width are scaled to fit that height. With `max_bytes`
     the quality (then the size) is lowered until the preview fits. Never runs the PDF's scripts.
-    Serialised with every other PDFium call in this process. Raises UploadRejected('unreadable')
+    Raises UploadRejected('unreadable')
     for a PDF PDFium cannot render, ValueError for a page_index outside the document.
     """
     if uploads.detect_kind(data) != "pdf":
         raise uploads.UploadRejected("unreadable", reason="not_pdf")
-    with _PDFIUM_LOCK:
-        pdf = _open_pdfium(data)
+    pdf = _open_pdfium(data)
+    try:
+        if not 0 <= page_index < len(pdf):
+            raise ValueError(f"page_index {page_index} outside 0..{len(pdf) - 1}")
         try:
-            if not 0 <= page_index < len(pdf):
-                raise ValueError(f"page_index {page_index} outside 0..{len(pdf) - 1}")
-            try:
+            with sandbox.page_time_limit():
                 image = _render_pil(pdf, page_index, width)
-            except uploads.UploadRejected:
-                raise
-            except Exception as error:
-                raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
-        finally:
-            pdf.close()
+        except uploads.UploadRejected:
+            raise
+        except Exception as error:
+            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+    finally:
+        pdf.close()
     return images.encode(image, max_bytes=max_bytes).data
 
 
@@ -423,31 +436,31 @@ def process_deck_pdf(data: bytes, *, limits: uploads.UploadLimits) -> DeckResult
 
     Small previews are SMALL_PREVIEW_WIDTH px wide and at most SMALL_PREVIEW_MAX_BYTES; large
     ones LARGE_PREVIEW_WIDTH px wide; both WebP. Each page is rendered once, at the large
-    size, and the small preview is scaled from it. Pure (no I/O); PDFium calls are serialised.
+    size, and the small preview is scaled from it. Pure (no I/O); one file per process (see
+    the module's notes).
     Raises UploadRejected (codes as in `inspect_pdf`); never another exception.
     """
     info = inspect_pdf(data, limits=limits)
     rendered: list[Image.Image] = []
-    with _PDFIUM_LOCK:
-        pdf = _open_pdfium(data)
-        try:
-            page_count = len(pdf)
-            # Parsers can disagree on a damaged file; the rendered count is what users see.
-            if page_count > limits.max_pages:
-                raise uploads.UploadRejected(
-                    "too_many_pages", pages=page_count, max_pages=limits.max_pages
-                )
-            if page_count == 0:
-                raise uploads.UploadRejected("unreadable", reason="no_pages")
-            for index in range(page_count):
+    pdf = _open_pdfium(data)
+    try:
+        page_count = len(pdf)
+        # Parsers can disagree on a damaged file; the rendered count is what users see.
+        if page_count > limits.max_pages:
+            raise uploads.UploadRejected(
+                "too_many_pages", pages=page_count, max_pages=limits.max_pages
+            )
+        if page_count == 0:
+            raise uploads.UploadRejected("unreadable", reason="no_pages")
+        for index in range(page_count):
+            with sandbox.page_time_limit():
                 rendered.append(_render_pil(pdf, index, LARGE_PREVIEW_WIDTH))
-        except uploads.UploadRejected:
-            raise
-        except Exception as error:
-            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
-        finally:
-            pdf.close()
-    # Encoding needs no PDFium, so other threads may render meanwhile.
+    except uploads.UploadRejected:
+        raise
+    except Exception as error:
+        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+    finally:
+        pdf.close()
     previews, sizes = _encode_previews(rendered)
     texts = (info.text_by_page + [""] * page_count)[:page_count]
     return DeckResult(
@@ -458,6 +471,7 @@ def process_deck_pdf(data: bytes, *, limits: uploads.UploadLimits) -> DeckResult
         has_javascript=info.has_javascript,
         text_truncated=info.text_truncated,
         preview_sizes=sizes,
+        page_texts=texts,
     )
 
 
@@ -497,9 +511,10 @@ def process_deck_images(images_data: list[bytes], *, limits: uploads.UploadLimit
     pages: list[Image.Image] = []
     for number, data in enumerate(images_data, start=1):
         try:
-            _kind, image = images.load_image(
-                data, limits=limits, box=round(LARGE_PREVIEW_WIDTH * MAX_ASPECT)
-            )
+            with sandbox.page_time_limit():
+                _kind, image = images.load_image(
+                    data, limits=limits, box=round(LARGE_PREVIEW_WIDTH * MAX_ASPECT)
+                )
         except uploads.UploadRejected as error:
             error.params["page"] = number
             raise
@@ -540,3 +555,35 @@ def process_deck_upload(files: list[bytes], *, limits: uploads.UploadLimits) -> 
                 "not_allowed_type", detected="pdf", allowed=uploads.IMAGE_KINDS
             )
     return process_deck_images(files, limits=limits)
+
+
+def check_deck_files(files: list[bytes], *, limits: uploads.UploadLimits) -> tuple[str, int]:
+    """The fast checks an upload gets before it is accepted: (source_kind, page_count).
+
+    A single PDF is inspected by pypdf (type, size, complete file, structure, encryption,
+    page count, active content); photos are sniffed and decoded at thumbnail scale (type,
+    size, pixel limit, truncation). Nothing is rendered here. Pure. Raises UploadRejected.
+    """
+    if not files:
+        raise uploads.UploadRejected("empty")
+    if len(files) == 1 and uploads.detect_kind(files[0]) == "pdf":
+        info = inspect_pdf(files[0], limits=limits)
+        return "pdf", info.page_count
+    if len(files) > limits.max_images_per_deck:
+        raise uploads.UploadRejected(
+            "too_many_images", count=len(files), max_images=limits.max_images_per_deck
+        )
+    for number, data in enumerate(files, start=1):
+        try:
+            kind = uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
+            if kind == "pdf":
+                # One PDF is a deck; a PDF among photos is a mistake worth its own message.
+                raise uploads.UploadRejected(
+                    "not_allowed_type", detected="pdf", allowed=uploads.IMAGE_KINDS
+                )
+            with sandbox.page_time_limit():
+                images.load_image(data, limits=limits, box=SMALL_PREVIEW_WIDTH)
+        except uploads.UploadRejected as error:
+            error.params.setdefault("page", number)
+            raise
+    return "images", len(files)

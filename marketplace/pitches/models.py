@@ -152,6 +152,9 @@ class DeckPage(db.Model):
     large_width: Mapped[int] = mapped_column(Integer)
     large_height: Mapped[int] = mapped_column(Integer)
     large_size: Mapped[int] = mapped_column(Integer)
+    # This page's extracted text, so search can index only the pages everyone may read
+    # (permissions.PUBLIC_PAGES); NULL for pages processed before it was kept.
+    text: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[DeckVersion] = relationship(back_populates="pages")
 

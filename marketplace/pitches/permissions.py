@@ -19,13 +19,12 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from marketplace.extensions import db
+from marketplace.permissions import deny_on_error, is_admin
 from marketplace.pitches.models import AccessRequest, DeckPage, Document
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
     can_edit_enterprise,
     can_view_enterprise,
-    deny_on_error,
-    is_admin,
     is_verified_investor,
 )
 

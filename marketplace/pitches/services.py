@@ -27,7 +27,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.pitches import decks, permissions
+from marketplace.pitches import isolated, permissions
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
     OPEN_STATUSES,
@@ -37,7 +37,6 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
-from marketplace.profiles import images
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.services import upload_limits
 
@@ -103,45 +102,15 @@ def current_deck_text(enterprise_id: int) -> str:
     return text or ""
 
 
-def validate_deck_files(files: list[bytes], *, limits: uploads.UploadLimits) -> tuple[str, int]:
-    """The fast checks an upload gets before it is accepted: (source_kind, page_count).
-
-    A single PDF is inspected by pypdf (type, size, complete file, structure, encryption,
-    page count, active content); photos are sniffed and decoded at thumbnail scale (type,
-    size, pixel limit, truncation). Nothing is rendered here. Pure. Raises UploadRejected.
-    """
-    if not files:
-        raise uploads.UploadRejected("empty")
-    if len(files) == 1 and uploads.detect_kind(files[0]) == "pdf":
-        info = decks.inspect_pdf(files[0], limits=limits)
-        return "pdf", info.page_count
-    if len(files) > limits.max_images_per_deck:
-        raise uploads.UploadRejected(
-            "too_many_images", count=len(files), max_images=limits.max_images_per_deck
-        )
-    for number, data in enumerate(files, start=1):
-        try:
-            kind = uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
-            if kind == "pdf":
-                # One PDF is a deck; a PDF among photos is a mistake worth its own message.
-                raise uploads.UploadRejected(
-                    "not_allowed_type", detected="pdf", allowed=uploads.IMAGE_KINDS
-                )
-            images.load_image(data, limits=limits, box=decks.SMALL_PREVIEW_WIDTH)
-        except uploads.UploadRejected as error:
-            error.params.setdefault("page", number)
-            raise
-    return "images", len(files)
-
-
 def upload_deck(
     *, actor: User, enterprise: Enterprise, files: list[tuple[str, bytes]]
 ) -> DeckVersion:
     """Accept a new deck version (one PDF, or photos in order) and queue its processing.
 
-    The files get the fast checks of `validate_deck_files`; the originals are stored and a
-    version is created in state 'processing'. Previews are rendered by the
-    "pitches.process_deck" job after commit; the version becomes current when they are ready.
+    The files get the fast checks of `decks.check_deck_files` (in a sandbox child); the
+    originals are stored and a version is created in state 'processing'. Previews are rendered
+    by the "pitches.process_deck" job after commit; the version becomes current when they are
+    ready.
     Versions beyond DECK_VERSIONS_KEPT (oldest first, never the current one) are deleted.
     Raises PermissionDenied, UploadRejected. Side effects: files (final on commit), the job
     after commit, audit `deck.uploaded`.
@@ -149,7 +118,7 @@ def upload_deck(
     _require(permissions.can_manage_deck(actor, enterprise))
     limits = upload_limits()
     datas = [data for _name, data in files]
-    source_kind, page_count = validate_deck_files(datas, limits=limits)
+    source_kind, page_count = isolated.validate_deck_files(datas, limits=limits)
     try:
         # Two uploads of one deck at the same moment would both take the next number: the
         # unique (deck, number) constraint stops the second, which gets a Conflict, not a 500.
@@ -212,7 +181,7 @@ def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
         return None
     try:
         files = [storage.read(key) for key in version.original_keys]
-        result = decks.process_deck_upload(files, limits=upload_limits())
+        result = isolated.process_deck_upload(files, limits=upload_limits())
     except uploads.UploadRejected as error:
         _fail(version, error.code, session=session)
         return version
@@ -235,6 +204,7 @@ def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
                 large_width=large_size[0],
                 large_height=large_size[1],
                 large_size=len(large),
+                text=result.page_texts[index] if index < len(result.page_texts) else "",
             )
         )
     version.page_count = result.page_count
@@ -370,20 +340,9 @@ def add_document(
         raise ValidationError(
             _l("A data room can hold at most %(count)s documents. Remove one first.", count=limit)
         )
-    limits = upload_limits()
-    detected = uploads.sniff(data, allowed=uploads.DECK_KINDS, limits=limits)
-    if detected == "pdf":
-        info = decks.inspect_pdf(data, limits=limits)
-        if info.has_javascript:
-            raise uploads.UploadRejected("active_content", reason="javascript")
-        stored, mime, extension = data, "application/pdf", "pdf"
-    else:
-        _kind, image = images.load_image(data, limits=limits, box=DOCUMENT_IMAGE_SIDE)
-        try:
-            rendition = images.encode(image)
-        except Exception as error:
-            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
-        stored, mime, extension = rendition.data, rendition.mime, "webp"
+    stored, mime, extension = isolated.prepare_document(
+        data, limits=upload_limits(), image_side=DOCUMENT_IMAGE_SIDE
+    )
     document = Document(
         enterprise_id=enterprise.id,
         kind=kind,

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import audit, uploads, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
@@ -25,13 +26,11 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
-from marketplace.profiles.forms import ActionForm
 from marketplace.profiles.models import Enterprise
-from marketplace.web import form_error, form_status, send_stored_file
+from marketplace.web import send_stored_file
 
 bp = Blueprint("pitches", __name__)
 
-PUBLIC_MAX_AGE = 3600
 # Seconds between reloads of a page that waits for previews (no JavaScript needed).
 REFRESH_SECONDS = 3
 ACTIVITY_TEXT = {
@@ -66,7 +65,9 @@ def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool 
         mime=mime,
         filename=filename,
         attachment=attachment,
-        public_max_age=PUBLIC_MAX_AGE if public else None,
+        # Revalidated on every view: an unpublished deck must stop showing at once, not after
+        # a cache lifetime; ETag and Last-Modified keep the check cheap (304, no body).
+        public=public,
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,44 +15,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import regions, vocab
-
-
-class MoneyField(StringField):
-    """Rupiah as people type it: `50000000`, `50.000.000`, `Rp 50.000.000`; negative allowed
-    only where `allow_negative`."""
-
-    def __init__(self, *args, allow_negative: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allow_negative = allow_negative
-        self.amount: int | None = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        raw = (self.data or "").strip()
-        self.amount = None
-        if not raw:
-            return
-        cleaned = re.sub(r"(?i)^rp\.?\s*", "", raw.replace(" ", ""))
-        negative = cleaned.startswith("-")
-        cleaned = cleaned.lstrip("-")
-        # Dots and commas are thousands separators in rupiah; sen are not used.
-        cleaned = re.sub(r"[.,](\d{3})", r"\1", cleaned)
-        cleaned = re.sub(r",00$", "", cleaned)
-        if not re.fullmatch(r"\d{1,16}", cleaned) or (negative and not self.allow_negative):
-            raise ValueError(_l("Enter an amount in rupiah using digits, e.g. 50.000.000."))
-        self.amount = -int(cleaned) if negative else int(cleaned)
-
-    def process_data(self, value):
-        self.amount = value
-        self.data = "" if value is None else f"{value:,}".replace(",", ".")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from marketplace.forms import MoneyField, MultiCheckboxField
 
 
 def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
@@ -187,10 +150,6 @@ class PhotoForm(FlaskForm):
         _l("Photo (JPEG, PNG or WebP)"), validators=[FileRequired(_l("Choose a photo to upload."))]
     )
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
-
-
-class ActionForm(FlaskForm):
-    """An empty form: a button that POSTs with a CSRF token."""
 
 
 class AttestForm(FlaskForm):

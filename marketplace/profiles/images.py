@@ -10,6 +10,10 @@ encode (tens of milliseconds per photo), paid once at upload.
 Why the output holds no metadata: every rendition is re-encoded from a fresh image built from
 pixel data only, so EXIF (GPS included), XMP, ICC profiles, comments and PNG text chunks of the
 original never reach storage, nor does anything appended after the image data.
+
+Isolation: `process_photo`, what services call, decodes in a `marketplace.sandbox` child (a
+decoder bug in Pillow or libwebp then costs a child, not the web worker); the other functions are
+pure and run wherever they are called, which is inside such a child for uploads.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from __future__ import annotations
 import io
 import re
 import struct
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
 
-from marketplace import uploads
+from marketplace import sandbox, uploads
 
 LARGE_SIDE = 1280
 SMALL_SIDE = 320
@@ -29,6 +36,8 @@ WEBP_QUALITY = 80
 # Pillow's plugin names for the kinds `uploads.sniff` accepts: only these decoders may run.
 _PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 _MIN_QUALITY = 35
+# The child's entry point; a module constant so that tests can swap in a misbehaving one.
+PHOTO_TARGET = "marketplace.profiles.images:photo_in_child"
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,39 @@ def renditions(
 
 
 def process_photo(data: bytes, *, limits: uploads.UploadLimits) -> ProcessedImage:
+    """`make_renditions` in a sandbox child: what services call for an uploaded photo.
+
+    Raises UploadRejected (see `load_image` for the codes, plus the sandbox's ParserCrashed,
+    ParserTimedOut and ParserOutOfMemory). Side effects: a temporary directory, removed before
+    returning.
+    """
+    uploads.sniff(data, allowed=uploads.IMAGE_KINDS, limits=limits)  # leading bytes only
+    with tempfile.TemporaryDirectory(prefix="temumodal-photo-") as directory:
+        source = Path(directory, "upload")
+        source.write_bytes(data)
+        try:
+            answer = sandbox.run(PHOTO_TARGET, str(source), directory, limits)
+        except sandbox.ParserFailed as error:
+            error.params["subject"] = "photo"
+            raise
+        large, small = (
+            Rendition(Path(directory, name).read_bytes(), *answer[name])
+            for name in ("large", "small")
+        )
+    return ProcessedImage(source_kind=answer["source_kind"], large=large, small=small)
+
+
+def photo_in_child(source: str, directory: str, limits: uploads.UploadLimits) -> dict[str, Any]:
+    """Child side of `process_photo`: the renditions go to files `large` and `small`."""
+    processed = make_renditions(Path(source).read_bytes(), limits=limits)
+    answer: dict[str, Any] = {"source_kind": processed.source_kind}
+    for name, rendition in (("large", processed.large), ("small", processed.small)):
+        Path(directory, name).write_bytes(rendition.data)
+        answer[name] = [rendition.width, rendition.height, rendition.format, rendition.mime]
+    return answer
+
+
+def make_renditions(data: bytes, *, limits: uploads.UploadLimits) -> ProcessedImage:
     """Validate an uploaded product photo and make its large and small renditions.
 
     The photo is accepted by content only (JPEG, PNG or WebP), turned upright from its EXIF

@@ -126,6 +126,12 @@ class Enterprise(TimestampMixin, db.Model):
         return self.status == "published"
 
     @property
+    def agreed_enrolments(self) -> list[Enrolment]:
+        """The programmes the owner let in (now or earlier): the only ones that count as
+        mentoring or show on the profile. A pending or declined invitation is no one's business."""
+        return [e for e in self.enrolments if e.consent in ("accepted", "left")]
+
+    @property
     def nik_masked(self) -> str | None:
         if not self.owner_nik_last4:
             return None
@@ -260,12 +266,19 @@ class Cohort(TimestampMixin, db.Model):
 
 
 class Enrolment(TimestampMixin, db.Model):
-    """An enterprise in a cohort, with its pendamping and progress."""
+    """An enterprise in a cohort, with its pendamping and progress.
+
+    `consent` is the owner's answer: an enrolment gives the programme's facilitators rights over
+    the enterprise only once it is `accepted` (see `permissions.is_facilitator_of`). A profile
+    the facilitator created for a phone-only owner is enrolled `on_behalf` and accepted from the
+    start. `declined` and `left` are the owner's no; `status = 'withdrawn'` is the programme's.
+    """
 
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "enterprise_id"),
         CheckConstraint("status IN ('active','completed','withdrawn')", name="status"),
+        CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,10 +291,27 @@ class Enrolment(TimestampMixin, db.Model):
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
     modules_completed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent: Mapped[str] = mapped_column(String(10), default="pending")
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the owner was told of the invitation (held while the organisation is unverified).
+    notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who answered (accepted, declined, left) and when.
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     enterprise: Mapped[Enterprise] = relationship(back_populates="enrolments")
-    facilitator: Mapped[User | None] = relationship()
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.consent == "pending" and self.status != "withdrawn"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.consent == "accepted" and self.status != "withdrawn"
 
 
 class Invitation(TimestampMixin, db.Model):

@@ -6,38 +6,17 @@ predicate denies when anything inside it fails (an exception is logged and means
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import or_, select
 
+from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
+from marketplace.permissions import deny_on_error, is_admin  # noqa: F401 (re-exported)
+from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
 
 log = logging.getLogger(__name__)
-
-
-def deny_on_error(predicate: Callable[..., bool]) -> Callable[..., bool]:
-    @functools.wraps(predicate)
-    def guarded(*args: Any, **kwargs: Any) -> bool:
-        try:
-            return bool(predicate(*args, **kwargs))
-        except Exception:  # noqa: BLE001 - a broken check must deny, never allow
-            log.exception("permission check %s failed; denying", predicate.__name__)
-            return False
-
-    return guarded
-
-
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
-
-
-@deny_on_error
-def is_admin(user) -> bool:
-    return _active(user) and user.role == "admin"
 
 
 @deny_on_error
@@ -49,22 +28,56 @@ def is_owner_of(user, enterprise: Enterprise) -> bool:
     )
 
 
-@deny_on_error
-def is_facilitator_of(user, enterprise: Enterprise) -> bool:
-    """A facilitator of a programme organisation in whose cohorts the enterprise is enrolled."""
-    if not (_active(user) and user.role == "facilitator"):
-        return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists()
-                .where(Enrolment.enterprise_id == enterprise.id)
-                .where(Enrolment.cohort_id == Cohort.id)
-                .where(Cohort.programme_id == Programme.id)
-                .where(Programme.organisation_id == user.organisation_id)
-            )
+def consented_enrolments():
+    """The enrolments that give their programme organisation's facilitators rights.
+
+    Accepted by the owner (or made on behalf of a phone-only owner, which counts as accepted
+    and stays so after the hand-over) and not withdrawn; for an invitation to an owner who
+    registered themselves, the programme organisation must also be verified (an admin can
+    take rights away again by un-verifying it). One rule for every query: the predicates
+    below, the facilitator's lists of meetings and events, and who hears about a profile.
+    A select of (enterprise_id, organisation_id, facilitator_id), one row per enrolment.
+    """
+    return (
+        select(
+            Enrolment.enterprise_id,
+            Programme.organisation_id,
+            Enrolment.facilitator_id,
+        )
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(
+            Enrolment.consent == "accepted",
+            Enrolment.status != "withdrawn",
+            or_(Enrolment.on_behalf.is_(True), Organisation.verified_at.is_not(None)),
         )
     )
+
+
+def mentored_enterprise_ids(organisation_id: int):
+    """A select of the ids of enterprises `organisation_id`'s facilitators act for."""
+    rows = consented_enrolments().subquery()
+    return select(rows.c.enterprise_id).where(rows.c.organisation_id == organisation_id)
+
+
+@deny_on_error
+def is_facilitator_of(user, enterprise: Enterprise) -> bool:
+    """A facilitator of a programme organisation the enterprise let in (see
+    `consented_enrolments`). A pending, declined, left or withdrawn enrolment gives nothing."""
+    if not (_active(user) and user.role == "facilitator"):
+        return False
+    rows = consented_enrolments().where(
+        Enrolment.enterprise_id == enterprise.id,
+        Programme.organisation_id == user.organisation_id,
+    )
+    return bool(db.session.scalar(select(rows.exists())))
+
+
+@deny_on_error
+def can_answer_enrolment(user, enrolment: Enrolment) -> bool:
+    """Accept, decline or leave a programme: the owners of the enrolled enterprise only."""
+    return is_owner_of(user, enrolment.enterprise)
 
 
 @deny_on_error

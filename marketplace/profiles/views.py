@@ -17,8 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from marketplace import money
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.profiles import forms, permissions, readiness_text, services
 from marketplace.profiles.models import (
     Cohort,
@@ -28,7 +30,7 @@ from marketplace.profiles.models import (
     ProductPhoto,
     Programme,
 )
-from marketplace.web import form_error, form_status, send_stored_file
+from marketplace.web import page_number, send_stored_file
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -61,6 +63,8 @@ def dashboard():
         if enterprise is not None:
             context["assessment"] = services.assess(enterprise)
             context["missing"] = services.missing_for_publication(enterprise)
+        context["invitations"] = services.invitations_for(current_user)
+        context["consent_form"] = forms.ActionForm()
     elif current_user.role == "facilitator":
         context["programmes"] = db.session.scalars(
             select(Programme)
@@ -76,7 +80,6 @@ def dashboard():
 
 @bp.get("/enterprises")
 def browse():
-    page = max(request.args.get("page", 1, type=int), 1)
     sector = request.args.get("sector") or None
     province = request.args.get("province") or None
     query = select(Enterprise).where(Enterprise.status == "published")
@@ -85,6 +88,8 @@ def browse():
     if province:
         query = query.where(Enterprise.province_code == province)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = page_number(pages=pages)
     enterprises = db.session.scalars(
         query.order_by(Enterprise.published_at.desc(), Enterprise.id.desc())
         .limit(PER_PAGE)
@@ -95,7 +100,7 @@ def browse():
         enterprises=enterprises,
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=pages,
         sector=sector,
         province=province,
         provinces=forms.province_choices(blank=False),
@@ -118,7 +123,7 @@ def profile(enterprise_id: int):
         assessment=assessment,
         nik=nik,
         text=readiness_text,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -161,7 +166,7 @@ def edit(enterprise_id: int):
         form=form,
         enterprise=enterprise,
         revenue_fields=revenue_fields,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
     ), form_status(form)
 
 
@@ -171,7 +176,7 @@ def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
         (
             m,
             f"revenue_{m:%Y_%m}",
-            "" if existing.get(m) is None else f"{existing[m]:,}".replace(",", "."),
+            money.input_value(existing.get(m)),
         )
         for m in months
     ]
@@ -181,14 +186,10 @@ def _parse_revenues(months: list[dt.date]):
     revenues: dict[dt.date, int | None] = {}
     errors = False
     for month in months:
-        field = forms.MoneyField()
-        bound = field.bind(forms.FlaskForm(), f"revenue_{month:%Y_%m}")
         try:
-            bound.process_formdata([request.form.get(f"revenue_{month:%Y_%m}", "")])
-        except ValueError:
+            revenues[month] = money.parse_rupiah(request.form.get(f"revenue_{month:%Y_%m}"))
+        except money.MoneyError:
             errors = True
-            continue
-        revenues[month] = bound.amount
     return revenues, errors
 
 
@@ -196,7 +197,7 @@ def _parse_revenues(months: list[dt.date]):
 @login_required
 def publish(enterprise_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.publish_profile(actor=current_user, enterprise=enterprise)
         except DomainError as error:
@@ -212,7 +213,7 @@ def publish(enterprise_id: int):
 @login_required
 def unpublish(enterprise_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.unpublish_profile(actor=current_user, enterprise=enterprise)
         db.session.commit()
         flash(_("The profile is hidden again (draft)."), "info")
@@ -293,7 +294,7 @@ def documents(enterprise_id: int):
         "profiles/documents.html",
         enterprise=enterprise,
         form=form,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         today=dt.date.today(),
     ), form_status(form)
 
@@ -302,7 +303,7 @@ def documents(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
@@ -333,7 +334,7 @@ def mentoring(enterprise_id: int):
             flash(_("Mentoring saved."), "success")
             return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
     return render_template(
-        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=ActionForm()
     ), form_status(form)
 
 
@@ -341,7 +342,7 @@ def mentoring(enterprise_id: int):
 @login_required
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
@@ -375,7 +376,7 @@ def photos(enterprise_id: int):
             flash(_("Photo added."), "success")
             return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
     return render_template(
-        "profiles/photos.html", enterprise=enterprise, form=form, action_form=forms.ActionForm()
+        "profiles/photos.html", enterprise=enterprise, form=form, action_form=ActionForm()
     ), form_status(form)
 
 
@@ -383,7 +384,7 @@ def photos(enterprise_id: int):
 @login_required
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = _enterprise(enterprise_id, edit=True)
-    if forms.ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
@@ -396,9 +397,7 @@ def photo(photo_id: int, size: str):
         abort(404)
     _enterprise(photo.enterprise_id)
     key = photo.large_key if size == "large" else photo.small_key
-    return send_stored_file(
-        key, mime=photo.mime, public_max_age=3600 if photo.enterprise.is_published else None
-    )
+    return send_stored_file(key, mime=photo.mime, public=photo.enterprise.is_published)
 
 
 # --- hand-over -------------------------------------------------------------------------------
@@ -408,7 +407,7 @@ def invite_owner(enterprise_id: int):
     enterprise = _enterprise(enterprise_id)
     if not permissions.is_facilitator_of(current_user, enterprise):
         abort(403)
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         token = services.create_invitation(facilitator=current_user, enterprise=enterprise)
@@ -534,17 +533,27 @@ def cohort(cohort_id: int):
     behalf_form = forms.OnBehalfForm(prefix="behalf")
     if request.method == "POST":
         if "enrol-email" in request.form and enrol_form.validate_on_submit():
-            try:
-                services.enrol_by_email(
-                    facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+            # The same answer whether or not the address has an owner account.
+            services.enrol_by_email(
+                facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "Invitation sent if an enterprise owner has this e-mail address. The"
+                    " enterprise appears here once its owner accepts."
+                ),
+                "success",
+            )
+            if not current_user.organisation.is_verified:
+                flash(
+                    _(
+                        "Your organisation is not verified yet: invitations to owners wait"
+                        " until an administrator verifies it."
+                    ),
+                    "info",
                 )
-            except DomainError as error:
-                db.session.rollback()
-                form_error(enrol_form, error)
-            else:
-                db.session.commit()
-                flash(_("Enterprise enrolled."), "success")
-                return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
+            return redirect(url_for("profiles.cohort", cohort_id=cohort.id))
         elif "behalf-name" in request.form and behalf_form.validate_on_submit():
             try:
                 enterprise = services.create_enterprise_on_behalf(
@@ -586,6 +595,57 @@ def enrolment_status(enrolment_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("profiles.cohort", cohort_id=enrolment.cohort_id))
+
+
+# --- the owner's consent to programmes ---------------------------------------------------------
+@bp.get("/account/programmes")
+@login_required
+def my_programmes():
+    _require_role("owner")
+    g.personal_data = True
+    return render_template(
+        "profiles/my_programmes.html",
+        invitations=services.invitations_for(current_user),
+        programmes=services.programmes_for(current_user),
+        consent_form=forms.ActionForm(),
+    )
+
+
+@bp.post("/enrolments/<int:enrolment_id>/consent")
+@login_required
+def answer_enrolment(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or not permissions.can_answer_enrolment(current_user, enrolment):
+        abort(404)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    answer = request.form.get("answer")
+    if answer == "leave" and not request.form.get("confirm"):
+        flash(_("Tick the box to confirm that you leave the programme."), "error")
+        return redirect(url_for("profiles.my_programmes"))
+    try:
+        if answer == "leave":
+            services.leave_programme(owner=current_user, enrolment=enrolment)
+        elif answer in ("accept", "decline"):
+            services.answer_invitation(
+                owner=current_user, enrolment=enrolment, accept=answer == "accept"
+            )
+        else:
+            abort(400)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            {
+                "accept": _("You accepted: the programme's facilitators can help you now."),
+                "decline": _("You declined the invitation."),
+                "leave": _("You left the programme: its facilitators cannot act for you any more."),
+            }[answer],
+            "success",
+        )
+    return redirect(url_for("profiles.my_programmes"))
 
 
 # --- mandates --------------------------------------------------------------------------------

@@ -175,7 +175,10 @@ def test_owner_registers_fills_the_profile_recovers_from_mistakes_and_publishes(
 
     expect_text(
         field_error(page, "capital"),
-        tr(server, "Enter an amount in rupiah using digits, e.g. 50.000.000."),
+        tr(
+            server,
+            "Enter an amount in rupiah, for example 50.000.000, 50 jt (juta) or 1,5 M (miliar).",
+        ),
     )
     # Nothing else typed is lost.
     assert page.input_value("#capital") == "lima juta"
@@ -505,6 +508,9 @@ def test_monthly_revenue_typed_before_a_wrong_capital_is_still_there(page, live_
     submit(page, "#capital")
     expect_text(
         field_error(page, "capital"),
-        tr(live_server, "Enter an amount in rupiah using digits, e.g. 50.000.000."),
+        tr(
+            live_server,
+            "Enter an amount in rupiah, for example 50.000.000, 50 jt (juta) or 1,5 M (miliar).",
+        ),
     )
     assert [m.input_value() for m in months.all()] == ["7.500.000"] * months.count()

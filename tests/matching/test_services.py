@@ -216,12 +216,14 @@ def test_another_organisation_cannot_see_or_move_a_shortlist_entry(make):
     assert shortlists.shortlist_of(outsider.organisation_id) == []
 
 
-def test_shortlisting_twice_or_a_draft_is_refused(make):
+def test_shortlisting_twice_keeps_one_entry_and_a_draft_is_refused(make):
     _, enterprise = published(make)
     investor = make.investor()
-    shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
-    with pytest.raises(Conflict):
-        shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    colleague = make.investor(organisation=investor.organisation)
+    first = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    assert shortlists.add_to_shortlist(actor=colleague, enterprise=enterprise) == first
+    assert shortlists.shortlist_of(investor.organisation_id) == [first]
+    assert len(first.moves) == 1
     with pytest.raises(NotFound):
         shortlists.add_to_shortlist(actor=investor, enterprise=make.enterprise_of(make.owner()))
 

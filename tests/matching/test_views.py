@@ -160,3 +160,32 @@ def test_a_stranger_cannot_open_a_meeting(client, login, make):
     stranger = make.owner()
     db.session.commit()
     assert login(stranger).get(f"/meetings/{meeting.id}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("ask_min", "ask_max"),
+    [
+        ("50jt", ""),
+        ("Rp 50.000.000,00", ""),
+        ("50 juta", "1 M"),
+        ("Rp50.000.000", "Rp 250.000.000,-"),
+    ],
+)
+def test_the_ask_range_reads_money_as_the_profile_form_does(client, make, ask_min, ask_max):
+    published(make, name="Keripik Kecil", ask_amount=10_000_000)
+    published(make, name="Keripik Besar", ask_amount=75_000_000)
+    response = client.get("/search", query_string={"ask_min": ask_min, "ask_max": ask_max})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Keripik Besar" in page and "Keripik Kecil" not in page
+
+
+def test_an_ask_the_search_cannot_read_is_named_and_left_out(client, make):
+    published(make, name="Keripik Kecil", ask_amount=10_000_000)
+    client.post("/language", data={"locale": "en"})
+    response = client.get("/search", query_string={"ask_min": "lima juta", "ask_max": "1.5M"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="f-ask-min-error"' in page and 'id="f-ask-max-error"' in page
+    assert 'value="lima juta"' in page and 'value="1.5M"' in page
+    assert "could not be read" in page and "Keripik Kecil" in page

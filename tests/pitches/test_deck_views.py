@@ -215,20 +215,40 @@ def test_anonymous_visitors_see_the_first_two_pages_and_an_invitation_to_ask(
     assert opened.status_code == 200 and "/deck-pages/" in _text(opened)
 
 
-def test_public_previews_may_be_cached_but_private_ones_are_not(app, login, people, client):
+def test_public_previews_are_revalidated_and_private_ones_never_stored(app, login, people, client):
     _upload(_client(app, login, people.owner), people.enterprise.id, (deck_pdf(), "d.pdf"))
     version = db.session.scalar(select(DeckVersion))
 
     public = client.get(f"/deck-pages/{version.pages[0].id}/small")
     private = _client(app, login, people.owner).get(f"/deck-pages/{version.pages[3].id}/large")
 
-    assert public.headers["Cache-Control"] == "public, max-age=3600"
+    assert public.headers["Cache-Control"] == "public, no-cache"
+    assert public.headers["ETag"] and public.headers["Last-Modified"]
     assert private.headers["Cache-Control"] == "no-store"
     for response in (public, private):
         assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Content-Disposition"].startswith("inline;")
         response.close()
+
+
+def test_a_cached_public_preview_stops_showing_as_soon_as_the_profile_is_unpublished(
+    app, login, people, client
+):
+    _upload(_client(app, login, people.owner), people.enterprise.id, (deck_pdf(), "d.pdf"))
+    url = f"/deck-pages/{db.session.scalar(select(DeckVersion)).pages[0].id}/small"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    first.close()
+    revalidated = client.get(url, headers={"If-None-Match": etag})
+    revalidated.close()
+    assert revalidated.status_code == 304  # what a cache does with a no-cache copy
+
+    people.enterprise.status = "draft"
+    db.session.commit()
+
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code in (403, 404)
 
 
 def test_investor_asks_the_owner_accepts_and_the_investor_opens_page_three(app, login, people):

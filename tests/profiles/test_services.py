@@ -298,18 +298,6 @@ def test_facilitator_of_another_programme_cannot_enrol_into_a_cohort(make, enter
         services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
 
 
-def test_enrol_by_email_finds_a_self_registered_owner(db, make):
-    facilitator = make.facilitator()
-    cohort = make.cohort(make.programme(facilitator))
-    owner = make.owner(email="bu.sri@example.id")
-    enrolment = services.enrol_by_email(
-        facilitator=facilitator, cohort=cohort, email=" Bu.Sri@example.id "
-    )
-    assert enrolment.enterprise.organisation_id == owner.organisation_id
-    with pytest.raises(NotFound):
-        services.enrol_by_email(facilitator=facilitator, cohort=cohort, email="nobody@example.id")
-
-
 def _mandate(**overrides):
     values = dict(
         investor_kind="sharia_financier",

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from marketplace.extensions import db
+from marketplace.profiles import services
 from marketplace.profiles.models import Enterprise, Mandate
 from marketplace.profiles.services import recent_months
 
@@ -144,6 +145,32 @@ def test_a_photo_is_served_with_sandbox_headers(owner_client):
     served.close()
 
 
+def test_a_public_photo_is_revalidated_and_stops_showing_once_the_profile_is_unpublished(
+    owner_client, app
+):
+    client, owner, enterprise = owner_client
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 120, 80)).save(buffer, "PNG")
+    client.post(
+        f"/enterprises/{enterprise.id}/photos",
+        data={"photo": (io.BytesIO(buffer.getvalue()), "produk.png")},
+        content_type="multipart/form-data",
+    )
+    db.session.get(Enterprise, enterprise.id).status = "published"
+    db.session.commit()
+    url = f"/photos/{db.session.get(Enterprise, enterprise.id).photos[0].id}/small"
+    visitor = app.test_client()
+
+    served = visitor.get(url)
+    assert served.headers["Cache-Control"] == "public, no-cache" and served.headers["ETag"]
+    etag = served.headers["ETag"]
+    served.close()
+    services.unpublish_profile(actor=owner, enterprise=db.session.get(Enterprise, enterprise.id))
+    db.session.commit()
+
+    assert visitor.get(url, headers={"If-None-Match": etag}).status_code in (403, 404)
+
+
 def test_an_oversized_upload_gets_the_friendly_413_page(owner_client, app):
     client, _owner, enterprise = owner_client
     app.config["MAX_CONTENT_LENGTH"] = 1024
@@ -216,3 +243,82 @@ def test_cohort_on_behalf_with_a_wrong_phone_keeps_the_name(make, login, client)
         },
     )
     assert response.status_code == 302 and "/edit" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "expected"),
+    [
+        (
+            "id",
+            {"capital": "15 jt", "ask_amount": "1,5 M", "annual_turnover": "Rp 120 juta"},
+            (15_000_000, 1_500_000_000, 120_000_000),
+        ),
+        (
+            "id",
+            {
+                "capital": "Rp 15.000.000,00",
+                "ask_amount": "Rp 250.000.000,-",
+                "annual_turnover": "120,000,000",
+            },
+            (15_000_000, 250_000_000, 120_000_000),
+        ),
+        (
+            "en",
+            {
+                "capital": "15,000,000",
+                "ask_amount": "50.5 million",
+                "annual_turnover": "120.000.000",
+            },
+            (15_000_000, 50_500_000, 120_000_000),
+        ),
+    ],
+)
+def test_the_profile_reads_money_as_people_write_it_in_either_language(
+    owner_client, locale, typed, expected
+):
+    client, _owner, enterprise = owner_client
+    client.post("/language", data={"locale": locale})
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(**typed))
+    assert response.status_code == 302
+    saved = db.session.get(Enterprise, enterprise.id)
+    db.session.refresh(saved)
+    assert (saved.capital, saved.ask_amount, saved.annual_turnover) == expected
+
+
+def test_an_english_m_is_refused_with_a_message_and_kept(owner_client):
+    client, _owner, enterprise = owner_client
+    client.post("/language", data={"locale": "en"})
+    response = client.post(
+        f"/enterprises/{enterprise.id}/edit", data=_profile_form(ask_amount="1.5M")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="ask_amount-error"' in page and "instead of M" in page and 'value="1.5M"' in page
+    assert db.session.get(Enterprise, enterprise.id).ask_amount is None
+
+
+def test_monthly_revenue_reads_words_too(owner_client):
+    client, _owner, enterprise = owner_client
+    form = _profile_form()
+    month = recent_months(dt.date.today())[0]
+    form[f"revenue_{month:%Y_%m}"] = "7,5 jt"
+    assert client.post(f"/enterprises/{enterprise.id}/edit", data=form).status_code == 302
+    page = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
+    assert 'value="7.500.000"' in page
+
+
+def test_a_mandate_ticket_reads_words(make, login, client):
+    login(make.investor())
+    response = client.post(
+        "/mandate",
+        data={
+            "investor_kind": "impact_fund",
+            "ticket_min": "50 jt",
+            "ticket_max": "1,5 miliar",
+            "instruments": ["equity"],
+            "min_stage": "layak",
+        },
+    )
+    assert response.status_code == 302
+    mandate = db.session.query(Mandate).one()
+    assert (mandate.ticket_min, mandate.ticket_max) == (50_000_000, 1_500_000_000)

@@ -43,7 +43,7 @@ def run(case: Case) -> str:
     try:
         if case.target == "photo":
             assert isinstance(data, bytes)
-            images.process_photo(data, limits=case.limits)
+            images.make_renditions(data, limits=case.limits)
         else:
             files = data if isinstance(data, list) else [data]
             decks.process_deck_upload(files, limits=case.limits)
@@ -183,12 +183,36 @@ def _pypdf(mutate: Callable[[PdfWriter], None]) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_encrypted(user_password: str) -> bytes:
+class EmptyPassword(str):
+    """The empty password that pypdf's writer would otherwise replace with the user password
+    (it treats a falsy owner password as missing). A user password with an *empty owner
+    password* is what pypdf's own r5/r6-user-password.pdf samples have: they open with ''."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def pdf_encrypted(
+    user_password: str,
+    owner_password: str = "pemilik",  # noqa: S107 - a test file's password, not a secret
+    algorithm: str = "AES-256",
+) -> bytes:
     return _pypdf(
         lambda w: w.encrypt(
-            user_password=user_password, owner_password="pemilik", algorithm="AES-256"
+            user_password=user_password, owner_password=owner_password, algorithm=algorithm
         )
     )
+
+
+def pdf_with_image_header(width: int, height: int, *, indirect: bool) -> bytes:
+    """A one-page PDF holding an image XObject that claims width × height pixels (one byte of
+    data); with `indirect`, /Width and /Height are references to number objects 7 and 8."""
+    size = b"/Width 7 0 R /Height 8 0 R" if indirect else b"/Width %d /Height %d" % (width, height)
+    image = (
+        b"<< /Type /XObject /Subtype /Image " + size + b" /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x00\nendstream"
+    )
+    return build_pdf(["Foto produk"], extra_objects=(image, b"%d" % width, b"%d" % height))
 
 
 def pdf_with_attachment() -> bytes:
@@ -342,6 +366,24 @@ def _cases() -> list[Case]:
             "too_many_pixels",
         ),
         Case(
+            "pdf_image_of_144_megapixels",
+            "deck",
+            lambda: pdf_with_image_header(12_000, 12_000, indirect=False),
+            "too_many_pixels",
+        ),
+        Case(
+            "pdf_image_of_144_megapixels_sized_by_references",
+            "deck",
+            lambda: pdf_with_image_header(12_000, 12_000, indirect=True),
+            "too_many_pixels",
+        ),
+        Case(
+            "pdf_small_image_sized_by_references",
+            "deck",
+            lambda: pdf_with_image_header(64, 48, indirect=True),
+            ACCEPTED,
+        ),
+        Case(
             "png_just_over_pixel_limit",
             "photo",
             lambda: png_with_header(8000, 5001),
@@ -388,7 +430,19 @@ def _cases() -> list[Case]:
         Case("size_limit_exactly", "deck", pdf, ACCEPTED, _limits(max_bytes=len(pdf()))),
         # Passwords and active content.
         Case("pdf_with_user_password", "deck", lambda: pdf_encrypted("rahasia"), "encrypted"),
-        Case("pdf_with_owner_password_only", "deck", lambda: pdf_encrypted(""), ACCEPTED),
+        # Any encryption is refused: an empty owner password opens a file whose user password
+        # we do not know (pypdf's r5/r6-user-password.pdf), and "restrict editing" files are
+        # encrypted too.
+        Case("pdf_with_owner_password_only", "deck", lambda: pdf_encrypted(""), "encrypted"),
+        *(
+            Case(
+                f"pdf_with_user_password_and_empty_owner_password_{algorithm}",
+                "deck",
+                lambda algorithm=algorithm: pdf_encrypted("x", EmptyPassword(), algorithm),
+                "encrypted",
+            )
+            for algorithm in ("AES-256", "AES-256-R5", "AES-128", "RC4-128", "RC4-40")
+        ),
         Case(
             "pdf_with_javascript_open_action",
             "deck",

@@ -25,7 +25,7 @@ before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 try:
     if target == "photo":
-        images.process_photo(data, limits=limits)
+        images.make_renditions(data, limits=limits)
     else:
         decks.process_deck_pdf(data, limits=limits)
     code = "accepted"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2 as pdfium
 import pytest
@@ -138,18 +137,6 @@ def test_render_page_returns_a_webp_of_the_requested_width() -> None:
 def test_render_page_outside_the_document_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         decks.render_page(corpus.pdf(), 3, width=320)
-
-
-def test_decks_processed_from_several_threads_match_the_serial_result() -> None:
-    serial = decks.process_deck_pdf(corpus.pdf(), limits=LIMITS)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(
-            pool.map(lambda _: decks.process_deck_pdf(corpus.pdf(), limits=LIMITS), range(8))
-        )
-
-    assert all(result.previews == serial.previews for result in results)
-    assert all(result.text == serial.text for result in results)
 
 
 def _coloured_jpeg(colour: tuple[int, int, int], *, orientation: int | None = None) -> bytes:

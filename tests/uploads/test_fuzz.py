@@ -61,7 +61,7 @@ def _survives(process: Callable[[bytes], object], data: bytes) -> None:
 @FUZZ
 @given(operations=st.lists(_operation, min_size=1, max_size=4))
 def test_mutated_photos_are_accepted_or_refused_never_crash(seed, operations) -> None:
-    _survives(lambda data: images.process_photo(data, limits=LIMITS), mutate(seed(), operations))
+    _survives(lambda data: images.make_renditions(data, limits=LIMITS), mutate(seed(), operations))
 
 
 @settings(FUZZ, max_examples=150)
@@ -94,5 +94,5 @@ def test_pdfs_with_their_body_mutated_but_their_end_intact_never_crash(
 @FUZZ
 @given(data=st.binary(max_size=2048))
 def test_random_bytes_through_every_door_are_refused_or_accepted_never_crash(data) -> None:
-    _survives(lambda candidate: images.process_photo(candidate, limits=LIMITS), data)
+    _survives(lambda candidate: images.make_renditions(candidate, limits=LIMITS), data)
     _survives(lambda candidate: decks.process_deck_upload([candidate], limits=LIMITS), data)

@@ -1,0 +1,104 @@
+"""Form widgets and helpers every domain shares: money inputs, checkbox lists, the empty action
+form, and how a domain error lands on a form."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace import money
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+
+
+class MoneyField(StringField):
+    """Rupiah as people type them (`50.000.000`, `Rp 50 jt`, `1,5 M`, `50,000,000` …), read by
+    :func:`marketplace.money.parse_rupiah` in the user's locale; `amount` holds whole rupiah or
+    None. Negative only where `allow_negative`; anything unreadable is a field error."""
+
+    def __init__(self, *args, allow_negative: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_negative = allow_negative
+        self.amount: int | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        try:
+            self.amount = money.parse_rupiah(self.data, allow_negative=self.allow_negative)
+        except money.MoneyError as error:
+            raise ValueError(str(error.message)) from error
+
+    def process_data(self, value):
+        self.amount = value
+        self.data = money.input_value(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that POSTs with a CSRF token."""
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a domain error next to its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def form_status(*forms) -> int:
+    """422 when any of the forms carries an error (so tests and clients see it), else 200."""
+    return 422 if any(f.errors or getattr(f, "form_errors", None) for f in forms) else 200
+
+
+class Attempt:
+    """The request's one unit of work around service calls, the same in every view.
+
+    ::
+
+        with Attempt(form=form, success=_("Saved.")) as outcome:
+            services.update_profile(actor=current_user, ...)
+        if outcome.ok:
+            return redirect(...)
+        return render_template(..., form=form), form_status(form)
+
+    When the block finishes, the session is committed and `success` (if any) is flashed. When
+    it raises a :class:`DomainError`, the session is rolled back and the error is shown next to
+    its field of `form` (or at the top of the form), or flashed when there is no form; the
+    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). Any other
+    exception passes through (the 500 handler rolls back).
+    """
+
+    def __init__(self, *, form=None, success: str | None = None) -> None:
+        self.form = form
+        self.success = success
+        self.ok = False
+        self.error: DomainError | None = None
+
+    def __enter__(self) -> Attempt:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None:
+            db.session.commit()
+            self.ok = True
+            if self.success:
+                flash(str(self.success), "success")
+            return False
+        if not issubclass(exc_type, DomainError):
+            return False
+        db.session.rollback()
+        self.error = exc
+        if self.form is not None:
+            form_error(self.form, exc)
+        else:
+            flash(str(exc.message), "error")
+        return True
