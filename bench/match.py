@@ -46,6 +46,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from marketplace import create_app, vocab  # noqa: E402
 from marketplace.accounts.models import Organisation  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.matching import cards as match_cards  # noqa: E402
 from marketplace.matching import scoring, scoring_text, services  # noqa: E402
 from marketplace.matching.models import MatchCard  # noqa: E402
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec  # noqa: E402
@@ -315,8 +316,8 @@ def live_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]
         .order_by(Enterprise.id)
     ).all()
     texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
-    cards = [services.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
-    spec = services.mandate_spec(mandate)
+    cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+    spec = match_cards.mandate_spec(mandate)
     return scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from marketplace.pitches.scheduling import (  # noqa: E402
+from marketplace.events.scheduling import (  # noqa: E402
     MeetingProblem,
     PanelProblem,
     Participant,

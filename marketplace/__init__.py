@@ -28,6 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
     _register_models()
+    _register_jobs()
+    _init_search(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -85,6 +87,22 @@ def _register_models() -> None:
     import marketplace.matching.models
     import marketplace.pitches.models
     import marketplace.profiles.models  # noqa: F401
+
+
+def _register_jobs() -> None:
+    # Import every module that defines `tasks` jobs, so each is registered before anything
+    # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
+    import marketplace.events.jobs
+    import marketplace.matching.notifications
+    import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
+    import marketplace.pitches.jobs  # noqa: F401
+
+
+def _init_search(app: Flask) -> None:
+    # The search seam needs the database engine: after db.init_app.
+    from marketplace.matching import search
+
+    search.init_search(app)
 
 
 def _register_blueprints(app: Flask) -> None:

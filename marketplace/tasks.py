@@ -38,19 +38,34 @@ def job(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return register
 
 
+def job_names() -> frozenset[str]:
+    """The names of every registered job."""
+    return frozenset(_REGISTRY)
+
+
 def enqueue(name: str, **kwargs: Any) -> None:
     """Run job `name` with `kwargs` after the current database transaction commits.
 
-    Side effects: none until commit; nothing at all if the transaction rolls back.
+    Side effects: none until commit; nothing at all if the transaction rolls back. Raises
+    KeyError for a job nobody registered.
     """
     from marketplace.extensions import db
 
+    enqueue_on(db.session(), name, **kwargs)
+
+
+def enqueue_on(session: Session, name: str, **kwargs: Any) -> None:
+    """`enqueue` on a given session (for session event listeners, which are handed theirs)."""
     if name not in _REGISTRY:
         raise KeyError(f"unknown job {name!r}")
-    session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback() before any database work still drops the job
     session.info.setdefault(_PENDING, []).append((name, kwargs))
+
+
+def queued(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """The jobs waiting for `session`'s transaction to commit, oldest first (a copy)."""
+    return list(session.info.get(_PENDING) or ())
 
 
 def run_job(name: str, **kwargs: Any) -> Any:
@@ -59,8 +74,13 @@ def run_job(name: str, **kwargs: Any) -> Any:
 
 
 def collected() -> list[tuple[str, dict[str, Any]]]:
-    """Jobs handed over in "collect" mode, oldest first; the caller empties the list."""
-    return _collected
+    """Jobs handed over in "collect" mode and not run yet, oldest first (a copy)."""
+    return list(_collected)
+
+
+def clear_collected() -> None:
+    """Forget the jobs collected so far without running them."""
+    _collected.clear()
 
 
 def run_collected() -> int:

@@ -1,4 +1,11 @@
-"""The run-after-commit seam: jobs run after the real commit, never after a SAVEPOINT."""
+"""The run-after-commit seam: jobs run after the real commit, never after a SAVEPOINT, and the
+app factory registers every job the application enqueues."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 from marketplace import storage, tasks
 
@@ -45,3 +52,56 @@ def test_files_are_final_only_after_the_outer_commit(db):
         pass
     db.session.commit()
     assert storage.read(key) == b"%PDF-1.4"
+
+
+# --- where jobs are registered ----------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _enqueued_job_names() -> set[str]:
+    """Every job name the application enqueues: literals and *_JOB constants in its source."""
+    names = set()
+    for path in (ROOT / "marketplace").rglob("*.py"):
+        if path.name == "tasks.py":
+            continue  # the seam itself (its docstring shows enqueue("name", ...))
+        source = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r"enqueue(?:_on)?\((?:session, )?\s*\"([\w.]+)\"", source))
+        names |= set(re.findall(r"^\w+_JOB = \"([\w.]+)\"", source, flags=re.MULTILINE))
+    return names
+
+
+def test_the_app_factory_registers_every_job_without_importing_any_view(tmp_path):
+    # A fresh interpreter, so that no test module has imported a job module already; the
+    # blueprints (and with them every view) are left out, as in a worker or a CLI command.
+    probe = (
+        "import json, sys\n"
+        "import marketplace\n"
+        "marketplace._register_blueprints = lambda app: None\n"
+        f"marketplace.create_app({{'ENV_NAME': 'testing', "
+        f"'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'db.sqlite'}', "
+        f"'UPLOAD_FOLDER': '{tmp_path / 'uploads'}', "
+        f"'SEARCH_INDEX_DIR': '{tmp_path / 'index'}'}})\n"
+        "from marketplace import tasks\n"
+        "views = sorted(m for m in sys.modules if m.endswith('.views'))\n"
+        "print(json.dumps({'jobs': sorted(tasks.job_names()), 'views': views}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["views"] == []
+    expected = _enqueued_job_names()
+    assert {"events.mail", "search.sync_enterprise", "pitches.process_deck"} <= expected
+    assert expected <= set(found["jobs"])
+
+
+def test_collected_jobs_are_handed_out_as_a_copy_and_cleared_explicitly(app, db):
+    app.config["TASKS_MODE"] = "collect"
+    tasks.clear_collected()
+    tasks.enqueue("tests.record", value=3)
+    db.session.commit()
+    seen = tasks.collected()
+    seen.clear()
+    assert tasks.collected() == [("tests.record", {"value": 3})]
+    tasks.clear_collected()
+    assert tasks.collected() == []

@@ -8,7 +8,7 @@ import pytest
 
 from marketplace import vocab
 from marketplace.events import codes, outcomes
-from marketplace.matching import forms, pipeline
+from marketplace.matching import forms, shortlists
 from tests.matching.helpers import published
 
 
@@ -24,9 +24,9 @@ def test_shortlists_and_investment_outcomes_share_the_deal_ladder():
 def test_every_deal_stage_is_accepted_by_a_shortlist_and_an_outcome(db, make, stage):
     investor = make.investor()
     _owner, enterprise = published(make)
-    entry = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
+    entry = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
     if entry.stage != stage:
-        pipeline.move_entry(actor=investor, entry=entry, stage=stage)
+        shortlists.move_entry(actor=investor, entry=entry, stage=stage)
     db.session.commit()
     assert entry.stage == stage
 

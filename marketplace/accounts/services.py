@@ -147,7 +147,7 @@ def register_account(
         )
     from flask_babel import force_locale
 
-    from marketplace.matching import pipeline
+    from marketplace.matching import notifications
 
     with force_locale(existing.locale or "id"):
         subject = str(_l("TemuModal: someone tried to register with your address"))
@@ -158,7 +158,7 @@ def register_account(
                 " can ignore this message: nothing was changed."
             )
         )
-    tasks.enqueue(pipeline.MAIL_JOB, to=existing.email, subject=subject, body=body)
+    tasks.enqueue(notifications.MAIL_JOB, to=existing.email, subject=subject, body=body)
     audit.record(
         "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
     )

@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
+from marketplace.events.scheduling import PREFERENCES, Slot
 from marketplace.forms import MoneyField, MultiCheckboxField
-from marketplace.pitches.scheduling import PREFERENCES, Slot
 
 
 def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):

@@ -28,9 +28,9 @@ from marketplace import formatting, mail, tasks
 from marketplace.accounts.models import User
 from marketplace.events import schedules, services
 from marketplace.events.models import PitchEvent, ScheduleRun
+from marketplace.events.scheduling import build_schedule
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.pitches.scheduling import build_schedule
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 

@@ -27,10 +27,7 @@ from marketplace.events.models import (
     ScheduleItem,
     ScheduleRun,
 )
-from marketplace.extensions import db
-from marketplace.matching import scoring
-from marketplace.models import utcnow
-from marketplace.pitches.scheduling import (
+from marketplace.events.scheduling import (
     CONFLICTS,
     Assignment,
     MeetingProblem,
@@ -40,74 +37,42 @@ from marketplace.pitches.scheduling import (
     Slot,
     validate_schedule,
 )
-from marketplace.pitches.scheduling import Conflict as ScheduleConflict
+from marketplace.events.scheduling import Conflict as ScheduleConflict
+from marketplace.extensions import db
+from marketplace.matching import cards, scoring
+from marketplace.matching import services as matching_services
+from marketplace.models import utcnow
 from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import Enrolment, Enterprise, Mandate
+from marketplace.profiles.models import Enrolment, Mandate
 
 Problem = PanelProblem | MeetingProblem
 
 
 # --- match quality ----------------------------------------------------------------------------
-def enterprise_card(enterprise: Enterprise) -> scoring.EnterpriseCard:
-    """What matching knows of an enterprise: its codes, readiness and consented themes only."""
-    assessment = profile_services.assess(enterprise)
-    themes = {
-        theme
-        for theme in ("women_led", "disability_inclusive", "pkh_graduate")
-        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
-    }
-    if enterprise.green:
-        themes.add("green")
-    return scoring.EnterpriseCard(
-        id=enterprise.id,
-        name=enterprise.name,
-        sector=enterprise.sector or "",
-        province_code=enterprise.province_code or "",
-        regency_code=enterprise.regency_code or "",
-        size_class=assessment.size.code or "",
-        stage=assessment.stage,
-        ask_amount=enterprise.ask_amount,
-        instruments=frozenset(enterprise.ask_instruments or ()),
-        documents=frozenset(d.kind for d in enterprise.documents),
-        impact_themes=frozenset(themes),
-        routes=frozenset(r.code for r in assessment.routes if r.fits),
-    )
-
-
-def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
-    return scoring.MandateSpec(
-        organisation_id=mandate.organisation_id,
-        name=mandate.organisation.name,
-        kind=mandate.investor_kind,
-        sectors=frozenset(mandate.sectors or ()),
-        provinces=frozenset(mandate.provinces or ()),
-        ticket_min=mandate.ticket_min,
-        ticket_max=mandate.ticket_max,
-        instruments=frozenset(mandate.instruments or ()),
-        sharia_only=mandate.sharia_only,
-        impact_themes=frozenset(mandate.impact_themes or ()),
-        min_stage=mandate.min_stage,
-    )
-
-
 def match_scores(
     invitations: list[EventInvitation], registrations: list[EventRegistration]
 ) -> dict[tuple[int, int], int]:
-    """{(enterprise id, investor user id): 0..100} from the matching module's score; a pair a
-    hard rule excludes, or an investor without a mandate, scores 0. No side effects."""
+    """{(enterprise id, investor user id): 0..100}: the score `/matches` gives the pair, from the
+    same cards and specs (`matching.cards`); a pair a hard rule excludes, or an investor without
+    a mandate, scores 0. No side effects."""
     org_ids = {r.organisation_id for r in registrations}
     mandates = {
-        m.organisation_id: mandate_spec(m)
+        m.organisation_id: cards.mandate_spec(m)
         for m in db.session.scalars(select(Mandate).where(Mandate.organisation_id.in_(org_ids)))
     }
-    cards = [enterprise_card(i.enterprise) for i in invitations]
+    texts = matching_services.deck_texts(
+        session=db.session(), enterprise_ids=[i.enterprise_id for i in invitations]
+    )
+    enterprise_cards = [
+        cards.enterprise_card(i.enterprise, deck_text=texts.get(i.enterprise_id, ""))
+        for i in invitations
+    ]
     result: dict[tuple[int, int], int] = {}
     for registration in registrations:
         spec = mandates.get(registration.organisation_id)
         if spec is None:
             continue
-        for card in cards:
+        for card in enterprise_cards:
             value = scoring.score(card, spec).score
             if value:
                 result[(card.id, registration.user_id)] = int(value)
@@ -349,7 +314,7 @@ def _item(draft: Schedule, item_id: int) -> ScheduleItem:
 def _panel_present(
     event: PitchEvent, draft: Schedule, problem: PanelProblem, slot: int, room: int
 ) -> list[int]:
-    from marketplace.pitches.scheduling.rules import free_slots
+    from marketplace.events.scheduling.rules import free_slots
 
     investors = {p.id: p for p in problem.investors}
     return sorted(

@@ -31,9 +31,9 @@ from marketplace.events.models import (
     PitchEvent,
     Schedule,
 )
+from marketplace.events.scheduling import PREFERENCES, Slot
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
-from marketplace.pitches.scheduling import PREFERENCES, Slot
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Cohort, Enterprise, Programme
 

@@ -22,7 +22,6 @@ from marketplace.events import (
     calendar,
     codes,
     forms,
-    jobs,  # noqa: F401 - registers the jobs
     judging,
     outcomes,
     permissions,
@@ -41,8 +40,8 @@ USER_ERRORS = (ValidationError, Conflict)
 
 @bp.app_context_processor
 def inject_event_helpers():
+    from marketplace.events.scheduling import STATUSES
     from marketplace.formatting import ZONE_ABBREVIATIONS
-    from marketplace.pitches.scheduling import STATUSES
 
     return {
         "event_codes": codes,
@@ -426,7 +425,7 @@ def run(event_id: int, run_id: int):
 
 
 def _unplaced_rows(event: PitchEvent, run: ScheduleRun | None):
-    from marketplace.pitches.scheduling import UNPLACED_REASONS
+    from marketplace.events.scheduling import UNPLACED_REASONS
 
     if run is None:
         return []

@@ -16,7 +16,8 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import vocab
-from marketplace.matching.pipeline import MAX_MESSAGE_CHARS, MAX_NOTE_CHARS
+from marketplace.matching.meetings import MAX_MESSAGE_CHARS
+from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -229,7 +229,7 @@ class MatchCard(db.Model):
     ask_amount: Mapped[int | None] = mapped_column(BigInteger)
     instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Consented themes only (services.consented_themes): a card is read by every investor.
+    # Consented themes only (cards.consented_themes): a card is read by every investor.
     impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace import regions, tasks, vocab
 from marketplace.extensions import db
-from marketplace.matching import analysis, permissions, scoring, scoring_text, search
+from marketplace.matching import analysis, cards, permissions, scoring, scoring_text, search
 from marketplace.matching.models import MatchCard, SearchOutbox
 from marketplace.models import as_utc, utcnow
 from marketplace.profiles import services as profile_services
@@ -49,8 +49,6 @@ SYNC_JOB = "search.sync_enterprise"
 BATCH_SIZE = 200
 LOCK_WAIT_S = 10.0  # an inline indexer waits this long for another to finish, then leaves it
 _PG_LOCK_KEY = 0x7E30_5EA2  # any constant unique to this lock among the app's advisory locks
-# Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
-CONSENTED_THEMES = ("women_led", "disability_inclusive", "pkh_graduate")
 FULL_ONLY_FACETS = ("documents", "impact_themes")
 _LOAD_PROFILE = (
     selectinload(Enterprise.documents),
@@ -64,12 +62,10 @@ _LOAD_PROFILE = (
 # --- the outbox --------------------------------------------------------------------------------
 @event.listens_for(Session, "before_commit")
 def _record_outbox(session: Session) -> None:
-    # tasks keeps the jobs of this transaction in session.info until after the commit.
-    pending = session.info.get(tasks._PENDING) or []
     ids = sorted(
         {
             kwargs["enterprise_id"]
-            for name, kwargs in pending
+            for name, kwargs in tasks.queued(session)
             if name == SYNC_JOB and not kwargs.get("recorded")
         }
     )
@@ -84,9 +80,7 @@ def _record_deletions(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, Enterprise):
             session.add(SearchOutbox(enterprise_id=obj.id, op="remove"))
-            session.info.setdefault(tasks._PENDING, []).append(
-                (SYNC_JOB, {"enterprise_id": obj.id, "recorded": True})
-            )
+            tasks.enqueue_on(session, SYNC_JOB, enterprise_id=obj.id, recorded=True)
 
 
 @tasks.job(SYNC_JOB)
@@ -270,26 +264,6 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
 
 
 # --- documents for the index -------------------------------------------------------------------
-def consented_themes(enterprise: Enterprise) -> list[str]:
-    """The impact themes the enterprise lets investors see (sensitive ones only with consent)."""
-    themes = [
-        theme
-        for theme in CONSENTED_THEMES
-        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
-    ]
-    if enterprise.green:
-        themes.append("green")
-    return themes
-
-
-def held_documents(enterprise: Enterprise, *, today: dt.date | None = None) -> list[str]:
-    """Kinds of the legal documents the enterprise holds and that have not expired."""
-    today = today or dt.date.today()
-    return sorted(
-        {d.kind for d in enterprise.documents if d.expires_on is None or d.expires_on >= today}
-    )
-
-
 def deck_texts(
     *, session: Session, enterprise_ids: Iterable[int], full: bool = False
 ) -> dict[int, str]:
@@ -376,8 +350,8 @@ def build_search_doc(
         stage=assessment.stage,
         instruments=tuple(enterprise.ask_instruments or ()),
         ask_amount=enterprise.ask_amount,
-        documents=tuple(held_documents(enterprise, today=today)),
-        impact_themes=tuple(consented_themes(enterprise)),
+        documents=tuple(cards.held_documents(enterprise, today=today)),
+        impact_themes=tuple(cards.consented_themes(enterprise)),
         programme_ids=tuple(sorted({e.cohort.programme_id for e in enrolments})),
         cohort_ids=tuple(sorted({e.cohort_id for e in enrolments})),
     )
@@ -403,8 +377,10 @@ def index_entries(
     ).all()
     texts = deck_texts(session=session, enterprise_ids=[e.id for e in enterprises])
     docs = [build_search_doc(e, deck_text=texts.get(e.id, ""), today=today) for e in enterprises]
-    cards = [enterprise_card(e, deck_text=texts.get(e.id, ""), today=today) for e in enterprises]
-    return docs, cards
+    found = [
+        cards.enterprise_card(e, deck_text=texts.get(e.id, ""), today=today) for e in enterprises
+    ]
+    return docs, found
 
 
 def write_match_cards(
@@ -683,50 +659,6 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 
 
 # --- matching ------------------------------------------------------------------------------
-def _terms(*texts: str | None) -> frozenset[str]:
-    return frozenset(term for t in texts for term in analysis.analyze(t))
-
-
-def enterprise_card(
-    enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
-) -> scoring.EnterpriseCard:
-    """What scoring may know of an enterprise: public and consented data only. No side effects."""
-    assessment = profile_services.assess(enterprise, today=today)
-    return scoring.EnterpriseCard(
-        id=enterprise.id,
-        name=enterprise.name,
-        sector=enterprise.sector or "",
-        province_code=enterprise.province_code or "",
-        regency_code=enterprise.regency_code or "",
-        size_class=assessment.size.code or "",
-        stage=assessment.stage,
-        ask_amount=enterprise.ask_amount,
-        instruments=frozenset(enterprise.ask_instruments or ()),
-        documents=frozenset(held_documents(enterprise, today=today)),
-        impact_themes=frozenset(consented_themes(enterprise)),
-        routes=frozenset(v.code for v in assessment.routes if v.fits),
-        text_terms=_terms(enterprise.name, enterprise.products, enterprise.description, deck_text),
-    )
-
-
-def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
-    """The scoring view of a stored mandate ('belum_layak', the lowest stage, is no minimum)."""
-    return scoring.MandateSpec(
-        organisation_id=mandate.organisation_id,
-        name=mandate.organisation.name,
-        kind=mandate.investor_kind,
-        sectors=frozenset(mandate.sectors or ()),
-        provinces=frozenset(mandate.provinces or ()),
-        ticket_min=mandate.ticket_min,
-        ticket_max=mandate.ticket_max,
-        instruments=frozenset(mandate.instruments or ()),
-        sharia_only=bool(mandate.sharia_only),
-        impact_themes=frozenset(mandate.impact_themes or ()),
-        min_stage=None if mandate.min_stage in (None, "belum_layak") else mandate.min_stage,
-        thesis_terms=_terms(mandate.thesis),
-    )
-
-
 @dataclass(frozen=True)
 class EnterpriseMatch:
     enterprise: Enterprise
@@ -749,7 +681,7 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     and only those enterprises loaded for the page. A card whose profile is no longer
     published (its outbox row not applied yet) is skipped. Reads only (and the cache).
     """
-    spec = mandate_spec(mandate)
+    spec = cards.mandate_spec(mandate)
     if current_app.config.get("MATCH_COLUMNS_CACHE", True):
         columns = card_columns()
     else:
@@ -789,9 +721,9 @@ def matches_for_enterprise(*, enterprise: Enterprise, limit: int = 20) -> list[I
         .options(selectinload(Mandate.organisation))
     ).all()
     texts = deck_texts(session=db.session(), enterprise_ids=[enterprise.id])
-    card = enterprise_card(enterprise, deck_text=texts.get(enterprise.id, ""))
+    card = cards.enterprise_card(enterprise, deck_text=texts.get(enterprise.id, ""))
     by_org = {m.organisation_id: m for m in mandates}
-    ranked = scoring.rank_mandates(card, [mandate_spec(m) for m in mandates], limit=limit)
+    ranked = scoring.rank_mandates(card, [cards.mandate_spec(m) for m in mandates], limit=limit)
     return [InvestorMatch(by_org[r.organisation_id], r) for r in ranked]
 
 

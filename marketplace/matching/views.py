@@ -19,7 +19,9 @@ from marketplace import money, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, form_error, form_status
-from marketplace.matching import cli, forms, permissions, pipeline, search, services
+from marketplace.matching import cli, forms, permissions, search, services, shortlists
+from marketplace.matching import meetings as meeting_services
+from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
     MEETING_STATUSES,
     MeetingRequest,
@@ -54,13 +56,6 @@ FACET_PARAMS = {
     "impact_themes": "theme",
 }
 PER_PAGE = 20
-
-
-@bp.record_once
-def _init_search(state) -> None:
-    # The search seam needs the database engine, so it is attached once the blueprint (and
-    # with it, matching) is part of the app: after db.init_app in create_app.
-    search.init_search(state.app)
 
 
 cli.register(bp)
@@ -142,7 +137,7 @@ def matches():
     mandate = services.mandate_of(current_user.organisation_id)
     allowed = permissions.can_see_matches(current_user)
     found = services.matches_for_mandate(mandate=mandate) if mandate and allowed else []
-    shortlisted = {e.enterprise_id for e in pipeline.shortlist_of(current_user.organisation_id)}
+    shortlisted = {e.enterprise_id for e in shortlists.shortlist_of(current_user.organisation_id)}
     return render_template(
         "matching/matches.html",
         mandate=mandate,
@@ -191,7 +186,7 @@ def _require_shortlist() -> None:
 def shortlist():
     _require_shortlist()
     stage = request.args.get("stage") or None
-    entries = pipeline.shortlist_of(
+    entries = shortlists.shortlist_of(
         current_user.organisation_id, stage=stage if stage in vocab.DEAL_STAGES else None
     )
     return render_template(
@@ -203,7 +198,7 @@ def shortlist():
 @login_required
 def shortlist_csv():
     _require_shortlist()
-    body = pipeline.shortlist_csv(pipeline.shortlist_of(current_user.organisation_id))
+    body = shortlists.shortlist_csv(shortlists.shortlist_of(current_user.organisation_id))
     return Response(
         "\ufeff" + body,  # the BOM makes spreadsheet programs read UTF-8 names correctly
         mimetype="text/csv",
@@ -223,9 +218,9 @@ def shortlist_add(enterprise_id: int):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    already = pipeline.on_shortlist(current_user.organisation_id, enterprise.id)
+    already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
     try:
-        entry = pipeline.add_to_shortlist(actor=current_user, enterprise=enterprise)
+        entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -262,7 +257,7 @@ def entry_stage(entry_id: int):
     form = forms.StageForm()
     if form.validate_on_submit():
         try:
-            pipeline.move_entry(actor=current_user, entry=item, stage=form.stage.data)
+            shortlists.move_entry(actor=current_user, entry=item, stage=form.stage.data)
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -280,7 +275,7 @@ def entry_note(entry_id: int):
     form = forms.NoteForm()
     if form.validate_on_submit():
         try:
-            pipeline.add_note(actor=current_user, entry=item, body=form.body.data)
+            shortlists.add_note(actor=current_user, entry=item, body=form.body.data)
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -312,11 +307,11 @@ def new_meeting(enterprise_id: int):
     form = forms.MeetingRequestForm()
     if form.validate_on_submit():
         try:
-            meeting = pipeline.request_meeting(
+            meeting = meeting_services.request_meeting(
                 actor=current_user,
                 enterprise=enterprise,
                 message=form.message.data,
-                times=[pipeline.local_to_utc(t) for t in form.proposed_times()],
+                times=[meeting_services.local_to_utc(t) for t in form.proposed_times()],
                 place=form.place.data,
                 duration_minutes=form.duration_minutes.data,
             )
@@ -337,7 +332,7 @@ def new_meeting(enterprise_id: int):
 def meetings():
     return render_template(
         "matching/meetings.html",
-        meetings=pipeline.meetings_for(current_user),
+        meetings=meeting_services.meetings_for(current_user),
         statuses=MEETING_STATUSES,
     )
 
@@ -375,12 +370,12 @@ def respond(meeting_id: int):
     form = forms.RespondForm()
     if form.validate_on_submit():
         try:
-            pipeline.respond_to_meeting(
+            meeting_services.respond_to_meeting(
                 actor=current_user,
                 meeting=item,
                 action=form.action.data,
                 time_id=form.time_id.data if form.action.data == "accept" else None,
-                new_times=[pipeline.local_to_utc(t) for t in form.new_times()],
+                new_times=[meeting_services.local_to_utc(t) for t in form.new_times()],
             )
         except DomainError as error:
             db.session.rollback()
@@ -404,7 +399,7 @@ def meeting_ics(meeting_id: int):
     if item.status != "accepted":
         abort(404)
     return Response(
-        pipeline.meeting_ics(item),
+        meeting_services.meeting_ics(item),
         mimetype="text/calendar",
         headers={
             "Content-Disposition": f'attachment; filename="temumodal-meeting-{item.id}.ics"',
@@ -417,11 +412,11 @@ def meeting_ics(meeting_id: int):
 @bp.get("/notifications")
 @login_required
 def notifications():
-    items = pipeline.notifications_for(current_user)
+    items = notification_services.notifications_for(current_user)
     return render_template(
         "matching/notifications.html",
         notifications=items,
-        text=pipeline.notification_text,
+        text=notification_services.notification_text,
         action_form=ActionForm(),
     )
 
@@ -431,6 +426,6 @@ def notifications():
 def notifications_read():
     if not ActionForm().validate_on_submit():
         abort(400)
-    pipeline.mark_notifications_read(user=current_user)
+    notification_services.mark_notifications_read(user=current_user)
     db.session.commit()
     return redirect(url_for("matching.notifications"))

@@ -18,7 +18,7 @@ from marketplace import audit, uploads, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, form_error, form_status
-from marketplace.pitches import forms, jobs, permissions, services  # noqa: F401 (jobs: registers)
+from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
     AccessRequest,

@@ -683,10 +683,10 @@ def _open_enrolment(enrolment: Enrolment, *, on_behalf: bool) -> None:
 
 
 def _deliver_invitation(enrolment: Enrolment) -> None:
-    from marketplace.matching import pipeline
+    from marketplace.matching import notifications
 
     enrolment.notified_at = utcnow()
-    pipeline.notify(
+    notifications.notify(
         users=_owner_accounts(enrolment.enterprise),
         kind="programme_invited",
         params={
@@ -699,11 +699,11 @@ def _deliver_invitation(enrolment: Enrolment) -> None:
 
 
 def _tell_facilitator(enrolment: Enrolment, kind: str) -> None:
-    from marketplace.matching import pipeline
+    from marketplace.matching import notifications
 
     if enrolment.facilitator is None:
         return
-    pipeline.notify(
+    notifications.notify(
         users=[enrolment.facilitator],
         kind=kind,
         params={"enterprise": enrolment.enterprise.name, "cohort": enrolment.cohort.name},

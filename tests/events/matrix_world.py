@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marketplace.events import judging, schedules, services
 from marketplace.events.models import ScheduleRun
-from marketplace.pitches.scheduling import build_schedule
+from marketplace.events.scheduling import build_schedule
 from tests.events.conftest import event_data
 
 

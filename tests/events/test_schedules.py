@@ -9,7 +9,7 @@ from marketplace import mail
 from marketplace.errors import Conflict
 from marketplace.events import jobs, schedules, services
 from marketplace.events.models import ScheduleRun
-from marketplace.pitches.scheduling import CONFLICTS, MeetingProblem, PanelProblem
+from marketplace.events.scheduling import CONFLICTS, MeetingProblem, PanelProblem
 from tests.events.conftest import event_data, free_slot
 
 
@@ -105,7 +105,7 @@ def test_a_second_build_is_refused_while_one_is_queued(db, app, open_event):
         schedules.start_build(actor=open_event.facilitator, event=open_event.event)
     from marketplace import tasks
 
-    tasks.collected().clear()
+    tasks.clear_collected()
 
 
 def test_in_a_background_thread_the_request_returns_before_the_schedule_is_built(

@@ -88,7 +88,7 @@ def test_collected_jobs_still_leave_the_index_change_in_the_outbox(app, make):
         assert outbox_count() == 1 and search.indexed_ids() == set()
         tasks.run_collected()
     finally:
-        tasks.collected().clear()
+        tasks.clear_collected()
     assert search.indexed_ids() == {enterprise.id}
 
 

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.matching import cards as match_cards
 from marketplace.matching import scoring, services
 from marketplace.matching.models import MatchCard
 from marketplace.profiles import services as profile_services
@@ -46,7 +47,7 @@ def live_ranking(spec: scoring.MandateSpec, limit: int = 20) -> list[scoring.Mat
         sa.select(Enterprise).where(Enterprise.status == "published")
     ).all()
     texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
-    cards = [services.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
+    cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
     return scoring.rank_enterprises(spec, cards, limit=limit)
 
 
@@ -272,7 +273,7 @@ def test_the_match_list_ranks_exactly_as_live_cards_of_every_published_profile(m
     for name, fields in MANDATES.items():
         mandate = make.mandate(make.investor(), **fields)
         db.session.commit()
-        expected = live_ranking(services.mandate_spec(mandate), limit=20)
+        expected = live_ranking(match_cards.mandate_spec(mandate), limit=20)
 
         got = services.matches_for_mandate(mandate=mandate, limit=20)
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from marketplace import mail
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.matching import pipeline, search, services
+from marketplace.matching import cards, meetings, search, services, shortlists
 from marketplace.matching.models import Notification
 from marketplace.profiles.models import LegalDocument
 from tests.matching.helpers import future, published
@@ -135,7 +135,7 @@ def test_an_ask_far_outside_the_ticket_range_is_excluded(make, ask, kept):
 
 def test_readiness_below_the_mandates_minimum_excludes(make):
     _, enterprise = published(make)
-    assert services.enterprise_card(enterprise).stage != "bankable"
+    assert cards.enterprise_card(enterprise).stage != "bankable"
     strict = make.mandate(make.investor(), min_stage="bankable", instruments=["kur"])
     assert services.matches_for_mandate(mandate=strict) == []
 
@@ -180,7 +180,7 @@ def test_an_enterprise_sees_verified_investors_that_fit_with_the_routes_they_off
     found = services.matches_for_enterprise(enterprise=enterprise)
 
     assert [m.mandate.organisation_id for m in found] == [bank.organisation_id]
-    card = services.enterprise_card(enterprise)
+    card = cards.enterprise_card(enterprise)
     expected = tuple(r for r in ("kur_super_mikro", "kur_mikro", "kur_kecil") if r in card.routes)
     assert found[0].result.routes == expected
 
@@ -191,12 +191,12 @@ def test_a_shortlist_is_shared_in_the_organisation_with_notes_and_history(make):
     investor = make.investor(name="Ani")
     colleague = make.investor(organisation=investor.organisation, name="Budi")
 
-    entry = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
-    pipeline.move_entry(actor=colleague, entry=entry, stage="meeting")
-    pipeline.add_note(actor=colleague, entry=entry, body="Omzet naik terus")
+    entry = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    shortlists.move_entry(actor=colleague, entry=entry, stage="meeting")
+    shortlists.add_note(actor=colleague, entry=entry, body="Omzet naik terus")
     db.session.commit()
 
-    (seen,) = pipeline.shortlist_of(investor.organisation_id)
+    (seen,) = shortlists.shortlist_of(investor.organisation_id)
     assert seen.stage == "meeting"
     assert [(m.from_stage, m.to_stage, m.moved_by_name) for m in seen.moves] == [
         (None, "observing", "Ani"),
@@ -207,34 +207,34 @@ def test_a_shortlist_is_shared_in_the_organisation_with_notes_and_history(make):
 
 def test_another_organisation_cannot_see_or_move_a_shortlist_entry(make):
     _, enterprise = published(make)
-    entry = pipeline.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
+    entry = shortlists.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
     outsider = make.investor()
     with pytest.raises(PermissionDenied):
-        pipeline.move_entry(actor=outsider, entry=entry, stage="considering")
+        shortlists.move_entry(actor=outsider, entry=entry, stage="considering")
     with pytest.raises(PermissionDenied):
-        pipeline.add_note(actor=outsider, entry=entry, body="mengintip")
-    assert pipeline.shortlist_of(outsider.organisation_id) == []
+        shortlists.add_note(actor=outsider, entry=entry, body="mengintip")
+    assert shortlists.shortlist_of(outsider.organisation_id) == []
 
 
 def test_shortlisting_twice_keeps_one_entry_and_a_draft_is_refused(make):
     _, enterprise = published(make)
     investor = make.investor()
     colleague = make.investor(organisation=investor.organisation)
-    first = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
-    assert pipeline.add_to_shortlist(actor=colleague, enterprise=enterprise) == first
-    assert pipeline.shortlist_of(investor.organisation_id) == [first]
+    first = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    assert shortlists.add_to_shortlist(actor=colleague, enterprise=enterprise) == first
+    assert shortlists.shortlist_of(investor.organisation_id) == [first]
     assert len(first.moves) == 1
     with pytest.raises(NotFound):
-        pipeline.add_to_shortlist(actor=investor, enterprise=make.enterprise_of(make.owner()))
+        shortlists.add_to_shortlist(actor=investor, enterprise=make.enterprise_of(make.owner()))
 
 
 def test_the_shortlist_csv_lists_entries_and_defuses_formulas(app, make):
     _, enterprise = published(make, name="=HYPERLINK(1)")
     investor = make.investor()
-    entry = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
-    pipeline.move_entry(actor=investor, entry=entry, stage="due_diligence")
+    entry = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    shortlists.move_entry(actor=investor, entry=entry, stage="due_diligence")
     with app.test_request_context(), force_locale("en"):
-        text = pipeline.shortlist_csv(pipeline.shortlist_of(investor.organisation_id))
+        text = shortlists.shortlist_csv(shortlists.shortlist_of(investor.organisation_id))
     header, row = text.strip().splitlines()
     assert header.startswith("Enterprise,Sector,Province")
     assert row.startswith("'=HYPERLINK(1),Food and beverages,")
@@ -244,7 +244,7 @@ def test_the_shortlist_csv_lists_entries_and_defuses_formulas(app, make):
 # --- meeting requests --------------------------------------------------------------------------
 def _request(make, enterprise, **kwargs):
     investor = make.investor()
-    meeting = pipeline.request_meeting(
+    meeting = meetings.request_meeting(
         actor=investor,
         enterprise=enterprise,
         message="Kami tertarik dengan keripik Anda.",
@@ -259,7 +259,7 @@ def _request(make, enterprise, **kwargs):
 def test_a_meeting_request_notifies_the_owner_in_app_and_by_mail_after_commit(make):
     owner, enterprise = published(make)
     investor = make.investor()
-    pipeline.request_meeting(
+    meetings.request_meeting(
         actor=investor, enterprise=enterprise, message="Halo", times=[future()]
     )
     assert mail.outbox == []  # nothing leaves before the commit
@@ -273,12 +273,12 @@ def test_the_owner_accepts_a_time_and_the_meeting_downloads_as_ics(make):
     owner, enterprise = published(make)
     investor, meeting = _request(make, enterprise)
     chosen = meeting.times[1]
-    pipeline.respond_to_meeting(actor=owner, meeting=meeting, action="accept", time_id=chosen.id)
+    meetings.respond_to_meeting(actor=owner, meeting=meeting, action="accept", time_id=chosen.id)
     db.session.commit()
 
     assert meeting.status == "accepted"
     assert [m.to for m in mail.outbox][-1] == investor.email
-    event = Calendar.from_ical(pipeline.meeting_ics(meeting)).walk("VEVENT")[0]
+    event = Calendar.from_ical(meetings.meeting_ics(meeting)).walk("VEVENT")[0]
     assert event.decoded("dtstart") == future(8)
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=60)
     assert str(event["location"]) == "Zoom"
@@ -292,7 +292,7 @@ def test_the_facilitator_accepts_on_behalf_of_an_owner_without_an_account(make):
     _, meeting = _request(make, enterprise)
     assert [m.to for m in mail.outbox] == [facilitator.email]
 
-    pipeline.respond_to_meeting(
+    meetings.respond_to_meeting(
         actor=facilitator, meeting=meeting, action="accept", time_id=meeting.times[0].id
     )
     assert meeting.status == "accepted" and meeting.decided_on_behalf
@@ -301,18 +301,18 @@ def test_the_facilitator_accepts_on_behalf_of_an_owner_without_an_account(make):
 def test_the_owner_proposes_other_times_and_the_investor_chooses_one(make):
     owner, enterprise = published(make)
     investor, meeting = _request(make, enterprise)
-    pipeline.respond_to_meeting(
+    meetings.respond_to_meeting(
         actor=owner, meeting=meeting, action="propose", new_times=[future(10)]
     )
     assert meeting.status == "countered"
     with pytest.raises(PermissionDenied):  # now it is the investor's turn
-        pipeline.respond_to_meeting(actor=owner, meeting=meeting, action="decline")
+        meetings.respond_to_meeting(actor=owner, meeting=meeting, action="decline")
     counter = next(t for t in meeting.times if t.proposed_by == "enterprise")
     with pytest.raises(ValidationError):  # the investor picks among the enterprise's times
-        pipeline.respond_to_meeting(
+        meetings.respond_to_meeting(
             actor=investor, meeting=meeting, action="accept", time_id=meeting.times[0].id
         )
-    pipeline.respond_to_meeting(
+    meetings.respond_to_meeting(
         actor=investor, meeting=meeting, action="accept", time_id=counter.id
     )
     assert meeting.status == "accepted" and meeting.chosen_start == counter.starts_at
@@ -321,13 +321,13 @@ def test_the_owner_proposes_other_times_and_the_investor_chooses_one(make):
 def test_a_declined_request_cannot_be_answered_again_and_has_no_calendar_file(make):
     owner, enterprise = published(make)
     _, meeting = _request(make, enterprise)
-    pipeline.respond_to_meeting(actor=owner, meeting=meeting, action="decline")
+    meetings.respond_to_meeting(actor=owner, meeting=meeting, action="decline")
     with pytest.raises(Conflict):
-        pipeline.respond_to_meeting(
+        meetings.respond_to_meeting(
             actor=owner, meeting=meeting, action="accept", time_id=meeting.times[0].id
         )
     with pytest.raises(Conflict):
-        pipeline.meeting_ics(meeting)
+        meetings.meeting_ics(meeting)
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_a_declined_request_cannot_be_answered_again_and_has_no_calendar_file(ma
 def test_a_meeting_request_needs_a_message_and_one_to_three_future_times(make, times, message):
     _, enterprise = published(make)
     with pytest.raises(ValidationError):
-        pipeline.request_meeting(
+        meetings.request_meeting(
             actor=make.investor(), enterprise=enterprise, message=message, times=times
         )
 
@@ -350,7 +350,7 @@ def test_a_meeting_request_needs_a_message_and_one_to_three_future_times(make, t
 def test_unverified_investors_and_strangers_cannot_request_or_answer(make):
     _, enterprise = published(make)
     with pytest.raises(PermissionDenied):
-        pipeline.request_meeting(
+        meetings.request_meeting(
             actor=make.investor(verified=False),
             enterprise=enterprise,
             message="Halo",
@@ -359,13 +359,13 @@ def test_unverified_investors_and_strangers_cannot_request_or_answer(make):
     _, meeting = _request(make, enterprise)
     for stranger in (make.owner(), make.facilitator(), make.investor()):
         with pytest.raises(PermissionDenied):
-            pipeline.respond_to_meeting(actor=stranger, meeting=meeting, action="decline")
+            meetings.respond_to_meeting(actor=stranger, meeting=meeting, action="decline")
 
 
 def test_a_second_open_request_from_the_same_organisation_is_refused(make):
     _, enterprise = published(make)
     investor, _meeting = _request(make, enterprise)
     with pytest.raises(Conflict):
-        pipeline.request_meeting(
+        meetings.request_meeting(
             actor=investor, enterprise=enterprise, message="Lagi", times=[future(9)]
         )

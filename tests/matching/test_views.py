@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from marketplace import mail
 from marketplace.extensions import db
-from marketplace.matching import pipeline
+from marketplace.matching import meetings, shortlists
 from tests.matching.helpers import future, published
 
 
@@ -90,7 +90,7 @@ def test_shortlist_flow_moves_notes_and_exports_csv(client, login, make):
 def test_an_empty_note_keeps_the_page_with_a_message(client, login, make):
     _, enterprise = published(make)
     investor = make.investor()
-    entry = pipeline.add_to_shortlist(actor=investor, enterprise=enterprise)
+    entry = shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
     db.session.commit()
     response = login(investor).post(f"/shortlist/{entry.id}/notes", data={"body": " "})
     assert response.status_code == 422
@@ -98,7 +98,7 @@ def test_an_empty_note_keeps_the_page_with_a_message(client, login, make):
 
 def test_another_organisation_gets_403_on_a_shortlist_entry(client, login, make):
     _, enterprise = published(make)
-    entry = pipeline.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
+    entry = shortlists.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
     outsider = make.investor()
     db.session.commit()
     assert login(outsider).get(f"/shortlist/{entry.id}").status_code == 403
@@ -125,7 +125,7 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
 
     owner_client = client.application.test_client()
     login(owner, on=owner_client)
-    meeting = pipeline.meetings_for(owner)[0]
+    meeting = meetings.meetings_for(owner)[0]
     answered = owner_client.post(
         meeting_url + "/respond", data={"action": "accept", "time_id": str(meeting.times[0].id)}
     )
@@ -154,7 +154,7 @@ def test_a_meeting_request_with_a_past_time_keeps_what_was_typed(client, login, 
 
 def test_a_stranger_cannot_open_a_meeting(client, login, make):
     _, enterprise = published(make)
-    meeting = pipeline.request_meeting(
+    meeting = meetings.request_meeting(
         actor=make.investor(), enterprise=enterprise, message="Halo", times=[future()]
     )
     stranger = make.owner()

@@ -102,9 +102,9 @@ def people(make, db) -> People:
 def collect_jobs(app):
     """Hold after-commit jobs instead of running them, so a test sees the 'processing' state."""
     app.config["TASKS_MODE"] = "collect"
-    tasks.collected().clear()
+    tasks.clear_collected()
     yield tasks
-    tasks.collected().clear()
+    tasks.clear_collected()
 
 
 # --- decks -----------------------------------------------------------------------------------

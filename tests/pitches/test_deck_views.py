@@ -160,7 +160,7 @@ def test_the_upload_page_explains_that_the_back_button_keeps_the_form(app, login
 def test_while_processing_the_deck_page_shows_progress_and_reloads_itself(app, login, people):
     client = _client(app, login, people.owner)
     app.config["TASKS_MODE"] = "collect"
-    tasks.collected().clear()
+    tasks.clear_collected()
     try:
         _upload(client, people.enterprise.id, (deck_pdf(), "deck.pdf"))
 
@@ -173,13 +173,13 @@ def test_while_processing_the_deck_page_shows_progress_and_reloads_itself(app, l
         assert "Refresh" not in done.headers
         assert len(re.findall(r"/deck-pages/\d+/small", _text(done))) == 4
     finally:
-        tasks.collected().clear()
+        tasks.clear_collected()
 
 
 def test_a_failed_version_shows_what_to_do(app, login, people):
     client = _client(app, login, people.owner)
     app.config["TASKS_MODE"] = "collect"
-    tasks.collected().clear()
+    tasks.clear_collected()
     try:
         _upload(client, people.enterprise.id, (deck_pdf(), "deck.pdf"))
         version = db.session.scalar(select(DeckVersion))
@@ -188,7 +188,7 @@ def test_a_failed_version_shows_what_to_do(app, login, people):
         storage.open_path(version.original_key).write_bytes(b"rusak")
         tasks.run_collected()
     finally:
-        tasks.collected().clear()
+        tasks.clear_collected()
 
     page = _text(client.get(f"/enterprises/{people.enterprise.id}/deck"))
 

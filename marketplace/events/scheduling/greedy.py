@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from marketplace.pitches.scheduling.problems import Assignment, MeetingProblem, PanelProblem
-from marketplace.pitches.scheduling.rules import assign_tables, free_slots
+from marketplace.events.scheduling.problems import Assignment, MeetingProblem, PanelProblem
+from marketplace.events.scheduling.rules import assign_tables, free_slots
 
 
 def greedy_panel(problem: PanelProblem) -> tuple[list[Assignment], dict[int, int]]:

@@ -15,9 +15,9 @@ from collections import defaultdict
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from marketplace.pitches.scheduling.greedy import greedy_meetings
-from marketplace.pitches.scheduling.problems import Assignment, MeetingProblem, PanelProblem
-from marketplace.pitches.scheduling.rules import free_slots
+from marketplace.events.scheduling.greedy import greedy_meetings
+from marketplace.events.scheduling.problems import Assignment, MeetingProblem, PanelProblem
+from marketplace.events.scheduling.rules import free_slots
 
 
 def place_pitches(problem: PanelProblem, seating: dict[int, int]) -> list[Assignment]:

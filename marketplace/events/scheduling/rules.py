@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from marketplace.pitches.scheduling.problems import (
+from marketplace.events.scheduling.problems import (
     Assignment,
     Conflict,
     MeetingProblem,

@@ -24,9 +24,9 @@ from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.pitches.scheduling.flow import pair_meetings, place_pitches
-from marketplace.pitches.scheduling.greedy import greedy_meetings, greedy_panel
-from marketplace.pitches.scheduling.problems import (
+from marketplace.events.scheduling.flow import pair_meetings, place_pitches
+from marketplace.events.scheduling.greedy import greedy_meetings, greedy_panel
+from marketplace.events.scheduling.problems import (
     CONFLICTS,
     PREFERENCES,
     STATUSES,
@@ -42,14 +42,14 @@ from marketplace.pitches.scheduling.problems import (
     Slot,
     Unplaced,
 )
-from marketplace.pitches.scheduling.rules import (
+from marketplace.events.scheduling.rules import (
     free_slots,
     panel_seating,
     plan_quality,
     unplaceable_reasons,
     validate_schedule,
 )
-from marketplace.pitches.scheduling.solver import (
+from marketplace.events.scheduling.solver import (
     Outcome,
     Plan,
     ProgressFn,

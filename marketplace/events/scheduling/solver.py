@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from ortools.sat.python import cp_model
 
-from marketplace.pitches.scheduling.problems import Assignment, MeetingProblem, PanelProblem
-from marketplace.pitches.scheduling.rules import assign_tables, free_slots, panel_cells
+from marketplace.events.scheduling.problems import Assignment, MeetingProblem, PanelProblem
+from marketplace.events.scheduling.rules import assign_tables, free_slots, panel_cells
 
 ProgressFn = Callable[[float, str], None]
 Sum = cp_model.LinearExpr.sum

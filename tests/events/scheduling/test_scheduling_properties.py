@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marketplace.pitches.scheduling import (
+from marketplace.events.scheduling import (
     MeetingProblem,
     PanelProblem,
     Participant,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketplace.pitches.scheduling import (
+from marketplace.events.scheduling import (
     Assignment,
     MeetingProblem,
     PanelProblem,

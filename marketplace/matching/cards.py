@@ -1,0 +1,82 @@
+"""What scoring knows of each side: an enterprise's match card and a mandate's spec.
+
+The one place that turns profiles and mandates into `scoring` inputs. The match-card table
+(`/matches`), the enterprise's investor list and the pitch-day scheduler's match quality all
+build them here, so a pair scores the same wherever it is ranked. Pure apart from reading the
+objects given (and their loaded relationships); no queries of its own, no side effects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marketplace.matching import analysis, scoring
+from marketplace.profiles import services as profile_services
+from marketplace.profiles.models import Enterprise, Mandate
+
+# Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
+CONSENTED_THEMES = ("women_led", "disability_inclusive", "pkh_graduate")
+
+
+def consented_themes(enterprise: Enterprise) -> list[str]:
+    """The impact themes the enterprise lets investors see (sensitive ones only with consent)."""
+    themes = [
+        theme
+        for theme in CONSENTED_THEMES
+        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
+    ]
+    if enterprise.green:
+        themes.append("green")
+    return themes
+
+
+def held_documents(enterprise: Enterprise, *, today: dt.date | None = None) -> list[str]:
+    """Kinds of the legal documents the enterprise holds and that have not expired."""
+    today = today or dt.date.today()
+    return sorted(
+        {d.kind for d in enterprise.documents if d.expires_on is None or d.expires_on >= today}
+    )
+
+
+def _terms(*texts: str | None) -> frozenset[str]:
+    return frozenset(term for t in texts for term in analysis.analyze(t))
+
+
+def enterprise_card(
+    enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
+) -> scoring.EnterpriseCard:
+    """What scoring may know of an enterprise: public and consented data only. No side effects."""
+    assessment = profile_services.assess(enterprise, today=today)
+    return scoring.EnterpriseCard(
+        id=enterprise.id,
+        name=enterprise.name,
+        sector=enterprise.sector or "",
+        province_code=enterprise.province_code or "",
+        regency_code=enterprise.regency_code or "",
+        size_class=assessment.size.code or "",
+        stage=assessment.stage,
+        ask_amount=enterprise.ask_amount,
+        instruments=frozenset(enterprise.ask_instruments or ()),
+        documents=frozenset(held_documents(enterprise, today=today)),
+        impact_themes=frozenset(consented_themes(enterprise)),
+        routes=frozenset(v.code for v in assessment.routes if v.fits),
+        text_terms=_terms(enterprise.name, enterprise.products, enterprise.description, deck_text),
+    )
+
+
+def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
+    """The scoring view of a stored mandate ('belum_layak', the lowest stage, is no minimum)."""
+    return scoring.MandateSpec(
+        organisation_id=mandate.organisation_id,
+        name=mandate.organisation.name,
+        kind=mandate.investor_kind,
+        sectors=frozenset(mandate.sectors or ()),
+        provinces=frozenset(mandate.provinces or ()),
+        ticket_min=mandate.ticket_min,
+        ticket_max=mandate.ticket_max,
+        instruments=frozenset(mandate.instruments or ()),
+        sharia_only=bool(mandate.sharia_only),
+        impact_themes=frozenset(mandate.impact_themes or ()),
+        min_stage=None if mandate.min_stage in (None, "belum_layak") else mandate.min_stage,
+        thesis_terms=_terms(mandate.thesis),
+    )

@@ -1,0 +1,116 @@
+"""In-app notifications and the e-mails that go with them.
+
+`notify` writes a notification row for each user with the change, and queues an e-mail in each
+recipient's own language for after the commit (job "matching.send_mail"). Meeting requests,
+programme invitations and hand-overs notify; every kind and its texts are listed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace import formatting, mail, tasks
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.matching.models import Notification
+from marketplace.models import utcnow
+
+MAIL_JOB = "matching.send_mail"
+
+NOTIFICATION_TEXTS = {
+    "meeting_requested": _l("%(organisation)s asks %(enterprise)s for a meeting."),
+    "meeting_accepted": _l(
+        "The meeting of %(organisation)s with %(enterprise)s is set for %(time)s."
+    ),
+    "meeting_declined": _l(
+        "The meeting request of %(organisation)s to %(enterprise)s was declined."
+    ),
+    "meeting_countered": _l(
+        "Other times were proposed for the meeting of %(organisation)s with %(enterprise)s."
+    ),
+    "programme_invited": _l(
+        "%(organisation)s (a verified programme organisation) invites your enterprise to"
+        " %(programme)s, cohort %(cohort)s. If you accept, its facilitators can edit your"
+        " profile, see your full NIK and phone number, your documents and activity log, answer"
+        " data-room requests and confirm event attendance for you. Accept or decline it in your"
+        " settings."
+    ),
+    "programme_accepted": _l("%(enterprise)s accepted the invitation to %(cohort)s."),
+    "programme_declined": _l("%(enterprise)s declined the invitation to %(cohort)s."),
+    "programme_left": _l("%(enterprise)s left %(cohort)s: you cannot act for it any more."),
+}
+MAIL_SUBJECTS = {
+    "meeting_requested": _l("TemuModal: a meeting request"),
+    "meeting_accepted": _l("TemuModal: meeting accepted"),
+    "meeting_declined": _l("TemuModal: meeting declined"),
+    "meeting_countered": _l("TemuModal: other meeting times proposed"),
+    "programme_invited": _l("TemuModal: an invitation to a programme"),
+    "programme_accepted": _l("TemuModal: invitation accepted"),
+    "programme_declined": _l("TemuModal: invitation declined"),
+    "programme_left": _l("TemuModal: an enterprise left your programme"),
+}
+
+
+@tasks.job(MAIL_JOB)
+def send_mail(*, to: str, subject: str, body: str) -> None:
+    """Send one e-mail through the mail seam (the after-commit job)."""
+    mail.send(to, subject, body)
+
+
+def notification_text(notification: Notification) -> str:
+    """The notification in the current request's language."""
+    params = dict(notification.params or {})
+    if "time" in params:
+        params["time"] = formatting.datetime(dt.datetime.fromisoformat(params["time"]))
+    return str(NOTIFICATION_TEXTS[notification.kind]) % params
+
+
+def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list[Notification]:
+    """Tell `users` about something: an in-app notification each and an e-mail after commit.
+
+    `params` hold names and an ISO `time`, never personal data beyond names. The e-mail is
+    written in each user's language. Side effects: rows; mail jobs enqueued. Raises KeyError
+    for an unknown kind.
+    """
+    notices = []
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    for user in {u.id: u for u in users if u.active}.values():
+        notice = Notification(user_id=user.id, kind=kind, params=params, link=link)
+        db.session.add(notice)
+        notices.append(notice)
+        with force_locale(user.locale or "id"):
+            subject = str(MAIL_SUBJECTS[kind])
+            body = notification_text(notice) + "\n\n" + base + link
+        tasks.enqueue(MAIL_JOB, to=user.email, subject=subject, body=body)
+    db.session.flush()
+    return notices
+
+
+def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:
+    """The user's latest notifications, newest first. Reads only."""
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_notifications_read(*, user: User) -> int:
+    """Mark all the user's notifications read; returns how many changed."""
+    unread = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).all()
+    now = utcnow()
+    for notice in unread:
+        notice.read_at = now
+    db.session.flush()
+    return len(unread)
