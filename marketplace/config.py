@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "DOCUMENTS_PER_ENTERPRISE": 20,
     "DECK_VERSIONS_KEPT": 5,  # older versions are deleted, never the current one
     "UPLOAD_FOLDER": None,  # default: <instance>/uploads
+    # `flask backup create` writes its archives here unless given --output; copy them off the
+    # machine (README, "Backups").
+    "BACKUP_FOLDER": None,  # default: <instance>/backups
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
     # Side effects after commit: "inline" runs them in the request after commit; "queue" hands
@@ -111,6 +114,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
+    app.config["BACKUP_FOLDER"] = app.config["BACKUP_FOLDER"] or str(instance / "backups")
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(
         instance / "search-index"
     )
