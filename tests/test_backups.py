@@ -269,3 +269,18 @@ def test_a_file_deleted_after_the_snapshot_makes_the_backup_take_a_new_one(
     assert manifest["missing_files"] == []
     assert manifest["row_counts"]["product_photos"] == 1
     assert len(manifest["files"]) == len(_file_hashes(Path(app.config["UPLOAD_FOLDER"])))
+
+
+@pytest.mark.skipif(not PG_URL, reason="pg_dump is used on PostgreSQL only")
+def test_a_pg_dump_older_than_the_server_is_refused_with_the_package_to_install(
+    app, db, world, runner, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(backups, "_tool_major", lambda tool: 9)
+    archive = tmp_path / "backup.tar"
+
+    result = runner.invoke(args=["backup", "create", "--output", str(archive)])
+
+    assert result.exit_code == 1
+    assert "pg_dump 9 is older than the server" in result.output
+    assert "install postgresql-client-" in result.output
+    assert not archive.exists() and not list(tmp_path.glob(".*partial"))
