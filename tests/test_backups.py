@@ -284,3 +284,22 @@ def test_a_pg_dump_older_than_the_server_is_refused_with_the_package_to_install(
     assert "pg_dump 9 is older than the server" in result.output
     assert "install postgresql-client-" in result.output
     assert not archive.exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_an_archive_from_another_schema_revision_is_restored_and_the_upgrade_named(
+    app, db, world, runner, tmp_path, fresh_app
+):
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('0001_older')"))
+    archive = tmp_path / "backup.tar"
+    assert runner.invoke(args=["backup", "create", "--output", str(archive)]).exit_code == 0
+    counts = _counts(db)
+
+    with fresh_app.app_context():
+        result = fresh_app.test_cli_runner().invoke(args=["backup", "restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert "schema is at revision 0001_older" in result.output
+        assert "Run `flask db upgrade`, then `flask search reindex`" in result.output
+        assert "Search index rebuilt" not in result.output
+        assert _counts(_db) == counts and counts["alembic_version"] == 1
