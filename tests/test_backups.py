@@ -303,3 +303,17 @@ def test_an_archive_from_another_schema_revision_is_restored_and_the_upgrade_nam
         assert "Run `flask db upgrade`, then `flask search reindex`" in result.output
         assert "Search index rebuilt" not in result.output
         assert _counts(_db) == counts and counts["alembic_version"] == 1
+
+
+def test_files_not_named_by_storage_are_left_out_and_the_archive_verifies(
+    app, db, world, runner, tmp_path
+):
+    stray = Path(app.config["UPLOAD_FOLDER"]) / "ab" / "notes.txt"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_text("not an upload")
+    archive = tmp_path / "backup.tar"
+    assert runner.invoke(args=["backup", "create", "--output", str(archive)]).exit_code == 0
+
+    with tarfile.open(archive) as tar:
+        assert not any(name.endswith("notes.txt") for name in tar.getnames())
+    assert runner.invoke(args=["backup", "verify", str(archive)]).exit_code == 0

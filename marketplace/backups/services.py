@@ -227,7 +227,9 @@ def _files_to_copy(keys: set[str]) -> tuple[dict[str, Path], list[str]]:
     found: dict[str, Path] = {}
     if base.exists():
         for path in sorted(base.glob("*/*")):
-            if path.is_file() and not path.name.endswith(storage.TMP_SUFFIX):
+            # Only files under storage's own names (a key, in the folder of its first two
+            # characters); anything else in the folder is not the app's.
+            if path.is_file() and _KEY.match(path.name) and path.parent.name == path.name[:2]:
                 found[path.name] = path
     missing = []
     for key in sorted(keys - set(found)):
