@@ -103,12 +103,13 @@ def email_message(mail, *, sender: str, reply_to: str | None = None) -> EmailMes
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(_aware(mail.created_at))
     message["Message-ID"] = mail.message_id
-    message["Content-Language"] = mail.locale
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    # After the parts: making the message multipart moves Content-* headers into the first part.
+    message["Content-Language"] = mail.locale
     return message
 
 
