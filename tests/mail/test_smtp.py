@@ -310,3 +310,14 @@ def test_log_only_mode_marks_the_mail_sent_without_a_server(app, db, sink):
     assert sink.received == [] and rows()[0].status == "sent"
     assert [m.to for m in mail.outbox] == ["sri@example.id"]
     assert reason("account", "en") in mail.outbox[0].body
+
+
+def test_the_old_mail_job_still_queues_and_delivers_its_mail(app, db, sink):
+    from marketplace import tasks
+    from marketplace.matching import notifications
+
+    tasks.run_job(notifications.MAIL_JOB, to="sri@example.id", subject="Halo", body="Isi")
+
+    [row] = rows()
+    assert row.status == "sent" and row.locale == "id"  # no request: the default language
+    assert [r for _, r, _ in sink.received] == [["sri@example.id"]]
