@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from email.utils import make_msgid
@@ -40,6 +41,11 @@ REASONS = compose.REASONS
 # it. Far above MAIL_TIMEOUT, so a slow but live delivery is not sent a second time.
 STALE_CLAIM = dt.timedelta(minutes=15)
 MAX_BACKOFF = dt.timedelta(hours=6)
+# After the server could not be reached, deliveries right after a commit leave their mail to the
+# sweep for this long, so that a request that queues several mails waits for one time-out at
+# most, not one per mail.
+UNREACHABLE_PAUSE_S = 60.0
+_PAUSE_KEY = "temumodal_mail_unreachable_until"
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,15 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 @tasks.job(DELIVER_JOB)
+def deliver_after_commit(*, mail_id: int) -> str | None:
+    """The after-commit job: `deliver`, unless the server was unreachable a moment ago (the
+    mail then stays queued, due now, for the sweep)."""
+    app = current_app._get_current_object()
+    if not app.config["MAIL_LOG_ONLY"] and app.extensions.get(_PAUSE_KEY, 0.0) > time.monotonic():
+        return None
+    return deliver(mail_id=mail_id)
+
+
 def deliver(*, mail_id: int, now: dt.datetime | None = None) -> str | None:
     """Deliver one queued mail if it is due and nobody else has claimed it.
 
@@ -179,6 +194,8 @@ def deliver(*, mail_id: int, now: dt.datetime | None = None) -> str | None:
             transport.deliver(message, config)
     except transport.TransportError as failure:
         error = str(failure)
+        if failure.unreachable:
+            current_app.extensions[_PAUSE_KEY] = time.monotonic() + UNREACHABLE_PAUSE_S
     except Exception as failure:  # a bug must not lose the mail or break the request
         log.exception("mail %s could not be composed or sent", mail_id)
         error = f"{type(failure).__name__}: {failure}"

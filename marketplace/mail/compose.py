@@ -27,6 +27,9 @@ REASONS = {
         "You receive this e-mail because you or your enterprise take part in a programme on"
         " TemuModal."
     ),
+    "notice": _l(
+        "You receive this e-mail because something on TemuModal concerns you or your enterprise."
+    ),
     "event": _l(
         "You receive this e-mail because you or your enterprise take part in a pitch event on"
         " TemuModal."

@@ -16,7 +16,12 @@ from typing import Any
 
 
 class TransportError(Exception):
-    """The server could not be reached or did not accept the message; worth retrying."""
+    """The server could not be reached or did not accept the message; worth retrying.
+    `unreachable` is true when no SMTP conversation took place (refused, timed out)."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 def _is_loopback(host: str) -> bool:
@@ -69,7 +74,10 @@ def deliver(message: EmailMessage, config: Mapping[str, Any]) -> None:
     except smtplib.SMTPRecipientsRefused as error:
         raise TransportError(f"recipient refused: {_describe(error.recipients)}") from error
     except (smtplib.SMTPException, OSError) as error:  # refused, closed, timed out
-        raise TransportError(f"{type(error).__name__}: {error}") from error
+        raise TransportError(
+            f"{type(error).__name__}: {error}",
+            unreachable=not isinstance(error, smtplib.SMTPException),
+        ) from error
 
 
 def _text(value: bytes | str) -> str:

@@ -93,7 +93,9 @@ def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list
             subject = str(MAIL_SUBJECTS[kind])
             body = notification_text(notice) + "\n\n" + base + link
         # "meeting_requested" -> "meeting": the footer's reason for the mail.
-        mail.send(user.email, subject, body, kind=kind.partition("_")[0], locale=locale)
+        reason = kind.partition("_")[0]
+        reason = reason if reason in mail.REASONS else "notice"
+        mail.send(user.email, subject, body, kind=reason, locale=locale)
     db.session.flush()
     return notices
 

@@ -321,3 +321,23 @@ def test_the_old_mail_job_still_queues_and_delivers_its_mail(app, db, sink):
     [row] = rows()
     assert row.status == "sent" and row.locale == "id"  # no request: the default language
     assert [r for _, r, _ in sink.received] == [["sri@example.id"]]
+
+
+def test_after_an_unreachable_server_the_other_mails_of_the_commit_wait_for_the_sweep(
+    app, db, sink
+):
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    for n in range(3):
+        mail.send(f"pemilik{n}@example.id", "Halo", "Isi", locale="id")
+    db.session.commit()
+
+    # One connection attempt, not one per mail; all three stay queued and due.
+    assert [(row.status, row.attempts) for row in rows()] == [
+        ("queued", 1),
+        ("queued", 0),
+        ("queued", 0),
+    ]
+    app.config["MAIL_PORT"] = sink.port
+    later = as_utc(rows()[0].next_attempt_at)
+    assert mail.send_pending(now=later)["sent"] == 3
+    assert len(sink.received) == 3
