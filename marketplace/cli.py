@@ -18,6 +18,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(files)
 
+    from marketplace.mail.cli import mail_group
+
+    app.cli.add_command(mail_group)
+
 
 def collect_stats() -> dict:
     """Counts for operators: enterprises, published enterprises, organisations by kind, users by
