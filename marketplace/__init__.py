@@ -87,7 +87,8 @@ def _register_models() -> None:
     import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.pitches.models
-    import marketplace.profiles.models  # noqa: F401
+    import marketplace.profiles.models
+    import marketplace.programmes.models  # noqa: F401
 
 
 def _register_jobs() -> None:
@@ -115,10 +116,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.matching.views import bp as matching_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
+    from marketplace.programmes.views import bp as programmes_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(pitches_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)

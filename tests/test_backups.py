@@ -18,7 +18,7 @@ from marketplace.backups import services as backups
 from marketplace.config import normalise_database_url
 from marketplace.extensions import db as _db
 from marketplace.pitches import services as pitch_services
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as profile_services
 from tests.conftest import PG_URL, FreshContextClient, _config, _reset_schema
 from tests.matching.helpers import published
 from tests.uploads import corpus

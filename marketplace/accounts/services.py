@@ -12,7 +12,7 @@ import secrets
 import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from marketplace import audit, mail, vocab
 from marketplace.accounts import passwords
@@ -53,7 +53,7 @@ def register_user(
     Raises ValidationError (password rules, role) and Conflict (e-mail already registered).
     Side effects: audit entry `user.registered`.
     """
-    from marketplace.profiles.models import Enterprise
+    from marketplace.profiles import enterprises
 
     if role not in vocab.ROLES or role == "admin":
         raise ValidationError(_l("Choose one of the roles offered."), field="role")
@@ -90,17 +90,7 @@ def register_user(
     db.session.add(user)
     db.session.flush()
     if role == "owner" and organisation.id is not None:
-        has_profile = db.session.scalar(
-            select(func.count())
-            .select_from(Enterprise)
-            .where(Enterprise.organisation_id == organisation.id)
-        )
-        if not has_profile:
-            db.session.add(
-                Enterprise(
-                    organisation_id=organisation.id, name=organisation.name, created_by_id=user.id
-                )
-            )
+        enterprises.create_draft_profile(owner=user)
     audit.record(
         "user.registered",
         actor_id=user.id,
@@ -349,7 +339,7 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
     organisation's held invitations are delivered to the owners (notification and mail)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
-    from marketplace.profiles import services as profile_services
+    from marketplace.programmes import services as programme_services
 
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
@@ -361,7 +351,7 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
     )
     if organisation.kind == "programme":
         # Invitations to owners waited for this: they reach the owners now.
-        profile_services.deliver_held_invitations(organisation=organisation)
+        programme_services.deliver_held_invitations(organisation=organisation)
     db.session.flush()
 
 

@@ -37,8 +37,8 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
+from marketplace.profiles.enterprises import upload_limits
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.services import upload_limits
 
 log = logging.getLogger(__name__)
 
