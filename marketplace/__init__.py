@@ -94,7 +94,7 @@ def _register_jobs() -> None:
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
     import marketplace.matching.notifications
-    import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
+    import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.pitches.jobs  # noqa: F401
 
 

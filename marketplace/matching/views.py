@@ -19,7 +19,7 @@ from marketplace import money, vocab
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, form_error, form_status
-from marketplace.matching import cli, forms, permissions, search, services, shortlists
+from marketplace.matching import forms, permissions, search, services, shortlists
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
@@ -27,11 +27,12 @@ from marketplace.matching.models import (
     MeetingRequest,
     ShortlistEntry,
 )
+from marketplace.matching.search import cli as search_cli
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
 from marketplace.web import page_number
 
-# `flask search reindex` and `flask search apply-outbox` live in matching/cli.py.
+# `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
 
 # URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
@@ -58,7 +59,7 @@ FACET_PARAMS = {
 PER_PAGE = 20
 
 
-cli.register(bp)
+search_cli.register(bp)
 
 
 def _amounts(args) -> tuple[dict[str, int | None], dict[str, str]]:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.matching import search
-from marketplace.matching.search_pg import create_pg_schema
+from marketplace.matching.search.postgres import create_pg_schema
 from marketplace.profiles import services as profile_services
 from marketplace.profiles.models import Enterprise, LegalDocument
 

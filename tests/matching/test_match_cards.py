@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.matching import card_store, decks, scoring, services
 from marketplace.matching import cards as match_cards
-from marketplace.matching import scoring, services
 from marketplace.matching.models import MatchCard
+from marketplace.matching.search import indexing
 from marketplace.profiles import services as profile_services
 from marketplace.profiles.models import (
     Enterprise,
@@ -46,7 +47,7 @@ def live_ranking(spec: scoring.MandateSpec, limit: int = 20) -> list[scoring.Mat
     enterprises = db.session.scalars(
         sa.select(Enterprise).where(Enterprise.status == "published")
     ).all()
-    texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
+    texts = decks.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
     cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
     return scoring.rank_enterprises(spec, cards, limit=limit)
 
@@ -83,7 +84,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
         MatchCard(enterprise_id=make.enterprise().id, stage="bankable", computed_on=dt.date.today())
     )  # and a stale card of a draft
     db.session.commit()
-    assert services.reindex() == 1
+    assert indexing.reindex() == 1
     assert card_ids() == published_ids() == {c.id}
 
 
@@ -100,7 +101,7 @@ def test_a_card_waits_for_the_indexer_and_never_shows_a_profile_unpublished_mean
     assert card_ids() == {first.id, second.id}  # the outbox is not applied yet
     found = [m.enterprise.id for m in services.matches_for_mandate(mandate=mandate, limit=1)]
     assert found == [second.id]
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
     assert card_ids() == {second.id}
 
 
@@ -307,7 +308,7 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
 
 def test_cached_columns_refreshed_after_changes_equal_columns_read_afresh(app, make):
     people = [published(make, name=f"Usaha {n}", ask_amount=(n + 1) * 10 * JT) for n in range(6)]
-    services.card_columns()  # cached from here on
+    card_store.card_columns()  # cached from here on
     (owner_a, a), (owner_b, b), (_, c) = people[:3]
     profile_services.update_profile(actor=owner_a, enterprise=a, data={"ask_amount": 99 * JT})
     profile_services.unpublish_profile(actor=owner_b, enterprise=b)
@@ -316,9 +317,9 @@ def test_cached_columns_refreshed_after_changes_equal_columns_read_afresh(app, m
     db.session.commit()
     _, d = published(make, name="Usaha Baru")
 
-    refreshed = services.card_columns()
-    app.extensions.pop(services._COLUMNS_KEY)  # forget the cache: read every card again
-    afresh = services.card_columns()
+    refreshed = card_store.card_columns()
+    app.extensions.pop(card_store._COLUMNS_KEY)  # forget the cache: read every card again
+    afresh = card_store.card_columns()
 
     assert refreshed.cards == afresh.cards
     assert [card.id for card in refreshed.cards] == sorted(published_ids())

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from marketplace import tasks
 from marketplace.extensions import db
-from marketplace.matching import search, services
+from marketplace.matching import search
 from marketplace.matching.models import SearchOutbox
+from marketplace.matching.search import indexing
 from marketplace.profiles import services as profile_services
 from tests.conftest import PG_URL
 from tests.matching.helpers import ids_for, prepare_backend, published, published_ids
@@ -56,7 +57,7 @@ def test_indexed_ids_equal_published_ids_after_publish_edit_unpublish_delete_and
     _, c = published(make, name="Warung Bu Tini", sector="retail")
     search.remove_documents([c.id])  # a lost update, as after a crash
     assert search.indexed_ids() != published_ids()
-    assert services.reindex() == 1
+    assert indexing.reindex() == 1
     assert search.indexed_ids() == published_ids() == {c.id}
     assert outbox_count() == 0
 
@@ -67,7 +68,7 @@ def test_the_outbox_row_is_committed_with_the_change_and_survives_until_an_index
     # The change is committed, its outbox row with it; the index waits for the worker.
     assert outbox_count() == 1
     assert search.indexed_ids() == set()
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
     assert search.indexed_ids() == {enterprise.id}
     assert outbox_count() == 0
 
@@ -101,7 +102,7 @@ def test_two_indexers_at_once_lose_no_update(app, make):
     def indexer() -> None:
         with app.app_context():
             try:
-                services.apply_outbox(batch_size=5)
+                indexing.apply_outbox(batch_size=5)
             except BaseException as error:  # noqa: BLE001 - reported by the assertion below
                 errors.append(error)
 
@@ -118,11 +119,11 @@ def test_two_indexers_at_once_lose_no_update(app, make):
 def test_an_indexer_that_cannot_get_the_lock_leaves_the_rows_for_the_holder(app, make):
     app.config["SEARCH_INDEXER"] = "worker"
     published(make)
-    with services.indexer_lock(wait=0) as got:
+    with indexing.indexer_lock(wait=0) as got:
         assert got
-        assert services.apply_outbox(wait=0.1) == 0
+        assert indexing.apply_outbox(wait=0.1) == 0
     assert outbox_count() == 1
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
 
 
 def test_flask_search_reindex_rebuilds_and_reports_progress(app, make, runner):
