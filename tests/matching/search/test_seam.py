@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 
 import pytest
 from flask import Flask
@@ -331,3 +333,26 @@ def test_init_search_attaches_the_configured_backend_to_the_app(tmp_path):
 def test_an_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown search backend"):
         search.make_backend(backend="elastic")
+
+
+def test_the_postgres_backend_imports_no_whoosh_module(tmp_path):
+    # A fresh interpreter: this test process has Whoosh loaded already. The app is built with
+    # every blueprint, job and CLI command; the database is never reached.
+    probe = (
+        "import sys\n"
+        "from marketplace import create_app\n"
+        "from marketplace.matching import search\n"
+        "app = create_app({'ENV_NAME': 'testing', "
+        "'SQLALCHEMY_DATABASE_URI': 'postgresql+psycopg://postgres@127.0.0.1:9/none', "
+        f"'UPLOAD_FOLDER': {str(tmp_path / 'uploads')!r}, "
+        f"'SEARCH_INDEX_DIR': {str(tmp_path / 'index')!r}}})\n"
+        "with app.app_context():\n"
+        "    print(type(search.current_backend()).__name__)\n"
+        "print(sorted(m for m in sys.modules if 'whoosh' in m.split('.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=os.getcwd()
+    )
+    backend_name, whoosh_modules = done.stdout.strip().splitlines()[-2:]
+    assert backend_name == "PostgresBackend"
+    assert whoosh_modules == "[]"
