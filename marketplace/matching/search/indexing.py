@@ -104,6 +104,16 @@ def _lock_path() -> Path:
     return folder.with_name(folder.name + ".indexer.lock")
 
 
+def _poll(attempt: Callable[[], bool], *, deadline: float) -> bool:
+    """Call `attempt` every 50 ms until it returns True (then True) or `deadline` passes."""
+    while True:
+        if attempt():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def indexer_lock(*, wait: float = LOCK_WAIT_S) -> Iterator[bool]:
     """Hold the single-indexer lock while the block runs; yields False if not got in `wait` s.
@@ -114,15 +124,13 @@ def indexer_lock(*, wait: float = LOCK_WAIT_S) -> Iterator[bool]:
     deadline = time.monotonic() + wait
     if current_app.config.get("SEARCH_BACKEND") == "postgres":
         with db.engine.connect() as conn:
-            got = False
-            while True:
-                got = bool(
-                    conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
-                )
+
+            def try_advisory_lock() -> bool:
+                got = conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
                 conn.commit()
-                if got or time.monotonic() >= deadline:
-                    break
-                time.sleep(0.05)
+                return bool(got)
+
+            got = _poll(try_advisory_lock, deadline=deadline)
             try:
                 yield got
             finally:
@@ -131,16 +139,15 @@ def indexer_lock(*, wait: float = LOCK_WAIT_S) -> Iterator[bool]:
                     conn.commit()
         return
     with open(_lock_path(), "a+b") as handle:
-        got = False
-        while True:
+
+        def try_flock() -> bool:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                got = True
             except BlockingIOError:
-                got = False
-            if got or time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
+                return False
+            return True
+
+        got = _poll(try_flock, deadline=deadline)
         try:
             yield got
         finally:
