@@ -11,7 +11,7 @@ their match cards, from the same generator as part 1), not built through the pro
 It times the first call (the process builds its columns from match_cards), the warm calls
 (cached columns), the first call after one profile changed (only the changed card is read
 again), and the cards read through the SQL prefilter with the cache off.
-The reference is a smaller world whose cards `services.reindex()` computes from the profiles,
+The reference is a smaller world whose cards `indexing.reindex()` computes from the profiles,
 where the old live path (load every profile, recompute readiness, then rank) runs beside the
 card path, and both must return the same top 20.
 
@@ -41,15 +41,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import flask_migrate  # noqa: E402
 from flask import Flask  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from marketplace import create_app, vocab  # noqa: E402
 from marketplace.accounts.models import Organisation  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.matching import card_store, decks, scoring, scoring_text, services  # noqa: E402
 from marketplace.matching import cards as match_cards  # noqa: E402
-from marketplace.matching import scoring, scoring_text, services  # noqa: E402
 from marketplace.matching.models import MatchCard  # noqa: E402
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec  # noqa: E402
+from marketplace.matching.search import indexing  # noqa: E402
 from marketplace.models import utcnow  # noqa: E402
 from marketplace.profiles.models import Enterprise, LegalDocument, Mandate  # noqa: E402
 
@@ -309,13 +310,8 @@ def insert_world(cards: list[EnterpriseCard], *, with_cards: bool) -> dict[int, 
 def live_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]:
     """The old web path, kept here as the reference: every published profile loaded with its
     relations, readiness recomputed per request, then the same bulk ranking."""
-    enterprises = db.session.scalars(
-        select(Enterprise)
-        .where(Enterprise.status == "published")
-        .options(*services._LOAD_PROFILE)
-        .order_by(Enterprise.id)
-    ).all()
-    texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
+    enterprises = indexing.load_published(session=db.session())
+    texts = decks.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
     cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
     spec = match_cards.mandate_spec(mandate)
     return scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
@@ -359,9 +355,9 @@ def run_web_size(count: int, *, seed: int, runs: int, folder: Path) -> dict[str,
     after_change = []
     for enterprise_id in (7, count // 2, count - 3):  # one profile edited, then the next call
         with app.app_context():
-            card = services.card_columns().cards[enterprise_id - 1]
+            card = card_store.card_columns().cards[enterprise_id - 1]
             edited = dataclasses.replace(card, ask_amount=(card.ask_amount or 0) + JT)
-            services.write_match_cards(session=db.session(), enterprise_ids=(), cards=[edited])
+            card_store.write_match_cards(session=db.session(), enterprise_ids=(), cards=[edited])
             db.session.commit()
         after_change += time_calls(app, mandate_ids, card_matches, runs=1)
     app.config["MATCH_COLUMNS_CACHE"] = False
@@ -386,14 +382,14 @@ def run_web_size(count: int, *, seed: int, runs: int, folder: Path) -> dict[str,
 
 
 def run_reference(count: int, *, seed: int, folder: Path) -> dict[str, float]:
-    """A small world whose cards are computed from the profiles by `services.reindex()`; the
+    """A small world whose cards are computed from the profiles by `indexing.reindex()`; the
     old live path and the card path, timed side by side, must agree."""
     size = f"{count // 1000}k"
     app = web_app(folder)
     with app.app_context():
         mandate_ids = insert_world(make_cards(count, seed=seed), with_cards=False)
         started = time.perf_counter()
-        services.reindex()
+        indexing.reindex()
         reindex_s = time.perf_counter() - started
     runs = 2 * len(MANDATES)
     live = time_calls(app, mandate_ids, live_matches, runs=runs)

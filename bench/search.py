@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from marketplace.matching import analysis  # noqa: E402
 from marketplace.matching.search import FACETS, SearchDoc, SearchQuery, SearchResult  # noqa: E402
-from marketplace.matching.search_whoosh import WhooshBackend  # noqa: E402
+from marketplace.matching.search.whoosh import WhooshBackend  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SEED = 20260817
@@ -579,7 +579,7 @@ def bench_size(
     if pg is not None:
         import sqlalchemy as sa
 
-        from marketplace.matching.search_pg import PostgresBackend, create_pg_schema
+        from marketplace.matching.search.postgres import PostgresBackend, create_pg_schema
 
         schema = f"bench_search_{uuid.uuid4().hex[:8]}"
         with pg.begin() as conn:

@@ -97,7 +97,7 @@ def _register_jobs() -> None:
     import marketplace.events.jobs
     import marketplace.mail  # the delivery job
     import marketplace.matching.notifications
-    import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
+    import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.pitches.jobs  # noqa: F401
 
 

@@ -73,13 +73,22 @@ class Attempt:
     When the block finishes, the session is committed and `success` (if any) is flashed. When
     it raises a :class:`DomainError`, the session is rolled back and the error is shown next to
     its field of `form` (or at the top of the form), or flashed when there is no form; the
-    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). Any other
-    exception passes through (the 500 handler rolls back).
+    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). Refusals of the
+    types in `reraise` are rolled back and raised again, for the error page (an id that is not
+    the page's object is a 404, not a message). Any other exception passes through (the 500
+    handler rolls back).
     """
 
-    def __init__(self, *, form=None, success: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        form=None,
+        success: str | None = None,
+        reraise: tuple[type[DomainError], ...] = (),
+    ) -> None:
         self.form = form
         self.success = success
+        self.reraise = reraise
         self.ok = False
         self.error: DomainError | None = None
 
@@ -96,6 +105,8 @@ class Attempt:
         if not issubclass(exc_type, DomainError):
             return False
         db.session.rollback()
+        if issubclass(exc_type, self.reraise):
+            return False
         self.error = exc
         if self.form is not None:
             form_error(self.form, exc)

@@ -32,7 +32,7 @@ def _check_uploads() -> bool:
 
 
 def _check_search() -> bool:
-    from marketplace import search_health
+    from marketplace.matching.search import health as search_health
 
     return search_health.check()
 

@@ -16,7 +16,7 @@ logger = logging.getLogger('alembic.env')
 
 
 # Tables the application keeps outside its models: PostgreSQL's search index table is created by
-# migration 0003 from marketplace.matching.search_pg, so autogenerate must not drop it.
+# migration 0003 from marketplace.matching.search.postgres, so autogenerate must not drop it.
 UNMODELLED_TABLES = {"search_documents"}
 
 

@@ -37,7 +37,7 @@ def _config(tmp_path, **extra):
         "SERVER_NAME": "localhost",
         # Pinned: on the PostgreSQL pass the automatic choice would be the postgres backend,
         # whose table create_all does not build. Tests of that backend ask for it by name
-        # (tests/matching/test_index_consistency.py, the `backend` fixture).
+        # (tests/matching/search/test_indexing.py, the `backend` fixture).
         "SEARCH_BACKEND": "whoosh",
     }
     config.update(extra)

@@ -39,8 +39,7 @@ from marketplace.events.scheduling import (
 )
 from marketplace.events.scheduling import Conflict as ScheduleConflict
 from marketplace.extensions import db
-from marketplace.matching import cards, scoring
-from marketplace.matching import services as matching_services
+from marketplace.matching import cards, decks, scoring
 from marketplace.models import utcnow
 from marketplace.profiles.models import Mandate
 from marketplace.programmes import consent
@@ -61,7 +60,7 @@ def match_scores(
         m.organisation_id: cards.mandate_spec(m)
         for m in db.session.scalars(select(Mandate).where(Mandate.organisation_id.in_(org_ids)))
     }
-    texts = matching_services.deck_texts(
+    texts = decks.deck_texts(
         session=db.session(), enterprise_ids=[i.enterprise_id for i in invitations]
     )
     enterprise_cards = [

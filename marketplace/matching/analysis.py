@@ -6,9 +6,11 @@ stop-word removal → spelling variants (``kripik`` → ``keripik``) → the PyS
 over-stems UMKM words. Synonyms (``warung`` ↔ ``toko kelontong``) are expanded on the query side
 only, so the index holds each word once and a new synonym needs no reindex.
 
-The Whoosh backend runs this pipeline as a Whoosh analyzer; the PostgreSQL backend and the SQLite
-FTS5 bench store the analyzed terms as space-separated text and tokenize it trivially. Because
-all of them call :func:`analyze_word`, they index and query exactly the same terms.
+The Whoosh backend runs this pipeline as a Whoosh analyzer (``search.whoosh.IndonesianFilter``);
+the PostgreSQL backend and the SQLite FTS5 bench store the analyzed terms as space-separated
+text and tokenize it trivially. Because all of them call :func:`analyze_word`, they index and
+query exactly the same terms. Matching uses it too: a match card's text terms and a mandate's
+thesis terms are these terms, so this module imports no search engine.
 
 Every emitted term matches ``[a-z0-9]+``, so any full-text engine's default tokenizer keeps it
 as one token.
@@ -20,10 +22,9 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup
-from whoosh.analysis import Filter, RegexTokenizer
 
 # One regex decides what a "word" is for every backend and for snippets. Hyphens and
 # apostrophes inside a word are kept so that reduplication (kue-kue, oleh-oleh) reaches the
@@ -213,36 +214,6 @@ def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
     return frozenset(term for clause in clauses for alt in clause for term in alt)
 
 
-class IndonesianFilter(Filter):
-    """Whoosh filter running :func:`analyze_word` on each token.
-
-    It deliberately has no attributes: Whoosh pickles the analyzer into the index's table of
-    contents, and a filter holding the stemmer would put its 1.26 MB dictionary there and
-    reload it on every index open. The stemmer lives in module-level caches instead.
-    """
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(self, tokens: Iterable) -> Iterator:  # Whoosh's Token has no public type
-        position = 0
-        for token in tokens:
-            for term in analyze_word(token.text):
-                token.text = term
-                if token.positions:
-                    token.pos = position
-                position += 1
-                yield token
-
-
-def whoosh_analyzer():  # noqa: ANN201 - Whoosh's CompositeAnalyzer is untyped
-    """A Whoosh analyzer equal to :func:`analyze`: tokenizer plus :class:`IndonesianFilter`."""
-    return RegexTokenizer(WORD_PATTERN) | IndonesianFilter()
-
-
 def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:
     """An HTML-safe excerpt of the first text mentioning `terms`, matches in ``<mark>``.
 
@@ -278,3 +249,14 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
     if end < len(text):
         parts.append("…")
     return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+
+
+def __getattr__(name: str) -> type:
+    # Whoosh indexes built before the filter moved to the Whoosh backend pickled it under this
+    # module's name; resolving it here keeps them readable (and `flask search reindex` able to
+    # replace them) without importing Whoosh for anyone else.
+    if name == "IndonesianFilter":
+        from marketplace.matching.search.whoosh import IndonesianFilter
+
+        return IndonesianFilter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

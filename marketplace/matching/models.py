@@ -2,7 +2,7 @@
 
 The outbox is what keeps the search index equal to the published profiles when several
 workers write at once: a change writes its outbox row in the same database transaction, and
-one indexer applies the rows in batches (see `services.apply_outbox`).
+one indexer applies the rows in batches (see `search.indexing.apply_outbox`).
 """
 
 from __future__ import annotations

@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import money, vocab
-from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, form_error, form_status
-from marketplace.matching import cli, forms, permissions, search, services, shortlists
+from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.matching import forms, permissions, search, services, shortlists
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
@@ -27,11 +26,12 @@ from marketplace.matching.models import (
     MeetingRequest,
     ShortlistEntry,
 )
+from marketplace.matching.search import cli as search_cli
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
 from marketplace.web import page_number
 
-# `flask search reindex` and `flask search apply-outbox` live in matching/cli.py.
+# `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
 
 # URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
@@ -58,7 +58,7 @@ FACET_PARAMS = {
 PER_PAGE = 20
 
 
-cli.register(bp)
+search_cli.register(bp)
 
 
 def _amounts(args) -> tuple[dict[str, int | None], dict[str, str]]:
@@ -219,17 +219,13 @@ def shortlist_add(enterprise_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
-    try:
+    added = None if already else _("Added to your organisation's shortlist.")
+    with Attempt(success=added) as outcome:
         entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if not outcome.ok:
         return redirect(url_for("matching.shortlist"))
-    db.session.commit()
     if already:
         flash(_("This enterprise is already on your shortlist."), "info")
-    else:
-        flash(_("Added to your organisation's shortlist."), "success")
     return redirect(url_for("matching.entry", entry_id=entry.id))
 
 
@@ -256,14 +252,10 @@ def entry_stage(entry_id: int):
     item = _entry(entry_id)
     form = forms.StageForm()
     if form.validate_on_submit():
-        try:
+        moved = _("Moved to %(stage)s.", stage=vocab.DEAL_STAGES[form.stage.data])
+        with Attempt(form=form, success=moved) as outcome:
             shortlists.move_entry(actor=current_user, entry=item, stage=form.stage.data)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Moved to %(stage)s.", stage=vocab.DEAL_STAGES[form.stage.data]), "success")
+        if outcome.ok:
             return redirect(url_for("matching.entry", entry_id=item.id))
     return _entry_page(_entry(entry_id), form, forms.NoteForm(), 422)
 
@@ -274,14 +266,9 @@ def entry_note(entry_id: int):
     item = _entry(entry_id)
     form = forms.NoteForm()
     if form.validate_on_submit():
-        try:
+        with Attempt(form=form, success=_("Note saved.")) as outcome:
             shortlists.add_note(actor=current_user, entry=item, body=form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Note saved."), "success")
+        if outcome.ok:
             return redirect(url_for("matching.entry", entry_id=item.id))
     return _entry_page(_entry(entry_id), forms.StageForm(stage=item.stage), form, 422)
 
@@ -306,7 +293,7 @@ def new_meeting(enterprise_id: int):
         abort(403)
     form = forms.MeetingRequestForm()
     if form.validate_on_submit():
-        try:
+        with Attempt(form=form, success=_("Meeting request sent.")) as outcome:
             meeting = meeting_services.request_meeting(
                 actor=current_user,
                 enterprise=enterprise,
@@ -315,12 +302,7 @@ def new_meeting(enterprise_id: int):
                 place=form.place.data,
                 duration_minutes=form.duration_minutes.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Meeting request sent."), "success")
+        if outcome.ok:
             return redirect(url_for("matching.meeting", meeting_id=meeting.id))
     return render_template(
         "matching/meeting_form.html", form=form, enterprise=enterprise
@@ -369,7 +351,7 @@ def respond(meeting_id: int):
     item = _meeting(meeting_id)
     form = forms.RespondForm()
     if form.validate_on_submit():
-        try:
+        with Attempt(form=form, success=_("Your answer is sent.")) as outcome:
             meeting_services.respond_to_meeting(
                 actor=current_user,
                 meeting=item,
@@ -377,17 +359,12 @@ def respond(meeting_id: int):
                 time_id=form.time_id.data if form.action.data == "accept" else None,
                 new_times=[meeting_services.local_to_utc(t) for t in form.new_times()],
             )
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 403:
-                abort(403)  # a party whose turn it is not, like anyone else who may not answer
-            if error.status_code == 409:
-                flash(str(error.message), "error")
-                return redirect(url_for("matching.meeting", meeting_id=meeting_id))
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your answer is sent."), "success")
+        if outcome.ok:
+            return redirect(url_for("matching.meeting", meeting_id=meeting_id))
+        if outcome.error.status_code == 403:
+            abort(403)  # a party whose turn it is not, like anyone else who may not answer
+        if outcome.error.status_code == 409:
+            flash(str(outcome.error.message), "error")
             return redirect(url_for("matching.meeting", meeting_id=meeting_id))
     return _meeting_page(_meeting(meeting_id), form, 422)
 

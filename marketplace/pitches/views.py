@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace import audit, uploads, vocab
-from marketplace.errors import DomainError
+from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, form_error, form_status
+from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
@@ -118,20 +118,16 @@ def upload_deck(enterprise_id: int):
     form = forms.DeckUploadForm()
     if form.validate_on_submit():
         files = [(f.filename or "", f.read()) for f in form.files.data if f]
-        try:
-            services.upload_deck(actor=current_user, enterprise=enterprise, files=files)
-        except uploads.UploadRejected as error:
-            db.session.rollback()
-            form.files.errors = [_upload_message(error, photos=len(files) > 1)]
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("The deck is uploaded. Its page previews appear here as soon as they are ready."),
-                "success",
-            )
+        uploaded = _(
+            "The deck is uploaded. Its page previews appear here as soon as they are ready."
+        )
+        with Attempt(form=form, success=uploaded) as outcome:
+            try:
+                services.upload_deck(actor=current_user, enterprise=enterprise, files=files)
+            except uploads.UploadRejected as error:
+                message = _upload_message(error, photos=len(files) > 1)
+                raise ValidationError(message, field="files") from error
+        if outcome.ok:
             return redirect(url_for("pitches.deck", enterprise_id=enterprise.id))
     return render_template(
         "pitches/deck_upload.html",
@@ -153,18 +149,11 @@ def _upload_message(error: uploads.UploadRejected, *, photos: bool) -> str:
 def make_current(enterprise_id: int, version_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
     if ActionForm().validate_on_submit():
-        try:
+        shown = _("Investors now see this version.")
+        with Attempt(success=shown, reraise=(NotFound,)):
             services.set_current_version(
                 actor=current_user, enterprise=enterprise, version_id=version_id
             )
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Investors now see this version."), "success")
     return redirect(url_for("pitches.deck", enterprise_id=enterprise.id))
 
 
@@ -281,29 +270,21 @@ def upload_document(enterprise_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
     form = forms.DocumentUploadForm()
     if form.validate_on_submit():
-        try:
-            services.add_document(
-                actor=current_user,
-                enterprise=enterprise,
-                kind=form.kind.data,
-                filename=form.file.data.filename or "",
-                data=form.file.data.read(),
-            )
-        except uploads.UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [uploads.rejection_message(error)]
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Document added. Only you, your facilitator and investors you let in can "
-                    "open it."
-                ),
-                "success",
-            )
+        added = _(
+            "Document added. Only you, your facilitator and investors you let in can open it."
+        )
+        with Attempt(form=form, success=added) as outcome:
+            try:
+                services.add_document(
+                    actor=current_user,
+                    enterprise=enterprise,
+                    kind=form.kind.data,
+                    filename=form.file.data.filename or "",
+                    data=form.file.data.read(),
+                )
+            except uploads.UploadRejected as error:
+                raise ValidationError(uploads.rejection_message(error), field="file") from error
+        if outcome.ok:
             return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
     return _data_room(enterprise, document_form=form, status=form_status(form))
 
@@ -345,22 +326,14 @@ def request_access(enterprise_id: int):
         abort(403)
     form = forms.AccessRequestForm()
     if form.validate_on_submit():
-        try:
+        sent = _(
+            "Your request is sent. You will see the documents here once the enterprise accepts it."
+        )
+        with Attempt(form=form, success=sent) as outcome:
             services.request_access(
                 investor=current_user, enterprise=enterprise, message=form.message.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Your request is sent. You will see the documents here once the enterprise "
-                    "accepts it."
-                ),
-                "success",
-            )
+        if outcome.ok:
             return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
     return _data_room(enterprise, request_form=form, status=form_status(form))
 
@@ -376,16 +349,10 @@ def decide(enterprise_id: int, request_id: int, decision: str):
     if access_request is None or access_request.enterprise_id != enterprise.id:
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
+        with Attempt(success=_("Saved.")):
             services.decide_access(
                 actor=current_user, access_request=access_request, decision=decision
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
     return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
 
 

@@ -9,7 +9,7 @@ Create Date: 2026-11-23 20:25:00
 from alembic import op
 import sqlalchemy as sa
 
-from marketplace.matching import search_pg
+from marketplace.matching.search import postgres as search_pg
 
 
 # revision identifiers, used by Alembic.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
-
 import pytest
 
 from marketplace.matching import analysis
@@ -69,17 +67,6 @@ def test_longest_synonym_wins_warung_kopi_is_a_coffee_shop():
 def test_every_term_is_plain_ascii_letters_and_digits_for_any_sql_tokenizer():
     text = "Ñasi goreng—spesial! e-commerce d'Lapan 2½ kg, 日本 kripik_tempe"
     assert all(term.isascii() and term.isalnum() for term in analysis.analyze(text))
-
-
-def test_the_whoosh_analyzer_gives_the_same_terms_as_analyze():
-    text = "Kami memasarkan Kripik Tempé yang dipasarkan ke toko oleh-oleh sejak 2019."
-    whoosh_terms = tuple(token.text for token in analysis.whoosh_analyzer()(text))
-    assert whoosh_terms == analysis.analyze(text)
-
-
-def test_the_whoosh_analyzer_pickles_without_the_stemmer_dictionary():
-    analysis.analyze("memasarkan")  # the stemmer is loaded and cached in this process
-    assert len(pickle.dumps(analysis.whoosh_analyzer())) < 2_000
 
 
 def test_snippet_marks_matched_words_and_escapes_html():

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace.extensions import db
-from marketplace.matching import search, services
+from marketplace.matching import search
+from marketplace.matching.search import indexing
 from marketplace.pitches import permissions as pitch_permissions
 from marketplace.pitches import services as pitch_services
 from tests.conftest import PG_URL
@@ -86,7 +87,7 @@ def test_the_snippet_quotes_private_pages_only_to_investors_with_access(
 
 def test_match_cards_hold_the_public_pages_words_only(deck_owner):
     _, enterprise = deck_owner
-    _, cards = services.index_entries(session=db.session, enterprise_ids=[enterprise.id])
+    _, cards = indexing.index_entries(session=db.session, enterprise_ids=[enterprise.id])
     assert {"durian", "kelapa"} <= cards[0].text_terms
     assert not {"vanili", "cengkeh"} & cards[0].text_terms
 

@@ -11,11 +11,17 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.matching import card_store, decks, scoring, services
 from marketplace.matching import cards as match_cards
-from marketplace.matching import scoring, services
 from marketplace.matching.models import MatchCard
-from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles.models import Enterprise, LegalDocument, MentoringRecord, MonthlyRevenue
+from marketplace.matching.search import indexing
+from marketplace.profiles import enterprises as profile_services
+from marketplace.profiles.models import (
+    Enterprise,
+    LegalDocument,
+    MentoringRecord,
+    MonthlyRevenue,
+)
 from tests.matching.helpers import published, published_ids
 
 JT = 1_000_000
@@ -41,7 +47,7 @@ def live_ranking(spec: scoring.MandateSpec, limit: int = 20) -> list[scoring.Mat
     enterprises = db.session.scalars(
         sa.select(Enterprise).where(Enterprise.status == "published")
     ).all()
-    texts = services.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
+    texts = decks.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
     cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
     return scoring.rank_enterprises(spec, cards, limit=limit)
 
@@ -56,7 +62,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
     assert card.computed_on == dt.date.today()
     assert "tempe" in card.text_terms
 
-    enterprise_services.update_profile(
+    profile_services.update_profile(
         actor=owner_a, enterprise=a, data={"products": "Sambal pedas", "ask_amount": 40 * JT}
     )
     db.session.commit()
@@ -64,7 +70,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
     assert card.ask_amount == 40 * JT
     assert "sambal" in card.text_terms and "tempe" not in card.text_terms
 
-    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
+    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     assert card_ids() == published_ids() == {a.id}
 
@@ -78,7 +84,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
         MatchCard(enterprise_id=make.enterprise().id, stage="bankable", computed_on=dt.date.today())
     )  # and a stale card of a draft
     db.session.commit()
-    assert services.reindex() == 1
+    assert indexing.reindex() == 1
     assert card_ids() == published_ids() == {c.id}
 
 
@@ -89,13 +95,13 @@ def test_a_card_waits_for_the_indexer_and_never_shows_a_profile_unpublished_mean
     db.session.commit()
     app.config["SEARCH_INDEXER"] = "worker"
 
-    enterprise_services.unpublish_profile(actor=owner, enterprise=first)
+    profile_services.unpublish_profile(actor=owner, enterprise=first)
     db.session.commit()
 
     assert card_ids() == {first.id, second.id}  # the outbox is not applied yet
     found = [m.enterprise.id for m in services.matches_for_mandate(mandate=mandate, limit=1)]
     assert found == [second.id]
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
     assert card_ids() == {second.id}
 
 
@@ -119,7 +125,7 @@ def test_a_sensitive_theme_reaches_the_card_only_with_consent(make, attribute, s
     assert card_of(enterprise.id).impact_themes == expected
 
     if attribute != "green" and shared:  # withdrawing consent takes the theme off the card
-        enterprise_services.update_profile(
+        profile_services.update_profile(
             actor=owner, enterprise=enterprise, data={f"share_{attribute}": False}
         )
         db.session.commit()
@@ -217,7 +223,7 @@ def seed_world(make, count: int = 50, seed: int = 4) -> None:
                 )
             )
         db.session.flush()
-        enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
+        profile_services.publish_profile(actor=owner, enterprise=enterprise)
         db.session.commit()
 
 
@@ -285,7 +291,7 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
     db.session.commit()
     assert services.matches_for_mandate(mandate=mandate) == []  # far above the ticket range
 
-    enterprise_services.update_profile(
+    profile_services.update_profile(
         actor=owner, enterprise=enterprise, data={"ask_amount": 80 * JT}
     )
     db.session.commit()
@@ -294,7 +300,7 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
     found = {m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)}
     assert found == {enterprise.id, newcomer.id}
 
-    enterprise_services.unpublish_profile(actor=owner, enterprise=enterprise)
+    profile_services.unpublish_profile(actor=owner, enterprise=enterprise)
     db.session.commit()
     found = {m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)}
     assert found == {newcomer.id}
@@ -302,18 +308,18 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
 
 def test_cached_columns_refreshed_after_changes_equal_columns_read_afresh(app, make):
     people = [published(make, name=f"Usaha {n}", ask_amount=(n + 1) * 10 * JT) for n in range(6)]
-    services.card_columns()  # cached from here on
+    card_store.card_columns()  # cached from here on
     (owner_a, a), (owner_b, b), (_, c) = people[:3]
-    enterprise_services.update_profile(actor=owner_a, enterprise=a, data={"ask_amount": 99 * JT})
-    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
+    profile_services.update_profile(actor=owner_a, enterprise=a, data={"ask_amount": 99 * JT})
+    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     db.session.delete(c)
     db.session.commit()
     _, d = published(make, name="Usaha Baru")
 
-    refreshed = services.card_columns()
-    app.extensions.pop(services._COLUMNS_KEY)  # forget the cache: read every card again
-    afresh = services.card_columns()
+    refreshed = card_store.card_columns()
+    app.extensions.pop(card_store._COLUMNS_KEY)  # forget the cache: read every card again
+    afresh = card_store.card_columns()
 
     assert refreshed.cards == afresh.cards
     assert [card.id for card in refreshed.cards] == sorted(published_ids())

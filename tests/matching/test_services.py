@@ -13,6 +13,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import db
 from marketplace.matching import cards, meetings, search, services, shortlists
 from marketplace.matching.models import Notification
+from marketplace.matching.search import indexing
 from marketplace.profiles.models import LegalDocument
 from tests.matching.helpers import future, published
 
@@ -37,7 +38,7 @@ def _clean_mail():
 )
 def test_sensitive_themes_reach_the_index_only_with_consent(make, attribute, shared, expected):
     _, enterprise = published(make, **{attribute: True, f"share_{attribute}": shared})
-    doc = services.build_search_doc(enterprise)
+    doc = indexing.build_search_doc(enterprise)
     assert tuple(doc.impact_themes) == expected
     theme_filter = search.SearchQuery(impact_themes=(attribute,))
     assert (enterprise.id in search.search(theme_filter).ids) is shared
@@ -49,18 +50,18 @@ def test_an_expired_document_is_not_held(make):
         LegalDocument(enterprise=enterprise, kind="halal", expires_on=dt.date(2020, 1, 1))
     )
     db.session.flush()
-    assert services.build_search_doc(enterprise).documents == ("nib",)
+    assert indexing.build_search_doc(enterprise).documents == ("nib",)
 
 
 def test_a_draft_is_never_built_into_an_index_document(make):
     owner = make.owner()
     with pytest.raises(ValueError):
-        services.build_search_doc(make.enterprise_of(owner))
+        indexing.build_search_doc(make.enterprise_of(owner))
 
 
 def test_a_stale_index_entry_of_an_unpublished_profile_never_reaches_the_results(make):
     _, enterprise = published(make, name="Keripik Basi")
-    doc = services.build_search_doc(enterprise)
+    doc = indexing.build_search_doc(enterprise)
     enterprise.status = "draft"  # unpublished without the services: the index is now stale
     db.session.commit()
     search.index_documents([doc])

@@ -6,15 +6,12 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from flask import Flask
-from whoosh import index as whoosh_index
 
 from marketplace.matching import search
 from marketplace.matching.search import SearchDoc, SearchQuery
-from marketplace.matching.search_whoosh import WhooshBackend
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -321,84 +318,6 @@ def test_an_unknown_sort_or_page_size_is_refused():
         SearchQuery(per_page=1000)
 
 
-# --- Whoosh only: files, locks and several workers ------------------------------------------
-
-
-def test_a_second_whoosh_writer_fails_at_once_instead_of_waiting(tmp_path):
-    backend = WhooshBackend(str(tmp_path / "ix"))
-    holder = backend._open().writer()  # the outbox indexer, mid-batch
-    try:
-        started = time.perf_counter()
-        with pytest.raises(search.IndexLocked):
-            backend.index_documents([doc(1, "Keripik")])
-        with pytest.raises(search.IndexLocked):
-            backend.rebuild([doc(1, "Keripik")])
-        assert time.perf_counter() - started < 1.0
-    finally:
-        holder.cancel()
-    backend.index_documents([doc(1, "Keripik")])  # the lock is free again
-    assert backend.indexed_ids() == {1}
-    backend.close()
-
-
-def test_a_writer_in_another_process_is_refused_while_one_writes(tmp_path):
-    index_dir = str(tmp_path / "ix")
-    backend = WhooshBackend(index_dir)
-    holder = backend._open().writer()
-    code = (
-        "import datetime as dt, sys\n"
-        "from marketplace.matching.search import SearchDoc, IndexLocked\n"
-        "from marketplace.matching.search_whoosh import WhooshBackend\n"
-        f"b = WhooshBackend({index_dir!r})\n"
-        "try:\n"
-        "    b.index_documents([SearchDoc(id=1, name='x', published_at=dt.datetime.now(dt.UTC))])\n"
-        "except IndexLocked:\n"
-        "    sys.exit(3)\n"
-    )
-    try:
-        done = subprocess.run([sys.executable, "-c", code], cwd=os.getcwd(), timeout=60)
-    finally:
-        holder.cancel()
-    backend.close()
-    assert done.returncode == 3
-
-
-def test_another_worker_sees_updates_and_rebuilds_without_restarting(tmp_path):
-    writer_side = WhooshBackend(str(tmp_path / "ix"))
-    reader_side = WhooshBackend(str(tmp_path / "ix"))
-    assert reader_side.search(SearchQuery(text="keripik")).ids == []
-    writer_side.index_documents([doc(1, "Keripik Tempe"), doc(2, "Kopi")])
-    assert reader_side.search(SearchQuery(text="keripik")).ids == [1]
-    writer_side.remove_documents([1])
-    assert reader_side.search(SearchQuery(text="keripik")).ids == []
-    writer_side.rebuild([doc(3, "Keripik Balado")])
-    assert reader_side.search(SearchQuery(text="keripik")).ids == [3]
-    assert reader_side.indexed_ids() == {3}
-    writer_side.close()
-    reader_side.close()
-
-
-def test_rebuild_keeps_only_the_live_and_previous_generation(tmp_path):
-    backend = WhooshBackend(str(tmp_path / "ix"))
-    for _ in range(3):
-        backend.rebuild([doc(1, "Keripik")])
-    generations = sorted(n for n in os.listdir(tmp_path / "ix") if n.startswith("gen-"))
-    assert generations == ["gen-000003", "gen-000004"]
-    assert (tmp_path / "ix" / "CURRENT").read_text() == "gen-000004"
-    backend.close()
-
-
-def test_the_whoosh_table_of_contents_stays_small(tmp_path):
-    # A filter holding the stemmer would pickle its 1.26 MB dictionary into the TOC.
-    backend = WhooshBackend(str(tmp_path / "ix"))
-    backend.index_documents([doc(1, "Keripik")])
-    generation = (tmp_path / "ix" / "CURRENT").read_text()
-    tocs = [p for p in (tmp_path / "ix" / generation).iterdir() if p.suffix == ".toc"]
-    assert tocs and max(p.stat().st_size for p in tocs) < 20_000
-    assert whoosh_index.exists_in(str(tmp_path / "ix" / generation))
-    backend.close()
-
-
 def test_init_search_attaches_the_configured_backend_to_the_app(tmp_path):
     app = Flask(__name__, instance_path=str(tmp_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
@@ -414,3 +333,26 @@ def test_init_search_attaches_the_configured_backend_to_the_app(tmp_path):
 def test_an_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown search backend"):
         search.make_backend(backend="elastic")
+
+
+def test_the_postgres_backend_imports_no_whoosh_module(tmp_path):
+    # A fresh interpreter: this test process has Whoosh loaded already. The app is built with
+    # every blueprint, job and CLI command; the database is never reached.
+    probe = (
+        "import sys\n"
+        "from marketplace import create_app\n"
+        "from marketplace.matching import search\n"
+        "app = create_app({'ENV_NAME': 'testing', "
+        "'SQLALCHEMY_DATABASE_URI': 'postgresql+psycopg://postgres@127.0.0.1:9/none', "
+        f"'UPLOAD_FOLDER': {str(tmp_path / 'uploads')!r}, "
+        f"'SEARCH_INDEX_DIR': {str(tmp_path / 'index')!r}}})\n"
+        "with app.app_context():\n"
+        "    print(type(search.current_backend()).__name__)\n"
+        "print(sorted(m for m in sys.modules if 'whoosh' in m.split('.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=os.getcwd()
+    )
+    backend_name, whoosh_modules = done.stdout.strip().splitlines()[-2:]
+    assert backend_name == "PostgresBackend"
+    assert whoosh_modules == "[]"

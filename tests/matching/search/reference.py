@@ -1,6 +1,6 @@
 """A plain, obviously-correct search over a list of documents: the oracle the backends' hand-built
 query layers (bitsets, segment merges, SQL) are compared with. Slow on purpose: one loop per
-question, no caching, written from the seam's docstring (marketplace/matching/search.py)."""
+question, no caching, written from the seam's docstring (marketplace/matching/search/)."""
 
 from __future__ import annotations
 

@@ -4,11 +4,11 @@ Callers use only the module-level functions below; they return enterprise ids, n
 Two backends sit behind the seam, chosen by ``SEARCH_BACKEND``; unset, it follows the database
 URL (``postgres`` on PostgreSQL, ``whoosh`` otherwise; ``marketplace.config.search_backend_for``):
 
-* ``whoosh`` (the default on SQLite): an index directory on local disk (see ``search_whoosh``).
+* ``whoosh`` (the default on SQLite): an index directory on local disk (see :mod:`.whoosh`).
   Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
   instead of waiting, so the single outbox indexer is the only writer.
 * ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated
-  ``tsvector`` column and a GIN index (see ``search_pg``), shared by every worker on every
+  ``tsvector`` column and a GIN index (see :mod:`.postgres`), shared by every worker on every
   machine.
 
 Both analyze text with :mod:`marketplace.matching.analysis`, so a query finds the same
@@ -22,109 +22,52 @@ match set (not just the page), with the selected filters applied, and list non-z
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from whoosh.index import LockError
+from marketplace.matching.search.types import (
+    FACETS,
+    MAX_PER_PAGE,
+    SORTS,
+    Backend,
+    SearchDoc,
+    SearchQuery,
+    SearchResult,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.engine import Engine
 
-# Raised by the Whoosh backend when another writer holds the index lock.
-IndexLocked = LockError
-
-SORTS = ("relevance", "newest", "ask_asc", "ask_desc")
-FACETS = (
-    "sector",
-    "province_code",
-    "size_class",
-    "stage",
-    "instruments",
-    "documents",
-    "impact_themes",
-)
-MAX_PER_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class SearchDoc:
-    """Everything the index knows about one published enterprise (flat, codes not labels)."""
-
-    id: int
-    name: str
-    published_at: dt.datetime
-    products: str = ""
-    description: str = ""
-    deck_text: str = ""
-    sector: str | None = None
-    province_code: str | None = None
-    regency_code: str | None = None
-    size_class: str | None = None
-    stage: str | None = None
-    instruments: Sequence[str] = ()
-    ask_amount: int | None = None
-    documents: Sequence[str] = ()
-    # Only the themes the enterprise consented to show: the caller decides.
-    impact_themes: Sequence[str] = ()
-    programme_ids: Sequence[int] = ()
-    cohort_ids: Sequence[int] = ()
+__all__ = [
+    "FACETS",
+    "MAX_PER_PAGE",
+    "SORTS",
+    "Backend",
+    "IndexLocked",
+    "SearchDoc",
+    "SearchQuery",
+    "SearchResult",
+    "configure",
+    "current_backend",
+    "index_documents",
+    "indexed_ids",
+    "init_search",
+    "make_backend",
+    "rebuild",
+    "remove_documents",
+    "search",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchQuery:
-    """What a user asked for. Empty sequences mean "no filter on this facet"."""
+def __getattr__(name: str) -> type[Exception]:
+    # IndexLocked is Whoosh's LockError, looked up on first use so that the seam imports no
+    # Whoosh module when the PostgreSQL backend is chosen (it never raises it).
+    if name == "IndexLocked":
+        from whoosh.index import LockError
 
-    text: str = ""
-    sectors: Sequence[str] = ()
-    province_codes: Sequence[str] = ()
-    regency_codes: Sequence[str] = ()
-    size_classes: Sequence[str] = ()
-    stages: Sequence[str] = ()
-    instruments: Sequence[str] = ()
-    documents: Sequence[str] = ()
-    impact_themes: Sequence[str] = ()
-    programme_ids: Sequence[int] = ()
-    cohort_ids: Sequence[int] = ()
-    ask_min: int | None = None
-    ask_max: int | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-    with_facets: bool = False
-
-    def __post_init__(self) -> None:
-        if self.sort not in SORTS:
-            raise ValueError(f"unknown sort {self.sort!r}; expected one of {SORTS}")
-        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise ValueError("page must be ≥ 1 and per_page between 1 and 100")
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-
-@dataclass(slots=True)
-class SearchResult:
-    """One page of hits: ids in order, the total, facet counts and HTML-safe snippets."""
-
-    ids: list[int]
-    total: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    snippets: dict[int, str] = field(default_factory=dict)
-
-
-class Backend(Protocol):
-    def index_documents(self, docs: Iterable[SearchDoc]) -> int: ...
-    def remove_documents(self, ids: Iterable[int]) -> int: ...
-    def search(self, query: SearchQuery) -> SearchResult: ...
-    def rebuild(
-        self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None
-    ) -> int: ...
-    def indexed_ids(self) -> set[int]: ...
-    def close(self) -> None: ...
+        return LockError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _default_backend: Backend | None = None
@@ -141,13 +84,13 @@ def make_backend(
     if backend == "whoosh":
         if not index_dir:
             raise ValueError("the whoosh search backend needs index_dir")
-        from marketplace.matching.search_whoosh import WhooshBackend
+        from marketplace.matching.search.whoosh import WhooshBackend
 
         return WhooshBackend(index_dir)
     if backend == "postgres":
         if engine is None:
             raise ValueError("the postgres search backend needs an engine")
-        from marketplace.matching.search_pg import PostgresBackend
+        from marketplace.matching.search.postgres import PostgresBackend
 
         return PostgresBackend(engine)
     raise ValueError(f"unknown search backend {backend!r}")

@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from whoosh import columns, index
+from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.matching.wrappers import FilterMatcher
@@ -59,12 +60,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from marketplace.matching import analysis
-from marketplace.matching.search import (
-    FACETS,
-    SearchDoc,
-    SearchQuery,
-    SearchResult,
-)
+from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
 
 # Query attribute → (Whoosh field, every value must match?)
 _FILTERS: dict[str, tuple[str, bool]] = {
@@ -93,9 +89,39 @@ _BIT = bytes(1 << i for i in range(8))
 _BITS_OF_BYTE = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 
+class IndonesianFilter(Filter):
+    """Whoosh filter running :func:`analysis.analyze_word` on each token.
+
+    It deliberately has no attributes: Whoosh pickles the analyzer into the index's table of
+    contents, and a filter holding the stemmer would put its 1.26 MB dictionary there and
+    reload it on every index open. The stemmer lives in module-level caches instead.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable) -> Iterator:  # Whoosh's Token has no public type
+        position = 0
+        for token in tokens:
+            for term in analysis.analyze_word(token.text):
+                token.text = term
+                if token.positions:
+                    token.pos = position
+                position += 1
+                yield token
+
+
+def whoosh_analyzer():  # noqa: ANN201 - Whoosh's CompositeAnalyzer is untyped
+    """A Whoosh analyzer equal to :func:`analysis.analyze`: tokenizer plus IndonesianFilter."""
+    return RegexTokenizer(analysis.WORD_PATTERN) | IndonesianFilter()
+
+
 def make_schema() -> Schema:
-    """The index schema; the analyzer pickled into it holds no state (see analysis.py)."""
-    analyzer = analysis.whoosh_analyzer()
+    """The index schema; the analyzer pickled into it holds no state (see IndonesianFilter)."""
+    analyzer = whoosh_analyzer()
     keyword = {"stored": False, "scorable": False, "lowercase": False, "commas": False}
     return Schema(
         key=ID(unique=True),

@@ -12,11 +12,12 @@ import re
 import pytest
 
 from marketplace.extensions import db
-from marketplace.matching import search, services
-from marketplace.profiles import enterprises as enterprise_services
+from marketplace.matching import search
+from marketplace.matching.search import indexing
+from marketplace.profiles import enterprises as profile_services
 from tests.conftest import PG_URL
-from tests.matching import reference_search
 from tests.matching.helpers import prepare_backend, published, published_ids
+from tests.matching.search import reference
 
 BACKENDS = ["whoosh"] + (["postgres"] if PG_URL else [])
 CARD_LINK = re.compile(r'<h3><a href="/enterprises/(\d+)"')
@@ -34,7 +35,7 @@ def _backend(app):
 
 def _save_unchanged(owner, enterprise) -> None:
     data = {"description": enterprise.description, "ask_instruments": enterprise.ask_instruments}
-    enterprise_services.update_profile(actor=owner, enterprise=enterprise, data=data)
+    profile_services.update_profile(actor=owner, enterprise=enterprise, data=data)
     db.session.commit()
 
 
@@ -43,7 +44,7 @@ def test_search_pages_and_healthz_answer_after_many_small_saves(app, client, mak
         published(make, name=f"Usaha {i}", province_code="32", regency_code="32.01")
         for i in range(25)
     ]
-    services.reindex()  # what a restart does: one big segment
+    indexing.reindex()  # what a restart does: one big segment
     for owner, enterprise in world[:8]:  # each save is its own index commit
         _save_unchanged(owner, enterprise)
     assert client.get("/search").status_code == 200
@@ -70,9 +71,9 @@ def test_a_random_world_of_profile_changes_searches_like_the_database_says(make)
             world.remove((owner, enterprise))
             db.session.delete(enterprise)
         elif action == "unpublish" and enterprise.is_published:
-            enterprise_services.unpublish_profile(actor=owner, enterprise=enterprise)
+            profile_services.unpublish_profile(actor=owner, enterprise=enterprise)
         elif action == "publish" and not enterprise.is_published:
-            enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
+            profile_services.publish_profile(actor=owner, enterprise=enterprise)
         else:
             data = {
                 "products": rng.choice(WORDS),
@@ -81,15 +82,15 @@ def test_a_random_world_of_profile_changes_searches_like_the_database_says(make)
                 "ask_amount": rng.choice([10_000_000, 25_000_000]),
                 "ask_instruments": [rng.choice(["kur", "loan"])],
             }
-            enterprise_services.update_profile(actor=owner, enterprise=enterprise, data=data)
+            profile_services.update_profile(actor=owner, enterprise=enterprise, data=data)
         db.session.commit()
     assert search.indexed_ids() == published_ids()
-    docs, _ = services.index_entries(session=db.session, enterprise_ids=published_ids())
+    docs, _ = indexing.index_entries(session=db.session, enterprise_ids=published_ids())
     for text in ["", "keripik", "warung", "pasar", "kopi batik"]:
         for sectors in [(), ("food",)]:
             for sort in search.SORTS:
                 first = search.SearchQuery(text=text, sectors=sectors, sort=sort, per_page=2)
-                want = reference_search.expected(docs, first)[0]
+                want = reference.expected(docs, first)[0]
                 got = []
                 for page in range(1, max(math.ceil(len(want) / 2), 1) + 1):
                     result = search.search(
@@ -99,7 +100,7 @@ def test_a_random_world_of_profile_changes_searches_like_the_database_says(make)
                     )
                     assert result.total == len(want)
                     got += result.ids
-                if reference_search.is_total(first):
+                if reference.is_total(first):
                     assert got == want, first
                 else:
                     assert sorted(got) == want and len(set(got)) == len(got), first

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from marketplace.matching import analysis
-from marketplace.matching.search import FACETS, SearchDoc, SearchQuery, SearchResult
+from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
 
 TABLE = "search_documents"
 _DECK_SNIPPET_CHARS = 2000

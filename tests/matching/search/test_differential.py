@@ -1,5 +1,5 @@
 """Differential test of the search seam: random worlds, every query × filter × sort × page, each
-backend against the plain reference in reference_search.py.
+backend against the plain reference in reference.py.
 
 A world is a random sequence of publish, edit, unpublish and delete, each its own index commit,
 so the Whoosh index holds many segments with deletions (where a per-segment docnum offset once
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from marketplace.matching import search
 from marketplace.matching.search import SearchDoc, SearchQuery
-from tests.matching import reference_search
+from tests.matching.search import reference
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PHRASES = [
@@ -111,7 +111,7 @@ def _build_world(ops) -> dict[int, SearchDoc]:
 
 def _check(live: dict[int, SearchDoc], params: dict, sort: str) -> None:
     first = SearchQuery(sort=sort, **params)
-    want_ids, want_facets = reference_search.expected(live.values(), first)
+    want_ids, want_facets = reference.expected(live.values(), first)
     pages = max(math.ceil(len(want_ids) / first.per_page), 1)
     got: list[int] = []
     for page in range(1, pages + 2):  # one page past the end too
@@ -125,7 +125,7 @@ def _check(live: dict[int, SearchDoc], params: dict, sort: str) -> None:
             assert with_facets.total == result.total
             assert with_facets.facets == want_facets, query
     assert len(got) == len(set(got)), f"a profile on two pages: {first}"
-    if reference_search.is_total(first):
+    if reference.is_total(first):
         assert got == want_ids, first
     else:
         assert sorted(got) == want_ids, first

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from marketplace import tasks
 from marketplace.extensions import db
-from marketplace.matching import search, services
+from marketplace.matching import search
 from marketplace.matching.models import SearchOutbox
-from marketplace.profiles import enterprises as enterprise_services
+from marketplace.matching.search import indexing
+from marketplace.profiles import enterprises as profile_services
 from tests.conftest import PG_URL
 from tests.matching.helpers import ids_for, prepare_backend, published, published_ids
 
@@ -39,15 +40,13 @@ def test_indexed_ids_equal_published_ids_after_publish_edit_unpublish_delete_and
     owner_b, b = published(make, name="Batik Pak Joko", sector="fashion", products="Batik tulis")
     assert search.indexed_ids() == published_ids() == {a.id, b.id}
 
-    enterprise_services.update_profile(
-        actor=owner_a, enterprise=a, data={"products": "Sambal pedas"}
-    )
+    profile_services.update_profile(actor=owner_a, enterprise=a, data={"products": "Sambal pedas"})
     db.session.commit()
     assert ids_for("sambal") == [a.id]
     assert ids_for("keripik tempe") == []
     assert search.indexed_ids() == published_ids()
 
-    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
+    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     assert search.indexed_ids() == published_ids() == {a.id}
 
@@ -58,7 +57,7 @@ def test_indexed_ids_equal_published_ids_after_publish_edit_unpublish_delete_and
     _, c = published(make, name="Warung Bu Tini", sector="retail")
     search.remove_documents([c.id])  # a lost update, as after a crash
     assert search.indexed_ids() != published_ids()
-    assert services.reindex() == 1
+    assert indexing.reindex() == 1
     assert search.indexed_ids() == published_ids() == {c.id}
     assert outbox_count() == 0
 
@@ -69,7 +68,7 @@ def test_the_outbox_row_is_committed_with_the_change_and_survives_until_an_index
     # The change is committed, its outbox row with it; the index waits for the worker.
     assert outbox_count() == 1
     assert search.indexed_ids() == set()
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
     assert search.indexed_ids() == {enterprise.id}
     assert outbox_count() == 0
 
@@ -78,7 +77,7 @@ def test_a_rolled_back_change_leaves_no_outbox_row(make):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
     db.session.commit()
-    enterprise_services.update_profile(actor=owner, enterprise=enterprise, data={"name": "Baru"})
+    profile_services.update_profile(actor=owner, enterprise=enterprise, data={"name": "Baru"})
     db.session.rollback()
     assert outbox_count() == 0
 
@@ -103,7 +102,7 @@ def test_two_indexers_at_once_lose_no_update(app, make):
     def indexer() -> None:
         with app.app_context():
             try:
-                services.apply_outbox(batch_size=5)
+                indexing.apply_outbox(batch_size=5)
             except BaseException as error:  # noqa: BLE001 - reported by the assertion below
                 errors.append(error)
 
@@ -120,11 +119,11 @@ def test_two_indexers_at_once_lose_no_update(app, make):
 def test_an_indexer_that_cannot_get_the_lock_leaves_the_rows_for_the_holder(app, make):
     app.config["SEARCH_INDEXER"] = "worker"
     published(make)
-    with services.indexer_lock(wait=0) as got:
+    with indexing.indexer_lock(wait=0) as got:
         assert got
-        assert services.apply_outbox(wait=0.1) == 0
+        assert indexing.apply_outbox(wait=0.1) == 0
     assert outbox_count() == 1
-    assert services.apply_outbox() == 1
+    assert indexing.apply_outbox() == 1
 
 
 def test_flask_search_reindex_rebuilds_and_reports_progress(app, make, runner):

@@ -7,7 +7,7 @@ import logging
 import click
 from flask import Blueprint
 
-from marketplace.matching import services
+from marketplace.matching.search import indexing
 
 
 def register(bp: Blueprint) -> None:
@@ -31,24 +31,24 @@ def reindex() -> None:
             state["done"] = done
 
         try:
-            count = services.reindex(progress=progress)
+            count = indexing.reindex(progress=progress)
         except RuntimeError as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"Indexed {count} published profile(s).")
 
 
 @click.command("apply-outbox")
-@click.option("--batch-size", default=services.BATCH_SIZE, show_default=True)
+@click.option("--batch-size", default=indexing.BATCH_SIZE, show_default=True)
 def apply_outbox(batch_size: int) -> None:
     """Apply the pending index changes (run by a worker when SEARCH_INDEXER=worker)."""
-    applied = services.apply_outbox(batch_size=batch_size)
-    click.echo(f"Applied {applied} index change(s); {services.pending_outbox()} pending.")
+    applied = indexing.apply_outbox(batch_size=batch_size)
+    click.echo(f"Applied {applied} index change(s); {indexing.pending_outbox()} pending.")
 
 
 @click.command("status")
 def status() -> None:
     """Compare the indexed ids with the published profiles."""
-    report = services.index_report()
+    report = indexing.index_report()
     click.echo(
         f"published: {report['published']}  indexed: {report['indexed']}  "
         f"missing: {len(report['missing'])}  extra: {len(report['extra'])}  "

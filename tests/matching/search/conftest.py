@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.matching import search
-from marketplace.matching.search_pg import create_pg_schema
+from marketplace.matching.search.postgres import create_pg_schema
 
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

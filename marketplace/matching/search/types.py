@@ -1,0 +1,98 @@
+"""What goes into the search index and what comes out: the seam's types, shared by every backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+SORTS = ("relevance", "newest", "ask_asc", "ask_desc")
+FACETS = (
+    "sector",
+    "province_code",
+    "size_class",
+    "stage",
+    "instruments",
+    "documents",
+    "impact_themes",
+)
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """Everything the index knows about one published enterprise (flat, codes not labels)."""
+
+    id: int
+    name: str
+    published_at: dt.datetime
+    products: str = ""
+    description: str = ""
+    deck_text: str = ""
+    sector: str | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    size_class: str | None = None
+    stage: str | None = None
+    instruments: Sequence[str] = ()
+    ask_amount: int | None = None
+    documents: Sequence[str] = ()
+    # Only the themes the enterprise consented to show: the caller decides.
+    impact_themes: Sequence[str] = ()
+    programme_ids: Sequence[int] = ()
+    cohort_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What a user asked for. Empty sequences mean "no filter on this facet"."""
+
+    text: str = ""
+    sectors: Sequence[str] = ()
+    province_codes: Sequence[str] = ()
+    regency_codes: Sequence[str] = ()
+    size_classes: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    instruments: Sequence[str] = ()
+    documents: Sequence[str] = ()
+    impact_themes: Sequence[str] = ()
+    programme_ids: Sequence[int] = ()
+    cohort_ids: Sequence[int] = ()
+    ask_min: int | None = None
+    ask_max: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    with_facets: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; expected one of {SORTS}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError("page must be ≥ 1 and per_page between 1 and 100")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """One page of hits: ids in order, the total, facet counts and HTML-safe snippets."""
+
+    ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    snippets: dict[int, str] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    def index_documents(self, docs: Iterable[SearchDoc]) -> int: ...
+    def remove_documents(self, ids: Iterable[int]) -> int: ...
+    def search(self, query: SearchQuery) -> SearchResult: ...
+    def rebuild(
+        self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None
+    ) -> int: ...
+    def indexed_ids(self) -> set[int]: ...
+    def close(self) -> None: ...
