@@ -1,6 +1,6 @@
 """Search indexing: the outbox, the index documents and match cards built from profiles, reindex.
 
-Whenever a profile changes, `profiles.services` enqueues the job "search.sync_enterprise".
+Whenever a profile changes, `profiles.enterprises` enqueues the job "search.sync_enterprise".
 Before that transaction commits, a listener here turns each such job into a `SearchOutbox` row
 IN THE SAME TRANSACTION, so a change can never be committed without its index change being
 recorded (several gunicorn workers, a crash between commit and indexing). After the commit the
@@ -34,7 +34,7 @@ from marketplace.extensions import db
 from marketplace.matching import card_store, cards, decks, scoring, search
 from marketplace.matching.models import MatchCard, SearchOutbox
 from marketplace.models import as_utc
-from marketplace.profiles import enterprises as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Enrolment
 
@@ -284,7 +284,7 @@ def build_search_doc(
     """
     if not enterprise.is_published:
         raise ValueError(f"enterprise {enterprise.id} is not published")
-    assessment = profile_services.assess(enterprise, today=today)
+    assessment = enterprise_services.assess(enterprise, today=today)
     enrolments = [e for e in enterprise.enrolments if e.is_accepted]
     return search.SearchDoc(
         id=enterprise.id,
