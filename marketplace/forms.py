@@ -9,7 +9,7 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import money
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
 
 
@@ -73,8 +73,11 @@ class Attempt:
     When the block finishes, the session is committed and `success` (if any) is flashed. When
     it raises a :class:`DomainError`, the session is rolled back and the error is shown next to
     its field of `form` (or at the top of the form), or flashed when there is no form; the
-    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). Any other
-    exception passes through (the 500 handler rolls back).
+    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). An access error
+    (:class:`NotFound`, :class:`PermissionDenied`) is nothing the user can correct on the form:
+    the session is rolled back and it passes through to the error handler (a 404 or 403 page,
+    as for an id that does not exist). Any other exception passes through (the 500 handler
+    rolls back).
     """
 
     def __init__(self, *, form=None, success: str | None = None) -> None:
@@ -96,6 +99,8 @@ class Attempt:
         if not issubclass(exc_type, DomainError):
             return False
         db.session.rollback()
+        if issubclass(exc_type, NotFound | PermissionDenied):
+            return False
         self.error = exc
         if self.form is not None:
             form_error(self.form, exc)

@@ -8,7 +8,7 @@ from flask import get_flashed_messages
 from wtforms import StringField
 
 from marketplace.accounts.models import Organisation
-from marketplace.errors import ValidationError
+from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db as _db
 from marketplace.forms import ActionForm, Attempt
 
@@ -61,3 +61,14 @@ def test_any_other_exception_passes_through(app, db):
     with app.test_request_context("/", method="POST"), pytest.raises(ZeroDivisionError):
         with Attempt():
             _ = 1 / 0
+
+
+@pytest.mark.parametrize("error", [NotFound, PermissionDenied])
+def test_an_access_error_rolls_back_and_reaches_the_error_page(app, db, error):
+    with app.test_request_context("/", method="POST"):
+        form = NameForm(meta={"csrf": False})
+        with pytest.raises(error), Attempt(form=form, success="Tersimpan."):
+            add_organisation("Setengah Jadi")
+            raise error("Tidak ada.")
+        assert not form.name.errors and get_flashed_messages() == []
+    assert organisations() == []
