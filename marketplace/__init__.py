@@ -84,6 +84,7 @@ def _register_models() -> None:
     import marketplace.accounts.models
     import marketplace.audit
     import marketplace.events.models
+    import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.pitches.models
     import marketplace.profiles.models  # noqa: F401
@@ -93,6 +94,7 @@ def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
+    import marketplace.mail  # the delivery job
     import marketplace.matching.notifications
     import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
     import marketplace.pitches.jobs  # noqa: F401

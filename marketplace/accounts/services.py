@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from marketplace import audit, tasks, vocab
+from marketplace import audit, mail, vocab
 from marketplace.accounts import passwords
 from marketplace.accounts.models import Organisation, User, UserSession
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -147,8 +147,6 @@ def register_account(
         )
     from flask_babel import force_locale
 
-    from marketplace.matching import notifications
-
     with force_locale(existing.locale or "id"):
         subject = str(_l("TemuModal: someone tried to register with your address"))
         body = str(
@@ -158,7 +156,7 @@ def register_account(
                 " can ignore this message: nothing was changed."
             )
         )
-    tasks.enqueue(notifications.MAIL_JOB, to=existing.email, subject=subject, body=body)
+    mail.send(existing.email, subject, body, kind="account", locale=existing.locale or "id")
     audit.record(
         "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
     )

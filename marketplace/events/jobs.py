@@ -238,9 +238,10 @@ def schedule_message(
 def _send_each(users: Iterable[User], compose) -> int:
     sent = 0
     for user in users:
-        with force_locale(user.locale or "id"):
+        locale = user.locale or "id"
+        with force_locale(locale):
             subject, body = compose()
-        mail.send(user.email, subject, body)
+        mail.send(user.email, subject, body, kind="event", locale=locale)
         sent += 1
     return sent
 

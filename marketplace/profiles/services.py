@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from marketplace import audit, money, regions, storage, tasks, vocab
 from marketplace.accounts import services as account_services
@@ -472,8 +474,8 @@ def remove_photo(*, actor: User, enterprise: Enterprise, photo_id: int) -> None:
     db.session.flush()
 
 
-def _photo_keys():
-    for large, small in db.session.execute(select(ProductPhoto.large_key, ProductPhoto.small_key)):
+def _photo_keys(session: Session) -> Iterator[str]:
+    for large, small in session.execute(select(ProductPhoto.large_key, ProductPhoto.small_key)):
         yield large
         yield small
 
