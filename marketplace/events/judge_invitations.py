@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, tasks
+from marketplace import audit, mail
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -45,9 +45,9 @@ def invite_judge(
     The result is the same for every address (a pending invitation showing the address as
     typed); inviting an address again only changes the panel. Raises PermissionDenied (not the
     organiser), Conflict (event cancelled), ValidationError (not an address, unknown room).
-    Side effects: the invitation row; audit `judging.judge_invited`; for a new invitation, after
-    commit, an in-app notice and e-mail to an account that may judge, or an e-mail inviting an
-    address without an account to register.
+    Side effects: the invitation row; audit `judging.judge_invited`; for a new invitation,
+    an in-app notice and e-mail to an account that may judge, or an e-mail inviting an address
+    without an account to register (mails are delivered after the commit).
     """
     _require_manager(actor, event)
     if event.status == "cancelled":
@@ -97,7 +97,8 @@ def _tell_invitee(event: PitchEvent, invitation: JudgeInvitation) -> None:
         return
     base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     # No account, so no language of theirs to go by: the platform's first language.
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "id")):
+    locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
+    with force_locale(locale):
         subject = _("TemuModal: an invitation to judge")
         body = "\n\n".join(
             [
@@ -112,7 +113,8 @@ def _tell_invitee(event: PitchEvent, invitation: JudgeInvitation) -> None:
                 _("If you do not know this organiser, ignore this e-mail."),
             ]
         )
-    tasks.enqueue(notifications.MAIL_JOB, to=invitation.email_key, subject=subject, body=body)
+    # Footer reason "account": someone entered this address on TemuModal.
+    mail.send(invitation.email_key, subject, body, kind="account", locale=locale)
 
 
 def pending_for(user: User) -> list[JudgeInvitation]:
