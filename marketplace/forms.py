@@ -9,7 +9,7 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import money
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
 
 
@@ -73,22 +73,16 @@ class Attempt:
     When the block finishes, the session is committed and `success` (if any) is flashed. When
     it raises a :class:`DomainError`, the session is rolled back and the error is shown next to
     its field of `form` (or at the top of the form), or flashed when there is no form; the
-    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). Refusals of the
-    types in `reraise` are rolled back and raised again, for the error page (an id that is not
-    the page's object is a 404, not a message). Any other exception passes through (the 500
-    handler rolls back).
+    error is swallowed and `outcome.ok` is False (`outcome.error` holds it). An access error
+    (:class:`NotFound`, :class:`PermissionDenied`) is nothing the user can correct on the form:
+    the session is rolled back and it passes through to the error handler (a 404 or 403 page,
+    as for an id that does not exist). Any other exception passes through (the 500 handler
+    rolls back).
     """
 
-    def __init__(
-        self,
-        *,
-        form=None,
-        success: str | None = None,
-        reraise: tuple[type[DomainError], ...] = (),
-    ) -> None:
+    def __init__(self, *, form=None, success: str | None = None) -> None:
         self.form = form
         self.success = success
-        self.reraise = reraise
         self.ok = False
         self.error: DomainError | None = None
 
@@ -105,7 +99,7 @@ class Attempt:
         if not issubclass(exc_type, DomainError):
             return False
         db.session.rollback()
-        if issubclass(exc_type, self.reraise):
+        if issubclass(exc_type, NotFound | PermissionDenied):
             return False
         self.error = exc
         if self.form is not None:

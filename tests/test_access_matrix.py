@@ -291,6 +291,14 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("events.sheet", "GET"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
     ("events.sheet", "POST"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
     ("events.remove_judge", "POST"): (Case("/events/{ev}/judges/{judge}/delete", {"facilitator"}),),
+    ("events.withdraw_judge_invitation", "POST"): (
+        Case("/events/{ev}/judge-invitations/{jinv}/delete", {"facilitator"}),
+    ),
+    ("events.judge_invitation_list", "GET"): (Case("/events/judge-invitations", LOGGED_IN),),
+    # Only the person behind the invited address (facilitator G) may answer.
+    ("events.answer_judge_invitation", "POST"): (
+        Case("/events/judge-invitations/{jinv}", {"other_facilitator"}, data={"answer": "accept"}),
+    ),
     ("events.judging_queue", "GET"): (Case("/events/{ev}/judging", {"investor"}),),
     ("events.score", "GET"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
     ("events.score", "POST"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
@@ -487,7 +495,11 @@ def build_world(db, upload_folder: Path) -> World:
 
     matching_ids = build_matching_world(db, investor=investor, enterprise=enterprise_a)
     event_ids = build_event_world(
-        db, facilitator=facilitator, investor=investor, enterprises=[enterprise_a, behalf]
+        db,
+        facilitator=facilitator,
+        investor=investor,
+        invitee=other_facilitator,
+        enterprises=[enterprise_a, behalf],
     )
     # Issue 3: a deck for A (published) and D (draft), a data-room file each, and investor I
     # let into A's data room. The decks' previews are rendered after the commit below.

@@ -25,6 +25,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
 from marketplace.errors import Conflict
 from marketplace.events import judging, schedules
+from marketplace.events import registrations as event_registrations
 from marketplace.events import services as event_services
 from marketplace.events.models import Outcome, PitchEvent
 from marketplace.extensions import db
@@ -498,14 +499,14 @@ def test_three_events_past_upcoming_and_in_preparation(world):
     assert {o.status for o in recorded} >= {"disbursed", "applied"}
 
     assert upcoming.starts_on > dt.date.today() and upcoming.status == "published"
-    assert investor.id in {r.user_id for r in event_services.live_registrations(upcoming)}
+    assert investor.id in {r.user_id for r in event_registrations.live_registrations(upcoming)}
     published = schedules.published_of(upcoming)
     assert any(investor.id in item.investor_ids for item in published.items)
 
     assert draft.starts_on > upcoming.starts_on and draft.status == "open"
     assert not event_services.has_schedule(draft)
-    assert len(event_services.confirmed_invitations(draft)) >= 2
-    assert event_services.live_registrations(draft)
+    assert len(event_registrations.confirmed_invitations(draft)) >= 2
+    assert event_registrations.live_registrations(draft)
     run = schedules.start_build(actor=facilitator, event=draft)
     assert run.status == "queued"
     db.session.rollback()

@@ -8,7 +8,7 @@ from flask import get_flashed_messages
 from wtforms import StringField
 
 from marketplace.accounts.models import Organisation
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db as _db
 from marketplace.forms import ActionForm, Attempt
 
@@ -63,10 +63,12 @@ def test_any_other_exception_passes_through(app, db):
             _ = 1 / 0
 
 
-def test_a_refusal_asked_to_be_reraised_rolls_back_and_reaches_the_error_page(app, db):
+@pytest.mark.parametrize("error", [NotFound, PermissionDenied])
+def test_an_access_error_rolls_back_and_reaches_the_error_page(app, db, error):
     with app.test_request_context("/", method="POST"):
-        with pytest.raises(NotFound), Attempt(success="Tersimpan.", reraise=(NotFound,)):
+        form = NameForm(meta={"csrf": False})
+        with pytest.raises(error), Attempt(form=form, success="Tersimpan."):
             add_organisation("Setengah Jadi")
-            raise NotFound("Bukan versi dek ini.")
-        assert get_flashed_messages() == []  # the error page says it once, not a flash too
+            raise error("Tidak ada.")
+        assert not form.name.errors and get_flashed_messages() == []
     assert organisations() == []

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from marketplace.demo.showcase import Cast, acting_for, weekday_after
 from marketplace.events import jobs as event_jobs
-from marketplace.events import judging, outcomes, schedules
+from marketplace.events import judge_invitations, judging, outcomes, schedules
 from marketplace.events import permissions as event_permissions
+from marketplace.events import registrations as event_registrations
 from marketplace.events import services as event_services
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
@@ -76,7 +77,7 @@ def _invite_and_answer(
 ) -> None:
     """Invite the enterprises; the first `confirm` confirm, one declines, the rest have not
     answered yet."""
-    invitations = event_services.invite_enterprises(
+    invitations = event_registrations.invite_enterprises(
         actor=cast.facilitator, event=event, enterprises=enterprises
     )
     for index, invitation in enumerate(invitations):
@@ -86,7 +87,7 @@ def _invite_and_answer(
             attending = False
         else:
             continue
-        event_services.answer_invitation(
+        event_registrations.answer_invitation(
             actor=acting_for(invitation.enterprise),
             invitation=invitation,
             attending=attending,
@@ -99,7 +100,7 @@ def _register(cast: Cast, event: PitchEvent, count: int) -> list:
         i for i in cast.investors if i.organisation_id != cast.investor.organisation_id
     ][: count - 1]
     for investor in investors:
-        event_services.register_investor(actor=investor, event=event)
+        event_registrations.register_investor(actor=investor, event=event)
     return investors
 
 
@@ -116,7 +117,11 @@ def _build_schedule(cast: Cast, event: PitchEvent) -> None:
 def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
     judging.use_standard_sheet(actor=cast.facilitator, event=event)
     for judge in judges:
-        judging.assign_judge(actor=cast.facilitator, event=event, email=judge.email)
+        # Invited by e-mail, and each judge accepts (judging needs the judge's consent).
+        invitation = judge_invitations.invite_judge(
+            actor=cast.facilitator, event=event, email=judge.email
+        )
+        judge_invitations.answer_judge_invitation(actor=judge, invitation=invitation, accept=True)
     for number, judge in enumerate(judges):
         entry = event_permissions.judge_of(judge, event)
         for position, item in enumerate(judging.queue(event, entry)):
@@ -134,7 +139,7 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
                 comment=COMMENTS[(position + number) % len(COMMENTS)],
             )
     judging.send_feedback(actor=cast.facilitator, event=event)
-    confirmed = [i.enterprise for i in event_services.confirmed_invitations(event)]
+    confirmed = [i.enterprise for i in event_registrations.confirmed_invitations(event)]
     after = PAST_DAY + dt.timedelta(days=14)
     # The demo investor (a KUR bank) records the loans it made after the event; another
     # investor an investment in progress; the facilitator a Mekaar loan from outside.
@@ -221,6 +226,6 @@ def build_events(cast: Cast) -> dict[str, PitchEvent]:
     _invite_and_answer(cast, draft, _line_up(cast, 2), confirm=PITCHES - 2)
     others = [i for i in cast.investors if i.organisation_id != cast.investor.organisation_id]
     for investor in others[3:6]:
-        event_services.register_investor(actor=investor, event=draft)
+        event_registrations.register_investor(actor=investor, event=draft)
     cast.events += 3
     return {"past": past, "upcoming": upcoming, "draft": draft}

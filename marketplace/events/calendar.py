@@ -13,8 +13,8 @@ from collections.abc import Iterable
 import icalendar
 from flask_babel import gettext as _
 
+from marketplace.events.agendas import AgendaEntry
 from marketplace.events.models import PitchEvent
-from marketplace.events.schedules import AgendaEntry
 
 UID_DOMAIN = "temumodal.id"
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import formatting, mail, tasks
 from marketplace.accounts.models import User
-from marketplace.events import schedules, services
+from marketplace.events import agendas, registrations, schedules
 from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.scheduling import build_schedule
 from marketplace.extensions import db
@@ -180,7 +180,7 @@ def _locale() -> str:
 
 
 def _agenda_lines(
-    event: PitchEvent, entries: Iterable[schedules.AgendaEntry], *, as_investor: bool
+    event: PitchEvent, entries: Iterable[agendas.AgendaEntry], *, as_investor: bool
 ) -> list[str]:
     zone = formatting.ZONE_ABBREVIATIONS.get(event.timezone, event.timezone)
     lines = []
@@ -205,11 +205,11 @@ def schedule_message(
     current locale."""
     published = schedules.published_of(event, version)
     if enterprise is not None:
-        entries = schedules.agenda(event, published, enterprise_id=enterprise.id)
+        entries = agendas.agenda(event, published, enterprise_id=enterprise.id)
         name = enterprise.name
         path = f"/events/{event.id}/enterprises/{enterprise.id}/agenda"
     else:
-        entries = schedules.agenda(event, published, investor_id=investor.id)
+        entries = agendas.agenda(event, published, investor_id=investor.id)
         name = investor.name
         path = f"/events/{event.id}/agenda"
     if version == 1:
@@ -280,7 +280,7 @@ def mail_job(
                 sent += _send_each(
                     recipients, lambda e=enterprise: judging.feedback_message(event, e)
                 )
-                invitation = services.invitation_for(event, enterprise.id)
+                invitation = registrations.invitation_for(event, enterprise.id)
                 invitation.feedback_sent_at = utcnow()
         for user_id in investor_ids or []:
             user = db.session.get(User, user_id)

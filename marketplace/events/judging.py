@@ -19,10 +19,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from marketplace import audit, tasks
-from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import codes, permissions, schedules, services
+from marketplace.events import codes, permissions, registrations, schedules
 from marketplace.events.models import (
     Criterion,
     EventJudge,
@@ -97,37 +96,6 @@ def save_sheet(
 
 
 # --- judges and conflicts of interest ---------------------------------------------------------
-def assign_judge(
-    *, actor: User, event: PitchEvent, email: str, room_id: int | None = None
-) -> EventJudge:
-    """Make the user with this e-mail a judge of the event, on one panel (room) or on all.
-    Judges are investors or facilitators. Raises PermissionDenied, NotFound (no such user),
-    ValidationError (an enterprise owner, unknown room). Side effects: the judge row (or its new
-    room); audit `judging.judge_assigned`."""
-    _require_manager(actor, event)
-    user = account_services.find_user_by_email(email or "")
-    if user is None or not user.active:
-        raise NotFound(_l("No user has this e-mail address."))
-    if user.role not in ("investor", "facilitator"):
-        raise ValidationError(_l("Judges are investors or facilitators."), field="email")
-    if room_id is not None and room_id not in {r.id for r in event.rooms}:
-        raise ValidationError(_l("Choose one of the options offered."), field="room_id")
-    judge = permissions.judge_of(user, event)
-    if judge is None:
-        judge = EventJudge(event=event, user_id=user.id)
-        db.session.add(judge)
-    judge.room_id = room_id
-    audit.record(
-        "judging.judge_assigned",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"judge": user.id},
-    )
-    db.session.flush()
-    return judge
-
-
 def remove_judge(*, actor: User, event: PitchEvent, judge_id: int) -> None:
     """Take a judge off the event (their scores stay). Raises PermissionDenied, NotFound."""
     _require_manager(actor, event)
@@ -183,7 +151,7 @@ def queue(event: PitchEvent, judge: EventJudge) -> list[QueueItem]:
     """The pitches a judge hears: the enterprises scheduled in the judge's room (published
     schedule first, else the draft), or every confirmed enterprise for a judge of all panels
     or before any schedule exists. Each with its conflict of interest and the judge's review."""
-    confirmed = {i.enterprise_id: i.enterprise for i in services.confirmed_invitations(event)}
+    confirmed = {i.enterprise_id: i.enterprise for i in registrations.confirmed_invitations(event)}
     schedule = schedules.published_of(event) or schedules.draft_of(event)
     if judge.room_id is not None and schedule is not None:
         order = [i.enterprise_id for i in schedule.items if i.room == judge.room_id]

@@ -311,6 +311,36 @@ class EventJudge(db.Model):
     room: Mapped[EventRoom | None] = relationship()
 
 
+class JudgeInvitation(TimestampMixin, db.Model):
+    """An organiser's invitation to judge, sent to an e-mail address as typed.
+
+    It names an address, not a user: the organiser learns nothing about accounts. Whoever holds
+    an account of a role that may judge under that address (now, or after registering with it)
+    may accept or decline; accepting makes them an `EventJudge` on `room_id` (None: all panels).
+    """
+
+    __tablename__ = "judge_invitations"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','accepted','declined','withdrawn')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    # As the organiser typed it (shown back to them), and normalised (matched to accounts).
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("event_rooms.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    event: Mapped[PitchEvent] = relationship()
+    room: Mapped[EventRoom | None] = relationship()
+
+
 class Review(TimestampMixin, db.Model):
     """One judge's scores and comment for one enterprise's pitch."""
 

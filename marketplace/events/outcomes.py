@@ -20,7 +20,7 @@ from sqlalchemy import select
 from marketplace import audit, money
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, ValidationError
-from marketplace.events import codes, permissions, schedules, services
+from marketplace.events import codes, permissions, registrations, schedules
 from marketplace.events.models import Outcome, OutcomeStep, PitchEvent
 from marketplace.extensions import db
 from marketplace.profiles import permissions as profile_permissions
@@ -145,7 +145,7 @@ def summary(event: PitchEvent) -> Summary:
         invited=len(event.invitations),
         confirmed=invitations["confirmed"],
         declined=invitations["declined"],
-        investors=len(services.live_registrations(event)),
+        investors=len(registrations.live_registrations(event)),
         capacity=event.capacity,
         scheduled=len({i.enterprise_id for i in items}),
         items=len(items),

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from marketplace.events.models import EventInvitation, EventJudge, EventRegistration, PitchEvent
+from marketplace.accounts.services import normalise_email
+from marketplace.events.models import (
+    EventInvitation,
+    EventJudge,
+    EventRegistration,
+    JudgeInvitation,
+    PitchEvent,
+)
 from marketplace.extensions import db
 from marketplace.permissions import deny_on_error, is_admin
 from marketplace.permissions import is_active as _active
@@ -97,6 +104,26 @@ def can_view_event(user, event: PitchEvent) -> bool:
 @deny_on_error
 def can_judge(user, event: PitchEvent) -> bool:
     return judge_of(user, event) is not None
+
+
+JUDGE_ROLES = ("investor", "facilitator")
+
+
+@deny_on_error
+def may_judge(user) -> bool:
+    """Investors and facilitators may judge pitches (when an organiser invites them)."""
+    return _active(user) and user.role in JUDGE_ROLES
+
+
+@deny_on_error
+def can_answer_judge_invitation(user, invitation: JudgeInvitation) -> bool:
+    """The person behind the invited address, with an account of a role that may judge,
+    while the invitation is pending."""
+    return (
+        may_judge(user)
+        and invitation.status == "pending"
+        and invitation.email_key == normalise_email(user.email)
+    )
 
 
 @deny_on_error

@@ -1,6 +1,6 @@
 """Schedules of pitching events: from the database to the scheduler's problem, build runs with
-progress, the facilitator's edits checked by `validate_schedule`, publishing as versions, and
-each person's agenda.
+progress, the facilitator's edits checked by `validate_schedule`, and publishing as versions (what a
+schedule says to each person is in `agendas`).
 
 Services flush, never commit (the build job commits its own short transactions). Ids given to
 the scheduler: enterprises by `Enterprise.id`, investors by their user id.
@@ -9,16 +9,14 @@ the scheduler: enterprises by `Enterprise.id`, investors by their user id.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from marketplace import audit, tasks
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import permissions, services
+from marketplace.events import permissions, registrations, services
 from marketplace.events.models import (
     EventInvitation,
     EventRegistration,
@@ -34,7 +32,6 @@ from marketplace.events.scheduling import (
     PanelProblem,
     Participant,
     Room,
-    Slot,
     validate_schedule,
 )
 from marketplace.events.scheduling import Conflict as ScheduleConflict
@@ -109,8 +106,8 @@ def build_problem(
     investors fixed to a room than it seats). No side effects.
     """
     slots = services.event_slots(event)
-    invitations = services.confirmed_invitations(event)
-    registrations = services.live_registrations(event)
+    invitations = registrations.confirmed_invitations(event)
+    seated = registrations.live_registrations(event)
     facilitators = _facilitators(event, [i.enterprise_id for i in invitations])
     enterprises = [
         Participant(
@@ -122,16 +119,16 @@ def build_problem(
         for i in invitations
     ]
     investors = [
-        Participant(r.user_id, "investor", _availability(r.available_slots)) for r in registrations
+        Participant(r.user_id, "investor", _availability(r.available_slots)) for r in seated
     ]
     people = {(e.id, i.id) for e in enterprises for i in investors}
     by_enterprise = {
-        k: v for k, v in services.preferences(event, side="enterprise").items() if k in people
+        k: v for k, v in registrations.preferences(event, side="enterprise").items() if k in people
     }
     by_investor = {
-        k: v for k, v in services.preferences(event, side="investor").items() if k in people
+        k: v for k, v in registrations.preferences(event, side="investor").items() if k in people
     }
-    score = match_scores(invitations, registrations)
+    score = match_scores(invitations, seated)
     try:
         if event.mode == "panel":
             both = (by_enterprise, by_investor)
@@ -140,7 +137,7 @@ def build_problem(
                 rooms=[Room(r.id, r.capacity_investors) for r in event.rooms],
                 enterprises=enterprises,
                 investors=investors,
-                panel_assignment={r.user_id: r.room_id for r in registrations if r.room_id},
+                panel_assignment={r.user_id: r.room_id for r in seated if r.room_id},
                 score=score,
                 no_thanks=frozenset(p for prefs in both for p, v in prefs.items() if v == "no"),
                 must_meet=frozenset(p for prefs in both for p, v in prefs.items() if v == "must"),
@@ -192,7 +189,7 @@ def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
     )
     if busy is not None:
         raise Conflict(_l("A schedule is being built already: wait for it to finish."))
-    if not services.confirmed_invitations(event):
+    if not registrations.confirmed_invitations(event):
         raise Conflict(_l("No enterprise has confirmed yet: there is nobody to schedule."))
     run = ScheduleRun(
         event_id=event.id, requested_by_id=actor.id, status="queued", progress=0.0, unplaced=[]
@@ -449,8 +446,10 @@ def publish(*, actor: User, event: PitchEvent) -> int:
             raise Conflict(_l("Nothing changed since the last published version."))
     else:
         affected = set(new)
-        affected |= {("enterprise", i.enterprise_id) for i in services.confirmed_invitations(event)}
-        affected |= {("investor", r.user_id) for r in services.live_registrations(event)}
+        affected |= {
+            ("enterprise", i.enterprise_id) for i in registrations.confirmed_invitations(event)
+        }
+        affected |= {("investor", r.user_id) for r in registrations.live_registrations(event)}
     version = event.published_version + 1
     frozen = Schedule(
         event_id=event.id,
@@ -488,80 +487,3 @@ def publish(*, actor: User, event: PitchEvent) -> int:
         investor_ids=sorted(i for kind, i in affected if kind == "investor"),
     )
     return version
-
-
-# --- agendas ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AgendaEntry:
-    """One line of a person's agenda."""
-
-    slot: Slot
-    room: int
-    place: str
-    enterprise_id: int
-    enterprise_name: str
-    investor_ids: tuple[int, ...]
-    investor_names: tuple[str, ...]
-
-
-def place_name(event: PitchEvent, room: int) -> str:
-    """A room's name (panel mode) or 'Table N' (meetings), in the current language."""
-    if event.mode == "panel":
-        names = {r.id: r.name for r in event.rooms}
-        return names.get(room, "?")
-    return _("Table %(n)s", n=room)
-
-
-def agenda(
-    event: PitchEvent,
-    schedule: Schedule | None,
-    *,
-    enterprise_id: int | None = None,
-    investor_id: int | None = None,
-) -> list[AgendaEntry]:
-    """The entries of one enterprise or one investor (or all, when neither is given), in time
-    order. No side effects."""
-    if schedule is None:
-        return []
-    slots = {s.index: s for s in services.event_slots(event)}
-    items = [
-        i
-        for i in schedule.items
-        if (enterprise_id is None or i.enterprise_id == enterprise_id)
-        and (investor_id is None or investor_id in i.investor_ids)
-        and i.slot in slots
-    ]
-    user_ids = {u for i in items for u in i.investor_ids}
-    names = (
-        {
-            u.id: u.organisation.name
-            for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
-        }
-        if user_ids
-        else {}
-    )
-    return [
-        AgendaEntry(
-            slot=slots[i.slot],
-            room=i.room,
-            place=place_name(event, i.room),
-            enterprise_id=i.enterprise_id,
-            enterprise_name=i.enterprise.name,
-            investor_ids=tuple(i.investor_ids),
-            investor_names=tuple(names.get(u, "") for u in i.investor_ids),
-        )
-        for i in sorted(items, key=lambda i: (i.slot, i.room))
-    ]
-
-
-def grid(
-    event: PitchEvent, schedule: Schedule | None
-) -> tuple[list[Slot], list[int], dict[tuple[int, int], ScheduleItem]]:
-    """The full timetable as (slots, rooms or tables, {(slot, room): item}) for the pages."""
-    slots = services.event_slots(event)
-    cells = {(i.slot, i.room): i for i in (schedule.items if schedule else [])}
-    if event.mode == "panel":
-        rooms = [r.id for r in event.rooms]
-    else:
-        rooms = list(range(1, event.tables + 1))
-    return slots, rooms, cells

@@ -1,44 +1,40 @@
-"""Pitching events: creating them, inviting enterprises, confirmations and availability,
-investor registration against a capacity, and must-meet / meet / no-thanks preferences.
+"""Setting up pitching events: creating and editing them (times, slots, rooms), the events a
+user sees, and the database write lock the seat-taking services share.
 
 Services flush, never commit; they raise `marketplace.errors` domain errors with messages in the
-user's language and take keyword-only arguments. Scheduling lives in `schedules`, judging in
-`judging`, outcomes in `outcomes`.
+user's language and take keyword-only arguments. Who comes lives in `registration`, scheduling
+in `schedules` (agendas in `agendas`), judging in `judging` and `judge_invitations`, outcomes
+in `outcomes`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from marketplace import audit, tasks
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.events import codes, permissions
 from marketplace.events.models import (
     EventInvitation,
-    EventPreference,
-    EventRegistration,
     EventRoom,
     PitchEvent,
     Schedule,
 )
-from marketplace.events.scheduling import PREFERENCES, Slot
+from marketplace.events.scheduling import Slot
 from marketplace.extensions import db
-from marketplace.models import as_utc, utcnow
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import consent
 from marketplace.programmes import permissions as programme_permissions
-from marketplace.programmes.models import Cohort, Programme
+from marketplace.programmes.models import Programme
 
 MAX_DAYS = 7
 MAX_SLOTS = 400  # far above a real pitch day; keeps a mistyped slot length from exploding
@@ -348,318 +344,3 @@ def events_for(user: User) -> list[PitchEvent]:
             .where(Enterprise.organisation_id == user.organisation_id)
         )
     return list(db.session.scalars(query).unique())
-
-
-# --- invitations and attendance ---------------------------------------------------------------
-def invitable_enterprises(*, actor: User, event: PitchEvent, query: str = "") -> list[Enterprise]:
-    """Enterprises the organiser may invite, by name: published ones and the organisation's own
-    mentees (drafts included). At most 50, by name. No side effects."""
-    mentored = consent.mentored_enterprise_ids(actor.organisation_id)
-    statement = select(Enterprise).where(
-        or_(Enterprise.status == "published", Enterprise.id.in_(mentored))
-    )
-    if query.strip():
-        statement = statement.where(Enterprise.name.ilike(f"%{query.strip()}%"))
-    return list(db.session.scalars(statement.order_by(Enterprise.name).limit(50)))
-
-
-def _may_invite(actor: User, enterprise: Enterprise) -> bool:
-    return enterprise.is_published or profile_permissions.is_facilitator_of(actor, enterprise)
-
-
-def invite_enterprises(
-    *, actor: User, event: PitchEvent, enterprises: Iterable[Enterprise]
-) -> list[EventInvitation]:
-    """Invite enterprises to pitch; those already invited are skipped. Returns the new
-    invitations. Raises PermissionDenied (not the organiser, or a draft of another programme),
-    Conflict (event cancelled). Side effects: audit `event.invited`; after commit an e-mail to
-    each invited enterprise's owners (or its pendamping when it has no owner account yet)."""
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot change this event."))
-    if event.status == "cancelled":
-        raise Conflict(_l("This event is cancelled."))
-    invited = {i.enterprise_id for i in event.invitations}
-    created = []
-    for enterprise in enterprises:
-        if enterprise.id in invited:
-            continue
-        if not _may_invite(actor, enterprise):
-            raise PermissionDenied(_l("This profile is a draft of another programme."))
-        invitation = EventInvitation(
-            event=event, enterprise=enterprise, status="invited", invited_by_id=actor.id
-        )
-        db.session.add(invitation)
-        invited.add(enterprise.id)
-        created.append(invitation)
-    db.session.flush()
-    if created:
-        audit.record(
-            "event.invited",
-            actor_id=actor.id,
-            object_type="pitch_event",
-            object_id=event.id,
-            details={"enterprises": [i.enterprise_id for i in created]},
-        )
-        tasks.enqueue(
-            "events.mail",
-            kind="invited",
-            event_id=event.id,
-            enterprise_ids=[i.enterprise_id for i in created],
-        )
-    return created
-
-
-def invite_cohort(*, actor: User, event: PitchEvent, cohort: Cohort) -> list[EventInvitation]:
-    """Invite every enterprise of a cohort whose owner let the programme in (accepted, not
-    withdrawn or left: pending invitations are not the programme's to answer for). Raises
-    PermissionDenied when the cohort is not the actor's programme's; otherwise as
-    `invite_enterprises`."""
-    if not programme_permissions.can_manage_programme(actor, cohort.programme):
-        raise PermissionDenied(_l("You cannot change this programme."))
-    return invite_enterprises(
-        actor=actor,
-        event=event,
-        enterprises=[
-            e.enterprise
-            for e in cohort.enrolments
-            if e.is_accepted and profile_permissions.is_facilitator_of(actor, e.enterprise)
-        ],
-    )
-
-
-def _check_slots(event: PitchEvent, slots: Iterable[int] | None) -> list[int] | None:
-    if slots is None:
-        return None
-    known = {s.index for s in event_slots(event)}
-    chosen = sorted(set(slots))
-    if any(s not in known for s in chosen):
-        raise ValidationError(_l("Choose one of the options offered."), field="available")
-    # Every slot ticked means "all day": stored as None so later-added slots count too.
-    return None if set(chosen) == known else chosen
-
-
-def answer_invitation(
-    *,
-    actor: User,
-    invitation: EventInvitation,
-    attending: bool,
-    available_slots: Iterable[int] | None,
-) -> None:
-    """The owner or pendamping confirms (with the slots the enterprise can attend, None for
-    all) or declines. Raises PermissionDenied, ValidationError (no slot ticked, unknown slot),
-    Conflict (event cancelled). Side effects: audit `event.answered`."""
-    event = invitation.event
-    if not permissions.can_answer_for(actor, event, invitation.enterprise):
-        raise PermissionDenied(_l("You cannot answer for this enterprise."))
-    if event.status == "cancelled":
-        raise Conflict(_l("This event is cancelled."))
-    slots = _check_slots(event, available_slots)
-    if attending and slots == []:
-        raise ValidationError(_l("Tick at least one time you can attend."), field="available")
-    invitation.status = "confirmed" if attending else "declined"
-    invitation.available_slots = slots if attending else None
-    invitation.responded_by_id = actor.id
-    invitation.responded_at = utcnow()
-    audit.record(
-        "event.answered",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"enterprise": invitation.enterprise_id, "status": invitation.status},
-    )
-    db.session.flush()
-
-
-def invitation_for(event: PitchEvent, enterprise_id: int) -> EventInvitation:
-    """The enterprise's invitation to the event; raises NotFound."""
-    invitation = db.session.scalar(
-        select(EventInvitation).where(
-            EventInvitation.event_id == event.id, EventInvitation.enterprise_id == enterprise_id
-        )
-    )
-    if invitation is None:
-        raise NotFound(_l("This enterprise is not invited to the event."))
-    return invitation
-
-
-# --- investor registration against the capacity -----------------------------------------------
-def register_investor(
-    *, actor: User, event: PitchEvent, now: dt.datetime | None = None
-) -> EventRegistration:
-    """Take one of the event's seats for the actor (an investor of a verified organisation).
-
-    Safe under concurrent registrations on SQLite and PostgreSQL: the seat is taken by one
-    conditional UPDATE (`registered_count < capacity`) in a transaction that holds the write
-    lock, backed by a CHECK on the counter and a UNIQUE (event, investor) constraint. A priced
-    event leaves the registration 'pending' payment. Raises PermissionDenied, Conflict (already
-    registered, full, deadline passed). Side effects: the registration row and the counter;
-    audit `event.registered`. The caller must roll back on any error (a duplicate
-    found by the constraint is rolled back here already).
-    """
-    if not permissions.can_register(actor, event):
-        raise PermissionDenied(_l("Only investors of a verified organisation can register."))
-    now = now or utcnow()
-    if event.registration_deadline is not None and now > as_utc(event.registration_deadline):
-        raise Conflict(_l("Registration for this event has closed."))
-    lock_for_write(db.session())
-    existing = db.session.scalar(
-        select(EventRegistration)
-        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == actor.id)
-        .execution_options(populate_existing=True)
-    )
-    if existing is not None and existing.status == "registered":
-        raise Conflict(_l("You are registered for this event already."))
-    taken = db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
-        .values(registered_count=PitchEvent.registered_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
-        raise Conflict(_l("The event is full: every seat is taken."))
-    db.session.expire(event, ["registered_count"])
-    registration = existing or EventRegistration(
-        event_id=event.id, user_id=actor.id, organisation_id=actor.organisation_id
-    )
-    registration.status = "registered"
-    registration.price = event.ticket_price or None
-    registration.payment_state = "pending" if event.ticket_price else "not_required"
-    registration.room_id = None
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        # The same investor registering twice at once: the UNIQUE constraint stops the second.
-        # The failed flush has spoiled the transaction (and the seat it took): end it now, so
-        # the error message can still be rendered with the user's language.
-        db.session.rollback()
-        raise Conflict(_l("You are registered for this event already.")) from error
-    audit.record(
-        "event.registered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
-    db.session.flush()
-    return registration
-
-
-def cancel_registration(*, actor: User, event: PitchEvent) -> None:
-    """Give the actor's seat back. Raises NotFound (not registered), Conflict (the schedule is
-    published: ask the organiser). Side effects: counter decremented; audit."""
-    lock_for_write(db.session())
-    registration = permissions.registration_of(actor, event)
-    if registration is None:
-        raise NotFound(_l("You are not registered for this event."))
-    if event.status == "published":
-        raise Conflict(_l("The schedule is published: ask the organiser to take you off it."))
-    registration.status = "cancelled"
-    db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == event.id, PitchEvent.registered_count > 0)
-        .values(registered_count=PitchEvent.registered_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(event, ["registered_count"])
-    audit.record(
-        "event.unregistered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
-    db.session.flush()
-
-
-def set_investor_availability(
-    *, actor: User, event: PitchEvent, available_slots: Iterable[int] | None
-) -> None:
-    """The slots a registered investor can attend (None: all). Raises NotFound (not
-    registered), ValidationError (none ticked or unknown slot)."""
-    registration = permissions.registration_of(actor, event)
-    if registration is None:
-        raise NotFound(_l("You are not registered for this event."))
-    slots = _check_slots(event, available_slots)
-    if slots == []:
-        raise ValidationError(_l("Tick at least one time you can attend."), field="available")
-    registration.available_slots = slots
-    db.session.flush()
-
-
-def confirmed_invitations(event: PitchEvent) -> list[EventInvitation]:
-    return [i for i in event.invitations if i.status == "confirmed"]
-
-
-def live_registrations(event: PitchEvent) -> list[EventRegistration]:
-    return [r for r in event.registrations if r.status == "registered"]
-
-
-# --- preferences -----------------------------------------------------------------------------
-def preferences(event: PitchEvent, *, side: str) -> dict[tuple[int, int], str]:
-    """{(enterprise id, investor user id): value} said by `side` ('enterprise'/'investor')."""
-    rows = db.session.scalars(
-        select(EventPreference).where(
-            EventPreference.event_id == event.id, EventPreference.side == side
-        )
-    )
-    return {(p.enterprise_id, p.investor_id): p.value for p in rows}
-
-
-def set_preferences(
-    *,
-    actor: User,
-    event: PitchEvent,
-    side: str,
-    values: dict[int, str],
-    enterprise: Enterprise | None = None,
-) -> int:
-    """Save must / meet / no thanks. Investor side: `values` maps invited enterprise ids, said
-    by the actor (a registered investor). Enterprise side: `values` maps registered investors'
-    user ids, said for `enterprise` by its owner or pendamping. A blank value removes the
-    preference. Returns how many were saved. Raises PermissionDenied, ValidationError (unknown
-    value or counterpart). Side effects: preference rows; audit `event.preferences`."""
-    if side == "investor":
-        if permissions.registration_of(actor, event) is None:
-            raise PermissionDenied(_l("Register for the event first."))
-        counterparts = {i.enterprise_id for i in event.invitations}
-    elif side == "enterprise" and enterprise is not None:
-        if not permissions.can_answer_for(actor, event, enterprise):
-            raise PermissionDenied(_l("You cannot answer for this enterprise."))
-        counterparts = {r.user_id for r in live_registrations(event)}
-    else:
-        raise ValueError("side must be 'investor', or 'enterprise' with an enterprise")
-    for other, value in values.items():
-        if other not in counterparts or (value and value not in PREFERENCES):
-            raise ValidationError(_l("Choose one of the options offered."))
-    existing = {
-        (p.enterprise_id if side == "investor" else p.investor_id): p
-        for p in db.session.scalars(
-            select(EventPreference).where(
-                EventPreference.event_id == event.id,
-                EventPreference.side == side,
-                (EventPreference.investor_id == actor.id)
-                if side == "investor"
-                else (EventPreference.enterprise_id == enterprise.id),
-            )
-        )
-    }
-    saved = 0
-    for other, value in values.items():
-        row = existing.get(other)
-        if not value:
-            if row is not None:
-                db.session.delete(row)
-            continue
-        if row is None:
-            row = EventPreference(
-                event_id=event.id,
-                side=side,
-                enterprise_id=other if side == "investor" else enterprise.id,
-                investor_id=actor.id if side == "investor" else other,
-            )
-            db.session.add(row)
-        row.value = value
-        row.set_by_id = actor.id
-        saved += 1
-    audit.record(
-        "event.preferences",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"side": side, "count": saved},
-    )
-    db.session.flush()
-    return saved

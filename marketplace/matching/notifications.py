@@ -45,6 +45,10 @@ NOTIFICATION_TEXTS = {
     "programme_accepted": _l("%(enterprise)s accepted the invitation to %(cohort)s."),
     "programme_declined": _l("%(enterprise)s declined the invitation to %(cohort)s."),
     "programme_left": _l("%(enterprise)s left %(cohort)s: you cannot act for it any more."),
+    "judge_invited": _l(
+        "%(organisation)s invites you to judge the pitches at %(event)s. Accept or decline it"
+        " under Events: you become a judge only if you accept."
+    ),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
@@ -55,6 +59,7 @@ MAIL_SUBJECTS = {
     "programme_accepted": _l("TemuModal: invitation accepted"),
     "programme_declined": _l("TemuModal: invitation declined"),
     "programme_left": _l("TemuModal: an enterprise left your programme"),
+    "judge_invited": _l("TemuModal: an invitation to judge"),
 }
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace import audit, uploads, vocab
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.pitches import forms, permissions, services
@@ -150,7 +150,7 @@ def make_current(enterprise_id: int, version_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
     if ActionForm().validate_on_submit():
         shown = _("Investors now see this version.")
-        with Attempt(success=shown, reraise=(NotFound,)):
+        with Attempt(success=shown):
             services.set_current_version(
                 actor=current_user, enterprise=enterprise, version_id=version_id
             )

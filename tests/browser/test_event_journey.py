@@ -119,6 +119,19 @@ def test_a_pitch_day_from_invitation_to_feedback(new_page, live_server):
     facilitator.click("form:has(input[name=standard]) button")
     facilitator.fill("#judge-email", "dana@impact.id")
     submit(facilitator, "#judge-email")
+    expect_text(
+        facilitator.locator(".flash-success"),
+        tr(server, "We sent an invitation to judge to this address."),
+    )
+    expect_text(
+        facilitator.locator("main"), tr(server, "invited: %(email)s", email="dana@impact.id")
+    )
+    # She becomes a judge only by accepting, from the events page.
+    investor.goto("/events")
+    investor.click("main a[href$='/events/judge-invitations']")
+    investor.click("form:has(input[name=answer][value=accept]) button")
+    investor.wait_for_url(f"**/events/{event}/judging")
+    facilitator.reload()
     expect_text(facilitator.locator("main"), "Dana")
     facilitator.goto(f"/events/{event}/schedule")
     facilitator.click(f"form[action$='/events/{event}/schedule/build'] button")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from marketplace import mail
-from marketplace.events import services
+from marketplace.events import judge_invitations, registrations, services
 from marketplace.events.models import PitchEvent
 
 FRIDAY = dt.date(2026, 8, 21)
@@ -93,13 +93,13 @@ def open_event(db, pitch_day):
     """pitch_day with a panel event: every enterprise invited and confirmed, both investors
     registered."""
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    services.invite_cohort(actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort)
+    registrations.invite_cohort(actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort)
     for invitation in event.invitations:
-        services.answer_invitation(
+        registrations.answer_invitation(
             actor=pitch_day.facilitator, invitation=invitation, attending=True, available_slots=None
         )
     for investor in pitch_day.investors:
-        services.register_investor(actor=investor, event=event)
+        registrations.register_investor(actor=investor, event=event)
     db.session.commit()
     pitch_day.event = event
     return pitch_day
@@ -109,3 +109,11 @@ def free_slot(event: PitchEvent, draft, room: int) -> int:
     """The latest slot in which `room` has nothing scheduled (the solver decides the rest)."""
     used = {i.slot for i in draft.items if i.room == room}
     return max(s.index for s in services.event_slots(event) if s.index not in used)
+
+
+def make_judge(facilitator, event: PitchEvent, user, room_id: int | None = None):
+    """Invite `user` to judge by e-mail and let them accept, as the two of them would."""
+    invitation = judge_invitations.invite_judge(
+        actor=facilitator, event=event, email=user.email, room_id=room_id
+    )
+    return judge_invitations.answer_judge_invitation(actor=user, invitation=invitation, accept=True)

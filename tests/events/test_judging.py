@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from marketplace import mail
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.events import judging, outcomes
+from tests.events.conftest import make_judge
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def judged(db, make, open_event):
     event = open_event.event
     judging.use_standard_sheet(actor=open_event.facilitator, event=event)
     for investor in open_event.investors:
-        judging.assign_judge(actor=open_event.facilitator, event=event, email=investor.email)
+        make_judge(open_event.facilitator, event, investor)
     db.session.commit()
     return open_event
 
@@ -54,7 +55,7 @@ def test_a_judge_whose_organisation_mentors_the_enterprise_cannot_score_it(db, m
     enterprise = judged.enterprises[0]
     # A facilitator of the programme that mentors the enterprise is a judge too.
     colleague = make.facilitator(organisation=judged.facilitator.organisation)
-    judging.assign_judge(actor=judged.facilitator, event=judged.event, email=colleague.email)
+    make_judge(judged.facilitator, judged.event, colleague)
     assert judging.conflict_of_interest(colleague, enterprise) == "mentors"
     with pytest.raises(Conflict):
         _score(colleague, judged, enterprise, 7)

@@ -11,7 +11,7 @@ import random
 import pytest
 
 from marketplace import vocab
-from marketplace.events import schedules, services
+from marketplace.events import registrations, schedules, services
 from marketplace.extensions import db
 from marketplace.matching import services as matching_services
 from marketplace.profiles import enterprises as enterprise_services
@@ -92,13 +92,13 @@ def test_the_events_match_quality_equals_the_matches_score_for_random_pairs(db, 
     db.session.commit()
 
     event = services.save_event(actor=facilitator, data=event_data(capacity=len(investors)))
-    services.invite_cohort(actor=facilitator, event=event, cohort=cohort)
+    registrations.invite_cohort(actor=facilitator, event=event, cohort=cohort)
     for invitation in event.invitations:
-        services.answer_invitation(
+        registrations.answer_invitation(
             actor=facilitator, invitation=invitation, attending=True, available_slots=None
         )
     for investor in investors:
-        services.register_investor(actor=investor, event=event)
+        registrations.register_investor(actor=investor, event=event)
     db.session.commit()
 
     quality = schedules.build_problem(event).score

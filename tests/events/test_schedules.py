@@ -7,7 +7,7 @@ import pytest
 
 from marketplace import mail
 from marketplace.errors import Conflict
-from marketplace.events import jobs, schedules, services
+from marketplace.events import agendas, jobs, registrations, schedules, services
 from marketplace.events.models import ScheduleRun
 from marketplace.events.scheduling import CONFLICTS, MeetingProblem, PanelProblem
 from tests.events.conftest import event_data, free_slot
@@ -23,13 +23,13 @@ def _build(db, day):
 def test_the_problem_carries_availability_preferences_scores_and_rooms(db, open_event):
     event, investor = open_event.event, open_event.investors[0]
     first, second = open_event.enterprises[0], open_event.enterprises[1]
-    services.answer_invitation(
+    registrations.answer_invitation(
         actor=open_event.owners[0],
         invitation=event.invitations[0],
         attending=True,
         available_slots=[1, 2],
     )
-    services.set_preferences(
+    registrations.set_preferences(
         actor=investor, event=event, side="investor", values={first.id: "must", second.id: "no"}
     )
     problem = schedules.build_problem(event)
@@ -53,7 +53,7 @@ def test_a_meetings_event_becomes_a_meeting_problem_with_both_sides_preferences(
     )
     investor = open_event.investors[0]
     enterprise = open_event.enterprises[0]
-    services.set_preferences(
+    registrations.set_preferences(
         actor=open_event.owners[0],
         event=event,
         side="enterprise",
@@ -83,7 +83,7 @@ def test_an_enterprise_that_cannot_come_is_reported_with_the_reason(db, open_eve
     # Both investors are available only in slot 0; the enterprise only in slot 4.
     for registration in event.registrations:
         registration.available_slots = [0]
-    services.answer_invitation(
+    registrations.answer_invitation(
         actor=open_event.owners[2],
         invitation=event.invitations[2],
         attending=True,
@@ -152,7 +152,7 @@ def test_moving_a_pitch_into_an_occupied_room_is_refused(db, open_event):
 def test_moving_a_pitch_to_a_time_the_enterprise_is_away_is_refused(db, open_event):
     _run, draft = _build(db, open_event)
     item = draft.items[0]
-    invitation = services.invitation_for(open_event.event, item.enterprise_id)
+    invitation = registrations.invitation_for(open_event.event, item.enterprise_id)
     invitation.available_slots = [item.slot]
     away_slot = next(
         s.index
@@ -273,7 +273,7 @@ def test_agenda_lists_a_persons_entries_in_time_order(db, open_event):
     schedules.publish(actor=open_event.facilitator, event=open_event.event)
     published = schedules.published_of(open_event.event)
     investor = open_event.investors[0]
-    entries = schedules.agenda(open_event.event, published, investor_id=investor.id)
+    entries = agendas.agenda(open_event.event, published, investor_id=investor.id)
     assert entries == sorted(entries, key=lambda e: e.slot.index)
     assert all(investor.id in e.investor_ids for e in entries)
     assert {e.enterprise_id for e in entries} <= {e.id for e in open_event.enterprises}

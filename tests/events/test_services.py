@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from marketplace import mail
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.events import services
+from marketplace.events import registrations, services
 from marketplace.events.models import EventPreference
 from tests.events.conftest import FRIDAY, event_data
 
@@ -92,11 +92,11 @@ def test_only_facilitators_create_events(db, pitch_day):
 
 def test_inviting_a_cohort_invites_each_enterprise_once_and_mails_the_owners(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    first = services.invite_cohort(
+    first = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     db.session.commit()
-    again = services.invite_cohort(
+    again = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     assert len(first) == 3 and again == []
@@ -108,20 +108,22 @@ def test_a_facilitator_cannot_invite_another_programmes_draft(db, make, pitch_da
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
     draft = make.enterprise_of(make.owner())
     with pytest.raises(PermissionDenied):
-        services.invite_enterprises(actor=pitch_day.facilitator, event=event, enterprises=[draft])
+        registrations.invite_enterprises(
+            actor=pitch_day.facilitator, event=event, enterprises=[draft]
+        )
 
 
 def test_the_owner_confirms_with_the_times_the_enterprise_can_attend(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    [invitation, *_rest] = services.invite_cohort(
+    [invitation, *_rest] = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
-    services.answer_invitation(
+    registrations.answer_invitation(
         actor=pitch_day.owners[0], invitation=invitation, attending=True, available_slots=[0, 1]
     )
     assert (invitation.status, invitation.available_slots) == ("confirmed", [0, 1])
     every = [s.index for s in services.event_slots(event)]
-    services.answer_invitation(
+    registrations.answer_invitation(
         actor=pitch_day.owners[0], invitation=invitation, attending=True, available_slots=every
     )
     assert invitation.available_slots is None  # all day
@@ -129,11 +131,11 @@ def test_the_owner_confirms_with_the_times_the_enterprise_can_attend(db, pitch_d
 
 def test_confirming_with_no_time_ticked_is_refused(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    [invitation, *_rest] = services.invite_cohort(
+    [invitation, *_rest] = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     with pytest.raises(ValidationError):
-        services.answer_invitation(
+        registrations.answer_invitation(
             actor=pitch_day.owners[0], invitation=invitation, attending=True, available_slots=[]
         )
 
@@ -144,19 +146,19 @@ def test_the_pendamping_answers_for_an_enterprise_only_while_its_owner_lets_the_
     from marketplace.programmes import services as programme_services
 
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    [invitation, *_rest] = services.invite_cohort(
+    [invitation, *_rest] = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     [enrolment] = invitation.enterprise.enrolments
     programme_services.leave_programme(owner=pitch_day.owners[0], enrolment=enrolment)
 
     with pytest.raises(PermissionDenied):
-        services.answer_invitation(
+        registrations.answer_invitation(
             actor=pitch_day.facilitator, invitation=invitation, attending=True, available_slots=None
         )
     # Nor is an enterprise that left invited with the cohort again.
     other = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    invited = services.invite_cohort(
+    invited = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=other, cohort=pitch_day.cohort
     )
     assert invitation.enterprise not in [i.enterprise for i in invited]
@@ -164,21 +166,21 @@ def test_the_pendamping_answers_for_an_enterprise_only_while_its_owner_lets_the_
 
 def test_another_owner_cannot_answer_for_an_enterprise(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
-    [invitation, *_rest] = services.invite_cohort(
+    [invitation, *_rest] = registrations.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     with pytest.raises(PermissionDenied):
-        services.answer_invitation(
+        registrations.answer_invitation(
             actor=pitch_day.owners[1], invitation=invitation, attending=False, available_slots=None
         )
 
 
 def test_registration_takes_a_seat_and_refuses_a_second_one(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data(capacity=5))
-    services.register_investor(actor=pitch_day.investors[0], event=event)
+    registrations.register_investor(actor=pitch_day.investors[0], event=event)
     db.session.commit()
     with pytest.raises(Conflict):
-        services.register_investor(actor=pitch_day.investors[0], event=event)
+        registrations.register_investor(actor=pitch_day.investors[0], event=event)
     db.session.rollback()
     db.session.refresh(event)
     assert event.registered_count == 1
@@ -186,21 +188,21 @@ def test_registration_takes_a_seat_and_refuses_a_second_one(db, pitch_day):
 
 def test_a_full_event_refuses_the_next_investor(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data(capacity=1))
-    services.register_investor(actor=pitch_day.investors[0], event=event)
+    registrations.register_investor(actor=pitch_day.investors[0], event=event)
     db.session.commit()
     with pytest.raises(Conflict) as caught:
-        services.register_investor(actor=pitch_day.investors[1], event=event)
+        registrations.register_investor(actor=pitch_day.investors[1], event=event)
     with force_locale("en"):
         assert str(caught.value.message) == "The event is full: every seat is taken."
 
 
 def test_a_cancelled_seat_can_be_taken_again(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data(capacity=1))
-    services.register_investor(actor=pitch_day.investors[0], event=event)
+    registrations.register_investor(actor=pitch_day.investors[0], event=event)
     db.session.commit()
-    services.cancel_registration(actor=pitch_day.investors[0], event=event)
+    registrations.cancel_registration(actor=pitch_day.investors[0], event=event)
     db.session.commit()
-    registration = services.register_investor(actor=pitch_day.investors[1], event=event)
+    registration = registrations.register_investor(actor=pitch_day.investors[1], event=event)
     db.session.commit()
     db.session.refresh(event)
     assert event.registered_count == 1 and registration.status == "registered"
@@ -213,29 +215,29 @@ def test_registration_closes_after_the_deadline_in_the_events_zone(db, pitch_day
     )
     # 23.59 WITA on 19 August is 15.59 UTC.
     inside = dt.datetime(2026, 8, 19, 15, 58, tzinfo=dt.UTC)
-    services.register_investor(actor=pitch_day.investors[0], event=event, now=inside)
+    registrations.register_investor(actor=pitch_day.investors[0], event=event, now=inside)
     with pytest.raises(Conflict):
-        services.register_investor(
+        registrations.register_investor(
             actor=pitch_day.investors[1], event=event, now=inside + dt.timedelta(minutes=2)
         )
 
 
 def test_a_priced_ticket_leaves_the_registration_waiting_for_payment(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data(ticket_price=250_000))
-    registration = services.register_investor(actor=pitch_day.investors[0], event=event)
+    registration = registrations.register_investor(actor=pitch_day.investors[0], event=event)
     assert (registration.payment_state, registration.price) == ("pending", 250_000)
 
 
 def test_an_unverified_investor_cannot_register(db, make, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
     with pytest.raises(PermissionDenied):
-        services.register_investor(actor=make.investor(verified=False), event=event)
+        registrations.register_investor(actor=make.investor(verified=False), event=event)
 
 
 def test_capacity_cannot_go_below_the_seats_taken(db, pitch_day):
     event = services.save_event(actor=pitch_day.facilitator, data=event_data(capacity=3))
     for investor in pitch_day.investors:
-        services.register_investor(actor=investor, event=event)
+        registrations.register_investor(actor=investor, event=event)
     with pytest.raises(ValidationError) as caught:
         services.save_event(actor=pitch_day.facilitator, data=event_data(capacity=1), event=event)
     assert caught.value.field == "capacity"
@@ -244,36 +246,36 @@ def test_capacity_cannot_go_below_the_seats_taken(db, pitch_day):
 def test_preferences_are_saved_per_side_and_blank_removes_them(db, open_event):
     event, investor = open_event.event, open_event.investors[0]
     a, b = open_event.enterprises[0].id, open_event.enterprises[1].id
-    services.set_preferences(
+    registrations.set_preferences(
         actor=investor, event=event, side="investor", values={a: "must", b: "no"}
     )
-    services.set_preferences(
+    registrations.set_preferences(
         actor=open_event.owners[0],
         event=event,
         side="enterprise",
         enterprise=open_event.enterprises[0],
         values={investor.id: "no"},
     )
-    assert services.preferences(event, side="investor") == {
+    assert registrations.preferences(event, side="investor") == {
         (a, investor.id): "must",
         (b, investor.id): "no",
     }
-    assert services.preferences(event, side="enterprise") == {(a, investor.id): "no"}
-    services.set_preferences(actor=investor, event=event, side="investor", values={b: ""})
+    assert registrations.preferences(event, side="enterprise") == {(a, investor.id): "no"}
+    registrations.set_preferences(actor=investor, event=event, side="investor", values={b: ""})
     assert db.session.query(EventPreference).count() == 2
 
 
 def test_preferences_for_someone_not_at_the_event_are_refused(db, make, open_event):
     stranger = make.enterprise(published=True)
     with pytest.raises(ValidationError):
-        services.set_preferences(
+        registrations.set_preferences(
             actor=open_event.investors[0],
             event=open_event.event,
             side="investor",
             values={stranger.id: "must"},
         )
     with pytest.raises(ValidationError):
-        services.set_preferences(
+        registrations.set_preferences(
             actor=open_event.investors[0],
             event=open_event.event,
             side="investor",

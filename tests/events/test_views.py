@@ -11,6 +11,7 @@ import pytest
 from marketplace import mail, tasks
 from marketplace.events import judging, outcomes, schedules
 from marketplace.events.models import EventInvitation, EventPreference, PitchEvent, Review
+from tests.events.conftest import make_judge
 
 
 def _form(**values):
@@ -184,7 +185,7 @@ def test_a_judge_scores_on_the_phone_form_and_a_missing_score_is_a_422(
     event = open_event.event
     judging.use_standard_sheet(actor=open_event.facilitator, event=event)
     judge = open_event.investors[0]
-    judging.assign_judge(actor=open_event.facilitator, event=event, email=judge.email)
+    make_judge(open_event.facilitator, event, judge)
     db.session.commit()
     enterprise = open_event.enterprises[0]
     login(judge)
@@ -201,7 +202,7 @@ def test_a_judge_sees_a_conflict_instead_of_the_form(db, client, login, make, op
     event = open_event.event
     judging.use_standard_sheet(actor=open_event.facilitator, event=event)
     colleague = make.facilitator(organisation=open_event.facilitator.organisation)
-    judging.assign_judge(actor=open_event.facilitator, event=event, email=colleague.email)
+    make_judge(open_event.facilitator, event, colleague)
     db.session.commit()
     login(colleague)
     queue = client.get(f"/events/{event.id}/judging").get_data(as_text=True)
@@ -217,7 +218,7 @@ def test_feedback_is_sent_and_readable_only_by_its_enterprise(db, client, login,
     event = open_event.event
     judging.use_standard_sheet(actor=open_event.facilitator, event=event)
     judge = open_event.investors[0]
-    judging.assign_judge(actor=open_event.facilitator, event=event, email=judge.email)
+    make_judge(open_event.facilitator, event, judge)
     for enterprise, comment in zip(open_event.enterprises[:2], ("Bagus", "RAHASIA"), strict=True):
         judging.save_review(
             actor=judge,

@@ -1,0 +1,64 @@
+"""After the day: funding outcomes recorded by the organiser or the investor, and the event's
+summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.events import forms, outcomes, permissions
+from marketplace.events.views.common import bp, event_or_404
+from marketplace.extensions import db
+from marketplace.forms import Attempt, form_status
+from marketplace.profiles.models import Enterprise
+
+
+@bp.route("/<int:event_id>/outcomes", methods=["GET", "POST"])
+@login_required
+def record_outcomes(event_id: int):
+    event = event_or_404(event_id)
+    if not permissions.can_record_outcome(current_user, event):
+        abort(403)
+    enterprises = sorted((i.enterprise for i in event.invitations), key=lambda e: e.name)
+    form = forms.OutcomeForm(enterprises=enterprises)
+    if request.method == "GET":
+        form.on.data = dt.date.today()
+    if form.validate_on_submit():
+        enterprise = db.session.get(Enterprise, form.enterprise_id.data)
+        with Attempt(form=form, success=_("Outcome recorded.")) as outcome:
+            outcomes.record_outcome(
+                actor=current_user,
+                enterprise=enterprise,
+                track=form.track.data,
+                status=form.status.data,
+                on=form.on.data,
+                amount=form.amount.amount,
+                lender_name=form.lender_name.data,
+                event=event,
+            )
+        if outcome.ok:
+            return redirect(url_for("events.record_outcomes", event_id=event.id))
+    return render_template(
+        "events/outcomes.html",
+        event=event,
+        form=form,
+        outcomes=outcomes.outcomes_of([e.id for e in enterprises]),
+        investor=current_user.role == "investor",
+    ), form_status(form)
+
+
+@bp.get("/<int:event_id>/summary")
+@login_required
+def summary(event_id: int):
+    event = event_or_404(event_id)
+    if not permissions.can_record_outcome(current_user, event):
+        abort(403)
+    return render_template(
+        "events/summary.html",
+        event=event,
+        summary=outcomes.summary(event),
+        zone=current_app.config.get("BABEL_DEFAULT_TIMEZONE"),
+    )
