@@ -97,6 +97,9 @@ def _register_jobs() -> None:
     import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
     import marketplace.pitches.jobs  # noqa: F401
 
+    # Business domains' receivers of accounts' signals (accounts imports no business domain).
+    import marketplace.profiles.hooks  # noqa: F401
+
 
 def _init_search(app: Flask) -> None:
     # The search seam needs the database engine: after db.init_app.

@@ -109,6 +109,11 @@ def assign_judge(
         raise NotFound(_l("No user has this e-mail address."))
     if user.role not in ("investor", "facilitator"):
         raise ValidationError(_l("Judges are investors or facilitators."), field="email")
+    if not permissions.can_be_judge(user):
+        raise ValidationError(
+            _l("This person has not confirmed their e-mail address yet: ask them to do so first."),
+            field="email",
+        )
     if room_id is not None and room_id not in {r.id for r in event.rooms}:
         raise ValidationError(_l("Choose one of the options offered."), field="room_id")
     judge = permissions.judge_of(user, event)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from marketplace.events.models import EventInvitation, EventJudge, EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.permissions import deny_on_error, is_admin
+from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
@@ -23,6 +23,13 @@ from marketplace.profiles.permissions import (
 @deny_on_error
 def can_create_event(user) -> bool:
     return _active(user) and user.role == "facilitator"
+
+
+@deny_on_error
+def can_be_judge(user) -> bool:
+    """Who may be made a judge (and so see the pitches' scores and decks): confirmed investors
+    and facilitators."""
+    return is_confirmed(user) and user.role in ("investor", "facilitator")
 
 
 @deny_on_error

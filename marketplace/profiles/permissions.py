@@ -12,7 +12,11 @@ from sqlalchemy import or_, select
 
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.permissions import deny_on_error, is_admin  # noqa: F401 (re-exported)
+from marketplace.permissions import (  # noqa: F401 (re-exported)
+    deny_on_error,
+    is_admin,
+    is_confirmed,
+)
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
 
@@ -134,8 +138,10 @@ def can_attest(user, enterprise: Enterprise) -> bool:
 
 @deny_on_error
 def can_manage_programme(user, programme: Programme) -> bool:
+    """Its organisation's facilitators, once their address is confirmed (managing includes
+    inviting enterprises, which gives rights over their data once accepted)."""
     return (
-        _active(user)
+        is_confirmed(user)
         and user.role == "facilitator"
         and (programme.organisation_id == user.organisation_id)
     )
