@@ -126,16 +126,12 @@ def forgot_password():
         services.request_password_reset(email=form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
-        flash(
-            _(
-                "If an account has this address, we sent it a link to set a new password. The"
-                " link works for one hour."
-            ),
-            "info",
-        )
-        return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.forgot_password", sent=1))
     return render_template(
-        "accounts/forgot_password.html", form=form, console=mails.development_console()
+        "accounts/forgot_password.html",
+        form=form,
+        sent=request.method == "GET" and request.args.get("sent") == "1",
+        console=mails.development_console(),
     ), form_status(form)
 
 
