@@ -184,3 +184,19 @@ def test_sending_feedback_mails_each_enterprise_in_its_language(db, judged):
 
         indonesian = gettext("Feedback on your pitch at %(title)s", title=judged.event.title)
     assert to_second.subject == indonesian
+
+
+def test_an_account_that_has_not_confirmed_its_address_cannot_be_made_a_judge(db, make, open_event):
+    newcomer = make.investor(email_confirmed_at=None)
+    db.session.commit()
+
+    with pytest.raises(ValidationError) as refused:
+        judging.assign_judge(
+            actor=open_event.facilitator, event=open_event.event, email=newcomer.email
+        )
+    assert refused.value.field == "email"
+    newcomer.email_confirmed_at = newcomer.created_at
+    judge = judging.assign_judge(
+        actor=open_event.facilitator, event=open_event.event, email=newcomer.email
+    )
+    assert judge.user_id == newcomer.id
