@@ -1,4 +1,8 @@
-"""Test data builders. Each flushes what it creates and returns it; none commits."""
+"""Test data builders. Each flushes what it creates and returns it; none commits.
+
+Hand-written rather than factory_boy: each builder is a few lines, reads like the domain
+(`make.enterprise_of(owner)`, `make.enrol(...)`), and needs no declarations to keep in step
+with the models; factory_boy was pinned but never used, and is gone from the requirements."""
 
 from __future__ import annotations
 

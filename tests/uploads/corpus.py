@@ -504,3 +504,52 @@ def _cases() -> list[Case]:
 
 
 CASES = _cases()
+
+
+# --- bombs: refused before they are decoded (tests/uploads, and bench/uploads.py times them) ---
+_ZEROS = zlib.compress(b"\x00" * (16 << 20), 9)
+
+# (name, build, code) for decks
+PDF_BOMBS: list[tuple[str, Callable[[], bytes], str]] = [
+    ("pdf_1001_pages", lambda: pdf_with_blank_pages(1001), "too_many_pages"),
+    ("pdf_content_stream_bomb", lambda: pdf_with_content_bomb(), "unreadable"),
+    (
+        "pdf_image_declared_20000_square",
+        lambda: build_pdf(
+            ["x"],
+            extra_objects=(
+                b"<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 "
+                b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
+                b"/Length %d >>\nstream\n" % len(_ZEROS) + _ZEROS + b"\nendstream",
+            ),
+        ),
+        "too_many_pixels",
+    ),
+]
+
+# (name, build, limits, code) for product photos
+IMAGE_BOMBS: list[tuple[str, Callable[[], bytes], dict[str, int], str]] = [
+    ("png_50000_square", lambda: png_with_header(50_000, 50_000), {}, "too_many_pixels"),
+    ("jpeg_65000_square", lambda: jpeg_with_header(65_000, 65_000), {}, "too_many_pixels"),
+    ("webp_16384_square", lambda: webp_with_header(16_384, 16_384), {}, "too_many_pixels"),
+    (
+        # Our own limit switched off: Pillow's DecompressionBombWarning (over 89 megapixels)
+        # must still refuse it, in a process without pytest's warning filters.
+        "png_10000_square_past_pillow_warning",
+        lambda: png_with_header(10_000, 10_000),
+        {"max_pixels": 10**12},
+        "too_many_pixels",
+    ),
+    (
+        "png_ztxt_text_chunk_bomb",
+        lambda: png_with_header(
+            8,
+            8,
+            extra_chunks=png_chunk(
+                b"zTXt", b"Comment\x00\x00" + zlib.compress(b"A" * (64 << 20), 9)
+            ),
+        ),
+        {},
+        "unreadable",
+    ),
+]

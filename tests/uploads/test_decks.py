@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zlib
 
 import pypdfium2 as pdfium
 import pytest
@@ -182,30 +181,12 @@ def test_a_broken_photo_in_a_deck_is_refused_with_its_page_number() -> None:
 
 @pytest.mark.parametrize(
     ("name", "build", "code"),
-    [
-        ("pdf_1001_pages", lambda: corpus.pdf_with_blank_pages(1001), "too_many_pages"),
-        ("pdf_content_stream_bomb", corpus.pdf_with_content_bomb, "unreadable"),
-        (
-            "pdf_image_declared_20000_square",
-            lambda: corpus.build_pdf(
-                ["x"],
-                extra_objects=(
-                    b"<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 "
-                    b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
-                    b"/Length %d >>\nstream\n" % len(_ZEROS) + _ZEROS + b"\nendstream",
-                ),
-            ),
-            "too_many_pixels",
-        ),
-    ],
+    corpus.PDF_BOMBS,
     ids=lambda value: value if isinstance(value, str) else "",
 )
-def test_pdf_bombs_are_refused_within_a_second_and_256_mb(name, build, code, tmp_path) -> None:
+def test_pdf_bombs_are_refused_before_rendering(name, build, code, tmp_path) -> None:
+    # Within 256 MB of extra memory; the time a refusal takes is measured by bench/uploads.py.
     figures = measure_refusal(build(), target="deck", tmp_path=tmp_path)
 
     assert figures["code"] == code
-    assert figures["seconds"] < 1.0
     assert figures["extra_mb"] < 256
-
-
-_ZEROS = zlib.compress(b"\x00" * (16 << 20), 9)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zlib
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -160,48 +159,13 @@ def test_too_many_pixels_refusal_names_the_size_and_the_limit() -> None:
 
 @pytest.mark.parametrize(
     ("name", "build", "limits", "code"),
-    [
-        ("png_50000_square", lambda: corpus.png_with_header(50_000, 50_000), {}, "too_many_pixels"),
-        (
-            "jpeg_65000_square",
-            lambda: corpus.jpeg_with_header(65_000, 65_000),
-            {},
-            "too_many_pixels",
-        ),
-        (
-            "webp_16384_square",
-            lambda: corpus.webp_with_header(16_384, 16_384),
-            {},
-            "too_many_pixels",
-        ),
-        (
-            # Our own limit switched off: Pillow's DecompressionBombWarning (over 89 megapixels)
-            # must still refuse it, in a process without pytest's warning filters.
-            "png_10000_square_past_pillow_warning",
-            lambda: corpus.png_with_header(10_000, 10_000),
-            {"max_pixels": 10**12},
-            "too_many_pixels",
-        ),
-        (
-            "png_ztxt_text_chunk_bomb",
-            lambda: corpus.png_with_header(
-                8,
-                8,
-                extra_chunks=corpus.png_chunk(
-                    b"zTXt", b"Comment\x00\x00" + zlib.compress(b"A" * (64 << 20), 9)
-                ),
-            ),
-            {},
-            "unreadable",
-        ),
-    ],
+    corpus.IMAGE_BOMBS,
     ids=lambda value: value if isinstance(value, str) else "",
 )
-def test_image_bombs_are_refused_within_a_second_and_256_mb(
-    name, build, limits, code, tmp_path
-) -> None:
+def test_image_bombs_are_refused_before_decoding(name, build, limits, code, tmp_path) -> None:
+    # Within 256 MB of extra memory: a decoded bomb would take gigabytes. How long a refusal
+    # takes is measured by bench/uploads.py, not asserted here.
     figures = measure_refusal(build(), target="photo", tmp_path=tmp_path, limits=limits)
 
     assert figures["code"] == code
-    assert figures["seconds"] < 1.0
     assert figures["extra_mb"] < 256
