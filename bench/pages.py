@@ -88,9 +88,9 @@ def main() -> None:
 
 def demo_enterprise_id() -> int:
     from marketplace.accounts import services as accounts
-    from marketplace.profiles import services as profiles
+    from marketplace.profiles import enterprises
 
-    return profiles.enterprise_of(accounts.find_user_by_email("pemilik@sarirasa.example.org")).id
+    return enterprises.enterprise_of(accounts.find_user_by_email("pemilik@sarirasa.example.org")).id
 
 
 if __name__ == "__main__":

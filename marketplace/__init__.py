@@ -84,21 +84,25 @@ def _register_models() -> None:
     import marketplace.accounts.models
     import marketplace.audit
     import marketplace.events.models
+    import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.pitches.models
-    import marketplace.profiles.models  # noqa: F401
+    import marketplace.profiles.models
+    import marketplace.programmes.models  # noqa: F401
 
 
 def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
+    import marketplace.mail  # the delivery job
     import marketplace.matching.notifications
     import marketplace.matching.services  # search.sync_enterprise and the outbox listeners
     import marketplace.pitches.jobs  # noqa: F401
 
     # Business domains' receivers of accounts' signals (accounts imports no business domain).
-    import marketplace.profiles.hooks  # noqa: F401
+    import marketplace.profiles.hooks
+    import marketplace.programmes.hooks  # noqa: F401
 
 
 def _init_search(app: Flask) -> None:
@@ -116,10 +120,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.matching.views import bp as matching_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
+    from marketplace.programmes.views import bp as programmes_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(pitches_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from marketplace.backups import cli as backups_cli
 from marketplace.extensions import db
 
 
@@ -17,6 +18,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(stats)
     app.cli.add_command(seed_demo)
     app.cli.add_command(files)
+    app.cli.add_command(backups_cli.backup)
+
+    from marketplace.mail.cli import mail_group
+
+    app.cli.add_command(mail_group)
 
 
 def collect_stats() -> dict:

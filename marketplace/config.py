@@ -55,13 +55,29 @@ DEFAULTS: dict[str, Any] = {
     "DOCUMENTS_PER_ENTERPRISE": 20,
     "DECK_VERSIONS_KEPT": 5,  # older versions are deleted, never the current one
     "UPLOAD_FOLDER": None,  # default: <instance>/uploads
+    # `flask backup create` writes its archives here unless given --output; copy them off the
+    # machine (README, "Backups").
+    "BACKUP_FOLDER": None,  # default: <instance>/backups
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
     # Side effects after commit: "inline" runs them in the request after commit; "queue" hands
     # them to the job queue (see marketplace/tasks.py).
     "TASKS_MODE": "inline",
     "TASKS_RAISE": False,  # tests: a failing inline job raises instead of being logged
-    "MAIL_LOG_ONLY": True,  # write mail to the log (and mail.outbox) instead of sending it
+    # E-mail (marketplace/mail): every mail is a row in outbound_mails, delivered after the
+    # commit and retried by `flask mail send-pending`. Development and tests only log it.
+    "MAIL_LOG_ONLY": False,  # True: write mail to the log (and mail.outbox) instead of sending
+    "MAIL_SERVER": "localhost",  # SMTP host: a local MTA by default, or your provider's relay
+    "MAIL_PORT": 25,  # 587 with MAIL_USE_TLS, 465 with MAIL_USE_SSL
+    "MAIL_USE_TLS": False,  # STARTTLS after connecting (port 587)
+    "MAIL_USE_SSL": False,  # implicit TLS from the first byte (port 465)
+    "MAIL_USERNAME": None,  # log in when set; sent only over TLS or to a server on this machine
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "TemuModal <noreply@localhost>",  # the From address; set it
+    "MAIL_CONTACT": None,  # an address the footer names for questions (also Reply-To)
+    "MAIL_TIMEOUT": 10.0,  # seconds to connect and for each SMTP reply
+    "MAIL_RETRY_SECONDS": 60,  # the first retry waits this long, doubling up to 6 hours
+    "MAIL_MAX_ATTEMPTS": 8,  # then the mail is marked failed (about 4 hours of tries)
     # Search: None picks the backend from the database URL (see search_backend_for below):
     # "postgres" on PostgreSQL, "whoosh" otherwise. Set "whoosh" or "postgres" to choose.
     "SEARCH_BACKEND": None,
@@ -78,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
 DEVELOPMENT = {
     "ENV_NAME": "development",
     "SESSION_COOKIE_SECURE": False,
+    "MAIL_LOG_ONLY": True,  # nothing leaves a developer's machine
     # Fixed development keys so `make run` works without set-up; refused outside development.
     "SECRET_KEY": "dev-only-secret-key-not-for-production",
     "NIK_ENCRYPTION_KEY": "ZGV2LW9ubHktbmlrLWtleS0zMi1ieXRlcy1sb25nISE=",
@@ -114,6 +131,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
+    app.config["BACKUP_FOLDER"] = app.config["BACKUP_FOLDER"] or str(instance / "backups")
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(
         instance / "search-index"
     )

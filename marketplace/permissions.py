@@ -56,10 +56,10 @@ def is_admin(user) -> bool:
 
 # Template name -> (module, predicate).
 _TEMPLATE_PREDICATES = {
-    "attest": ("marketplace.profiles.permissions", "can_attest"),
+    "attest": ("marketplace.programmes.permissions", "can_attest"),
     "edit_enterprise": ("marketplace.profiles.permissions", "can_edit_enterprise"),
     "edit_mandate": ("marketplace.profiles.permissions", "can_edit_mandate"),
-    "manage_programme": ("marketplace.profiles.permissions", "can_manage_programme"),
+    "manage_programme": ("marketplace.programmes.permissions", "can_manage_programme"),
     "see_identity": ("marketplace.profiles.permissions", "can_see_identity"),
     "see_sensitive": ("marketplace.profiles.permissions", "can_see_sensitive"),
     "view_enterprise": ("marketplace.profiles.permissions", "can_view_enterprise"),

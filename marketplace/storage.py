@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _PENDING = "temumodal_pending_files"
-_KEY_SOURCES: list[Callable[[], Iterable[str]]] = []
+_KEY_SOURCES: list[Callable[[Session], Iterable[str]]] = []
 TMP_SUFFIX = ".tmp"
 ALLOWED_SUFFIXES = frozenset({".jpg", ".webp", ".png", ".pdf"})
 
@@ -108,9 +108,18 @@ def _discard(session: Session, previous_transaction) -> None:
     session.info.pop(_PENDING + "_delete", None)
 
 
-def register_key_source(source: Callable[[], Iterable[str]]) -> None:
-    """Register a function that lists every key the database references (for cleanup)."""
+def register_key_source(source: Callable[[Session], Iterable[str]]) -> None:
+    """Register a function that lists every key the database references, read through the
+    session it is given (cleanup passes the app's session, a backup its snapshot's)."""
     _KEY_SOURCES.append(source)
+
+
+def referenced_keys(session: Session) -> set[str]:
+    """Every storage key the rows visible to `session` reference."""
+    referenced: set[str] = set()
+    for source in _KEY_SOURCES:
+        referenced.update(source(session))
+    return referenced
 
 
 def cleanup(*, dry_run: bool = False, tmp_grace: dt.timedelta = dt.timedelta(hours=1)) -> dict:
@@ -119,9 +128,9 @@ def cleanup(*, dry_run: bool = False, tmp_grace: dt.timedelta = dt.timedelta(hou
     Returns {"orphans": [...], "stale_tmp": [...]} (names only). Side effects: deletes those
     files unless `dry_run`.
     """
-    referenced: set[str] = set()
-    for source in _KEY_SOURCES:
-        referenced.update(source())
+    from marketplace.extensions import db
+
+    referenced = referenced_keys(db.session)
     now = dt.datetime.now().timestamp()
     orphans: list[str] = []
     stale: list[str] = []

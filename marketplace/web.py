@@ -1,8 +1,10 @@
-"""Serving stored files with the headers every upload gets (form helpers: marketplace/forms.py)."""
+"""View helpers every domain shares: page numbers, role checks, serving stored files with the
+headers every upload gets (form helpers: marketplace/forms.py)."""
 
 from __future__ import annotations
 
 from flask import abort, request, send_file
+from flask_login import current_user
 
 from marketplace import storage
 
@@ -18,6 +20,12 @@ def page_number(*, pages: int | None = None) -> int:
     at most `pages` when the number of pages is known, never past `MAX_PAGE`."""
     page = request.args.get("page", 1, type=int) or 1
     return max(1, min(page, pages or MAX_PAGE, MAX_PAGE))
+
+
+def require_role(*roles: str) -> None:
+    """403 unless the logged-in user has one of `roles`."""
+    if current_user.role not in roles:
+        abort(403)
 
 
 def send_stored_file(

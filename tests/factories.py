@@ -12,7 +12,8 @@ import itertools
 from marketplace.accounts import passwords
 from marketplace.accounts.models import Organisation, User
 from marketplace.models import utcnow
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Mandate, Programme
+from marketplace.profiles.models import Enterprise, Mandate
+from marketplace.programmes.models import Cohort, Enrolment, Programme
 
 PASSWORD = "kopi-susu-gula-aren"
 _HASH: list[str] = []

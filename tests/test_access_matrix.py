@@ -173,7 +173,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/unpublish", A_EDITORS),
         Case("/enterprises/{D}/unpublish", D_EDITORS),
     ),
-    ("profiles.attest", "POST"): (
+    ("programmes.attest", "POST"): (
         Case("/enterprises/{A}/attest/identity", {"facilitator"}),
         Case("/enterprises/{D}/attest/identity", {"other_facilitator"}),
     ),
@@ -218,51 +218,51 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/photos/{photo_D}/delete", NOBODY),
     ),
     # --- hand-over --------------------------------------------------------------------------
-    ("profiles.invite_owner", "POST"): (
+    ("programmes.invite_owner", "POST"): (
         Case("/enterprises/{A}/invitation", {"facilitator"}),
         Case("/enterprises/{D}/invitation", {"other_facilitator"}),
     ),
     # The token in the link is the credential: whoever holds it may open the form.
-    ("profiles.accept_invitation", "GET"): (
+    ("programmes.accept_invitation", "GET"): (
         Case("/invitation/{token}", EVERYONE),
         Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
     ),
-    ("profiles.accept_invitation", "POST"): (
+    ("programmes.accept_invitation", "POST"): (
         Case("/invitation/{token}", EVERYONE),
         Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
     ),
     # --- programmes (the facilitators of the programme's organisation) ----------------------
-    ("profiles.new_programme", "GET"): (Case("/programmes/new", FACILITATORS),),
-    ("profiles.new_programme", "POST"): (Case("/programmes/new", FACILITATORS),),
-    ("profiles.programme", "GET"): (
+    ("programmes.new_programme", "GET"): (Case("/programmes/new", FACILITATORS),),
+    ("programmes.new_programme", "POST"): (Case("/programmes/new", FACILITATORS),),
+    ("programmes.programme", "GET"): (
         Case("/programmes/{prog_F}", {"facilitator"}),
         Case("/programmes/{prog_G}", {"other_facilitator"}),
     ),
-    ("profiles.new_cohort", "GET"): (
+    ("programmes.new_cohort", "GET"): (
         Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
         Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
     ),
-    ("profiles.new_cohort", "POST"): (
+    ("programmes.new_cohort", "POST"): (
         Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
         Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
     ),
-    ("profiles.cohort", "GET"): (
+    ("programmes.cohort", "GET"): (
         Case("/cohorts/{cohort_F}", {"facilitator"}),
         Case("/cohorts/{cohort_G}", {"other_facilitator"}),
     ),
-    ("profiles.cohort", "POST"): (
+    ("programmes.cohort", "POST"): (
         Case("/cohorts/{cohort_F}", {"facilitator"}, data={"enrol-email": "nobody@example.id"}),
         Case(
             "/cohorts/{cohort_G}", {"other_facilitator"}, data={"enrol-email": "nobody@example.id"}
         ),
     ),
-    ("profiles.enrolment_status", "POST"): (
+    ("programmes.enrolment_status", "POST"): (
         Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
         Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
     ),
     # --- owners' consent to programmes: only the enrolled enterprise's owner answers --------
-    ("profiles.my_programmes", "GET"): (Case("/account/programmes", {"owner", "other_owner"}),),
-    ("profiles.answer_enrolment", "POST"): (
+    ("programmes.my_programmes", "GET"): (Case("/account/programmes", {"owner", "other_owner"}),),
+    ("programmes.answer_enrolment", "POST"): (
         Case("/enrolments/{enrol_F}/consent", {"owner"}, data={"answer": "leave", "confirm": "1"}),
         Case(
             "/enrolments/{enrol_G}/consent",
@@ -473,7 +473,9 @@ def build_world(db, upload_folder: Path) -> World:
     one live login session per logged-in role.
     """
     from marketplace.accounts import services as account_services
-    from marketplace.profiles import services
+    from marketplace.profiles import enterprises as enterprise_services
+    from marketplace.programmes import handover
+    from marketplace.programmes import services as programme_services
 
     make = factories.Factories(db)
     owner = make.user("owner")
@@ -499,17 +501,19 @@ def build_world(db, upload_folder: Path) -> World:
     doc_d = make._add(LegalDocument(enterprise=enterprise_d, kind="sku"))
     rec_a = make._add(MentoringRecord(enterprise=enterprise_a, programme_name="Damping UMKM"))
     rec_d = make._add(MentoringRecord(enterprise=enterprise_d, programme_name="Damping UMKM"))
-    photo_a = services.add_photo(actor=owner, enterprise=enterprise_a, data=tiny_jpeg())
-    photo_d = services.add_photo(actor=other_owner, enterprise=enterprise_d, data=tiny_jpeg())
+    photo_a = enterprise_services.add_photo(actor=owner, enterprise=enterprise_a, data=tiny_jpeg())
+    photo_d = enterprise_services.add_photo(
+        actor=other_owner, enterprise=enterprise_d, data=tiny_jpeg()
+    )
     # A profile made on behalf of an owner who has only a phone, to hold a live invitation.
-    behalf = services.create_enterprise_on_behalf(
+    behalf = programme_services.create_enterprise_on_behalf(
         facilitator=facilitator,
         cohort=cohort_f,
         name="Warung Bu Tini",
         owner_name="Tini",
         owner_phone="081234567890",
     )
-    token = services.create_invitation(facilitator=facilitator, enterprise=behalf)
+    token = handover.create_invitation(facilitator=facilitator, enterprise=behalf)
     newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
     confirm_token = account_services._issue_link(
         user=newcomer, purpose="confirm", lifetime=account_services.CONFIRM_LINK_LIFETIME

@@ -32,8 +32,9 @@ from marketplace.matching.models import MeetingRequest, ShortlistEntry
 from marketplace.pitches import permissions as pitch_permissions
 from marketplace.pitches.models import AccessRequest, Deck, Document
 from marketplace.profiles import crypto
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import Enrolment, Enterprise, LegalDocument, Mandate
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles.models import Enterprise, LegalDocument, Mandate
+from marketplace.programmes.models import Enrolment
 from tests import demo_snapshot
 
 FIVE_PLACES = {"31.75", "32.01", "34.71", "52.03", "73.71"}
@@ -261,7 +262,9 @@ def test_niks_are_stored_encrypted_and_start_with_the_enterprises_regency(world)
 
 def test_readiness_stages_spread_over_all_three_near_the_intended_shares(world):
     enterprises = _enterprises()
-    stages = Counter(profile_services.assess(e, today=demo.DEMO_TODAY).stage for e in enterprises)
+    stages = Counter(
+        enterprise_services.assess(e, today=demo.DEMO_TODAY).stage for e in enterprises
+    )
     assert dict(stages) == world["summary"].stages
     total = sum(demo.STAGE_TARGETS.values())
     for code, share in demo.STAGE_TARGETS.items():
@@ -272,7 +275,7 @@ def test_about_three_quarters_of_profiles_are_published_and_each_is_complete(wor
     enterprises = _enterprises()
     published = [e for e in enterprises if e.is_published]
     assert 0.65 <= len(published) / len(enterprises) <= 0.85
-    assert all(profile_services.missing_for_publication(e) == [] for e in published)
+    assert all(enterprise_services.missing_for_publication(e) == [] for e in published)
     assert all(e.published_at is not None for e in published)
 
 
@@ -280,7 +283,7 @@ def test_owners_with_accounts_and_profiles_created_on_behalf_by_facilitators(wor
     owners = list(db.session.scalars(select(User).where(User.role == "owner")))
     assert len(owners) >= 30
     for owner in owners:
-        enterprise = profile_services.enterprise_of(owner)
+        enterprise = enterprise_services.enterprise_of(owner)
         assert enterprise is not None and enterprise.created_by_id == owner.id
     owner_orgs = {owner.organisation_id for owner in owners}
     on_behalf = [e for e in _enterprises() if e.organisation_id not in owner_orgs]
@@ -295,7 +298,7 @@ def test_some_items_carry_a_facilitators_attestation_and_only_met_items(world):
     attested = [e for e in _enterprises() if e.attestations]
     assert 5 <= len(attested) <= len(_enterprises()) / 3
     for enterprise in attested:
-        assessment = profile_services.assess(enterprise, today=demo.DEMO_TODAY)
+        assessment = enterprise_services.assess(enterprise, today=demo.DEMO_TODAY)
         for attestation in enterprise.attestations:
             assert assessment.item(attestation.item_code).met
             assert attestation.attested_by_name in {
@@ -349,12 +352,12 @@ def test_demo_logins_cover_every_role_and_the_cases_their_hints_promise(world):
     bankable_owner, draft_owner = (
         users[login.email] for login in demo.DEMO_LOGINS if login.role == "owner"
     )
-    bankable = profile_services.enterprise_of(bankable_owner)
+    bankable = enterprise_services.enterprise_of(bankable_owner)
     assert bankable.is_published
-    assert profile_services.assess(bankable, today=demo.DEMO_TODAY).stage == "bankable"
+    assert enterprise_services.assess(bankable, today=demo.DEMO_TODAY).stage == "bankable"
     assert len(bankable.revenues) == 12 and bankable.attestations
-    draft = profile_services.enterprise_of(draft_owner)
-    assert not draft.is_published and profile_services.missing_for_publication(draft)
+    draft = enterprise_services.enterprise_of(draft_owner)
+    assert not draft.is_published and enterprise_services.missing_for_publication(draft)
     facilitator = next(users[x.email] for x in demo.DEMO_LOGINS if x.role == "facilitator")
     mentored = {
         n.enterprise_id
@@ -432,7 +435,7 @@ def test_a_share_of_published_enterprises_have_a_rendered_deck_and_documents(wor
 
 
 def test_the_demo_owner_has_data_room_requests_pending_accepted_and_declined(world):
-    owner_enterprise = profile_services.enterprise_of(_login_user("owner"))
+    owner_enterprise = enterprise_services.enterprise_of(_login_user("owner"))
     statuses = Counter(
         r.status
         for r in db.session.scalars(
@@ -460,7 +463,7 @@ def test_the_demo_investor_has_a_shortlist_in_several_stages_with_notes(world):
 
 def test_meeting_requests_wait_for_each_side_and_some_are_answered(world):
     investor = _login_user("investor")
-    owner_enterprise = profile_services.enterprise_of(_login_user("owner"))
+    owner_enterprise = enterprise_services.enterprise_of(_login_user("owner"))
     meetings = list(db.session.scalars(select(MeetingRequest)))
     statuses = Counter(m.status for m in meetings)
     assert {"pending", "accepted", "countered", "declined"} <= set(statuses)
@@ -485,7 +488,7 @@ def test_three_events_past_upcoming_and_in_preparation(world):
     assert past.starts_on < demo.DEMO_TODAY and past.status == "published"
     assert schedules.published_of(past).items
     assert judging.ranking(past)
-    assert judging.feedback_for(past, profile_services.enterprise_of(_login_user("owner")).id)
+    assert judging.feedback_for(past, enterprise_services.enterprise_of(_login_user("owner")).id)
     assert db.session.scalar(
         select(func.count())
         .select_from(AuditEvent)
@@ -520,7 +523,7 @@ def _pages(world) -> dict[str, list[str]]:
     """The pages the logins table and the README send each demo login to."""
     events = list(db.session.scalars(select(PitchEvent).order_by(PitchEvent.starts_on)))
     past, upcoming, draft = (e.id for e in events)
-    owner_enterprise = profile_services.enterprise_of(_login_user("owner")).id
+    owner_enterprise = enterprise_services.enterprise_of(_login_user("owner")).id
     meeting = db.session.scalar(
         select(MeetingRequest.id).where(MeetingRequest.enterprise_id == owner_enterprise).limit(1)
     )

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from marketplace import permissions as shared_permissions
-from marketplace.profiles import permissions, services
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles import permissions
+from marketplace.programmes import permissions as programme_permissions
 from tests.test_access_matrix import table_rows
 
 NIK = "3201234567890123"
@@ -141,6 +143,7 @@ def test_an_exception_inside_a_permission_check_denies(
     assert client.get(url).status_code == 200  # allowed while the check works
     # Every predicate starts from "is this an active user?": break that check everywhere.
     monkeypatch.setattr(permissions, "_active", broken)
+    monkeypatch.setattr(programme_permissions, "_active", broken)
     monkeypatch.setattr(shared_permissions, "is_active", broken)
 
     response = client.get(url)
@@ -214,7 +217,7 @@ def test_saving_and_viewing_a_nik_never_writes_it_to_the_logs(
 ):
     caplog.set_level(logging.DEBUG)
 
-    services.update_profile(actor=owner, enterprise=enterprise, data={}, nik=NIK)
+    enterprise_services.update_profile(actor=owner, enterprise=enterprise, data={}, nik=NIK)
     db.session.commit()
     login(owner)
     page = client.get(f"/enterprises/{enterprise.id}")

@@ -1,9 +1,10 @@
 """The e-mails accounts sends (confirmation, password reset, "someone tried to register"),
-written in the recipient's language and sent after commit through the mail seam.
+written in the recipient's language and queued through the mail seam (`mail.send`, delivered
+after commit, with the footer of kind "account").
 
-In development with log-only mail (`make run`) nothing leaves the machine, so the job also
-prints the whole message, link included, to the console: that is how a developer follows a
-confirmation or reset link. Never outside development.
+In development with log-only mail (`make run`) nothing leaves the machine, so a job after the
+commit also prints the whole message, link included, to the console: that is how a developer
+follows a confirmation or reset link. Never outside development.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from marketplace import mail, tasks
 
 log = logging.getLogger(__name__)
 
-MAIL_JOB = "accounts.send_mail"
+CONSOLE_JOB = "accounts.print_development_mail"
 
 SUBJECTS = {
     "confirm": _l("TemuModal: confirm your e-mail address"),
@@ -43,10 +44,6 @@ BODIES = {
         " message: nothing was changed."
     ),
 }
-FOOTER = _l(
-    "You receive this message because this address was entered on TemuModal. Account"
-    " messages (confirmation, password) are always sent; other notices follow your settings."
-)
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -60,10 +57,13 @@ def external_url(endpoint: str, **values) -> str:
 
 def queue(kind: str, *, to: str, locale: str, params: dict) -> None:
     """Queue mail `kind` to `to` in `locale`, sent after the commit (dropped on rollback)."""
-    with force_locale(locale or "id"):
+    locale = locale or "id"
+    with force_locale(locale):
         subject = str(SUBJECTS[kind])
-        body = str(BODIES[kind]) % params + "\n\n-- \n" + str(FOOTER)
-    tasks.enqueue(MAIL_JOB, to=to, subject=subject, body=body)
+        body = str(BODIES[kind]) % params
+    mail.send(to, subject, body, kind="account", locale=locale)
+    if development_console():
+        tasks.enqueue(CONSOLE_JOB, to=to, subject=subject, body=body)
 
 
 def development_console() -> bool:
@@ -72,10 +72,7 @@ def development_console() -> bool:
     return config.get("ENV_NAME") == "development" and bool(config.get("MAIL_LOG_ONLY", True))
 
 
-@tasks.job(MAIL_JOB)
-def send_mail(*, to: str, subject: str, body: str) -> None:
-    """Send one account e-mail through the mail seam (the after-commit job)."""
-    mail.send(to, subject, body)
-    if development_console():
-        # `make run` only: the mail was not sent, so show the link to the developer.
-        print(f"\n--- e-mail to {to} (development: not sent) ---\n{subject}\n\n{body}\n---\n")
+@tasks.job(CONSOLE_JOB)
+def print_development_mail(*, to: str, subject: str, body: str) -> None:
+    """`make run` only: the mail was not sent, so show it, link included, to the developer."""
+    print(f"\n--- e-mail to {to} (development: not sent) ---\n{subject}\n\n{body}\n---\n")

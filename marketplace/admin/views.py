@@ -9,9 +9,8 @@ from marketplace import permissions
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit import AuditEvent
-from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm
+from marketplace.forms import ActionForm, Attempt
 from marketplace.web import page_number
 
 bp = Blueprint("admin", __name__)
@@ -76,16 +75,10 @@ def users():
 def set_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ActionForm().validate_on_submit():
-        try:
+        with Attempt(success=_("Saved.")):
             account_services.set_user_active(
                 admin=current_user, user=user, active=request.form.get("active") == "1"
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -31,9 +31,11 @@ from marketplace.demo.world import (
     unique_email,
 )
 from marketplace.extensions import db
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import readiness
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes import services as programme_services
+from marketplace.programmes.models import Cohort, Enrolment
 
 
 @dataclass
@@ -237,7 +239,7 @@ def enrol(
     """
     enrolment = next((n for n in enterprise.enrolments if n.cohort_id == cohort.id), None)
     if enrolment is None:
-        enrolment = profile_services.enrol_enterprise(
+        enrolment = programme_services.enrol_enterprise(
             facilitator=facilitator, cohort=cohort, enterprise=enterprise, today=enrolled_on
         )
         # The owner accepts the programme's invitation: rights need the owner's consent.
@@ -246,7 +248,7 @@ def enrol(
                 User.organisation_id == enterprise.organisation_id, User.role == "owner"
             )
         )
-        profile_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+        programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
         enrolment.notified_at = enrolment.consent_at = moment(enrolled_on)
     enrolment.enrolled_on = enrolled_on
     return enrolment
@@ -300,7 +302,7 @@ def build_enterprise(
         world.owners += 1
         world.stamp(organisation, plan.enrolled_on - dt.timedelta(days=3))
     else:
-        enterprise = profile_services.create_enterprise_on_behalf(
+        enterprise = programme_services.create_enterprise_on_behalf(
             facilitator=facilitator,
             cohort=cohort,
             name=name,
@@ -321,7 +323,7 @@ def build_enterprise(
     world.stamp(enrolment, plan.enrolled_on)
 
     if plan.status == "completed":
-        profile_services.set_enrolment_status(
+        programme_services.set_enrolment_status(
             facilitator=facilitator,
             enrolment=enrolment,
             status=plan.status,
@@ -345,7 +347,7 @@ def build_enterprise(
     # completed mentoring, so it would undo a "young" or "withdrawn" plan.
     if rng.random() < 0.18 and not plan.failures & {"young", "withdrawn"}:
         started = day_between(rng, dt.date(2019, 1, 1), dt.date(2024, 6, 1))
-        profile_services.add_mentoring_record(
+        enterprise_services.add_mentoring_record(
             actor=editor,
             enterprise=enterprise,
             programme_name=rng.choice(NAMES.outside_mentoring),
@@ -355,7 +357,7 @@ def build_enterprise(
             modules_completed="Pembukuan, pemasaran",
         )
     if plan.published:
-        profile_services.publish_profile(actor=editor, enterprise=enterprise)
+        enterprise_services.publish_profile(actor=editor, enterprise=enterprise)
         published = min(
             DEMO_TODAY - dt.timedelta(days=1),
             plan.enrolled_on + dt.timedelta(days=rng.randint(20, 120)),
@@ -376,7 +378,7 @@ def build_enterprise(
 def _withdraw_if_planned(plan, facilitator: User, enrolment: Enrolment) -> None:
     # Last: withdrawing ends the facilitator's rights, and the profile was filled in before.
     if plan.status == "withdrawn":
-        profile_services.set_enrolment_status(
+        programme_services.set_enrolment_status(
             facilitator=facilitator, enrolment=enrolment, status="withdrawn"
         )
         enrolment.withdrawn_at = moment(enrolment.enrolled_on + dt.timedelta(days=60))
@@ -444,7 +446,7 @@ def _fill_profile(
         data["ask_instruments"] = []
         data["tenor_months"] = None
     nik = None if "no_nik" in failures else _nik(rng, plan)
-    profile_services.update_profile(
+    enterprise_services.update_profile(
         actor=editor, enterprise=enterprise, data=data, nik=nik, owner_phone=owner_phone
     )
 
@@ -457,7 +459,7 @@ def _documents(world: World, plan: Plan, enterprise: Enterprise, editor: User) -
 
     def record(kind: str, number: str | None, issued: dt.date, years: int | None) -> None:
         expires = None if years is None else readiness.months_after(issued, 12 * years)
-        profile_services.set_document(
+        enterprise_services.set_document(
             actor=editor,
             enterprise=enterprise,
             kind=kind,
@@ -513,13 +515,13 @@ def _revenues(world: World, plan: Plan, enterprise: Enterprise, editor: User) ->
         return
     rng = world.rng
     amounts = {}
-    for month in profile_services.recent_months(DEMO_TODAY, plan.months):
+    for month in enterprise_services.recent_months(DEMO_TODAY, plan.months):
         factor = rng.uniform(0.8, 1.2)
         # Lebaran 2026 fell on 20 March: food and clothing sell most in February and March.
         if plan.kind.seasonal and month in (dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
             factor *= 1.4
         amounts[month] = round_to(plan.monthly * factor, 10_000)
-    profile_services.set_revenues(actor=editor, enterprise=enterprise, revenues=amounts)
+    enterprise_services.set_revenues(actor=editor, enterprise=enterprise, revenues=amounts)
 
 
 _ATTESTABLE = (
@@ -545,14 +547,14 @@ def _attest(
 ) -> None:
     """The facilitator's "diverifikasi pendamping" on items the profile meets, through the same
     service the readiness page uses. The facilitator is the enterprise's own pendamping."""
-    assessment = profile_services.assess(enterprise, today=DEMO_TODAY)
+    assessment = enterprise_services.assess(enterprise, today=DEMO_TODAY)
     met = [
         item.code
         for item in assessment.checklist
         if item.met and item.counts and item.code in _ATTESTABLE
     ]
     for code in met[:count]:
-        profile_services.attest_item(
+        programme_services.attest_item(
             facilitator=facilitator,
             enterprise=enterprise,
             item_code=code,
@@ -603,7 +605,7 @@ def _draft_owner(plan: Plan) -> Plan:
 def _fill_draft(
     world: World, plan: Plan, enterprise: Enterprise, editor: User, *, owner_phone: str
 ) -> None:
-    profile_services.update_profile(
+    enterprise_services.update_profile(
         actor=editor,
         enterprise=enterprise,
         data={

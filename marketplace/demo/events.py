@@ -20,7 +20,8 @@ from marketplace.events import permissions as event_permissions
 from marketplace.events import services as event_services
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
-from marketplace.profiles.models import Enterprise, Programme
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes.models import Programme
 
 PAST_DAY = dt.date(2026, 9, 17)  # a Thursday, six weeks before DEMO_TODAY
 PITCHES = 8  # confirmed enterprises per event

@@ -17,7 +17,7 @@ from marketplace.demo.world import (
     unique_email,
 )
 from marketplace.extensions import db
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import investors as investor_services
 
 
 # --- investors --------------------------------------------------------------------------------
@@ -55,10 +55,10 @@ def investor(world: World, spec: InvestorSpec, admin: User) -> None:
         )
     db.session.flush()
     world.investor_users += len(users)
-    mandate = profile_services.save_mandate(
+    mandate = investor_services.save_mandate(
         actor=users[0],
         organisation=organisation,
-        data=profile_services.MandateData(
+        data=investor_services.MandateData(
             investor_kind=spec.kind,
             sectors=list(spec.sectors),
             provinces=list(spec.provinces),

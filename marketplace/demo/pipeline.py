@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from marketplace.demo.showcase import Cast, acting_for, at, weekday_after
-from marketplace.matching import pipeline as matching
+from marketplace.matching import meetings, shortlists
 from marketplace.profiles.models import Enterprise
 
 INVESTOR_PROVINCE = "31"
@@ -26,11 +26,11 @@ def _move_to(cast: Cast, entry, stage: str) -> None:
     """Walk the entry up the ladder to `stage` (or straight to 'declined'), one move a step,
     as an analyst would over the weeks."""
     if stage == "declined":
-        matching.move_entry(actor=cast.investor, entry=entry, stage="considering")
-        matching.move_entry(actor=cast.investor, entry=entry, stage="declined")
+        shortlists.move_entry(actor=cast.investor, entry=entry, stage="considering")
+        shortlists.move_entry(actor=cast.investor, entry=entry, stage="declined")
         return
     for step in LADDER[1 : LADDER.index(stage) + 1]:
-        matching.move_entry(actor=cast.investor, entry=entry, stage=step)
+        shortlists.move_entry(actor=cast.investor, entry=entry, stage=step)
 
 
 def build_shortlist(cast: Cast) -> list[Enterprise]:
@@ -43,12 +43,12 @@ def build_shortlist(cast: Cast) -> list[Enterprise]:
     ]
     chosen = [cast.owner_enterprise, *nearby[: len(STAGES) - 1]]
     for enterprise, stage in zip(chosen, STAGES, strict=False):
-        entry = matching.add_to_shortlist(actor=cast.investor, enterprise=enterprise)
+        entry = shortlists.add_to_shortlist(actor=cast.investor, enterprise=enterprise)
         cast.shortlist_entries += 1
         if stage != "observing":
             _move_to(cast, entry, stage)
         if stage in NOTES:
-            matching.add_note(actor=cast.investor, entry=entry, body=NOTES[stage])
+            shortlists.add_note(actor=cast.investor, entry=entry, body=NOTES[stage])
     return chosen
 
 
@@ -67,7 +67,7 @@ def build_meetings(cast: Cast, shortlisted: list[Enterprise]) -> None:
 
     def ask(investor, enterprise):
         cast.meetings += 1
-        return matching.request_meeting(
+        return meetings.request_meeting(
             actor=investor,
             enterprise=enterprise,
             message=_MESSAGE,
@@ -79,21 +79,21 @@ def build_meetings(cast: Cast, shortlisted: list[Enterprise]) -> None:
     ask(cast.investor, cast.owner_enterprise)
     others = [e for e in shortlisted if e.id != cast.owner_enterprise.id]
     accepted = ask(cast.investor, others[0])
-    matching.respond_to_meeting(
+    meetings.respond_to_meeting(
         actor=acting_for(others[0]),
         meeting=accepted,
         action="accept",
         time_id=accepted.times[0].id,
     )
     countered = ask(cast.investor, others[1])
-    matching.respond_to_meeting(
+    meetings.respond_to_meeting(
         actor=acting_for(others[1]),
         meeting=countered,
         action="propose",
         new_times=[at(first + dt.timedelta(days=2), 9), at(first + dt.timedelta(days=3), 13)],
     )
     declined = ask(cast.investor, others[2])
-    matching.respond_to_meeting(actor=acting_for(others[2]), meeting=declined, action="decline")
+    meetings.respond_to_meeting(actor=acting_for(others[2]), meeting=declined, action="decline")
     other_investor = next(
         i for i in cast.investors if i.organisation_id != cast.investor.organisation_id
     )

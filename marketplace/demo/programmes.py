@@ -10,7 +10,7 @@ from marketplace.demo.data import PLACES, ProgrammeOrgSpec
 from marketplace.demo.enterprises import build_enterprise
 from marketplace.demo.world import World, make_user, phone_number
 from marketplace.extensions import db
-from marketplace.profiles import services as profile_services
+from marketplace.programmes import services as programme_services
 
 
 # --- programme organisations, cohorts and their enterprises -----------------------------------
@@ -45,7 +45,7 @@ def programme_organisation(world: World, spec: ProgrammeOrgSpec, admin: User) ->
     world.facilitators += len(facilitators)
 
     for programme_spec in spec.programmes:
-        programme = profile_services.create_programme(
+        programme = programme_services.create_programme(
             facilitator=facilitators[0],
             name=programme_spec.name,
             description=programme_spec.description,
@@ -57,7 +57,7 @@ def programme_organisation(world: World, spec: ProgrammeOrgSpec, admin: User) ->
         world.programmes += 1
         for cohort_spec in programme_spec.cohorts:
             facilitator = facilitators[cohort_spec.facilitator]
-            cohort = profile_services.create_cohort(
+            cohort = programme_services.create_cohort(
                 facilitator=facilitator,
                 programme=programme,
                 name=cohort_spec.name,

@@ -29,7 +29,7 @@ from marketplace.demo.world import (
 )
 from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
 
     stages: Counter[str] = Counter()
     for enterprise in world.enterprises:
-        stages[profile_services.assess(enterprise, today=DEMO_TODAY).stage] += 1
+        stages[enterprise_services.assess(enterprise, today=DEMO_TODAY).stage] += 1
     showcase = build_showcase(world)
     _restamp(world, first_audit_id)
     world.step("timestamps")

@@ -21,9 +21,10 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.demo.accounts import DEMO_LOGINS
 from marketplace.demo.world import DEMO_TODAY, SEED
 from marketplace.extensions import db
-from marketplace.profiles import permissions
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import Enrolment, Enterprise
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes import consent
+from marketplace.programmes.models import Enrolment
 
 # The demo logins the showcase is built around (see accounts.DEMO_LOGINS).
 ADMIN, FACILITATOR, INVESTOR, UNVERIFIED_INVESTOR, OWNER, DRAFT_OWNER = (
@@ -86,7 +87,7 @@ def cast(enterprises: list[Enterprise]) -> Cast:
         facilitator=user(FACILITATOR),
         investor=user(INVESTOR),
         owner=owner,
-        owner_enterprise=profile_services.enterprise_of(owner),
+        owner_enterprise=enterprise_services.enterprise_of(owner),
         investors=list(first_of_each.values()),
         # Published enterprises someone may still act for (not those made on behalf whose
         # programme withdrew them): the showcase acts for them.
@@ -110,7 +111,7 @@ def acting_for(enterprise: Enterprise) -> User | None:
     if owner is not None:
         return owner
     row = db.session.execute(
-        permissions.consented_enrolments()
+        consent.consented_enrolments()
         .where(Enrolment.enterprise_id == enterprise.id)
         .order_by(Enrolment.id)
         .limit(1)

@@ -31,8 +31,8 @@ from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.scheduling import build_schedule
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
+from marketplace.programmes import consent
 
 log = logging.getLogger(__name__)
 _threads: list[threading.Thread] = []
@@ -152,7 +152,7 @@ def enterprise_recipients(enterprise: Enterprise) -> list[User]:
     )
     if owners:
         return owners
-    rows = profile_permissions.consented_enrolments().subquery()
+    rows = consent.consented_enrolments().subquery()
     facilitator_ids = {
         facilitator_id
         for facilitator_id in db.session.scalars(
@@ -238,9 +238,10 @@ def schedule_message(
 def _send_each(users: Iterable[User], compose) -> int:
     sent = 0
     for user in users:
-        with force_locale(user.locale or "id"):
+        locale = user.locale or "id"
+        with force_locale(locale):
             subject, body = compose()
-        mail.send(user.email, subject, body)
+        mail.send(user.email, subject, body, kind="event", locale=locale)
         sent += 1
     return sent
 

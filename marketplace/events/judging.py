@@ -32,7 +32,8 @@ from marketplace.events.models import (
     ReviewScore,
 )
 from marketplace.extensions import db
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes.models import Cohort, Enrolment, Programme
 
 
 def criterion_label(criterion: Criterion) -> str:

@@ -42,8 +42,9 @@ from marketplace.extensions import db
 from marketplace.matching import cards, scoring
 from marketplace.matching import services as matching_services
 from marketplace.models import utcnow
-from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles.models import Enrolment, Mandate
+from marketplace.profiles.models import Mandate
+from marketplace.programmes import consent
+from marketplace.programmes.models import Enrolment
 
 Problem = PanelProblem | MeetingProblem
 
@@ -84,7 +85,7 @@ def _facilitators(event: PitchEvent, enterprise_ids: list[int]) -> dict[int, int
     # The pendamping who accompanies each enterprise: one of the organiser's own programmes
     # first, else any programme's.
     rows = db.session.execute(
-        profile_permissions.consented_enrolments()
+        consent.consented_enrolments()
         .where(Enrolment.enterprise_id.in_(enterprise_ids), Enrolment.facilitator_id.isnot(None))
         .order_by(Enrolment.id)
     ).all()

@@ -35,7 +35,10 @@ from marketplace.events.scheduling import PREFERENCES, Slot
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles.models import Cohort, Enterprise, Programme
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes import consent
+from marketplace.programmes import permissions as programme_permissions
+from marketplace.programmes.models import Cohort, Programme
 
 MAX_DAYS = 7
 MAX_SLOTS = 400  # far above a real pitch day; keeps a mistyped slot length from exploding
@@ -218,7 +221,7 @@ def save_event(*, actor: User, data: EventData, event: PitchEvent | None = None)
     programme_id = data.programme_id or None
     if programme_id is not None:
         programme = db.session.get(Programme, programme_id)
-        if programme is None or not profile_permissions.can_manage_programme(actor, programme):
+        if programme is None or not programme_permissions.can_manage_programme(actor, programme):
             raise ValidationError(_l("Choose one of the options offered."), field="programme_id")
     timing = {
         "mode": data.mode,
@@ -328,7 +331,7 @@ def events_for(user: User) -> list[PitchEvent]:
                 PitchEvent.id.in_(
                     select(EventInvitation.event_id).where(
                         EventInvitation.enterprise_id.in_(
-                            profile_permissions.mentored_enterprise_ids(user.organisation_id)
+                            consent.mentored_enterprise_ids(user.organisation_id)
                         )
                     )
                 ),
@@ -351,7 +354,7 @@ def events_for(user: User) -> list[PitchEvent]:
 def invitable_enterprises(*, actor: User, event: PitchEvent, query: str = "") -> list[Enterprise]:
     """Enterprises the organiser may invite, by name: published ones and the organisation's own
     mentees (drafts included). At most 50, by name. No side effects."""
-    mentored = profile_permissions.mentored_enterprise_ids(actor.organisation_id)
+    mentored = consent.mentored_enterprise_ids(actor.organisation_id)
     statement = select(Enterprise).where(
         or_(Enterprise.status == "published", Enterprise.id.in_(mentored))
     )
@@ -411,7 +414,7 @@ def invite_cohort(*, actor: User, event: PitchEvent, cohort: Cohort) -> list[Eve
     withdrawn or left: pending invitations are not the programme's to answer for). Raises
     PermissionDenied when the cohort is not the actor's programme's; otherwise as
     `invite_enterprises`."""
-    if not profile_permissions.can_manage_programme(actor, cohort.programme):
+    if not programme_permissions.can_manage_programme(actor, cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
     return invite_enterprises(
         actor=actor,

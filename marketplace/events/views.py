@@ -32,7 +32,8 @@ from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, form_error, form_status
 from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles.models import Cohort, Enterprise, Programme
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes.models import Cohort, Programme
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 USER_ERRORS = (ValidationError, Conflict)

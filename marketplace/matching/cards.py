@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from marketplace.matching import analysis, scoring
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise, Mandate
 
 # Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
@@ -46,7 +46,7 @@ def enterprise_card(
     enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
 ) -> scoring.EnterpriseCard:
     """What scoring may know of an enterprise: public and consented data only. No side effects."""
-    assessment = profile_services.assess(enterprise, today=today)
+    assessment = enterprise_services.assess(enterprise, today=today)
     return scoring.EnterpriseCard(
         id=enterprise.id,
         name=enterprise.name,

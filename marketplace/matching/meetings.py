@@ -22,8 +22,8 @@ from marketplace.extensions import db
 from marketplace.matching import notifications, permissions
 from marketplace.matching.models import MeetingRequest, MeetingTime
 from marketplace.models import as_utc, utcnow
-from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
+from marketplace.programmes import consent
 
 MAX_MESSAGE_CHARS = 1000
 MAX_PROPOSED_TIMES = 3
@@ -60,7 +60,7 @@ def _enterprise_side_users(enterprise: Enterprise) -> list[User]:
     ).all()
     if owners:
         return list(owners)
-    rows = profile_permissions.consented_enrolments().subquery()
+    rows = consent.consented_enrolments().subquery()
     return list(
         db.session.scalars(
             select(User)
@@ -267,7 +267,7 @@ def meetings_for(user: User) -> list[MeetingRequest]:
             Enterprise.organisation_id == user.organisation_id
         )
     elif user.role == "facilitator":
-        mentored = profile_permissions.mentored_enterprise_ids(user.organisation_id)
+        mentored = consent.mentored_enterprise_ids(user.organisation_id)
         query = query.where(MeetingRequest.enterprise_id.in_(mentored))
     else:
         return []

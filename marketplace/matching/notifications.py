@@ -1,8 +1,9 @@
 """In-app notifications and the e-mails that go with them.
 
-`notify` writes a notification row for each user with the change, and queues an e-mail in each
-recipient's own language for after the commit (job "matching.send_mail"). Meeting requests,
-programme invitations and hand-overs notify; every kind and its texts are listed here.
+`notify` writes a notification row for each user with the change, and an e-mail in each
+recipient's own language in the same transaction (`mail.send`), delivered after the commit.
+Meeting requests, programme invitations and hand-overs notify; every kind and its texts are
+listed here.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ MAIL_SUBJECTS = {
 
 @tasks.job(MAIL_JOB)
 def send_mail(*, to: str, subject: str, body: str) -> None:
-    """Send one e-mail through the mail seam (the after-commit job)."""
-    mail.send(to, subject, body)
+    """Queue one e-mail from a job, in a transaction of its own. Kept for jobs enqueued before
+    mail rows existed; services call `mail.send` instead, in their own transaction, so that the
+    mail cannot be lost between the commit and the job."""
+    with tasks.job_session() as session:
+        mail.send(to, subject, body, session=session)
 
 
 def notification_text(notification: Notification) -> str:
@@ -75,7 +79,7 @@ def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list
     """Tell `users` about something: an in-app notification each and an e-mail after commit.
 
     `params` hold names and an ISO `time`, never personal data beyond names. The e-mail is
-    written in each user's language. Side effects: rows; mail jobs enqueued. Raises KeyError
+    written in each user's language. Side effects: rows; mails queued (`mail.send`). Raises KeyError
     for an unknown kind.
     """
     notices = []
@@ -84,10 +88,14 @@ def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list
         notice = Notification(user_id=user.id, kind=kind, params=params, link=link)
         db.session.add(notice)
         notices.append(notice)
-        with force_locale(user.locale or "id"):
+        locale = user.locale or "id"
+        with force_locale(locale):
             subject = str(MAIL_SUBJECTS[kind])
             body = notification_text(notice) + "\n\n" + base + link
-        tasks.enqueue(MAIL_JOB, to=user.email, subject=subject, body=body)
+        # "meeting_requested" -> "meeting": the footer's reason for the mail.
+        reason = kind.partition("_")[0]
+        reason = reason if reason in mail.REASONS else "notice"
+        mail.send(user.email, subject, body, kind=reason, locale=locale)
     db.session.flush()
     return notices
 

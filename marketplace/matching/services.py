@@ -1,6 +1,6 @@
 """Search indexing through the outbox, the search page's query, and matches both ways.
 
-Indexing. Whenever a profile changes, `profiles.services` enqueues the job
+Indexing. Whenever a profile changes, `profiles.enterprises` enqueues the job
 "search.sync_enterprise". Before that transaction commits, a listener here turns each such job
 into a `SearchOutbox` row IN THE SAME TRANSACTION, so a change can never be committed without
 its index change being recorded (several gunicorn workers, a crash between commit and indexing).
@@ -40,8 +40,9 @@ from marketplace.extensions import db
 from marketplace.matching import analysis, cards, permissions, scoring, scoring_text, search
 from marketplace.matching.models import MatchCard, SearchOutbox
 from marketplace.models import as_utc, utcnow
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import Enrolment, Enterprise, Mandate
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles.models import Enterprise, Mandate
+from marketplace.programmes.models import Enrolment
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def build_search_doc(
     """
     if not enterprise.is_published:
         raise ValueError(f"enterprise {enterprise.id} is not published")
-    assessment = profile_services.assess(enterprise, today=today)
+    assessment = enterprise_services.assess(enterprise, today=today)
     enrolments = [e for e in enterprise.enrolments if e.is_accepted]
     return search.SearchDoc(
         id=enterprise.id,

@@ -37,8 +37,8 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
+from marketplace.profiles.enterprises import upload_limits
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.services import upload_limits
 
 log = logging.getLogger(__name__)
 
@@ -548,13 +548,13 @@ def activity(enterprise: Enterprise, *, limit: int = ACTIVITY_LIMIT) -> list[Act
 
 
 # --- storage ---------------------------------------------------------------------------------
-def _file_keys() -> Iterator[str]:
-    for (keys,) in db.session.execute(select(DeckVersion.original_keys)):
+def _file_keys(session: Session) -> Iterator[str]:
+    for (keys,) in session.execute(select(DeckVersion.original_keys)):
         yield from keys or []
-    for small, large in db.session.execute(select(DeckPage.small_key, DeckPage.large_key)):
+    for small, large in session.execute(select(DeckPage.small_key, DeckPage.large_key)):
         yield small
         yield large
-    yield from db.session.scalars(select(Document.file_key))
+    yield from session.scalars(select(Document.file_key))
 
 
 storage.register_key_source(_file_keys)

@@ -1,4 +1,4 @@
-"""Profile, programme and mandate forms. Shapes here, rules in the services."""
+"""Enterprise profile and mandate forms. Shapes here, rules in the services."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class ProfileForm(FlaskForm):
 
     def profile_data(self) -> dict:
         """The values the profile service takes, amounts as integers."""
-        from marketplace.profiles.services import PROFILE_FIELDS
+        from marketplace.profiles.enterprises import PROFILE_FIELDS
 
         data = {}
         for name in PROFILE_FIELDS:
@@ -150,62 +150,6 @@ class PhotoForm(FlaskForm):
         _l("Photo (JPEG, PNG or WebP)"), validators=[FileRequired(_l("Choose a photo to upload."))]
     )
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
-
-
-class AttestForm(FlaskForm):
-    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
-
-
-class ProgrammeForm(FlaskForm):
-    name = StringField(
-        _l("Programme name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
-    )
-    donor = StringField(_l("Donor or partner"), validators=[Optional(), Length(max=160)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
-
-
-class CohortForm(FlaskForm):
-    name = StringField(
-        _l("Cohort name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=120)]
-    )
-    province_code = SelectField(_l("Province"), validators=[Optional()])
-    regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
-    starts_on = DateField(_l("Starts"), validators=[Optional()])
-    ends_on = DateField(_l("Ends"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.province_code.choices = province_choices()
-        self.regency_code.choices = regency_choices()
-
-
-class OnBehalfForm(FlaskForm):
-    name = StringField(
-        _l("Business name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
-    )
-    owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
-    owner_phone = StringField(
-        _l("Owner's phone"),
-        validators=[DataRequired(_l("Fill in the owner's phone number.")), Length(max=20)],
-    )
-
-
-class EnrolByEmailForm(FlaskForm):
-    email = StringField(
-        _l("Owner's e-mail"),
-        validators=[DataRequired(_l("Fill in the e-mail address.")), Length(max=254)],
-    )
-
-
-class EnrolmentStatusForm(FlaskForm):
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            ("active", _l("Mentoring in progress")),
-            ("completed", _l("Mentoring completed")),
-            ("withdrawn", _l("Withdrawn")),
-        ],
-    )
 
 
 class MandateForm(FlaskForm):

@@ -1,12 +1,16 @@
-"""Enterprise profiles, programmes and cohorts, attestations and investor mandates.
+"""Both sides' profiles: enterprises (with their documents, revenue, mentoring records and
+photos) and investor organisations' mandates.
 
 Money is integer rupiah. Codes (sector, legal form, instruments …) come from `marketplace.vocab`.
+An enterprise's enrolments and attestations are the programmes domain's tables
+(`marketplace.programmes.models`); the relationships name them by class, so this module does
+not import that package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -23,9 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
 from marketplace.models import TimestampMixin
+
+if TYPE_CHECKING:
+    from marketplace.programmes.models import Attestation, Enrolment
 
 Money = BigInteger  # rupiah; turnover of a medium enterprise passes 2**31
 
@@ -207,133 +214,6 @@ class ProductPhoto(TimestampMixin, db.Model):
     height: Mapped[int] = mapped_column(Integer)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="photos")
-
-
-class Attestation(db.Model):
-    """A facilitator's "diverifikasi pendamping" on one readiness checklist item."""
-
-    __tablename__ = "attestations"
-    __table_args__ = (UniqueConstraint("enterprise_id", "item_code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    item_code: Mapped[str] = mapped_column(String(40))
-    attested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    attested_by_name: Mapped[str] = mapped_column(String(120))
-    attested_on: Mapped[dt.date] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(String(300))
-
-    enterprise: Mapped[Enterprise] = relationship(back_populates="attestations")
-
-
-class Programme(TimestampMixin, db.Model):
-    """A mentoring programme run by a programme organisation (NGO, CSR, Dinas)."""
-
-    __tablename__ = "programmes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    name: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str | None] = mapped_column(Text)
-    donor: Mapped[str | None] = mapped_column(String(160))
-
-    organisation: Mapped[Organisation] = relationship()
-    cohorts: Mapped[list[Cohort]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="Cohort.starts_on"
-    )
-
-
-class Cohort(TimestampMixin, db.Model):
-    __tablename__ = "cohorts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(120))
-    province_code: Mapped[str | None] = mapped_column(String(2))
-    regency_code: Mapped[str | None] = mapped_column(String(5))
-    starts_on: Mapped[dt.date | None] = mapped_column(Date)
-    ends_on: Mapped[dt.date | None] = mapped_column(Date)
-    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
-
-    programme: Mapped[Programme] = relationship(back_populates="cohorts")
-    enrolments: Mapped[list[Enrolment]] = relationship(
-        back_populates="cohort", cascade="all, delete-orphan"
-    )
-
-
-class Enrolment(TimestampMixin, db.Model):
-    """An enterprise in a cohort, with its pendamping and progress.
-
-    `consent` is the owner's answer: an enrolment gives the programme's facilitators rights over
-    the enterprise only once it is `accepted` (see `permissions.is_facilitator_of`). A profile
-    the facilitator created for a phone-only owner is enrolled `on_behalf` and accepted from the
-    start. `declined` and `left` are the owner's no; `status = 'withdrawn'` is the programme's.
-    """
-
-    __tablename__ = "enrolments"
-    __table_args__ = (
-        UniqueConstraint("cohort_id", "enterprise_id"),
-        CheckConstraint("status IN ('active','completed','withdrawn')", name="status"),
-        CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(12), default="active")
-    enrolled_on: Mapped[dt.date] = mapped_column(Date)
-    completed_on: Mapped[dt.date | None] = mapped_column(Date)
-    modules_completed: Mapped[list[str]] = mapped_column(JSON, default=list)
-    consent: Mapped[str] = mapped_column(String(10), default="pending")
-    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
-    # When the owner was told of the invitation (held while the organisation is unverified).
-    notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    # Who answered (accepted, declined, left) and when.
-    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
-    enterprise: Mapped[Enterprise] = relationship(back_populates="enrolments")
-    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
-
-    @property
-    def is_pending(self) -> bool:
-        return self.consent == "pending" and self.status != "withdrawn"
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.consent == "accepted" and self.status != "withdrawn"
-
-
-class Invitation(TimestampMixin, db.Model):
-    """A hand-over link: the owner of an enterprise created on their behalf claims it.
-
-    Only the SHA-256 of the token is stored; the link is shown once to the facilitator.
-    """
-
-    __tablename__ = "invitations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    enterprise: Mapped[Enterprise] = relationship()
 
 
 class Mandate(TimestampMixin, db.Model):

@@ -1,4 +1,4 @@
-"""Who may see and change enterprise profiles, programmes and mandates.
+"""Who may see and change enterprise profiles and investor mandates.
 
 Rights come from the user's role plus ownership of the object, never from the URL. Each
 predicate denies when anything inside it fails (an exception is logged and means "no").
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import or_, select
-
-from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.permissions import (  # noqa: F401 (re-exported)
-    deny_on_error,
-    is_admin,
-    is_confirmed,
-)
+from marketplace.permissions import deny_on_error, is_admin  # noqa: F401 (re-exported)
 from marketplace.permissions import is_active as _active
-from marketplace.profiles.models import Cohort, Enrolment, Enterprise, Programme
+from marketplace.profiles.models import Enterprise
+
+# Enterprise rights rest on the owner's consent to programmes. The rule is read from a
+# models-only module of the programmes package (see its docstring), so there is no import cycle.
+from marketplace.programmes import consent
 
 log = logging.getLogger(__name__)
 
@@ -32,56 +29,14 @@ def is_owner_of(user, enterprise: Enterprise) -> bool:
     )
 
 
-def consented_enrolments():
-    """The enrolments that give their programme organisation's facilitators rights.
-
-    Accepted by the owner (or made on behalf of a phone-only owner, which counts as accepted
-    and stays so after the hand-over) and not withdrawn; for an invitation to an owner who
-    registered themselves, the programme organisation must also be verified (an admin can
-    take rights away again by un-verifying it). One rule for every query: the predicates
-    below, the facilitator's lists of meetings and events, and who hears about a profile.
-    A select of (enterprise_id, organisation_id, facilitator_id), one row per enrolment.
-    """
-    return (
-        select(
-            Enrolment.enterprise_id,
-            Programme.organisation_id,
-            Enrolment.facilitator_id,
-        )
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Programme, Programme.id == Cohort.programme_id)
-        .join(Organisation, Organisation.id == Programme.organisation_id)
-        .where(
-            Enrolment.consent == "accepted",
-            Enrolment.status != "withdrawn",
-            or_(Enrolment.on_behalf.is_(True), Organisation.verified_at.is_not(None)),
-        )
-    )
-
-
-def mentored_enterprise_ids(organisation_id: int):
-    """A select of the ids of enterprises `organisation_id`'s facilitators act for."""
-    rows = consented_enrolments().subquery()
-    return select(rows.c.enterprise_id).where(rows.c.organisation_id == organisation_id)
-
-
 @deny_on_error
 def is_facilitator_of(user, enterprise: Enterprise) -> bool:
     """A facilitator of a programme organisation the enterprise let in (see
-    `consented_enrolments`). A pending, declined, left or withdrawn enrolment gives nothing."""
+    `programmes.consent.consented_enrolments`). A pending, declined, left or withdrawn
+    enrolment gives nothing."""
     if not (_active(user) and user.role == "facilitator"):
         return False
-    rows = consented_enrolments().where(
-        Enrolment.enterprise_id == enterprise.id,
-        Programme.organisation_id == user.organisation_id,
-    )
-    return bool(db.session.scalar(select(rows.exists())))
-
-
-@deny_on_error
-def can_answer_enrolment(user, enrolment: Enrolment) -> bool:
-    """Accept, decline or leave a programme: the owners of the enrolled enterprise only."""
-    return is_owner_of(user, enrolment.enterprise)
+    return bool(db.session.scalar(consent.facilitates(user.organisation_id, enterprise.id)))
 
 
 @deny_on_error
@@ -129,22 +84,6 @@ def can_see_sensitive(user, enterprise: Enterprise, attribute: str) -> bool:
         return True
     consent = getattr(enterprise, f"share_{attribute}", False)
     return bool(consent) and can_view_full_profile(user, enterprise)
-
-
-@deny_on_error
-def can_attest(user, enterprise: Enterprise) -> bool:
-    return is_facilitator_of(user, enterprise)
-
-
-@deny_on_error
-def can_manage_programme(user, programme: Programme) -> bool:
-    """Its organisation's facilitators, once their address is confirmed (managing includes
-    inviting enterprises, which gives rights over their data once accepted)."""
-    return (
-        is_confirmed(user)
-        and user.role == "facilitator"
-        and (programme.organisation_id == user.organisation_id)
-    )
 
 
 @deny_on_error

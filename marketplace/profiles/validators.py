@@ -1,4 +1,5 @@
-"""Formats of Indonesian identifiers: NIK, NIB, NPWP and phone numbers.
+"""Formats of Indonesian identifiers (NIK, NIB, NPWP, phone numbers) and the checks both
+sides' profiles share (codes from a list, rupiah amounts).
 
 Each `normalise_*` function takes what a person typed (with spaces, dots or dashes) and returns
 the canonical form, or raises `ValidationError` with a message that says what is expected.
@@ -10,10 +11,23 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace import regions
+from marketplace import money, regions
 from marketplace.errors import ValidationError
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
+
+
+def check_code(value: str | None, mapping: dict, field: str) -> None:
+    """Raise ValidationError on `field` unless `value` is empty or one of `mapping`'s codes."""
+    if value and value not in mapping:
+        raise ValidationError(_l("Choose one of the options offered."), field=field)
+
+
+def check_amount(value: int | None, field: str, *, allow_negative: bool = False) -> None:
+    """Raise ValidationError on `field` when a rupiah amount is out of range."""
+    problem = money.amount_problem(value, allow_negative=allow_negative)
+    if problem is not None:
+        raise ValidationError(problem, field=field)
 
 
 def _digits(value: str) -> str:

@@ -10,8 +10,8 @@ from marketplace import permissions as shared
 from marketplace.errors import PermissionDenied
 from marketplace.matching import permissions as matching_permissions
 from marketplace.pitches import permissions as pitch_permissions
-from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles import services as profile_services
+from marketplace.programmes import permissions as programme_permissions
+from marketplace.programmes import services as programme_services
 
 
 @pytest.fixture
@@ -62,15 +62,15 @@ def test_an_unconfirmed_facilitator_cannot_invite_to_or_manage_a_programme(db, m
     db.session.commit()
     owner_email = published.organisation.members[0].email
 
-    assert not profile_permissions.can_manage_programme(facilitator, programme)
+    assert not programme_permissions.can_manage_programme(facilitator, programme)
     with pytest.raises(PermissionDenied):
-        profile_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=owner_email)
+        programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=owner_email)
     with pytest.raises(PermissionDenied):
-        profile_services.enrol_enterprise(
+        programme_services.enrol_enterprise(
             facilitator=facilitator, cohort=cohort, enterprise=published
         )
     facilitator.email_confirmed_at = facilitator.created_at
-    assert profile_permissions.can_manage_programme(facilitator, programme)
+    assert programme_permissions.can_manage_programme(facilitator, programme)
 
 
 def test_is_confirmed_needs_an_active_signed_in_user_with_a_confirmed_address(db, make):

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from marketplace.extensions import db
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from tests import factories
 from tests.browser.conftest import CHROMIUM, LiveServer
 from tests.browser.test_journeys import assert_fits_phone, expect_text, log_in, tr
@@ -47,7 +47,7 @@ def _seed_matching(server: LiveServer) -> dict:
             }.items():
                 setattr(enterprise, field, value)
             db.session.flush()
-            profile_services.publish_profile(actor=owner, enterprise=enterprise)
+            enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
             names[key] = (owner.email, enterprise.id)
         investor = make.investor(email="ibu.investor@example.id", name="Ibu Investor")
         make.mandate(

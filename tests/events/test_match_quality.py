@@ -14,7 +14,7 @@ from marketplace import vocab
 from marketplace.events import schedules, services
 from marketplace.extensions import db
 from marketplace.matching import services as matching_services
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import LegalDocument, MonthlyRevenue
 from tests.events.conftest import event_data
 from tests.matching.helpers import published
@@ -55,7 +55,7 @@ def random_enterprise(rng: random.Random, make, today: dt.date):
         )
     db.session.flush()
     # Publish again so the stored match card sees the documents and revenues.
-    profile_services.publish_profile(actor=owner, enterprise=enterprise)
+    enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
     db.session.commit()
     return enterprise
 

@@ -141,14 +141,14 @@ def test_confirming_with_no_time_ticked_is_refused(db, pitch_day):
 def test_the_pendamping_answers_for_an_enterprise_only_while_its_owner_lets_the_programme_in(
     db, pitch_day
 ):
-    from marketplace.profiles import services as profile_services
+    from marketplace.programmes import services as programme_services
 
     event = services.save_event(actor=pitch_day.facilitator, data=event_data())
     [invitation, *_rest] = services.invite_cohort(
         actor=pitch_day.facilitator, event=event, cohort=pitch_day.cohort
     )
     [enrolment] = invitation.enterprise.enrolments
-    profile_services.leave_programme(owner=pitch_day.owners[0], enrolment=enrolment)
+    programme_services.leave_programme(owner=pitch_day.owners[0], enrolment=enrolment)
 
     with pytest.raises(PermissionDenied):
         services.answer_invitation(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.matching import search
 from marketplace.matching.search_pg import create_pg_schema
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise, LegalDocument
 
 PUBLISHABLE = {
@@ -33,7 +33,7 @@ def published(make, *, documents: tuple[str, ...] = (), **fields) -> tuple[objec
     for kind in documents:
         db.session.add(LegalDocument(enterprise=enterprise, kind=kind))
     db.session.flush()
-    profile_services.publish_profile(actor=owner, enterprise=enterprise)
+    enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
     db.session.commit()
     return owner, enterprise
 

@@ -13,7 +13,7 @@ from marketplace import tasks
 from marketplace.extensions import db
 from marketplace.matching import search, services
 from marketplace.matching.models import SearchOutbox
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from tests.conftest import PG_URL
 from tests.matching.helpers import ids_for, prepare_backend, published, published_ids
 
@@ -39,13 +39,15 @@ def test_indexed_ids_equal_published_ids_after_publish_edit_unpublish_delete_and
     owner_b, b = published(make, name="Batik Pak Joko", sector="fashion", products="Batik tulis")
     assert search.indexed_ids() == published_ids() == {a.id, b.id}
 
-    profile_services.update_profile(actor=owner_a, enterprise=a, data={"products": "Sambal pedas"})
+    enterprise_services.update_profile(
+        actor=owner_a, enterprise=a, data={"products": "Sambal pedas"}
+    )
     db.session.commit()
     assert ids_for("sambal") == [a.id]
     assert ids_for("keripik tempe") == []
     assert search.indexed_ids() == published_ids()
 
-    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
+    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     assert search.indexed_ids() == published_ids() == {a.id}
 
@@ -76,7 +78,7 @@ def test_a_rolled_back_change_leaves_no_outbox_row(make):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
     db.session.commit()
-    profile_services.update_profile(actor=owner, enterprise=enterprise, data={"name": "Baru"})
+    enterprise_services.update_profile(actor=owner, enterprise=enterprise, data={"name": "Baru"})
     db.session.rollback()
     assert outbox_count() == 0
 

@@ -14,13 +14,8 @@ from marketplace.extensions import db
 from marketplace.matching import cards as match_cards
 from marketplace.matching import scoring, services
 from marketplace.matching.models import MatchCard
-from marketplace.profiles import services as profile_services
-from marketplace.profiles.models import (
-    Enterprise,
-    LegalDocument,
-    MentoringRecord,
-    MonthlyRevenue,
-)
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles.models import Enterprise, LegalDocument, MentoringRecord, MonthlyRevenue
 from tests.matching.helpers import published, published_ids
 
 JT = 1_000_000
@@ -61,7 +56,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
     assert card.computed_on == dt.date.today()
     assert "tempe" in card.text_terms
 
-    profile_services.update_profile(
+    enterprise_services.update_profile(
         actor=owner_a, enterprise=a, data={"products": "Sambal pedas", "ask_amount": 40 * JT}
     )
     db.session.commit()
@@ -69,7 +64,7 @@ def test_cards_follow_publish_edit_unpublish_delete_and_reindex(make):
     assert card.ask_amount == 40 * JT
     assert "sambal" in card.text_terms and "tempe" not in card.text_terms
 
-    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
+    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     assert card_ids() == published_ids() == {a.id}
 
@@ -94,7 +89,7 @@ def test_a_card_waits_for_the_indexer_and_never_shows_a_profile_unpublished_mean
     db.session.commit()
     app.config["SEARCH_INDEXER"] = "worker"
 
-    profile_services.unpublish_profile(actor=owner, enterprise=first)
+    enterprise_services.unpublish_profile(actor=owner, enterprise=first)
     db.session.commit()
 
     assert card_ids() == {first.id, second.id}  # the outbox is not applied yet
@@ -124,7 +119,7 @@ def test_a_sensitive_theme_reaches_the_card_only_with_consent(make, attribute, s
     assert card_of(enterprise.id).impact_themes == expected
 
     if attribute != "green" and shared:  # withdrawing consent takes the theme off the card
-        profile_services.update_profile(
+        enterprise_services.update_profile(
             actor=owner, enterprise=enterprise, data={f"share_{attribute}": False}
         )
         db.session.commit()
@@ -222,7 +217,7 @@ def seed_world(make, count: int = 50, seed: int = 4) -> None:
                 )
             )
         db.session.flush()
-        profile_services.publish_profile(actor=owner, enterprise=enterprise)
+        enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
         db.session.commit()
 
 
@@ -290,7 +285,7 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
     db.session.commit()
     assert services.matches_for_mandate(mandate=mandate) == []  # far above the ticket range
 
-    profile_services.update_profile(
+    enterprise_services.update_profile(
         actor=owner, enterprise=enterprise, data={"ask_amount": 80 * JT}
     )
     db.session.commit()
@@ -299,7 +294,7 @@ def test_the_list_follows_a_profile_change_made_after_it_was_first_read(make):
     found = {m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)}
     assert found == {enterprise.id, newcomer.id}
 
-    profile_services.unpublish_profile(actor=owner, enterprise=enterprise)
+    enterprise_services.unpublish_profile(actor=owner, enterprise=enterprise)
     db.session.commit()
     found = {m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)}
     assert found == {newcomer.id}
@@ -309,8 +304,8 @@ def test_cached_columns_refreshed_after_changes_equal_columns_read_afresh(app, m
     people = [published(make, name=f"Usaha {n}", ask_amount=(n + 1) * 10 * JT) for n in range(6)]
     services.card_columns()  # cached from here on
     (owner_a, a), (owner_b, b), (_, c) = people[:3]
-    profile_services.update_profile(actor=owner_a, enterprise=a, data={"ask_amount": 99 * JT})
-    profile_services.unpublish_profile(actor=owner_b, enterprise=b)
+    enterprise_services.update_profile(actor=owner_a, enterprise=a, data={"ask_amount": 99 * JT})
+    enterprise_services.unpublish_profile(actor=owner_b, enterprise=b)
     db.session.commit()
     db.session.delete(c)
     db.session.commit()

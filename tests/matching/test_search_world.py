@@ -13,7 +13,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.matching import search, services
-from marketplace.profiles import services as profile_services
+from marketplace.profiles import enterprises as enterprise_services
 from tests.conftest import PG_URL
 from tests.matching import reference_search
 from tests.matching.helpers import prepare_backend, published, published_ids
@@ -34,7 +34,7 @@ def _backend(app):
 
 def _save_unchanged(owner, enterprise) -> None:
     data = {"description": enterprise.description, "ask_instruments": enterprise.ask_instruments}
-    profile_services.update_profile(actor=owner, enterprise=enterprise, data=data)
+    enterprise_services.update_profile(actor=owner, enterprise=enterprise, data=data)
     db.session.commit()
 
 
@@ -70,9 +70,9 @@ def test_a_random_world_of_profile_changes_searches_like_the_database_says(make)
             world.remove((owner, enterprise))
             db.session.delete(enterprise)
         elif action == "unpublish" and enterprise.is_published:
-            profile_services.unpublish_profile(actor=owner, enterprise=enterprise)
+            enterprise_services.unpublish_profile(actor=owner, enterprise=enterprise)
         elif action == "publish" and not enterprise.is_published:
-            profile_services.publish_profile(actor=owner, enterprise=enterprise)
+            enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
         else:
             data = {
                 "products": rng.choice(WORDS),
@@ -81,7 +81,7 @@ def test_a_random_world_of_profile_changes_searches_like_the_database_says(make)
                 "ask_amount": rng.choice([10_000_000, 25_000_000]),
                 "ask_instruments": [rng.choice(["kur", "loan"])],
             }
-            profile_services.update_profile(actor=owner, enterprise=enterprise, data=data)
+            enterprise_services.update_profile(actor=owner, enterprise=enterprise, data=data)
         db.session.commit()
     assert search.indexed_ids() == published_ids()
     docs, _ = services.index_entries(session=db.session, enterprise_ids=published_ids())

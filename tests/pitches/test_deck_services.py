@@ -259,7 +259,7 @@ def test_versions_beyond_the_limit_are_deleted_oldest_first_but_never_the_curren
     numbers = [v.number for v in services.deck_of(people.enterprise).versions]
     assert numbers == [4, 1]
     assert version.number == 4
-    referenced = set(services._file_keys())
+    referenced = set(services._file_keys(db.session))
     assert {path.name for path in files_on_disk(app)} == referenced
 
 

@@ -7,9 +7,11 @@ from sqlalchemy import select, text
 
 from marketplace import storage
 from marketplace.accounts import services as account_services
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.profiles import services
-from marketplace.profiles.models import Enterprise, Invitation
+from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles import investors as investor_services
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes import services as programme_services
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def enterprise(make, owner):
 
 
 def test_update_profile_saves_fields_and_renames_the_organisation(db, owner, enterprise):
-    services.update_profile(
+    enterprise_services.update_profile(
         actor=owner,
         enterprise=enterprise,
         data={
@@ -59,12 +61,12 @@ def test_update_profile_saves_fields_and_renames_the_organisation(db, owner, ent
 )
 def test_update_profile_refuses_bad_input_naming_the_field(owner, enterprise, data, field):
     with pytest.raises(ValidationError) as error:
-        services.update_profile(actor=owner, enterprise=enterprise, data=data)
+        enterprise_services.update_profile(actor=owner, enterprise=enterprise, data=data)
     assert error.value.field == field
 
 
 def test_profit_may_be_a_loss(db, owner, enterprise):
-    services.update_profile(
+    enterprise_services.update_profile(
         actor=owner, enterprise=enterprise, data={"profit_last_year": -2_500_000}
     )
     assert enterprise.profit_last_year == -2_500_000
@@ -73,35 +75,45 @@ def test_profit_may_be_a_loss(db, owner, enterprise):
 def test_another_owner_cannot_update_the_profile(make, enterprise):
     other = make.owner()
     with pytest.raises(PermissionDenied):
-        services.update_profile(actor=other, enterprise=enterprise, data={"name": "Hijacked"})
+        enterprise_services.update_profile(
+            actor=other, enterprise=enterprise, data={"name": "Hijacked"}
+        )
 
 
 def test_nik_is_stored_encrypted_and_masked_for_others(db, make, owner, enterprise):
-    services.update_profile(actor=owner, enterprise=enterprise, data={}, nik="3201 0101 0190 0001")
+    enterprise_services.update_profile(
+        actor=owner, enterprise=enterprise, data={}, nik="3201 0101 0190 0001"
+    )
     db.session.commit()
     raw = db.session.execute(
         text("SELECT owner_nik_encrypted FROM enterprises WHERE id = :id"), {"id": enterprise.id}
     ).scalar()
     assert "3201010101900001" not in raw
     assert enterprise.nik_masked == "3201********0001"
-    assert services.reveal_nik(viewer=owner, enterprise=enterprise) == "3201010101900001"
+    assert enterprise_services.reveal_nik(viewer=owner, enterprise=enterprise) == "3201010101900001"
     investor = make.investor()
-    assert services.reveal_nik(viewer=investor, enterprise=enterprise) == "3201********0001"
+    assert (
+        enterprise_services.reveal_nik(viewer=investor, enterprise=enterprise) == "3201********0001"
+    )
 
 
 def test_facilitator_of_the_enterprise_sees_the_full_nik(db, make, owner, enterprise):
-    services.set_nik(enterprise=enterprise, nik="3201010101900001")
+    enterprise_services.set_nik(enterprise=enterprise, nik="3201010101900001")
     facilitator = make.facilitator()
     make.enrol(facilitator, enterprise)
     other_facilitator = make.facilitator()
-    assert services.reveal_nik(viewer=facilitator, enterprise=enterprise) == "3201010101900001"
     assert (
-        services.reveal_nik(viewer=other_facilitator, enterprise=enterprise) == "3201********0001"
+        enterprise_services.reveal_nik(viewer=facilitator, enterprise=enterprise)
+        == "3201010101900001"
+    )
+    assert (
+        enterprise_services.reveal_nik(viewer=other_facilitator, enterprise=enterprise)
+        == "3201********0001"
     )
 
 
 def test_owner_phone_is_normalised(owner, enterprise):
-    services.update_profile(
+    enterprise_services.update_profile(
         actor=owner, enterprise=enterprise, data={}, owner_phone="0812-3456-7890"
     )
     assert enterprise.owner_phone == "+6281234567890"
@@ -109,9 +121,9 @@ def test_owner_phone_is_normalised(owner, enterprise):
 
 def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     with pytest.raises(ValidationError) as error:
-        services.publish_profile(actor=owner, enterprise=enterprise)
-    assert str(services.REQUIRED_TO_PUBLISH["sector"]) in str(error.value.message)
-    services.update_profile(
+        enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
+    assert str(enterprise_services.REQUIRED_TO_PUBLISH["sector"]) in str(error.value.message)
+    enterprise_services.update_profile(
         actor=owner,
         enterprise=enterprise,
         data={
@@ -124,9 +136,9 @@ def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
             "ask_instruments": ["kur"],
         },
     )
-    services.publish_profile(actor=owner, enterprise=enterprise)
+    enterprise_services.publish_profile(actor=owner, enterprise=enterprise)
     assert enterprise.is_published and enterprise.published_at is not None
-    services.unpublish_profile(actor=owner, enterprise=enterprise)
+    enterprise_services.unpublish_profile(actor=owner, enterprise=enterprise)
     assert enterprise.status == "draft"
 
 
@@ -139,7 +151,7 @@ def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     ],
 )
 def test_set_document_normalises_numbers(owner, enterprise, kind, number, stored):
-    document = services.set_document(
+    document = enterprise_services.set_document(
         actor=owner,
         enterprise=enterprise,
         kind=kind,
@@ -152,7 +164,7 @@ def test_set_document_normalises_numbers(owner, enterprise, kind, number, stored
 
 def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterprise):
     with pytest.raises(ValidationError) as error:
-        services.set_document(
+        enterprise_services.set_document(
             actor=owner,
             enterprise=enterprise,
             kind="nib",
@@ -162,7 +174,7 @@ def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterpr
         )
     assert error.value.field == "number"
     with pytest.raises(ValidationError):
-        services.set_document(
+        enterprise_services.set_document(
             actor=owner,
             enterprise=enterprise,
             kind="halal",
@@ -173,7 +185,7 @@ def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterpr
 
 
 def test_set_document_twice_replaces_it(db, owner, enterprise):
-    services.set_document(
+    enterprise_services.set_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",
@@ -181,7 +193,7 @@ def test_set_document_twice_replaces_it(db, owner, enterprise):
         issued_on=None,
         expires_on=None,
     )
-    services.set_document(
+    enterprise_services.set_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",
@@ -194,108 +206,32 @@ def test_set_document_twice_replaces_it(db, owner, enterprise):
 
 
 def test_revenues_feed_the_readiness_assessment(db, owner, enterprise):
-    months = services.recent_months(dt.date(2026, 11, 23))
+    months = enterprise_services.recent_months(dt.date(2026, 11, 23))
     assert months[0] == dt.date(2026, 10, 1) and len(months) == 6
-    services.set_revenues(
+    enterprise_services.set_revenues(
         actor=owner, enterprise=enterprise, revenues={m: 4_000_000 for m in months}
     )
-    facts = services.readiness_facts(enterprise)
+    facts = enterprise_services.readiness_facts(enterprise)
     assert facts.monthly_revenues == (4_000_000,) * 6
 
 
 def test_readiness_counts_completed_mentoring_and_shows_attestations(db, make, owner, enterprise):
     facilitator = make.facilitator(name="Ibu Wayan")
     enrolment = make.enrol(facilitator, enterprise)
-    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="completed")
-    services.set_nik(enterprise=enterprise, nik="3201010101900001")
-    services.attest_item(
+    programme_services.set_enrolment_status(
+        facilitator=facilitator, enrolment=enrolment, status="completed"
+    )
+    enterprise_services.set_nik(enterprise=enterprise, nik="3201010101900001")
+    programme_services.attest_item(
         facilitator=facilitator,
         enterprise=enterprise,
         item_code="identity",
         today=dt.date(2026, 8, 17),
     )
     db.session.expire(enterprise)
-    assessment = services.assess(enterprise, today=dt.date(2026, 11, 1))
-    assert services.readiness_facts(enterprise).mentoring_completed
+    assessment = enterprise_services.assess(enterprise, today=dt.date(2026, 11, 1))
+    assert enterprise_services.readiness_facts(enterprise).mentoring_completed
     assert assessment.item("identity").attested == ("Ibu Wayan", dt.date(2026, 8, 17))
-
-
-def test_only_the_enterprises_facilitator_can_attest(make, owner, enterprise):
-    other = make.facilitator()
-    with pytest.raises(PermissionDenied):
-        services.attest_item(facilitator=other, enterprise=enterprise, item_code="identity")
-    with pytest.raises(PermissionDenied):
-        services.attest_item(facilitator=owner, enterprise=enterprise, item_code="identity")
-
-
-def test_attesting_an_unknown_item_is_refused(make, enterprise):
-    facilitator = make.facilitator()
-    make.enrol(facilitator, enterprise)
-    with pytest.raises(ValidationError):
-        services.attest_item(facilitator=facilitator, enterprise=enterprise, item_code="bogus")
-
-
-def test_facilitator_creates_a_profile_on_behalf_and_hands_it_over(db, make):
-    facilitator = make.facilitator()
-    cohort = make.cohort(make.programme(facilitator), regency_code="52.03")
-    with pytest.raises(ValidationError) as error:
-        services.create_enterprise_on_behalf(
-            facilitator=facilitator,
-            cohort=cohort,
-            name="Dodol Rumput Laut",
-            owner_name="Inaq Sahnun",
-            owner_phone="12345",
-        )
-    assert error.value.field == "owner_phone"
-    enterprise = services.create_enterprise_on_behalf(
-        facilitator=facilitator,
-        cohort=cohort,
-        name="Dodol Rumput Laut",
-        owner_name="Inaq Sahnun",
-        owner_phone="0819 1234 5678",
-    )
-    assert enterprise.regency_code == "52.03" and enterprise.owner_phone == "+6281912345678"
-    token = services.create_invitation(facilitator=facilitator, enterprise=enterprise)
-    db.session.commit()
-    stored = db.session.scalar(select(Invitation.token_hash))
-    assert token not in stored
-
-    user = services.accept_invitation(
-        token=token, email="sahnun@example.id", name="Inaq Sahnun", password="dodol-rumput-laut"
-    )
-    db.session.commit()
-    assert user.role == "owner" and user.organisation_id == enterprise.organisation_id
-    assert services.enterprise_of(user).id == enterprise.id
-    with pytest.raises(NotFound):
-        services.accept_invitation(
-            token=token, email="other@example.id", name="X", password="dodol-rumput-laut"
-        )
-    with pytest.raises(Conflict):
-        services.create_invitation(facilitator=facilitator, enterprise=enterprise)
-
-
-def test_expired_invitations_are_refused(db, make):
-    facilitator = make.facilitator()
-    enterprise = make.enterprise(owner_phone="+6281912345678")
-    make.enrol(facilitator, enterprise)
-    token = services.create_invitation(facilitator=facilitator, enterprise=enterprise)
-    invitation = db.session.scalar(select(Invitation))
-    invitation.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
-    db.session.commit()
-    with pytest.raises(NotFound):
-        services.find_invitation(token)
-
-
-def test_facilitator_of_another_programme_cannot_enrol_into_a_cohort(make, enterprise):
-    facilitator = make.facilitator()
-    cohort = make.cohort(make.programme(facilitator))
-    with pytest.raises(PermissionDenied):
-        services.enrol_enterprise(
-            facilitator=make.facilitator(), cohort=cohort, enterprise=enterprise
-        )
-    services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
-    with pytest.raises(Conflict):
-        services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
 
 
 def _mandate(**overrides):
@@ -312,16 +248,16 @@ def _mandate(**overrides):
         thesis="  UMKM pangan  ",
     )
     values.update(overrides)
-    return services.MandateData(**values)
+    return investor_services.MandateData(**values)
 
 
 def test_save_mandate_creates_then_updates(db, make):
     investor = make.investor()
-    mandate = services.save_mandate(
+    mandate = investor_services.save_mandate(
         actor=investor, organisation=investor.organisation, data=_mandate()
     )
     assert mandate.thesis == "UMKM pangan" and mandate.sharia_only
-    again = services.save_mandate(
+    again = investor_services.save_mandate(
         actor=investor, organisation=investor.organisation, data=_mandate(ticket_max=80_000_000)
     )
     assert again.id == mandate.id and again.ticket_max == 80_000_000
@@ -341,7 +277,7 @@ def test_save_mandate_creates_then_updates(db, make):
 def test_save_mandate_refuses_inconsistent_mandates(make, overrides, field):
     investor = make.investor()
     with pytest.raises(ValidationError) as error:
-        services.save_mandate(
+        investor_services.save_mandate(
             actor=investor, organisation=investor.organisation, data=_mandate(**overrides)
         )
     assert error.value.field == field
@@ -350,7 +286,9 @@ def test_save_mandate_refuses_inconsistent_mandates(make, overrides, field):
 def test_only_members_edit_their_organisations_mandate(make):
     investor, other = make.investor(), make.investor()
     with pytest.raises(PermissionDenied):
-        services.save_mandate(actor=other, organisation=investor.organisation, data=_mandate())
+        investor_services.save_mandate(
+            actor=other, organisation=investor.organisation, data=_mandate()
+        )
 
 
 def _jpeg_with_exif() -> bytes:
@@ -364,7 +302,9 @@ def _jpeg_with_exif() -> bytes:
 
 
 def test_add_photo_stores_two_stripped_renditions_after_commit(db, owner, enterprise):
-    photo = services.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
+    photo = enterprise_services.add_photo(
+        actor=owner, enterprise=enterprise, data=_jpeg_with_exif()
+    )
     with pytest.raises(FileNotFoundError):
         storage.open_path(photo.large_key)  # not final before commit
     db.session.commit()
@@ -380,13 +320,15 @@ def test_add_photo_stores_two_stripped_renditions_after_commit(db, owner, enterp
 def test_a_rolled_back_photo_leaves_no_file(db, app, owner, enterprise):
     from pathlib import Path
 
-    services.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
+    enterprise_services.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
     db.session.rollback()
     assert not [p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file()]
 
 
 def test_files_cleanup_removes_orphans_and_keeps_referenced_files(db, app, owner, enterprise):
-    photo = services.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
+    photo = enterprise_services.add_photo(
+        actor=owner, enterprise=enterprise, data=_jpeg_with_exif()
+    )
     db.session.commit()
     orphan_key = storage.save(b"%PDF-1.4 orphan", suffix=".pdf", session=db.session())
     db.session.commit()
@@ -399,7 +341,7 @@ def test_a_photo_that_is_not_an_image_is_refused(owner, enterprise):
     from marketplace.uploads import UploadRejected
 
     with pytest.raises(UploadRejected):
-        services.add_photo(
+        enterprise_services.add_photo(
             actor=owner, enterprise=enterprise, data=b"<html><script>alert(1)</script></html>"
         )
 

@@ -5,9 +5,9 @@ import pytest
 from PIL import Image
 
 from marketplace.extensions import db
-from marketplace.profiles import services
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles.enterprises import recent_months
 from marketplace.profiles.models import Enterprise, Mandate
-from marketplace.profiles.services import recent_months
 
 
 @pytest.fixture
@@ -165,7 +165,9 @@ def test_a_public_photo_is_revalidated_and_stops_showing_once_the_profile_is_unp
     assert served.headers["Cache-Control"] == "public, no-cache" and served.headers["ETag"]
     etag = served.headers["ETag"]
     served.close()
-    services.unpublish_profile(actor=owner, enterprise=db.session.get(Enterprise, enterprise.id))
+    enterprise_services.unpublish_profile(
+        actor=owner, enterprise=db.session.get(Enterprise, enterprise.id)
+    )
     db.session.commit()
 
     assert visitor.get(url, headers={"If-None-Match": etag}).status_code in (403, 404)
@@ -216,33 +218,6 @@ def test_mandate_form_refuses_min_above_max_and_keeps_values(make, login, client
     assert response.status_code == 302
     mandate = db.session.query(Mandate).one()
     assert mandate.provinces == ["52", "73"] and mandate.ticket_max == 100_000_000
-
-
-def test_cohort_on_behalf_with_a_wrong_phone_keeps_the_name(make, login, client):
-    facilitator = make.facilitator()
-    cohort = make.cohort(make.programme(facilitator), regency_code="52.03")
-    db.session.commit()
-    login(facilitator)
-    response = client.post(
-        f"/cohorts/{cohort.id}",
-        data={
-            "behalf-name": "Dodol Rumput Laut",
-            "behalf-owner_name": "Inaq Sahnun",
-            "behalf-owner_phone": "12345",
-        },
-    )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'value="Dodol Rumput Laut"' in page and 'id="behalf-owner_phone-error"' in page
-    response = client.post(
-        f"/cohorts/{cohort.id}",
-        data={
-            "behalf-name": "Dodol Rumput Laut",
-            "behalf-owner_name": "Inaq Sahnun",
-            "behalf-owner_phone": "0819 1234 5678",
-        },
-    )
-    assert response.status_code == 302 and "/edit" in response.headers["Location"]
 
 
 @pytest.mark.parametrize(

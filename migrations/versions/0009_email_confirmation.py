@@ -5,8 +5,8 @@ Every account that exists before this revision counts as confirmed (from its cre
 were made before the app asked for confirmation, and locking them out of what they could do
 would break running programmes.
 
-Revision ID: 0008_email_confirmation
-Revises: 0007_enrolment_consent
+Revision ID: 0009_email_confirmation
+Revises: 0008_outbound_mails
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_email_confirmation'
-down_revision = '0007_enrolment_consent'
+revision = '0009_email_confirmation'
+down_revision = '0008_outbound_mails'
 branch_labels = None
 depends_on = None
 

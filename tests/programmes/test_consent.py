@@ -20,8 +20,12 @@ from marketplace.extensions import db
 from marketplace.pitches import permissions as pitch_permissions
 from marketplace.pitches import services as pitch_services
 from marketplace.pitches.models import AccessRequest
-from marketplace.profiles import permissions, services
-from marketplace.profiles.models import Cohort, Enrolment
+from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles import permissions
+from marketplace.programmes import handover
+from marketplace.programmes import permissions as programme_permissions
+from marketplace.programmes import services as programme_services
+from marketplace.programmes.models import Cohort, Enrolment
 from tests.factories import PASSWORD
 from tests.pitches.test_deck_services import deck_pdf
 
@@ -33,7 +37,7 @@ def _rights(user, enterprise) -> dict[str, bool]:
     return {
         "edit": permissions.can_edit_enterprise(user, enterprise),
         "identity": permissions.can_see_identity(user, enterprise),
-        "attest": permissions.can_attest(user, enterprise),
+        "attest": programme_permissions.can_attest(user, enterprise),
         "documents": pitch_permissions.can_view_documents(user, enterprise),
         "deck": pitch_permissions.can_view_full_deck(user, enterprise),
         "activity": pitch_permissions.can_view_activity(user, enterprise),
@@ -55,7 +59,7 @@ def sarirasa(make):
     enterprise = make.enterprise(
         organisation=owner.organisation, published=True, created_by_id=owner.id, name="Sari Rasa"
     )
-    services.set_nik(enterprise=enterprise, nik=NIK)
+    enterprise_services.set_nik(enterprise=enterprise, nik=NIK)
     db.session.flush()
     return owner, enterprise
 
@@ -65,8 +69,8 @@ def _newcomer(make, *, verified: bool):
     facilitator = make.user(
         "facilitator", organisation=make.organisation("programme", verified=verified)
     )
-    programme = services.create_programme(facilitator=facilitator, name="Program Baru")
-    cohort = services.create_cohort(
+    programme = programme_services.create_programme(facilitator=facilitator, name="Program Baru")
+    cohort = programme_services.create_cohort(
         facilitator=facilitator,
         programme=programme,
         name="Angkatan 1",
@@ -91,16 +95,16 @@ def test_enrolling_an_owners_email_gives_an_unverified_organisation_no_rights(db
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=False)
 
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     db.session.commit()
 
     assert _none(facilitator, enterprise)
-    assert services.reveal_nik(viewer=facilitator, enterprise=enterprise) != NIK
+    assert enterprise_services.reveal_nik(viewer=facilitator, enterprise=enterprise) != NIK
     # Held: the owner is not even shown the invitation, and cannot accept it.
-    assert services.invitations_for(owner) == []
+    assert programme_services.invitations_for(owner) == []
     enrolment = _enrolment(cohort, enterprise)
     with pytest.raises(Conflict):
-        services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+        programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
     assert _none(facilitator, enterprise)
 
 
@@ -109,80 +113,88 @@ def test_verification_delivers_the_held_invitation_and_only_acceptance_gives_rig
 ):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=False)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     db.session.commit()
     mail.outbox.clear()
 
     account_services.verify_organisation(admin=make.admin(), organisation=facilitator.organisation)
     db.session.commit()
 
-    [invitation] = services.invitations_for(owner)
+    [invitation] = programme_services.invitations_for(owner)
     assert [m.to for m in mail.outbox] == [OWNER_EMAIL]
     assert facilitator.organisation.name in mail.outbox[0].body
     assert _none(facilitator, enterprise)  # delivered is not accepted
 
-    services.answer_invitation(owner=owner, enrolment=invitation, accept=True)
+    programme_services.answer_invitation(owner=owner, enrolment=invitation, accept=True)
     db.session.commit()
     assert _all(facilitator, enterprise)
-    assert services.reveal_nik(viewer=facilitator, enterprise=enterprise) == NIK
+    assert enterprise_services.reveal_nik(viewer=facilitator, enterprise=enterprise) == NIK
 
 
 def test_a_declined_invitation_gives_nothing_and_cannot_be_accepted_later(db, make, sarirasa):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
-    [invitation] = services.invitations_for(owner)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    [invitation] = programme_services.invitations_for(owner)
 
-    services.answer_invitation(owner=owner, enrolment=invitation, accept=False)
+    programme_services.answer_invitation(owner=owner, enrolment=invitation, accept=False)
 
     assert _none(facilitator, enterprise)
     with pytest.raises(Conflict):
-        services.answer_invitation(owner=owner, enrolment=invitation, accept=True)
+        programme_services.answer_invitation(owner=owner, enrolment=invitation, accept=True)
 
 
 def test_only_the_enterprises_owner_answers_its_invitation(db, make, sarirasa):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     enrolment = _enrolment(cohort, enterprise)
 
     for intruder in (facilitator, make.owner(), make.admin()):
         with pytest.raises(PermissionDenied):
-            services.answer_invitation(owner=intruder, enrolment=enrolment, accept=True)
+            programme_services.answer_invitation(owner=intruder, enrolment=enrolment, accept=True)
     assert _none(facilitator, enterprise)
 
 
 def test_withdrawal_and_leaving_end_the_rights_and_a_comeback_needs_a_new_yes(db, make, sarirasa):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     enrolment = _enrolment(cohort, enterprise)
-    services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+    programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
     assert _all(facilitator, enterprise)
 
-    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="withdrawn")
+    programme_services.set_enrolment_status(
+        facilitator=facilitator, enrolment=enrolment, status="withdrawn"
+    )
     assert _none(facilitator, enterprise)
     assert enrolment.withdrawn_by_id == facilitator.id and enrolment.withdrawn_at is not None
 
-    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="active")
+    programme_services.set_enrolment_status(
+        facilitator=facilitator, enrolment=enrolment, status="active"
+    )
     assert enrolment.consent == "pending"
     assert _none(facilitator, enterprise)
 
-    services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+    programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
     assert _all(facilitator, enterprise)
-    services.leave_programme(owner=owner, enrolment=enrolment)
+    programme_services.leave_programme(owner=owner, enrolment=enrolment)
     assert _none(facilitator, enterprise)
     assert (enrolment.consent, enrolment.consent_by_id) == ("left", owner.id)
     # Enrolling again is a new invitation, not a way back in.
-    services.enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise)
+    programme_services.enrol_enterprise(
+        facilitator=facilitator, cohort=cohort, enterprise=enterprise
+    )
     assert _none(facilitator, enterprise)
 
 
 def test_un_verifying_the_organisation_suspends_its_rights_over_owners(db, make, sarirasa):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
-    services.answer_invitation(owner=owner, enrolment=_enrolment(cohort, enterprise), accept=True)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.answer_invitation(
+        owner=owner, enrolment=_enrolment(cohort, enterprise), accept=True
+    )
 
     account_services.unverify_organisation(
         admin=make.admin(), organisation=facilitator.organisation
@@ -193,7 +205,7 @@ def test_un_verifying_the_organisation_suspends_its_rights_over_owners(db, make,
 
 def test_a_profile_made_on_behalf_is_the_programmes_until_and_after_the_hand_over(db, make):
     facilitator, cohort = _newcomer(make, verified=False)
-    enterprise = services.create_enterprise_on_behalf(
+    enterprise = programme_services.create_enterprise_on_behalf(
         facilitator=facilitator,
         cohort=cohort,
         name="Warung Bu Ani",
@@ -203,15 +215,15 @@ def test_a_profile_made_on_behalf_is_the_programmes_until_and_after_the_hand_ove
     assert _all(facilitator, enterprise)
     assert not permissions.is_facilitator_of(make.facilitator(), enterprise)
 
-    token = services.create_invitation(facilitator=facilitator, enterprise=enterprise)
-    owner = services.accept_invitation(
+    token = handover.create_invitation(facilitator=facilitator, enterprise=enterprise)
+    owner = handover.accept_invitation(
         token=token, email="ani@example.id", name="Ani", password=PASSWORD
     )
     assert _all(facilitator, enterprise)
-    [enrolment] = services.programmes_for(owner)
+    [enrolment] = programme_services.programmes_for(owner)
     assert enrolment.on_behalf
 
-    services.leave_programme(owner=owner, enrolment=enrolment)
+    programme_services.leave_programme(owner=owner, enrolment=enrolment)
     assert _none(facilitator, enterprise)
 
 
@@ -220,13 +232,18 @@ def test_enrol_by_email_behaves_the_same_for_unknown_taken_and_repeated_addresse
 ):
     facilitator, cohort = _newcomer(make, verified=True)
     for email in ("nobody@example.id", OWNER_EMAIL, OWNER_EMAIL, make.investor().email):
-        assert services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=email) is None
+        assert (
+            programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=email)
+            is None
+        )
     assert (
         len(db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)).all())
         == 1
     )
     with pytest.raises(PermissionDenied):
-        services.enrol_by_email(facilitator=make.facilitator(), cohort=cohort, email=OWNER_EMAIL)
+        programme_services.enrol_by_email(
+            facilitator=make.facilitator(), cohort=cohort, email=OWNER_EMAIL
+        )
 
 
 # --- the attack, through the web ---------------------------------------------------------------
@@ -365,7 +382,7 @@ def test_the_issue_8_attack_fails_until_the_owner_accepts_and_after_withdrawal_o
 def test_someone_elses_invitation_cannot_be_answered(app, db, make, login, sarirasa):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     db.session.commit()
     enrolment = _enrolment(cohort, enterprise)
     for intruder in (make.owner(), facilitator):
@@ -381,15 +398,17 @@ def test_an_unanswered_invitation_marked_completed_counts_as_no_mentoring(
 ):
     owner, enterprise = sarirasa
     facilitator, cohort = _newcomer(make, verified=True)
-    services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
+    programme_services.enrol_by_email(facilitator=facilitator, cohort=cohort, email=OWNER_EMAIL)
     enrolment = _enrolment(cohort, enterprise)
-    services.set_enrolment_status(facilitator=facilitator, enrolment=enrolment, status="completed")
+    programme_services.set_enrolment_status(
+        facilitator=facilitator, enrolment=enrolment, status="completed"
+    )
     db.session.commit()
 
-    facts = services.readiness_facts(enterprise)
+    facts = enterprise_services.readiness_facts(enterprise)
     assert not facts.mentoring_completed and not facts.in_programme
     page = login(make.investor(), on=app.test_client()).get(f"/enterprises/{enterprise.id}")
     assert "Program Baru" not in page.get_data(as_text=True)
 
-    services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
-    assert services.readiness_facts(enterprise).mentoring_completed
+    programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
+    assert enterprise_services.readiness_facts(enterprise).mentoring_completed

@@ -1,0 +1,122 @@
+"""Composing an e-mail: the footer in the recipient's language, the HTML alternative, and the
+`EmailMessage` with its headers. No I/O: `marketplace.mail` stores what this returns."""
+
+from __future__ import annotations
+
+import html
+import re
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Why someone receives each kind of mail; the footer says it in their language.
+REASONS = {
+    "account": _l(
+        "You receive this e-mail because it concerns the TemuModal account of this address,"
+        " or because someone entered this address on TemuModal."
+    ),
+    "meeting": _l(
+        "You receive this e-mail because you or your enterprise take part in a meeting request"
+        " on TemuModal."
+    ),
+    "programme": _l(
+        "You receive this e-mail because you or your enterprise take part in a programme on"
+        " TemuModal."
+    ),
+    "notice": _l(
+        "You receive this e-mail because something on TemuModal concerns you or your enterprise."
+    ),
+    "event": _l(
+        "You receive this e-mail because you or your enterprise take part in a pitch event on"
+        " TemuModal."
+    ),
+}
+SIGNATURE = "-- "  # the standard signature separator: mail readers grey out what follows
+URL_RE = re.compile(r"https?://[^\s<>\"']+")
+
+
+def footer(kind: str, locale: str) -> str:
+    """Why the recipient got this mail and how to get fewer, in `locale`. TemuModal has no
+    e-mail settings page yet, so it says whom to ask; raises KeyError for an unknown kind."""
+    config = current_app.config
+    base = config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    contact = config.get("MAIL_CONTACT")
+    with force_locale(locale):
+        lines = [str(REASONS[kind])]
+        if kind != "account":
+            lines.append(_("All your notifications: %(url)s", url=base + "/notifications"))
+        if contact:
+            lines.append(
+                _(
+                    "There is no page for e-mail settings yet: to receive fewer e-mails, ask"
+                    " your programme's facilitator or write to %(contact)s.",
+                    contact=contact,
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "There is no page for e-mail settings yet: to receive fewer e-mails, ask"
+                    " your programme's facilitator or the TemuModal administrator."
+                )
+            )
+    return "\n".join(lines)
+
+
+def text_part(body: str, footer_text: str) -> str:
+    return f"{body.rstrip()}\n\n{SIGNATURE}\n{footer_text}\n"
+
+
+def _paragraphs(text: str) -> list[str]:
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = html.escape(block, quote=True)
+        linked = URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        out.append(linked.replace("\n", "<br>\n"))
+    return out
+
+
+def html_part(*, subject: str, body: str, footer_text: str, locale: str) -> str:
+    """A plain HTML version of the text: escaped paragraphs, links made clickable."""
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in _paragraphs(body))
+    foot = "\n".join(
+        f'<p style="color:#555;font-size:small">{p}</p>' for p in _paragraphs(footer_text)
+    )
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(locale)}">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head>\n"
+        '<body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n'
+        f"{paragraphs}\n<hr>\n{foot}\n</body>\n</html>\n"
+    )
+
+
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+
+
+def email_message(mail, *, sender: str, reply_to: str | None = None) -> EmailMessage:
+    """The `EmailMessage` for a stored mail row: text with an HTML alternative."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(_aware(mail.created_at))
+    message["Message-ID"] = mail.message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    # After the parts: making the message multipart moves Content-* headers into the first part.
+    message["Content-Language"] = mail.locale
+    return message
+
+
+def _aware(value):
+    from marketplace.models import as_utc
+
+    return as_utc(value)

@@ -1,0 +1,538 @@
+"""Enterprise profiles: the owner's data, publication, documents, revenue, mentoring records,
+photos and the readiness assessment.
+
+Services flush, never commit; they raise `marketplace.errors` domain errors with messages in
+the user's language and take keyword-only arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketplace import audit, regions, storage, tasks, vocab
+from marketplace.accounts.models import User
+from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.models import utcnow
+from marketplace.profiles import crypto, permissions, readiness, validators
+from marketplace.profiles.models import (
+    Enterprise,
+    LegalDocument,
+    MentoringRecord,
+    MonthlyRevenue,
+    ProductPhoto,
+)
+from marketplace.profiles.validators import check_amount, check_code
+
+PROFILE_FIELDS = (
+    "name",
+    "legal_form",
+    "sector",
+    "products",
+    "description",
+    "province_code",
+    "regency_code",
+    "founded_on",
+    "employees",
+    "women_employees",
+    "owner_name",
+    "women_led",
+    "disability_inclusive",
+    "pkh_graduate",
+    "low_income_household",
+    "green",
+    "share_women_led",
+    "share_disability_inclusive",
+    "share_pkh_graduate",
+    "capital",
+    "annual_turnover",
+    "profit_last_year",
+    "ask_amount",
+    "ask_instruments",
+    "use_of_funds",
+    "tenor_months",
+    "has_bank_account",
+    "bank_name",
+    "keeps_books",
+    "has_collateral",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_l("You cannot change this profile."))
+
+
+# --- profile -------------------------------------------------------------------------------
+def update_profile(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    nik: str | None = None,
+    owner_phone: str | None = None,
+) -> None:
+    """Save the profile fields in `data` (a draft may be incomplete).
+
+    `nik` and `owner_phone`, when given (non-empty), are normalised; the NIK is stored
+    encrypted. Raises PermissionDenied, ValidationError (with the field). Side effects:
+    audit `profile.updated`; reindex after commit when published.
+    """
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile fields {sorted(unknown)}")
+    name = (data.get("name") or "").strip()
+    if "name" in data and not name:
+        raise ValidationError(_l("Give the business name."), field="name")
+    check_code(data.get("legal_form"), vocab.LEGAL_FORMS, "legal_form")
+    check_code(data.get("sector"), vocab.SECTORS, "sector")
+    province, regency = data.get("province_code"), data.get("regency_code")
+    if province and province not in regions.provinces():
+        raise ValidationError(_l("Choose a province from the list."), field="province_code")
+    if regency:
+        region = regions.regencies().get(regency)
+        if region is None:
+            raise ValidationError(
+                _l("Choose a regency or city from the list."), field="regency_code"
+            )
+        if province and region.province_code != province:
+            raise ValidationError(
+                _l("This regency or city is not in the chosen province."), field="regency_code"
+            )
+    founded = data.get("founded_on")
+    if founded and founded > dt.date.today():
+        raise ValidationError(_l("The founding date cannot be in the future."), field="founded_on")
+    employees, women = data.get("employees"), data.get("women_employees")
+    if employees is not None and employees < 0:
+        raise ValidationError(_l("Enter 0 or more."), field="employees")
+    if women is not None and (women < 0 or (employees is not None and women > employees)):
+        raise ValidationError(
+            _l("Women employees cannot be more than all employees."), field="women_employees"
+        )
+    for field in ("capital", "annual_turnover", "ask_amount"):
+        check_amount(data.get(field), field)
+    check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
+    if data.get("ask_amount") == 0:
+        raise ValidationError(
+            _l("Leave the amount empty, or enter more than Rp0."), field="ask_amount"
+        )
+    instruments = data.get("ask_instruments") or []
+    for code in instruments:
+        check_code(code, vocab.INSTRUMENTS, "ask_instruments")
+    tenor = data.get("tenor_months")
+    if tenor is not None and not 1 <= tenor <= 240:
+        raise ValidationError(_l("The tenor is between 1 and 240 months."), field="tenor_months")
+
+    for field, value in data.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(enterprise, field, value)
+    if name:
+        enterprise.name = name
+        if enterprise.organisation.kind == "enterprise":
+            enterprise.organisation.name = name
+    enterprise.ask_instruments = list(instruments)
+    if nik:
+        set_nik(enterprise=enterprise, nik=nik)
+    if owner_phone:
+        try:
+            enterprise.owner_phone = validators.normalise_phone(owner_phone)
+        except ValidationError as error:
+            error.field = "owner_phone"
+            raise
+    audit.record(
+        "profile.updated", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
+    db.session.flush()
+    reindex_later(enterprise)
+
+
+def set_nik(*, enterprise: Enterprise, nik: str) -> None:
+    """Store the owner's NIK encrypted, with its masked form. Raises ValidationError."""
+    try:
+        normalised = validators.normalise_nik(nik)
+    except ValidationError as error:
+        error.field = "nik"
+        raise
+    enterprise.owner_nik_encrypted = crypto.encrypt(normalised)
+    enterprise.owner_nik_prefix = normalised[:4]
+    enterprise.owner_nik_last4 = normalised[-4:]
+
+
+def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
+    """The full NIK for the owner and their facilitator; the masked one for anyone else.
+
+    Side effects: audit `nik.viewed` when the full number is shown.
+    """
+    if not enterprise.owner_nik_encrypted:
+        return None
+    if not permissions.can_see_identity(viewer, enterprise):
+        return enterprise.nik_masked
+    audit.record(
+        "nik.viewed", actor_id=viewer.id, object_type="enterprise", object_id=enterprise.id
+    )
+    return crypto.decrypt(enterprise.owner_nik_encrypted)
+
+
+def reindex_later(enterprise: Enterprise) -> None:
+    # Registered by marketplace.matching (always loaded by create_app).
+    tasks.enqueue("search.sync_enterprise", enterprise_id=enterprise.id)
+
+
+REQUIRED_TO_PUBLISH = {
+    "name": _l("business name"),
+    "sector": _l("sector"),
+    "legal_form": _l("legal form"),
+    "province_code": _l("province"),
+    "regency_code": _l("regency or city"),
+    "products": _l("products"),
+    "ask_amount": _l("funding ask"),
+}
+
+
+def missing_for_publication(enterprise: Enterprise) -> list[str]:
+    """Labels of the fields a profile needs before it can be published."""
+    missing = [
+        str(label) for field, label in REQUIRED_TO_PUBLISH.items() if not getattr(enterprise, field)
+    ]
+    if not enterprise.ask_instruments:
+        missing.append(str(_l("instruments wanted")))
+    return missing
+
+
+def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
+    """Make the profile visible to investors and searchable.
+
+    Raises PermissionDenied; ValidationError listing what is missing. Side effects: audit
+    `profile.published`; indexed after commit.
+    """
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    missing = missing_for_publication(enterprise)
+    if missing:
+        raise ValidationError(
+            _l("Fill in these fields before publishing: %(fields)s.", fields=", ".join(missing))
+        )
+    enterprise.status = "published"
+    enterprise.published_at = utcnow()
+    audit.record(
+        "profile.published", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
+    db.session.flush()
+    reindex_later(enterprise)
+
+
+def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
+    """Hide the profile again (back to draft). Side effects: audit; removed from the index."""
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    enterprise.status = "draft"
+    audit.record(
+        "profile.unpublished", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
+    db.session.flush()
+    reindex_later(enterprise)
+
+
+# --- documents, revenues, mentoring ----------------------------------------------------------
+_NUMBER_RULES = {
+    "nib": validators.normalise_nib,
+    "npwp": validators.normalise_npwp,
+}
+
+
+def set_document(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    kind: str,
+    number: str | None,
+    issued_on: dt.date | None,
+    expires_on: dt.date | None,
+) -> LegalDocument:
+    """Record (or replace) a legal document the enterprise holds.
+
+    NIB and NPWP numbers are checked and normalised. Raises PermissionDenied, ValidationError.
+    Side effects: audit `document.recorded`.
+    """
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    check_code(kind, vocab.DOCUMENT_KINDS, "kind")
+    if not kind:
+        raise ValidationError(_l("Choose the kind of document."), field="kind")
+    number = (number or "").strip() or None
+    if kind in _NUMBER_RULES:
+        if not number:
+            raise ValidationError(_l("Enter the number printed on the document."), field="number")
+        try:
+            number = _NUMBER_RULES[kind](number)
+        except ValidationError as error:
+            error.field = "number"
+            raise
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError(_l("The expiry date is before the issue date."), field="expires_on")
+    document = db.session.scalar(
+        select(LegalDocument).where(
+            LegalDocument.enterprise_id == enterprise.id, LegalDocument.kind == kind
+        )
+    )
+    if document is None:
+        document = LegalDocument(enterprise=enterprise, kind=kind)
+        db.session.add(document)
+    document.number, document.issued_on, document.expires_on = number, issued_on, expires_on
+    audit.record(
+        "document.recorded",
+        actor_id=actor.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"kind": kind},
+    )
+    db.session.flush()
+    reindex_later(enterprise)
+    return document
+
+
+def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    document = db.session.get(LegalDocument, document_id)
+    if document is None or document.enterprise_id != enterprise.id:
+        raise NotFound(_l("That document is not on this profile."))
+    db.session.delete(document)
+    audit.record(
+        "document.removed",
+        actor_id=actor.id,
+        object_type="enterprise",
+        object_id=enterprise.id,
+        details={"kind": document.kind},
+    )
+    db.session.flush()
+    reindex_later(enterprise)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def recent_months(today: dt.date, count: int = 6) -> list[dt.date]:
+    """The first days of the `count` full months before `today`, most recent first."""
+    months = []
+    current = month_start(today)
+    for _ in range(count):
+        current = month_start(current - dt.timedelta(days=1))
+        months.append(current)
+    return months
+
+
+def set_revenues(
+    *, actor: User, enterprise: Enterprise, revenues: dict[dt.date, int | None]
+) -> None:
+    """Record monthly revenue per month (None removes a month). Raises ValidationError."""
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    existing = {r.month: r for r in enterprise.revenues}
+    for month, amount in revenues.items():
+        month = month_start(month)
+        if amount is None:
+            if month in existing:
+                db.session.delete(existing[month])
+            continue
+        check_amount(amount, f"revenue_{month:%Y_%m}")
+        if month in existing:
+            existing[month].amount = amount
+        else:
+            db.session.add(MonthlyRevenue(enterprise=enterprise, month=month, amount=amount))
+    db.session.flush()
+    db.session.expire(enterprise, ["revenues"])
+
+
+def add_mentoring_record(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    programme_name: str,
+    cohort_name: str | None,
+    started_on: dt.date | None,
+    completed_on: dt.date | None,
+    modules_completed: str | None,
+) -> MentoringRecord:
+    """Record mentoring received outside TemuModal's own cohorts. Raises ValidationError."""
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    if not (programme_name or "").strip():
+        raise ValidationError(_l("Give the programme's name."), field="programme_name")
+    if started_on and completed_on and completed_on < started_on:
+        raise ValidationError(_l("The end date is before the start date."), field="completed_on")
+    record = MentoringRecord(
+        enterprise=enterprise,
+        programme_name=programme_name.strip(),
+        cohort_name=(cohort_name or "").strip() or None,
+        started_on=started_on,
+        completed_on=completed_on,
+        modules_completed=(modules_completed or "").strip() or None,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def remove_mentoring_record(*, actor: User, enterprise: Enterprise, record_id: int) -> None:
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    record = db.session.get(MentoringRecord, record_id)
+    if record is None or record.enterprise_id != enterprise.id:
+        raise NotFound(_l("That record is not on this profile."))
+    db.session.delete(record)
+    db.session.flush()
+
+
+# --- photos ----------------------------------------------------------------------------------
+def upload_limits():
+    """The upload limits in force, from configuration."""
+    from marketplace import uploads
+
+    config = current_app.config
+    return uploads.UploadLimits(
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pages=config["UPLOAD_MAX_PAGES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+    )
+
+
+def add_photo(
+    *, actor: User, enterprise: Enterprise, data: bytes, caption: str | None = None
+) -> ProductPhoto:
+    """Validate a product photo by content, rotate it upright, strip its metadata and store a
+    1280 px and a 320 px copy under generated names.
+
+    Raises PermissionDenied, ValidationError (too many photos), UploadRejected (bad file).
+    Side effects: two files, final once the transaction commits; audit `photo.added`.
+    """
+    from marketplace.profiles import images
+
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    limit = current_app.config["PHOTOS_PER_ENTERPRISE"]
+    if len(enterprise.photos) >= limit:
+        raise ValidationError(
+            _l("A profile can have at most %(count)s photos. Remove one first.", count=limit)
+        )
+    processed = images.process_photo(data, limits=upload_limits())
+    suffix = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png"}
+    large_key = storage.save(
+        processed.large.data, suffix=suffix[processed.large.mime], session=db.session()
+    )
+    small_key = storage.save(
+        processed.small.data, suffix=suffix[processed.small.mime], session=db.session()
+    )
+    photo = ProductPhoto(
+        enterprise=enterprise,
+        position=len(enterprise.photos),
+        caption=(caption or "").strip()[:200] or None,
+        large_key=large_key,
+        small_key=small_key,
+        mime=processed.large.mime,
+        width=processed.large.width,
+        height=processed.large.height,
+    )
+    db.session.add(photo)
+    audit.record(
+        "photo.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
+    )
+    db.session.flush()
+    return photo
+
+
+def remove_photo(*, actor: User, enterprise: Enterprise, photo_id: int) -> None:
+    _require(permissions.can_edit_enterprise(actor, enterprise))
+    photo = db.session.get(ProductPhoto, photo_id)
+    if photo is None or photo.enterprise_id != enterprise.id:
+        raise NotFound(_l("That photo is not on this profile."))
+    storage.delete_after_commit([photo.large_key, photo.small_key], session=db.session())
+    db.session.delete(photo)
+    db.session.flush()
+
+
+def _photo_keys(session: Session) -> Iterator[str]:
+    for large, small in session.execute(select(ProductPhoto.large_key, ProductPhoto.small_key)):
+        yield large
+        yield small
+
+
+storage.register_key_source(_photo_keys)
+
+
+# --- readiness -------------------------------------------------------------------------------
+def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
+    """The facts the readiness rules read, taken from the profile and its records."""
+    completed = any(e.status == "completed" for e in enterprise.agreed_enrolments) or any(
+        m.completed_on is not None for m in enterprise.mentoring
+    )
+    in_programme = any(e.status == "active" and e.is_accepted for e in enterprise.enrolments)
+    return readiness.EnterpriseFacts(
+        legal_form=enterprise.legal_form,
+        sector=enterprise.sector,
+        founded_on=enterprise.founded_on,
+        capital=enterprise.capital,
+        annual_turnover=enterprise.annual_turnover,
+        profit_last_year=enterprise.profit_last_year,
+        monthly_revenues=tuple(r.amount for r in enterprise.revenues),
+        ask_amount=enterprise.ask_amount,
+        ask_instruments=frozenset(enterprise.ask_instruments or ()),
+        has_nik=bool(enterprise.owner_nik_encrypted),
+        documents={d.kind: d.expires_on for d in enterprise.documents},
+        has_bank_account=enterprise.has_bank_account,
+        keeps_books=enterprise.keeps_books,
+        has_collateral=enterprise.has_collateral,
+        women_led=enterprise.women_led,
+        low_income_household=enterprise.low_income_household,
+        pkh_graduate=enterprise.pkh_graduate,
+        disability_inclusive=enterprise.disability_inclusive,
+        mentoring_completed=completed,
+        in_programme=in_programme,
+        attestations={
+            a.item_code: (a.attested_by_name, a.attested_on) for a in enterprise.attestations
+        },
+    )
+
+
+def assess(enterprise: Enterprise, *, today: dt.date | None = None) -> readiness.Assessment:
+    """The readiness assessment of the profile as it is now."""
+    return readiness.assess(readiness_facts(enterprise), today=today or dt.date.today())
+
+
+def enterprise_of(user: User) -> Enterprise | None:
+    """The profile of an owner's enterprise."""
+    if user.role != "owner":
+        return None
+    return db.session.scalar(
+        select(Enterprise).where(Enterprise.organisation_id == user.organisation_id)
+    )
+
+
+def get_enterprise(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(_l("This profile does not exist."))
+    return enterprise
+
+
+def create_draft_profile(*, owner: User) -> Enterprise:
+    """The empty draft profile of an owner's enterprise, named after its organisation.
+
+    Returns the existing profile when the organisation has one already (an owner who joins an
+    enterprise, or claims a profile a facilitator made). Side effects: flushes the new row.
+    """
+    existing = db.session.scalar(
+        select(Enterprise).where(Enterprise.organisation_id == owner.organisation_id)
+    )
+    if existing is not None:
+        return existing
+    enterprise = Enterprise(
+        organisation_id=owner.organisation_id,
+        name=owner.organisation.name,
+        created_by_id=owner.id,
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise

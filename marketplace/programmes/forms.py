@@ -1,0 +1,66 @@
+"""Programme, cohort, enrolment and attestation forms. Shapes here, rules in the services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from marketplace.profiles.forms import province_choices, regency_choices
+
+
+class AttestForm(FlaskForm):
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(
+        _l("Programme name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
+    donor = StringField(_l("Donor or partner"), validators=[Optional(), Length(max=160)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        _l("Cohort name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=120)]
+    )
+    province_code = SelectField(_l("Province"), validators=[Optional()])
+    regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
+    starts_on = DateField(_l("Starts"), validators=[Optional()])
+    ends_on = DateField(_l("Ends"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = province_choices()
+        self.regency_code.choices = regency_choices()
+
+
+class OnBehalfForm(FlaskForm):
+    name = StringField(
+        _l("Business name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
+    owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
+    owner_phone = StringField(
+        _l("Owner's phone"),
+        validators=[DataRequired(_l("Fill in the owner's phone number.")), Length(max=20)],
+    )
+
+
+class EnrolByEmailForm(FlaskForm):
+    email = StringField(
+        _l("Owner's e-mail"),
+        validators=[DataRequired(_l("Fill in the e-mail address.")), Length(max=254)],
+    )
+
+
+class EnrolmentStatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("active", _l("Mentoring in progress")),
+            ("completed", _l("Mentoring completed")),
+            ("withdrawn", _l("Withdrawn")),
+        ],
+    )

@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.views import enterprise_or_404
+from marketplace.programmes import forms, handover, permissions, services
+from marketplace.programmes.models import Cohort, Enrolment, Programme
+from marketplace.web import require_role
+
+bp = Blueprint("programmes", __name__)
+
+
+# --- attestations ------------------------------------------------------------------------------
+@bp.post("/enterprises/<int:enterprise_id>/attest/<item_code>")
+@login_required
+def attest(enterprise_id: int, item_code: str):
+    enterprise = enterprise_or_404(enterprise_id)
+    if not permissions.can_attest(current_user, enterprise):
+        abort(403)
+    form = forms.AttestForm()
+    if form.validate_on_submit():
+        with Attempt(success=_("Saved.")):
+            if request.form.get("withdraw"):
+                services.withdraw_attestation(
+                    facilitator=current_user, enterprise=enterprise, item_code=item_code
+                )
+            else:
+                services.attest_item(
+                    facilitator=current_user,
+                    enterprise=enterprise,
+                    item_code=item_code,
+                    note=form.note.data,
+                )
+    return redirect(url_for("profiles.readiness", enterprise_id=enterprise.id))
+
+
+# --- hand-over -------------------------------------------------------------------------------
+@bp.post("/enterprises/<int:enterprise_id>/invitation")
+@login_required
+def invite_owner(enterprise_id: int):
+    enterprise = enterprise_or_404(enterprise_id)
+    if not profile_permissions.is_facilitator_of(current_user, enterprise):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with Attempt() as outcome:
+        token = handover.create_invitation(facilitator=current_user, enterprise=enterprise)
+    if not outcome.ok:
+        return redirect(url_for("profiles.profile", enterprise_id=enterprise.id))
+    link = url_for("programmes.accept_invitation", token=token, _external=True)
+    g.personal_data = True
+    return render_template("programmes/invitation_link.html", enterprise=enterprise, link=link)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    from marketplace import security
+    from marketplace.accounts.forms import InvitationForm
+
+    g.personal_data = True
+    try:
+        invitation = handover.find_invitation(token)
+    except DomainError as error:
+        return render_template("programmes/invitation_invalid.html", message=error.message), 404
+    form = InvitationForm()
+    if form.validate_on_submit():
+        with Attempt(form=form) as outcome:
+            user = handover.accept_invitation(
+                token=token,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                locale=security.select_locale(),
+            )
+        if outcome.ok:
+            security.log_in(user)
+            db.session.commit()
+            flash(_("Welcome! This profile is yours now."), "success")
+            return redirect(url_for("profiles.edit", enterprise_id=invitation.enterprise_id))
+    return render_template(
+        "programmes/invitation_accept.html", form=form, enterprise=invitation.enterprise
+    ), form_status(form)
+
+
+# --- programmes and cohorts ------------------------------------------------------------------
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        abort(404)
+    if not permissions.can_manage_programme(current_user, programme):
+        abort(403)
+    return programme
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    _programme(cohort.programme_id)
+    return cohort
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@login_required
+def new_programme():
+    require_role("facilitator")
+    form = forms.ProgrammeForm()
+    if form.validate_on_submit():
+        programme = services.create_programme(
+            facilitator=current_user,
+            name=form.name.data,
+            description=form.description.data,
+            donor=form.donor.data,
+        )
+        db.session.commit()
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    return render_template("programmes/programme_form.html", form=form), form_status(form)
+
+
+@bp.get("/programmes/<int:programme_id>")
+@login_required
+def programme(programme_id: int):
+    programme = _programme(programme_id)
+    return render_template("programmes/programme.html", programme=programme)
+
+
+@bp.route("/programmes/<int:programme_id>/cohorts/new", methods=["GET", "POST"])
+@login_required
+def new_cohort(programme_id: int):
+    programme = _programme(programme_id)
+    form = forms.CohortForm()
+    if form.validate_on_submit():
+        with Attempt(form=form) as outcome:
+            cohort = services.create_cohort(
+                facilitator=current_user,
+                programme=programme,
+                name=form.name.data,
+                province_code=form.province_code.data,
+                regency_code=form.regency_code.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
+        if outcome.ok:
+            return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
+    return render_template(
+        "programmes/cohort_form.html", form=form, programme=programme
+    ), form_status(form)
+
+
+@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@login_required
+def cohort(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    g.personal_data = True
+    enrol_form = forms.EnrolByEmailForm(prefix="enrol")
+    behalf_form = forms.OnBehalfForm(prefix="behalf")
+    if request.method == "POST":
+        if "enrol-email" in request.form and enrol_form.validate_on_submit():
+            # The same answer whether or not the address has an owner account.
+            services.enrol_by_email(
+                facilitator=current_user, cohort=cohort, email=enrol_form.email.data
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "Invitation sent if an enterprise owner has this e-mail address. The"
+                    " enterprise appears here once its owner accepts."
+                ),
+                "success",
+            )
+            if not current_user.organisation.is_verified:
+                flash(
+                    _(
+                        "Your organisation is not verified yet: invitations to owners wait"
+                        " until an administrator verifies it."
+                    ),
+                    "info",
+                )
+            return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
+        elif "behalf-name" in request.form and behalf_form.validate_on_submit():
+            success = _("Profile created. Fill it in with the owner.")
+            with Attempt(form=behalf_form, success=success) as outcome:
+                enterprise = services.create_enterprise_on_behalf(
+                    facilitator=current_user,
+                    cohort=cohort,
+                    name=behalf_form.name.data,
+                    owner_name=behalf_form.owner_name.data,
+                    owner_phone=behalf_form.owner_phone.data,
+                )
+            if outcome.ok:
+                return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
+    status = form_status(enrol_form, behalf_form)
+    return render_template(
+        "programmes/cohort.html",
+        cohort=cohort,
+        enrol_form=enrol_form,
+        behalf_form=behalf_form,
+        status_form=forms.EnrolmentStatusForm(),
+    ), status
+
+
+@bp.post("/enrolments/<int:enrolment_id>/status")
+@login_required
+def enrolment_status(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        abort(404)
+    _cohort(enrolment.cohort_id)
+    form = forms.EnrolmentStatusForm()
+    if form.validate_on_submit():
+        services.set_enrolment_status(
+            facilitator=current_user, enrolment=enrolment, status=form.status.data
+        )
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("programmes.cohort", cohort_id=enrolment.cohort_id))
+
+
+# --- the owner's consent to programmes ---------------------------------------------------------
+@bp.get("/account/programmes")
+@login_required
+def my_programmes():
+    require_role("owner")
+    g.personal_data = True
+    return render_template(
+        "programmes/my_programmes.html",
+        invitations=services.invitations_for(current_user),
+        programmes=services.programmes_for(current_user),
+        consent_form=ActionForm(),
+    )
+
+
+@bp.post("/enrolments/<int:enrolment_id>/consent")
+@login_required
+def answer_enrolment(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or not permissions.can_answer_enrolment(current_user, enrolment):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    answer = request.form.get("answer")
+    if answer == "leave" and not request.form.get("confirm"):
+        flash(_("Tick the box to confirm that you leave the programme."), "error")
+        return redirect(url_for("programmes.my_programmes"))
+    done = {
+        "accept": _("You accepted: the programme's facilitators can help you now."),
+        "decline": _("You declined the invitation."),
+        "leave": _("You left the programme: its facilitators cannot act for you any more."),
+    }
+    if answer not in done:
+        abort(400)
+    with Attempt(success=done[answer]):
+        if answer == "leave":
+            services.leave_programme(owner=current_user, enrolment=enrolment)
+        else:
+            services.answer_invitation(
+                owner=current_user, enrolment=enrolment, accept=answer == "accept"
+            )
+    return redirect(url_for("programmes.my_programmes"))
