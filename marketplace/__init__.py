@@ -100,6 +100,10 @@ def _register_jobs() -> None:
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.pitches.jobs  # noqa: F401
 
+    # Business domains' receivers of accounts' signals (accounts imports no business domain).
+    import marketplace.profiles.hooks
+    import marketplace.programmes.hooks  # noqa: F401
+
 
 def _init_search(app: Flask) -> None:
     # The search seam needs the database engine: after db.init_app.

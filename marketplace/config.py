@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # one 25 MB file plus the form around it
     # Login throttling by Flask-Limiter: 10 failures per account or per IP in 5 minutes -> 429.
     "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+    # E-mailed links: new confirmation links per account, reset requests per IP and per address.
+    "CONFIRM_RESEND_RATE_LIMIT": "3 per hour",
+    "PASSWORD_RESET_RATE_LIMIT": "5 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several workers share the limits
     "RATELIMIT_HEADERS_ENABLED": True,
     # Uploads

@@ -39,6 +39,17 @@ def is_active(user) -> bool:
 
 
 @deny_on_error
+def is_confirmed(user) -> bool:
+    """An active user who has confirmed their e-mail address.
+
+    Until then (issue 10) an account may look around but not contact anyone, be invited, or be
+    given rights over others' data: every predicate guarding such an action requires this one
+    (list in docs/security.md, "Unconfirmed accounts").
+    """
+    return is_active(user) and user.email_confirmed_at is not None
+
+
+@deny_on_error
 def is_admin(user) -> bool:
     return is_active(user) and user.role == "admin"
 
@@ -56,7 +67,14 @@ _TEMPLATE_PREDICATES = {
 }
 admin = is_admin
 
-__all__ = ["admin", "deny_on_error", "is_active", "is_admin", *_TEMPLATE_PREDICATES]
+__all__ = [
+    "admin",
+    "deny_on_error",
+    "is_active",
+    "is_admin",
+    "is_confirmed",
+    *_TEMPLATE_PREDICATES,
+]
 
 
 def __getattr__(name: str):

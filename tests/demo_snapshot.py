@@ -28,6 +28,8 @@ VOLATILE_COLUMNS = {
     "notified_at",
     "consent_at",
     "withdrawn_at",
+    # Added after the recording (e-mail confirmation); demo users are confirmed when created.
+    "email_confirmed_at",
 }
 # In-app notices are dated by the clock when the services create them.
 VOLATILE_IN = {"notifications": {"created_at", "read_at"}}

@@ -69,7 +69,7 @@ class Factories:
                 password_hash=password_hash(),
                 role=role,
                 organisation=organisation,
-                **fields,
+                **{"email_confirmed_at": utcnow(), **fields},
             )
         )
 

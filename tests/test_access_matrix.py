@@ -56,7 +56,7 @@ TO_LOGIN = "to-login"
 
 MISSING_ID = 999_999
 # Placeholders in the paths below that are not database ids.
-NOT_IDS = frozenset({"token"})
+NOT_IDS = frozenset({"token", "confirm_token", "reset_token"})
 # Tables whose rows legitimately change on a denied request: the audit log records denials,
 # and the session row notes when it was last seen.
 BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
@@ -98,6 +98,38 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("accounts.totp_setup", "POST"): (Case("/account/two-factor", FACILITATORS | ADMIN),),
     # Each user turns off their own two-factor login; the route acts on nobody else.
     ("accounts.totp_disable", "POST"): (Case("/account/two-factor/off", LOGGED_IN),),
+    # E-mailed links (issue 10): the token in the link is the credential, as for hand-overs;
+    # {confirm_token} and {reset_token} belong to a newcomer who has no role in the matrix.
+    ("accounts.check_email", "GET"): (Case("/register/check-email", EVERYONE),),
+    ("accounts.confirm_email", "GET"): (
+        Case("/confirm/{confirm_token}", EVERYONE),
+        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    ("accounts.confirm_email", "POST"): (
+        Case("/confirm/{confirm_token}", EVERYONE),
+        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    # Each user asks for their own link; the route acts on nobody else.
+    ("accounts.resend_confirmation", "POST"): (Case("/account/confirm/resend", LOGGED_IN),),
+    ("accounts.forgot_password", "GET"): (Case("/password/forgot", EVERYONE),),
+    ("accounts.forgot_password", "POST"): (
+        Case("/password/forgot", EVERYONE, data={"email": "newcomer@example.id"}),
+    ),
+    ("accounts.reset_password", "GET"): (
+        Case("/password/reset/{reset_token}", EVERYONE),
+        Case("/password/reset/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    # A too-short password: the holder of the link gets the form back (422) rather than the
+    # success redirect to /login, which the walker could not tell from a denial.
+    ("accounts.reset_password", "POST"): (
+        Case("/password/reset/{reset_token}", EVERYONE, data={"password": "short"}),
+        Case(
+            "/password/reset/not-a-real-token",
+            NOBODY,
+            anonymous="hidden",
+            data={"password": "es-cendol-99-gula"},
+        ),
+    ),
     # --- admin ------------------------------------------------------------------------------
     ("admin.audit_log", "GET"): (Case("/admin/audit", ADMIN),),
     ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
@@ -490,6 +522,13 @@ def build_world(db, upload_folder: Path) -> World:
         owner_phone="081234567890",
     )
     token = handover.create_invitation(facilitator=facilitator, enterprise=behalf)
+    newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
+    confirm_token = account_services._issue_link(
+        user=newcomer, purpose="confirm", lifetime=account_services.CONFIRM_LINK_LIFETIME
+    )
+    reset_token = account_services._issue_link(
+        user=newcomer, purpose="reset", lifetime=account_services.RESET_LINK_LIFETIME
+    )
     from tests.events.matrix_world import build_event_world
     from tests.matching.matrix_world import build_matching_world
 
@@ -558,6 +597,8 @@ def build_world(db, upload_folder: Path) -> World:
         "org_J": other_investor.organisation_id,
         "user_owner": owner.id,
         "token": token,
+        "confirm_token": confirm_token,
+        "reset_token": reset_token,
         **event_ids,
         **matching_ids,
         "ver_A": ver_a.id,

@@ -95,3 +95,21 @@ class LanguageForm(FlaskForm):
 
 class BeginTotpForm(FlaskForm):
     """The button that creates a new two-factor secret (a POST, never a GET)."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Fill in your e-mail address.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password (at least 8 characters)"),
+        validators=[DataRequired(_l("Choose a password."))],
+    )

@@ -1,4 +1,4 @@
-"""Users, organisations, login sessions and TOTP secrets."""
+"""Users, organisations, login sessions, TOTP secrets and e-mailed one-time links."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ class User(TimestampMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the holder proved the address by following the confirmation (or reset) link; None
+    # until then. Unconfirmed accounts may log in but not act towards others.
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
@@ -88,6 +91,10 @@ class User(TimestampMixin, db.Model):
     def get_id(self) -> str:
         return str(self.id)
 
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
 
 class UserSession(db.Model):
     """A login session. The cookie holds a random token; only its SHA-256 is stored.
@@ -104,3 +111,22 @@ class UserSession(db.Model):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class EmailToken(db.Model):
+    """A one-time link sent by e-mail: confirm the address, or set a new password.
+
+    Only the token's SHA-256 is stored (as for sessions and hand-over invitations); the link
+    works once (`used_at`) and until `expires_at`.
+    """
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (CheckConstraint("purpose IN ('confirm','reset')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

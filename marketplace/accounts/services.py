@@ -1,6 +1,9 @@
-"""Accounts: registration, login sessions, passwords, two-factor login, verification.
+"""Accounts: registration, e-mail confirmation, login sessions, passwords (and their reset),
+two-factor login, verification.
 
 Services flush, never commit: the caller (a view, a CLI command, a test) owns the transaction.
+Accounts imports no business domain (profiles, programmes, pitches, matching, events): what
+those must do when an account changes, they do on the signals in `accounts/signals.py`.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from marketplace import audit, mail, vocab
-from marketplace.accounts import passwords
-from marketplace.accounts.models import Organisation, User, UserSession
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace import audit, vocab
+from marketplace.accounts import mails, passwords, signals
+from marketplace.accounts.models import EmailToken, Organisation, User, UserSession
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 
 SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
+# E-mailed one-time links: long enough to find the mail, short enough that an old mailbox
+# is no key to the account.
+CONFIRM_LINK_LIFETIME = dt.timedelta(hours=48)
+RESET_LINK_LIFETIME = dt.timedelta(hours=1)
 
 
 def _hash_token(token: str) -> str:
@@ -49,12 +56,11 @@ def register_user(
 ) -> User:
     """Create a user; with `organisation_name`, also the organisation of the role's kind.
 
-    Owners get an enterprise organisation and an empty draft profile. Admins cannot register.
-    Raises ValidationError (password rules, role) and Conflict (e-mail already registered).
-    Side effects: audit entry `user.registered`.
+    The address starts unconfirmed (see `send_confirmation`, `confirm_email`). Admins cannot
+    register. Raises ValidationError (password rules, role) and Conflict (e-mail already
+    registered). Side effects: audit entry `user.registered`; signal `user_registered` (owners
+    get an empty draft profile from the enterprises side).
     """
-    from marketplace.profiles import enterprises
-
     if role not in vocab.ROLES or role == "admin":
         raise ValidationError(_l("Choose one of the roles offered."), field="role")
     email = normalise_email(email)
@@ -89,8 +95,7 @@ def register_user(
     )
     db.session.add(user)
     db.session.flush()
-    if role == "owner" and organisation.id is not None:
-        enterprises.create_draft_profile(owner=user)
+    signals.user_registered.send(user)
     audit.record(
         "user.registered",
         actor_id=user.id,
@@ -113,11 +118,12 @@ def register_account(
     locale: str = "id",
 ) -> User | None:
     """The public sign-up: like `register_user`, but it never tells whether the address has an
-    account. Everything that can be checked without looking the address up is checked first;
-    then, for an address that is taken, nothing is created, the account's holder gets an e-mail
-    (after commit, in their language) and None is returned, so the caller answers as for a new
-    account. Raises ValidationError. Side effects: see `register_user`; audit
-    `register.existing_email` for a taken address.
+    account. Everything that can be checked without looking the address up is checked first.
+    A new address gets its account (unconfirmed, not logged in) and a confirmation link; for a
+    taken address nothing is created and the account's holder gets an e-mail saying someone
+    tried (in their language). Returns the new user or None; callers answer the same either way.
+    Raises ValidationError. Side effects: see `register_user` and `send_confirmation`; audit
+    `register.existing_email` for a taken address; mail after commit.
     """
     if role not in vocab.ROLES or role == "admin":
         raise ValidationError(_l("Choose one of the roles offered."), field="role")
@@ -126,7 +132,7 @@ def register_account(
         raise ValidationError(_l("Give the name of your organisation."), field="organisation_name")
     existing = find_user_by_email(email)
     if existing is None:
-        return register_user(
+        user = register_user(
             email=email,
             name=name,
             password=password,
@@ -135,23 +141,193 @@ def register_account(
             phone=phone,
             locale=locale,
         )
-    from flask_babel import force_locale
-
-    with force_locale(existing.locale or "id"):
-        subject = str(_l("TemuModal: someone tried to register with your address"))
-        body = str(
-            _l(
-                "Someone tried to create a new TemuModal account with this e-mail address, which"
-                " already has an account. If it was you, log in with your password. If not, you"
-                " can ignore this message: nothing was changed."
-            )
-        )
-    mail.send(existing.email, subject, body, kind="account", locale=existing.locale or "id")
+        send_confirmation(user=user)
+        return user
+    # The same slow hash a new account costs, so the answer does not come back faster.
+    passwords.hash_password(password)
+    mails.queue(
+        "taken",
+        to=existing.email,
+        locale=existing.locale,
+        params={
+            "login": mails.external_url("accounts.login"),
+            "reset": mails.external_url("accounts.forgot_password"),
+        },
+    )
     audit.record(
         "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
     )
     db.session.flush()
     return None
+
+
+# --- one-time links by e-mail (confirmation, password reset) -----------------------------------
+def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
+    """A new one-time token for `user`; earlier open links of the same purpose stop working."""
+    now = utcnow()
+    for old in db.session.scalars(
+        select(EmailToken).where(
+            EmailToken.user_id == user.id,
+            EmailToken.purpose == purpose,
+            EmailToken.used_at.is_(None),
+        )
+    ):
+        if as_utc(old.expires_at) > now:
+            old.expires_at = now
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        EmailToken(
+            purpose=purpose,
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return token
+
+
+def _open_link(token: str | None, purpose: str) -> tuple[EmailToken, User] | None:
+    """The live link for `token` and its (active) user, or None."""
+    row = db.session.scalar(
+        select(EmailToken).where(
+            EmailToken.token_hash == _hash_token(token or ""), EmailToken.purpose == purpose
+        )
+    )
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return row, user
+
+
+def send_confirmation(*, user: User) -> bool:
+    """Mail `user` a new confirmation link (valid CONFIRM_LINK_LIFETIME); earlier links stop
+    working. Returns False (and sends nothing) when the address is confirmed already.
+    Side effects: an `email_tokens` row (hash only); mail after commit; audit
+    `email.confirmation_sent`.
+    """
+    if user.email_confirmed_at is not None:
+        return False
+    token = _issue_link(user=user, purpose="confirm", lifetime=CONFIRM_LINK_LIFETIME)
+    mails.queue(
+        "confirm",
+        to=user.email,
+        locale=user.locale,
+        params={
+            "name": user.name,
+            "hours": int(CONFIRM_LINK_LIFETIME.total_seconds() // 3600),
+            "link": mails.external_url("accounts.confirm_email", token=token),
+        },
+    )
+    audit.record("email.confirmation_sent", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+    return True
+
+
+def check_confirmation_link(token: str | None) -> User:
+    """The user a confirmation link is for, without using it up.
+
+    Raises NotFound for an unknown, used or expired link (the message says how to get a new one).
+    """
+    found = _open_link(token, "confirm")
+    if found is None:
+        raise NotFound(
+            _l(
+                "This confirmation link has expired or was used already. Log in and press"
+                ' "Send the link again" to get a new one.'
+            )
+        )
+    return found[1]
+
+
+def confirm_email(*, token: str | None) -> User:
+    """Use a confirmation link: the address is confirmed; returns its user (the caller logs
+    them in). Raises NotFound as `check_confirmation_link`. Side effects: the link is used up;
+    `email_confirmed_at` set (kept if already set); audit `email.confirmed`.
+    """
+    user = check_confirmation_link(token)
+    for row in db.session.scalars(
+        select(EmailToken).where(
+            EmailToken.user_id == user.id,
+            EmailToken.purpose == "confirm",
+            EmailToken.used_at.is_(None),
+        )
+    ):
+        row.used_at = utcnow()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    audit.record("email.confirmed", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+    return user
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a one-time link to set a new password (valid RESET_LINK_LIFETIME) when an active
+    account has this address; nothing otherwise. The caller answers the same either way.
+    Raises nothing. Side effects: an `email_tokens` row (hash only); mail after commit; audit
+    `password.reset_requested`.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _issue_link(user=user, purpose="reset", lifetime=RESET_LINK_LIFETIME)
+    mails.queue(
+        "reset",
+        to=user.email,
+        locale=user.locale,
+        params={
+            "hours": int(RESET_LINK_LIFETIME.total_seconds() // 3600),
+            "link": mails.external_url("accounts.reset_password", token=token),
+        },
+    )
+    audit.record("password.reset_requested", actor_id=None, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+def check_reset_link(token: str | None) -> User:
+    """The user a password-reset link is for, without using it up.
+
+    Raises NotFound for an unknown, used or expired link.
+    """
+    found = _open_link(token, "reset")
+    if found is None:
+        raise NotFound(
+            _l(
+                "This link to set a new password has expired or was used already. Ask for a"
+                " new one below."
+            )
+        )
+    return found[1]
+
+
+def reset_password(*, token: str | None, new_password: str) -> User:
+    """Set a new password with a reset link and end every session of the user.
+
+    The link proves the address, so an unconfirmed address becomes confirmed. Raises NotFound
+    (bad link) and ValidationError (password rules; the link stays usable). Side effects: the
+    link and the user's other reset links used up; sessions deleted; audit `password.reset`.
+    """
+    user = check_reset_link(token)
+    passwords.check_password_rules(new_password, email=user.email, name=user.name)
+    now = utcnow()
+    for row in db.session.scalars(
+        select(EmailToken).where(
+            EmailToken.user_id == user.id,
+            EmailToken.purpose == "reset",
+            EmailToken.used_at.is_(None),
+        )
+    ):
+        row.used_at = now
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    end_all_sessions(user.id)
+    audit.record("password.reset", actor_id=user.id, object_type="user", object_id=user.id)
+    db.session.flush()
+    return user
 
 
 def authenticate(*, email: str, password: str) -> User | None:
@@ -335,12 +511,10 @@ def disable_totp(*, user: User, password: str) -> None:
 
 # --- administration --------------------------------------------------------------------------
 def verify_organisation(*, admin: User, organisation: Organisation) -> None:
-    """Mark an organisation verified. Side effects: audit `organisation.verified`; a programme
-    organisation's held invitations are delivered to the owners (notification and mail)."""
+    """Mark an organisation verified. Side effects: audit `organisation.verified`; signal
+    `organisation_verified` (a programme organisation's held invitations reach the owners)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
-    from marketplace.programmes import services as programme_services
-
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
     audit.record(
@@ -349,9 +523,7 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         object_type="organisation",
         object_id=organisation.id,
     )
-    if organisation.kind == "programme":
-        # Invitations to owners waited for this: they reach the owners now.
-        programme_services.deliver_held_invitations(organisation=organisation)
+    signals.organisation_verified.send(organisation)
     db.session.flush()
 
 

@@ -19,11 +19,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import security
-from marketplace.accounts import forms, services
+from marketplace.accounts import forms, mails, services
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import form_error
+from marketplace.forms import ActionForm, Attempt, form_error, form_status
 from marketplace.models import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -34,6 +34,14 @@ PENDING_2FA_LIFETIME = dt.timedelta(minutes=5)
 
 def _login_account_key() -> str:
     return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _form_email_key() -> str:
+    return "reset:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}"
 
 
 def _failed(response) -> bool:
@@ -54,8 +62,9 @@ def register():
         return redirect(url_for("profiles.dashboard"))
     form = forms.RegisterForm(role=request.args.get("role"))
     if form.validate_on_submit():
-        try:
-            user = services.register_account(
+        with Attempt(form=form) as outcome:
+            # A taken address gets no account and its holder a mail; the answer is the same.
+            services.register_account(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -64,17 +73,89 @@ def register():
                 phone=form.phone.data or None,
                 locale=security.select_locale(),
             )
-        except DomainError as error:
-            form_error(form, error)
-        else:
+        if outcome.ok:
+            return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/register.html", form=form), form_status(form)
+
+
+@bp.get("/register/check-email")
+def check_email():
+    return render_template("accounts/check_email.html", console=mails.development_console())
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # A GET only shows the button: mail scanners open links, and no GET changes anything.
+    form = ActionForm()
+    try:
+        user = services.check_confirmation_link(token)
+    except DomainError as error:
+        return render_template(
+            "accounts/link_invalid.html", message=error.message, purpose="confirm"
+        ), error.status_code
+    if form.validate_on_submit():
+        services.confirm_email(token=token)
+        security.log_in(user)
+        db.session.commit()
+        flash(_("Your e-mail address is confirmed. Welcome to TemuModal!"), "success")
+        return redirect(url_for("profiles.dashboard"))
+    return render_template("accounts/confirm_email.html", form=form, email=user.email)
+
+
+@bp.post("/account/confirm/resend")
+@login_required
+@limiter.limit(lambda: current_app.config["CONFIRM_RESEND_RATE_LIMIT"], key_func=_user_key)
+def resend_confirmation():
+    if ActionForm().validate_on_submit():
+        if services.send_confirmation(user=current_user):
+            flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email))
+        db.session.commit()
+    return redirect(security.safe_next(request.form.get("next"), url_for("profiles.dashboard")))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_form_email_key,
+)
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(email=form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return redirect(url_for("accounts.forgot_password", sent=1))
+    return render_template(
+        "accounts/forgot_password.html",
+        form=form,
+        sent=request.method == "GET" and request.args.get("sent") == "1",
+        console=mails.development_console(),
+    ), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.check_reset_link(token)
+    except DomainError as error:
+        return render_template(
+            "accounts/link_invalid.html", message=error.message, purpose="reset"
+        ), error.status_code
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        with Attempt(form=form) as outcome:
+            services.reset_password(token=token, new_password=form.password.data)
+        if outcome.ok:
+            security.log_out()  # this browser too, if it was logged in
             db.session.commit()
-            if user is not None:
-                security.log_in(user)
-                db.session.commit()
-            # The same answer for a taken address (its holder was mailed instead).
-            flash(_("Welcome to TemuModal, %(name)s!", name=form.name.data.strip()), "success")
-            return redirect(url_for("profiles.dashboard"))
-    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+            flash(
+                _("Your password is changed and every session was ended. Log in with it now."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])

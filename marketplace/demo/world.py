@@ -120,6 +120,7 @@ def make_user(
         locale="id",
         active=True,
         password_changed_at=moment(when),
+        email_confirmed_at=moment(when),  # demo accounts count as confirmed
         totp_enabled=False,
     )
     db.session.add(user)

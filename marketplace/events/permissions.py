@@ -18,7 +18,7 @@ from marketplace.events.models import (
     PitchEvent,
 )
 from marketplace.extensions import db
-from marketplace.permissions import deny_on_error, is_admin
+from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
@@ -111,8 +111,9 @@ JUDGE_ROLES = ("investor", "facilitator")
 
 @deny_on_error
 def may_judge(user) -> bool:
-    """Investors and facilitators may judge pitches (when an organiser invites them)."""
-    return _active(user) and user.role in JUDGE_ROLES
+    """Investors and facilitators with a confirmed e-mail address may judge pitches (when an
+    organiser invites them and they accept): until confirmed, an account is not invited."""
+    return is_confirmed(user) and user.role in JUDGE_ROLES
 
 
 @deny_on_error

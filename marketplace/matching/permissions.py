@@ -14,7 +14,7 @@ Every predicate denies when anything inside it fails (see `marketplace.permissio
 from __future__ import annotations
 
 from marketplace.matching.models import MeetingRequest, ShortlistEntry
-from marketplace.permissions import deny_on_error, is_admin
+from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
     can_edit_enterprise,
@@ -62,7 +62,7 @@ def can_view_entry(user, entry: ShortlistEntry) -> bool:
 
 @deny_on_error
 def can_request_meeting(user, enterprise: Enterprise) -> bool:
-    return is_verified_investor(user) and enterprise.is_published
+    return is_verified_investor(user) and is_confirmed(user) and enterprise.is_published
 
 
 @deny_on_error

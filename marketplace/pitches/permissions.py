@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from marketplace.extensions import db
-from marketplace.permissions import deny_on_error, is_admin
+from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.pitches.models import AccessRequest, DeckPage, Document
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
@@ -113,7 +113,7 @@ def can_see_data_room(user, enterprise: Enterprise) -> bool:
 @deny_on_error
 def can_request_access(user, enterprise: Enterprise) -> bool:
     """Investors of a verified organisation may ask a published enterprise to let them in."""
-    return enterprise.is_published and is_verified_investor(user)
+    return enterprise.is_published and is_verified_investor(user) and is_confirmed(user)
 
 
 @deny_on_error

@@ -6,7 +6,7 @@ predicate denies when anything inside it fails (an exception is logged and means
 
 from __future__ import annotations
 
-from marketplace.permissions import deny_on_error
+from marketplace.permissions import deny_on_error, is_confirmed
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.permissions import is_facilitator_of, is_owner_of
 from marketplace.programmes.models import Enrolment, Programme
@@ -14,8 +14,11 @@ from marketplace.programmes.models import Enrolment, Programme
 
 @deny_on_error
 def can_manage_programme(user, programme: Programme) -> bool:
+    """Its organisation's facilitators, once their address is confirmed (managing includes
+    inviting enterprises, which gives rights over their data once accepted)."""
     return (
         _active(user)
+        and is_confirmed(user)
         and user.role == "facilitator"
         and (programme.organisation_id == user.organisation_id)
     )

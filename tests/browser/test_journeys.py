@@ -78,7 +78,9 @@ def submit(page, field_selector: str) -> None:
 def register(
     page, server: LiveServer, *, role: str, name: str, organisation: str, email: str
 ) -> None:
-    """Create an account through the registration form; ends on the dashboard."""
+    """Create an account through the registration form and follow the confirmation link the
+    app mailed (the server runs in this process, so its log-only outbox is readable); ends on
+    the dashboard, logged in."""
     page.goto("/register")
     page.check(f"input[name=role][value={role}]")
     page.fill("#name", name)
@@ -86,10 +88,26 @@ def register(
     page.fill("#email", email)
     page.fill("#password", server.password)
     submit(page, "#password")
+    page.wait_for_url("**/register/check-email")
+    expect_text(page.locator("main h1"), tr(server, "Check your e-mail"))
+    page.goto(mailed_link(email, "confirm"))
+    page.locator("main form button").click()
     page.wait_for_url("**/dashboard")
     expect_text(
-        page.locator(".flash-success"), tr(server, "Welcome to TemuModal, %(name)s!", name=name)
+        page.locator(".flash-success"),
+        tr(server, "Your e-mail address is confirmed. Welcome to TemuModal!"),
     )
+
+
+def mailed_link(email: str, kind: str) -> str:
+    """The path of the newest `kind` link ("confirm", "password/reset") mailed to `email`."""
+    from marketplace import mail
+
+    for message in reversed(mail.outbox):
+        found = re.search(rf"https?://[^/\s]+(/{kind}/\S+)", message.body)
+        if message.to == email and found:
+            return found.group(1)
+    raise AssertionError(f"no {kind} link was mailed to {email}")
 
 
 def log_in(page, server: LiveServer, email: str) -> None:
@@ -514,3 +532,66 @@ def test_monthly_revenue_typed_before_a_wrong_capital_is_still_there(page, live_
         ),
     )
     assert [m.input_value() for m in months.all()] == ["7.500.000"] * months.count()
+
+
+# --- journey: a forgotten password -----------------------------------------------------------
+def test_a_forgotten_password_is_reset_by_mail_and_every_old_session_ends(new_page, live_server):
+    server = live_server
+    page, other_phone = new_page(), new_page()
+    register(
+        page,
+        server,
+        role="owner",
+        name="Rina Kartika",
+        organisation="Sambal Bu Rina",
+        email="rina@example.id",
+    )
+    log_in(other_phone, server, "rina@example.id")  # a phone left logged in somewhere
+    page.locator("form[action$='/logout'] button").click()
+
+    page.goto("/login")
+    page.click("main a[href$='/password/forgot']")
+    page.fill("#email", "rina@example.id")
+    submit(page, "#email")
+    expect_text(
+        page.locator(".flash-info"),
+        tr(
+            server,
+            "If an account has this address, we sent it a link to set a new password. The link"
+            " works for one hour.",
+        ),
+    )
+    assert_fits_phone(page)
+
+    page.goto(mailed_link("rina@example.id", "password/reset"))
+    page.fill("#password", "12345678")  # the wrong input: a common password
+    submit(page, "#password")
+    expect_text(
+        field_error(page, "password"),
+        tr(server, "This password is too common. Choose a longer phrase, for example three words."),
+    )
+    page.fill("#password", "rendang-Padang-pedas-7")
+    submit(page, "#password")
+    page.wait_for_url("**/login")
+    expect_text(
+        page.locator(".flash-success"),
+        tr(server, "Your password is changed and every session was ended. Log in with it now."),
+    )
+
+    other_phone.goto("/dashboard")
+    other_phone.wait_for_url("**/login*")  # the old session is gone
+
+    page.fill("#email", "rina@example.id")
+    page.fill("#password", server.password)  # the old password no longer works
+    submit(page, "#password")
+    expect_text(
+        page.locator("main"),
+        tr(server, "The e-mail address or the password is not correct."),
+    )
+    page.fill("#email", "rina@example.id")
+    page.fill("#password", "rendang-Padang-pedas-7")
+    submit(page, "#password")
+    page.wait_for_url("**/dashboard")
+    # The link worked once only.
+    page.goto(mailed_link("rina@example.id", "password/reset"))
+    expect_text(page.locator("main h1"), tr(server, "This link does not work any more"))

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from marketplace import mail
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.events import judging, outcomes
+from marketplace.events import judge_invitations, judging, outcomes
 from tests.events.conftest import make_judge
 
 
@@ -185,3 +185,21 @@ def test_sending_feedback_mails_each_enterprise_in_its_language(db, judged):
 
         indonesian = gettext("Feedback on your pitch at %(title)s", title=judged.event.title)
     assert to_second.subject == indonesian
+
+
+def test_an_account_that_has_not_confirmed_its_address_cannot_become_a_judge(db, make, open_event):
+    newcomer = make.investor(email_confirmed_at=None)
+    db.session.commit()
+    invitation = judge_invitations.invite_judge(
+        actor=open_event.facilitator, event=open_event.event, email=newcomer.email
+    )
+
+    with pytest.raises(PermissionDenied):
+        judge_invitations.answer_judge_invitation(
+            actor=newcomer, invitation=invitation, accept=True
+        )
+    newcomer.email_confirmed_at = newcomer.created_at
+    judge = judge_invitations.answer_judge_invitation(
+        actor=newcomer, invitation=invitation, accept=True
+    )
+    assert judge.user_id == newcomer.id

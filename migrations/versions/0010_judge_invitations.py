@@ -3,8 +3,8 @@
 The organiser's answer no longer depends on whether the address has an account; the invitation
 waits for the person behind the address. Judges assigned before this revision stay judges.
 
-Revision ID: 0009_judge_invitations
-Revises: 0008_outbound_mails
+Revision ID: 0010_judge_invitations
+Revises: 0009_email_confirmation
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_judge_invitations'
-down_revision = '0008_outbound_mails'
+revision = '0010_judge_invitations'
+down_revision = '0009_email_confirmation'
 branch_labels = None
 depends_on = None
 

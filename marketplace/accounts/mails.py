@@ -1,0 +1,78 @@
+"""The e-mails accounts sends (confirmation, password reset, "someone tried to register"),
+written in the recipient's language and queued through the mail seam (`mail.send`, delivered
+after commit, with the footer of kind "account").
+
+In development with log-only mail (`make run`) nothing leaves the machine, so a job after the
+commit also prints the whole message, link included, to the console: that is how a developer
+follows a confirmation or reset link. Never outside development.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from marketplace import mail, tasks
+
+log = logging.getLogger(__name__)
+
+CONSOLE_JOB = "accounts.print_development_mail"
+
+SUBJECTS = {
+    "confirm": _l("TemuModal: confirm your e-mail address"),
+    "reset": _l("TemuModal: set a new password"),
+    "taken": _l("TemuModal: someone tried to register with your address"),
+}
+BODIES = {
+    "confirm": _l(
+        "Welcome to TemuModal, %(name)s. Open this link to confirm your e-mail address and log"
+        " in (it works once, for %(hours)s hours):\n\n%(link)s\n\nIf you did not register, you"
+        " can ignore this message: the account stays unconfirmed."
+    ),
+    "reset": _l(
+        "Someone asked to set a new password for your TemuModal account. Open this link to"
+        " choose one (it works once, for %(hours)s hour(s)):\n\n%(link)s\n\nIf it was not you,"
+        " ignore this message: your password stays as it is."
+    ),
+    "taken": _l(
+        "Someone tried to create a new TemuModal account with this e-mail address, which"
+        " already has an account. If it was you, log in with your password:\n\n%(login)s\n\n"
+        "Forgot it? Set a new one here:\n\n%(reset)s\n\nIf it was not you, you can ignore this"
+        " message: nothing was changed."
+    ),
+}
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail: the request's host, or PUBLIC_BASE_URL outside one."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
+
+
+def queue(kind: str, *, to: str, locale: str, params: dict) -> None:
+    """Queue mail `kind` to `to` in `locale`, sent after the commit (dropped on rollback)."""
+    locale = locale or "id"
+    with force_locale(locale):
+        subject = str(SUBJECTS[kind])
+        body = str(BODIES[kind]) % params
+    mail.send(to, subject, body, kind="account", locale=locale)
+    if development_console():
+        tasks.enqueue(CONSOLE_JOB, to=to, subject=subject, body=body)
+
+
+def development_console() -> bool:
+    """True when mail stays on this machine in development (`make run`)."""
+    config = current_app.config
+    return config.get("ENV_NAME") == "development" and bool(config.get("MAIL_LOG_ONLY", True))
+
+
+@tasks.job(CONSOLE_JOB)
+def print_development_mail(*, to: str, subject: str, body: str) -> None:
+    """`make run` only: the mail was not sent, so show it, link included, to the developer."""
+    print(f"\n--- e-mail to {to} (development: not sent) ---\n{subject}\n\n{body}\n---\n")
