@@ -64,7 +64,7 @@ def verify(archive: Path) -> None:
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore(archive: Path) -> None:
     """Bring a backup back into an empty instance, check it, and rebuild the search index."""
-    from marketplace.matching import services as matching_services
+    from marketplace.matching.search import indexing
 
     try:
         manifest = services.restore_backup(archive)
@@ -81,7 +81,7 @@ def restore(archive: Path) -> None:
         return
     # The search index and match cards are derived data, never in the archive.
     try:
-        count = matching_services.reindex()
+        count = indexing.reindex()
     except RuntimeError as error:
         raise click.ClickException(f"search index not rebuilt: {error}") from error
     click.echo(f"Search index rebuilt: {count} published profile(s).")
