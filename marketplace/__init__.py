@@ -22,6 +22,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from marketplace import config as config_module
 
     config_module.configure(app, config)
+    from marketplace.web import DatabaseId
+
+    app.url_map.converters["int"] = DatabaseId  # before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 

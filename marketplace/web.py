@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, request, send_file
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from marketplace import storage
 
@@ -52,3 +53,12 @@ def send_stored_file(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every route: an id the database can hold (a signed 64-bit integer), so a
+    larger number is a 404 like any unknown id instead of an overflow (a 500) in the query."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -261,3 +261,16 @@ def test_a_page_past_the_end_shows_the_last_page(client, make, owner, enterprise
 
     assert response.status_code == 200
     assert enterprise.name in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/enterprises/9223372036854775808",
+        "/enterprises/99999999999999999999999",
+        "/photos/99999999999999999999/small",
+        "/deck-pages/99999999999999999999/small",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_not_found_not_a_server_error(client, path):
+    assert client.get(path).status_code == 404
