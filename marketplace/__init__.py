@@ -22,6 +22,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from marketplace import config as config_module
 
     config_module.configure(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from marketplace.web import DatabaseId
 
     app.url_map.converters["int"] = DatabaseId  # before any route is added

@@ -97,6 +97,11 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
+    # Reverse proxies in front of the app (README, "Production layout"): with 1, the client's
+    # address, scheme and host are taken from the X-Forwarded-For/-Proto/-Host headers the
+    # proxy sets (rate limits per client and the audit log need the real address). 0: none, the
+    # headers are ignored (a client could forge them).
+    "TRUSTED_PROXIES": 0,
 }
 
 DEVELOPMENT = {
