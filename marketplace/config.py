@@ -61,8 +61,16 @@ DEFAULTS: dict[str, Any] = {
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
     # Side effects after commit: "inline" runs them in the request after commit; "queue" hands
-    # them to the job queue (see marketplace/tasks.py).
-    "TASKS_MODE": "inline",
+    # them to the job queue (see marketplace/tasks.py). Unset: "queue" when REDIS_URL is set.
+    "TASKS_MODE": None,
+    # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/0; also read from REDIS_URL.
+    # Unset: jobs run inline and nothing else is needed.
+    "REDIS_URL": None,
+    "TASKS_QUEUE": "temumodal",  # the RQ queue's name (also the prefix of job ids)
+    "TASKS_RETRY_INTERVALS": (10, 60, 300),  # a failing job is retried after these seconds
+    "TASKS_JOB_TIMEOUT_S": 900,  # a job running longer is stopped and counts as failed
+    "TASKS_SWEEP_GRACE_S": 60,  # the sweep leaves jobs younger than this to the commit hook
+    "TASKS_WORKER_STALE_S": 120,  # /healthz: a worker silent longer than this is not "seen"
     "TASKS_RAISE": False,  # tests: a failing inline job raises instead of being logged
     # E-mail (marketplace/mail): every mail is a row in outbound_mails, delivered after the
     # commit and retried by `flask mail send-pending`. Development and tests only log it.
@@ -122,7 +130,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env()
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL") and not app.config.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     app.config.update(overrides)
+    if not app.config["TASKS_MODE"]:
+        app.config["TASKS_MODE"] = "queue" if app.config["REDIS_URL"] else "inline"
 
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
