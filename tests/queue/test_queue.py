@@ -232,14 +232,6 @@ def test_the_scheduler_enqueues_the_periodic_sweep_which_a_worker_runs(app, redi
     assert RAN == [9]
 
 
-def test_worker_and_scheduler_commands_need_a_queue(app, runner):
-    app.config["TASKS_MODE"] = "inline"
-    for command in (["worker"], ["scheduler"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code != 0
-        assert "FLASK_REDIS_URL" in result.output
-
-
 def test_flask_jobs_sweep_says_what_it_queued(app, redis_url, db, runner):
     app.config["REDIS_URL"] = DEAD_URL
     tasks.enqueue("tests.queue.record", value=4)
