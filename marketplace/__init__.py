@@ -92,6 +92,7 @@ def _register_models() -> None:
     import marketplace.accounts.models
     import marketplace.audit
     import marketplace.events.models
+    import marketplace.jobs.models
     import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.pitches.models
@@ -103,6 +104,7 @@ def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
+    import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
     import marketplace.mail  # the delivery job
     import marketplace.matching.notifications
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners

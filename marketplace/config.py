@@ -69,8 +69,16 @@ DEFAULTS: dict[str, Any] = {
     # Personal data: the key that encrypts NIKs (Fernet, urlsafe base64 of 32 bytes).
     "NIK_ENCRYPTION_KEY": None,
     # Side effects after commit: "inline" runs them in the request after commit; "queue" hands
-    # them to the job queue (see marketplace/tasks.py).
-    "TASKS_MODE": "inline",
+    # them to the job queue (see marketplace/tasks.py). Unset: "queue" when REDIS_URL is set.
+    "TASKS_MODE": None,
+    # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/0; also read from REDIS_URL.
+    # Unset: jobs run inline and nothing else is needed.
+    "REDIS_URL": None,
+    "TASKS_QUEUE": "temumodal",  # the RQ queue's name (also the prefix of job ids)
+    "TASKS_RETRY_INTERVALS": (10, 60, 300),  # a failing job is retried after these seconds
+    "TASKS_JOB_TIMEOUT_S": 900,  # a job running longer is stopped and counts as failed
+    "TASKS_SWEEP_GRACE_S": 60,  # the sweep leaves jobs younger than this to the commit hook
+    "TASKS_WORKER_STALE_S": 120,  # /healthz: a worker silent longer than this is not "seen"
     "TASKS_RAISE": False,  # tests: a failing inline job raises instead of being logged
     # E-mail (marketplace/mail): every mail is a row in outbound_mails, delivered after the
     # commit and retried by `flask mail send-pending`. Development and tests only log it.
@@ -157,7 +165,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     _check_types(app.config, overrides)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL") and not app.config.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     app.config.update(overrides)
+    if not app.config["TASKS_MODE"]:
+        app.config["TASKS_MODE"] = "queue" if app.config["REDIS_URL"] else "inline"
 
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -176,6 +188,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     _check_secrets(app.config)
     _check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _check_ratelimit_storage(app.config["RATELIMIT_STORAGE_URI"])
+    _check_queue(app.config)
 
 
 def _check_types(config: Any, overrides: dict[str, Any]) -> None:
@@ -262,6 +275,31 @@ def _check_ratelimit_storage(uri: str) -> None:
         raise ConfigError(
             f"FLASK_RATELIMIT_STORAGE_URI={uri!r} cannot be used ({_one_line(error)}): "
             "set it to redis://host:6379/0, or memory:// for a single process."
+        ) from None
+
+
+def _check_queue(config: Any) -> None:
+    if config["TASKS_MODE"] not in ("inline", "queue", "collect"):
+        raise ConfigError(
+            f"FLASK_TASKS_MODE={config['TASKS_MODE']!r} is not a mode: set it to inline or queue "
+            "(or leave it unset: queue when FLASK_REDIS_URL is set)."
+        )
+    url = config["REDIS_URL"]
+    if config["TASKS_MODE"] == "queue" and not url:
+        raise ConfigError(
+            "FLASK_TASKS_MODE is queue but no Redis is named: set FLASK_REDIS_URL (or REDIS_URL) "
+            "to redis://host:6379/1."
+        )
+    if not url:
+        return
+    from redis import ConnectionPool
+
+    try:
+        ConnectionPool.from_url(str(url))  # parses; connects not
+    except (ValueError, TypeError) as error:
+        raise ConfigError(
+            f"FLASK_REDIS_URL (or REDIS_URL) {url!r} cannot be used ({_one_line(error)}): "
+            "set it to redis://host:6379/1, or unset it to run jobs inline."
         ) from None
 
 

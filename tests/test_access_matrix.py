@@ -135,6 +135,11 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
     ("admin.verify", "POST"): (Case("/admin/organisations/{org_J}/verify", ADMIN),),
     ("admin.users", "GET"): (Case("/admin/users", ADMIN),),
+    # Failed background jobs (issue 10): admins only. Without a queue (this world) the buttons
+    # answer with a message and a redirect; tests/queue covers them on a real queue.
+    ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
+    ("admin.retry_job", "POST"): (Case("/admin/jobs/temumodal-job-1/retry", ADMIN),),
+    ("admin.delete_job", "POST"): (Case("/admin/jobs/temumodal-job-1/delete", ADMIN),),
     ("admin.set_active", "POST"): (
         Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
     ),
