@@ -24,7 +24,9 @@ def _environment(tmp_path: Path, **settings: str) -> dict[str, str]:
     """A production environment that works (strong keys, SQLite in tmp_path), then `settings`;
     a value of "" removes the variable."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "DATABASE_URL"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("FLASK_") and k not in ("DATABASE_URL", "REDIS_URL")
     }
     env.update(
         {
@@ -89,6 +91,10 @@ def test_a_correct_production_environment_starts(tmp_path):
         ({"DATABASE_URL": "mysql://u@db/x"}, ["DATABASE_URL names a 'mysql' database"]),
         ({"FLASK_RATELIMIT_STORAGE_URI": "redis//:6379"}, ["FLASK_RATELIMIT_STORAGE_URI="]),
         ({"FLASK_MAIL_PORT": "smtp"}, ["FLASK_MAIL_PORT='smtp' is not a whole number"]),
+        ({"FLASK_REDIS_URL": "127.0.0.1:6379"}, ["FLASK_REDIS_URL (or REDIS_URL)", "redis://"]),
+        ({"REDIS_URL": "redis://127.0.0.1:port/1"}, ["FLASK_REDIS_URL (or REDIS_URL)"]),
+        ({"FLASK_TASKS_MODE": "queue"}, ["no Redis is named: set FLASK_REDIS_URL"]),
+        ({"FLASK_TASKS_MODE": "celery"}, ["FLASK_TASKS_MODE='celery' is not a mode"]),
         ({"FLASK_MAIL_USE_TLS": "yes"}, ["FLASK_MAIL_USE_TLS='yes' is not true or false"]),
     ],
 )
