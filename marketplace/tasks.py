@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
+_GIVE_UP: dict[str, Callable[..., Any]] = {}
 _PENDING = "temumodal_pending_jobs"
 _collected: list[tuple[str, dict[str, Any]]] = []
 
@@ -40,6 +41,24 @@ def job(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return func
 
     return register
+
+
+def on_give_up(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register what to do when job `name` failed for good in a way its own code could not
+    catch (a worker killed mid-job): called by the sweep with the job's kwargs; idempotent."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _GIVE_UP[name] = func
+        return func
+
+    return register
+
+
+def give_up(name: str, **kwargs: Any) -> None:
+    """Run job `name`'s give-up handler, if it has one."""
+    handler = _GIVE_UP.get(name)
+    if handler is not None:
+        handler(**kwargs)
 
 
 def job_names() -> frozenset[str]:

@@ -175,7 +175,7 @@ class FailedJob:
 
 def _error_line(job: Job) -> str:
     result = job.latest_result()
-    text = (result.exc_string if result is not None else None) or job.exc_info or ""
+    text = (result.exc_string if result is not None else None) or ""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:500] if lines else ""
 

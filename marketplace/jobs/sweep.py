@@ -59,6 +59,9 @@ def sweep(*, grace_s: float | None = None, now: dt.datetime | None = None) -> di
         key = queue.job_id("job", record.id)
         status = queue.job_status(key)
         if status == "failed":
+            # Failed for good: the admin decides. A job killed before its own error handling
+            # ran (a worker's child died) gets it here, e.g. a deck is marked failed.
+            tasks.give_up(record.name, **dict(record.kwargs))
             counts["failed"] += 1
             continue
         if status in queue.WAITING:
