@@ -52,11 +52,6 @@ def _wrap_redis_errors(func: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def configured() -> bool:
-    """Whether jobs go to a queue (a Redis URL is set and TASKS_MODE is "queue")."""
-    return current_app.config.get("TASKS_MODE") == "queue"
-
-
 def connection() -> Redis:
     """This app's Redis client (one per app; connects lazily, fails fast when Redis is down)."""
     app = current_app._get_current_object()
