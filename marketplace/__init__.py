@@ -106,7 +106,8 @@ def _register_jobs() -> None:
     import marketplace.notifications.services  # the mail job of notifications queued long ago
     import marketplace.pitches.jobs  # noqa: F401
 
-    # Business domains' receivers of accounts' signals (accounts imports no business domain).
+    # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
+    # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
 
