@@ -7,12 +7,11 @@ import pytest
 from rq import Worker
 from sqlalchemy import func, select
 
-from marketplace import mail, tasks
-from marketplace.jobs import queue
-from marketplace.jobs.models import PendingJob
+from marketplace import mail, queue, tasks
 from marketplace.jobs.periodic import PERIODIC
 from marketplace.jobs.sweep import sweep
 from marketplace.matching.models import SearchOutbox
+from marketplace.queue.models import PendingJob
 from tests.queue.conftest import DEAD_URL
 
 RAN: list[int] = []

@@ -1,4 +1,6 @@
-"""The job queue seam: RQ on Redis. The only module that imports `rq` and `redis`.
+"""The job queue seam: RQ on Redis. The only package that imports `rq` and `redis` (a shared
+module: `tasks` and `health` use it; the sweep, the commands and the admin page sit above it in
+`marketplace.jobs`).
 
 Every job on the queue is the same function, `execute(name, kwargs, pending_id)`, which runs the
 registered `marketplace.tasks` job `name` inside the worker's application context: what a job
@@ -127,7 +129,7 @@ def execute(*, name: str, kwargs: dict[str, Any], pending_id: int | None = None)
     """
     from marketplace import tasks
     from marketplace.extensions import db
-    from marketplace.jobs.models import PendingJob
+    from marketplace.queue.models import PendingJob
 
     global _pid
     if os.getpid() != _pid:  # a forked work horse must not share the parent's connections
