@@ -9,7 +9,7 @@ Modes (config `TASKS_MODE`; when unset, "queue" if REDIS_URL is set, else "inlin
 - "inline": run each job right after the commit, in the same process.
 - "collect": keep the jobs in `collected()` for the caller to run (tests, bulk CLI commands).
 - "queue": write a `pending_jobs` row for each job in the same transaction, and after the commit
-  hand the job to RQ (`marketplace.jobs.queue`); a worker runs it and deletes the row. If Redis
+  hand the job to RQ (`marketplace.queue`); a worker runs it and deletes the row. If Redis
   cannot be reached the rows stay, and `flask jobs sweep` hands them over later.
 """
 
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
+_GIVE_UP: dict[str, Callable[..., Any]] = {}
 _PENDING = "temumodal_pending_jobs"
 _collected: list[tuple[str, dict[str, Any]]] = []
 
@@ -40,6 +41,24 @@ def job(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return func
 
     return register
+
+
+def on_give_up(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register what to do when job `name` failed for good in a way its own code could not
+    catch (a worker killed mid-job): called by the sweep with the job's kwargs; idempotent."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _GIVE_UP[name] = func
+        return func
+
+    return register
+
+
+def give_up(name: str, **kwargs: Any) -> None:
+    """Run job `name`'s give-up handler, if it has one."""
+    handler = _GIVE_UP.get(name)
+    if handler is not None:
+        handler(**kwargs)
 
 
 def job_names() -> frozenset[str]:
@@ -72,7 +91,7 @@ def enqueue_on(session: Session, name: str, **kwargs: Any) -> None:
     if mode() == "queue":
         if any(n == name and k == kwargs for n, k, _ in pending):
             return
-        from marketplace.jobs.models import PendingJob
+        from marketplace.queue.models import PendingJob
 
         record = PendingJob(name=name, kwargs=kwargs)
         session.add(record)
@@ -93,7 +112,7 @@ def is_last_attempt() -> bool:
     """False only inside a queued job that the queue will retry if it fails now."""
     if mode() != "queue":
         return True
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     return queue.is_last_attempt()
 
@@ -165,7 +184,7 @@ def _after_commit(session: Session) -> None:
 def _hand_to_queue(jobs: list[tuple[str, dict[str, Any], Any]]) -> None:
     from sqlalchemy import inspect
 
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     for name, kwargs, record in jobs:
         identity = inspect(record).identity if record is not None else None

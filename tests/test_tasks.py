@@ -109,8 +109,8 @@ def test_collected_jobs_are_handed_out_as_a_copy_and_cleared_explicitly(app, db)
 
 def test_without_a_queue_the_sweep_delivers_and_indexes_what_a_crash_left(app, db, runner):
     from marketplace import mail
-    from marketplace.jobs.models import PendingJob
     from marketplace.matching.models import SearchOutbox
+    from marketplace.queue.models import PendingJob
 
     assert app.config["TASKS_MODE"] == "inline" and not app.config["REDIS_URL"]
     app.config["TASKS_MODE"] = "collect"  # the process "dies" after the commit

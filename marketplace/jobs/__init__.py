@@ -1,4 +1,4 @@
-"""Background jobs on a queue: the RQ seam (`queue`), the record of jobs handed to it
-(`models.PendingJob`), the sweep that re-queues what a crash or a Redis outage left behind
-(`sweep`), the periodic work (`periodic`) and the `flask worker` / `flask scheduler` /
-`flask jobs …` commands (`cli`). `marketplace.tasks` stays the one place services call."""
+"""Running background jobs (app level): the sweep that re-queues what a crash or a Redis outage
+left behind (`sweep`), the periodic work (`periodic`), the failed-jobs page's services
+(`admin`) and the `flask worker` / `flask scheduler` / `flask jobs …` commands (`cli`).
+The queue itself is the shared seam `marketplace.queue`; services only call `marketplace.tasks`."""

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from marketplace import audit, permissions
 from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.extensions import db
-from marketplace.jobs.models import PendingJob
+from marketplace.queue.models import PendingJob
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def failed_jobs_report() -> FailedJobsReport:
     failed_mails = mail.pending_count()["failed"]
     if tasks.mode() != "queue":
         return FailedJobsReport(False, False, failed_mails=failed_mails)
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     try:
         jobs = queue.failed_jobs()
@@ -57,7 +57,7 @@ def retry_failed_job(*, admin, job_id: str) -> None:
     NotFound when `job_id` is not a failed job, Conflict when no queue is configured or Redis
     cannot be reached.
     """
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     _check(admin)
     try:
@@ -74,7 +74,7 @@ def delete_failed_job(*, admin, job_id: str) -> None:
     Side effects: the job deleted from Redis, its `pending_jobs` row deleted (flushed); an audit
     entry. Raises as `retry_failed_job`.
     """
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     _check(admin)
     try:

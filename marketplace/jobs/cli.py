@@ -18,7 +18,7 @@ def _require_queue() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Run the jobs of the queue (an RQ worker inside the application)."""
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     _require_queue()
     if not queue.ping():
@@ -29,7 +29,7 @@ def worker(burst: bool) -> None:
 @click.command("scheduler")
 def scheduler() -> None:
     """Enqueue the periodic jobs (RQ's cron scheduler); run exactly one per deployment."""
-    from marketplace.jobs import queue
+    from marketplace import queue
     from marketplace.jobs.periodic import PERIODIC
 
     _require_queue()
@@ -55,7 +55,7 @@ def jobs_group() -> None:
 )
 def sweep(grace: float | None) -> None:
     """Queue again what a crash or a Redis outage left behind (without a queue: do it now)."""
-    from marketplace.jobs import queue
+    from marketplace import queue
     from marketplace.jobs.sweep import sweep as run_sweep
 
     try:
@@ -73,7 +73,7 @@ def sweep(grace: float | None) -> None:
 @jobs_group.command("failed")
 def failed() -> None:
     """List the jobs that failed after their last retry (also at /admin/jobs)."""
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     _require_queue()
     for job in queue.failed_jobs():

@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace import mail, tasks
-from marketplace.jobs.models import PendingJob
 from marketplace.models import utcnow
+from marketplace.queue.models import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def sweep(*, grace_s: float | None = None, now: dt.datetime | None = None) -> di
         counts["search"] = indexing.apply_outbox()
         return counts
 
-    from marketplace.jobs import queue
+    from marketplace import queue
 
     with tasks.job_session() as session:
         records = session.execute(
@@ -59,6 +59,9 @@ def sweep(*, grace_s: float | None = None, now: dt.datetime | None = None) -> di
         key = queue.job_id("job", record.id)
         status = queue.job_status(key)
         if status == "failed":
+            # Failed for good: the admin decides. A job killed before its own error handling
+            # ran (a worker's child died) gets it here, e.g. a deck is marked failed.
+            tasks.give_up(record.name, **dict(record.kwargs))
             counts["failed"] += 1
             continue
         if status in queue.WAITING:

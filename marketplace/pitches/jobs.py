@@ -39,12 +39,24 @@ def process_deck(*, version_id: int) -> str | None:
         if not tasks.is_last_attempt():
             raise  # still 'processing': the queue tries again
         with tasks.job_session() as session:
-            version = session.get(DeckVersion, version_id)
-            if version is not None and version.state == "processing":
-                version.state = "failed"
-                version.error_code = "processing_error"
+            _mark_failed(version_id, session=session)
         raise
     if state == "ready":
         # The deck's text is part of what search indexes; the session above has committed.
         tasks.run_job("search.sync_enterprise", enterprise_id=enterprise_id)
     return state
+
+
+@tasks.on_give_up(services.PROCESS_JOB)
+def give_up_deck(*, version_id: int) -> None:
+    """The job failed for good without reaching its own handler (its process was killed): the
+    version is marked failed, so that the owner is told, not left looking at 'processing'."""
+    with tasks.job_session() as session:
+        _mark_failed(version_id, session=session)
+
+
+def _mark_failed(version_id: int, *, session) -> None:
+    version = session.get(DeckVersion, version_id)
+    if version is not None and version.state == "processing":
+        version.state = "failed"
+        version.error_code = "processing_error"

@@ -10,7 +10,8 @@ import uuid
 import pytest
 import redis
 
-from marketplace.jobs import queue
+from marketplace import queue
+from tests.events.conftest import open_event, pitch_day  # noqa: F401 - for the build test
 
 BASE_URL = (os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379").rstrip("/")
 # Databases 1-15, by process: parallel runs on one Redis do not share one (and never touch 0).

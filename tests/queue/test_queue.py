@@ -7,12 +7,11 @@ import pytest
 from rq import Worker
 from sqlalchemy import func, select
 
-from marketplace import mail, tasks
-from marketplace.jobs import queue
-from marketplace.jobs.models import PendingJob
+from marketplace import mail, queue, tasks
 from marketplace.jobs.periodic import PERIODIC
 from marketplace.jobs.sweep import sweep
 from marketplace.matching.models import SearchOutbox
+from marketplace.queue.models import PendingJob
 from tests.queue.conftest import DEAD_URL
 
 RAN: list[int] = []
@@ -242,3 +241,31 @@ def test_flask_jobs_sweep_says_what_it_queued(app, redis_url, db, runner):
     result = runner.invoke(args=["jobs", "sweep", "--grace", "0"])
     assert result.exit_code == 0, result.output
     assert "jobs 1," in result.output
+
+
+def test_a_deck_whose_worker_was_killed_is_marked_failed_by_the_sweep(app, db, make):
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    from marketplace.pitches import services
+    from tests.pitches.test_deck_services import deck_pdf
+
+    owner = make.user("owner")
+    enterprise = make.enterprise(organisation=owner.organisation, published=True)
+    db.session.commit()
+    version = services.upload_deck(
+        actor=owner, enterprise=enterprise, files=[("Deck.pdf", deck_pdf())]
+    )
+    db.session.commit()
+    record = db.session.scalars(select(PendingJob)).one()
+    # What RQ does when a job's process dies on its last attempt: no code of ours runs.
+    q = queue.queue()
+    job = Job.fetch(queue.job_id("job", record.id), connection=q.connection)
+    q.remove(job)
+    job.set_status("failed")
+    FailedJobRegistry(queue=q).add(job, exc_string="Work-horse terminated unexpectedly")
+
+    assert sweep(grace_s=0)["failed"] == 1
+    db.session.refresh(version)
+    assert version.state == "failed" and version.error_code == "processing_error"
+    assert [j.name for j in queue.failed_jobs()] == ["pitches.process_deck"]

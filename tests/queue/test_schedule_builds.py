@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 from marketplace.events import schedules
-from tests.events.conftest import open_event, pitch_day  # noqa: F401 - fixtures
 
 
 def test_a_schedule_build_is_a_queued_job_that_a_worker_runs(
@@ -14,8 +13,8 @@ def test_a_schedule_build_is_a_queued_job_that_a_worker_runs(
     db,
     login,
     client,
-    open_event,  # noqa: F811 - the fixture imported above
-    work,  # noqa: F811
+    open_event,
+    work,
 ):
     app.config["EVENTS_BUILD_IN_THREAD"] = True  # the queue wins: no thread even so
     app.config["EVENT_SCHEDULE_TIME_LIMIT_S"] = 5.0

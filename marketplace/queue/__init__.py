@@ -1,4 +1,6 @@
-"""The job queue seam: RQ on Redis. The only module that imports `rq` and `redis`.
+"""The job queue seam: RQ on Redis. The only package that imports `rq` and `redis` (a shared
+module: `tasks` and `health` use it; the sweep, the commands and the admin page sit above it in
+`marketplace.jobs`).
 
 Every job on the queue is the same function, `execute(name, kwargs, pending_id)`, which runs the
 registered `marketplace.tasks` job `name` inside the worker's application context: what a job
@@ -50,11 +52,6 @@ def _wrap_redis_errors(func: Callable[..., T]) -> Callable[..., T]:
             raise QueueUnavailable(f"{type(error).__name__}: {error}") from error
 
     return wrapper
-
-
-def configured() -> bool:
-    """Whether jobs go to a queue (a Redis URL is set and TASKS_MODE is "queue")."""
-    return current_app.config.get("TASKS_MODE") == "queue"
 
 
 def connection() -> Redis:
@@ -132,7 +129,7 @@ def execute(*, name: str, kwargs: dict[str, Any], pending_id: int | None = None)
     """
     from marketplace import tasks
     from marketplace.extensions import db
-    from marketplace.jobs.models import PendingJob
+    from marketplace.queue.models import PendingJob
 
     global _pid
     if os.getpid() != _pid:  # a forked work horse must not share the parent's connections
@@ -175,7 +172,7 @@ class FailedJob:
 
 def _error_line(job: Job) -> str:
     result = job.latest_result()
-    text = (result.exc_string if result is not None else None) or job.exc_info or ""
+    text = (result.exc_string if result is not None else None) or ""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:500] if lines else ""
 
