@@ -21,8 +21,10 @@ from __future__ import annotations
 import functools
 import html
 import re
+import tomllib
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -97,6 +99,10 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("busana", "pakaian", "baju"),
 )
 
+# The words people use for codes (sectors, instruments, places) and the place names made of
+# common words; documented in the file and in docs/search.md.
+WORDS_FILE = Path(__file__).with_name("words.toml")
+
 Alternative = tuple[str, ...]  # terms that must all occur
 Clause = tuple[Alternative, ...]  # at least one alternative must occur
 
@@ -160,11 +166,73 @@ def analyze_word(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+@functools.lru_cache(maxsize=1)
+def words_data() -> dict:
+    """The parsed words file (read once per process)."""
+    with WORDS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=1)
+def _place_name_re() -> re.Pattern[str] | None:
+    names = [
+        n.strip() for n in words_data()["place_names"]["names"].replace("\n", " ").split(",")
+    ]
+    names = sorted((n for n in names if n), key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def join_place_names(text: str) -> str:
+    """`text` with each listed place name of several words written as one word.
+
+    ``"Keripik dari Pasar Rebo"`` → ``"Keripik dari PasarRebo"``: the name becomes one term
+    (``pasarrebo``), so its common words are neither searched alone nor stemmed into another
+    word's stem (pemasaran → pasar). No side effects.
+    """
+    pattern = _place_name_re()
+    if pattern is None or not text:
+        return text
+    return pattern.sub(lambda m: "".join(m.group().split()), text)
+
+
 def analyze(text: str | None) -> tuple[str, ...]:
     """All index terms of `text`, in order; no side effects."""
     if not text:
         return ()
+    text = join_place_names(text)
     return tuple(term for word in _WORD_RE.findall(text) for term in analyze_word(word))
+
+
+# Exact word forms are indexed next to the stems with this prefix, which no analyzed term can
+# start with (a term starting with a digit is a number kept as written, never followed by "x"
+# in real text), so they only ever add to the score: a profile saying "pemasaran" ranks above
+# one that only shares the stem (pasar) with it.
+EXACT_PREFIX = "0x"
+
+
+@functools.lru_cache(maxsize=200_000)
+def exact_word(word: str) -> tuple[str, ...]:
+    """The exact-form terms of one word: its folded parts whose stem differs from them."""
+    folded = fold(word).replace("’", "'").replace("'", "")
+    return tuple(
+        EXACT_PREFIX + part
+        for part in _PART_RE.findall(folded)
+        if part not in STOP_WORDS
+        and len(part) > 1
+        and not any(ch.isdigit() for ch in part)
+        and stem(part) != part
+    )
+
+
+def exact_forms(text: str | None) -> tuple[str, ...]:
+    """The exact-form terms of `text` (see EXACT_PREFIX), in order; no side effects."""
+    if not text:
+        return ()
+    text = join_place_names(text)
+    return tuple(term for word in _WORD_RE.findall(text) for term in exact_word(word))
 
 
 def analyzed_text(*texts: str | None) -> str:

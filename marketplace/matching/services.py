@@ -92,7 +92,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         enterprise = found.get(enterprise_id)
         if enterprise is None:
             continue
-        sources = [enterprise.products, enterprise.description]
+        sources = [enterprise.products, enterprise.description, enterprise.use_of_funds]
         deck_text = public_texts.get(enterprise_id)
         if full_texts.get(enterprise_id) and pitch_permissions.can_view_full_deck(
             viewer, enterprise

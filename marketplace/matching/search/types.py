@@ -30,6 +30,9 @@ class SearchDoc:
     products: str = ""
     description: str = ""
     deck_text: str = ""
+    use_of_funds: str = ""
+    # The words of the codes below (sector, instruments, places): see search/keywords.py.
+    keywords: str = ""
     sector: str | None = None
     province_code: str | None = None
     regency_code: str | None = None

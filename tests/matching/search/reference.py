@@ -34,7 +34,14 @@ def _values(doc: SearchDoc, attribute: str) -> set:
 def _terms(doc: SearchDoc) -> set[str]:
     return {
         term
-        for text in (doc.name, doc.products, doc.description, doc.deck_text)
+        for text in (
+            doc.name,
+            doc.products,
+            doc.description,
+            doc.deck_text,
+            doc.use_of_funds,
+            doc.keywords,
+        )
         for term in analysis.analyze(text)
     }
 
