@@ -175,9 +175,7 @@ def words_data() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _place_name_re() -> re.Pattern[str] | None:
-    names = [
-        n.strip() for n in words_data()["place_names"]["names"].replace("\n", " ").split(",")
-    ]
+    names = [n.strip() for n in words_data()["place_names"]["names"].replace("\n", " ").split(",")]
     names = sorted((n for n in names if n), key=len, reverse=True)
     if not names:
         return None
