@@ -248,13 +248,55 @@ def _synonym_table() -> dict[Alternative, Clause]:
     return table
 
 
+# Operators people type: "keripik OR batik" (also ATAU, |), "keripik -pisang", "kerip*".
+_OR_RE = re.compile(r"\s+(?:OR|ATAU|\|)\s+")
+_EXCLUDED_RE = re.compile(r"(?:^|(?<=\s))-(" + WORD_PATTERN + ")")
+_PREFIX_RE = re.compile(r"(?:^|(?<=\s))(\w{3,})\*")
+PREFIX_MARK = "*"  # a query term ending in it matches every index term it begins
+
+
 def parse_query(text: str | None) -> list[Clause]:
     """The query as AND-ed clauses of OR-ed alternatives, synonyms expanded; no side effects.
 
     ``"warung pemasaran"`` → ``[(("warung",), ("toko", "kelontong"), ("kelontong",)),
-    (("pasar",),)]``. Multi-word synonyms are matched longest first. An empty or all-stop-word
-    query gives ``[]``.
+    (("pasar",),)]``. Multi-word synonyms are matched longest first. ``a OR b`` (or ``ATAU``,
+    ``|``) joins the clauses beside it into one; ``kerip*`` is the clause ``(("kerip*",),)``
+    (every term beginning with kerip); ``-pisang`` is left out here (see
+    :func:`excluded_terms`). An empty or all-stop-word query gives ``[]``.
     """
+    if not text:
+        return []
+    text = _EXCLUDED_RE.sub(" ", text)
+    clauses: list[Clause] = []
+    for index, part in enumerate(_OR_RE.split(text)):
+        found = _parse_words(part)
+        if index and clauses and found:
+            # OR binds the clause before the operator and the one after it.
+            merged = tuple(dict.fromkeys(clauses.pop() + found.pop(0)))
+            clauses.append(merged)
+        clauses.extend(c for c in found if c not in clauses)
+    return clauses
+
+
+def excluded_terms(text: str | None) -> tuple[str, ...]:
+    """The terms of the words written with a minus (``keripik -pisang`` → ``("pisang",)``):
+    no profile holding one of them is found. No side effects."""
+    if not text:
+        return ()
+    found = (term for word in _EXCLUDED_RE.findall(text) for term in analyze(word))
+    return tuple(dict.fromkeys(found))
+
+
+def _parse_words(text: str) -> list[Clause]:
+    prefixes: list[Clause] = []
+
+    def take_prefix(match: re.Match[str]) -> str:
+        prefix = "".join(_PART_RE.findall(fold(match.group(1))))
+        if len(prefix) >= 3:
+            prefixes.append(((prefix + PREFIX_MARK,),))
+        return " "
+
+    text = _PREFIX_RE.sub(take_prefix, text)
     terms = analyze(text)
     table = _synonym_table()
     longest = max((len(key) for key in table), default=1)
@@ -272,12 +314,21 @@ def parse_query(text: str | None) -> list[Clause]:
             position += 1
         if clause not in clauses:
             clauses.append(clause)
-    return clauses
+    return clauses + [p for p in prefixes if p not in clauses]
 
 
 def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
-    """Every term any alternative of `clauses` mentions (for highlighting); no side effects."""
+    """Every term any alternative of `clauses` mentions (prefixes with their mark); no side
+    effects."""
     return frozenset(term for clause in clauses for alt in clause for term in alt)
+
+
+def term_matches(term: str, held: str) -> bool:
+    """Whether the query `term` (a prefix when it ends in PREFIX_MARK) matches index term
+    `held`."""
+    if term.endswith(PREFIX_MARK):
+        return held.startswith(term[:-1])
+    return term == held
 
 
 def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:

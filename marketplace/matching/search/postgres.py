@@ -145,11 +145,19 @@ def drop_pg_schema(conn: Connection) -> None:
 def tsquery_of(clauses: Sequence[analysis.Clause]) -> str:
     """The ``to_tsquery`` text for parsed clauses: ``(a | (b & c)) & d``.
 
-    Safe to bind: analyzed terms are ``[a-z0-9]+`` only.
+    Safe to bind: analyzed terms are ``[a-z0-9]+`` only; a prefix term ``kerip*`` becomes
+    ``kerip:*``.
     """
     return " & ".join(
-        "(" + " | ".join("(" + " & ".join(alt) + ")" for alt in clause) + ")" for clause in clauses
+        "(" + " | ".join("(" + " & ".join(map(_tsterm, alt)) + ")" for alt in clause) + ")"
+        for clause in clauses
     )
+
+
+def _tsterm(term: str) -> str:
+    if term.endswith(analysis.PREFIX_MARK):
+        return term[: -len(analysis.PREFIX_MARK)] + ":*"
+    return term
 
 
 def _row(doc: SearchDoc) -> dict[str, Any]:
@@ -205,6 +213,10 @@ def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str,
     if clauses:
         conditions.append("search_vector @@ to_tsquery('simple', :tsquery)")
         params["tsquery"] = tsquery_of(clauses)
+    excluded = analysis.excluded_terms(query.text)
+    if excluded:
+        conditions.append("NOT (search_vector @@ to_tsquery('simple', :excluded))")
+        params["excluded"] = " | ".join(excluded)
     return (" AND ".join(conditions) or "TRUE"), params
 
 

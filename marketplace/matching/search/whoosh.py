@@ -599,8 +599,14 @@ class WhooshBackend:
     def _word_bits(self, snap: _Snapshot, term: str) -> int:
         bits = 0
         for leaf, offset, segment in snap.leaves:
-            bits |= self._term_postings(leaf, segment, "text", term).bits << offset
-        return bits
+            if term.endswith(analysis.PREFIX_MARK):
+                # A prefix: every term of this segment's lexicon that begins with it.
+                for held in leaf.expand_prefix("text", term[:-1]):
+                    held = held.decode() if isinstance(held, bytes) else held
+                    bits |= self._term_postings(leaf, segment, "text", held).bits << offset
+            else:
+                bits |= self._term_postings(leaf, segment, "text", term).bits << offset
+        return bits & snap.live
 
     def _match_words(self, snap: _Snapshot, clauses: list[analysis.Clause], allowed: int) -> int:
         """The documents among `allowed` that match every clause: big-int ANDs and ORs only."""
@@ -697,6 +703,9 @@ class WhooshBackend:
         candidates = self._filter_bits(snap, query)
         if clauses and candidates:
             candidates = self._match_words(snap, clauses, candidates)
+        for term in analysis.excluded_terms(query.text):
+            if candidates:
+                candidates &= ~self._word_bits(snap, term)
         total = candidates.bit_count()
         limit = query.offset + query.per_page
         if total == 0 or query.offset >= total:

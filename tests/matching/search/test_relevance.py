@@ -126,6 +126,13 @@ QUERIES = [
     # stems that collide: marketing is not the market of Pasar Rebo
     ("pemasaran", {"bambu", "sambal"}),
     ("Pasar Rebo", {"keripik", "laundry"}),
+    # operators
+    ("keripik OR batik", {"keripik", "batik"}),
+    ("batik ATAU perak", {"batik", "perak"}),
+    ("kerajinan -bambu", {"batik", "perak"}),
+    ("kerip*", {"keripik"}),
+    ("samb* OR lel*", {"sambal", "lele"}),
+    ('"toko sembako"', {"warung"}),
 ]
 
 
