@@ -23,7 +23,7 @@ import html
 import re
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from markupsafe import Markup
@@ -321,6 +321,77 @@ def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
     """Every term any alternative of `clauses` mentions (prefixes with their mark); no side
     effects."""
     return frozenset(term for clause in clauses for alt in clause for term in alt)
+
+
+def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:
+    """The words among index terms that a typo may be corrected to: exact forms without their
+    prefix and stems, letters only, five or more of them."""
+    words = set()
+    for term in index_terms:
+        word = term[len(EXACT_PREFIX) :] if term.startswith(EXACT_PREFIX) else term
+        if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+            words.add(word)
+    return frozenset(words)
+
+
+TYPO_MIN_LENGTH = 5
+
+
+def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
+    """`text` with each word of five or more letters that the index does not know replaced by
+    the closest word it does know (one or two letters off), or None when nothing changes.
+
+    Operators and short words are kept as typed. No side effects.
+    """
+    if not text:
+        return None
+    changed = False
+    out = []
+    for token in text.split():
+        word = fold(token)
+        if (
+            len(word) >= TYPO_MIN_LENGTH
+            and word.isalpha()
+            and word not in vocabulary
+            and not set(analyze(word)) & vocabulary
+        ):
+            close = _closest(word, vocabulary)
+            if close is not None:
+                out.append(close)
+                changed = True
+                continue
+        out.append(token)
+    return " ".join(out) if changed else None
+
+
+def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
+    # Candidates of about the same length sharing the first letter (slips rarely hit it),
+    # then the smallest edit distance, at most two.
+    best: tuple[int, str] | None = None
+    for known in vocabulary:
+        if known[0] != word[0] or abs(len(known) - len(word)) > 2:
+            continue
+        distance = _edit_distance(word, known, limit=2)
+        if distance <= 2 and (best is None or (distance, known) < best):
+            best = (distance, known)
+    return best[1] if best else None
+
+
+def _edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal-string-alignment distance (a swap of neighbours is one edit), cut at limit+1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def term_matches(term: str, held: str) -> bool:

@@ -47,6 +47,16 @@ class SearchPage:
     items: list[SearchItem]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     full_filters: bool = False
+    # When nothing matched: the words with their slips corrected, if that finds something.
+    suggestion: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter (not the words) narrows the search."""
+        q = self.query
+        lists = (q.sectors, q.province_codes, q.regency_codes, q.size_classes, q.stages)
+        lists += (q.instruments, q.documents, q.impact_themes, q.programme_ids, q.cohort_ids)
+        return any(lists) or q.ask_min is not None or q.ask_max is not None
 
     @property
     def pages(self) -> int:
@@ -108,8 +118,25 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         if full or name not in FULL_ONLY_FACETS
     }
     return SearchPage(
-        query=query, total=result.total, items=items, facets=facets, full_filters=full
+        query=query,
+        total=result.total,
+        items=items,
+        facets=facets,
+        full_filters=full,
+        suggestion=_suggestion(query) if result.total == 0 else None,
     )
+
+
+def _suggestion(query: search.SearchQuery) -> str | None:
+    """The query's words with each slip corrected (analysis.suggest), when that finds at least
+    one profile with the same filters; else None."""
+    from dataclasses import replace
+
+    corrected = analysis.suggest(query.text, search.vocabulary())
+    if corrected is None:
+        return None
+    found = search.search(replace(query, text=corrected, page=1, per_page=1, with_facets=False))
+    return corrected if found.total else None
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ Python analyzer. Both backends therefore pass the same analyzer test cases.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, Se
 TABLE = "search_documents"
 _DECK_SNIPPET_CHARS = 2000
 _BATCH = 1000
+VOCABULARY_TTL_S = 300
 
 _DDL = (
     f"""
@@ -260,6 +262,7 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._vocabulary: tuple[float, frozenset[str]] | None = None
 
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """Upsert `docs` in one transaction; returns how many."""
@@ -300,6 +303,17 @@ class PostgresBackend:
         if progress is not None:
             progress(count)
         return count
+
+    def vocabulary(self) -> frozenset[str]:
+        """See :func:`marketplace.matching.search.vocabulary`: every lexeme of the table,
+        read at most every VOCABULARY_TTL_S seconds per process (ts_stat reads every row)."""
+        now = time.monotonic()
+        if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
+            sql = f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}')"
+            with self.engine.connect() as conn:
+                words = conn.execute(text(sql)).scalars().all()
+            self._vocabulary = (now, analysis.vocabulary_of(words))
+        return self._vocabulary[1]
 
     def indexed_ids(self) -> set[int]:
         """The ids of every row."""

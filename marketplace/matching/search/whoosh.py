@@ -734,6 +734,19 @@ class WhooshBackend:
         page_ids = [snap.ids[d] for d in page]
         return SearchResult(ids=page_ids, total=total, facets=facets, snippets=snippets)
 
+    def vocabulary(self) -> frozenset[str]:
+        """See :func:`marketplace.matching.search.vocabulary` (built once per snapshot)."""
+        snap = self._current()
+        if "vocabulary" not in snap._lazy:
+            reader = snap.searcher.reader()
+            words = set()
+            for fieldname in ("text", "exact"):
+                if fieldname in reader.schema:
+                    for term in reader.lexicon(fieldname):
+                        words.add(term.decode() if isinstance(term, bytes) else term)
+            snap._lazy["vocabulary"] = analysis.vocabulary_of(words)
+        return snap._lazy["vocabulary"]
+
     def indexed_ids(self) -> set[int]:
         """See :func:`marketplace.matching.search.indexed_ids`."""
         return set(self._current().id_to_docnum())

@@ -4,6 +4,8 @@ on Whoosh and, when the suite runs on PostgreSQL, on PostgreSQL (issue 12)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask_babel import force_locale
 
@@ -195,3 +197,44 @@ def test_every_sector_and_instrument_label_finds_its_code(app, locale):
                 )
                 label_words = set(analysis.analyze(str(label).split("(")[0])) - SIZE_WORDS
                 assert label_words <= words, (locale, code, str(label))
+
+
+# (a slip, the words the page offers instead)
+TYPOS = [
+    ("kerajnan", "kerajinan"),  # a letter left out
+    ("kripki", "keripik"),  # two letters swapped, and the variant spelling
+    ("pemasarn digital", "pemasaran digital"),
+    ("sertifkasi halal", "sertifikasi halal"),
+    ("btik OR prak", None),  # words under five letters are not corrected
+]
+
+
+@pytest.mark.parametrize(("text", "offered"), TYPOS, ids=[t for t, _ in TYPOS])
+def test_a_slip_in_a_word_is_offered_its_correction(world, client, text, offered):
+    response = client.get("/search", query_string={"q": text})
+    assert response.status_code == 200
+    assert 'id="result-count">0 ' in response.text
+    if offered is None:
+        assert 'id="did-you-mean"' not in response.text
+        return
+    assert "Mungkin maksud Anda:" in response.text
+    link = re.search(r'<p id="did-you-mean">[^<]*<a href="([^"]+)">([^<]+)</a>', response.text)
+    assert link.group(2) == offered
+    corrected = client.get(link.group(1).replace("&amp;", "&"))
+    assert 'id="result-count">0 ' not in corrected.text
+
+
+def test_a_search_with_no_match_under_its_filters_offers_to_drop_them(world, client):
+    response = client.get("/search?q=batik&province=73")
+    assert 'id="result-count">0 ' in response.text
+    link = re.search(r'<p id="without-filters"><a href="([^"]+)"', response.text).group(1)
+    assert "province" not in link
+    assert 'id="result-count">1 ' in client.get(link.replace("&amp;", "&")).text
+
+
+def test_suggest_corrects_only_unknown_words_of_five_letters_or_more():
+    vocabulary = analysis.vocabulary_of(["keripik", "batik", "0xkerajinan", "rajin"])
+    assert analysis.suggest("kerajinan", vocabulary) is None  # known
+    assert analysis.suggest("krajinan", vocabulary) == "kerajinan"
+    assert analysis.suggest("zzzzzzzz", vocabulary) is None  # nothing close
+    assert analysis.suggest("btik", vocabulary) is None  # too short to guess
