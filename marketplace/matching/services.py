@@ -49,6 +49,8 @@ class SearchPage:
     full_filters: bool = False
     # When nothing matched: the words with their slips corrected, if that finds something.
     suggestion: str | None = None
+    # (facet, code) of filters the words name (words.toml [filter_words]), not yet selected.
+    filter_hints: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def filtered(self) -> bool:
@@ -124,7 +126,32 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         facets=facets,
         full_filters=full,
         suggestion=_suggestion(query) if result.total == 0 else None,
+        filter_hints=filter_hints(query, full=full),
     )
+
+
+_FACET_QUERY_FIELDS = {
+    "documents": "documents",
+    "impact_themes": "impact_themes",
+    "instruments": "instruments",
+}
+
+
+def filter_hints(query: search.SearchQuery, *, full: bool) -> list[tuple[str, str]]:
+    """The filters (facet, code) named by words of `query.text` that are not selected yet and
+    that the viewer may use (`full`: documents and themes). Reads only the words file."""
+    table = analysis.words_data()["filter_words"]
+    hints: list[tuple[str, str]] = []
+    for word in analysis.fold(query.text).split():
+        if word not in table:
+            continue
+        facet, code = table[word].split()
+        if facet in FULL_ONLY_FACETS and not full:
+            continue
+        if code in getattr(query, _FACET_QUERY_FIELDS[facet]) or (facet, code) in hints:
+            continue
+        hints.append((facet, code))
+    return hints
 
 
 def _suggestion(query: search.SearchQuery) -> str | None:

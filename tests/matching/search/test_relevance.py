@@ -238,3 +238,17 @@ def test_suggest_corrects_only_unknown_words_of_five_letters_or_more():
     assert analysis.suggest("krajinan", vocabulary) == "kerajinan"
     assert analysis.suggest("zzzzzzzz", vocabulary) is None  # nothing close
     assert analysis.suggest("btik", vocabulary) is None  # too short to guess
+
+
+def test_words_that_are_filters_offer_the_filter_to_those_who_may_use_it(
+    world, client, make, login
+):
+    anonymous = client.get("/search?q=keripik+halal+kur").text
+    hints = re.search(r'<p id="filter-hints">(.*?)</p>', anonymous).group(1)
+    assert "instrument=kur" in hints
+    assert "document=halal" not in hints  # documents are open to verified investors only
+    investor = login(make.investor()).get("/search?q=keripik+halal+kur").text
+    hints = re.search(r'<p id="filter-hints">(.*?)</p>', investor).group(1)
+    assert "document=halal" in hints and "instrument=kur" in hints
+    chosen = login(make.investor()).get("/search?q=halal&document=halal").text
+    assert 'id="filter-hints"' not in chosen
