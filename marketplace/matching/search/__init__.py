@@ -57,6 +57,7 @@ __all__ = [
     "rebuild",
     "remove_documents",
     "search",
+    "vocabulary",
 ]
 
 
@@ -182,6 +183,12 @@ def rebuild(docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = 
     Raises :class:`IndexLocked` (Whoosh) when another process is writing.
     """
     return current_backend().rebuild(docs, progress)
+
+
+def vocabulary() -> frozenset[str]:
+    """Every word form the index holds (stems and exact forms, prefix stripped): what a typo
+    is corrected to. Read-only; may be a few minutes old on PostgreSQL."""
+    return current_backend().vocabulary()
 
 
 def indexed_ids() -> set[int]:

@@ -19,6 +19,7 @@ Python analyzer. Both backends therefore pass the same analyzer test cases.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, Se
 TABLE = "search_documents"
 _DECK_SNIPPET_CHARS = 2000
 _BATCH = 1000
+VOCABULARY_TTL_S = 300
 
 _DDL = (
     f"""
@@ -113,6 +115,12 @@ _SORT_KEYS = {
     "ask_desc": "ask_amount",
     "relevance": "ts_rank(search_vector, to_tsquery('simple', :tsquery)) AS rank",
 }
+# Relevance when the query has exact word forms (analysis.exact_forms): a profile holding them
+# ranks above one that only shares their stems.
+_EXACT_RANK = (
+    "ts_rank(search_vector, to_tsquery('simple', :tsquery)) "
+    "+ ts_rank(search_vector, to_tsquery('simple', :exact)) AS rank"
+)
 _ORDER_SQL = {
     "newest": "published_at DESC, id DESC",
     "ask_asc": "ask_amount ASC NULLS LAST, id ASC",
@@ -139,11 +147,19 @@ def drop_pg_schema(conn: Connection) -> None:
 def tsquery_of(clauses: Sequence[analysis.Clause]) -> str:
     """The ``to_tsquery`` text for parsed clauses: ``(a | (b & c)) & d``.
 
-    Safe to bind: analyzed terms are ``[a-z0-9]+`` only.
+    Safe to bind: analyzed terms are ``[a-z0-9]+`` only; a prefix term ``kerip*`` becomes
+    ``kerip:*``.
     """
     return " & ".join(
-        "(" + " | ".join("(" + " & ".join(alt) + ")" for alt in clause) + ")" for clause in clauses
+        "(" + " | ".join("(" + " & ".join(map(_tsterm, alt)) + ")" for alt in clause) + ")"
+        for clause in clauses
     )
+
+
+def _tsterm(term: str) -> str:
+    if term.endswith(analysis.PREFIX_MARK):
+        return term[: -len(analysis.PREFIX_MARK)] + ":*"
+    return term
 
 
 def _row(doc: SearchDoc) -> dict[str, Any]:
@@ -169,10 +185,17 @@ def _row(doc: SearchDoc) -> dict[str, Any]:
         "programme_ids": sorted(set(doc.programme_ids)),
         "cohort_ids": sorted(set(doc.cohort_ids)),
         "published_at": published,
-        "name_terms": analysis.analyzed_text(doc.name),
-        "products_terms": analysis.analyzed_text(doc.products),
-        "body_terms": analysis.analyzed_text(doc.description, doc.deck_text),
+        "name_terms": _terms(doc.name),
+        "products_terms": _terms(doc.products),
+        "body_terms": _terms(doc.description, doc.deck_text, doc.use_of_funds, doc.keywords),
     }
+
+
+def _terms(*texts: str | None) -> str:
+    """The stems of `texts`, then their exact word forms (which only add to the rank)."""
+    stems = analysis.analyzed_text(*texts)
+    exact = " ".join(term for text in texts for term in analysis.exact_forms(text))
+    return f"{stems} {exact}" if exact else stems
 
 
 def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str, dict[str, Any]]:
@@ -192,10 +215,24 @@ def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str,
     if clauses:
         conditions.append("search_vector @@ to_tsquery('simple', :tsquery)")
         params["tsquery"] = tsquery_of(clauses)
+    excluded = analysis.excluded_terms(query.text)
+    if excluded:
+        conditions.append("NOT (search_vector @@ to_tsquery('simple', :excluded))")
+        params["excluded"] = " | ".join(excluded)
     return (" AND ".join(conditions) or "TRUE"), params
 
 
-def _facet_sql(where: str, sort: str) -> str:
+def _sort_key(sort: str, params: dict[str, Any], text: str) -> str:
+    """The sort key's SELECT expression; binds :exact in `params` when relevance needs it."""
+    if sort == "relevance":
+        exact = analysis.exact_forms(text)
+        if exact:
+            params["exact"] = " | ".join(dict.fromkeys(exact))
+            return _EXACT_RANK
+    return _SORT_KEYS[sort]
+
+
+def _facet_sql(where: str, sort: str, key: str) -> str:
     """One statement for page, total and facet counts, so the words are matched only once.
 
     Rows: ``('', NULL, total, page ids in order)`` then ``(facet, code, count, NULL)``.
@@ -208,7 +245,6 @@ def _facet_sql(where: str, sort: str) -> str:
         for f in FACETS
         if f not in _SCALAR_FACETS
     ]
-    key = _SORT_KEYS[sort]
     key_column = "rank" if sort == "relevance" else key
     page = (
         f"SELECT '' AS facet, NULL::text AS code, (SELECT count(*) FROM m) AS n, "
@@ -226,6 +262,7 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._vocabulary: tuple[float, frozenset[str]] | None = None
 
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """Upsert `docs` in one transaction; returns how many."""
@@ -267,6 +304,17 @@ class PostgresBackend:
             progress(count)
         return count
 
+    def vocabulary(self) -> frozenset[str]:
+        """See :func:`marketplace.matching.search.vocabulary`: every lexeme of the table,
+        read at most every VOCABULARY_TTL_S seconds per process (ts_stat reads every row)."""
+        now = time.monotonic()
+        if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
+            sql = f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}')"
+            with self.engine.connect() as conn:
+                words = conn.execute(text(sql)).scalars().all()
+            self._vocabulary = (now, analysis.vocabulary_of(words))
+        return self._vocabulary[1]
+
     def indexed_ids(self) -> set[int]:
         """The ids of every row."""
         with self.engine.connect() as conn:
@@ -277,11 +325,12 @@ class PostgresBackend:
         clauses = analysis.parse_query(query.text)
         where, params = _where(query, clauses)
         sort = query.sort if (query.sort != "relevance" or clauses) else "newest"
+        key = _sort_key(sort, params, query.text)
         # The window count runs over (id, sort key) only; OFFSET 0 stops the planner from
         # flattening the subquery, which made it buffer every matching tsvector and spill
         # to disk on broad queries (measured: 2-3x slower at 100k).
         page_sql = (
-            f"SELECT id, count(*) OVER () FROM (SELECT id, {_SORT_KEYS[sort]} FROM {TABLE} "
+            f"SELECT id, count(*) OVER () FROM (SELECT id, {key} FROM {TABLE} "
             f"WHERE {where} OFFSET 0) AS matches "
             f"ORDER BY {_ORDER_SQL[sort]} LIMIT :limit OFFSET :offset"
         )
@@ -294,7 +343,7 @@ class PostgresBackend:
                 # columns) must fit in memory, or the CTE spills to disk.
                 conn.execute(text("SET LOCAL work_mem = '32MB'"))
                 facets = {facet: {} for facet in FACETS}
-                rows = conn.execute(text(_facet_sql(where, sort)), {**params, **paging}).all()
+                rows = conn.execute(text(_facet_sql(where, sort, key)), {**params, **paging}).all()
                 _, _, total, page_ids = rows[0]
                 ids = list(page_ids or [])
                 for facet, code, n, _ in rows[1:]:
