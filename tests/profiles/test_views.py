@@ -331,7 +331,5 @@ def test_the_profile_page_loads_each_row_once_and_keeps_the_nik_audit(app, db, m
     selects = [s for s in statements if s.startswith("SELECT")]
     repeated = [s for s in selects if selects.count(s) > 1]
     assert not repeated, repeated
-    viewed = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "nik.viewed")
-    ).all()
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "nik.viewed")).all()
     assert [entry.object_id for entry in viewed] == [enterprise_id]
