@@ -44,9 +44,9 @@ _ARRAYS = ("instruments", "documents", "impact_themes", "programme_ids", "cohort
 
 # Two tables. `search_documents` holds only what a search reads for every match: the filter
 # facts, the facet columns and the tsvector, so a row is a few hundred bytes and a broad query
-# at 100k reads about a quarter of the pages it read when the raw texts and term columns sat in
-# the same rows (measured: facet query p95 385 -> 146 ms). The raw texts, read only for the 20
-# snippets of a page, live in `search_texts`.
+# reads far fewer pages than when the raw texts and term columns sat in the same rows (at 100k
+# the table with its indexes halved, 249 -> 122 MB; README, "Search backends"). The raw texts,
+# read only for the 20 snippets of a page, live in `search_texts`.
 _DDL = (
     f"""
     CREATE TABLE IF NOT EXISTS {TABLE} (
