@@ -99,8 +99,7 @@ def profile(enterprise_id: int):
     nik = None
     if current_user.is_authenticated and full:
         nik = enterprises.reveal_nik(viewer=current_user, enterprise=enterprise)
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "profiles/profile.html",
         enterprise=enterprise,
         full=full,
@@ -109,6 +108,11 @@ def profile(enterprise_id: int):
         text=readiness_text,
         action_form=ActionForm(),
     )
+    # The audit entry of a shown NIK commits after rendering: a commit before it would expire
+    # the profile and make the template load it and its relations a second time.
+    if nik is not None:
+        db.session.commit()
+    return page
 
 
 # --- editing ---------------------------------------------------------------------------------

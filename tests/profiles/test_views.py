@@ -297,3 +297,39 @@ def test_a_mandate_ticket_reads_words(make, login, client):
     assert response.status_code == 302
     mandate = db.session.query(Mandate).one()
     assert (mandate.ticket_min, mandate.ticket_max) == (50_000_000, 1_500_000_000)
+
+
+def test_the_profile_page_loads_each_row_once_and_keeps_the_nik_audit(app, db, make, login):
+    # Committing the NIK audit entry before rendering expired the profile, and the template
+    # loaded it and every relation a second time.
+    from sqlalchemy import event, select
+
+    from marketplace.audit import AuditEvent
+
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    db.session.commit()
+    enterprise_services.update_profile(
+        actor=owner, enterprise=enterprise, data={}, nik="3201 0101 0190 0001"
+    )
+    db.session.commit()
+    client = app.test_client()
+    login(owner, on=client)
+    enterprise_id = enterprise.id
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(f"/enterprises/{enterprise_id}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert "3201010101900001" in response.get_data(as_text=True)
+    selects = [s for s in statements if s.startswith("SELECT")]
+    repeated = [s for s in selects if selects.count(s) > 1]
+    assert not repeated, repeated
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "nik.viewed")).all()
+    assert [entry.object_id for entry in viewed] == [enterprise_id]
