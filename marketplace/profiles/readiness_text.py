@@ -206,8 +206,8 @@ RULES = (
     _l(
         "KUR: Permenko Perekonomian 1/2026 (micro and small businesses, turnover up to Rp4,8 "
         "miliar; super-micro up to Rp10 jt, micro up to Rp100 jt, small up to Rp500 jt; NPWP above "
-        "Rp50 jt; no extra collateral up to Rp100 jt; flat 6%, no limit on repeat KUR; KUR "
-        "syariah too)."
+        "Rp50 jt; no extra collateral up to Rp100 jt; a flat 6 percent, no limit on repeat KUR; "
+        "KUR syariah too)."
     ),
     _l(
         "No earlier commercial productive credit for KUR: Permenko Perekonomian 12/2025 (arts. 19, "
