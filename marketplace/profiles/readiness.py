@@ -552,7 +552,9 @@ def _checklist(
             "bankable",
             _valid(facts, "halal", today),
             not food or today < halal_from,
-            Reason("halal_overdue", {"since": halal_from})
+            Reason("halal_food_only")
+            if not food
+            else Reason("halal_overdue", {"since": halal_from})
             if today >= halal_from
             else Reason("get_halal_before", {"deadline": halal_from}),
         ),

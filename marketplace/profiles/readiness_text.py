@@ -189,6 +189,7 @@ MESSAGES = {
         "Overdue: halal certification has been mandatory for food and drink since %(since)s. "
         "Apply via SIHALAL (ptsp.halal.go.id); eligible micro businesses can self-declare for free"
     ),
+    "halal_food_only": _l("Halal certification is mandatory for food and drink businesses"),
     "get_halal_before": _l(
         "Get halal certification before %(deadline)s, when it becomes mandatory: apply via "
         "SIHALAL (ptsp.halal.go.id); eligible micro businesses can self-declare for free"
@@ -270,6 +271,14 @@ def visible_reason_text(reason: Reason, *, private_ok: bool) -> str:
     if reason.code in PRIVATE_REASONS and not private_ok:
         return str(PRIVATE_REASON_TEXT)
     return reason_text(reason)
+
+
+def upcoming_text(item: ChecklistItem) -> str:
+    """For an obligation that does not apply yet (halal before its date), what to do before it
+    does; '' otherwise. No side effects."""
+    if item.not_applicable and not item.met and item.next_step.code == "get_halal_before":
+        return reason_text(item.next_step)
+    return ""
 
 
 def next_step_text(item: ChecklistItem) -> str:
