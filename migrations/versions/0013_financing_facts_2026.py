@@ -6,8 +6,8 @@ credit, a current government programme credit in SIKP) and a cooperative's RAT h
 positive for LPDB. All default to false for existing profiles. Halal and food-safety permits
 (including the new SLHS kind) are legal documents and need no column.
 
-Revision ID: 0011_financing_facts_2026
-Revises: 0010_judge_invitations
+Revision ID: 0013_financing_facts_2026
+Revises: 0012_search_texts
 Create Date: 2026-12-06 12:00:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_financing_facts_2026'
-down_revision = '0010_judge_invitations'
+revision = '0013_financing_facts_2026'
+down_revision = '0012_search_texts'
 branch_labels = None
 depends_on = None
 
