@@ -89,6 +89,7 @@ def _register_models() -> None:
     import marketplace.events.models
     import marketplace.mail.models
     import marketplace.matching.models
+    import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.profiles.models
     import marketplace.programmes.models  # noqa: F401
@@ -101,6 +102,7 @@ def _register_jobs() -> None:
     import marketplace.mail  # the delivery job
     import marketplace.matching.notifications
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
+    import marketplace.payments.services  # refunds, the periodic check against Stripe
     import marketplace.pitches.jobs  # noqa: F401
 
     # Business domains' receivers of accounts' signals (accounts imports no business domain).
@@ -121,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
@@ -133,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(payments_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -89,6 +89,12 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
+    # Paid tickets (marketplace/payments): unset → priced ticket types cannot go on sale.
+    # Read from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET (or the FLASK_-prefixed names).
+    "STRIPE_SECRET_KEY": None,
+    "STRIPE_WEBHOOK_SECRET": None,
+    "STRIPE_HTTP_CLIENT": None,  # tests only: a stand-in for Stripe's HTTP transport
+    "TICKET_HOLD_MINUTES": 31,  # a Checkout Session lives at least 30 minutes (Stripe's minimum)
 }
 
 DEVELOPMENT = {
@@ -120,6 +126,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     elif env_name == "testing":
         app.config.update(TESTING)
     app.config.from_prefixed_env()
+    for key in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     app.config.update(overrides)

@@ -187,6 +187,10 @@ def register_investor(
     now = now or utcnow()
     if event.registration_deadline is not None and now > as_utc(event.registration_deadline):
         raise Conflict(_l("Registration for this event has closed."))
+    from marketplace.payments import tickets  # payments builds on events: imported late
+
+    if tickets.sells_tickets(event):
+        raise Conflict(_l("This event sells tickets: choose one on the tickets page."))
     lock_for_write(db.session())
     existing = db.session.scalar(
         select(EventRegistration)
@@ -227,6 +231,55 @@ def register_investor(
     return registration
 
 
+def seat_ticket_holder(*, event: PitchEvent, user: User, price: int) -> EventRegistration | None:
+    """Give a ticket holder their seat: one of the event's seats by the same conditional UPDATE
+    as `register_investor`, and their registration (reused when they had one). Returns None,
+    changing nothing, when every seat is taken or the user is registered already. The caller
+    holds the event's write lock (payments.services). Side effects: the counter, the row."""
+    existing = db.session.scalar(
+        select(EventRegistration)
+        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+    if existing is not None and existing.status == "registered":
+        return None
+    taken = db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
+        .values(registered_count=PitchEvent.registered_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return None
+    db.session.expire(event, ["registered_count"])
+    registration = existing or EventRegistration(
+        event_id=event.id, user_id=user.id, organisation_id=user.organisation_id
+    )
+    registration.status = "registered"
+    registration.price = price or None
+    registration.payment_state = "paid" if price else "not_required"
+    registration.room_id = None
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def release_seat(*, registration: EventRegistration) -> None:
+    """Take back a ticket holder's seat (their order was refunded). The caller holds the
+    event's write lock. Side effects: the registration cancelled, the counter decremented."""
+    if registration.status != "registered":
+        return
+    registration.status = "cancelled"
+    db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == registration.event_id, PitchEvent.registered_count > 0)
+        .values(registered_count=PitchEvent.registered_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration.event, ["registered_count"])
+    db.session.flush()
+
+
 def cancel_registration(*, actor: User, event: PitchEvent) -> None:
     """Give the actor's seat back. Raises NotFound (not registered), Conflict (the schedule is
     published: ask the organiser). Side effects: counter decremented; audit."""
@@ -234,6 +287,8 @@ def cancel_registration(*, actor: User, event: PitchEvent) -> None:
     registration = permissions.registration_of(actor, event)
     if registration is None:
         raise NotFound(_l("You are not registered for this event."))
+    if registration.payment_state == "paid":
+        raise Conflict(_l("You paid for this seat: ask the organiser for a refund."))
     if event.status == "published":
         raise Conflict(_l("The schedule is published: ask the organiser to take you off it."))
     registration.status = "cancelled"
