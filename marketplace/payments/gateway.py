@@ -76,24 +76,29 @@ class CheckoutSession:
 class Charge:
     id: str
     payment_intent_id: str | None
+    order_id: int | None  # from the PaymentIntent's metadata, set when the session was created
     amount_refunded: int  # rupiah
 
 
+def _field(obj, name: str):
+    """A field of a Stripe object, None when Stripe left it out (objects are not dicts)."""
+    return getattr(obj, name, None)
+
+
 def _session(obj) -> CheckoutSession:
-    intent = obj.get("payment_intent")
-    intent_id = intent if isinstance(intent, str) else (intent or {}).get("id")
-    intent_status = None if isinstance(intent, str) or intent is None else intent.get("status")
-    reference = obj.get("client_reference_id")
+    intent = _field(obj, "payment_intent")
+    expanded = intent is not None and not isinstance(intent, str)
+    reference = _field(obj, "client_reference_id")
     return CheckoutSession(
-        id=obj["id"],
-        url=obj.get("url"),
-        status=obj["status"],
-        payment_status=obj["payment_status"],
-        amount_total=from_minor(obj.get("amount_total") or 0),
-        currency=(obj.get("currency") or "").upper(),
+        id=obj.id,
+        url=_field(obj, "url"),
+        status=obj.status,
+        payment_status=obj.payment_status,
+        amount_total=from_minor(_field(obj, "amount_total") or 0),
+        currency=(_field(obj, "currency") or "").upper(),
         order_id=int(reference) if reference and str(reference).isdigit() else None,
-        payment_intent_id=intent_id,
-        payment_intent_status=intent_status,
+        payment_intent_id=intent.id if expanded else intent,
+        payment_intent_status=intent.status if expanded else None,
     )
 
 
@@ -138,7 +143,7 @@ def create_checkout_session(
         )
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
-    return _session(session.to_dict())
+    return _session(session)
 
 
 def retrieve_checkout_session(session_id: str) -> CheckoutSession:
@@ -149,7 +154,7 @@ def retrieve_checkout_session(session_id: str) -> CheckoutSession:
         )
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
-    return _session(session.to_dict())
+    return _session(session)
 
 
 def expire_checkout_session(session_id: str) -> None:
@@ -179,15 +184,18 @@ def create_refund(*, payment_intent_id: str, amount: int, refund_id: int) -> str
 def retrieve_charge(charge_id: str) -> Charge:
     """A charge as Stripe has it now. Raises GatewayError."""
     try:
-        charge = _client().v1.charges.retrieve(charge_id)
+        charge = _client().v1.charges.retrieve(charge_id, {"expand": ["payment_intent"]})
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
-    charge = charge.to_dict()
-    intent = charge.get("payment_intent")
+    intent = _field(charge, "payment_intent")
+    expanded = intent is not None and not isinstance(intent, str)
+    metadata = _field(intent, "metadata") if expanded else None
+    reference = metadata["order_id"] if metadata and "order_id" in metadata else None
     return Charge(
-        id=charge["id"],
-        payment_intent_id=intent if isinstance(intent, str) else (intent or {}).get("id"),
-        amount_refunded=from_minor(charge.get("amount_refunded") or 0),
+        id=charge.id,
+        payment_intent_id=intent.id if expanded else intent,
+        order_id=int(reference) if reference and str(reference).isdigit() else None,
+        amount_refunded=from_minor(_field(charge, "amount_refunded") or 0),
     )
 
 

@@ -309,10 +309,20 @@ def apply_charge(*, charge: gateway.Charge) -> TicketOrder | None:
     order = db.session.scalar(
         select(TicketOrder).where(TicketOrder.stripe_payment_intent_id == charge.payment_intent_id)
     )
+    if order is None and charge.order_id is not None:
+        # The refund is told before the payment was settled here: found by the order id the
+        # PaymentIntent carries (set when the session was created).
+        order = db.session.get(TicketOrder, charge.order_id)
+        if order is not None and order.stripe_payment_intent_id not in (
+            None,
+            charge.payment_intent_id,
+        ):
+            order = None
     if order is None:
         return None
     tickets.lock_event(order.event_id)
     db.session.refresh(order)
+    order.stripe_payment_intent_id = order.stripe_payment_intent_id or charge.payment_intent_id
     _record_refunded(order, min(charge.amount_refunded, order.amount))
     return order
 

@@ -12,6 +12,8 @@ live Stripe call has been made by these tests.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -32,6 +34,7 @@ class FakeStripe(stripe.HTTPClient):
         self.intents: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.intent_metadata: dict[str, dict] = {}  # by session: payment_intent_data[metadata]
         self.idempotent: dict[str, tuple[str, int, dict]] = {}
         self.calls: list[tuple[str, str, dict, str | None]] = []
         self.down = False  # True: every request fails as if Stripe could not be reached
@@ -75,7 +78,12 @@ class FakeStripe(stripe.HTTPClient):
             return self._create_refund(params)
         if segments[:2] == ["v1", "charges"] and method == "GET" and len(segments) == 3:
             charge = self.charges.get(segments[2])
-            return (dict(charge), 200) if charge else (_error("No such charge"), 404)
+            if charge is None:
+                return _error("No such charge"), 404
+            view = dict(charge)
+            if "payment_intent" in [v for k, v in params.items() if k.startswith("expand")]:
+                view["payment_intent"] = dict(self.intents[charge["payment_intent"]])
+            return view, 200
         return _error(f"fake Stripe does not know {method} {path}"), 404
 
     def _create_session(self, params):
@@ -99,6 +107,11 @@ class FakeStripe(stripe.HTTPClient):
             "payment_intent": None,
         }
         self.sessions[session["id"]] = session
+        self.intent_metadata[session["id"]] = {
+            k[len("payment_intent_data[metadata][") : -1]: v
+            for k, v in params.items()
+            if k.startswith("payment_intent_data[metadata][")
+        }
         return self._session_view(session, {})
 
     def _session_view(self, session, params):
@@ -142,6 +155,7 @@ class FakeStripe(stripe.HTTPClient):
                 "status": "processing" if delayed else "succeeded",
                 "amount": amount or session["amount_total"],
                 "latest_charge": None,
+                "metadata": dict(self.intent_metadata.get(session_id, {})),
             }
             session["status"] = "complete"
             session["payment_intent"] = intent["id"]
@@ -208,10 +222,13 @@ class FakeStripe(stripe.HTTPClient):
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    """The Stripe-Signature header for `payload`, made with Stripe's library's own scheme."""
-    return stripe.WebhookSignature.generate_signature_header(
-        payload.decode(), secret, timestamp=timestamp or int(time.time())
-    )
+    """The Stripe-Signature header for `payload` by Stripe's documented scheme,
+    `t=<unix time>,v1=HMAC-SHA256(secret, "<t>.<payload>")`, made here rather than by the
+    library so the library's verifier is checked against the scheme itself."""
+    timestamp = timestamp or int(time.time())
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
 
 
 def _error(message: str) -> dict:
