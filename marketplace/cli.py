@@ -24,6 +24,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(mail_group)
 
+    from marketplace.payments.cli import payments_group
+
+    app.cli.add_command(payments_group)
+
 
 def collect_stats() -> dict:
     """Counts for operators: enterprises, published enterprises, organisations by kind, users by

@@ -157,12 +157,14 @@ def open_checkout(*, order: TicketOrder, success_url: str, cancel_url: str, loca
         )
     except gateway.GatewayError as error:
         log.warning("checkout for order %s failed: %s", order.id, error)
+        tickets.lock_event(order.event_id)
         order.status = "failed"
         order.note = "gateway_error"
         db.session.flush()
         raise Conflict(
             _l("The payment page could not be opened. Nothing was charged; please try again.")
         ) from error
+    tickets.lock_event(order.event_id)  # write under the same lock as every other change
     order.stripe_session_id = session.id
     order.checkout_url = session.url
     db.session.flush()

@@ -11,10 +11,12 @@ Services flush, never commit; they raise `marketplace.errors` domain errors.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.exc import OperationalError
 
 from marketplace import audit
 from marketplace.accounts.models import User
@@ -29,6 +31,7 @@ from marketplace.payments import gateway
 from marketplace.payments.models import DiscountCode, TicketOrder, TicketType
 
 LOCK_TIMEOUT_MS = 5000
+SQLITE_LOCK_WAIT_S = 30.0
 
 
 def sells_tickets(event: PitchEvent) -> bool:
@@ -57,22 +60,45 @@ def discount_codes(event: PitchEvent) -> list[DiscountCode]:
     )
 
 
+class Busy(Conflict):
+    """The event's lock could not be had in time (a rush of buyers, a long transaction)."""
+
+
 def lock_event(event_id: int) -> PitchEvent:
     """Hold the event's write lock for the rest of the transaction, so seat counts read next
     cannot change under us: SELECT … FOR UPDATE on the event row on PostgreSQL (waiting at most
-    LOCK_TIMEOUT_MS, then OperationalError), BEGIN IMMEDIATE on SQLite. Returns the event
-    freshly read."""
+    LOCK_TIMEOUT_MS), BEGIN IMMEDIATE on SQLite. Returns the event freshly read. Raises Busy
+    (after rolling back) when the lock could not be had in time."""
     session = db.session()
-    if session.connection().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}"))
-    else:
-        lock_for_write(session)
-    return session.scalar(
-        select(PitchEvent)
-        .where(PitchEvent.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    try:
+        if session.connection().dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}"))
+        else:
+            _sqlite_write_lock(session)
+        return session.scalar(
+            select(PitchEvent)
+            .where(PitchEvent.id == event_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    except OperationalError as error:
+        session.rollback()
+        raise Busy(_l("Many people are buying right now: please try again.")) from error
+
+
+def _sqlite_write_lock(session) -> None:
+    """BEGIN IMMEDIATE, tried again for up to SQLITE_LOCK_WAIT_S: SQLite's busy handler is not
+    fair, so under a rush of buyers one request can wait past the busy timeout while others
+    pass. A seat decision is worth the wait; after it the buyer is told to try again (409)."""
+    deadline = time.monotonic() + SQLITE_LOCK_WAIT_S
+    while True:
+        try:
+            lock_for_write(session)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _holding(now: dt.datetime):

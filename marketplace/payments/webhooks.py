@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace.extensions import db
-from marketplace.payments import gateway, services
+from marketplace.payments import gateway, services, tickets
 from marketplace.payments.models import StripeEvent, TicketOrder, WebhookFailure
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def handle(payload: bytes, signature: str | None) -> tuple[int, str]:
         # The same event delivered at once: the other delivery stored it first.
         db.session.rollback()
         return 200, "already handled"
-    except (OperationalError, Retry) as error:
+    except (OperationalError, tickets.Busy, Retry) as error:
         db.session.rollback()
         _record_failure(event, error)
         return 503, "try again"
