@@ -356,6 +356,8 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("payments.event_orders", "GET"): (Case("/events/{ev}/orders", {"facilitator", "admin"}),),
     ("payments.orders_csv", "GET"): (Case("/events/{ev}/orders.csv", {"facilitator", "admin"}),),
+    ("payments.cancel_event", "GET"): (Case("/events/{ev}/cancel", {"facilitator"}),),
+    ("payments.cancel_event", "POST"): (Case("/events/{ev}/cancel", {"facilitator"}),),
     ("payments.tickets_page", "GET"): (
         Case("/events/{ev}/tickets", {"facilitator", "owner", "investor", "admin"}),
     ),

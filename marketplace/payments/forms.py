@@ -66,3 +66,10 @@ class RefundForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (the buyer sees it)"), validators=[DataRequired(), Length(max=300)]
     )
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the event cancelled? (everyone concerned reads it)"),
+        validators=[DataRequired(), Length(max=300)],
+    )

@@ -338,7 +338,9 @@ def _record_refunded(order: TicketOrder, refunded: int) -> None:
     if refunded >= order.amount and order.status in (*HOLDING_STATES, "paid", "refund_due"):
         was_paid = order.status == "paid"
         order.status = "refunded"
-        if order.registration is not None:
+        # A cancelled event keeps its registrations: they hold nobody's seat any more, and
+        # their holders still download the cancelled calendar entries.
+        if order.registration is not None and order.event.status != "cancelled":
             registrations.release_seat(registration=order.registration)
         if was_paid:
             _mail(order, "refunded")
@@ -555,3 +557,109 @@ def _mail(order: TicketOrder, kind: str) -> None:
         locale=locale,
         key=f"order-{order.id}-{kind}",
     )
+
+
+# --- cancelling an event ---------------------------------------------------------------------
+CANCELLED_JOB = "payments.event_cancelled"
+
+
+def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
+    """The organiser cancels the event: it is marked cancelled (calendars then carry
+    STATUS:CANCELLED under the same UIDs), every paid order is refunded in full of what is left,
+    open holds end now, and everyone concerned is e-mailed. Returns how many refunds were
+    requested. Raises PermissionDenied, Conflict (cancelled already), ValidationError (no
+    reason). Side effects: event status, orders, refund rows and jobs, audit, the mail job."""
+    if not event_permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_l("Say why the event is cancelled."), field="reason")
+    event = tickets.lock_event(event.id)
+    if event.status == "cancelled":
+        raise Conflict(_l("This event is cancelled."))
+    event.status = "cancelled"
+    now = utcnow()
+    refunds = 0
+    orders = db.session.scalars(
+        select(TicketOrder).where(TicketOrder.event_id == event.id).order_by(TicketOrder.id)
+    ).all()
+    for order in orders:
+        if order.status == "pending":
+            order.status = "expired"
+            order.note = "event_cancelled"
+            order.hold_expires_at = now
+        elif order.status in ("paid", "processing") and order.amount > 0:
+            left = refundable(order)
+            if left > 0 and order.stripe_payment_intent_id:
+                refund = OrderRefund(
+                    order_id=order.id,
+                    amount=left,
+                    reason=reason[:300],
+                    requested_by_id=actor.id,
+                )
+                db.session.add(refund)
+                db.session.flush()
+                tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+                refunds += 1
+    db.session.flush()
+    audit.record(
+        "event.cancelled",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"reason": reason[:300], "refunds": refunds},
+    )
+    tasks.enqueue(CANCELLED_JOB, event_id=event.id, reason=reason[:300])
+    return refunds
+
+
+@tasks.job(CANCELLED_JOB)
+def event_cancelled_job(event_id: int, reason: str) -> int:
+    """E-mail everyone concerned that the event is cancelled, once each, in their language:
+    registered investors and ticket buyers (told their money comes back) and the invited
+    enterprises' owners or pendamping. Returns how many mails were queued."""
+    from flask import current_app
+
+    from marketplace.events.jobs import enterprise_recipients
+
+    with current_app._get_current_object().app_context():
+        event = db.session.get(PitchEvent, event_id)
+        people: dict[int, User] = {}
+        for registration in event.registrations:
+            people[registration.user_id] = registration.user
+        for order in db.session.scalars(
+            select(TicketOrder).where(TicketOrder.event_id == event.id)
+        ):
+            if order.status in ("paid", "processing", "refunded"):
+                people[order.user_id] = order.user
+        for invitation in event.invitations:
+            for user in enterprise_recipients(invitation.enterprise):
+                people[user.id] = user
+        for user in people.values():
+            locale = user.locale or "id"
+            with force_locale(locale):
+                subject = _("%(title)s is cancelled", title=event.title)
+                body = "\n".join(
+                    [
+                        _(
+                            "The organiser has cancelled %(title)s (%(date)s).",
+                            title=event.title,
+                            date=formatting.date(event.starts_on, locale),
+                        ),
+                        _("Reason: %(reason)s", reason=reason),
+                        _(
+                            "Anyone who paid for a ticket gets the money back in full; "
+                            "calendar entries for the event are marked cancelled."
+                        ),
+                    ]
+                )
+            mail.send(
+                user.email,
+                subject,
+                body,
+                kind="event",
+                locale=locale,
+                key=f"event-{event.id}-cancelled-{user.id}",
+            )
+        db.session.commit()
+        return len(people)

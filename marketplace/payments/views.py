@@ -157,6 +157,24 @@ def refund(order_id: int):
     return render_template("payments/refund.html", order=order, form=form), form_status(form)
 
 
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_event(event_id: int):
+    event = _managed(event_id)
+    form = forms.CancelEventForm()
+    if form.validate_on_submit():
+        with Attempt(
+            form=form, success=_("The event is cancelled; refunds are on their way.")
+        ) as outcome:
+            services.cancel_event(actor=current_user, event=event, reason=form.reason.data)
+        if outcome.ok:
+            return redirect(url_for("payments.event_orders", event_id=event.id))
+    paid = [o for o in reports.event_orders(event) if o.status == "paid" and o.amount > 0]
+    return render_template(
+        "payments/cancel_event.html", event=event, form=form, paid=paid
+    ), form_status(form)
+
+
 # --- the buyer ---------------------------------------------------------------------------------
 @bp.get("/events/<int:event_id>/tickets")
 @login_required

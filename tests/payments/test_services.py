@@ -299,3 +299,26 @@ def test_one_buyer_holds_one_ticket_per_event(db, shop, fake_stripe):
     with pytest.raises(Conflict):
         services.hold_ticket(actor=shop.investors[0], ticket_type=shop.free)
     assert db.session.scalar(select(func.count(TicketOrder.id))) == 1
+
+
+def test_cancelling_an_event_refunds_every_paid_order_and_tells_everyone(db, shop, fake_stripe):
+    paid = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(paid.stripe_session_id)
+    _check(db, paid)
+    free = _buy(db, shop, shop.investors[1], ticket=shop.free)
+    waiting = _buy(db, shop, shop.investors[2])
+    mail.outbox.clear()
+
+    refunds = services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    db.session.commit()
+
+    db.session.expire_all()
+    assert refunds == 1 and shop.event.status == "cancelled"
+    assert db.session.get(TicketOrder, paid.id).status == "refunded"
+    assert db.session.get(TicketOrder, paid.id).refunded_amount == PRICE
+    assert db.session.get(TicketOrder, free.id).status == "paid"  # nothing to give back
+    assert db.session.get(TicketOrder, waiting.id).status == "expired"
+    told = {m.to for m in mail.outbox if "Banjir" in m.body}
+    assert {shop.investors[0].email, shop.investors[1].email} <= told
+    with pytest.raises(Conflict):
+        services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Lagi")
