@@ -335,7 +335,12 @@ def _record_refunded(order: TicketOrder, refunded: int) -> None:
     if refunded <= order.refunded_amount:
         return
     order.refunded_amount = refunded
-    if refunded >= order.amount and order.status in (*HOLDING_STATES, "paid", "refund_due"):
+    if refunded >= order.amount and order.status in (
+        *HOLDING_STATES,
+        "paid",
+        "refund_due",
+        "flagged",
+    ):
         was_paid = order.status == "paid"
         order.status = "refunded"
         # A cancelled event keeps its registrations: they hold nobody's seat any more, and
@@ -359,7 +364,13 @@ def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str)
     (amount, reason), Conflict (not paid, free). Side effects: a refund row; audit; the job."""
     if not can_refund(actor, order):
         raise PermissionDenied(_l("You cannot refund this order."))
-    if order.status != "paid" or order.amount == 0 or not order.stripe_payment_intent_id:
+    # A flagged order (Stripe's amount was not the order's) took money without a seat: it is
+    # refunded the same way, by an admin or the organiser after looking at it.
+    if (
+        order.status not in ("paid", "flagged")
+        or order.amount == 0
+        or not order.stripe_payment_intent_id
+    ):
         raise Conflict(_l("Only paid orders can be refunded."))
     reason = (reason or "").strip()
     if not reason:

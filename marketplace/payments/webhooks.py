@@ -28,7 +28,7 @@ SESSION_EVENTS = frozenset(
         "checkout.session.expired",
     }
 )
-CHARGE_EVENTS = frozenset({"charge.refunded", "charge.refund.updated"})
+CHARGE_EVENTS = frozenset({"charge.refunded"})
 HANDLED = SESSION_EVENTS | CHARGE_EVENTS
 
 

@@ -322,3 +322,16 @@ def test_cancelling_an_event_refunds_every_paid_order_and_tells_everyone(db, sho
     assert {shop.investors[0].email, shop.investors[1].email} <= told
     with pytest.raises(Conflict):
         services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Lagi")
+
+
+def test_a_flagged_order_can_be_refunded_after_looking_at_it(db, shop, fake_stripe):
+    order = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id, amount=100 * 100)
+    _check(db, order)
+    assert order.status == "flagged"
+
+    services.request_refund(actor=shop.facilitator, order=order, amount=100, reason="Selisih")
+    db.session.commit()
+
+    charge = fake_stripe.charges[fake_stripe.charge_of(order.stripe_session_id)]
+    assert charge["amount_refunded"] == 100 * 100
