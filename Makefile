@@ -7,7 +7,7 @@ FLASK := FLASK_ENV_NAME=$${FLASK_ENV_NAME:-development} $(VENV)/bin/flask --app 
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-dev translations extract-messages system-packages db lint bench clean
+.PHONY: run worker test install install-dev translations extract-messages system-packages db lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ run: db
 	@$(FLASK) search reindex
 	@echo "TemuModal on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# A job worker next to `make run`, for trying the queue locally: run both with the same
+# FLASK_REDIS_URL (default here: the local Redis, database 0), e.g.
+#   FLASK_REDIS_URL=redis://127.0.0.1:6379/0 make run   and, in a second terminal,   make worker
+worker: db
+	@echo "Worker on $${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} (start make run with the same FLASK_REDIS_URL)"
+	FLASK_REDIS_URL=$${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} $(FLASK) worker
 
 test: $(VENV)/.installed-dev translations system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
