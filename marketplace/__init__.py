@@ -96,8 +96,8 @@ def _register_models() -> None:
     import marketplace.events.models
     import marketplace.mail.models
     import marketplace.matching.models
-    import marketplace.payments.models
     import marketplace.notifications.models
+    import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.profiles.models
     import marketplace.programmes.models
@@ -111,12 +111,13 @@ def _register_jobs() -> None:
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
     import marketplace.mail  # the delivery job
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
-    import marketplace.payments.services  # refunds, the periodic check against Stripe
     import marketplace.notifications.services  # the mail job of notifications queued long ago
-    import marketplace.pitches.jobs  # noqa: F401
 
     # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
     # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
+    import marketplace.payments.hooks
+    import marketplace.payments.services  # refunds, the periodic check against Stripe
+    import marketplace.pitches.jobs  # noqa: F401
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
 
@@ -137,8 +138,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
-    from marketplace.payments.views import bp as payments_bp
     from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp

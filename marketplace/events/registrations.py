@@ -9,7 +9,7 @@ user's language and take keyword-only arguments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
@@ -169,6 +169,17 @@ def invitation_for(event: PitchEvent, enterprise_id: int) -> EventInvitation:
 
 
 # --- investor registration against the capacity -----------------------------------------------
+# Rules of packages above events (payments: an event that sells tickets takes seats through its
+# orders) that refuse the free register button; each returns a message or None.
+_registration_refusals: list[Callable[[PitchEvent], object | None]] = []
+
+
+def register_registration_refusal(rule: Callable[[PitchEvent], object | None]) -> None:
+    """Let a higher package refuse `register_investor` for some events (its message shown)."""
+    if rule not in _registration_refusals:
+        _registration_refusals.append(rule)
+
+
 def register_investor(
     *, actor: User, event: PitchEvent, now: dt.datetime | None = None
 ) -> EventRegistration:
@@ -187,10 +198,10 @@ def register_investor(
     now = now or utcnow()
     if event.registration_deadline is not None and now > as_utc(event.registration_deadline):
         raise Conflict(_l("Registration for this event has closed."))
-    from marketplace.payments import tickets  # payments builds on events: imported late
-
-    if tickets.sells_tickets(event):
-        raise Conflict(_l("This event sells tickets: choose one on the tickets page."))
+    for refusal in _registration_refusals:
+        message = refusal(event)
+        if message is not None:
+            raise Conflict(message)
     lock_for_write(db.session())
     existing = db.session.scalar(
         select(EventRegistration)
