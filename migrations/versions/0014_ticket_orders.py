@@ -3,8 +3,8 @@
 Ticket orders hold seats for the checkout's lifetime and are settled against Stripe; each
 webhook event is stored once (its id the primary key) so a repeat delivery changes nothing.
 
-Revision ID: 0012_ticket_orders
-Revises: 0011_pending_jobs
+Revision ID: 0014_ticket_orders
+Revises: 0013_financing_facts_2026
 Create Date: 2026-12-05 23:47:25.536414
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_ticket_orders'
-down_revision = '0011_pending_jobs'
+revision = '0014_ticket_orders'
+down_revision = '0013_financing_facts_2026'
 branch_labels = None
 depends_on = None
 
