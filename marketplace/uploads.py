@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext
 from PIL import Image
 
@@ -61,6 +62,16 @@ class UploadLimits:
     max_images_per_deck: int = 30
     # Extracted deck text kept for search; beyond this the rest is dropped, not refused.
     max_text_chars: int = 200_000
+
+
+def configured_limits() -> UploadLimits:
+    """The upload limits in force, from the app's configuration."""
+    config = current_app.config
+    return UploadLimits(
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pages=config["UPLOAD_MAX_PAGES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+    )
 
 
 class UploadRejected(Exception):

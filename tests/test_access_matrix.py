@@ -481,7 +481,7 @@ def build_world(db, upload_folder: Path) -> World:
     one live login session per logged-in role.
     """
     from marketplace.accounts import services as account_services
-    from marketplace.profiles import enterprises as enterprise_services
+    from marketplace.profiles import photos
     from marketplace.programmes import handover
     from marketplace.programmes import services as programme_services
 
@@ -509,10 +509,8 @@ def build_world(db, upload_folder: Path) -> World:
     doc_d = make._add(LegalDocument(enterprise=enterprise_d, kind="sku"))
     rec_a = make._add(MentoringRecord(enterprise=enterprise_a, programme_name="Damping UMKM"))
     rec_d = make._add(MentoringRecord(enterprise=enterprise_d, programme_name="Damping UMKM"))
-    photo_a = enterprise_services.add_photo(actor=owner, enterprise=enterprise_a, data=tiny_jpeg())
-    photo_d = enterprise_services.add_photo(
-        actor=other_owner, enterprise=enterprise_d, data=tiny_jpeg()
-    )
+    photo_a = photos.add_photo(actor=owner, enterprise=enterprise_a, data=tiny_jpeg())
+    photo_d = photos.add_photo(actor=other_owner, enterprise=enterprise_d, data=tiny_jpeg())
     # A profile made on behalf of an owner who has only a phone, to hold a live invitation.
     behalf = programme_services.create_enterprise_on_behalf(
         facilitator=facilitator,

@@ -37,7 +37,6 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
-from marketplace.profiles.enterprises import upload_limits
 from marketplace.profiles.models import Enterprise
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def upload_deck(
     after commit, audit `deck.uploaded`.
     """
     _require(permissions.can_manage_deck(actor, enterprise))
-    limits = upload_limits()
+    limits = uploads.configured_limits()
     datas = [data for _name, data in files]
     source_kind, page_count = isolated.validate_deck_files(datas, limits=limits)
     try:
@@ -181,7 +180,7 @@ def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
         return None
     try:
         files = [storage.read(key) for key in version.original_keys]
-        result = isolated.process_deck_upload(files, limits=upload_limits())
+        result = isolated.process_deck_upload(files, limits=uploads.configured_limits())
     except uploads.UploadRejected as error:
         _fail(version, error.code, session=session)
         return version
@@ -341,7 +340,7 @@ def add_document(
             _l("A data room can hold at most %(count)s documents. Remove one first.", count=limit)
         )
     stored, mime, extension = isolated.prepare_document(
-        data, limits=upload_limits(), image_side=DOCUMENT_IMAGE_SIDE
+        data, limits=uploads.configured_limits(), image_side=DOCUMENT_IMAGE_SIDE
     )
     document = Document(
         enterprise_id=enterprise.id,

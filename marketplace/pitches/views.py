@@ -133,7 +133,7 @@ def upload_deck(enterprise_id: int):
         "pitches/deck_upload.html",
         enterprise=enterprise,
         form=form,
-        limits=services.upload_limits(),
+        limits=uploads.configured_limits(),
     ), form_status(form)
 
 

@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 from marketplace import money
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.profiles import enterprises, forms, permissions, readiness_text
+from marketplace.profiles import enterprises, forms, permissions, readiness_text, records
 from marketplace.profiles import investors as investor_services
+from marketplace.profiles import photos as photo_services
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.programmes import forms as programme_forms
 from marketplace.programmes import permissions as programme_permissions
@@ -121,7 +122,7 @@ def profile(enterprise_id: int):
 @login_required
 def edit(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    months = enterprises.recent_months(dt.date.today())
+    months = records.recent_months(dt.date.today())
     form = forms.ProfileForm(obj=enterprise)
     revenue_fields = _revenue_fields(enterprise, months)
     if request.method == "GET":
@@ -139,9 +140,7 @@ def edit(enterprise_id: int):
                     nik=form.nik.data,
                     owner_phone=form.owner_phone.data,
                 )
-                enterprises.set_revenues(
-                    actor=current_user, enterprise=enterprise, revenues=revenues
-                )
+                records.set_revenues(actor=current_user, enterprise=enterprise, revenues=revenues)
             if outcome.ok:
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
     if request.method == "POST":
@@ -226,7 +225,7 @@ def documents(enterprise_id: int):
     form = forms.DocumentForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Document saved.")) as outcome:
-            enterprises.set_document(
+            records.set_document(
                 actor=current_user,
                 enterprise=enterprise,
                 kind=form.kind.data,
@@ -250,9 +249,7 @@ def documents(enterprise_id: int):
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_document(
-            actor=current_user, enterprise=enterprise, document_id=document_id
-        )
+        records.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
     return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
@@ -265,7 +262,7 @@ def mentoring(enterprise_id: int):
     form = forms.MentoringForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Mentoring saved.")) as outcome:
-            enterprises.add_mentoring_record(
+            records.add_mentoring_record(
                 actor=current_user,
                 enterprise=enterprise,
                 programme_name=form.programme_name.data,
@@ -286,7 +283,7 @@ def mentoring(enterprise_id: int):
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_mentoring_record(
+        records.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
         db.session.commit()
@@ -303,7 +300,7 @@ def photos(enterprise_id: int):
     if form.validate_on_submit():
         try:
             with Attempt(form=form, success=_("Photo added.")) as outcome:
-                enterprises.add_photo(
+                photo_services.add_photo(
                     actor=current_user,
                     enterprise=enterprise,
                     data=form.photo.data.read(),
@@ -324,7 +321,7 @@ def photos(enterprise_id: int):
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
+        photo_services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
 

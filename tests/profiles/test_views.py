@@ -6,8 +6,8 @@ from PIL import Image
 
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles.enterprises import recent_months
 from marketplace.profiles.models import Enterprise, Mandate
+from marketplace.profiles.records import recent_months
 
 
 @pytest.fixture
