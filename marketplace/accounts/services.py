@@ -96,13 +96,7 @@ def register_user(
     db.session.add(user)
     db.session.flush()
     signals.user_registered.send(user)
-    audit.record(
-        "user.registered",
-        actor_id=user.id,
-        object_type="user",
-        object_id=user.id,
-        details={"role": role},
-    )
+    audit.on_user("user.registered", user.id, by=user.id, role=role)
     db.session.flush()
     return user
 
@@ -154,9 +148,7 @@ def register_account(
             "reset": mails.external_url("accounts.forgot_password"),
         },
     )
-    audit.record(
-        "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
-    )
+    audit.on_user("register.existing_email", existing.id, by=None)
     db.session.flush()
     return None
 
@@ -221,7 +213,7 @@ def send_confirmation(*, user: User) -> bool:
             "link": mails.external_url("accounts.confirm_email", token=token),
         },
     )
-    audit.record("email.confirmation_sent", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("email.confirmation_sent", user.id, by=user.id)
     db.session.flush()
     return True
 
@@ -258,7 +250,7 @@ def confirm_email(*, token: str | None) -> User:
         row.used_at = utcnow()
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    audit.record("email.confirmed", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("email.confirmed", user.id, by=user.id)
     db.session.flush()
     return user
 
@@ -282,7 +274,7 @@ def request_password_reset(*, email: str) -> None:
             "link": mails.external_url("accounts.reset_password", token=token),
         },
     )
-    audit.record("password.reset_requested", actor_id=None, object_type="user", object_id=user.id)
+    audit.on_user("password.reset_requested", user.id, by=None)
     db.session.flush()
 
 
@@ -325,7 +317,7 @@ def reset_password(*, token: str | None, new_password: str) -> User:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
     end_all_sessions(user.id)
-    audit.record("password.reset", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("password.reset", user.id, by=user.id)
     db.session.flush()
     return user
 
@@ -341,12 +333,11 @@ def authenticate(*, email: str, password: str) -> User | None:
         audit.record("login.failed", actor_id=None, details={"reason": "unknown_account"})
         return None
     if not passwords.verify_password(user.password_hash, password) or not user.active:
-        audit.record(
+        audit.on_user(
             "login.failed",
-            actor_id=user.id,
-            object_type="user",
-            object_id=user.id,
-            details={"reason": "inactive" if user.active is False else "password"},
+            user.id,
+            by=user.id,
+            reason="inactive" if user.active is False else "password",
         )
         return None
     return user
@@ -370,7 +361,7 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
         )
     )
     user.last_login_at = now
-    audit.record("login.ok", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("login.ok", user.id, by=user.id)
     db.session.flush()
     return token
 
@@ -428,7 +419,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user.id)
-    audit.record("password.changed", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("password.changed", user.id, by=user.id)
     db.session.flush()
 
 
@@ -485,7 +476,7 @@ def enable_totp(*, user: User, code: str) -> None:
             _l("That code is not correct. Type the 6 digits the app shows now."), field="code"
         )
     user.totp_enabled = True
-    audit.record("totp.enabled", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("totp.enabled", user.id, by=user.id)
     db.session.flush()
 
 
@@ -493,7 +484,7 @@ def verify_totp(*, user: User, code: str) -> bool:
     """True when `code` is the user's current TOTP code (not replayed). Flushes the step."""
     ok = user.totp_enabled and _accept_code(user, code)
     if not ok:
-        audit.record("login.totp_failed", actor_id=user.id, object_type="user", object_id=user.id)
+        audit.on_user("login.totp_failed", user.id, by=user.id)
     db.session.flush()
     return ok
 
@@ -505,7 +496,7 @@ def disable_totp(*, user: User, password: str) -> None:
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
-    audit.record("totp.disabled", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("totp.disabled", user.id, by=user.id)
     db.session.flush()
 
 
@@ -517,12 +508,7 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
-    audit.record(
-        "organisation.verified",
-        actor_id=admin.id,
-        object_type="organisation",
-        object_id=organisation.id,
-    )
+    audit.on_organisation("organisation.verified", organisation.id, by=admin.id)
     signals.organisation_verified.send(organisation)
     db.session.flush()
 
@@ -532,12 +518,7 @@ def unverify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = None
     organisation.verified_by_id = None
-    audit.record(
-        "organisation.unverified",
-        actor_id=admin.id,
-        object_type="organisation",
-        object_id=organisation.id,
-    )
+    audit.on_organisation("organisation.unverified", organisation.id, by=admin.id)
     db.session.flush()
 
 
@@ -553,10 +534,5 @@ def set_user_active(*, admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user.id)
-    audit.record(
-        "user.deactivated" if not active else "user.reactivated",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=user.id,
-    )
+    audit.on_user("user.deactivated" if not active else "user.reactivated", user.id, by=admin.id)
     db.session.flush()

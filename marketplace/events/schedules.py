@@ -196,13 +196,7 @@ def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
     )
     db.session.add(run)
     db.session.flush()
-    audit.record(
-        "schedule.build_requested",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"run": run.id},
-    )
+    audit.on_event("schedule.build_requested", event.id, by=actor.id, run=run.id)
     tasks.enqueue("events.build_schedule", run_id=run.id)
     return run
 
@@ -358,12 +352,8 @@ def _apply(
     db.session.flush()
     for item, a in zip(draft.items, proposal, strict=True):
         item.slot, item.room, item.investor_ids = a.slot, a.room, list(a.investor_ids)
-    audit.record(
-        "schedule.edited",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"items": [item.id for item, _s, _r in moves]},
+    audit.on_event(
+        "schedule.edited", event.id, by=actor.id, items=[item.id for item, _s, _r in moves]
     )
     db.session.flush()
     old_soft = Counter(_key(c) for c in before if c.severity == "soft")
@@ -470,12 +460,8 @@ def publish(*, actor: User, event: PitchEvent) -> int:
     db.session.add(frozen)
     event.published_version = version
     event.status = "published"
-    audit.record(
-        "schedule.published",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"version": version, "notified": len(affected)},
+    audit.on_event(
+        "schedule.published", event.id, by=actor.id, version=version, notified=len(affected)
     )
     db.session.flush()
     tasks.enqueue(

@@ -144,9 +144,7 @@ def update_profile(
         except ValidationError as error:
             error.field = "owner_phone"
             raise
-    audit.record(
-        "profile.updated", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
 
@@ -172,9 +170,7 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
         return None
     if not permissions.can_see_identity(viewer, enterprise):
         return enterprise.nik_masked
-    audit.record(
-        "nik.viewed", actor_id=viewer.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("nik.viewed", enterprise.id, by=viewer.id)
     return crypto.decrypt(enterprise.owner_nik_encrypted)
 
 
@@ -218,9 +214,7 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
         )
     enterprise.status = "published"
     enterprise.published_at = utcnow()
-    audit.record(
-        "profile.published", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.published", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
 
@@ -229,9 +223,7 @@ def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Hide the profile again (back to draft). Side effects: audit; removed from the index."""
     require_editor(actor, enterprise)
     enterprise.status = "draft"
-    audit.record(
-        "profile.unpublished", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.unpublished", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
 

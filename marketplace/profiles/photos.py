@@ -55,9 +55,7 @@ def add_photo(
         height=processed.large.height,
     )
     db.session.add(photo)
-    audit.record(
-        "photo.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("photo.added", enterprise.id, by=actor.id)
     db.session.flush()
     return photo
 

@@ -66,13 +66,7 @@ def set_document(
         document = LegalDocument(enterprise=enterprise, kind=kind)
         db.session.add(document)
     document.number, document.issued_on, document.expires_on = number, issued_on, expires_on
-    audit.record(
-        "document.recorded",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"kind": kind},
-    )
+    audit.on_enterprise("document.recorded", enterprise.id, by=actor.id, kind=kind)
     db.session.flush()
     reindex_later(enterprise)
     return document
@@ -84,13 +78,7 @@ def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) ->
     if document is None or document.enterprise_id != enterprise.id:
         raise NotFound(_l("That document is not on this profile."))
     db.session.delete(document)
-    audit.record(
-        "document.removed",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"kind": document.kind},
-    )
+    audit.on_enterprise("document.removed", enterprise.id, by=actor.id, kind=document.kind)
     db.session.flush()
     reindex_later(enterprise)
 

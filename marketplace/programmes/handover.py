@@ -61,12 +61,7 @@ def create_invitation(*, facilitator: User, enterprise: Enterprise) -> str:
             expires_at=utcnow() + INVITATION_LIFETIME,
         )
     )
-    audit.record(
-        "invitation.created",
-        actor_id=facilitator.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-    )
+    audit.on_enterprise("invitation.created", enterprise.id, by=facilitator.id)
     db.session.flush()
     return token
 
@@ -107,11 +102,6 @@ def accept_invitation(
     )
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
-    audit.record(
-        "invitation.accepted",
-        actor_id=user.id,
-        object_type="enterprise",
-        object_id=invitation.enterprise_id,
-    )
+    audit.on_enterprise("invitation.accepted", invitation.enterprise_id, by=user.id)
     db.session.flush()
     return user
