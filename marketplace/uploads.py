@@ -45,7 +45,14 @@ MIME_TYPES = {
     "webp": "image/webp",
     "pdf": "application/pdf",
 }
+KIND_BY_MIME = {mime: kind for kind, mime in MIME_TYPES.items()}
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
+
+
+def suffix_for(kind: str) -> str:
+    """The suffix of a stored file of this kind ("jpeg" -> ".jpg")."""
+    return "." + EXTENSIONS[kind]
+
 
 # How far into the file we look for `%PDF-` and for markup (PDF 2.0, section 7.5.2 tolerance).
 LEADING_WINDOW = 1024

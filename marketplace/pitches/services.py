@@ -66,7 +66,6 @@ _DECISIONS = {
     "decline": (("pending",), "declined"),
     "revoke": (("accepted",), "revoked"),
 }
-_SUFFIX = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".webp"}
 
 
 def _require(allowed: bool, message=None) -> None:
@@ -75,12 +74,8 @@ def _require(allowed: bool, message=None) -> None:
 
 
 def _record(action: str, *, actor: User | None, enterprise: Enterprise, **details: Any) -> None:
-    audit.record(
-        action,
-        actor_id=actor.id if actor is not None else None,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details=details,
+    audit.on_enterprise(
+        action, enterprise.id, by=actor.id if actor is not None else None, **details
     )
 
 
@@ -573,7 +568,9 @@ def _new_version(enterprise, files, datas, source_kind, page_count, actor):
         or 0
     ) + 1
     keys = [
-        storage.save(data, suffix=_SUFFIX[uploads.detect_kind(data)], session=db.session())
+        storage.save(
+            data, suffix=uploads.suffix_for(uploads.detect_kind(data)), session=db.session()
+        )
         for data in datas
     ]
     digest = hashlib.sha256()

@@ -73,13 +73,7 @@ def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool 
 
 def _deny(action: str, enterprise: Enterprise, **details) -> None:
     # Written to the security log at once; the row itself is rolled back with the request.
-    audit.record(
-        action,
-        actor_id=getattr(current_user, "id", None),
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details=details,
-    )
+    audit.on_enterprise(action, enterprise.id, by=getattr(current_user, "id", None), **details)
     abort(403)
 
 

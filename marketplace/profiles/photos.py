@@ -37,12 +37,15 @@ def add_photo(
             _l("A profile can have at most %(count)s photos. Remove one first.", count=limit)
         )
     processed = images.process_photo(data, limits=uploads.configured_limits())
-    suffix = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png"}
     large_key = storage.save(
-        processed.large.data, suffix=suffix[processed.large.mime], session=db.session()
+        processed.large.data,
+        suffix=uploads.suffix_for(uploads.KIND_BY_MIME[processed.large.mime]),
+        session=db.session(),
     )
     small_key = storage.save(
-        processed.small.data, suffix=suffix[processed.small.mime], session=db.session()
+        processed.small.data,
+        suffix=uploads.suffix_for(uploads.KIND_BY_MIME[processed.small.mime]),
+        session=db.session(),
     )
     photo = ProductPhoto(
         enterprise=enterprise,
