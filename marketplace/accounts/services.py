@@ -1,5 +1,5 @@
 """Accounts: registration, e-mail confirmation, login sessions, passwords (and their reset),
-two-factor login, verification.
+verification. Two-factor login is in `marketplace.accounts.totp`.
 
 Services flush, never commit: the caller (a view, a CLI command, a test) owns the transaction.
 Accounts imports no business domain (profiles, programmes, pitches, matching, events): what
@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -154,16 +153,23 @@ def register_account(
 
 
 # --- one-time links by e-mail (confirmation, password reset) -----------------------------------
+def _unused_links(user: User, purpose: str) -> list[EmailToken]:
+    """The user's links of this purpose that were never used (expired ones included)."""
+    return list(
+        db.session.scalars(
+            select(EmailToken).where(
+                EmailToken.user_id == user.id,
+                EmailToken.purpose == purpose,
+                EmailToken.used_at.is_(None),
+            )
+        )
+    )
+
+
 def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
     """A new one-time token for `user`; earlier open links of the same purpose stop working."""
     now = utcnow()
-    for old in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == purpose,
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for old in _unused_links(user, purpose):
         if as_utc(old.expires_at) > now:
             old.expires_at = now
     token = secrets.token_urlsafe(32)
@@ -240,13 +246,7 @@ def confirm_email(*, token: str | None) -> User:
     `email_confirmed_at` set (kept if already set); audit `email.confirmed`.
     """
     user = check_confirmation_link(token)
-    for row in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == "confirm",
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for row in _unused_links(user, "confirm"):
         row.used_at = utcnow()
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -304,13 +304,7 @@ def reset_password(*, token: str | None, new_password: str) -> User:
     user = check_reset_link(token)
     passwords.check_password_rules(new_password, email=user.email, name=user.name)
     now = utcnow()
-    for row in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == "reset",
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for row in _unused_links(user, "reset"):
         row.used_at = now
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
@@ -426,78 +420,6 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 def set_locale(*, user: User, locale: str) -> None:
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
-
-
-# --- two-factor login (TOTP) -----------------------------------------------------------------
-TOTP_ROLES = frozenset({"facilitator", "admin"})
-
-
-def begin_totp(*, user: User) -> str:
-    """Create a new (not yet enabled) TOTP secret for the user; returns the otpauth URI.
-
-    Raises PermissionDenied for roles that cannot use two-factor login.
-    """
-    if user.role not in TOTP_ROLES:
-        raise PermissionDenied(_l("Two-factor login is for facilitators and admins."))
-    if user.totp_enabled:
-        raise Conflict(_l("Two-factor login is already on."))
-    user.totp_secret = pyotp.random_base32()
-    db.session.flush()
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="TemuModal")
-
-
-def _accept_code(user: User, code: str) -> bool:
-    """Check a TOTP code, allowing one step of clock drift and refusing a replayed code."""
-    if not user.totp_secret:
-        return False
-    code = (code or "").strip().replace(" ", "")
-    totp = pyotp.TOTP(user.totp_secret)
-    now = utcnow()
-    for drift in (0, -1, 1):
-        moment = now + dt.timedelta(seconds=30 * drift)
-        step = totp.timecode(moment)
-        if secrets.compare_digest(totp.at(moment), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            return True
-    return False
-
-
-def enable_totp(*, user: User, code: str) -> None:
-    """Turn two-factor login on after the user proves the authenticator app has the secret.
-
-    Raises ValidationError for a wrong code. Side effects: audit `totp.enabled`.
-    """
-    if user.totp_enabled or not user.totp_secret:
-        raise Conflict(_l("Start the set-up again."))
-    if not _accept_code(user, code):
-        raise ValidationError(
-            _l("That code is not correct. Type the 6 digits the app shows now."), field="code"
-        )
-    user.totp_enabled = True
-    audit.on_user("totp.enabled", user.id, by=user.id)
-    db.session.flush()
-
-
-def verify_totp(*, user: User, code: str) -> bool:
-    """True when `code` is the user's current TOTP code (not replayed). Flushes the step."""
-    ok = user.totp_enabled and _accept_code(user, code)
-    if not ok:
-        audit.on_user("login.totp_failed", user.id, by=user.id)
-    db.session.flush()
-    return ok
-
-
-def disable_totp(*, user: User, password: str) -> None:
-    """Turn two-factor login off; needs the password. Side effects: audit `totp.disabled`."""
-    if not passwords.verify_password(user.password_hash, password):
-        raise ValidationError(_l("The password is not correct."), field="password")
-    user.totp_enabled = False
-    user.totp_secret = None
-    user.totp_last_step = None
-    audit.on_user("totp.disabled", user.id, by=user.id)
-    db.session.flush()
 
 
 # --- administration --------------------------------------------------------------------------
