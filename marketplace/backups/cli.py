@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from marketplace.backups import restore as restoring
 from marketplace.backups import services
 
 
@@ -67,15 +68,15 @@ def restore(archive: Path) -> None:
     from marketplace.matching.search import indexing
 
     try:
-        manifest = services.restore_backup(archive)
+        manifest = restoring.restore_backup(archive)
     except services.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {_summary(manifest)}; row counts and file hashes match.")
     revision = manifest["database"]["alembic_revision"]
-    if revision is not None and {revision} != services.code_revisions():
+    if revision is not None and {revision} != restoring.code_revisions():
         click.echo(
             f"The backup's schema is at revision {revision}; this code expects "
-            f"{', '.join(sorted(services.code_revisions()))}. Run `flask db upgrade`, "
+            f"{', '.join(sorted(restoring.code_revisions()))}. Run `flask db upgrade`, "
             "then `flask search reindex`."
         )
         return
