@@ -398,7 +398,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/documents/{ddoc_D}/file", D_EDITORS),
     ),
     # Verified investors ask published enterprises; I's request is open already (409-ish 422).
-    ("pitches.request_access", "POST"): (
+    ("data_room.request_access", "POST"): (
         Case("/enterprises/{A}/data-room/request", {"investor"}, data={"message": "KUR mikro"}),
         Case("/enterprises/{D}/data-room/request", NOBODY, data={"message": "KUR mikro"}),
     ),
@@ -542,6 +542,7 @@ def build_world(db, upload_folder: Path) -> World:
     # let into A's data room. The decks' previews are rendered after the commit below.
     from pypdf import PdfWriter
 
+    from marketplace.pitches import data_room
     from marketplace.pitches import services as pitches
 
     writer = PdfWriter()
@@ -552,14 +553,14 @@ def build_world(db, upload_folder: Path) -> World:
     pdf = buffer.getvalue()
     ver_a = pitches.upload_deck(actor=owner, enterprise=enterprise_a, files=[("a.pdf", pdf)])
     ver_d = pitches.upload_deck(actor=other_owner, enterprise=enterprise_d, files=[("d.pdf", pdf)])
-    ddoc_a = pitches.add_document(
+    ddoc_a = data_room.add_document(
         actor=owner, enterprise=enterprise_a, kind="nib", filename="nib.jpg", data=tiny_jpeg()
     )
-    ddoc_d = pitches.add_document(
+    ddoc_d = data_room.add_document(
         actor=other_owner, enterprise=enterprise_d, kind="nib", filename="nib.jpg", data=tiny_jpeg()
     )
-    req_a = pitches.request_access(investor=investor, enterprise=enterprise_a, message="KUR")
-    pitches.decide_access(actor=owner, access_request=req_a, decision="accept")
+    req_a = data_room.request_access(investor=investor, enterprise=enterprise_a, message="KUR")
+    data_room.decide_access(actor=owner, access_request=req_a, decision="accept")
 
     users = {
         "owner": owner,

@@ -17,6 +17,7 @@ from marketplace import create_app
 from marketplace.backups import services as backups
 from marketplace.config import normalise_database_url
 from marketplace.extensions import db as _db
+from marketplace.pitches import data_room
 from marketplace.pitches import services as pitch_services
 from marketplace.profiles import enterprises as profile_services
 from marketplace.profiles import photos as profile_photos
@@ -64,7 +65,7 @@ def world(db, make):
         enterprise=enterprise,
         files=[("deck.pdf", corpus.build_pdf(["Keripik Tempe Bu Sari", "Rencana dana"]))],
     )
-    pitch_services.add_document(
+    data_room.add_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",

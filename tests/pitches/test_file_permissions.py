@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from marketplace.audit import AuditEvent
 from marketplace.extensions import db
-from marketplace.pitches import services
+from marketplace.pitches import data_room, services
 from marketplace.profiles.models import Enterprise
 from tests.pitches.test_deck_services import deck_pdf, make_people, photo
 from tests.uploads import corpus
@@ -103,25 +103,25 @@ def build_world(make) -> tuple[dict[str, object], dict[str, int]]:
         actor=owner, enterprise=enterprise, files=[("v2.pdf", deck_pdf(["a", "b", "c", "d"]))]
     )
     db.session.commit()
-    doc_pdf = services.add_document(
+    doc_pdf = data_room.add_document(
         actor=owner,
         enterprise=enterprise,
         kind="financial_statement",
         filename="lk.pdf",
         data=deck_pdf(["Neraca"]),
     )
-    doc_photo = services.add_document(
+    doc_photo = data_room.add_document(
         actor=owner, enterprise=enterprise, kind="npwp", filename="npwp.jpg", data=photo()
     )
-    granted = services.request_access(
+    granted = data_room.request_access(
         investor=users["investor_granted"], enterprise=enterprise, message="KUR mikro"
     )
-    services.decide_access(actor=owner, access_request=granted, decision="accept")
-    revoked = services.request_access(
+    data_room.decide_access(actor=owner, access_request=granted, decision="accept")
+    revoked = data_room.request_access(
         investor=users["investor_revoked"], enterprise=enterprise, message="Dana hibah"
     )
-    services.decide_access(actor=owner, access_request=revoked, decision="accept")
-    services.decide_access(actor=people.facilitator, access_request=revoked, decision="revoke")
+    data_room.decide_access(actor=owner, access_request=revoked, decision="accept")
+    data_room.decide_access(actor=people.facilitator, access_request=revoked, decision="revoke")
     db.session.commit()
     db.session.refresh(first)
     db.session.refresh(second)

@@ -17,6 +17,7 @@ from marketplace import mail
 from marketplace.accounts import services as account_services
 from marketplace.errors import Conflict, PermissionDenied
 from marketplace.extensions import db
+from marketplace.pitches import data_room
 from marketplace.pitches import permissions as pitch_permissions
 from marketplace.pitches import services as pitch_services
 from marketplace.pitches.models import AccessRequest
@@ -314,14 +315,14 @@ def test_the_issue_8_attack_fails_until_the_owner_accepts_and_after_withdrawal_o
     version = pitch_services.upload_deck(
         actor=owner, enterprise=enterprise, files=[("deck.pdf", deck_pdf())]
     )
-    document = pitch_services.add_document(
+    document = data_room.add_document(
         actor=owner,
         enterprise=enterprise,
         kind="financial_statement",
         filename="lk.pdf",
         data=deck_pdf(["Neraca"]),
     )
-    pending = pitch_services.request_access(
+    pending = data_room.request_access(
         investor=make.investor(), enterprise=enterprise, message="KUR mikro"
     )
     db.session.commit()
