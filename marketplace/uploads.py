@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,18 @@ class UploadLimits:
     max_images_per_deck: int = 30
     # Extracted deck text kept for search; beyond this the rest is dropped, not refused.
     max_text_chars: int = 200_000
+
+
+@contextmanager
+def unreadable_on_failure() -> Iterator[None]:
+    """Run a third-party parser: any failure inside becomes `UploadRejected("unreadable")`
+    (with the exception's type as the reason); our own refusals pass through unchanged."""
+    try:
+        yield
+    except UploadRejected:
+        raise
+    except Exception as error:
+        raise UploadRejected("unreadable", reason=type(error).__name__) from error
 
 
 def configured_limits() -> UploadLimits:
