@@ -9,6 +9,7 @@ the scheduler: enterprises by `Enterprise.id`, investors by their user id.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -201,6 +202,20 @@ def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
     return run
 
 
+def _items(placed: Iterable[Assignment | ScheduleItem]) -> list[ScheduleItem]:
+    """New schedule rows for placed pitches (a solver's assignments or another schedule's
+    items: both carry slot, room, enterprise_id and investor_ids)."""
+    return [
+        ScheduleItem(
+            slot=p.slot,
+            room=p.room,
+            enterprise_id=p.enterprise_id,
+            investor_ids=list(p.investor_ids),
+        )
+        for p in placed
+    ]
+
+
 def store_result(*, event: PitchEvent, run: ScheduleRun, result) -> Schedule:
     """Replace the event's draft (version 0) with the scheduler's `result` and copy its report
     onto the run. Side effects: rows in event_schedules/schedule_items; flushes."""
@@ -211,15 +226,7 @@ def store_result(*, event: PitchEvent, run: ScheduleRun, result) -> Schedule:
         run_id=run.id,
         seating={str(k): v for k, v in result.seating.items()},
     )
-    draft.items = [
-        ScheduleItem(
-            slot=a.slot,
-            room=a.room,
-            enterprise_id=a.enterprise_id,
-            investor_ids=list(a.investor_ids),
-        )
-        for a in result.assignments
-    ]
+    draft.items = _items(result.assignments)
     db.session.add(draft)
     run.status = "done"
     run.progress = 1.0
@@ -448,15 +455,7 @@ def publish(*, actor: User, event: PitchEvent) -> int:
         seating=dict(draft.seating or {}),
         published_at=utcnow(),
     )
-    frozen.items = [
-        ScheduleItem(
-            slot=i.slot,
-            room=i.room,
-            enterprise_id=i.enterprise_id,
-            investor_ids=list(i.investor_ids),
-        )
-        for i in draft.items
-    ]
+    frozen.items = _items(draft.items)
     db.session.add(frozen)
     event.published_version = version
     event.status = "published"

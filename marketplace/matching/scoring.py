@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -251,6 +251,21 @@ def routes_offered(card: EnterpriseCard, mandate: MandateSpec) -> tuple[str, ...
     return tuple(_ordered(found, vocab.ROUTES))
 
 
+def _listed(
+    name: str, value: str | None, allowed: Collection[str], weight: float, reasons: list[Reason]
+) -> float:
+    """A criterion the mandate states as a list (sectors, provinces): full weight when the list
+    is open (empty) or holds the enterprise's value, none otherwise; the reason says which."""
+    if not allowed:
+        reasons.append(Reason(f"{name}_open", {}))
+        return weight * 1.0
+    if value in allowed:
+        reasons.append(Reason(f"{name}_match", {name: value}))
+        return weight * 1.0
+    reasons.append(Reason(f"{name}_outside", {name: value}, False))
+    return 0.0
+
+
 def _ticket(ask: int | None, mandate: MandateSpec) -> tuple[float, Reason]:
     """Ticket share and reason; the reason's code is excluding when the ask is far out."""
     if ask is None:
@@ -311,23 +326,8 @@ def score(card: EnterpriseCard, mandate: MandateSpec) -> MatchResult:
     reasons: list[Reason] = []
     total = 0.0
 
-    if not mandate.sectors:
-        reasons.append(Reason("sector_open", {}))
-        total += WEIGHTS["sector"] * 1.0
-    elif card.sector in mandate.sectors:
-        reasons.append(Reason("sector_match", {"sector": card.sector}))
-        total += WEIGHTS["sector"] * 1.0
-    else:
-        reasons.append(Reason("sector_outside", {"sector": card.sector}, False))
-
-    if not mandate.provinces:
-        reasons.append(Reason("province_open", {}))
-        total += WEIGHTS["region"] * 1.0
-    elif card.province_code in mandate.provinces:
-        reasons.append(Reason("province_match", {"province": card.province_code}))
-        total += WEIGHTS["region"] * 1.0
-    else:
-        reasons.append(Reason("province_outside", {"province": card.province_code}, False))
+    total += _listed("sector", card.sector, mandate.sectors, WEIGHTS["sector"], reasons)
+    total += _listed("province", card.province_code, mandate.provinces, WEIGHTS["region"], reasons)
 
     share, reason = _ticket(card.ask_amount, mandate)
     reasons.append(reason)
