@@ -185,6 +185,24 @@ def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
     return token
 
 
+def _mail_link(
+    *, user: User, purpose: str, lifetime: dt.timedelta, endpoint: str, **params: str
+) -> None:
+    """Issue a one-time link and queue the mail (template `purpose`) that carries it, saying
+    how many hours it stays valid."""
+    token = _issue_link(user=user, purpose=purpose, lifetime=lifetime)
+    mails.queue(
+        purpose,
+        to=user.email,
+        locale=user.locale,
+        params={
+            **params,
+            "hours": int(lifetime.total_seconds() // 3600),
+            "link": mails.external_url(endpoint, token=token),
+        },
+    )
+
+
 def _open_link(token: str | None, purpose: str) -> tuple[EmailToken, User] | None:
     """The live link for `token` and its (active) user, or None."""
     row = db.session.scalar(
@@ -208,16 +226,12 @@ def send_confirmation(*, user: User) -> bool:
     """
     if user.email_confirmed_at is not None:
         return False
-    token = _issue_link(user=user, purpose="confirm", lifetime=CONFIRM_LINK_LIFETIME)
-    mails.queue(
-        "confirm",
-        to=user.email,
-        locale=user.locale,
-        params={
-            "name": user.name,
-            "hours": int(CONFIRM_LINK_LIFETIME.total_seconds() // 3600),
-            "link": mails.external_url("accounts.confirm_email", token=token),
-        },
+    _mail_link(
+        user=user,
+        purpose="confirm",
+        lifetime=CONFIRM_LINK_LIFETIME,
+        endpoint="accounts.confirm_email",
+        name=user.name,
     )
     audit.on_user("email.confirmation_sent", user.id, by=user.id)
     db.session.flush()
@@ -264,15 +278,8 @@ def request_password_reset(*, email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _issue_link(user=user, purpose="reset", lifetime=RESET_LINK_LIFETIME)
-    mails.queue(
-        "reset",
-        to=user.email,
-        locale=user.locale,
-        params={
-            "hours": int(RESET_LINK_LIFETIME.total_seconds() // 3600),
-            "link": mails.external_url("accounts.reset_password", token=token),
-        },
+    _mail_link(
+        user=user, purpose="reset", lifetime=RESET_LINK_LIFETIME, endpoint="accounts.reset_password"
     )
     audit.on_user("password.reset_requested", user.id, by=None)
     db.session.flush()
