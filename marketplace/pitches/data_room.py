@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 
 from marketplace import storage, uploads
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.pitches import isolated, permissions
 from marketplace.pitches.models import DOCUMENT_KINDS, OPEN_STATUSES, AccessRequest, Document
 from marketplace.pitches.services import record, require
+from marketplace.profiles.enterprises import row_of
 from marketplace.profiles.models import Enterprise
 
 # Photos of documents stay legible (a financial statement shot on a phone) at this size.
@@ -93,9 +94,9 @@ def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) ->
     """Raises PermissionDenied, NotFound. Side effects: the file is deleted after commit;
     audit `document.removed`."""
     require(permissions.can_manage_deck(actor, enterprise))
-    document = db.session.get(Document, document_id)
-    if document is None or document.enterprise_id != enterprise.id:
-        raise NotFound(_l("That document is not in this data room."))
+    document = row_of(
+        Document, document_id, enterprise, _l("That document is not in this data room.")
+    )
     storage.delete_after_commit([document.file_key], session=db.session())
     record(
         "document.removed",

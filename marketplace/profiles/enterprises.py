@@ -10,7 +10,7 @@ the user's language and take keyword-only arguments.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -25,6 +25,8 @@ from marketplace.profiles.models import (
     Enterprise,
 )
 from marketplace.profiles.validators import check_amount, check_code
+
+RowT = TypeVar("RowT")
 
 PROFILE_FIELDS = (
     "name",
@@ -172,6 +174,15 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
         return enterprise.nik_masked
     audit.on_enterprise("nik.viewed", enterprise.id, by=viewer.id)
     return crypto.decrypt(enterprise.owner_nik_encrypted)
+
+
+def row_of(model: type[RowT], row_id: int, enterprise: Enterprise, missing: str) -> RowT:
+    """The `model` row `row_id` when it belongs to `enterprise`, so that an id taken from another
+    profile is never acted on. Raises NotFound(`missing`) otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.enterprise_id != enterprise.id:
+        raise NotFound(missing)
+    return row
 
 
 def reindex_later(enterprise: Enterprise) -> None:

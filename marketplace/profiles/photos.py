@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from marketplace import audit, storage, uploads
 from marketplace.accounts.models import User
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.profiles import images
-from marketplace.profiles.enterprises import require_editor
+from marketplace.profiles.enterprises import require_editor, row_of
 from marketplace.profiles.models import Enterprise, ProductPhoto
 
 
@@ -65,9 +65,7 @@ def add_photo(
 
 def remove_photo(*, actor: User, enterprise: Enterprise, photo_id: int) -> None:
     require_editor(actor, enterprise)
-    photo = db.session.get(ProductPhoto, photo_id)
-    if photo is None or photo.enterprise_id != enterprise.id:
-        raise NotFound(_l("That photo is not on this profile."))
+    photo = row_of(ProductPhoto, photo_id, enterprise, _l("That photo is not on this profile."))
     storage.delete_after_commit([photo.large_key, photo.small_key], session=db.session())
     db.session.delete(photo)
     db.session.flush()

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from marketplace import audit, vocab
 from marketplace.accounts.models import User
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.profiles import validators
-from marketplace.profiles.enterprises import reindex_later, require_editor
+from marketplace.profiles.enterprises import reindex_later, require_editor, row_of
 from marketplace.profiles.models import Enterprise, LegalDocument, MentoringRecord, MonthlyRevenue
 from marketplace.profiles.validators import check_amount, check_code
 
@@ -74,9 +74,9 @@ def set_document(
 
 def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
     require_editor(actor, enterprise)
-    document = db.session.get(LegalDocument, document_id)
-    if document is None or document.enterprise_id != enterprise.id:
-        raise NotFound(_l("That document is not on this profile."))
+    document = row_of(
+        LegalDocument, document_id, enterprise, _l("That document is not on this profile.")
+    )
     db.session.delete(document)
     audit.on_enterprise("document.removed", enterprise.id, by=actor.id, kind=document.kind)
     db.session.flush()
@@ -149,8 +149,8 @@ def add_mentoring_record(
 
 def remove_mentoring_record(*, actor: User, enterprise: Enterprise, record_id: int) -> None:
     require_editor(actor, enterprise)
-    record = db.session.get(MentoringRecord, record_id)
-    if record is None or record.enterprise_id != enterprise.id:
-        raise NotFound(_l("That record is not on this profile."))
+    record = row_of(
+        MentoringRecord, record_id, enterprise, _l("That record is not on this profile.")
+    )
     db.session.delete(record)
     db.session.flush()
