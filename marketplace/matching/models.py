@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, UserId, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, UserId, utcnow
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -68,9 +68,7 @@ class ShortlistEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[OrganisationId]
     enterprise_id: Mapped[EnterpriseId]
     stage: Mapped[str] = mapped_column(String(20), default="observing")
     added_by_id: Mapped[ActorId]
@@ -139,9 +137,7 @@ class MeetingRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[OrganisationId]
     requested_by_id: Mapped[ActorId]
     message: Mapped[str] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(String(200))

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, TimestampMixin, utcnow
 from marketplace.profiles.models import Enterprise
 
 # Files an owner keeps in the data room. The legal documents reuse the shared vocabulary's
@@ -214,9 +214,7 @@ class AccessRequest(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[OrganisationId]
     requested_by_id: Mapped[ActorId]
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
