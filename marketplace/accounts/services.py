@@ -9,14 +9,12 @@ those must do when an account changes, they do on the signals in `accounts/signa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from marketplace import audit, vocab
+from marketplace import audit, tokens, vocab
 from marketplace.accounts import mails, passwords, signals
 from marketplace.accounts.models import EmailToken, Organisation, User, UserSession
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -28,10 +26,6 @@ SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
 # is no key to the account.
 CONFIRM_LINK_LIFETIME = dt.timedelta(hours=48)
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -172,11 +166,11 @@ def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
     for old in _unused_links(user, purpose):
         if as_utc(old.expires_at) > now:
             old.expires_at = now
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     db.session.add(
         EmailToken(
             purpose=purpose,
-            token_hash=_hash_token(token),
+            token_hash=tokens.token_hash(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + lifetime,
@@ -207,7 +201,7 @@ def _open_link(token: str | None, purpose: str) -> tuple[EmailToken, User] | Non
     """The live link for `token` and its (active) user, or None."""
     row = db.session.scalar(
         select(EmailToken).where(
-            EmailToken.token_hash == _hash_token(token or ""), EmailToken.purpose == purpose
+            EmailToken.token_hash == tokens.token_hash(token or ""), EmailToken.purpose == purpose
         )
     )
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
@@ -349,11 +343,11 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
 
     Side effects: a `user_sessions` row (only the token's hash), `login.ok` audit entry.
     """
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     now = utcnow()
     db.session.add(
         UserSession(
-            token_hash=_hash_token(token),
+            token_hash=tokens.token_hash(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
@@ -375,7 +369,9 @@ def resolve_session(token: str | None) -> User | None:
     """
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == tokens.token_hash(token))
+    )
     if row is None:
         return None
     now = utcnow()
@@ -400,7 +396,9 @@ def resolve_session(token: str | None) -> User | None:
 def end_session(token: str | None) -> None:
     """End one session (logout). Side effects: deletes its row."""
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+        db.session.execute(
+            delete(UserSession).where(UserSession.token_hash == tokens.token_hash(token))
+        )
 
 
 def end_all_sessions(user_id: int) -> None:
