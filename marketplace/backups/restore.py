@@ -93,7 +93,7 @@ def check_restored(manifest: dict[str, Any]) -> list[str]:
     """Compare this instance's row counts and uploaded files with the manifest."""
     problems = []
     counts = _current_counts()
-    for name, expected in manifest["backup.row_counts"].items():
+    for name, expected in manifest["row_counts"].items():
         if counts.get(name) != expected:
             problems.append(f"{name}: {counts.get(name)} row(s), the backup has {expected}")
     base = storage.root()
