@@ -37,8 +37,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
 
     from marketplace import cli, errors, security
+    from marketplace.accounts import sessions
 
     security.init_app(app)
+    sessions.init_app(app)
     errors.register_error_handlers(app)
     cli.register(app)
     return app
@@ -89,6 +91,7 @@ def _register_models() -> None:
     import marketplace.events.models
     import marketplace.mail.models
     import marketplace.matching.models
+    import marketplace.notifications.models
     import marketplace.pitches.models
     import marketplace.profiles.models
     import marketplace.programmes.models  # noqa: F401
@@ -99,20 +102,24 @@ def _register_jobs() -> None:
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
     import marketplace.mail  # the delivery job
-    import marketplace.matching.notifications
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
+    import marketplace.notifications.services  # the mail job of notifications queued long ago
     import marketplace.pitches.jobs  # noqa: F401
 
-    # Business domains' receivers of accounts' signals (accounts imports no business domain).
+    # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
+    # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
 
 
 def _init_search(app: Flask) -> None:
     # The search seam needs the database engine: after db.init_app.
+    from marketplace import health
     from marketplace.matching import search
+    from marketplace.matching.search import health as search_health
 
     search.init_search(app)
+    health.register_check("search", search_health.check)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -121,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
+    from marketplace.notifications.views import bp as notifications_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
@@ -133,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

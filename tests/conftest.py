@@ -107,7 +107,7 @@ def login(client):
 
     def do_login(user, on=None):
         from marketplace.accounts import services
-        from marketplace.security import SESSION_KEY
+        from marketplace.accounts.sessions import SESSION_KEY
 
         target = on or client
         token = services.start_session(user=user, ip="127.0.0.1", user_agent="pytest")

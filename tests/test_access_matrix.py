@@ -24,10 +24,10 @@ from PIL import Image
 from sqlalchemy import event, text
 
 from marketplace import create_app
+from marketplace.accounts.sessions import SESSION_KEY
 from marketplace.extensions import db as _db
 from marketplace.extensions import limiter
 from marketplace.profiles.models import LegalDocument, MentoringRecord
-from marketplace.security import SESSION_KEY
 from tests import factories
 from tests.conftest import _config, _reset_schema
 
@@ -140,6 +140,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # --- health -----------------------------------------------------------------------------
     ("health.healthz", "GET"): (Case("/healthz", EVERYONE),),
+    # --- notifications ----------------------------------------------------------------------
+    ("notifications.index", "GET"): (Case("/notifications", LOGGED_IN),),
+    ("notifications.mark_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
     # --- profiles: browsing -----------------------------------------------------------------
     ("profiles.dashboard", "GET"): (Case("/dashboard", LOGGED_IN),),
     ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
@@ -446,8 +449,6 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/meetings/{meeting_ok}/meeting.ics", A_EDITORS | {"investor"}),
         Case("/meetings/{meeting_I}/meeting.ics", NOBODY),
     ),
-    ("matching.notifications", "GET"): (Case("/notifications", LOGGED_IN),),
-    ("matching.notifications_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
     ("pitches.activity", "GET"): (
         Case("/enterprises/{A}/activity", A_EDITORS),
         Case("/enterprises/{D}/activity", D_EDITORS),

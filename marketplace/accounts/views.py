@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import security
-from marketplace.accounts import forms, mails, services, totp
+from marketplace.accounts import forms, mails, services, sessions, totp
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
@@ -95,7 +95,7 @@ def confirm_email(token: str):
         ), error.status_code
     if form.validate_on_submit():
         services.confirm_email(token=token)
-        security.log_in(user)
+        sessions.log_in(user)
         db.session.commit()
         flash(_("Your e-mail address is confirmed. Welcome to TemuModal!"), "success")
         return redirect(url_for("profiles.dashboard"))
@@ -148,7 +148,7 @@ def reset_password(token: str):
         with Attempt(form=form) as outcome:
             services.reset_password(token=token, new_password=form.password.data)
         if outcome.ok:
-            security.log_out()  # this browser too, if it was logged in
+            sessions.log_out()  # this browser too, if it was logged in
             db.session.commit()
             flash(
                 _("Your password is changed and every session was ended. Log in with it now."),
@@ -187,7 +187,7 @@ def login():
             }
             return redirect(url_for("accounts.login_totp"))
         else:
-            security.log_in(user)
+            sessions.log_in(user)
             db.session.commit()
             return redirect(security.safe_next(form.next.data, url_for("profiles.dashboard")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors and not (
@@ -209,7 +209,7 @@ def login_totp():
     if form.validate_on_submit():
         user = db.session.get(User, pending["user_id"])
         if user is not None and user.active and totp.verify_totp(user=user, code=form.code.data):
-            security.log_in(user)
+            sessions.log_in(user)
             db.session.commit()
             return redirect(security.safe_next(pending.get("next"), url_for("profiles.dashboard")))
         db.session.commit()
@@ -219,7 +219,7 @@ def login_totp():
 
 @bp.post("/logout")
 def logout():
-    security.log_out()
+    sessions.log_out()
     db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.home"))
@@ -251,7 +251,7 @@ def account():
             form_error(form, error)
         else:
             user = current_user._get_current_object()
-            security.log_in(user)
+            sessions.log_in(user)
             db.session.commit()
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
             return redirect(url_for("accounts.account"))

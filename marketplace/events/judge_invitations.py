@@ -25,8 +25,8 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.events import permissions
 from marketplace.events.models import EventJudge, JudgeInvitation, PitchEvent
 from marketplace.extensions import db
-from marketplace.matching import notifications
 from marketplace.models import utcnow
+from marketplace.notifications import services as notifications
 
 # Where the invited person accepts or declines.
 ANSWER_PATH = "/events/judge-invitations"

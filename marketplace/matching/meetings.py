@@ -3,7 +3,7 @@ times, accept / decline / counter-propose, the calendar file.
 
 Services flush, never commit; they take keyword-only arguments and raise `marketplace.errors`
 domain errors with messages in the user's language. Each step notifies the other side
-(`matching.notifications`: a row now, an e-mail after the commit).
+(`notifications.services`: a row now, an e-mail after the commit).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.matching import notifications, permissions
+from marketplace.matching import permissions
 from marketplace.matching.models import MeetingRequest, MeetingTime
 from marketplace.models import as_utc, utcnow
+from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import consent
 

@@ -1,4 +1,4 @@
-"""Matching's tables: the search outbox, investor shortlists, meeting requests, notifications.
+"""Matching's tables: the search outbox, investor shortlists, meeting requests, match cards.
 
 The outbox is what keeps the search index equal to the published profiles when several
 workers write at once: a change writes its outbox row in the same database transaction, and
@@ -8,7 +8,6 @@ one indexer applies the rows in batches (see `search.indexing.apply_outbox`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, OrganisationId, UserId, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, utcnow
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -176,20 +175,6 @@ class MeetingTime(db.Model):
     proposed_by: Mapped[str] = mapped_column(String(10))
 
     request: Mapped[MeetingRequest] = relationship(back_populates="times")
-
-
-class Notification(db.Model):
-    """An in-app notice; `kind` and `params` are codes, rendered in the reader's language."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[UserId]
-    kind: Mapped[str] = mapped_column(String(40))
-    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    link: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MatchCard(db.Model):

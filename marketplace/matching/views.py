@@ -20,7 +20,6 @@ from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.matching import forms, permissions, search, services, shortlists
 from marketplace.matching import meetings as meeting_services
-from marketplace.matching import notifications as notification_services
 from marketplace.matching.models import (
     MEETING_STATUSES,
     MeetingRequest,
@@ -383,26 +382,3 @@ def meeting_ics(meeting_id: int):
             "Cache-Control": "no-store",
         },
     )
-
-
-# --- notifications ---------------------------------------------------------------------------
-@bp.get("/notifications")
-@login_required
-def notifications():
-    items = notification_services.notifications_for(current_user)
-    return render_template(
-        "matching/notifications.html",
-        notifications=items,
-        text=notification_services.notification_text,
-        action_form=ActionForm(),
-    )
-
-
-@bp.post("/notifications/read")
-@login_required
-def notifications_read():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    notification_services.mark_notifications_read(user=current_user)
-    db.session.commit()
-    return redirect(url_for("matching.notifications"))

@@ -7,17 +7,26 @@ predicate denies when anything inside it fails (an exception is logged and means
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from marketplace.extensions import db
 from marketplace.permissions import deny_on_error, is_admin  # noqa: F401 (re-exported)
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Enterprise
 
-# Enterprise rights rest on the owner's consent to programmes. The rule is read from a
-# models-only module of the programmes package (see its docstring), so there is no import cycle.
-from marketplace.programmes import consent
-
 log = logging.getLogger(__name__)
+
+# A facilitator's rights over an enterprise rest on the owner's consent to a programme. That
+# rule is the programmes package's (`programmes.consent`), which sits above profiles: it
+# registers it here when the app starts (programmes/hooks.py), so this module never imports
+# it. Until then no facilitator has rights: the predicates deny, they never guess.
+_facilitation_rule: Callable[[int, int], bool] | None = None
+
+
+def register_facilitation_rule(rule: Callable[[int, int], bool]) -> None:
+    """Set the rule `rule(organisation_id, enterprise_id) -> bool`: whether that organisation's
+    facilitators act for the enterprise now."""
+    global _facilitation_rule
+    _facilitation_rule = rule
 
 
 @deny_on_error
@@ -34,9 +43,9 @@ def is_facilitator_of(user, enterprise: Enterprise) -> bool:
     """A facilitator of a programme organisation the enterprise let in (see
     `programmes.consent.consented_enrolments`). A pending, declined, left or withdrawn
     enrolment gives nothing."""
-    if not (_active(user) and user.role == "facilitator"):
+    if not (_active(user) and user.role == "facilitator") or _facilitation_rule is None:
         return False
-    return bool(db.session.scalar(consent.facilitates(user.organisation_id, enterprise.id)))
+    return bool(_facilitation_rule(user.organisation_id, enterprise.id))
 
 
 @deny_on_error

@@ -20,13 +20,10 @@ from sqlalchemy import func, select
 from marketplace import money
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.profiles import enterprises, forms, permissions, readiness_text, records
+from marketplace.profiles import enterprises, forms, permissions, readiness_text, records, signals
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
-from marketplace.programmes import forms as programme_forms
-from marketplace.programmes import permissions as programme_permissions
-from marketplace.programmes import services as programme_services
 from marketplace.web import page_number, require_role, send_stored_file
 
 bp = Blueprint("profiles", __name__)
@@ -50,17 +47,15 @@ def enterprise_or_404(enterprise_id: int, *, edit: bool = False) -> Enterprise:
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    context = {}
+    user = current_user._get_current_object()
+    # Programmes add the owner's invitations and the facilitator's programmes (profiles/signals).
+    context = signals.extra_context(signals.dashboard_shown, user)
     if current_user.role == "owner":
         enterprise = enterprises.enterprise_of(current_user)
         context["enterprise"] = enterprise
         if enterprise is not None:
             context["assessment"] = enterprises.assess(enterprise)
             context["missing"] = enterprises.missing_for_publication(enterprise)
-        context["invitations"] = programme_services.invitations_for(current_user)
-        context["consent_form"] = ActionForm()
-    elif current_user.role == "facilitator":
-        context["programmes"] = programme_services.programmes_of(current_user.organisation_id)
     elif current_user.role == "investor":
         context["mandate"] = db.session.scalar(
             select(Mandate).where(Mandate.organisation_id == current_user.organisation_id)
@@ -207,13 +202,14 @@ def readiness(enterprise_id: int):
     if not permissions.can_view_full_profile(current_user, enterprise):
         abort(403)
     assessment = enterprises.assess(enterprise)
+    user = current_user._get_current_object()
     return render_template(
         "profiles/readiness.html",
         enterprise=enterprise,
         assessment=assessment,
         text=readiness_text,
-        attest_form=programme_forms.AttestForm(),
-        can_attest=programme_permissions.can_attest(current_user, enterprise),
+        # Programmes add the attestation controls (profiles/signals).
+        **signals.extra_context(signals.readiness_shown, user, enterprise=enterprise),
     )
 
 

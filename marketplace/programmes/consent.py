@@ -1,9 +1,8 @@
 """Which enrolments give a programme organisation's facilitators rights over an enterprise.
 
-The one consent rule, as queries. It lives apart from `programmes.permissions` so that the
-enterprise side's predicates (`profiles.permissions.is_facilitator_of`) can use it without an
-import cycle: this module imports only models, and `programmes.permissions` imports
-`profiles.permissions` (an owner answers for their enterprise).
+The one consent rule, as queries, importing only models: the enterprise side's predicate
+(`profiles.permissions.is_facilitator_of`, which gets it through programmes/hooks.py because
+profiles sits below programmes), matching's and events' lists all read it from here.
 """
 
 from __future__ import annotations

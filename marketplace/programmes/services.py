@@ -19,6 +19,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
+from marketplace.notifications import services as notifications
 from marketplace.profiles import enterprises, readiness_text, validators
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import permissions
@@ -128,8 +129,6 @@ def _open_enrolment(enrolment: Enrolment, *, on_behalf: bool) -> None:
 
 
 def _deliver_invitation(enrolment: Enrolment) -> None:
-    from marketplace.matching import notifications
-
     enrolment.notified_at = utcnow()
     notifications.notify(
         users=_owner_accounts(enrolment.enterprise),
@@ -144,8 +143,6 @@ def _deliver_invitation(enrolment: Enrolment) -> None:
 
 
 def _tell_facilitator(enrolment: Enrolment, kind: str) -> None:
-    from marketplace.matching import notifications
-
     if enrolment.facilitator is None:
         return
     notifications.notify(

@@ -4,6 +4,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace import security
+from marketplace.accounts import sessions
+from marketplace.accounts.forms import InvitationForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
@@ -60,9 +63,6 @@ def invite_owner(enterprise_id: int):
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    from marketplace import security
-    from marketplace.accounts.forms import InvitationForm
-
     g.personal_data = True
     try:
         invitation = handover.find_invitation(token)
@@ -79,7 +79,7 @@ def accept_invitation(token: str):
                 locale=security.select_locale(),
             )
         if outcome.ok:
-            security.log_in(user)
+            sessions.log_in(user)
             db.session.commit()
             flash(_("Welcome! This profile is yours now."), "success")
             return redirect(url_for("profiles.edit", enterprise_id=invitation.enterprise_id))

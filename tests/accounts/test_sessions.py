@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from marketplace import create_app
 from marketplace.accounts.models import User, UserSession
+from marketplace.accounts.sessions import SESSION_KEY
 from marketplace.models import utcnow
-from marketplace.security import SESSION_KEY
 from tests.factories import PASSWORD
 from tests.test_access_matrix import table_rows
 

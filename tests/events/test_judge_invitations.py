@@ -10,7 +10,7 @@ from marketplace import mail
 from marketplace.errors import PermissionDenied
 from marketplace.events import judge_invitations, judging, permissions
 from marketplace.events.models import EventJudge, JudgeInvitation
-from marketplace.matching.models import Notification
+from marketplace.notifications.models import Notification
 
 SENT = "Kami sudah mengirim undangan menjadi juri ke alamat ini."
 

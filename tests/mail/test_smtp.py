@@ -307,7 +307,7 @@ def test_log_only_mode_marks_the_mail_sent_without_a_server(app, db, sink):
 
 def test_the_old_mail_job_still_queues_and_delivers_its_mail(app, db, sink):
     from marketplace import tasks
-    from marketplace.matching import notifications
+    from marketplace.notifications import services as notifications
 
     tasks.run_job(notifications.MAIL_JOB, to="sri@example.id", subject="Halo", body="Isi")
 

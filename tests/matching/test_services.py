@@ -12,8 +12,8 @@ from marketplace import mail
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.matching import cards, meetings, search, services, shortlists
-from marketplace.matching.models import Notification
 from marketplace.matching.search import indexing
+from marketplace.notifications.models import Notification
 from marketplace.profiles.models import LegalDocument
 from tests.matching.helpers import future, published
 

@@ -417,3 +417,18 @@ def test_an_unanswered_invitation_marked_completed_counts_as_no_mentoring(
 
     programme_services.answer_invitation(owner=owner, enrolment=enrolment, accept=True)
     assert enterprise_services.readiness_facts(enterprise).mentoring_completed
+
+
+def test_profiles_reads_the_consent_rule_through_the_programmes_hook_and_denies_without_it(
+    db, make, sarirasa, monkeypatch
+):
+    # profiles sits below programmes (tests/test_layers.py): the rule reaches it at start-up.
+    owner, enterprise = sarirasa
+    facilitator = make.facilitator()
+    make.enrol(facilitator, enterprise)
+    db.session.commit()
+    assert permissions.is_facilitator_of(facilitator, enterprise)
+
+    monkeypatch.setattr(permissions, "_facilitation_rule", None)
+    assert not permissions.is_facilitator_of(facilitator, enterprise)
+    assert permissions.is_owner_of(owner, enterprise)  # owners do not depend on it

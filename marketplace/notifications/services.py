@@ -2,14 +2,18 @@
 
 `notify` writes a notification row for each user with the change, and an e-mail in each
 recipient's own language in the same transaction (`mail.send`), delivered after the commit.
-Meeting requests, programme invitations and hand-overs notify; every kind and its texts are
-listed here.
+Meeting requests, programme invitations, hand-overs and judge invitations notify; every
+kind and its texts are listed here (`KINDS`).
+
+Recipients are anything with a user's `id`, `email`, `locale` and `active` (`Recipient`):
+this module sits below accounts and every business domain, so it imports none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import force_locale
@@ -17,12 +21,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace import formatting, mail, tasks
-from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.matching.models import Notification
 from marketplace.models import utcnow
+from marketplace.notifications.models import Notification
 
+# The job's name stays the one it had in the matching package: jobs queued under it before the
+# move must still find it.
 MAIL_JOB = "matching.send_mail"
+
+
+class Recipient(Protocol):
+    """What notifying needs of a user (an `accounts.models.User`)."""
+
+    id: int
+    email: str
+    locale: str | None
+    active: bool
+
 
 NOTIFICATION_TEXTS = {
     "meeting_requested": _l("%(organisation)s asks %(enterprise)s for a meeting."),
@@ -61,6 +76,7 @@ MAIL_SUBJECTS = {
     "programme_left": _l("TemuModal: an enterprise left your programme"),
     "judge_invited": _l("TemuModal: an invitation to judge"),
 }
+KINDS = frozenset(NOTIFICATION_TEXTS)
 
 
 @tasks.job(MAIL_JOB)
@@ -72,7 +88,7 @@ def send_mail(*, to: str, subject: str, body: str) -> None:
         mail.send(to, subject, body, session=session)
 
 
-def notification_text(notification: Notification) -> str:
+def text_of(notification: Notification) -> str:
     """The notification in the current request's language."""
     params = dict(notification.params or {})
     if "time" in params:
@@ -80,7 +96,7 @@ def notification_text(notification: Notification) -> str:
     return str(NOTIFICATION_TEXTS[notification.kind]) % params
 
 
-def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list[Notification]:
+def notify(*, users: Iterable[Recipient], kind: str, params: dict, link: str) -> list[Notification]:
     """Tell `users` about something: an in-app notification each and an e-mail after commit.
 
     `params` hold names and an ISO `time`, never personal data beyond names. The e-mail is
@@ -96,7 +112,7 @@ def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list
         locale = user.locale or "id"
         with force_locale(locale):
             subject = str(MAIL_SUBJECTS[kind])
-            body = notification_text(notice) + "\n\n" + base + link
+            body = text_of(notice) + "\n\n" + base + link
         # "meeting_requested" -> "meeting": the footer's reason for the mail.
         reason = kind.partition("_")[0]
         reason = reason if reason in mail.REASONS else "notice"
@@ -105,7 +121,7 @@ def notify(*, users: Iterable[User], kind: str, params: dict, link: str) -> list
     return notices
 
 
-def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:
+def latest_for(user: Recipient, *, limit: int = 50) -> list[Notification]:
     """The user's latest notifications, newest first. Reads only."""
     return list(
         db.session.scalars(
@@ -117,7 +133,7 @@ def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:
     )
 
 
-def mark_notifications_read(*, user: User) -> int:
+def mark_all_read(*, user: Recipient) -> int:
     """Mark all the user's notifications read; returns how many changed."""
     unread = db.session.scalars(
         select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -1,0 +1,29 @@
+"""What profiles' pages ask the packages above them, without importing them.
+
+Profiles sits below programmes, pitches, matching and events. Where a profiles page shows
+something of theirs (a facilitator's programmes on the dashboard, the attestation buttons on
+the readiness page), the view sends a signal here and that package answers: each receiver
+returns a dict of extra template context (see programmes/hooks.py). Receivers only read.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the logged-in User. Programmes add the owner's invitations (with `consent_form`) or
+# the facilitator's `programmes`.
+dashboard_shown = _signals.signal("dashboard-shown")
+
+# sender: the logged-in User; `enterprise=` the Enterprise assessed. Programmes add
+# `attest_form` and `can_attest`.
+readiness_shown = _signals.signal("readiness-shown")
+
+
+def extra_context(signal, sender, **kwargs) -> dict:
+    """Every receiver's answer to `signal`, merged into one template context."""
+    context: dict = {}
+    for _receiver, answer in signal.send(sender, **kwargs):
+        context.update(answer or {})
+    return context
