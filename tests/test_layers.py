@@ -22,7 +22,8 @@ PACKAGE = ROOT / "marketplace"
 # may import anything.
 CORE = frozenset(
     "extensions config models forms permissions money vocab web tasks storage uploads sandbox"
-    " formatting regions security audit errors logging_filters health mail notifications".split()
+    " formatting regions security audit errors logging_filters health mail notifications"
+    " tokens".split()
 )
 DOMAINS = ("accounts", "profiles", "programmes", "pitches", "matching", "events")
 APP = frozenset({"admin", "demo", "backups", "cli", "__init__"})
