@@ -401,7 +401,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/documents/{ddoc_D}/file", D_EDITORS),
     ),
     # Verified investors ask published enterprises; I's request is open already (409-ish 422).
-    ("data_room.request_access", "POST"): (
+    ("pitches.request_access", "POST"): (
         Case("/enterprises/{A}/data-room/request", {"investor"}, data={"message": "KUR mikro"}),
         Case("/enterprises/{D}/data-room/request", NOBODY, data={"message": "KUR mikro"}),
     ),
