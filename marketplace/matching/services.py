@@ -19,6 +19,7 @@ from marketplace import regions
 from marketplace.extensions import db
 from marketplace.matching import (
     analysis,
+    bulk_scoring,
     card_store,
     cards,
     decks,
@@ -186,7 +187,7 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     every card (`card_store.card_columns`, rebuilt when the table changes), or with
     MATCH_COLUMNS_CACHE false the cards that pass the stage and ticket rules in SQL
     (`card_store.candidate_cards`). Then the
-    hard rules, bulk scores and top `limit` of `scoring.rank_columns`, reasons only for those,
+    hard rules, bulk scores and top `limit` of `bulk_scoring.rank_columns`, reasons only for those,
     and only those enterprises loaded for the page. A card whose profile is no longer
     published (its outbox row not applied yet) is skipped. Reads only (and the cache).
     """
@@ -194,10 +195,10 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     if current_app.config.get("MATCH_COLUMNS_CACHE", True):
         columns = card_store.card_columns()
     else:
-        columns = scoring.build_columns(card_store.candidate_cards(spec=spec))
+        columns = bulk_scoring.build_columns(card_store.candidate_cards(spec=spec))
     wanted = limit
     while True:
-        ranked = scoring.rank_columns(spec, columns, limit=wanted)
+        ranked = bulk_scoring.rank_columns(spec, columns, limit=wanted)
         found = {
             e.id: e
             for e in db.session.scalars(
