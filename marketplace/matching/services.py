@@ -47,8 +47,8 @@ class SearchPage:
     items: list[SearchItem]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     full_filters: bool = False
-    # When nothing matched: the words with their slips corrected, if that finds something.
-    suggestion: str | None = None
+    # The words searched instead of the typed ones when those found nothing (slips corrected).
+    corrected: str | None = None
     # (facet, code) of filters the words name (words.toml [filter_words]), not yet selected.
     filter_hints: list[tuple[str, str]] = field(default_factory=list)
 
@@ -86,7 +86,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 
     full = permissions.can_use_full_filters(viewer)
     query = restrict_query(query, full=full)
-    result = search.search(query)
+    result = search.search_forgiving(query)
     found = {
         e.id: e
         for e in db.session.scalars(
@@ -95,7 +95,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
             )
         )
     }
-    terms = analysis.query_terms(analysis.parse_query(query.text))
+    terms = analysis.query_terms(analysis.parse_query(result.corrected or query.text))
     previews = decks.first_deck_pages(found)
     public_texts = decks.deck_texts(session=db.session(), enterprise_ids=found)
     full_texts = decks.deck_texts(session=db.session(), enterprise_ids=found, full=True)
@@ -125,7 +125,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         items=items,
         facets=facets,
         full_filters=full,
-        suggestion=_suggestion(query) if result.total == 0 else None,
+        corrected=result.corrected,
         filter_hints=filter_hints(query, full=full),
     )
 
@@ -152,18 +152,6 @@ def filter_hints(query: search.SearchQuery, *, full: bool) -> list[tuple[str, st
             continue
         hints.append((facet, code))
     return hints
-
-
-def _suggestion(query: search.SearchQuery) -> str | None:
-    """The query's words with each slip corrected (analysis.suggest), when that finds at least
-    one profile with the same filters; else None."""
-    from dataclasses import replace
-
-    corrected = analysis.suggest(query.text, search.vocabulary())
-    if corrected is None:
-        return None
-    found = search.search(replace(query, text=corrected, page=1, per_page=1, with_facets=False))
-    return corrected if found.total else None
 
 
 # --- matching ------------------------------------------------------------------------------
