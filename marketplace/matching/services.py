@@ -27,6 +27,7 @@ from marketplace.matching import (
     scoring_text,
     search,
 )
+from marketplace.matching.models import MatchCard
 from marketplace.profiles.models import Enterprise, Mandate
 
 FULL_ONLY_FACETS = ("documents", "impact_themes")
@@ -38,6 +39,7 @@ class SearchItem:
     enterprise: Enterprise
     snippet: Markup
     preview_page_id: int | None
+    stage: str | None = None  # readiness stage, from the match card
 
 
 @dataclass
@@ -90,11 +92,18 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     found = {
         e.id: e
         for e in db.session.scalars(
-            select(Enterprise).where(
-                Enterprise.id.in_(result.ids), Enterprise.status == "published"
-            )
+            select(Enterprise)
+            .where(Enterprise.id.in_(result.ids), Enterprise.status == "published")
+            .options(selectinload(Enterprise.photos))
         )
     }
+    stages = dict(
+        db.session.execute(
+            select(MatchCard.enterprise_id, MatchCard.stage).where(
+                MatchCard.enterprise_id.in_(list(found))
+            )
+        ).all()
+    )
     terms = analysis.query_terms(analysis.parse_query(result.corrected or query.text))
     previews = decks.first_deck_pages(found)
     public_texts = decks.deck_texts(session=db.session(), enterprise_ids=found)
@@ -113,10 +122,12 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         if deck_text:
             sources.append(deck_text)
         snippet = analysis.snippet(sources, terms)
-        items.append(SearchItem(enterprise, snippet, previews.get(enterprise_id)))
+        items.append(
+            SearchItem(enterprise, snippet, previews.get(enterprise_id), stages.get(enterprise_id))
+        )
     facets = {
         name: counts
-        for name, counts in result.facets.items()
+        for name, counts in _other_choices_counts(query, result).items()
         if full or name not in FULL_ONLY_FACETS
     }
     return SearchPage(
@@ -128,6 +139,37 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         corrected=result.corrected,
         filter_hints=filter_hints(query, full=full),
     )
+
+
+# Facet → the query field that filters on it.
+_FACET_FIELDS = {
+    "sector": "sectors",
+    "province_code": "province_codes",
+    "size_class": "size_classes",
+    "stage": "stages",
+    "instruments": "instruments",
+    "documents": "documents",
+    "impact_themes": "impact_themes",
+}
+
+
+def _other_choices_counts(
+    query: search.SearchQuery, result: search.SearchResult
+) -> dict[str, dict[str, int]]:
+    """Facet counts for multi-select facets: a facet with values chosen counts its other
+    values as if none of its own were chosen (every other filter applied), so picking "food"
+    still shows how many "craft" would add. One extra search per such facet; reads only."""
+    from dataclasses import replace
+
+    facets = dict(result.facets)
+    text = result.corrected or query.text
+    for facet, attribute in _FACET_FIELDS.items():
+        # documents and themes are "must hold all": their counts narrow, as they are.
+        if not getattr(query, attribute) or facet in ("documents", "impact_themes"):
+            continue
+        wider = replace(query, text=text, page=1, per_page=1, with_facets=True, **{attribute: ()})
+        facets[facet] = search.search(wider).facets.get(facet, {})
+    return facets
 
 
 _FACET_QUERY_FIELDS = {

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import money, vocab
+from marketplace import money, regions, vocab
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.matching import analysis, forms, permissions, search, services, shortlists
@@ -82,6 +82,12 @@ def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery
     values.update(
         {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
     )
+    # A kabupaten/kota outside the chosen provinces (left over after changing the province
+    # without JavaScript) is dropped rather than matching nothing.
+    if values["province_codes"]:
+        values["regency_codes"] = tuple(
+            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
+        )
     sort = args.get("sort", "relevance")
     return search.SearchQuery(
         # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
@@ -136,6 +142,11 @@ def search_page():
         words_url=_words_url,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
+        regencies=[
+            (r.code, r.name)
+            for code in query.province_codes
+            for r in regions.regencies_of(code)
+        ],
         long_query=analysis.is_long(query.text),
         cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
         max_query_chars=MAX_QUERY_CHARS,
