@@ -143,9 +143,7 @@ def search_page():
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
         regencies=[
-            (r.code, r.name)
-            for code in query.province_codes
-            for r in regions.regencies_of(code)
+            (r.code, r.name) for code in query.province_codes for r in regions.regencies_of(code)
         ],
         long_query=analysis.is_long(query.text),
         cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
