@@ -7,7 +7,7 @@ FLASK := FLASK_ENV_NAME=$${FLASK_ENV_NAME:-development} $(VENV)/bin/flask --app 
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run worker test install install-dev translations extract-messages system-packages db lint bench clean
+.PHONY: run worker test install install-dev translations extract-messages system-packages bench-packages db lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,15 @@ test: $(VENV)/.installed-dev translations system-packages
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check marketplace tests bench
 
-bench: $(VENV)/.installed-dev
+# bench/load.py drives gunicorn with Debian's wrk (used by no test, so only the bench installs it).
+bench-packages:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for bench/load.py"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+bench: $(VENV)/.installed-dev translations bench-packages
 	for script in bench/*.py; do $(PY) $$script --quick || exit 1; done
 
 clean:

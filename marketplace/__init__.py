@@ -97,6 +97,7 @@ def _register_models() -> None:
     import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.notifications.models
+    import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.profiles.models
     import marketplace.programmes.models
@@ -111,10 +112,12 @@ def _register_jobs() -> None:
     import marketplace.mail  # the delivery job
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.notifications.services  # the mail job of notifications queued long ago
-    import marketplace.pitches.jobs  # noqa: F401
 
     # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
     # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
+    import marketplace.payments.hooks
+    import marketplace.payments.services  # refunds, the periodic check against Stripe
+    import marketplace.pitches.jobs  # noqa: F401
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
 
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
@@ -148,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
 
 

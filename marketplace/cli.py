@@ -28,6 +28,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli.scheduler)
     app.cli.add_command(jobs_cli.jobs_group)
 
+    from marketplace.payments.cli import payments_group
+
+    app.cli.add_command(payments_group)
+
 
 def collect_stats() -> dict:
     """Counts for operators: enterprises, published enterprises, organisations by kind, users by

@@ -105,6 +105,13 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
+    # Paid tickets (marketplace/payments): unset → priced ticket types cannot go on sale.
+    # Read from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET (or the FLASK_-prefixed names).
+    "STRIPE_SECRET_KEY": None,
+    "STRIPE_WEBHOOK_SECRET": None,
+    "STRIPE_HTTP_CLIENT": None,  # tests only: a stand-in for Stripe's HTTP transport
+    "STRIPE_MAX_NETWORK_RETRIES": 2,  # the library retries a failed call (idempotency-keyed)
+    "TICKET_HOLD_MINUTES": 31,  # a Checkout Session lives at least 30 minutes (Stripe's minimum)
     # Reverse proxies in front of the app (README, "Production layout"): with 1, the client's
     # address, scheme and host are taken from the X-Forwarded-For/-Proto/-Host headers the
     # proxy sets (rate limits per client and the audit log need the real address). 0: none, the
@@ -162,6 +169,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     elif env_name == "testing":
         app.config.update(TESTING)
     app.config.from_prefixed_env()
+    for key in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
     _check_types(app.config, overrides)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])

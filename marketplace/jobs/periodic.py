@@ -35,6 +35,13 @@ PERIODIC: tuple[Periodic, ...] = (
         command="flask search reindex",
     ),
     Periodic(
+        "payments.check_pending",
+        "settle ticket orders still pending after their hold against Stripe, for when a"
+        " webhook never comes",
+        every_s=300,
+        command="flask payments check-pending",
+    ),
+    Periodic(
         "files.cleanup",
         "remove uploaded files no row references and stale temporary files",
         cron="0 19 * * *",  # 02:00 WIB

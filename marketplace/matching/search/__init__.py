@@ -7,7 +7,7 @@ URL (``postgres`` on PostgreSQL, ``whoosh`` otherwise; ``marketplace.config.sear
 * ``whoosh`` (the default on SQLite): an index directory on local disk (see :mod:`.whoosh`).
   Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
   instead of waiting, so the single outbox indexer is the only writer.
-* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated
+* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a
   ``tsvector`` column and a GIN index (see :mod:`.postgres`), shared by every worker on every
   machine.
 
