@@ -367,9 +367,9 @@ def _demo_docs(db_path: str | None, workdir: str) -> tuple[list[SearchDoc], list
         }
     )
     with app.app_context():
+        upgrade()  # a demo file seeded before the newest migrations is brought up to date
         if not db_path:
             print("seeding the demo world (about three minutes) …", file=sys.stderr)
-            upgrade()
             demo.seed_demo()
             db.session.commit()
         published = db.session.scalars(
