@@ -29,6 +29,7 @@ def _buy(db, shop, investor, *, ticket=None, code="", now=None):
             success_url="http://localhost/orders/x?from=stripe",
             cancel_url="http://localhost/orders/x",
             locale="id",
+            now=now,
         )
         db.session.commit()
     return order
