@@ -383,9 +383,7 @@ def read_amount_taken(*, order: TicketOrder) -> None:
     except gateway.GatewayError as error:
         raise Conflict(_l("Stripe could not be reached; try again in a moment.")) from error
     if intent.currency != order.currency:
-        raise Conflict(
-            _l("Stripe took another currency: refund this order on Stripe's dashboard.")
-        )
+        raise Conflict(_l("Stripe took another currency: refund this order on Stripe's dashboard."))
     order.amount_received = intent.amount_received
     db.session.flush()
 
