@@ -111,7 +111,10 @@ DEFAULTS: dict[str, Any] = {
     "STRIPE_WEBHOOK_SECRET": None,
     "STRIPE_HTTP_CLIENT": None,  # tests only: a stand-in for Stripe's HTTP transport
     "STRIPE_MAX_NETWORK_RETRIES": 2,  # the library retries a failed call (idempotency-keyed)
-    "TICKET_HOLD_MINUTES": 31,  # a Checkout Session lives at least 30 minutes (Stripe's minimum)
+    # A seat is held while the buyer pays: 30 minutes (Stripe's shortest Checkout) to 24 hours;
+    # organisers set it per event. TICKET_MIN_PRICE_IDR: the lowest paid ticket (gateway).
+    "TICKET_HOLD_MINUTES": 30,
+    "TICKET_MIN_PRICE_IDR": 10_000,
     # Reverse proxies in front of the app (README, "Production layout"): with 1, the client's
     # address, scheme and host are taken from the X-Forwarded-For/-Proto/-Host headers the
     # proxy sets (rate limits per client and the audit log need the real address). 0: none, the

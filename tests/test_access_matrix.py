@@ -362,6 +362,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("payments.add_code", "POST"): (
         Case("/events/{ev}/tickets/codes", {"facilitator"}, data={"code-code": ""}),
     ),
+    ("payments.set_hold", "POST"): (
+        Case("/events/{ev}/tickets/hold", {"facilitator"}, data={"hold-hold_minutes": ""}),
+    ),
     ("payments.event_orders", "GET"): (Case("/events/{ev}/orders", {"facilitator", "admin"}),),
     ("payments.orders_csv", "GET"): (Case("/events/{ev}/orders.csv", {"facilitator", "admin"}),),
     ("payments.cancel_event", "GET"): (Case("/events/{ev}/cancel", {"facilitator"}),),
@@ -378,6 +381,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("payments.refund", "POST"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
     ("payments.admin_payments", "GET"): (Case("/admin/payments", ADMIN),),
     ("payments.check", "POST"): (Case("/orders/{order}/check", ADMIN),),
+    ("payments.resend_receipt", "POST"): (Case("/orders/{order}/receipt/resend", ADMIN),),
     ("payments.retry_refund", "POST"): (Case("/refunds/{refund}/retry", ADMIN),),
     ("payments.stripe_webhook", "POST"): (Case("/payments/stripe/webhook", EVERYONE),),
     # --- pitches: decks, the data room (issue 3) --------------------------------------------

@@ -34,12 +34,12 @@ INVITATION_STATUSES = {
 
 REGISTRATION_STATUSES = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
 
-# A paid ticket comes with the payments issue; until then a priced registration waits as
-# 'pending' so that fulfilment only has to flip it to 'paid'.
+# 'pending' only on seats registered under the old per-event price, before tickets existed.
 PAYMENT_STATES = {
     "not_required": _l("Free"),
-    "pending": _l("Payment pending"),
+    "pending": _l("Registered before tickets, unpaid"),
     "paid": _l("Paid"),
+    "refunded": _l("Refunded"),
 }
 
 RUN_STATUSES = {

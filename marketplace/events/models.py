@@ -50,7 +50,6 @@ class PitchEvent(TimestampMixin, db.Model):
         CheckConstraint(
             "registered_count >= 0 AND registered_count <= capacity", name="within_capacity"
         ),
-        CheckConstraint("ticket_price IS NULL OR ticket_price >= 0", name="price_non_negative"),
         CheckConstraint("min_meetings >= 0 AND min_panel_size >= 0", name="minimums"),
     )
 
@@ -79,7 +78,6 @@ class PitchEvent(TimestampMixin, db.Model):
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     registered_count: Mapped[int] = mapped_column(Integer, default=0)
     registration_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    ticket_price: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     min_meetings: Mapped[int] = mapped_column(Integer, default=1)
     max_meetings_enterprise: Mapped[int | None] = mapped_column(Integer)
@@ -103,10 +101,6 @@ class PitchEvent(TimestampMixin, db.Model):
     judges: Mapped[list[EventJudge]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventJudge.id"
     )
-
-    @property
-    def is_free(self) -> bool:
-        return not self.ticket_price
 
 
 class EventRoom(db.Model):
@@ -155,7 +149,11 @@ class EventRegistration(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         CheckConstraint("status IN ('registered','cancelled')", name="status"),
-        CheckConstraint("payment_state IN ('not_required','pending','paid')", name="payment"),
+        # 'pending': a seat registered under the old per-event price, before tickets (issue 11);
+        # no code sets it any more. 'refunded': a ticket holder whose money was given back.
+        CheckConstraint(
+            "payment_state IN ('not_required','pending','paid','refunded')", name="payment"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

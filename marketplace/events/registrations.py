@@ -187,11 +187,11 @@ def register_investor(
 
     Safe under concurrent registrations on SQLite and PostgreSQL: the seat is taken by one
     conditional UPDATE (`registered_count < capacity`) in a transaction that holds the write
-    lock, backed by a CHECK on the counter and a UNIQUE (event, investor) constraint. A priced
-    event leaves the registration 'pending' payment. Raises PermissionDenied, Conflict (already
-    registered, full, deadline passed). Side effects: the registration row and the counter;
-    audit `event.registered`. The caller must roll back on any error (a duplicate
-    found by the constraint is rolled back here already).
+    lock, backed by a CHECK on the counter and a UNIQUE (event, investor) constraint. The seat
+    is free: a priced seat is bought through a ticket (payments). Raises PermissionDenied,
+    Conflict (already registered, full, deadline passed). Side effects: the registration row
+    and the counter; audit `event.registered`. The caller must roll back on any error (a
+    duplicate found by the constraint is rolled back here already).
     """
     if not permissions.can_register(actor, event):
         raise PermissionDenied(_l("Only investors of a verified organisation can register."))
@@ -223,8 +223,8 @@ def register_investor(
         event_id=event.id, user_id=actor.id, organisation_id=actor.organisation_id
     )
     registration.status = "registered"
-    registration.price = event.ticket_price or None
-    registration.payment_state = "pending" if event.ticket_price else "not_required"
+    registration.price = None
+    registration.payment_state = "not_required"
     registration.room_id = None
     db.session.add(registration)
     try:
