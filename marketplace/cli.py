@@ -21,8 +21,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(backups_cli.backup)
 
     from marketplace.mail.cli import mail_group
+    from marketplace.notifications.cli import notifications_group
 
     app.cli.add_command(mail_group)
+    app.cli.add_command(notifications_group)
 
 
 def collect_stats() -> dict:
