@@ -127,9 +127,7 @@ def test_the_settings_page_offers_the_roles_kinds_and_saves_a_choice(client, db,
     assert chosen["meeting_accepted"] == "email"  # not sent: the radio's default is kept
 
 
-def test_an_unknown_delivery_is_refused_with_a_message_and_nothing_saved(
-    client, db, login, make
-):
+def test_an_unknown_delivery_is_refused_with_a_message_and_nothing_saved(client, db, login, make):
     investor = make.investor(locale="en")
     db.session.commit()
     login(investor)
