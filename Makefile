@@ -7,7 +7,7 @@ FLASK := FLASK_ENV_NAME=$${FLASK_ENV_NAME:-development} $(VENV)/bin/flask --app 
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-dev translations extract-messages system-packages db lint bench clean
+.PHONY: run worker test install install-dev translations extract-messages system-packages bench-packages db lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,13 +50,28 @@ run: db
 	@echo "TemuModal on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# A job worker next to `make run`, for trying the queue locally: run both with the same
+# FLASK_REDIS_URL (default here: the local Redis, database 0), e.g.
+#   FLASK_REDIS_URL=redis://127.0.0.1:6379/0 make run   and, in a second terminal,   make worker
+worker: db
+	@echo "Worker on $${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} (start make run with the same FLASK_REDIS_URL)"
+	FLASK_REDIS_URL=$${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} $(FLASK) worker
+
 test: $(VENV)/.installed-dev translations system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check marketplace tests bench
 
-bench: $(VENV)/.installed-dev
+# bench/load.py drives gunicorn with Debian's wrk (used by no test, so only the bench installs it).
+bench-packages:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for bench/load.py"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+bench: $(VENV)/.installed-dev translations bench-packages
 	for script in bench/*.py; do $(PY) $$script --quick || exit 1; done
 
 clean:

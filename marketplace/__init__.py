@@ -22,6 +22,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from marketplace import config as config_module
 
     config_module.configure(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from marketplace.web import DatabaseId
 
     app.url_map.converters["int"] = DatabaseId  # before any route is added
@@ -92,23 +97,28 @@ def _register_models() -> None:
     import marketplace.mail.models
     import marketplace.matching.models
     import marketplace.notifications.models
+    import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.profiles.models
-    import marketplace.programmes.models  # noqa: F401
+    import marketplace.programmes.models
+    import marketplace.queue.models  # noqa: F401
 
 
 def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
-    # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
-    # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
-    # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
-    # Each package's lines of the dashboard's "waiting for you" (profiles.signals.waiting_shown).
+    # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported;
+    # and the hooks of higher packages plugging into lower ones, which never import them
+    # (tests/test_layers.py): receivers of accounts' and profiles' signals (the dashboard's
+    # "waiting for you" lines among them), programmes' consent rule for profiles.
     import marketplace.events.hooks
     import marketplace.events.jobs
+    import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up, the digest
     import marketplace.mail  # the delivery job
     import marketplace.matching.hooks
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
-    import marketplace.notifications.services  # the mail job of notifications queued long ago
+    import marketplace.notifications.services  # the digest; the mail job queued long ago
+    import marketplace.payments.hooks
+    import marketplace.payments.services  # refunds, the periodic check against Stripe
     import marketplace.pitches.hooks
     import marketplace.pitches.jobs  # noqa: F401
     import marketplace.profiles.hooks
@@ -132,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
@@ -144,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
 
 

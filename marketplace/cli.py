@@ -20,11 +20,19 @@ def register(app: Flask) -> None:
     app.cli.add_command(files)
     app.cli.add_command(backups_cli.backup)
 
+    from marketplace.jobs import cli as jobs_cli
     from marketplace.mail.cli import mail_group
     from marketplace.notifications.cli import notifications_group
 
     app.cli.add_command(mail_group)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(jobs_cli.worker)
+    app.cli.add_command(jobs_cli.scheduler)
+    app.cli.add_command(jobs_cli.jobs_group)
+
+    from marketplace.payments.cli import payments_group
+
+    app.cli.add_command(payments_group)
 
 
 def collect_stats() -> dict:

@@ -1,8 +1,11 @@
-"""`GET /healthz`: 200 when the database, the upload folder and the search index are usable,
-503 naming the failing part otherwise. Never shows secrets or error details."""
+"""`GET /healthz`: 200 when the database, the upload folder and the search index are usable
+(and Redis, when a job queue is configured), 503 naming the failing part otherwise. With a
+queue it also says whether a worker was seen recently (its RQ heartbeat): information for the
+operator, not a failure of this web node. Never shows secrets or error details."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import tempfile
@@ -45,11 +48,34 @@ def register_check(name: str, check: Callable[[], bool]) -> None:
     CHECKS[name] = check
 
 
+def _check_redis() -> bool:
+    from marketplace import queue
+
+    return queue.ping()
+
+
+def _worker_report() -> dict:
+    from marketplace import queue
+
+    stale = float(current_app.config["TASKS_WORKER_STALE_S"])
+    try:
+        beat = queue.last_worker_heartbeat()
+    except Exception:  # noqa: BLE001 - Redis down: the redis check says so
+        beat = None
+    age = (dt.datetime.now(dt.UTC) - beat).total_seconds() if beat is not None else None
+    seen = age is not None and age <= stale
+    return {"seen": seen, "last_heartbeat_s": round(age) if age is not None else None}
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
     results = {}
-    for name, check in CHECKS.items():
+    checks = dict(CHECKS)
+    queued = current_app.config.get("TASKS_MODE") == "queue"
+    if queued:
+        checks["redis"] = _check_redis
+    for name, check in checks.items():
         try:
             results[name] = "ok" if check() else "failing"
         except Exception:  # noqa: BLE001 - any failure means "not usable"; details go to the log
@@ -60,4 +86,6 @@ def healthz():
     body = {"status": "ok" if not failing else "failing", "checks": results}
     if failing:
         body["failing"] = failing
+    if queued:
+        body["worker"] = _worker_report()
     return jsonify(body), 200 if not failing else 503

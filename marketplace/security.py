@@ -40,7 +40,10 @@ def select_locale() -> str:
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    # Buying a ticket posts here and is redirected to Stripe Checkout: browsers apply
+    # form-action to that redirect too.
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self' https://checkout.stripe.com"
 )
 
 

@@ -172,6 +172,11 @@ def rejection_message(error: UploadRejected) -> str:
             "not allowed. Export the deck again as a plain PDF (“Save as PDF” or “Print to "
             "PDF”) and upload it."
         )
+    if code == "processing_error":
+        return gettext(
+            "We could not prepare this deck because of a fault on our side, even after "
+            "trying again. Upload it again later, or contact us if this happens again."
+        )
     return gettext(
         "The file could not be read; it may be damaged. Open it on your device, save it again "
         "and upload the new copy."

@@ -17,8 +17,8 @@ LEGAL_FORMS = {
     "koperasi": _l("Cooperative (koperasi)"),
     "kube": _l("Business group (KUBE/kelompok)"),
 }
-# Badan hukum: the forms that are legal entities under Indonesian law. A CV is a business
-# entity but not a legal entity, so LPDB's legal-entity rule does not count it.
+# Badan hukum: the forms that are legal entities under Indonesian law. A CV is a business entity
+# (badan usaha) but not a legal entity; LPDB takes both (readiness.LPDB_FORMS).
 LEGAL_ENTITY_FORMS = frozenset({"pt", "koperasi"})
 
 # --- sectors --------------------------------------------------------------------------------
@@ -34,7 +34,8 @@ SECTORS = {
     "digital": _l("Digital and creative"),
     "manufacturing": _l("Small manufacturing"),
 }
-# Sectors where a food-safety permit (SPP-IRT, BPOM or halal) is part of being bank-ready.
+# Sectors where a food-safety permit (SPP-IRT, BPOM MD or SLHS) and, separately, halal
+# certification (PP 42/2024 art. 160) are part of being bank-ready.
 FOOD_SECTORS = frozenset({"food"})
 
 # --- financing instruments ------------------------------------------------------------------
@@ -51,7 +52,10 @@ INSTRUMENTS = {
 }
 SHARIA_INSTRUMENTS = frozenset({"mudharabah", "musyarakah", "murabahah", "qard"})
 # Instruments that charge interest; a sharia-only investor cannot use them. A grant is neither.
-CONVENTIONAL_INSTRUMENTS = frozenset({"loan", "kur"})
+# KUR is not among them: it is also channelled as KUR syariah (murabahah or ijarah, e.g. by BSI and
+# the sharia units of regional banks; Permenko Perekonomian 1/2022 art. 1 and its successors
+# define KUR lenders "berdasarkan prinsip konvensional maupun syariah").
+CONVENTIONAL_INSTRUMENTS = frozenset({"loan"})
 
 # --- legal documents ------------------------------------------------------------------------
 DOCUMENT_KINDS = {
@@ -60,9 +64,10 @@ DOCUMENT_KINDS = {
     "spp_irt": _l("SPP-IRT (home-industry food permit)"),
     "halal": _l("Halal certificate"),
     "bpom": _l("BPOM registration"),
+    "slhs": _l("SLHS (hygiene and sanitation certificate)"),
     "sku": _l("Surat Keterangan Usaha (business letter)"),
 }
-FOOD_PERMITS = frozenset({"spp_irt", "halal", "bpom"})
+FOOD_PERMITS = frozenset({"spp_irt", "halal", "bpom", "slhs"})
 
 # --- size classes (PP 7/2021) ---------------------------------------------------------------
 SIZE_CLASSES = {

@@ -16,8 +16,9 @@ logger = logging.getLogger('alembic.env')
 
 
 # Tables the application keeps outside its models: PostgreSQL's search index table is created by
-# migration 0003 from marketplace.matching.search.postgres, so autogenerate must not drop it.
-UNMODELLED_TABLES = {"search_documents"}
+# migration 0003 from marketplace.matching.search.postgres (its raw texts split off by 0011), so
+# autogenerate must not drop them.
+UNMODELLED_TABLES = {"search_documents", "search_texts"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

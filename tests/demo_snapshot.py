@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.profiles.models import Enterprise
 
 # Values that differ on every run by design: Argon2 salts and Fernet IVs; and the enrolment
 # consent times, which the recorded seed took from the clock (the demo now dates them).
@@ -30,6 +31,14 @@ VOLATILE_COLUMNS = {
     "withdrawn_at",
     # Added after the recording (e-mail confirmation); demo users are confirmed when created.
     "email_confirmed_at",
+    # Added after the recording (the 2026 financing facts, issue 14); the demo leaves them false.
+    "in_training",
+    "in_business_group",
+    "family_member_business",
+    "prior_commercial_credit",
+    "current_programme_credit",
+    "koperasi_rat_held",
+    "koperasi_shu_positive",
 }
 # In-app notices are dated by the clock when the services create them.
 VOLATILE_IN = {"notifications": {"created_at", "read_at"}}
@@ -63,7 +72,22 @@ def table_rows(table, limit: int | None = None) -> list[list[Any]]:
     query = select(*columns).order_by(*table.primary_key.columns)
     if limit is not None:
         query = query.limit(limit)
-    return [[_value(v) for v in row] for row in db.session.execute(query)]
+    rows = [[_value(v) for v in row] for row in db.session.execute(query)]
+    if table.name == "legal_documents":
+        # The recording predates the 16-digit NPWP (PMK 112/2022): a sole proprietor's old
+        # 15-digit number is now stored with a leading 0, so compare it as it was recorded.
+        sole = set(
+            db.session.scalars(select(Enterprise.id).where(Enterprise.legal_form == "perorangan"))
+        )
+        owner, kind, number = (
+            columns.index(table.c.enterprise_id),
+            columns.index(table.c.kind),
+            columns.index(table.c.number),
+        )
+        for row in rows:
+            if row[kind] == "npwp" and row[owner] in sole and len(row[number] or "") == 16:
+                row[number] = row[number][1:]
+    return rows
 
 
 def digest(rows: list[list[Any]]) -> str:

@@ -136,6 +136,11 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
     ("admin.verify", "POST"): (Case("/admin/organisations/{org_J}/verify", ADMIN),),
     ("admin.users", "GET"): (Case("/admin/users", ADMIN),),
+    # Failed background jobs (issue 10): admins only. Without a queue (this world) the buttons
+    # answer with a message and a redirect; tests/queue covers them on a real queue.
+    ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
+    ("admin.retry_job", "POST"): (Case("/admin/jobs/temumodal-job-1/retry", ADMIN),),
+    ("admin.delete_job", "POST"): (Case("/admin/jobs/temumodal-job-1/delete", ADMIN),),
     ("admin.set_active", "POST"): (
         Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
     ),
@@ -352,6 +357,34 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/events/{ev}/outcomes", {"facilitator", "investor"}),
     ),
     ("events.summary", "GET"): (Case("/events/{ev}/summary", {"facilitator", "investor"}),),
+    # --- paid tickets (issue 11): {tt} the free ticket of {ev}, {order} investor I's paid
+    # order, {refund} a failed refund of it. The webhook is Stripe's: no login, its signature is
+    # the credential (an unsigned POST is answered 400 and changes nothing).
+    ("payments.manage", "GET"): (Case("/events/{ev}/tickets/manage", {"facilitator"}),),
+    ("payments.manage", "POST"): (
+        Case("/events/{ev}/tickets/manage", {"facilitator"}, data={"type-name": ""}),
+    ),
+    ("payments.add_code", "POST"): (
+        Case("/events/{ev}/tickets/codes", {"facilitator"}, data={"code-code": ""}),
+    ),
+    ("payments.event_orders", "GET"): (Case("/events/{ev}/orders", {"facilitator", "admin"}),),
+    ("payments.orders_csv", "GET"): (Case("/events/{ev}/orders.csv", {"facilitator", "admin"}),),
+    ("payments.cancel_event", "GET"): (Case("/events/{ev}/cancel", {"facilitator"}),),
+    ("payments.cancel_event", "POST"): (Case("/events/{ev}/cancel", {"facilitator"}),),
+    ("payments.tickets_page", "GET"): (
+        Case("/events/{ev}/tickets", {"facilitator", "owner", "investor", "admin"}),
+    ),
+    ("payments.buy", "POST"): (Case("/events/{ev}/tickets/{tt}/buy", {"investor"}),),
+    ("payments.order", "GET"): (Case("/orders/{order}", {"investor", "facilitator", "admin"}),),
+    ("payments.receipt", "GET"): (
+        Case("/orders/{order}/receipt", {"investor", "facilitator", "admin"}),
+    ),
+    ("payments.refund", "GET"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
+    ("payments.refund", "POST"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
+    ("payments.admin_payments", "GET"): (Case("/admin/payments", ADMIN),),
+    ("payments.check", "POST"): (Case("/orders/{order}/check", ADMIN),),
+    ("payments.retry_refund", "POST"): (Case("/refunds/{refund}/retry", ADMIN),),
+    ("payments.stripe_webhook", "POST"): (Case("/payments/stripe/webhook", EVERYONE),),
     # --- pitches: decks, the data room (issue 3) --------------------------------------------
     # {dpage_A1} is a public page of A's current deck, {dpage_A3} a data-room page, {dpage_D1}
     # a page of draft D's deck; {ver_A}/{ver_D} the current versions; {ddoc_A}/{ddoc_D} data-room
@@ -537,6 +570,7 @@ def build_world(db, upload_folder: Path) -> World:
     )
     from tests.events.matrix_world import build_event_world
     from tests.matching.matrix_world import build_matching_world
+    from tests.payments.matrix_world import build_payments_world
 
     matching_ids = build_matching_world(db, investor=investor, enterprise=enterprise_a)
     event_ids = build_event_world(
@@ -545,6 +579,9 @@ def build_world(db, upload_folder: Path) -> World:
         investor=investor,
         invitee=other_facilitator,
         enterprises=[enterprise_a, behalf],
+    )
+    event_ids |= build_payments_world(
+        db, facilitator=facilitator, investor=investor, event_id=event_ids["ev"]
     )
     # Issue 3: a deck for A (published) and D (draft), a data-room file each, and investor I
     # let into A's data room. The decks' previews are rendered after the commit below.

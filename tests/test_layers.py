@@ -22,10 +22,11 @@ PACKAGE = ROOT / "marketplace"
 # may import anything.
 CORE = frozenset(
     "extensions config models forms permissions money vocab web tasks storage uploads sandbox"
-    " formatting regions security audit errors logging_filters health mail notifications".split()
+    " formatting regions security audit errors logging_filters health mail notifications"
+    " queue".split()
 )
-DOMAINS = ("accounts", "profiles", "programmes", "pitches", "matching", "events")
-APP = frozenset({"admin", "demo", "backups", "cli", "__init__"})
+DOMAINS = ("accounts", "profiles", "programmes", "pitches", "matching", "events", "payments")
+APP = frozenset({"admin", "demo", "backups", "cli", "jobs", "__init__"})
 
 # (importing module, imported module) -> why this upward edge stays. Keep it short.
 EXCEPTIONS = {

@@ -1,17 +1,24 @@
 """Migrations build the schema from empty, and the models never drift from them."""
 
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from marketplace.extensions import db
+from marketplace.matching.search import SearchDoc, SearchQuery
+from marketplace.matching.search import postgres as search_pg
 
 
 def _include_object(obj, name, type_, reflected, compare_to):
     # The same filter as migrations/env.py: tables kept outside the models.
     table = obj.table.name if type_ in ("index", "column", "unique_constraint") else name
-    return table not in {"search_documents"}
+    return table not in {"search_documents", "search_texts"}
 
 
 def _empty_database():
@@ -36,3 +43,78 @@ def test_upgrade_from_empty_creates_every_table_and_models_match(app):
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+@pytest.mark.postgres
+def test_0012_moves_the_search_texts_aside_and_keeps_every_result(app):
+    # A database whose search_documents still has the 0003 layout (raw texts and term columns
+    # in the rows, a generated tsvector): after the upgrade a query answers as on the same
+    # profiles indexed afresh, and the rows hold no text.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the postgres search backend's tables exist only on PostgreSQL")
+    _empty_database()
+    upgrade(revision="0011_pending_jobs")
+    migration = _migration("0012_search_texts")
+    with db.engine.begin() as conn:
+        search_pg.drop_pg_schema(conn)
+        conn.execute(text(migration._OLD_TABLE))
+        for doc in DOCS:
+            row = search_pg._row(doc)
+            columns = [c for c in row if c != "search_vector"]
+            conn.execute(
+                text(
+                    f"INSERT INTO search_documents ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join(':' + c for c in columns)})"
+                ),
+                row,
+            )
+    upgrade()
+    backend = search_pg.PostgresBackend(db.engine)
+    query = SearchQuery(text="keripik", with_facets=True)
+    migrated = backend.search(query)
+    assert migrated.total == 2 and migrated.snippets
+    backend.rebuild(DOCS)  # the same profiles indexed afresh by the new layout's code
+    fresh = backend.search(query)
+    assert (migrated.ids, migrated.facets, migrated.snippets) == (
+        fresh.ids,
+        fresh.facets,
+        fresh.snippets,
+    )
+    columns = {c["name"] for c in inspect(db.engine).get_columns("search_documents")}
+    assert not columns & {"name", "description", "deck_text", "body_terms"}
+    backend.remove_documents([DOCS[0].id])
+    with db.engine.connect() as conn:
+        texts = conn.execute(text("SELECT id FROM search_texts ORDER BY id")).scalars().all()
+    assert texts == [doc.id for doc in DOCS[1:]]
+
+
+def _migration(name: str):
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DOCS = [
+    SearchDoc(
+        id=number,
+        name=name,
+        products=products,
+        description=description,
+        sector="food",
+        province_code="32",
+        regency_code="32.01",
+        size_class="mikro",
+        stage="layak",
+        instruments=["kur"],
+        ask_amount=25_000_000,
+        documents=["nib"],
+        published_at=dt.datetime(2026, 1, number, tzinfo=dt.UTC),
+    )
+    for number, name, products, description in (
+        (1, "Keripik Tempe Bu Sri", "keripik tempe", "Kami menjual keripik tempe renyah."),
+        (2, "Sambal Bu Ani", "sambal bawang", "Keripik dan sambal untuk oleh-oleh."),
+        (3, "Batik Lasem", "batik tulis", "Batik tulis khas Lasem."),
+    )
+]

@@ -108,3 +108,33 @@ def test_collected_jobs_are_handed_out_as_a_copy_and_cleared_explicitly(app, db)
     assert tasks.collected() == [("tests.record", {"value": 3})]
     tasks.clear_collected()
     assert tasks.collected() == []
+
+
+def test_without_a_queue_the_sweep_delivers_and_indexes_what_a_crash_left(app, db, runner):
+    from marketplace import mail
+    from marketplace.matching.models import SearchOutbox
+    from marketplace.queue.models import PendingJob
+
+    assert app.config["TASKS_MODE"] == "inline" and not app.config["REDIS_URL"]
+    app.config["TASKS_MODE"] = "collect"  # the process "dies" after the commit
+    mail.outbox.clear()
+    mail.send("sari@example.id", "Halo", "Isi", kind="account", locale="id")
+    db.session.add(SearchOutbox(enterprise_id=12345, op="remove"))
+    db.session.commit()
+    tasks.clear_collected()
+    app.config["TASKS_MODE"] = "inline"
+
+    result = runner.invoke(args=["jobs", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "mails 1, search 1" in result.output
+    assert [m.to for m in mail.outbox] == ["sari@example.id"]
+    assert db.session.query(SearchOutbox).count() == 0
+    assert db.session.query(PendingJob).count() == 0  # inline mode records nothing
+    assert "mails 0, search 0" in runner.invoke(args=["jobs", "sweep"]).output
+
+
+def test_worker_and_scheduler_explain_that_they_need_a_redis_url(runner):
+    for command in (["worker"], ["scheduler"], ["jobs", "failed"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code != 0
+        assert "FLASK_REDIS_URL" in result.output

@@ -16,6 +16,7 @@ import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from marketplace import audit, vocab
 from marketplace.accounts import mails, passwords, signals
@@ -384,18 +385,24 @@ def resolve_session(token: str | None) -> User | None:
     """
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
-    if row is None:
+    # One query for the session, its user and the user's organisation (every page's
+    # permission checks read it): this runs on every request.
+    found = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .options(joinedload(User.organisation))
+        .where(UserSession.token_hash == _hash_token(token))
+    ).first()
+    if found is None:
         return None
+    row, user = found
     now = utcnow()
     config = current_app.config
     idle = now - as_utc(row.last_seen_at)
     age = now - as_utc(row.created_at)
-    user = db.session.get(User, row.user_id)
     if (
         idle > config["SESSION_IDLE_TIMEOUT"]
         or age > config["SESSION_ABSOLUTE_TIMEOUT"]
-        or user is None
         or not user.active
     ):
         db.session.delete(row)

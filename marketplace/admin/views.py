@@ -92,3 +92,32 @@ def audit_log():
         .offset((page - 1) * PER_PAGE)
     ).all()
     return render_template("admin/audit.html", events=rows, page=page)
+
+
+@bp.get("/jobs")
+def failed_jobs():
+    from marketplace.jobs import admin as jobs_admin
+
+    return render_template(
+        "admin/jobs.html", report=jobs_admin.failed_jobs_report(), action_form=ActionForm()
+    )
+
+
+@bp.post("/jobs/<job_id>/retry")
+def retry_job(job_id: str):
+    from marketplace.jobs import admin as jobs_admin
+
+    if ActionForm().validate_on_submit():
+        with Attempt(success=_("The job is back on the queue.")):
+            jobs_admin.retry_failed_job(admin=current_user, job_id=job_id)
+    return redirect(url_for("admin.failed_jobs"))
+
+
+@bp.post("/jobs/<job_id>/delete")
+def delete_job(job_id: str):
+    from marketplace.jobs import admin as jobs_admin
+
+    if ActionForm().validate_on_submit():
+        with Attempt(success=_("The job was deleted.")):
+            jobs_admin.delete_failed_job(admin=current_user, job_id=job_id)
+    return redirect(url_for("admin.failed_jobs"))

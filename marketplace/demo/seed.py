@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from marketplace.demo.world import (
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
+from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles import readiness
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
         investor(world, org_spec, admin)
         world.step(org_spec.name)
 
+    certify_halal(world)
     stages: Counter[str] = Counter()
     for enterprise in world.enterprises:
         stages[enterprise_services.assess(enterprise, today=DEMO_TODAY).stage] += 1
@@ -122,6 +126,39 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
         attestations=world.attestations,
         showcase=showcase,
     )
+
+
+def certify_halal(world: World) -> int:
+    """Halal certificates for the food businesses that were bankable but for halal.
+
+    Halal became mandatory for micro and small food businesses on 18 October 2026 (PP 42/2024
+    art. 160), before DEMO_TODAY: a programme that got a food business bankable got it certified.
+    Added after the original world (and drawing nothing from its random stream) so that world stays
+    row for row what it was; the certificate numbers derive from the enterprise id. Returns the
+    number of certificates recorded.
+    """
+    added = 0
+    for enterprise in world.enterprises:
+        result = enterprise_services.assess(enterprise, today=DEMO_TODAY)
+        unmet = [item.code for item in result.checklist if item.counts and not item.met]
+        if unmet != ["halal"]:
+            continue
+        editor = (
+            db.session.get(User, enterprise.created_by_id) if enterprise.created_by_id else None
+        )
+        if editor is None or not profile_permissions.can_edit_enterprise(editor, enterprise):
+            continue
+        issued = readiness.HALAL_MANDATORY_FROM_UMK - dt.timedelta(days=30 + enterprise.id % 200)
+        enterprise_services.set_document(
+            actor=editor,
+            enterprise=enterprise,
+            kind="halal",
+            number=f"ID{enterprise.province_code}1100{enterprise.id:09d}",
+            issued_on=issued,
+            expires_on=None,
+        )
+        added += 1
+    return added
 
 
 SHOWCASE_STEPS = ("decks", "data rooms", "shortlist", "meetings", "events")

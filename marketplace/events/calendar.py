@@ -35,7 +35,8 @@ def agenda_ics(
     as_investor: bool,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The .ics file of one person's agenda (texts in the current language). No side effects."""
+    """The .ics file of one person's agenda (texts in the current language); every entry of a
+    cancelled event carries STATUS:CANCELLED. No side effects."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//TemuModal//Pitching events//ID")
     calendar.add("version", "2.0")
@@ -44,11 +45,16 @@ def agenda_ics(
     calendar.add("x-wr-calname", event.title)
     calendar.add("x-wr-timezone", event.timezone)
     stamp = now or dt.datetime.now(dt.UTC)
+    cancelled = event.status == "cancelled"
     for entry in entries:
         item = icalendar.Event()
         item.add("uid", entry_uid(event, entry))
         item.add("dtstamp", stamp)
-        item.add("sequence", version)
+        # A cancelled event keeps each entry's UID and raises its sequence, so calendars that
+        # imported the agenda replace the entry with the cancelled one.
+        item.add("sequence", version + 1 if cancelled else version)
+        if cancelled:
+            item.add("status", "CANCELLED")
         item.add("dtstart", entry.slot.start)
         item.add("dtend", entry.slot.end)
         if as_investor:

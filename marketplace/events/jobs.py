@@ -5,10 +5,11 @@ never objects. Each opens an application context of its own (and so a database s
 own): a job may run inside the request's after-commit hook, where that request's session can
 no longer be used.
 
-Building a large schedule takes up to the configured time limit (EVENT_SCHEDULE_TIME_LIMIT_S), so
-when jobs run inline (one machine, no queue) the build moves to a background thread
-(EVENTS_BUILD_IN_THREAD) and the request returns at once; the run's row carries the progress
-that the progress page shows.
+Building a large schedule takes up to the configured time limit (EVENT_SCHEDULE_TIME_LIMIT_S).
+With a queue (REDIS_URL) the build is a job on a worker, never a thread in a web worker. Only
+when jobs run inline (`make run`, no queue) does the build move to a background thread
+(EVENTS_BUILD_IN_THREAD), so that the request returns at once. Either way the run's row carries
+the status and progress that the progress page reads.
 """
 
 from __future__ import annotations

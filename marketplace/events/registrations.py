@@ -9,7 +9,7 @@ user's language and take keyword-only arguments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
@@ -169,6 +169,17 @@ def invitation_for(event: PitchEvent, enterprise_id: int) -> EventInvitation:
 
 
 # --- investor registration against the capacity -----------------------------------------------
+# Rules of packages above events (payments: an event that sells tickets takes seats through its
+# orders) that refuse the free register button; each returns a message or None.
+_registration_refusals: list[Callable[[PitchEvent], object | None]] = []
+
+
+def register_registration_refusal(rule: Callable[[PitchEvent], object | None]) -> None:
+    """Let a higher package refuse `register_investor` for some events (its message shown)."""
+    if rule not in _registration_refusals:
+        _registration_refusals.append(rule)
+
+
 def register_investor(
     *, actor: User, event: PitchEvent, now: dt.datetime | None = None
 ) -> EventRegistration:
@@ -187,6 +198,10 @@ def register_investor(
     now = now or utcnow()
     if event.registration_deadline is not None and now > as_utc(event.registration_deadline):
         raise Conflict(_l("Registration for this event has closed."))
+    for refusal in _registration_refusals:
+        message = refusal(event)
+        if message is not None:
+            raise Conflict(message)
     lock_for_write(db.session())
     existing = db.session.scalar(
         select(EventRegistration)
@@ -227,6 +242,55 @@ def register_investor(
     return registration
 
 
+def seat_ticket_holder(*, event: PitchEvent, user: User, price: int) -> EventRegistration | None:
+    """Give a ticket holder their seat: one of the event's seats by the same conditional UPDATE
+    as `register_investor`, and their registration (reused when they had one). Returns None,
+    changing nothing, when every seat is taken or the user is registered already. The caller
+    holds the event's write lock (payments.services). Side effects: the counter, the row."""
+    existing = db.session.scalar(
+        select(EventRegistration)
+        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+    if existing is not None and existing.status == "registered":
+        return None
+    taken = db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
+        .values(registered_count=PitchEvent.registered_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return None
+    db.session.expire(event, ["registered_count"])
+    registration = existing or EventRegistration(
+        event_id=event.id, user_id=user.id, organisation_id=user.organisation_id
+    )
+    registration.status = "registered"
+    registration.price = price or None
+    registration.payment_state = "paid" if price else "not_required"
+    registration.room_id = None
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def release_seat(*, registration: EventRegistration) -> None:
+    """Take back a ticket holder's seat (their order was refunded). The caller holds the
+    event's write lock. Side effects: the registration cancelled, the counter decremented."""
+    if registration.status != "registered":
+        return
+    registration.status = "cancelled"
+    db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == registration.event_id, PitchEvent.registered_count > 0)
+        .values(registered_count=PitchEvent.registered_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration.event, ["registered_count"])
+    db.session.flush()
+
+
 def cancel_registration(*, actor: User, event: PitchEvent) -> None:
     """Give the actor's seat back. Raises NotFound (not registered), Conflict (the schedule is
     published: ask the organiser). Side effects: counter decremented; audit."""
@@ -234,6 +298,8 @@ def cancel_registration(*, actor: User, event: PitchEvent) -> None:
     registration = permissions.registration_of(actor, event)
     if registration is None:
         raise NotFound(_l("You are not registered for this event."))
+    if registration.payment_state == "paid":
+        raise Conflict(_l("You paid for this seat: ask the organiser for a refund."))
     if event.status == "published":
         raise Conflict(_l("The schedule is published: ask the organiser to take you off it."))
     registration.status = "cancelled"

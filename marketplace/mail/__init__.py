@@ -226,8 +226,17 @@ def send_pending(*, now: dt.datetime | None = None, limit: int | None = None) ->
     retried), failed, skipped (taken by another deliverer)."""
     now = now or utcnow()
     counts = {"requeued": 0, "sent": 0, "queued": 0, "failed": 0, "skipped": 0}
+    counts["requeued"], due = due_mails(now=now, limit=limit)
+    for mail_id in due:
+        counts[deliver(mail_id=mail_id, now=now) or "skipped"] += 1
+    return counts
+
+
+def due_mails(*, now: dt.datetime, limit: int | None = None) -> tuple[int, list[int]]:
+    """Re-queue rows whose deliverer died mid-send; returns how many, and the ids of the queued
+    rows due at `now`, oldest first (what `send_pending` or the queue's sweep delivers)."""
     with tasks.job_session() as session:
-        counts["requeued"] = session.execute(
+        requeued = session.execute(
             update(OutboundMail)
             .where(OutboundMail.status == "sending", OutboundMail.claimed_at < now - STALE_CLAIM)
             .values(status="queued", claimed_at=None)
@@ -240,10 +249,7 @@ def send_pending(*, now: dt.datetime | None = None, limit: int | None = None) ->
         )
         if limit is not None:
             query = query.limit(limit)
-        due = list(session.scalars(query))
-    for mail_id in due:
-        counts[deliver(mail_id=mail_id, now=now) or "skipped"] += 1
-    return counts
+        return requeued, list(session.scalars(query))
 
 
 def pending_count() -> dict[str, int]:

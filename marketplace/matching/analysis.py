@@ -21,8 +21,10 @@ from __future__ import annotations
 import functools
 import html
 import re
+import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -97,6 +99,10 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("busana", "pakaian", "baju"),
 )
 
+# The words people use for codes (sectors, instruments, places) and the place names made of
+# common words; documented in the file and in docs/search.md.
+WORDS_FILE = Path(__file__).with_name("words.toml")
+
 Alternative = tuple[str, ...]  # terms that must all occur
 Clause = tuple[Alternative, ...]  # at least one alternative must occur
 
@@ -160,11 +166,71 @@ def analyze_word(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+@functools.lru_cache(maxsize=1)
+def words_data() -> dict:
+    """The parsed words file (read once per process)."""
+    with WORDS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=1)
+def _place_name_re() -> re.Pattern[str] | None:
+    names = [n.strip() for n in words_data()["place_names"]["names"].replace("\n", " ").split(",")]
+    names = sorted((n for n in names if n), key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def join_place_names(text: str) -> str:
+    """`text` with each listed place name of several words written as one word.
+
+    ``"Keripik dari Pasar Rebo"`` → ``"Keripik dari PasarRebo"``: the name becomes one term
+    (``pasarrebo``), so its common words are neither searched alone nor stemmed into another
+    word's stem (pemasaran → pasar). No side effects.
+    """
+    pattern = _place_name_re()
+    if pattern is None or not text:
+        return text
+    return pattern.sub(lambda m: "".join(m.group().split()), text)
+
+
 def analyze(text: str | None) -> tuple[str, ...]:
     """All index terms of `text`, in order; no side effects."""
     if not text:
         return ()
+    text = join_place_names(text)
     return tuple(term for word in _WORD_RE.findall(text) for term in analyze_word(word))
+
+
+# Exact word forms are indexed next to the stems with this prefix, which no analyzed term can
+# start with (a term starting with a digit is a number kept as written, never followed by "x"
+# in real text), so they only ever add to the score: a profile saying "pemasaran" ranks above
+# one that only shares the stem (pasar) with it.
+EXACT_PREFIX = "0x"
+
+
+@functools.lru_cache(maxsize=200_000)
+def exact_word(word: str) -> tuple[str, ...]:
+    """The exact-form terms of one word: its folded parts whose stem differs from them."""
+    folded = fold(word).replace("’", "'").replace("'", "")
+    return tuple(
+        EXACT_PREFIX + part
+        for part in _PART_RE.findall(folded)
+        if part not in STOP_WORDS
+        and len(part) > 1
+        and not any(ch.isdigit() for ch in part)
+        and stem(part) != part
+    )
+
+
+def exact_forms(text: str | None) -> tuple[str, ...]:
+    """The exact-form terms of `text` (see EXACT_PREFIX), in order; no side effects."""
+    if not text:
+        return ()
+    text = join_place_names(text)
+    return tuple(term for word in _WORD_RE.findall(text) for term in exact_word(word))
 
 
 def analyzed_text(*texts: str | None) -> str:
@@ -182,13 +248,55 @@ def _synonym_table() -> dict[Alternative, Clause]:
     return table
 
 
+# Operators people type: "keripik OR batik" (also ATAU, |), "keripik -pisang", "kerip*".
+_OR_RE = re.compile(r"\s+(?:OR|ATAU|\|)\s+")
+_EXCLUDED_RE = re.compile(r"(?:^|(?<=\s))-(" + WORD_PATTERN + ")")
+_PREFIX_RE = re.compile(r"(?:^|(?<=\s))(\w{3,})\*")
+PREFIX_MARK = "*"  # a query term ending in it matches every index term it begins
+
+
 def parse_query(text: str | None) -> list[Clause]:
     """The query as AND-ed clauses of OR-ed alternatives, synonyms expanded; no side effects.
 
     ``"warung pemasaran"`` → ``[(("warung",), ("toko", "kelontong"), ("kelontong",)),
-    (("pasar",),)]``. Multi-word synonyms are matched longest first. An empty or all-stop-word
-    query gives ``[]``.
+    (("pasar",),)]``. Multi-word synonyms are matched longest first. ``a OR b`` (or ``ATAU``,
+    ``|``) joins the clauses beside it into one; ``kerip*`` is the clause ``(("kerip*",),)``
+    (every term beginning with kerip); ``-pisang`` is left out here (see
+    :func:`excluded_terms`). An empty or all-stop-word query gives ``[]``.
     """
+    if not text:
+        return []
+    text = _EXCLUDED_RE.sub(" ", text)
+    clauses: list[Clause] = []
+    for index, part in enumerate(_OR_RE.split(text)):
+        found = _parse_words(part)
+        if index and clauses and found:
+            # OR binds the clause before the operator and the one after it.
+            merged = tuple(dict.fromkeys(clauses.pop() + found.pop(0)))
+            clauses.append(merged)
+        clauses.extend(c for c in found if c not in clauses)
+    return clauses
+
+
+def excluded_terms(text: str | None) -> tuple[str, ...]:
+    """The terms of the words written with a minus (``keripik -pisang`` → ``("pisang",)``):
+    no profile holding one of them is found. No side effects."""
+    if not text:
+        return ()
+    found = (term for word in _EXCLUDED_RE.findall(text) for term in analyze(word))
+    return tuple(dict.fromkeys(found))
+
+
+def _parse_words(text: str) -> list[Clause]:
+    prefixes: list[Clause] = []
+
+    def take_prefix(match: re.Match[str]) -> str:
+        prefix = "".join(_PART_RE.findall(fold(match.group(1))))
+        if len(prefix) >= 3:
+            prefixes.append(((prefix + PREFIX_MARK,),))
+        return " "
+
+    text = _PREFIX_RE.sub(take_prefix, text)
     terms = analyze(text)
     table = _synonym_table()
     longest = max((len(key) for key in table), default=1)
@@ -206,12 +314,92 @@ def parse_query(text: str | None) -> list[Clause]:
             position += 1
         if clause not in clauses:
             clauses.append(clause)
-    return clauses
+    return clauses + [p for p in prefixes if p not in clauses]
 
 
 def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
-    """Every term any alternative of `clauses` mentions (for highlighting); no side effects."""
+    """Every term any alternative of `clauses` mentions (prefixes with their mark); no side
+    effects."""
     return frozenset(term for clause in clauses for alt in clause for term in alt)
+
+
+def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:
+    """The words among index terms that a typo may be corrected to: exact forms without their
+    prefix and stems, letters only, five or more of them."""
+    words = set()
+    for term in index_terms:
+        word = term[len(EXACT_PREFIX) :] if term.startswith(EXACT_PREFIX) else term
+        if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+            words.add(word)
+    return frozenset(words)
+
+
+TYPO_MIN_LENGTH = 5
+
+
+def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
+    """`text` with each word of five or more letters that the index does not know replaced by
+    the closest word it does know (one or two letters off), or None when nothing changes.
+
+    Operators and short words are kept as typed. No side effects.
+    """
+    if not text:
+        return None
+    changed = False
+    out = []
+    for token in text.split():
+        word = fold(token)
+        if (
+            len(word) >= TYPO_MIN_LENGTH
+            and word.isalpha()
+            and word not in vocabulary
+            and not set(analyze(word)) & vocabulary
+        ):
+            close = _closest(word, vocabulary)
+            if close is not None:
+                out.append(close)
+                changed = True
+                continue
+        out.append(token)
+    return " ".join(out) if changed else None
+
+
+def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
+    # Candidates of about the same length sharing the first letter (slips rarely hit it),
+    # then the smallest edit distance, at most two.
+    best: tuple[int, str] | None = None
+    for known in vocabulary:
+        if known[0] != word[0] or abs(len(known) - len(word)) > 2:
+            continue
+        distance = _edit_distance(word, known, limit=2)
+        if distance <= 2 and (best is None or (distance, known) < best):
+            best = (distance, known)
+    return best[1] if best else None
+
+
+def _edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal-string-alignment distance (a swap of neighbours is one edit), cut at limit+1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def term_matches(term: str, held: str) -> bool:
+    """Whether the query `term` (a prefix when it ends in PREFIX_MARK) matches index term
+    `held`."""
+    if term.endswith(PREFIX_MARK):
+        return held.startswith(term[:-1])
+    return term == held
 
 
 def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:

@@ -12,10 +12,15 @@ open ends; `min_stage` None means no minimum.
 Instrument compatibility (decided here, used by both hard rules and the routes).
 - KUR is a loan: a mandate offering `kur` also serves an enterprise asking for a `loan`, and a
   mandate of a KUR-channelling kind (`bank`) that offers `loan` also serves a `kur` ask.
+- KUR syariah exists (KUR lenders work "berdasarkan prinsip konvensional maupun syariah",
+  Permenko Perekonomian on KUR, art. 1; BSI and regional banks' sharia units channel it as
+  murabahah or ijarah): `kur` is sharia-compatible, and a sharia bank or sharia financier
+  (KUR_SYARIAH_CHANNEL_KINDS) offering murabahah serves a `kur` ask. A sharia-only mandate's KUR
+  routes are KUR syariah.
 - Sharia-compatible instruments are the four sharia contracts plus `grant` (no interest at all),
-  `equity` (a musyarakah-like partnership) and `revenue_share` (a mudharabah-like profit share).
-  Only `loan` and `kur` (vocab.CONVENTIONAL_INSTRUMENTS) are not. A sharia-only mandate offers
-  only the compatible part of its instruments, whatever it listed.
+  `equity` (a musyarakah-like partnership), `revenue_share` (a mudharabah-like profit share) and
+  `kur` (as KUR syariah). Only `loan` (vocab.CONVENTIONAL_INSTRUMENTS) is not. A sharia-only
+  mandate offers only the compatible part of its instruments, whatever it listed.
 - A mandate offering musyarakah also serves an `equity` ask, and mudharabah a `revenue_share`
   ask (SHARIA_SERVES); not the other way round.
 
@@ -93,8 +98,12 @@ STAGE_SHARE: Mapping[str, float] = MappingProxyType(
 DOCUMENT_POINTS: Mapping[str, int] = MappingProxyType({"nib": 5, "npwp": 3, "food_permit": 2})
 SKU_POINTS = 2  # the village business letter predates NIB: worth part of NIB's points
 TEXT_SATURATION_TERMS = 3  # this many shared thesis terms earn the full text points
-SHARIA_COMPATIBLE = vocab.SHARIA_INSTRUMENTS | frozenset({"grant", "equity", "revenue_share"})
+SHARIA_COMPATIBLE = vocab.SHARIA_INSTRUMENTS | frozenset(
+    {"grant", "equity", "revenue_share", "kur"}
+)
 KUR_CHANNEL_KINDS = frozenset({"bank"})
+# Kinds that channel KUR syariah when they offer murabahah (BSI, BPD syariah units, KSPPS).
+KUR_SYARIAH_CHANNEL_KINDS = frozenset({"bank", "sharia_financier"})
 # A sharia contract on offer also serves the plain ask it structures (one way only: a
 # conventional equity offer is not thereby sharia-compliant).
 SHARIA_SERVES: Mapping[str, str] = MappingProxyType(
@@ -217,6 +226,8 @@ class MatchResult:
     reasons: tuple[Reason, ...]
     routes: tuple[str, ...] = ()
     mandate_name: str = ""
+    # A sharia-only mandate finances its KUR routes as KUR syariah.
+    sharia_only: bool = False
 
 
 def _ordered(codes: Iterable[str], mapping: Mapping[str, object]) -> list[str]:
@@ -232,6 +243,8 @@ def offered_instruments(mandate: MandateSpec) -> frozenset[str]:
         offered.add("loan")
     if "loan" in offered and mandate.kind in KUR_CHANNEL_KINDS:
         offered.add("kur")
+    if "murabahah" in offered and mandate.kind in KUR_SYARIAH_CHANNEL_KINDS:
+        offered.add("kur")  # KUR syariah
     for sharia_contract, plain in SHARIA_SERVES.items():
         if sharia_contract in offered:
             offered.add(plain)
@@ -401,6 +414,7 @@ def score(card: EnterpriseCard, mandate: MandateSpec) -> MatchResult:
         excluded=bool(excluding),
         reasons=tuple(ordered),
         routes=routes_offered(card, mandate),
+        sharia_only=mandate.sharia_only,
         mandate_name=mandate.name,
     )
 

@@ -47,6 +47,18 @@ class SearchPage:
     items: list[SearchItem]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     full_filters: bool = False
+    # When nothing matched: the words with their slips corrected, if that finds something.
+    suggestion: str | None = None
+    # (facet, code) of filters the words name (words.toml [filter_words]), not yet selected.
+    filter_hints: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter (not the words) narrows the search."""
+        q = self.query
+        lists = (q.sectors, q.province_codes, q.regency_codes, q.size_classes, q.stages)
+        lists += (q.instruments, q.documents, q.impact_themes, q.programme_ids, q.cohort_ids)
+        return any(lists) or q.ask_min is not None or q.ask_max is not None
 
     @property
     def pages(self) -> int:
@@ -92,7 +104,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         enterprise = found.get(enterprise_id)
         if enterprise is None:
             continue
-        sources = [enterprise.products, enterprise.description]
+        sources = [enterprise.products, enterprise.description, enterprise.use_of_funds]
         deck_text = public_texts.get(enterprise_id)
         if full_texts.get(enterprise_id) and pitch_permissions.can_view_full_deck(
             viewer, enterprise
@@ -108,8 +120,50 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         if full or name not in FULL_ONLY_FACETS
     }
     return SearchPage(
-        query=query, total=result.total, items=items, facets=facets, full_filters=full
+        query=query,
+        total=result.total,
+        items=items,
+        facets=facets,
+        full_filters=full,
+        suggestion=_suggestion(query) if result.total == 0 else None,
+        filter_hints=filter_hints(query, full=full),
     )
+
+
+_FACET_QUERY_FIELDS = {
+    "documents": "documents",
+    "impact_themes": "impact_themes",
+    "instruments": "instruments",
+}
+
+
+def filter_hints(query: search.SearchQuery, *, full: bool) -> list[tuple[str, str]]:
+    """The filters (facet, code) named by words of `query.text` that are not selected yet and
+    that the viewer may use (`full`: documents and themes). Reads only the words file."""
+    table = analysis.words_data()["filter_words"]
+    hints: list[tuple[str, str]] = []
+    for word in analysis.fold(query.text).split():
+        if word not in table:
+            continue
+        facet, code = table[word].split()
+        if facet in FULL_ONLY_FACETS and not full:
+            continue
+        if code in getattr(query, _FACET_QUERY_FIELDS[facet]) or (facet, code) in hints:
+            continue
+        hints.append((facet, code))
+    return hints
+
+
+def _suggestion(query: search.SearchQuery) -> str | None:
+    """The query's words with each slip corrected (analysis.suggest), when that finds at least
+    one profile with the same filters; else None."""
+    from dataclasses import replace
+
+    corrected = analysis.suggest(query.text, search.vocabulary())
+    if corrected is None:
+        return None
+    found = search.search(replace(query, text=corrected, page=1, per_page=1, with_facets=False))
+    return corrected if found.total else None
 
 
 # --- matching ------------------------------------------------------------------------------

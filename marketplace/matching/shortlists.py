@@ -21,6 +21,7 @@ from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.formatting import spreadsheet_cell
 from marketplace.matching import permissions
 from marketplace.matching.models import (
     ShortlistEntry,
@@ -155,9 +156,7 @@ def shortlist_of(organisation_id: int, *, stage: str | None = None) -> list[Shor
 
 
 def _cell(value: object) -> str:
-    # A cell starting with = + - @ runs as a formula in a spreadsheet (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_cell("" if value is None else str(value))
 
 
 def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:

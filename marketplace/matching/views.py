@@ -103,6 +103,14 @@ def _toggle_url(param: str, value: str) -> str:
     return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
 
 
+def _words_url(text: str, *, keep_filters: bool = True) -> str:
+    """The current search with the words `text`, back on page 1 (without filters if asked)."""
+    args = request.args.to_dict(flat=False) if keep_filters else {}
+    args.pop("page", None)
+    args["q"] = [text]
+    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+
+
 def _page_url(page: int) -> str:
     args = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
@@ -122,6 +130,7 @@ def search_page():
         args=request.args,
         toggle_url=_toggle_url,
         page_url=_page_url,
+        words_url=_words_url,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
     ), (422 if amount_errors else 200)

@@ -62,6 +62,13 @@ PROFILE_FIELDS = (
     "bank_name",
     "keeps_books",
     "has_collateral",
+    "in_training",
+    "in_business_group",
+    "family_member_business",
+    "prior_commercial_credit",
+    "current_programme_credit",
+    "koperasi_rat_held",
+    "koperasi_shu_positive",
 )
 
 
@@ -274,6 +281,14 @@ def set_document(
         except ValidationError as error:
             error.field = "number"
             raise
+    if kind == "npwp" and number and not _npwp_matches_nik(enterprise, number):
+        raise ValidationError(
+            _l(
+                "For an individual business the NPWP is the owner's NIK (PMK 112/2022); this "
+                "number differs from the NIK recorded. Check both, or activate the NIK as NPWP."
+            ),
+            field="number",
+        )
     if issued_on and expires_on and expires_on < issued_on:
         raise ValidationError(_l("The expiry date is before the issue date."), field="expires_on")
     document = db.session.scalar(
@@ -295,6 +310,16 @@ def set_document(
     db.session.flush()
     reindex_later(enterprise)
     return document
+
+
+def _npwp_matches_nik(enterprise: Enterprise, npwp: str) -> bool:
+    """A sole proprietor's 16-digit NPWP is the owner's NIK (an old number converted with a
+    leading 0 is not an NIK and passes); compared on the stored prefix and last four digits."""
+    if enterprise.legal_form != "perorangan" or npwp.startswith("0"):
+        return True
+    if not enterprise.owner_nik_last4:
+        return True
+    return npwp[:4] == enterprise.owner_nik_prefix and npwp[-4:] == enterprise.owner_nik_last4
 
 
 def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
@@ -490,6 +515,13 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         disability_inclusive=enterprise.disability_inclusive,
         mentoring_completed=completed,
         in_programme=in_programme,
+        in_training=enterprise.in_training,
+        in_business_group=enterprise.in_business_group,
+        family_member_business=enterprise.family_member_business,
+        prior_commercial_credit=enterprise.prior_commercial_credit,
+        current_programme_credit=enterprise.current_programme_credit,
+        koperasi_rat_held=enterprise.koperasi_rat_held,
+        koperasi_shu_positive=enterprise.koperasi_shu_positive,
         attestations={
             a.item_code: (a.attested_by_name, a.attested_on) for a in enterprise.attestations
         },

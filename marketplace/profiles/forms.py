@@ -75,7 +75,7 @@ class ProfileForm(FlaskForm):
     share_disability_inclusive = BooleanField(_l("Investors may see: disability-inclusive"))
     share_pkh_graduate = BooleanField(_l("Investors may see: PKH graduate"))
     # Finances
-    capital = MoneyField(_l("Business capital (modal usaha), Rp"))
+    capital = MoneyField(_l("Business capital (modal usaha) excluding land and buildings, Rp"))
     annual_turnover = MoneyField(_l("Annual turnover, Rp"))
     profit_last_year = MoneyField(
         _l("Profit last year, Rp (a loss with a minus sign)"), allow_negative=True
@@ -98,6 +98,25 @@ class ProfileForm(FlaskForm):
     bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=80)])
     keeps_books = BooleanField(_l("Keeps books (records of sales and costs)"))
     has_collateral = BooleanField(_l("Has collateral (e.g. land certificate, BPKB)"))
+    # For young businesses (KUR super-micro under 6 months of trading)
+    in_training = BooleanField(
+        _l("Takes part in mentoring or entrepreneurship training (also outside TemuModal)")
+    )
+    in_business_group = BooleanField(_l("Member of a business group (KUBE, kelompok usaha)"))
+    family_member_business = BooleanField(_l("A family member runs a business"))
+    # Credit history (private: investors never see it)
+    prior_commercial_credit = BooleanField(
+        _l(
+            "Has had a commercial business loan before (not counting consumer, ultra-micro or "
+            "online P2P loans)"
+        )
+    )
+    current_programme_credit = BooleanField(
+        _l("Currently repaying a government programme credit (KUR or UMi)")
+    )
+    # Cooperatives
+    koperasi_rat_held = BooleanField(_l("Cooperative: last annual members' meeting (RAT) held"))
+    koperasi_shu_positive = BooleanField(_l("Cooperative: last SHU (net result) was positive"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +85,27 @@ class Enterprise(TimestampMixin, db.Model):
     share_women_led: Mapped[bool] = mapped_column(Boolean, default=False)
     share_disability_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     share_pkh_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Facts the 2026 financing rules read (marketplace.profiles.readiness). Young-business support
+    # for KUR super-mikro:
+    in_training: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    in_business_group: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    family_member_business: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # Credit history: personal financial data (UU PDP 27/2022), never shown to investors; the
+    # readiness page words reasons built on them neutrally for anyone but the editors.
+    prior_commercial_credit: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    current_programme_credit: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # A koperasi's last RAT held and SHU positive (LPDB).
+    koperasi_rat_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    koperasi_shu_positive: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     # Finances
     capital: Mapped[int | None] = mapped_column(Money)

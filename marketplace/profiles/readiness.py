@@ -18,14 +18,19 @@ Bankability stage, from a checklist in the 5C credit framing (character, capacit
 collateral, condition) built on what banks channelling KUR ask for:
 
 - *layak* level (eligible): identity (owner's NIK, the e-KTP every KUR, UMi and Mekaar file starts
-  with), trading_6_months (the KUR minimum; completed mentoring stands in for it, as it does for
-  young KUR super-mikro applicants), business_licence (a valid NIB or Surat Keterangan Usaha),
+  with), trading_6_months (the KUR minimum; a young business stands in for it when it takes part in
+  mentoring or training, belongs to a business group or has a family member with a business, as
+  young KUR super-mikro applicants may), business_licence (a valid NIB or Surat Keterangan Usaha),
   revenue_recorded (at least one month with revenue: there is a business to finance).
 - *bankable* level: mentoring, bookkeeping, bank_account, revenue_history (>= 6 months recorded,
   the cash-flow window a loan officer reads), profitable (last year's profit > 0), npwp (only for
-  asks above Rp50 juta, the KUR NPWP threshold), collateral (only for asks above Rp100 juta: KUR up
-  to Rp100 juta needs no additional collateral), food_permit (SPP-IRT, BPOM or halal; food
-  sectors only).
+  asks above Rp50 juta, the KUR NPWP threshold; for a sole proprietor the NPWP is the NIK activated
+  as NPWP, PMK 112/2022), collateral (only for asks above Rp100 juta: KUR up to Rp100 juta needs no
+  additional collateral), and for food sectors two separate obligations: food_permit (a
+  food-safety permit: SPP-IRT, BPOM MD or SLHS) and halal (PP 42/2024 art. 160: mandatory from
+  18 October 2026 for micro and small businesses, from 18 October 2024 for the others; before its
+  date it does not apply yet and the next step names the deadline; from it on, a missing
+  certificate is overdue).
 
 Mentoring sits at the *bankable* level, under character. A three-year-old warung with an NIK, an
 NIB and sales meets KUR's eligibility rules without ever joining a programme, so requiring
@@ -43,19 +48,25 @@ met: it is shown beside a met item as a trust signal, and dropped on an unmet on
 Documents are valid through their expiry date (`expiry >= today`); an expired document counts as
 not held. A document without an expiry date (NIB, NPWP) never expires.
 
-Financing routes (one verdict per `vocab.ROUTES` code, in that order). KUR bands are
-super-mikro ask <= Rp10 juta, mikro Rp10 juta < ask <= Rp100 juta, kecil Rp100 juta < ask <=
-Rp500 juta; every KUR needs the NIK, a valid NIB or SKU, a size that is not *besar*, and 6 months
-of trading, which completed mentoring replaces only for super-mikro. An NPWP is needed above
-Rp50 juta, judged at the nearest ask the route accepts (the ask clamped into its band, or the band's
-smallest ask when the ask is unknown): so KUR kecil always needs it, KUR mikro needs it for asks
-above Rp50 juta, super-mikro never. UMi (ceiling Rp20 juta) is for mikro businesses *not reached by
-KUR*: it fits only when no KUR route fits. Mekaar lends to groups of women from low-income or PKH
-households running micro businesses. UMi and Mekaar also need the NIK (both files start from the
-KTP). LPDB lends to legal entities (PT, koperasi) with a positive profit. Equity needs a PT (shares
-to sell) and stage *layak*; revenue share needs books, 6 recorded months and stage *layak*; grants
-go to mikro and kecil businesses in or through a mentoring programme. A fitting verdict has at
-least one reason saying why it fits; a non-fitting one lists every reason why not.
+Financing routes (one verdict per `vocab.ROUTES` code, in that order), each rule with its source
+in the constants block. KUR (Permenko Perekonomian 1/2026): bands super-mikro ask <= Rp10 juta,
+mikro Rp10 juta < ask <= Rp100 juta, kecil Rp100 juta < ask <= Rp500 juta; micro and small
+businesses only (menengah and besar refused) with a turnover of at most Rp4,8 miliar; the NIK, a
+valid NIB or SKU, and 6 months of trading, which young-business support (see above) replaces only
+for super-mikro; no earlier commercial productive credit (Permenko 12/2025, kept as a documented
+constant). An NPWP is needed above Rp50 juta, judged at the nearest ask the route accepts (the ask
+clamped into its band, or the band's smallest ask when the ask is unknown): so KUR kecil always
+needs it, KUR mikro needs it for asks above Rp50 juta, super-mikro never. A fitting KUR says that
+the rate is a flat 6 % with no limit on repeat KUR, that KUR syariah exists, and what the bank will
+ask that we cannot check (BPJS Ketenagakerjaan for KUR kecil; age 21 or married). UMi (PMK
+130/2024 art. 5) is refused only while the business has a government programme credit recorded in
+SIKP, and is channelled by non-bank lenders. Mekaar lends to women from low-income or PKH
+households running micro businesses, in groups with joint liability, up to MEKAAR_MAX. UMi and
+Mekaar also need the NIK. LPDB lends to a PT or CV with a positive profit, or a koperasi that held
+its RAT with a positive SHU. Equity needs a PT (shares to sell) and stage *layak*; revenue share
+needs books, 6 recorded months and stage *layak*; grants go to mikro and kecil businesses in or
+through a mentoring programme. A fitting verdict has at least one reason saying why it fits; a
+non-fitting one lists every reason why not.
 """
 
 from __future__ import annotations
@@ -77,15 +88,44 @@ MIKRO_MAX_TURNOVER = 2_000_000_000
 KECIL_MAX_TURNOVER = 15_000_000_000
 MENENGAH_MAX_TURNOVER = 50_000_000_000
 
-# KUR bands (Permenko Perekonomian on KUR): each ceiling is inclusive, each floor exclusive.
+# KUR (Permenko Perekonomian 1/2026 on the KUR guidelines, set 5 January 2026): bands per akad,
+# each ceiling inclusive and each floor exclusive; NPWP above Rp50 juta; KUR kecil above Rp100 juta.
 KUR_SUPER_MIKRO_MAX = 10_000_000
 KUR_MIKRO_MAX = 100_000_000
 KUR_KECIL_MAX = 500_000_000
 KUR_NPWP_ABOVE = 50_000_000
+# Permenko 1/2026: recipients are micro and small businesses, by last year's (or this year's
+# estimated) turnover of at most Rp4,8 miliar; menengah and besar are refused.
+KUR_MAX_TURNOVER = 4_800_000_000
+KUR_SIZES = ("mikro", "kecil")
+# Since January 2026 every KUR costs a flat 6 % a year and repeat KUR is no longer limited.
+KUR_RATE_PERCENT = 6
+# Permenko 12/2025 (arts. 19(3)c, 23(4a), 27(3a), relaxed by art. 38A) refused applicants who had
+# had commercial productive credit (household consumer, ultra-micro up to Rp20 juta and P2P loans
+# excepted). We could not find the text of Permenko 1/2026 to confirm it keeps this rule, so we keep
+# it as a documented constant and say so on the page; set it to False once a source says otherwise.
+KUR_REFUSES_PRIOR_COMMERCIAL_CREDIT = True
 # KUR up to Rp100 juta needs no additional collateral beyond the financed business.
 COLLATERAL_ABOVE = 100_000_000
-# UMi (PMK on Pembiayaan Ultra Mikro): ceiling per debtor.
+# UMi (PMK 130/2024 art. 5: not while financed by a government programme credit recorded in SIKP;
+# channelled by non-bank lenders). The ceiling is not in the PMK text we found (PMK 193/2020 set
+# Rp20 juta per debtor): a documented constant.
 UMI_MAX = 20_000_000
+# PNM Mekaar: no regulation; PNM's published criteria and press reports give Rp2-15 juta for
+# members and up to Rp25 juta: asks above this constant are far above its range.
+MEKAAR_MAX = 25_000_000
+# Halal certification (UU 33/2014 as amended by UU 6/2023; PP 42/2024 art. 160): mandatory for
+# food and beverages of micro and small businesses from 18 October 2026, of medium and large ones
+# from 18 October 2024. A certificate has no expiry while the composition is unchanged.
+HALAL_MANDATORY_FROM_UMK = dt.date(2026, 10, 18)
+HALAL_MANDATORY_FROM_MB = dt.date(2024, 10, 18)
+# Food-safety permits, an obligation separate from halal (risk-based licensing via OSS, PP 5/2021):
+# SPP-IRT for home industry, BPOM MD for registered processed food, SLHS (sertifikat laik higiene
+# sanitasi) for food that keeps under 7 days.
+FOOD_SAFETY_PERMITS = ("spp_irt", "bpom", "slhs")
+# LPDB-KUMKM (Permenkop 4/2020 and LPDB's published criteria): a business "berbadan hukum atau
+# berbadan usaha" with a positive profit; a koperasi that held its RAT with a positive SHU.
+LPDB_FORMS = ("pt", "cv", "koperasi")
 
 # --- durations (calendar months) -------------------------------------------------------------
 KUR_MIN_TRADING_MONTHS = 6
@@ -139,6 +179,17 @@ class EnterpriseFacts:
     disability_inclusive: bool = False
     mentoring_completed: bool = False
     in_programme: bool = False
+    # Young-business facts for KUR super-mikro (taking part in mentoring or entrepreneurship
+    # training outside TemuModal, member of a business group, a family member with a business).
+    in_training: bool = False
+    in_business_group: bool = False
+    family_member_business: bool = False
+    # Credit history the owner declares (banks check it in SLIK and SIKP).
+    prior_commercial_credit: bool = False
+    current_programme_credit: bool = False
+    # A koperasi's last annual members' meeting (RAT) held and its SHU positive.
+    koperasi_rat_held: bool = False
+    koperasi_shu_positive: bool = False
     attestations: Mapping[str, tuple[str, dt.date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -239,7 +290,7 @@ def assess(facts: EnterpriseFacts, *, today: dt.date) -> Assessment:
     (their constructor refuses invalid values with ValueError).
     """
     size = size_class(facts, today=today)
-    checklist = _checklist(facts, today=today)
+    checklist = _checklist(facts, today=today, size=size)
     stage = _stage(checklist)
     routes = _routes(facts, today=today, size=size, stage=stage)
     return Assessment(size=size, stage=stage, checklist=checklist, routes=routes)
@@ -314,6 +365,8 @@ def _trading_at_least(founded_on: dt.date | None, months: int, today: dt.date) -
 def _valid(facts: EnterpriseFacts, kind: str, today: dt.date) -> bool:
     if kind not in facts.documents:
         return False
+    if kind == "halal":
+        return True  # no expiry while the composition is unchanged (UU 6/2023 on UU 33/2014)
     expiry = facts.documents[kind]
     return expiry is None or expiry >= today
 
@@ -324,10 +377,32 @@ def _expired_on(facts: EnterpriseFacts, kinds: tuple[str, ...], today: dt.date) 
         expiry
         for kind in kinds
         if kind in facts.documents
+        and kind != "halal"
         and (expiry := facts.documents[kind]) is not None
         and expiry < today
     ]
     return max(dates) if dates else None
+
+
+def young_business_support(facts: EnterpriseFacts) -> bool:
+    """Permenko 1/2026 on KUR super-mikro: a business trading under six months qualifies when it
+    takes part in (or completed) mentoring or entrepreneurship training, belongs to a business
+    group, or has a family member with a business."""
+    return (
+        facts.mentoring_completed
+        or facts.in_programme
+        or facts.in_training
+        or facts.in_business_group
+        or facts.family_member_business
+    )
+
+
+def halal_mandatory_from(size: SizeCode | None) -> dt.date:
+    """The day halal certification became mandatory for food of a business of `size` (PP 42/2024
+    art. 160): micro and small (or unknown size) from 18 October 2026, others from 2024."""
+    if size in ("menengah", "besar"):
+        return HALAL_MANDATORY_FROM_MB
+    return HALAL_MANDATORY_FROM_UMK
 
 
 def _has_licence(facts: EnterpriseFacts, today: dt.date) -> bool:
@@ -355,7 +430,9 @@ def _document_step(
 
 
 # --- checklist and stage --------------------------------------------------------------------
-def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem, ...]:
+def _checklist(
+    facts: EnterpriseFacts, *, today: dt.date, size: SizeClass
+) -> tuple[ChecklistItem, ...]:
     ask = facts.ask_amount
     trading = _trading_at_least(facts.founded_on, KUR_MIN_TRADING_MONTHS, today)
     if facts.founded_on is None:
@@ -371,6 +448,14 @@ def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem
     else:
         profit_step = Reason("reach_profit", {"profit": facts.profit_last_year})
     recorded = len(facts.monthly_revenues)
+    food = facts.sector in vocab.FOOD_SECTORS
+    halal_from = halal_mandatory_from(size.code)
+    # PMK 112/2022: an individual's NPWP is the NIK, activated as NPWP; others register.
+    npwp_missing = (
+        Reason("activate_nik_as_npwp", {"threshold": KUR_NPWP_ABOVE})
+        if facts.legal_form == "perorangan"
+        else Reason("register_npwp", {"threshold": KUR_NPWP_ABOVE})
+    )
 
     # (code, dimension, level, met, not_applicable, next step)
     rows: list[tuple[str, Dimension, Level, bool, bool, Reason]] = [
@@ -379,7 +464,7 @@ def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem
             "trading_6_months",
             "capacity",
             "layak",
-            trading or facts.mentoring_completed,
+            trading or young_business_support(facts),
             False,
             trading_step,
         ),
@@ -441,12 +526,7 @@ def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem
             "bankable",
             _valid(facts, "npwp", today),
             ask is not None and ask <= KUR_NPWP_ABOVE,
-            _document_step(
-                facts,
-                ("npwp",),
-                today,
-                missing=Reason("register_npwp", {"threshold": KUR_NPWP_ABOVE}),
-            ),
+            _document_step(facts, ("npwp",), today, missing=npwp_missing),
         ),
         (
             "collateral",
@@ -460,14 +540,23 @@ def _checklist(facts: EnterpriseFacts, *, today: dt.date) -> tuple[ChecklistItem
             "food_permit",
             "condition",
             "bankable",
-            any(_valid(facts, kind, today) for kind in sorted(vocab.FOOD_PERMITS)),
-            facts.sector not in vocab.FOOD_SECTORS,
+            any(_valid(facts, kind, today) for kind in FOOD_SAFETY_PERMITS),
+            not food,
             _document_step(
-                facts,
-                tuple(sorted(vocab.FOOD_PERMITS)),
-                today,
-                missing=Reason("get_food_permit"),
+                facts, FOOD_SAFETY_PERMITS, today, missing=Reason("get_food_safety_permit")
             ),
+        ),
+        (
+            "halal",
+            "condition",
+            "bankable",
+            _valid(facts, "halal", today),
+            not food or today < halal_from,
+            Reason("halal_food_only")
+            if not food
+            else Reason("halal_overdue", {"since": halal_from})
+            if today >= halal_from
+            else Reason("get_halal_before", {"deadline": halal_from}),
         ),
     ]
     return tuple(
@@ -503,8 +592,7 @@ def _routes(
     verdicts: dict[str, RouteVerdict] = {
         code: _kur(facts, code=code, today=today, size=size) for code in KUR_ROUTES
     }
-    fitting_kur = [code for code in KUR_ROUTES if verdicts[code].fits]
-    verdicts["umi"] = _umi(facts, size=size, fitting_kur=fitting_kur)
+    verdicts["umi"] = _umi(facts, size=size)
     verdicts["mekaar"] = _mekaar(facts, size=size)
     verdicts["lpdb"] = _lpdb(facts)
     verdicts["equity"] = _equity(facts, stage=stage)
@@ -551,8 +639,13 @@ def _kur(facts: EnterpriseFacts, *, code: str, today: dt.date, size: SizeClass) 
         why_not.append(Reason("nik_missing"))
     if not _has_licence(facts, today):
         why_not.append(_licence_reason(facts, today))
-    if size.code == "besar":
-        why_not.append(Reason("size_not_allowed", {"size": "besar"}))
+    # Permenko 1/2026: micro and small businesses only, turnover at most Rp4,8 miliar.
+    if size.code is not None and size.code not in KUR_SIZES:
+        why_not.append(Reason("kur_micro_small_only", {"size": size.code}))
+    if facts.annual_turnover is not None and facts.annual_turnover > KUR_MAX_TURNOVER:
+        why_not.append(Reason("kur_turnover_above", {"threshold": KUR_MAX_TURNOVER}))
+    if KUR_REFUSES_PRIOR_COMMERCIAL_CREDIT and facts.prior_commercial_credit:
+        why_not.append(Reason("kur_prior_commercial_credit"))
 
     # Judge the NPWP at the nearest ask this route accepts, so that a route the enterprise
     # could reach by changing its ask names the NPWP only when that ask would need it.
@@ -562,22 +655,29 @@ def _kur(facts: EnterpriseFacts, *, code: str, today: dt.date, size: SizeClass) 
 
     trading = _trading_at_least(facts.founded_on, KUR_MIN_TRADING_MONTHS, today)
     if not trading:
-        if code == "kur_super_mikro" and facts.mentoring_completed:
-            why.append(Reason("young_business_mentoring_exception"))
+        supported = young_business_support(facts)
+        if code == "kur_super_mikro" and supported:
+            why.append(Reason("young_business_support_exception"))
         else:
             if facts.founded_on is None:
                 why_not.append(Reason("founded_missing"))
             else:
                 why_not.append(Reason("trading_under_months", {"months": KUR_MIN_TRADING_MONTHS}))
-            if facts.mentoring_completed:
-                # Say why completed mentoring did not help, or the owner will think it should.
-                why_not.append(Reason("mentoring_exception_super_mikro_only"))
+            if supported:
+                # Say why the mentoring or group did not help, or the owner will think it should.
+                why_not.append(Reason("young_business_exception_super_mikro_only"))
     if code == "kur_kecil" and not facts.has_collateral:
         why.append(Reason("collateral_may_be_asked"))
+    why.append(Reason("kur_flat_rate_repeatable", {"rate": KUR_RATE_PERCENT}))
+    why.append(Reason("kur_syariah_too"))
+    # What the bank will ask that the app cannot check (Permenko 1/2026).
+    if code == "kur_kecil":
+        why.append(Reason("bank_asks_bpjs_ketenagakerjaan"))
+    why.append(Reason("bank_asks_age_or_married"))
     return _verdict(code, why_not, why)
 
 
-def _umi(facts: EnterpriseFacts, *, size: SizeClass, fitting_kur: list[str]) -> RouteVerdict:
+def _umi(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
     why_not = _size_reasons(size, ("mikro",))
     ask = facts.ask_amount
     if ask is None:
@@ -586,9 +686,10 @@ def _umi(facts: EnterpriseFacts, *, size: SizeClass, fitting_kur: list[str]) -> 
         why_not.append(Reason("ask_above_ceiling", {"ceiling": UMI_MAX}))
     if not facts.has_nik:
         why_not.append(Reason("nik_missing"))
-    if fitting_kur:
-        why_not.append(Reason("reached_by_kur", {"route": fitting_kur[0]}))
-    return _verdict("umi", why_not, [Reason("umi_not_reached_by_kur", {"ceiling": UMI_MAX})])
+    # PMK 130/2024 art. 5(2)a: not while financed by a government programme credit in SIKP.
+    if facts.current_programme_credit:
+        why_not.append(Reason("umi_current_programme_credit"))
+    return _verdict("umi", why_not, [Reason("umi_non_bank_lenders", {"ceiling": UMI_MAX})])
 
 
 def _mekaar(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
@@ -598,6 +699,8 @@ def _mekaar(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
     if not (facts.low_income_household or facts.pkh_graduate):
         why_not.append(Reason("not_low_income"))
     why_not.extend(_size_reasons(size, ("mikro",)))
+    if facts.ask_amount is not None and facts.ask_amount > MEKAAR_MAX:
+        why_not.append(Reason("mekaar_ask_above_range", {"ceiling": MEKAAR_MAX}))
     if not facts.has_nik:
         why_not.append(Reason("nik_missing"))
     return _verdict("mekaar", why_not, [Reason("mekaar_group_lending")])
@@ -605,16 +708,25 @@ def _mekaar(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
 
 def _lpdb(facts: EnterpriseFacts) -> RouteVerdict:
     why_not: list[Reason] = []
+    why: list[Reason] = []
     if facts.legal_form is None:
         why_not.append(Reason("legal_form_missing"))
-    elif facts.legal_form not in vocab.LEGAL_ENTITY_FORMS:
-        why_not.append(Reason("not_legal_entity", {"legal_form": facts.legal_form}))
-    profit = facts.profit_last_year
-    if profit is None:
-        why_not.append(Reason("profit_unknown"))
-    elif profit <= 0:
-        why_not.append(Reason("not_profitable", {"profit": profit}))
-    why = [Reason("lpdb_legal_entity_profitable", {"legal_form": facts.legal_form})]
+    elif facts.legal_form not in LPDB_FORMS:
+        why_not.append(Reason("lpdb_not_business_entity", {"legal_form": facts.legal_form}))
+    if facts.legal_form == "koperasi":
+        if not facts.koperasi_rat_held:
+            why_not.append(Reason("koperasi_rat_not_held"))
+        if not facts.koperasi_shu_positive:
+            why_not.append(Reason("koperasi_shu_not_positive"))
+        why.append(Reason("lpdb_koperasi_rat_shu"))
+    else:
+        profit = facts.profit_last_year
+        if profit is None:
+            why_not.append(Reason("profit_unknown"))
+        elif profit <= 0:
+            why_not.append(Reason("not_profitable", {"profit": profit}))
+        why.append(Reason("lpdb_business_entity_profitable", {"legal_form": facts.legal_form}))
+    why.append(Reason("lpdb_cooperatives_first"))
     return _verdict("lpdb", why_not, why)
 
 

@@ -20,7 +20,7 @@ from marketplace.profiles.readiness import ChecklistItem, Reason
 
 MONEY_SHORT_PARAMS = frozenset({"threshold", "ceiling", "floor"})
 MONEY_PARAMS = frozenset({"ask", "profit"})
-DATE_PARAMS = frozenset({"expired_on", "ready_on"})
+DATE_PARAMS = frozenset({"expired_on", "ready_on", "since", "deadline"})
 LABEL_PARAMS = {
     "document": vocab.DOCUMENT_KINDS,
     "legal_form": vocab.LEGAL_FORMS,
@@ -31,7 +31,10 @@ LABEL_PARAMS = {
 
 ITEM_LABELS = {
     "identity": _l("Owner's NIK recorded"),
-    "trading_6_months": _l("Trading for at least 6 months, or mentoring completed"),
+    "trading_6_months": _l(
+        "Trading for at least 6 months, or a young business with mentoring, training, a business "
+        "group or a family business behind it"
+    ),
     "business_licence": _l("Valid business licence (NIB or Surat Keterangan Usaha)"),
     "revenue_recorded": _l("Monthly revenue recorded"),
     "mentoring": _l("In a mentoring programme or mentoring completed"),
@@ -41,7 +44,8 @@ ITEM_LABELS = {
     "profitable": _l("Profit last year"),
     "npwp": _l("Valid NPWP (tax number)"),
     "collateral": _l("Collateral available"),
-    "food_permit": _l("Food permit (SPP-IRT, BPOM or halal)"),
+    "food_permit": _l("Food-safety permit (SPP-IRT, BPOM MD or SLHS)"),
+    "halal": _l("Halal certificate (mandatory for food and drink)"),
 }
 
 DIMENSION_LABELS = {
@@ -55,22 +59,43 @@ DIMENSION_LABELS = {
 MESSAGES = {
     # --- why a route fits ---
     "ask_within_ceiling": _l("Your ask of %(ask)s is within the %(ceiling)s limit"),
-    "young_business_mentoring_exception": _l(
-        "Trading less than 6 months is accepted for KUR super-micro after completed mentoring"
+    "young_business_support_exception": _l(
+        "Trading less than 6 months is accepted for KUR super-micro because the business takes "
+        "part in mentoring or training, belongs to a business group or has a family member with a "
+        "business (Permenko Perekonomian 1/2026)"
     ),
     "collateral_may_be_asked": _l(
         "The bank may ask for additional collateral for KUR small; you have none recorded"
     ),
-    "umi_not_reached_by_kur": _l(
-        "Ultra-micro financing up to %(ceiling)s for micro businesses that KUR does not reach"
+    "kur_flat_rate_repeatable": _l(
+        "Since 2026 every KUR costs a flat %(rate)s%% a year and there is no limit on repeat KUR"
+    ),
+    "kur_syariah_too": _l(
+        "Also available as KUR syariah (murabahah or ijarah), for example at BSI or the sharia "
+        "units of regional banks"
+    ),
+    "bank_asks_bpjs_ketenagakerjaan": _l(
+        "The bank will ask for BPJS Ketenagakerjaan membership for KUR small (we cannot check it)"
+    ),
+    "bank_asks_age_or_married": _l(
+        "The bank will ask that the borrower is at least 21 or married (we cannot check it)"
+    ),
+    "umi_non_bank_lenders": _l(
+        "Ultra-micro financing up to %(ceiling)s, lent by non-bank lenders (Pegadaian, PNM, "
+        "koperasi) (PMK 130/2024)"
     ),
     "mekaar_group_lending": _l(
-        "Mekaar lends to groups of women: you join a group that meets weekly and shares "
-        "responsibility for repayment"
+        "Mekaar lends to women from low-income households in a group that meets weekly and shares "
+        "responsibility for repayment (tanggung renteng)"
     ),
-    "lpdb_legal_entity_profitable": _l(
-        "A legal entity (%(legal_form)s) with a profit last year can borrow from LPDB"
+    "lpdb_business_entity_profitable": _l(
+        "A business entity (%(legal_form)s) with a profit last year can borrow from LPDB"
     ),
+    "lpdb_koperasi_rat_shu": _l(
+        "A cooperative that held its annual members' meeting (RAT) with a positive SHU can borrow "
+        "from LPDB"
+    ),
+    "lpdb_cooperatives_first": _l("LPDB now finances cooperatives first"),
     "equity_pt_shares": _l("As a PT your business has shares an investor can buy"),
     "revenue_share_books_history": _l(
         "Your books and %(recorded)s months of recorded revenue let an investor share revenue"
@@ -86,18 +111,38 @@ MESSAGES = {
     "size_not_allowed": _l("Not open to businesses of this size: %(size)s"),
     "size_unknown": _l("Enter your business capital or annual turnover so we know its size"),
     "npwp_required_above": _l("KUR above %(threshold)s needs an NPWP"),
+    "kur_micro_small_only": _l(
+        "KUR is for micro and small businesses only; yours is %(size)s (Permenko Perekonomian "
+        "1/2026)"
+    ),
+    "kur_turnover_above": _l(
+        "KUR is for businesses with an annual turnover of at most %(threshold)s (Permenko "
+        "Perekonomian 1/2026)"
+    ),
+    "kur_prior_commercial_credit": _l(
+        "KUR is for applicants who have not had commercial productive credit before (consumer, "
+        "ultra-micro and online P2P loans do not count)"
+    ),
     "founded_missing": _l("Enter your founding date: KUR needs 6 months of trading"),
     "trading_under_months": _l("KUR needs at least %(months)s months of trading"),
-    "mentoring_exception_super_mikro_only": _l(
-        "Completed mentoring replaces 6 months of trading only for KUR super-micro"
+    "young_business_exception_super_mikro_only": _l(
+        "Mentoring, training, a business group or a family business replaces 6 months of trading "
+        "only for KUR super-micro"
     ),
-    "reached_by_kur": _l("UMi is for businesses KUR does not reach, and %(route)s fits you"),
+    "umi_current_programme_credit": _l(
+        "UMi is not for a business that currently has a government programme credit (KUR or UMi "
+        "recorded in SIKP)"
+    ),
+    "mekaar_ask_above_range": _l("Your ask is far above Mekaar's range (up to %(ceiling)s)"),
     "not_women_led": _l("Mekaar is for businesses led by women"),
     "not_low_income": _l("Mekaar is for women from low-income households or PKH graduates"),
     "legal_form_missing": _l("Enter your legal form"),
-    "not_legal_entity": _l(
-        "LPDB lends to legal entities (PT or cooperative); %(legal_form)s is not one"
+    "lpdb_not_business_entity": _l(
+        "LPDB lends to a legal or business entity (PT, CV or cooperative); "
+        "%(legal_form)s is not one"
     ),
+    "koperasi_rat_not_held": _l("LPDB needs the cooperative's annual members' meeting (RAT) held"),
+    "koperasi_shu_not_positive": _l("LPDB needs a positive SHU (the cooperative's net result)"),
     "profit_unknown": _l("Enter last year's profit: LPDB needs a profit"),
     "not_profitable": _l("LPDB needs a profit; last year's result was %(profit)s"),
     "equity_needs_pt": _l(
@@ -113,7 +158,8 @@ MESSAGES = {
     "record_nik": _l("Record the owner's NIK from the e-KTP"),
     "enter_founding_date": _l("Enter the date your business started"),
     "keep_trading_or_complete_mentoring": _l(
-        "Keep trading until %(ready_on)s, or complete a mentoring programme"
+        "Keep trading until %(ready_on)s, or join mentoring or entrepreneurship training or a "
+        "business group"
     ),
     "register_nib": _l("Register your business for an NIB at oss.go.id"),
     "renew_document": _l("Renew your %(document)s: it expired on %(expired_on)s"),
@@ -132,8 +178,69 @@ MESSAGES = {
     "prepare_collateral": _l(
         "Prepare collateral such as a land certificate or vehicle BPKB (asks above %(threshold)s)"
     ),
-    "get_food_permit": _l("Get an SPP-IRT from your Dinas Kesehatan, a halal certificate or BPOM"),
+    "activate_nik_as_npwp": _l(
+        "Activate your NIK as NPWP at pajak.go.id or your tax office (needed above %(threshold)s)"
+    ),
+    "get_food_safety_permit": _l(
+        "Get a food-safety permit: SPP-IRT via OSS (PTSP kabupaten/kota), BPOM MD, or SLHS for "
+        "food that keeps under 7 days"
+    ),
+    "halal_overdue": _l(
+        "Overdue: halal certification has been mandatory for food and drink since %(since)s. "
+        "Apply via SIHALAL (ptsp.halal.go.id); eligible micro businesses can self-declare for free"
+    ),
+    "halal_food_only": _l("Halal certification is mandatory for food and drink businesses"),
+    "get_halal_before": _l(
+        "Get halal certification before %(deadline)s, when it becomes mandatory: apply via "
+        "SIHALAL (ptsp.halal.go.id); eligible micro businesses can self-declare for free"
+    ),
 }
+
+
+# "Aturan yang kami pakai": each rule the assessment applies, with its source, shown on the page.
+# A rule whose current source we could not read says so.
+RULES = (
+    _l(
+        "Size class: PP 7/2021 art. 35 (capital excludes land and buildings; annual sales decide "
+        "for a business trading 12 months or more)."
+    ),
+    _l(
+        "KUR: Permenko Perekonomian 1/2026 (micro and small businesses, turnover up to Rp4,8 "
+        "miliar; super-micro up to Rp10 jt, micro up to Rp100 jt, small up to Rp500 jt; NPWP above "
+        "Rp50 jt; no extra collateral up to Rp100 jt; a flat 6 percent, no limit on repeat KUR; "
+        "KUR syariah too)."
+    ),
+    _l(
+        "No earlier commercial productive credit for KUR: Permenko Perekonomian 12/2025 (arts. 19, "
+        "23, 27, 38A). We could not read whether Permenko 1/2026 keeps it, so we keep it; the bank "
+        "checks SLIK."
+    ),
+    _l(
+        "Young businesses and KUR super-micro: under 6 months of trading with mentoring or "
+        "training, a business group or a family member with a business."
+    ),
+    _l(
+        "UMi: PMK 130/2024 art. 5 (not while on a government programme credit recorded in SIKP); "
+        "ceiling Rp20 jt is our documented constant (PMK 193/2020)."
+    ),
+    _l(
+        "Mekaar: PNM's published criteria (women from low-income households, groups with joint "
+        "liability); the Rp25 jt ceiling is our documented constant from public reports."
+    ),
+    _l(
+        "LPDB: LPDB-KUMKM criteria (legal or business entity with a positive profit; a "
+        "cooperative with its RAT held and a positive SHU)."
+    ),
+    _l(
+        "Halal: PP 42/2024 art. 160 (mandatory for micro and small food and drink businesses from "
+        "18 October 2026); a certificate does not expire while the composition is unchanged."
+    ),
+    _l("NPWP: PMK 112/2022 (16 digits since 2024; for individuals the NIK is the NPWP)."),
+)
+
+# Reasons that reveal a fact the owner keeps private (credit history): only editors read them.
+PRIVATE_REASONS = frozenset({"kur_prior_commercial_credit", "umi_current_programme_credit"})
+PRIVATE_REASON_TEXT = _l("A condition based on information only the owner and facilitator see")
 
 
 def _render_param(name: str, value: object) -> object:
@@ -157,6 +264,21 @@ def reason_text(reason: Reason) -> str:
     template = str(MESSAGES[reason.code])
     params = {name: _render_param(name, value) for name, value in reason.params.items()}
     return template % params
+
+
+def visible_reason_text(reason: Reason, *, private_ok: bool) -> str:
+    """`reason_text`, or a neutral sentence for a private reason the viewer may not read."""
+    if reason.code in PRIVATE_REASONS and not private_ok:
+        return str(PRIVATE_REASON_TEXT)
+    return reason_text(reason)
+
+
+def upcoming_text(item: ChecklistItem) -> str:
+    """For an obligation that does not apply yet (halal before its date), what to do before it
+    does; '' otherwise. No side effects."""
+    if item.not_applicable and not item.met and item.next_step.code == "get_halal_before":
+        return reason_text(item.next_step)
+    return ""
 
 
 def next_step_text(item: ChecklistItem) -> str:

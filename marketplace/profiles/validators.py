@@ -35,13 +35,31 @@ def _digits(value: str) -> str:
 
 
 def normalise_nik(value: str) -> str:
-    """A NIK (Nomor Induk Kependudukan) is 16 digits; its first 2 are a province code."""
+    """A NIK (Nomor Induk Kependudukan) is 16 digits: the Kemendagri province (2) and regency or
+    city (2) code of registration, the district (2), the birth date as DDMMYY with 40 added to
+    the day for women (so 01-31 or 41-71), and a 4-digit serial (Permendagri 72/2019 on the
+    Kemendagri codes; UU 24/2013 on population administration)."""
     nik = _digits(value)
     if not re.fullmatch(r"\d{16}", nik):
         raise ValidationError(_l("A NIK has exactly 16 digits, as printed on the KTP."))
     if nik[:2] not in regions.provinces():
         raise ValidationError(
             _l("The first two digits of a NIK are a province code; check the number on the KTP.")
+        )
+    if f"{nik[:2]}.{nik[2:4]}" not in regions.regencies():
+        raise ValidationError(
+            _l(
+                "Digits 3 and 4 of a NIK are a regency or city code of that province; check the "
+                "number on the KTP."
+            )
+        )
+    day, month = int(nik[6:8]), int(nik[8:10])
+    if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
+        raise ValidationError(
+            _l(
+                "Digits 7 to 12 of a NIK are the birth date as DDMMYY (40 is added to the day for "
+                "women); check the number on the KTP."
+            )
         )
     return nik
 
@@ -55,11 +73,18 @@ def normalise_nib(value: str) -> str:
 
 
 def normalise_npwp(value: str) -> str:
-    """An NPWP is 15 digits (old format, 99.999.999.9-999.999) or 16 (NIK-based, since 2024)."""
+    """An NPWP has 16 digits since 1 January 2024 (PMK 112/2022 art. 2): an individual's is the
+    NIK, a business's the old 15-digit number with a leading 0. A 15-digit number is converted
+    that way (`npwp_converted` tells the caller to say so)."""
     npwp = _digits(value)
     if not re.fullmatch(r"\d{15}|\d{16}", npwp):
-        raise ValidationError(_l("An NPWP has 15 or 16 digits."))
-    return npwp
+        raise ValidationError(_l("An NPWP has 16 digits (old numbers have 15)."))
+    return "0" + npwp if len(npwp) == 15 else npwp
+
+
+def npwp_converted(value: str) -> bool:
+    """True when `value` is an old 15-digit NPWP that `normalise_npwp` converts to 16 digits."""
+    return bool(re.fullmatch(r"\d{15}", _digits(value)))
 
 
 def normalise_phone(value: str) -> str:

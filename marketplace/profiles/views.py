@@ -22,7 +22,14 @@ from marketplace import money
 from marketplace.accounts import services as account_services
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.profiles import enterprises, forms, permissions, readiness_text, signals
+from marketplace.profiles import (
+    enterprises,
+    forms,
+    permissions,
+    readiness_text,
+    signals,
+    validators,
+)
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file
@@ -124,8 +131,7 @@ def profile(enterprise_id: int):
     nik = None
     if current_user.is_authenticated and full:
         nik = enterprises.reveal_nik(viewer=current_user, enterprise=enterprise)
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "profiles/profile.html",
         enterprise=enterprise,
         full=full,
@@ -134,6 +140,11 @@ def profile(enterprise_id: int):
         text=readiness_text,
         action_form=ActionForm(),
     )
+    # The audit entry of a shown NIK commits after rendering: a commit before it would expire
+    # the profile and make the template load it and its relations a second time.
+    if nik is not None:
+        db.session.commit()
+    return page
 
 
 # --- editing ---------------------------------------------------------------------------------
@@ -221,18 +232,26 @@ def unpublish(enterprise_id: int):
 
 
 # --- readiness -------------------------------------------------------------------------------
+def readiness_today() -> dt.date:
+    """The day the readiness page assesses (the real date; tests replace this function)."""
+    return dt.date.today()
+
+
 @bp.get("/enterprises/<int:enterprise_id>/readiness")
 @login_required
 def readiness(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id)
     if not permissions.can_view_full_profile(current_user, enterprise):
         abort(403)
-    assessment = enterprises.assess(enterprise)
+    today = readiness_today()
+    assessment = enterprises.assess(enterprise, today=today)
     user = current_user._get_current_object()
     return render_template(
         "profiles/readiness.html",
         enterprise=enterprise,
         assessment=assessment,
+        today=today,
+        can_see_private=permissions.can_see_identity(current_user, enterprise),
         text=readiness_text,
         # Programmes add the attestation controls (profiles/signals).
         **signals.extra_context(signals.readiness_shown, user, enterprise=enterprise),
@@ -256,6 +275,15 @@ def documents(enterprise_id: int):
                 expires_on=form.expires_on.data,
             )
         if outcome.ok:
+            if form.kind.data == "npwp" and validators.npwp_converted(form.number.data or ""):
+                flash(
+                    _(
+                        "Your 15-digit NPWP was saved in the 16-digit format with a leading 0 "
+                        "(PMK 112/2022). For an individual the NPWP is now the NIK: activate "
+                        "your NIK as NPWP at pajak.go.id."
+                    ),
+                    "info",
+                )
             return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
     return render_template(
         "profiles/documents.html",

@@ -226,3 +226,31 @@ def test_a_forged_cookie_with_a_users_id_but_no_live_token_is_refused(app, db, o
 
     assert not is_logged_in(client)
     assert db.session.get(User, owner.id).last_login_at is None
+
+
+def test_a_request_resolves_session_user_and_organisation_in_one_query(app, db, make, login):
+    # Runs on every request of a logged-in user; its user's organisation is what the
+    # permission checks read next.
+    from sqlalchemy import event
+
+    from marketplace.accounts import services
+
+    investor = make.investor()
+    db.session.commit()
+    token = services.start_session(user=investor, ip="127.0.0.1", user_agent="pytest")
+    db.session.commit()
+    investor_id = investor.id
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            user = services.resolve_session(token)
+            assert user is not None and user.id == investor_id
+            assert user.organisation.is_verified
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements

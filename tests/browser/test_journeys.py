@@ -177,7 +177,7 @@ def test_owner_registers_fills_the_profile_recovers_from_mistakes_and_publishes(
     page.fill("#employees", "6")
     page.fill("#women_employees", "4")
     page.fill("#owner_name", "Siti Rahmawati")
-    page.fill("#nik", "3204 1234 5678 0001")
+    page.fill("#nik", "3204 1244 0778 0001")
     page.fill("#capital", "lima juta")  # the wrong input: words, not digits
     page.fill("#annual_turnover", "120.000.000")
     page.fill("#profit_last_year", "18.000.000")
@@ -214,7 +214,7 @@ def test_owner_registers_fills_the_profile_recovers_from_mistakes_and_publishes(
     # Second mistake, caught by the service rather than the form: more women than employees.
     page.fill("#capital", "5.000.000")
     page.fill("#women_employees", "8")
-    page.fill("#nik", "3204 1234 5678 0001")  # the NIK is never echoed back; type it again
+    page.fill("#nik", "3204 1244 0778 0001")  # the NIK is never echoed back; type it again
     for month_input in page.locator("input[name^=revenue_]").all():
         month_input.fill("10.000.000")
     submit(page, "#capital")
@@ -227,7 +227,7 @@ def test_owner_registers_fills_the_profile_recovers_from_mistakes_and_publishes(
     assert page.input_value("input[name^=revenue_] >> nth=0") == "10.000.000"
 
     page.fill("#women_employees", "4")
-    page.fill("#nik", "3204 1234 5678 0001")
+    page.fill("#nik", "3204 1244 0778 0001")
     submit(page, "#capital")
     page.wait_for_url(edit_url)
     expect_text(page.locator(".flash-success"), tr(server, "Saved."))

@@ -80,3 +80,22 @@ def test_an_investors_ics_lists_the_pitches_they_hear(db, client, login, open_ev
 def test_no_ics_before_the_schedule_is_published(db, client, login, open_event):
     login(open_event.investors[0])
     assert client.get(f"/events/{open_event.event.id}/agenda.ics").status_code == 404
+
+
+def test_a_cancelled_events_calendar_entries_keep_their_uids_and_say_cancelled(
+    db, client, login, open_event
+):
+    _publish(db, open_event)
+    enterprise = open_event.enterprises[0]
+    login(open_event.owners[0])
+    url = f"/events/{open_event.event.id}/enterprises/{enterprise.id}/agenda.ics"
+    _calendar, before = _events(client.get(url))
+    open_event.event.status = "cancelled"
+    db.session.commit()
+
+    _calendar, after = _events(client.get(url))
+
+    assert before and list(after) == list(before)
+    for uid, entry in after.items():
+        assert str(entry["status"]) == "CANCELLED"
+        assert int(entry["sequence"]) == int(before[uid]["sequence"]) + 1

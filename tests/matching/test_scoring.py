@@ -79,9 +79,13 @@ CASES = [
     ("sharia-only investor, enterprise wants only a conventional loan",
      {"instruments": fs("loan")}, {**SHARIA, "instruments": fs("murabahah", "mudharabah")},
      EXCLUDED, ["sharia_conventional_only"]),
-    ("sharia-only investor, enterprise wants only KUR or a loan",
+    # KUR syariah: a sharia financier offering murabahah channels KUR (issue 14).
+    ("sharia-only murabahah financier serves a KUR ask as KUR syariah",
      {"instruments": fs("kur", "loan")}, {**SHARIA, "instruments": fs("murabahah")},
-     EXCLUDED, ["sharia_conventional_only"]),
+     (100, 100), ["instrument_match"]),
+    ("sharia-only qard-only investor does not channel KUR",
+     {"instruments": fs("kur")}, {**SHARIA, "instruments": fs("qard")},
+     EXCLUDED, ["instrument_mismatch"]),
     ("sharia-only investor, enterprise also accepts murabahah",
      {"instruments": fs("loan", "murabahah")}, {**SHARIA, "instruments": fs("murabahah")},
      (100, 100), ["instrument_match"]),
@@ -101,7 +105,7 @@ CASES = [
      {"instruments": fs("loan")}, {**SHARIA, "instruments": fs("loan", "qard")},
      EXCLUDED, ["sharia_conventional_only"]),
     ("sharia-only and below the minimum stage gives both exclusions",
-     {"instruments": fs("kur"), "stage": "belum_layak"}, {**SHARIA, "instruments": fs("qard")},
+     {"instruments": fs("loan"), "stage": "belum_layak"}, {**SHARIA, "instruments": fs("qard")},
      EXCLUDED, ["sharia_conventional_only", "stage_below_minimum"]),
     # --- instrument overlap ------------------------------------------------------------------
     ("equity investor and an enterprise that wants KUR do not meet",
@@ -292,9 +296,11 @@ def test_rank_mandates_shows_an_enterprise_the_lenders_that_fit_and_their_routes
 
     ranked = scoring.rank_mandates(wanted, [bank, sharia, fund])
 
-    assert [(r.organisation_id, r.score) for r in ranked] == [(2, 100), (1, 90)]
+    # The sharia financier channels KUR syariah, so it serves the KUR ask too (issue 14).
+    assert [(r.organisation_id, r.score) for r in ranked] == [(2, 100), (1, 90), (3, 90)]
     assert ranked[0].routes == ("equity",)
-    assert ranked[1].routes == ("kur_mikro",)
+    assert ranked[1].routes == ("kur_mikro",) and not ranked[1].sharia_only
+    assert ranked[2].routes == ("kur_mikro",) and ranked[2].sharia_only
 
 
 def test_rank_mandates_breaks_ties_by_organisation_then_mandate_name() -> None:

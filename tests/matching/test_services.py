@@ -102,7 +102,7 @@ def test_indonesian_word_forms_find_the_profile_with_a_highlighted_snippet(make,
 
 # --- matches -----------------------------------------------------------------------------------
 def test_a_sharia_only_investor_never_sees_an_enterprise_wanting_only_a_conventional_loan(make):
-    _, conventional = published(make, name="Kredit Saja", ask_instruments=["loan", "kur"])
+    _, conventional = published(make, name="Kredit Saja", ask_instruments=["loan"])
     _, sharia = published(make, name="Murabahah Ok", ask_instruments=["murabahah"])
     investor = make.investor()
     mandate = make.mandate(
@@ -115,6 +115,21 @@ def test_a_sharia_only_investor_never_sees_an_enterprise_wanting_only_a_conventi
     found = [m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)]
     assert found == [sharia.id]
     assert conventional.id not in found
+
+
+def test_a_sharia_only_financier_sees_an_enterprise_wanting_kur_as_kur_syariah(make):
+    """KUR is channelled as KUR syariah too (murabahah at BSI and sharia units): issue 14."""
+    _, kur = published(make, name="Mau KUR", ask_instruments=["kur"])
+    investor = make.investor()
+    mandate = make.mandate(
+        investor,
+        investor_kind="sharia_financier",
+        sharia_only=True,
+        instruments=["murabahah"],
+        min_stage="belum_layak",
+    )
+    found = [m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)]
+    assert kur.id in found
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,7 @@ def test_no_kur_route_fits_without_an_ask_amount(route):
 def test_a_large_business_is_refused_kur():
     facts = bankable(capital=None, annual_turnover=60_000_000_000)
     verdict = assess(facts, today=TODAY).route("kur_mikro")
-    assert verdict.reasons == (Reason("size_not_allowed", {"size": "besar"}),)
+    assert reason_codes(verdict.reasons) == ["kur_micro_small_only", "kur_turnover_above"]
 
 
 def test_a_refused_kur_lists_every_reason_not_only_the_first():
@@ -196,7 +196,7 @@ def test_a_refused_kur_lists_every_reason_not_only_the_first():
         "nik_missing",
         "licence_missing",
         "founded_missing",
-        "mentoring_exception_super_mikro_only",
+        "young_business_exception_super_mikro_only",
     ]
 
 
@@ -216,7 +216,7 @@ def test_a_refused_kur_lists_every_reason_not_only_the_first():
 def test_exactly_six_calendar_months_of_trading_counts_and_one_day_less_does_not(
     founded_on, today, trading
 ):
-    facts = bankable(founded_on=founded_on, mentoring_completed=False)
+    facts = bankable(founded_on=founded_on, mentoring_completed=False, in_programme=False)
     result = assess(facts, today=today)
     assert result.route("kur_mikro").fits is trading
     assert result.item("trading_6_months").met is trading
@@ -225,77 +225,75 @@ def test_exactly_six_calendar_months_of_trading_counts_and_one_day_less_does_not
 YOUNG = SIX_MONTHS_AGO + dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize(
-    ("route", "ask", "mentoring_completed", "fits", "codes"),
-    [
-        ("kur_super_mikro", 8_000_000, True, True, ["young_business_mentoring_exception"]),
-        ("kur_super_mikro", 8_000_000, False, False, ["trading_under_months"]),
-        (
-            "kur_mikro",
-            30_000_000,
-            True,
-            False,
-            ["trading_under_months", "mentoring_exception_super_mikro_only"],
-        ),
-        ("kur_mikro", 30_000_000, False, False, ["trading_under_months"]),
-        (
-            "kur_kecil",
-            200_000_000,
-            True,
-            False,
-            ["trading_under_months", "mentoring_exception_super_mikro_only"],
-        ),
-    ],
+SUPPORT_FACTS = (
+    "mentoring_completed",
+    "in_programme",
+    "in_training",
+    "in_business_group",
+    "family_member_business",
 )
-def test_completed_mentoring_lets_only_a_young_super_mikro_applicant_in(
-    route, ask, mentoring_completed, fits, codes
-):
+
+
+@pytest.mark.parametrize("support", [*SUPPORT_FACTS, None])
+@pytest.mark.parametrize(
+    ("route", "ask"),
+    [("kur_super_mikro", 8_000_000), ("kur_mikro", 30_000_000), ("kur_kecil", 200_000_000)],
+)
+def test_young_business_support_lets_only_a_super_mikro_applicant_in(route, ask, support):
+    """Permenko 1/2026: under 6 months of trading, KUR super-mikro takes a business that takes
+    part in mentoring or training, belongs to a group or has a family member with a business."""
     facts = bankable(
         founded_on=YOUNG,
         ask_amount=ask,
-        mentoring_completed=mentoring_completed,
         documents={"nib": None, "npwp": None},
         has_collateral=True,
+        **{name: name == support for name in SUPPORT_FACTS},
     )
     verdict = assess(facts, today=TODAY).route(route)
-    assert verdict.fits is fits
     trading_codes = {
-        "young_business_mentoring_exception",
+        "young_business_support_exception",
         "trading_under_months",
-        "mentoring_exception_super_mikro_only",
+        "young_business_exception_super_mikro_only",
     }
-    assert [code for code in reason_codes(verdict.reasons) if code in trading_codes] == codes
+    codes = [code for code in reason_codes(verdict.reasons) if code in trading_codes]
+    if support is None:
+        assert not verdict.fits
+        assert codes == ["trading_under_months"]
+    elif route == "kur_super_mikro":
+        assert verdict.fits
+        assert codes == ["young_business_support_exception"]
+    else:
+        assert not verdict.fits
+        assert codes == ["trading_under_months", "young_business_exception_super_mikro_only"]
 
 
-# --- UMi ------------------------------------------------------------------------------------
+# --- UMi (PMK 130/2024) -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("changes", "fits", "why_not"),
     [
-        # KUR super-mikro fits, so UMi does not: it is for those KUR does not reach.
-        ({"ask_amount": 5_000_000}, False, ["reached_by_kur"]),
-        ({"ask_amount": 5_000_000, "documents": {}}, True, []),
-        ({"ask_amount": 20_000_000, "documents": {}}, True, []),
-        ({"ask_amount": 20_000_001, "documents": {}}, False, ["ask_above_ceiling"]),
-        ({"ask_amount": 15_000_000}, False, ["reached_by_kur"]),
+        # A fitting KUR no longer shuts UMi out: only a current programme credit does.
+        ({"ask_amount": 5_000_000}, True, []),
         (
-            {"ask_amount": 5_000_000, "documents": {}, "annual_turnover": 3_000_000_000},
+            {"ask_amount": 5_000_000, "current_programme_credit": True},
             False,
-            ["size_not_allowed"],
+            ["umi_current_programme_credit"],
         ),
-        ({"ask_amount": None, "documents": {}}, False, ["ask_missing"]),
+        ({"ask_amount": 20_000_000}, True, []),
+        ({"ask_amount": 20_000_001}, False, ["ask_above_ceiling"]),
+        ({"ask_amount": 5_000_000, "annual_turnover": 3_000_000_000}, False, ["size_not_allowed"]),
+        ({"ask_amount": None}, False, ["ask_missing"]),
         ({"ask_amount": 5_000_000, "has_nik": False}, False, ["nik_missing"]),
+        # Earlier commercial credit is a KUR rule, not a UMi one.
+        ({"ask_amount": 5_000_000, "prior_commercial_credit": True}, True, []),
     ],
 )
-def test_umi_fits_micro_asks_up_to_20_million_only_when_no_kur_route_fits(changes, fits, why_not):
+def test_umi_is_refused_only_while_on_a_government_programme_credit(changes, fits, why_not):
     verdict = assess(bankable(**changes), today=TODAY).route("umi")
     assert verdict.fits is fits
-    if not fits:
+    if fits:
+        assert reason_codes(verdict.reasons) == ["umi_non_bank_lenders"]
+    else:
         assert reason_codes(verdict.reasons) == why_not
-
-
-def test_umi_names_the_kur_route_that_reaches_the_enterprise():
-    verdict = assess(bankable(ask_amount=15_000_000), today=TODAY).route("umi")
-    assert verdict.reasons == (Reason("reached_by_kur", {"route": "kur_mikro"}),)
 
 
 # --- Mekaar ---------------------------------------------------------------------------------
@@ -321,6 +319,7 @@ def test_mekaar_is_for_women_led_micro_businesses_from_low_income_or_pkh_househo
         pkh_graduate=pkh,
         capital=capital,
         annual_turnover=None,
+        ask_amount=5_000_000,
     )
     verdict = assess(facts, today=TODAY).route("mekaar")
     assert verdict.fits is fits
@@ -329,22 +328,65 @@ def test_mekaar_is_for_women_led_micro_businesses_from_low_income_or_pkh_househo
 
 def test_mekaar_refusal_lists_both_the_gender_and_the_income_reason():
     verdict = assess(bankable(), today=TODAY).route("mekaar")
-    assert reason_codes(verdict.reasons) == ["not_women_led", "not_low_income"]
+    assert reason_codes(verdict.reasons) == [
+        "not_women_led",
+        "not_low_income",
+        "mekaar_ask_above_range",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ask", "fits"),
+    [(2_000_000, True), (15_000_000, True), (25_000_000, True), (25_000_001, False), (None, True)],
+)
+def test_mekaar_refuses_asks_above_its_range(ask, fits):
+    facts = bankable(women_led=True, low_income_household=True, ask_amount=ask)
+    verdict = assess(facts, today=TODAY).route("mekaar")
+    assert verdict.fits is fits
+    assert ("mekaar_ask_above_range" in reason_codes(verdict.reasons)) is (not fits)
 
 
 # --- LPDB -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("profit", [-1, 0, 1, None])
-@pytest.mark.parametrize("legal_form", ["cv", "pt", "koperasi"])
-def test_lpdb_fits_only_a_profitable_legal_entity(legal_form, profit):
+@pytest.mark.parametrize("legal_form", ["cv", "pt", "perorangan", "kube"])
+def test_lpdb_fits_a_profitable_pt_or_cv(legal_form, profit):
+    """LPDB: "berbadan hukum atau berbadan usaha" with a positive profit; a CV qualifies."""
     verdict = assess(bankable(legal_form=legal_form, profit_last_year=profit), today=TODAY).route(
         "lpdb"
     )
-    legal_entity = legal_form in {"pt", "koperasi"}
-    assert verdict.fits is (legal_entity and profit == 1)
+    entity = legal_form in {"pt", "cv"}
+    assert verdict.fits is (entity and profit == 1)
     codes = reason_codes(verdict.reasons)
-    assert ("not_legal_entity" in codes) is (not legal_entity)
+    assert ("lpdb_not_business_entity" in codes) is (not entity)
     assert ("profit_unknown" in codes) is (profit is None)
     assert ("not_profitable" in codes) is (profit is not None and profit <= 0)
+    if verdict.fits:
+        assert codes == ["lpdb_business_entity_profitable", "lpdb_cooperatives_first"]
+
+
+@pytest.mark.parametrize(
+    ("rat", "shu", "why_not"),
+    [
+        (True, True, []),
+        (False, True, ["koperasi_rat_not_held"]),
+        (True, False, ["koperasi_shu_not_positive"]),
+        (False, False, ["koperasi_rat_not_held", "koperasi_shu_not_positive"]),
+    ],
+)
+def test_lpdb_takes_a_koperasi_with_its_rat_held_and_a_positive_shu(rat, shu, why_not):
+    # The cooperative's SHU decides, not the profit field.
+    facts = bankable(
+        legal_form="koperasi",
+        profit_last_year=None,
+        koperasi_rat_held=rat,
+        koperasi_shu_positive=shu,
+    )
+    verdict = assess(facts, today=TODAY).route("lpdb")
+    assert verdict.fits is (not why_not)
+    if why_not:
+        assert reason_codes(verdict.reasons) == why_not
+    else:
+        assert reason_codes(verdict.reasons) == ["lpdb_koperasi_rat_shu", "lpdb_cooperatives_first"]
 
 
 # --- equity, revenue share, grant -------------------------------------------------------------
@@ -414,7 +456,8 @@ def test_grants_go_to_micro_and_small_businesses_in_a_programme(changes, fits):
         ({"documents": {"sku": TODAY}}, "bankable"),
         ({"documents": {"sku": YESTERDAY}}, "belum_layak"),
         ({"monthly_revenues": (0, 0, 0)}, "belum_layak"),
-        ({"founded_on": YOUNG, "mentoring_completed": False}, "belum_layak"),
+        ({"founded_on": YOUNG, "mentoring_completed": False, "in_programme": False}, "belum_layak"),
+        ({"founded_on": YOUNG, "mentoring_completed": False}, "bankable"),
         ({"founded_on": YOUNG}, "bankable"),
         ({"in_programme": False, "mentoring_completed": False}, "layak"),
         ({"mentoring_completed": False}, "bankable"),
@@ -437,7 +480,8 @@ def test_grants_go_to_micro_and_small_businesses_in_a_programme(changes, fits):
         ),
         ({"ask_amount": None}, "layak"),
         ({"sector": "food"}, "layak"),
-        ({"sector": "food", "documents": {"nib": None, "halal": None}}, "bankable"),
+        ({"sector": "food", "documents": {"nib": None, "spp_irt": None}}, "bankable"),
+        ({"sector": "food", "documents": {"nib": None, "halal": None}}, "layak"),
         ({"sector": "food", "documents": {"nib": None, "spp_irt": YESTERDAY}}, "layak"),
         ({"has_nik": False, "keeps_books": False}, "belum_layak"),
     ],
@@ -647,9 +691,15 @@ def test_every_produced_reason_renders_as_a_full_english_sentence():
             "Renew your Surat Keterangan Usaha (business letter): it expired on 16 August 2026",
         ),
         (
-            Reason("reached_by_kur", {"route": "kur_mikro"}),
-            "UMi is for businesses KUR does not reach, and "
-            "KUR micro (up to Rp100 million) fits you",
+            Reason("kur_turnover_above", {"threshold": 4_800_000_000}),
+            "KUR is for businesses with an annual turnover of at most Rp4.8 billion "
+            "(Permenko Perekonomian 1/2026)",
+        ),
+        (
+            Reason("halal_overdue", {"since": dt.date(2026, 10, 18)}),
+            "Overdue: halal certification has been mandatory for food and drink since "
+            "18 October 2026. Apply via SIHALAL (ptsp.halal.go.id); eligible micro businesses "
+            "can self-declare for free",
         ),
         (
             Reason("not_profitable", {"profit": -1_500_000}),
@@ -708,6 +758,13 @@ facts_strategy = st.builds(
     pkh_graduate=st.booleans(),
     mentoring_completed=st.booleans(),
     in_programme=st.booleans(),
+    in_training=st.booleans(),
+    in_business_group=st.booleans(),
+    family_member_business=st.booleans(),
+    prior_commercial_credit=st.booleans(),
+    current_programme_credit=st.booleans(),
+    koperasi_rat_held=st.booleans(),
+    koperasi_shu_positive=st.booleans(),
 )
 
 
@@ -718,7 +775,11 @@ def test_any_enterprise_gets_explained_verdicts_and_a_stage_its_checklist_suppor
     assert all(verdict.reasons for verdict in result.routes)
     fitting_kur = [v for v in result.routes if v.code in readiness.KUR_ROUTES and v.fits]
     assert len(fitting_kur) <= 1
-    assert not (fitting_kur and result.route("umi").fits)
+    assert not (facts.current_programme_credit and result.route("umi").fits)
+    if fitting_kur:
+        assert result.size.code in (None, "mikro", "kecil")
+        assert (facts.annual_turnover or 0) <= readiness.KUR_MAX_TURNOVER
+        assert not facts.prior_commercial_credit
     unmet = {item.level for item in result.checklist if item.counts and not item.met}
     expected = "belum_layak" if "layak" in unmet else "layak" if unmet else "bankable"
     assert result.stage == expected
@@ -727,3 +788,142 @@ def test_any_enterprise_gets_explained_verdicts_and_a_stage_its_checklist_suppor
     with app.test_request_context():
         for reason in _produced_reasons(facts):
             assert "%(" not in readiness_text.reason_text(reason)
+
+
+# --- 2026 rules (issue 14) ---------------------------------------------------------------------
+HALAL_DAY = dt.date(2026, 10, 18)
+
+
+def food(**changes: object) -> EnterpriseFacts:
+    """A bankable micro food business with its SPP-IRT, then `changes`."""
+    return bankable(sector="food", documents={"nib": None, "spp_irt": None}, **changes)
+
+
+@pytest.mark.parametrize(
+    ("today", "halal_held", "applies", "step", "stage"),
+    [
+        # PP 42/2024 art. 160: mandatory for micro and small food businesses from 18 October 2026.
+        (HALAL_DAY - dt.timedelta(days=1), False, False, "get_halal_before", "bankable"),
+        (HALAL_DAY, False, True, "halal_overdue", "layak"),
+        (HALAL_DAY + dt.timedelta(days=1), False, True, "halal_overdue", "layak"),
+        (dt.date(2026, 12, 5), False, True, "halal_overdue", "layak"),
+        (HALAL_DAY, True, True, "halal_overdue", "bankable"),
+    ],
+)
+def test_halal_is_overdue_for_a_food_business_from_18_october_2026(
+    today, halal_held, applies, step, stage
+):
+    documents = {"nib": None, "spp_irt": None} | ({"halal": None} if halal_held else {})
+    result = assess(bankable(sector="food", documents=documents), today=today)
+    item = result.item("halal")
+    assert item.not_applicable is (not applies)
+    assert item.met is halal_held
+    assert item.next_step.code == step
+    assert result.stage == stage
+
+
+def test_halal_was_mandatory_for_medium_food_businesses_from_2024():
+    facts = food(capital=None, annual_turnover=20_000_000_000)
+    item = assess(facts, today=dt.date(2026, 8, 17)).item("halal")
+    assert not item.not_applicable
+    assert item.next_step == Reason("halal_overdue", {"since": dt.date(2024, 10, 18)})
+
+
+def test_a_halal_certificate_does_not_expire_while_the_composition_is_unchanged():
+    facts = bankable(sector="food", documents={"nib": None, "spp_irt": None, "halal": YESTERDAY})
+    assert assess(facts, today=dt.date(2026, 12, 5)).item("halal").met
+
+
+@pytest.mark.parametrize(
+    ("documents", "met"),
+    [
+        ({"nib": None, "spp_irt": None}, True),
+        ({"nib": None, "bpom": None}, True),
+        ({"nib": None, "slhs": None}, True),
+        ({"nib": None, "halal": None}, False),  # halal is a separate obligation
+        ({"nib": None}, False),
+    ],
+)
+def test_the_food_safety_permit_is_spp_irt_bpom_or_slhs(documents, met):
+    result = assess(bankable(sector="food", documents=documents), today=TODAY)
+    assert result.item("food_permit").met is met
+    if not met:
+        assert result.item("food_permit").next_step.code == "get_food_safety_permit"
+
+
+@pytest.mark.parametrize(
+    ("turnover", "fits"),
+    [(4_800_000_000, True), (4_800_000_001, False), (None, True)],
+)
+def test_kur_takes_a_turnover_up_to_4_8_miliar_exactly(turnover, fits):
+    # Capital decides the size (mikro), so only the KUR turnover ceiling can refuse.
+    facts = bankable(founded_on=YOUNG, annual_turnover=turnover, capital=500_000_000)
+    facts = dataclasses.replace(facts, ask_amount=8_000_000)
+    verdict = assess(facts, today=TODAY).route("kur_super_mikro")
+    assert verdict.fits is fits
+    assert ("kur_turnover_above" in reason_codes(verdict.reasons)) is (not fits)
+
+
+@pytest.mark.parametrize(
+    ("capital", "size", "fits"),
+    [
+        (1_000_000_000, "mikro", True),
+        (5_000_000_000, "kecil", True),
+        (5_000_000_001, "menengah", False),
+        (10_000_000_001, "besar", False),
+    ],
+)
+def test_kur_refuses_menengah_as_well_as_besar(capital, size, fits):
+    facts = bankable(capital=capital, annual_turnover=None)
+    result = assess(facts, today=TODAY)
+    assert result.size.code == size
+    verdict = result.route("kur_mikro")
+    assert verdict.fits is fits
+    if not fits:
+        assert Reason("kur_micro_small_only", {"size": size}) in verdict.reasons
+
+
+@pytest.mark.parametrize(("prior", "fits"), [(False, True), (True, False)])
+def test_kur_refuses_an_applicant_with_earlier_commercial_productive_credit(prior, fits):
+    verdict = assess(bankable(prior_commercial_credit=prior), today=TODAY).route("kur_mikro")
+    assert verdict.fits is fits
+    assert ("kur_prior_commercial_credit" in reason_codes(verdict.reasons)) is prior
+
+
+@pytest.mark.parametrize(
+    ("route", "ask", "bpjs"),
+    [
+        ("kur_super_mikro", 5_000_000, False),
+        ("kur_mikro", 30_000_000, False),
+        ("kur_kecil", 200_000_000, True),
+    ],
+)
+def test_a_fitting_kur_names_its_cost_kur_syariah_and_what_the_bank_will_ask(route, ask, bpjs):
+    facts = bankable(ask_amount=ask, documents={"nib": None, "npwp": None}, has_collateral=True)
+    verdict = assess(facts, today=TODAY).route(route)
+    assert verdict.fits
+    codes = reason_codes(verdict.reasons)
+    assert Reason("kur_flat_rate_repeatable", {"rate": 6}) in verdict.reasons
+    assert "kur_syariah_too" in codes and "bank_asks_age_or_married" in codes
+    assert ("bank_asks_bpjs_ketenagakerjaan" in codes) is bpjs
+
+
+@pytest.mark.parametrize(
+    ("legal_form", "code"),
+    [
+        ("perorangan", "activate_nik_as_npwp"),
+        ("cv", "register_npwp"),
+        ("pt", "register_npwp"),
+    ],
+)
+def test_the_npwp_step_for_an_individual_is_activating_the_nik(legal_form, code):
+    facts = bankable(legal_form=legal_form, ask_amount=60_000_000)
+    assert assess(facts, today=TODAY).item("npwp").next_step.code == code
+
+
+@pytest.mark.usefixtures("english")
+def test_private_reasons_are_worded_neutrally_for_viewers_who_may_not_read_them():
+    reason = Reason("umi_current_programme_credit")
+    assert "SIKP" in readiness_text.visible_reason_text(reason, private_ok=True)
+    hidden = readiness_text.visible_reason_text(reason, private_ok=False)
+    assert "SIKP" not in hidden and "credit" not in hidden

@@ -146,7 +146,9 @@ def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     ("kind", "number", "stored"),
     [
         ("nib", "1234 5678 90123", "1234567890123"),
-        ("npwp", "01.234.567.8-901.000", "012345678901000"),
+        # PMK 112/2022: an old 15-digit NPWP is stored as 16 digits with a leading 0.
+        ("npwp", "01.234.567.8-901.000", "0012345678901000"),
+        ("npwp", "0012345678901000", "0012345678901000"),
         ("halal", "ID00110012345", "ID00110012345"),
     ],
 )
@@ -267,7 +269,8 @@ def test_save_mandate_creates_then_updates(db, make):
     ("overrides", "field"),
     [
         ({"ticket_min": 60_000_000}, "ticket_max"),
-        ({"instruments": ["loan", "kur"]}, "instruments"),
+        # A sharia-only mandate offering only a conventional loan; "kur" alone would be KUR syariah.
+        ({"instruments": ["loan"]}, "instruments"),
         ({"instruments": []}, "instruments"),
         ({"provinces": ["99"]}, "provinces"),
         ({"sectors": ["casino"]}, "sectors"),
@@ -359,3 +362,23 @@ def test_registering_an_owner_creates_an_enterprise_draft(db):
     )
     assert user.email == "pak.budi@example.id"
     assert enterprise.name == "Bakso Pak Budi" and enterprise.status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("npwp", "ok"),
+    [
+        ("3201010101900001", True),  # the NIK itself
+        ("3201010101909999", False),  # another person's number
+        ("01.234.567.8-901.000", True),  # an old number, converted: not an NIK
+    ],
+)
+def test_a_sole_proprietors_npwp_must_be_the_owners_nik(owner, enterprise, npwp, ok):
+    enterprise.legal_form = "perorangan"
+    enterprise_services.set_nik(enterprise=enterprise, nik="3201010101900001")
+    kwargs = dict(actor=owner, enterprise=enterprise, kind="npwp", number=npwp)
+    if ok:
+        enterprise_services.set_document(**kwargs, issued_on=None, expires_on=None)
+    else:
+        with pytest.raises(ValidationError) as error:
+            enterprise_services.set_document(**kwargs, issued_on=None, expires_on=None)
+        assert error.value.field == "number"

@@ -26,6 +26,35 @@ def test_nik_refuses_wrong_length_letters_and_unknown_province(typed):
 
 
 @pytest.mark.parametrize(
+    ("nik", "ok"),
+    [
+        # Regency code (digits 3-4) against the Kemendagri list: 32.01 Kab. Bogor, 32.71 Kota Bogor.
+        ("3201010101900001", True),
+        ("3271010101900001", True),
+        ("3299010101900001", False),
+        ("3200010101900001", False),
+        # Day 01-31 for men, 41-71 for women (day + 40); month 01-12.
+        ("3201010001900001", False),
+        ("3201013101900001", True),
+        ("3201013201900001", False),
+        ("3201014001900001", False),
+        ("3201014101900001", True),
+        ("3201017101900001", True),
+        ("3201017201900001", False),
+        ("3201011500900001", False),
+        ("3201011512900001", True),
+        ("3201011513900001", False),
+    ],
+)
+def test_nik_checks_the_regency_code_and_the_date_part(nik, ok):
+    if ok:
+        assert validators.normalise_nik(nik) == nik
+    else:
+        with pytest.raises(ValidationError):
+            validators.normalise_nik(nik)
+
+
+@pytest.mark.parametrize(
     ("typed", "ok"),
     [
         ("1234567890123", True),
@@ -55,10 +84,25 @@ def test_nib_is_13_digits(typed, ok):
 )
 def test_npwp_is_15_or_16_digits(typed, ok):
     if ok:
-        assert len(validators.normalise_npwp(typed)) in (15, 16)
+        assert len(validators.normalise_npwp(typed)) == 16
     else:
         with pytest.raises(ValidationError):
             validators.normalise_npwp(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "converted"),
+    [
+        # PMK 112/2022: 16 digits since 2024; an old 15-digit number gains a leading 0.
+        ("01.234.567.8-901.000", "0012345678901000", True),
+        ("012345678901000", "0012345678901000", True),
+        ("0012345678901000", "0012345678901000", False),
+        ("3201010101900001", "3201010101900001", False),
+    ],
+)
+def test_a_15_digit_npwp_is_converted_to_16_and_the_caller_told(typed, stored, converted):
+    assert validators.normalise_npwp(typed) == stored
+    assert validators.npwp_converted(typed) is converted
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,60 @@ def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
     assert "KUR micro" in page and "NPWP" in page
 
 
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [(dt.date(2026, 10, 17), False), (dt.date(2026, 10, 18), True), (dt.date(2026, 12, 5), True)],
+)
+def test_readiness_page_says_halal_is_overdue_from_18_october_2026(
+    owner_client, monkeypatch, today, overdue
+):
+    from marketplace.profiles import views
+
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    monkeypatch.setattr(views, "readiness_today", lambda: today)
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert ("Terlambat: sertifikasi halal wajib" in page) is overdue
+    assert ("Urus sertifikasi halal sebelum 18 Oktober 2026" in page) is (not overdue)
+    assert "Aturan yang kami pakai" in page and "PP 42/2024 pasal 160" in page
+
+
+def test_the_2026_profile_facts_are_saved_from_the_form(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/edit",
+        data=_profile_form(
+            legal_form="koperasi",
+            in_business_group="y",
+            family_member_business="y",
+            current_programme_credit="y",
+            koperasi_rat_held="y",
+        ),
+    )
+    assert response.status_code == 302
+    db.session.refresh(enterprise)
+    assert enterprise.in_business_group and enterprise.family_member_business
+    assert enterprise.current_programme_credit and enterprise.koperasi_rat_held
+    assert not (enterprise.in_training or enterprise.prior_commercial_credit)
+    assert not enterprise.koperasi_shu_positive
+    form = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
+    assert "tidak termasuk tanah dan bangunan" in form
+    assert "Sedang mencicil kredit program pemerintah (KUR atau UMi)" in form
+
+
+def test_a_15_digit_npwp_is_stored_as_16_and_the_owner_told(owner_client):
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(legal_form="cv"))
+    response = client.post(
+        f"/enterprises/{enterprise.id}/documents",
+        data={"kind": "npwp", "number": "01.234.567.8-901.000"},
+        follow_redirects=True,
+    )
+    assert "format 16 digit dengan angka 0 di depan" in response.get_data(as_text=True)
+    db.session.refresh(enterprise)
+    assert [d.number for d in enterprise.documents if d.kind == "npwp"] == ["0012345678901000"]
+
+
 def test_document_with_a_short_nib_is_refused_next_to_the_field(owner_client):
     client, _owner, enterprise = owner_client
     response = client.post(
@@ -297,3 +351,39 @@ def test_a_mandate_ticket_reads_words(make, login, client):
     assert response.status_code == 302
     mandate = db.session.query(Mandate).one()
     assert (mandate.ticket_min, mandate.ticket_max) == (50_000_000, 1_500_000_000)
+
+
+def test_the_profile_page_loads_each_row_once_and_keeps_the_nik_audit(app, db, make, login):
+    # Committing the NIK audit entry before rendering expired the profile, and the template
+    # loaded it and every relation a second time.
+    from sqlalchemy import event, select
+
+    from marketplace.audit import AuditEvent
+
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    db.session.commit()
+    enterprise_services.update_profile(
+        actor=owner, enterprise=enterprise, data={}, nik="3201 0101 0190 0001"
+    )
+    db.session.commit()
+    client = app.test_client()
+    login(owner, on=client)
+    enterprise_id = enterprise.id
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(f"/enterprises/{enterprise_id}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert "3201010101900001" in response.get_data(as_text=True)
+    selects = [s for s in statements if s.startswith("SELECT")]
+    repeated = [s for s in selects if selects.count(s) > 1]
+    assert not repeated, repeated
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "nik.viewed")).all()
+    assert [entry.object_id for entry in viewed] == [enterprise_id]

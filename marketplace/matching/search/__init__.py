@@ -7,7 +7,7 @@ URL (``postgres`` on PostgreSQL, ``whoosh`` otherwise; ``marketplace.config.sear
 * ``whoosh`` (the default on SQLite): an index directory on local disk (see :mod:`.whoosh`).
   Only one process may write it at a time; a second writer raises :class:`IndexLocked` at once
   instead of waiting, so the single outbox indexer is the only writer.
-* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a generated
+* ``postgres`` (the default on PostgreSQL): a ``search_documents`` table with a
   ``tsvector`` column and a GIN index (see :mod:`.postgres`), shared by every worker on every
   machine.
 
@@ -57,6 +57,7 @@ __all__ = [
     "rebuild",
     "remove_documents",
     "search",
+    "vocabulary",
 ]
 
 
@@ -182,6 +183,12 @@ def rebuild(docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = 
     Raises :class:`IndexLocked` (Whoosh) when another process is writing.
     """
     return current_backend().rebuild(docs, progress)
+
+
+def vocabulary() -> frozenset[str]:
+    """Every word form the index holds (stems and exact forms, prefix stripped): what a typo
+    is corrected to. Read-only; may be a few minutes old on PostgreSQL."""
+    return current_backend().vocabulary()
 
 
 def indexed_ids() -> set[int]:

@@ -33,6 +33,7 @@ from marketplace import tasks
 from marketplace.extensions import db
 from marketplace.matching import card_store, cards, decks, scoring, search
 from marketplace.matching.models import MatchCard, SearchOutbox
+from marketplace.matching.search import keywords
 from marketplace.models import as_utc
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise
@@ -293,6 +294,13 @@ def build_search_doc(
         products=enterprise.products or "",
         description=enterprise.description or "",
         deck_text=deck_text,
+        use_of_funds=enterprise.use_of_funds or "",
+        keywords=keywords.keywords_for(
+            sector=enterprise.sector,
+            instruments=enterprise.ask_instruments or (),
+            province_code=enterprise.province_code,
+            regency_code=enterprise.regency_code,
+        ),
         sector=enterprise.sector,
         province_code=enterprise.province_code,
         regency_code=enterprise.regency_code,

@@ -1,7 +1,8 @@
 """PostgreSQL full-text backend of the search seam.
 
 One row per published enterprise in ``search_documents``: the filter facts as real columns and
-arrays, and a ``tsvector`` column GENERATED from pre-analyzed term columns, with a GIN index.
+arrays, and a ``tsvector`` column built by the upsert from pre-analyzed terms, with a GIN index;
+its raw texts (for snippets) in ``search_texts``.
 Every gunicorn worker on every machine then shares one index inside the database, and an
 update is an ordinary upsert in the caller's transaction order (no lost updates, no file lock).
 
@@ -19,6 +20,7 @@ Python analyzer. Both backends therefore pass the same analyzer test cases.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -31,15 +33,26 @@ from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, Se
 TABLE = "search_documents"
 _DECK_SNIPPET_CHARS = 2000
 _BATCH = 1000
+VOCABULARY_TTL_S = 300
 
+TEXTS = "search_texts"
+# The tsvector of a row, from its pre-analyzed term columns (see the module docstring).
+VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, {name}), 'A') "
+    "|| setweight(to_tsvector('simple'::regconfig, {products}), 'B') "
+    "|| setweight(to_tsvector('simple'::regconfig, {body}), 'C')"
+)
+_ARRAYS = ("instruments", "documents", "impact_themes", "programme_ids", "cohort_ids")
+
+# Two tables. `search_documents` holds only what a search reads for every match: the filter
+# facts, the facet columns and the tsvector, so a row is a few hundred bytes and a broad query
+# reads far fewer pages than when the raw texts and term columns sat in the same rows (at 100k
+# the table with its indexes halved, 249 -> 122 MB; README, "Search backends"). The raw texts,
+# read only for the 20 snippets of a page, live in `search_texts`.
 _DDL = (
     f"""
     CREATE TABLE IF NOT EXISTS {TABLE} (
         id bigint PRIMARY KEY,
-        name text NOT NULL,
-        products text NOT NULL DEFAULT '',
-        description text NOT NULL DEFAULT '',
-        deck_text text NOT NULL DEFAULT '',
         sector text,
         province_code text,
         regency_code text,
@@ -52,27 +65,23 @@ _DDL = (
         programme_ids bigint[] NOT NULL DEFAULT '{{}}',
         cohort_ids bigint[] NOT NULL DEFAULT '{{}}',
         published_at timestamptz NOT NULL,
-        name_terms text NOT NULL DEFAULT '',
-        products_terms text NOT NULL DEFAULT '',
-        body_terms text NOT NULL DEFAULT '',
-        search_vector tsvector GENERATED ALWAYS AS (
-            setweight(to_tsvector('simple'::regconfig, name_terms), 'A')
-            || setweight(to_tsvector('simple'::regconfig, products_terms), 'B')
-            || setweight(to_tsvector('simple'::regconfig, body_terms), 'C')
-        ) STORED
-    ) WITH (toast_tuple_target = 1024)
+        search_vector tsvector NOT NULL
+    )
     """,
-    # When a row is too big (a long deck), PostgreSQL would compress its largest value,
-    # often the tsvector, which every match then decompresses. Instead the texts (read for
-    # 20 snippets) and term columns (read only to generate the tsvector) go out of line
-    # first, uncompressed, and the tsvector stays in the row.
-    *(
-        f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE EXTERNAL"
-        for column in (
-            "products description deck_text name_terms products_terms body_terms".split()
-        )
-    ),
+    # The small arrays always stay in the row (a facet count unnests them for every match,
+    # and a TOAST fetch per array and row tripled its time); the tsvector is compressed in
+    # the row and moved out only as a last resort.
+    *(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE PLAIN" for column in _ARRAYS),
     f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN",
+    f"""
+    CREATE TABLE IF NOT EXISTS {TEXTS} (
+        id bigint PRIMARY KEY REFERENCES {TABLE} (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        products text NOT NULL DEFAULT '',
+        description text NOT NULL DEFAULT '',
+        deck_text text NOT NULL DEFAULT ''
+    )
+    """,
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_search_vector ON {TABLE} USING gin (search_vector)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_published_at ON {TABLE} (published_at)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_ask_amount ON {TABLE} (ask_amount)",
@@ -83,16 +92,29 @@ _DDL = (
 )
 
 _COLUMNS = (
-    "id name products description deck_text sector province_code regency_code size_class stage "
-    "instruments ask_amount documents impact_themes programme_ids cohort_ids published_at "
-    "name_terms products_terms body_terms"
+    "id sector province_code regency_code size_class stage instruments ask_amount documents "
+    "impact_themes programme_ids cohort_ids published_at"
 ).split()
+_TEXT_COLUMNS = "id name products description deck_text".split()
 _UPSERT = text(
-    f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) "
-    f"ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "id")
+    f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}, search_vector) "
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, "
+    + VECTOR_SQL.format(name=":name_terms", products=":products_terms", body=":body_terms")
+    + ") ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_COLUMNS, "search_vector"] if c != "id")
 )
+_UPSERT_TEXTS = text(
+    f"INSERT INTO {TEXTS} ({', '.join(_TEXT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _TEXT_COLUMNS)}) "
+    f"ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _TEXT_COLUMNS if c != "id")
+)
+
+
+def _upsert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    conn.execute(_UPSERT, rows)
+    conn.execute(_UPSERT_TEXTS, rows)
+
 
 # Query attribute → SQL condition (values bound as :<attribute>).
 _FILTER_SQL = {
@@ -113,6 +135,12 @@ _SORT_KEYS = {
     "ask_desc": "ask_amount",
     "relevance": "ts_rank(search_vector, to_tsquery('simple', :tsquery)) AS rank",
 }
+# Relevance when the query has exact word forms (analysis.exact_forms): a profile holding them
+# ranks above one that only shares their stems.
+_EXACT_RANK = (
+    "ts_rank(search_vector, to_tsquery('simple', :tsquery)) "
+    "+ ts_rank(search_vector, to_tsquery('simple', :exact)) AS rank"
+)
 _ORDER_SQL = {
     "newest": "published_at DESC, id DESC",
     "ask_asc": "ask_amount ASC NULLS LAST, id ASC",
@@ -123,7 +151,8 @@ _SCALAR_FACETS = ("sector", "province_code", "size_class", "stage")
 
 
 def create_pg_schema(conn: Connection) -> None:
-    """Create the ``search_documents`` table and its indexes if missing (the migration calls it).
+    """Create the ``search_documents`` and ``search_texts`` tables and their indexes if missing
+    (the migrations call it).
 
     Side effect: DDL on `conn` (in its transaction). Needs PostgreSQL ≥ 12 (generated columns).
     """
@@ -132,18 +161,27 @@ def create_pg_schema(conn: Connection) -> None:
 
 
 def drop_pg_schema(conn: Connection) -> None:
-    """Drop the ``search_documents`` table (the migration's downgrade)."""
+    """Drop the ``search_texts`` and ``search_documents`` tables (the migration's downgrade)."""
+    conn.execute(text(f"DROP TABLE IF EXISTS {TEXTS}"))
     conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
 def tsquery_of(clauses: Sequence[analysis.Clause]) -> str:
     """The ``to_tsquery`` text for parsed clauses: ``(a | (b & c)) & d``.
 
-    Safe to bind: analyzed terms are ``[a-z0-9]+`` only.
+    Safe to bind: analyzed terms are ``[a-z0-9]+`` only; a prefix term ``kerip*`` becomes
+    ``kerip:*``.
     """
     return " & ".join(
-        "(" + " | ".join("(" + " & ".join(alt) + ")" for alt in clause) + ")" for clause in clauses
+        "(" + " | ".join("(" + " & ".join(map(_tsterm, alt)) + ")" for alt in clause) + ")"
+        for clause in clauses
     )
+
+
+def _tsterm(term: str) -> str:
+    if term.endswith(analysis.PREFIX_MARK):
+        return term[: -len(analysis.PREFIX_MARK)] + ":*"
+    return term
 
 
 def _row(doc: SearchDoc) -> dict[str, Any]:
@@ -169,10 +207,17 @@ def _row(doc: SearchDoc) -> dict[str, Any]:
         "programme_ids": sorted(set(doc.programme_ids)),
         "cohort_ids": sorted(set(doc.cohort_ids)),
         "published_at": published,
-        "name_terms": analysis.analyzed_text(doc.name),
-        "products_terms": analysis.analyzed_text(doc.products),
-        "body_terms": analysis.analyzed_text(doc.description, doc.deck_text),
+        "name_terms": _terms(doc.name),
+        "products_terms": _terms(doc.products),
+        "body_terms": _terms(doc.description, doc.deck_text, doc.use_of_funds, doc.keywords),
     }
+
+
+def _terms(*texts: str | None) -> str:
+    """The stems of `texts`, then their exact word forms (which only add to the rank)."""
+    stems = analysis.analyzed_text(*texts)
+    exact = " ".join(term for text in texts for term in analysis.exact_forms(text))
+    return f"{stems} {exact}" if exact else stems
 
 
 def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str, dict[str, Any]]:
@@ -192,10 +237,24 @@ def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str,
     if clauses:
         conditions.append("search_vector @@ to_tsquery('simple', :tsquery)")
         params["tsquery"] = tsquery_of(clauses)
+    excluded = analysis.excluded_terms(query.text)
+    if excluded:
+        conditions.append("NOT (search_vector @@ to_tsquery('simple', :excluded))")
+        params["excluded"] = " | ".join(excluded)
     return (" AND ".join(conditions) or "TRUE"), params
 
 
-def _facet_sql(where: str, sort: str) -> str:
+def _sort_key(sort: str, params: dict[str, Any], text: str) -> str:
+    """The sort key's SELECT expression; binds :exact in `params` when relevance needs it."""
+    if sort == "relevance":
+        exact = analysis.exact_forms(text)
+        if exact:
+            params["exact"] = " | ".join(dict.fromkeys(exact))
+            return _EXACT_RANK
+    return _SORT_KEYS[sort]
+
+
+def _facet_sql(where: str, sort: str, key: str) -> str:
     """One statement for page, total and facet counts, so the words are matched only once.
 
     Rows: ``('', NULL, total, page ids in order)`` then ``(facet, code, count, NULL)``.
@@ -208,7 +267,6 @@ def _facet_sql(where: str, sort: str) -> str:
         for f in FACETS
         if f not in _SCALAR_FACETS
     ]
-    key = _SORT_KEYS[sort]
     key_column = "rank" if sort == "relevance" else key
     page = (
         f"SELECT '' AS facet, NULL::text AS code, (SELECT count(*) FROM m) AS n, "
@@ -226,13 +284,14 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._vocabulary: tuple[float, frozenset[str]] | None = None
 
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """Upsert `docs` in one transaction; returns how many."""
         rows = [_row(doc) for doc in docs]
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(_UPSERT, rows)
+                _upsert(conn, rows)
         return len(rows)
 
     def remove_documents(self, ids: Iterable[int]) -> int:
@@ -240,6 +299,7 @@ class PostgresBackend:
         wanted = [int(i) for i in ids]
         if wanted:
             with self.engine.begin() as conn:
+                conn.execute(text(f"DELETE FROM {TEXTS} WHERE id = ANY(:ids)"), {"ids": wanted})
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE id = ANY(:ids)"), {"ids": wanted})
         return len(wanted)
 
@@ -250,22 +310,34 @@ class PostgresBackend:
         count = 0
         with self.engine.begin() as conn:
             # DELETE, not TRUNCATE: TRUNCATE would block every search until the commit.
+            conn.execute(text(f"DELETE FROM {TEXTS}"))
             conn.execute(text(f"DELETE FROM {TABLE}"))
             batch: list[dict[str, Any]] = []
             for doc in docs:
                 batch.append(_row(doc))
                 if len(batch) == _BATCH:
-                    conn.execute(_UPSERT, batch)
+                    _upsert(conn, batch)
                     count += len(batch)
                     batch = []
                     if progress is not None:
                         progress(count)
             if batch:
-                conn.execute(_UPSERT, batch)
+                _upsert(conn, batch)
                 count += len(batch)
         if progress is not None:
             progress(count)
         return count
+
+    def vocabulary(self) -> frozenset[str]:
+        """See :func:`marketplace.matching.search.vocabulary`: every lexeme of the table,
+        read at most every VOCABULARY_TTL_S seconds per process (ts_stat reads every row)."""
+        now = time.monotonic()
+        if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
+            sql = f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}')"
+            with self.engine.connect() as conn:
+                words = conn.execute(text(sql)).scalars().all()
+            self._vocabulary = (now, analysis.vocabulary_of(words))
+        return self._vocabulary[1]
 
     def indexed_ids(self) -> set[int]:
         """The ids of every row."""
@@ -277,11 +349,12 @@ class PostgresBackend:
         clauses = analysis.parse_query(query.text)
         where, params = _where(query, clauses)
         sort = query.sort if (query.sort != "relevance" or clauses) else "newest"
+        key = _sort_key(sort, params, query.text)
         # The window count runs over (id, sort key) only; OFFSET 0 stops the planner from
         # flattening the subquery, which made it buffer every matching tsvector and spill
         # to disk on broad queries (measured: 2-3x slower at 100k).
         page_sql = (
-            f"SELECT id, count(*) OVER () FROM (SELECT id, {_SORT_KEYS[sort]} FROM {TABLE} "
+            f"SELECT id, count(*) OVER () FROM (SELECT id, {key} FROM {TABLE} "
             f"WHERE {where} OFFSET 0) AS matches "
             f"ORDER BY {_ORDER_SQL[sort]} LIMIT :limit OFFSET :offset"
         )
@@ -294,7 +367,7 @@ class PostgresBackend:
                 # columns) must fit in memory, or the CTE spills to disk.
                 conn.execute(text("SET LOCAL work_mem = '32MB'"))
                 facets = {facet: {} for facet in FACETS}
-                rows = conn.execute(text(_facet_sql(where, sort)), {**params, **paging}).all()
+                rows = conn.execute(text(_facet_sql(where, sort, key)), {**params, **paging}).all()
                 _, _, total, page_ids = rows[0]
                 ids = list(page_ids or [])
                 for facet, code, n, _ in rows[1:]:
@@ -311,7 +384,7 @@ class PostgresBackend:
                 terms = analysis.query_terms(clauses)
                 snippet_sql = (
                     f"SELECT id, description, products, left(deck_text, {_DECK_SNIPPET_CHARS}) "
-                    f"FROM {TABLE} WHERE id = ANY(:ids)"
+                    f"FROM {TEXTS} WHERE id = ANY(:ids)"
                 )
                 for row in conn.execute(text(snippet_sql), {"ids": ids}):
                     snippets[row[0]] = analysis.snippet(row[1:], terms)

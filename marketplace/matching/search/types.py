@@ -30,6 +30,9 @@ class SearchDoc:
     products: str = ""
     description: str = ""
     deck_text: str = ""
+    use_of_funds: str = ""
+    # The words of the codes below (sector, instruments, places): see search/keywords.py.
+    keywords: str = ""
     sector: str | None = None
     province_code: str | None = None
     regency_code: str | None = None
@@ -95,4 +98,5 @@ class Backend(Protocol):
         self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None
     ) -> int: ...
     def indexed_ids(self) -> set[int]: ...
+    def vocabulary(self) -> frozenset[str]: ...
     def close(self) -> None: ...

@@ -75,9 +75,12 @@ _FILTERS: dict[str, tuple[str, bool]] = {
     "programme_ids": ("programme_ids", False),
     "cohort_ids": ("cohort_ids", False),
 }
-# "text" holds every word (name, products, description, deck) and decides matches; "name" only
-# adds to the score, so a word in the name ranks first. Weights of each field's BM25 score:
-_TEXT_FIELDS = {"text": 1.0, "name": 2.0}
+# "text" holds every word (name, products, description, deck, use of funds, keywords) and decides
+# matches; "name" only adds to the score, so a word in the name ranks first, and "exact" (the
+# exact word forms, analysis.exact_forms) too, so "pemasaran" ranks a profile saying it above one
+# that only shares its stem. Weights of each field's BM25 score:
+_TEXT_FIELDS = {"text": 1.0, "name": 2.0, "exact": 1.0}
+_STEM_FIELDS = ("text", "name")
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 # Memory for decoded postings of recently searched words (about 250 KB for a word in a third
@@ -114,9 +117,31 @@ class IndonesianFilter(Filter):
                 yield token
 
 
+class ExactFormFilter(Filter):
+    """Whoosh filter running :func:`analysis.exact_word` on each token (stateless, as above)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable) -> Iterator:
+        for token in tokens:
+            for term in analysis.exact_word(token.text):
+                token.text = term
+                yield token
+
+
 def whoosh_analyzer():  # noqa: ANN201 - Whoosh's CompositeAnalyzer is untyped
-    """A Whoosh analyzer equal to :func:`analysis.analyze`: tokenizer plus IndonesianFilter."""
+    """A Whoosh analyzer equal to :func:`analysis.analyze` on text whose place names were
+    joined (:func:`analysis.join_place_names`, done in :func:`_fields`)."""
     return RegexTokenizer(analysis.WORD_PATTERN) | IndonesianFilter()
+
+
+def exact_analyzer():  # noqa: ANN201
+    """A Whoosh analyzer equal to :func:`analysis.exact_forms` on joined text."""
+    return RegexTokenizer(analysis.WORD_PATTERN) | ExactFormFilter()
 
 
 def make_schema() -> Schema:
@@ -127,6 +152,7 @@ def make_schema() -> Schema:
         key=ID(unique=True),
         name=TEXT(analyzer=analyzer, phrase=False),
         text=TEXT(analyzer=analyzer, phrase=False),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         **{name: KEYWORD(**keyword) for name, _ in _FILTERS.values()},
         doc_id=COLUMN(columns.NumericColumn("q", default=0)),
         ask=COLUMN(columns.NumericColumn("q", default=_NO_ASK)),
@@ -151,12 +177,23 @@ def _fields(doc: SearchDoc) -> dict:
         "programme_ids": " ".join(str(i) for i in doc.programme_ids),
         "cohort_ids": " ".join(str(i) for i in doc.cohort_ids),
     }
+    text = analysis.join_place_names(
+        "\n".join(
+            (
+                doc.name,
+                doc.products or "",
+                doc.description or "",
+                doc.deck_text or "",
+                doc.use_of_funds or "",
+                doc.keywords or "",
+            )
+        )
+    )
     return {
         "key": str(doc.id),
-        "name": doc.name,
-        "text": "\n".join(
-            (doc.name, doc.products or "", doc.description or "", doc.deck_text or "")
-        ),
+        "name": analysis.join_place_names(doc.name),
+        "text": text,
+        "exact": text,
         **{k: v for k, v in values.items() if v},
         "doc_id": doc.id,
         "ask": _NO_ASK if doc.ask_amount is None else int(doc.ask_amount),
@@ -562,8 +599,14 @@ class WhooshBackend:
     def _word_bits(self, snap: _Snapshot, term: str) -> int:
         bits = 0
         for leaf, offset, segment in snap.leaves:
-            bits |= self._term_postings(leaf, segment, "text", term).bits << offset
-        return bits
+            if term.endswith(analysis.PREFIX_MARK):
+                # A prefix: every term of this segment's lexicon that begins with it.
+                for held in leaf.expand_prefix("text", term[:-1]):
+                    held = held.decode() if isinstance(held, bytes) else held
+                    bits |= self._term_postings(leaf, segment, "text", held).bits << offset
+            else:
+                bits |= self._term_postings(leaf, segment, "text", term).bits << offset
+        return bits & snap.live
 
     def _match_words(self, snap: _Snapshot, clauses: list[analysis.Clause], allowed: int) -> int:
         """The documents among `allowed` that match every clause: big-int ANDs and ORs only."""
@@ -582,9 +625,15 @@ class WhooshBackend:
         return candidates
 
     def _rank(
-        self, snap: _Snapshot, clauses: list[analysis.Clause], candidates: int, limit: int
+        self,
+        snap: _Snapshot,
+        clauses: list[analysis.Clause],
+        candidates: int,
+        limit: int,
+        exact: tuple[str, ...] = (),
     ) -> list[int]:
-        """The best `limit` candidates by BM25 over the text plus a bonus for name matches.
+        """The best `limit` candidates by BM25 over the text plus bonuses for name matches and
+        for the query's exact word forms (`exact`, analysis.exact_forms).
 
         Only candidates are scored. Per term and segment, the cheaper of two routes is taken:
         walk the postings testing each against the candidates, or look each candidate up in
@@ -599,30 +648,35 @@ class WhooshBackend:
             low = bisect.bisect_left(docs, offset)
             high = bisect.bisect_left(docs, offset + segment.size)
             by_segment.append((leaf, offset, segment, [d - offset for d in docs[low:high]]))
-        for term in analysis.query_terms(clauses):
-            for fieldname, weight in _TEXT_FIELDS.items():
-                frequency = snap.searcher.doc_frequency(fieldname, term)
-                if not frequency:
+        scored = [
+            (term, fieldname)
+            for term in analysis.query_terms(clauses)
+            for fieldname in _STEM_FIELDS
+        ] + [(term, "exact") for term in dict.fromkeys(exact)]
+        for term, fieldname in scored:
+            weight = _TEXT_FIELDS[fieldname]
+            frequency = snap.searcher.doc_frequency(fieldname, term)
+            if not frequency:
+                continue
+            idf = math.log(1 + (snap.doc_count - frequency + 0.5) / (frequency + 0.5))
+            factor = weight * idf * (_BM25_K1 + 1)
+            norms = snap.norms[fieldname]
+            for leaf, offset, segment, local_docs in by_segment:
+                if not local_docs:
                     continue
-                idf = math.log(1 + (snap.doc_count - frequency + 0.5) / (frequency + 0.5))
-                factor = weight * idf * (_BM25_K1 + 1)
-                norms = snap.norms[fieldname]
-                for leaf, offset, segment, local_docs in by_segment:
-                    if not local_docs:
-                        continue
-                    entry = self._term_postings(leaf, segment, fieldname, term)
-                    ids, freqs, lengths = entry.ids, entry.freqs, segment.lengths[fieldname]
-                    if len(ids) > 8 * len(local_docs):
-                        for local in local_docs:
-                            i = bisect.bisect_left(ids, local)
-                            if i < len(ids) and ids[i] == local:
-                                tf = freqs[i]
-                                scores[local + offset] += factor * tf / (tf + norms[lengths[local]])
-                    else:
-                        for local, tf in zip(ids, freqs, strict=True):
-                            d = local + offset
-                            if candidate_bytes[d >> 3] >> (d & 7) & 1:
-                                scores[d] += factor * tf / (tf + norms[lengths[local]])
+                entry = self._term_postings(leaf, segment, fieldname, term)
+                ids, freqs, lengths = entry.ids, entry.freqs, segment.lengths[fieldname]
+                if len(ids) > 8 * len(local_docs):
+                    for local in local_docs:
+                        i = bisect.bisect_left(ids, local)
+                        if i < len(ids) and ids[i] == local:
+                            tf = freqs[i]
+                            scores[local + offset] += factor * tf / (tf + norms[lengths[local]])
+                else:
+                    for local, tf in zip(ids, freqs, strict=True):
+                        d = local + offset
+                        if candidate_bytes[d >> 3] >> (d & 7) & 1:
+                            scores[d] += factor * tf / (tf + norms[lengths[local]])
         # Equal scores: lower enterprise id first, as on PostgreSQL (`rank DESC, id ASC`), so
         # the order is total and pages never overlap or skip.
         ids = snap.ids
@@ -649,12 +703,16 @@ class WhooshBackend:
         candidates = self._filter_bits(snap, query)
         if clauses and candidates:
             candidates = self._match_words(snap, clauses, candidates)
+        for term in analysis.excluded_terms(query.text):
+            if candidates:
+                candidates &= ~self._word_bits(snap, term)
         total = candidates.bit_count()
         limit = query.offset + query.per_page
         if total == 0 or query.offset >= total:
             page: list[int] = []
         elif query.sort == "relevance" and clauses:
-            page = self._rank(snap, clauses, candidates, limit)
+            exact = analysis.exact_forms(query.text)
+            page = self._rank(snap, clauses, candidates, limit, exact)
         else:
             sort = "newest" if query.sort == "relevance" else query.sort
             page = self._sorted(snap, candidates, total, sort, limit)
@@ -676,6 +734,19 @@ class WhooshBackend:
         page_ids = [snap.ids[d] for d in page]
         return SearchResult(ids=page_ids, total=total, facets=facets, snippets=snippets)
 
+    def vocabulary(self) -> frozenset[str]:
+        """See :func:`marketplace.matching.search.vocabulary` (built once per snapshot)."""
+        snap = self._current()
+        if "vocabulary" not in snap._lazy:
+            reader = snap.searcher.reader()
+            words = set()
+            for fieldname in ("text", "exact"):
+                if fieldname in reader.schema:
+                    for term in reader.lexicon(fieldname):
+                        words.add(term.decode() if isinstance(term, bytes) else term)
+            snap._lazy["vocabulary"] = analysis.vocabulary_of(words)
+        return snap._lazy["vocabulary"]
+
     def indexed_ids(self) -> set[int]:
         """See :func:`marketplace.matching.search.indexed_ids`."""
         return set(self._current().id_to_docnum())
@@ -685,10 +756,13 @@ class WhooshBackend:
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """See :func:`marketplace.matching.search.index_documents`; raises LockError if busy."""
         writer = self._open().writer(timeout=0.0)
+        # An index built before a field was added takes the documents without it until
+        # `flask search reindex` builds one with the current schema.
+        known = set(writer.schema.names())
         count = 0
         try:
             for doc in docs:
-                writer.update_document(**_fields(doc))
+                writer.update_document(**{k: v for k, v in _fields(doc).items() if k in known})
                 count += 1
         except BaseException:
             writer.cancel()

@@ -34,7 +34,14 @@ def _values(doc: SearchDoc, attribute: str) -> set:
 def _terms(doc: SearchDoc) -> set[str]:
     return {
         term
-        for text in (doc.name, doc.products, doc.description, doc.deck_text)
+        for text in (
+            doc.name,
+            doc.products,
+            doc.description,
+            doc.deck_text,
+            doc.use_of_funds,
+            doc.keywords,
+        )
         for term in analysis.analyze(text)
     }
 
@@ -57,8 +64,13 @@ def matches(doc: SearchDoc, query: SearchQuery) -> bool:
         if query.ask_max is not None and doc.ask_amount > query.ask_max:
             return False
     terms = _terms(doc)
+    if set(analysis.excluded_terms(query.text)) & terms:
+        return False
     return all(
-        any(all(term in terms for term in alternative) for alternative in clause)
+        any(
+            all(any(analysis.term_matches(term, held) for held in terms) for term in alternative)
+            for alternative in clause
+        )
         for clause in analysis.parse_query(query.text)
     )
 

@@ -33,7 +33,22 @@ PHRASES = [
     "oleh-oleh",
     "yang",  # a stop word
 ]
-QUERY_TEXTS = ["", "keripik", "kopi tempe", "warung", "pasar", "batik kopi", "kata asing", "yang"]
+QUERY_TEXTS = [
+    "",
+    "keripik",
+    "kopi tempe",
+    "warung",
+    "pasar",
+    "batik kopi",
+    "kata asing",
+    "yang",
+    # operators
+    "keripik OR batik",
+    "kopi -tempe",
+    "-warung",
+    "kop* tempe",
+    "pemasaran",
+]
 
 
 def _subset(values: list) -> st.SearchStrategy[tuple]:

@@ -1,8 +1,8 @@
 """notifications: delivery per user and kind (app / e-mail / daily digest), the digest's
 progress per user, and an index for the header's unread count
 
-Revision ID: 0011_notification_settings
-Revises: 0010_judge_invitations
+Revision ID: 0015_notification_settings
+Revises: 0014_ticket_orders
 Create Date: 2026-12-06 12:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_notification_settings'
-down_revision = '0010_judge_invitations'
+revision = '0015_notification_settings'
+down_revision = '0014_ticket_orders'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,75 @@
+"""Forms of the tickets pages: what the organiser sets, what a buyer types, refunds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from marketplace.forms import MoneyField
+from marketplace.payments.tickets import TicketTypeData
+
+
+def _utc(value: dt.datetime | None, zone: str) -> dt.datetime | None:
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC) if value else None
+
+
+class TicketTypeForm(FlaskForm):
+    name = StringField(
+        _l("Name (e.g. investor seat, observer)"), validators=[DataRequired(), Length(max=80)]
+    )
+    price = MoneyField(_l("Price, Rp (0: free)"), validators=[InputRequired()])
+    capacity = IntegerField(
+        _l("Seats of this ticket"), validators=[InputRequired(), NumberRange(min=1, max=10000)]
+    )
+    sale_starts_at = DateTimeLocalField(
+        _l("Sale opens (blank: now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    sale_ends_at = DateTimeLocalField(
+        _l("Sale closes (blank: when registration closes)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+
+    def data_for(self, zone: str) -> TicketTypeData:
+        return TicketTypeData(
+            name=self.name.data or "",
+            price=self.price.amount or 0,
+            capacity=self.capacity.data or 0,
+            sale_starts_at=_utc(self.sale_starts_at.data, zone),
+            sale_ends_at=_utc(self.sale_ends_at.data, zone),
+        )
+
+
+class DiscountCodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    percent_off = IntegerField(
+        _l("Discount, % (100: free ticket)"),
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+    )
+    max_uses = IntegerField(
+        _l("How many times it can be used"),
+        validators=[InputRequired(), NumberRange(min=1, max=10000)],
+    )
+
+
+class BuyForm(FlaskForm):
+    code = StringField(_l("Discount code (optional)"), validators=[Optional(), Length(max=40)])
+
+
+class RefundForm(FlaskForm):
+    amount = MoneyField(_l("Amount to refund, Rp"), validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reason (the buyer sees it)"), validators=[DataRequired(), Length(max=300)]
+    )
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the event cancelled? (everyone concerned reads it)"),
+        validators=[DataRequired(), Length(max=300)],
+    )

@@ -1,0 +1,676 @@
+"""Orders: hold a seat, send the buyer to Stripe Checkout, settle what Stripe says, refund.
+
+The rules, after pretix's Stripe provider:
+- every change of an order is a transition allowed only from the states listed for it, made
+  under the event's write lock (`tickets.lock_event`), so a webhook delivered ten times, the
+  buyer's return page and the periodic check can all run `settle_order` and only the first
+  changes anything;
+- the state is never taken from a webhook's body: `check_order` asks Stripe for the Checkout
+  Session (with its PaymentIntent) and `settle_order` applies that;
+- a payment is fulfilled only when Stripe's amount and currency are the order's; otherwise the
+  order is flagged for an admin;
+- a payment that arrives when its seat is gone (the hold expired and someone took the seat) is
+  refunded by the refund job and the buyer is told why: seats are never oversold.
+
+Services flush, never commit; they raise `marketplace.errors` domain errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from marketplace import audit, formatting, mail, tasks
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.events import permissions as event_permissions
+from marketplace.events import registrations
+from marketplace.events.models import EventRegistration, PitchEvent
+from marketplace.extensions import db
+from marketplace.models import as_utc, utcnow
+from marketplace.payments import gateway, tickets
+from marketplace.payments.models import (
+    HOLDING_STATES,
+    DiscountCode,
+    OrderRefund,
+    TicketOrder,
+    TicketType,
+)
+
+log = logging.getLogger(__name__)
+
+REFUND_JOB = "payments.refund"
+CHECK_JOB = "payments.check_pending"
+# Stripe's own shortest Checkout Session life is 30 minutes.
+MIN_HOLD = dt.timedelta(minutes=30)
+
+
+def hold_minutes() -> int:
+    from flask import current_app
+
+    return max(int(current_app.config.get("TICKET_HOLD_MINUTES", 31)), 31)
+
+
+# --- buying ----------------------------------------------------------------------------------
+def _live_order(event: PitchEvent, user: User, now: dt.datetime) -> TicketOrder | None:
+    rows = db.session.scalars(
+        select(TicketOrder).where(
+            TicketOrder.event_id == event.id,
+            TicketOrder.user_id == user.id,
+            TicketOrder.status.in_(("pending", "processing", "paid")),
+        )
+    )
+    return next((o for o in rows if o.holds_seat(now)), None)
+
+
+def hold_ticket(
+    *, actor: User, ticket_type: TicketType, code: str = "", now: dt.datetime | None = None
+) -> TicketOrder:
+    """Hold one seat of `ticket_type` for the actor for the checkout's lifetime; a free ticket
+    (price 0, or a waiver code) is paid at once and seated without Stripe.
+
+    Under the event's write lock: the type's and the event's seats left are counted with
+    expired holds as free, so N buyers racing for C seats get exactly C holds. Raises
+    PermissionDenied (not a verified investor), Conflict (cancelled, not on sale, sold out,
+    already holding or registered), ValidationError (unknown or used-up code, field "code").
+    Side effects: the order; for a free ticket the seat, the receipt number and e-mail; audit.
+    """
+    now = now or utcnow()
+    event = tickets.lock_event(ticket_type.event_id)
+    if not event_permissions.can_register(actor, event):
+        raise PermissionDenied(_l("Only investors of a verified organisation can buy tickets."))
+    if not ticket_type.on_sale(now):
+        raise Conflict(_l("This ticket is not on sale now."))
+    if event.registration_deadline is not None and now > as_utc(event.registration_deadline):
+        raise Conflict(_l("Registration for this event has closed."))
+    if _live_order(event, actor, now) is not None or event_permissions.is_registered(actor, event):
+        raise Conflict(_l("You have a ticket for this event already (or one being paid)."))
+    discount = None
+    if code.strip():
+        discount = db.session.scalar(
+            select(DiscountCode).where(
+                DiscountCode.event_id == event.id, DiscountCode.code == code.strip().upper()
+            )
+        )
+        if discount is None:
+            raise ValidationError(_l("This code is not valid for this event."), field="code")
+        if tickets.code_uses(discount, now=now) >= discount.max_uses:
+            raise ValidationError(_l("This code has been used up."), field="code")
+    if tickets.seats_left(ticket_type, now=now).left < 1:
+        raise Conflict(_l("Sold out: every seat of this ticket is taken or being paid for."))
+    amount = tickets.price_with_code(ticket_type.price, discount)
+    if amount > 0 and not gateway.is_configured():
+        raise Conflict(_l("Paid tickets cannot be sold now: payments are not set up."))
+    order = TicketOrder(
+        event_id=event.id,
+        ticket_type_id=ticket_type.id,
+        user_id=actor.id,
+        discount_code_id=discount.id if discount else None,
+        status="pending",
+        list_price=ticket_type.price,
+        amount=amount,
+        currency=ticket_type.currency,
+        hold_expires_at=now + dt.timedelta(minutes=hold_minutes()),
+        attempt=1,
+    )
+    db.session.add(order)
+    db.session.flush()
+    audit.record(
+        "order.held",
+        actor_id=actor.id,
+        object_type="ticket_order",
+        object_id=order.id,
+        details={"event": event.id, "amount": amount},
+    )
+    if amount == 0:
+        if not _seat(order, event, now):
+            raise Conflict(_l("Sold out: every seat of this ticket is taken or being paid for."))
+    return order
+
+
+def open_checkout(*, order: TicketOrder, success_url: str, cancel_url: str, locale: str) -> str:
+    """Create the order's Stripe Checkout Session (expiring with the hold) and return its URL.
+    Call after the hold is committed, so no lock is held while Stripe answers. Raises Conflict
+    when the order is no longer waiting for payment or Stripe cannot be reached (the hold is
+    then released). Side effects: the session id and URL on the order."""
+    if order.status != "pending" or order.amount == 0:
+        raise Conflict(_l("This order is not waiting for payment."))
+    if order.checkout_url:
+        return order.checkout_url
+    try:
+        session = gateway.create_checkout_session(
+            order_id=order.id,
+            attempt=order.attempt,
+            product_name=f"{order.ticket_type.name} · {order.event.title}",
+            amount=order.amount,
+            currency=order.currency,
+            customer_email=order.user.email,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=as_utc(order.hold_expires_at),
+            locale=locale,
+        )
+    except gateway.GatewayError as error:
+        log.warning("checkout for order %s failed: %s", order.id, error)
+        tickets.lock_event(order.event_id)
+        order.status = "failed"
+        order.note = "gateway_error"
+        db.session.flush()
+        raise Conflict(
+            _l("The payment page could not be opened. Nothing was charged; please try again.")
+        ) from error
+    tickets.lock_event(order.event_id)  # write under the same lock as every other change
+    order.stripe_session_id = session.id
+    order.checkout_url = session.url
+    db.session.flush()
+    return session.url or ""
+
+
+# --- settling what Stripe says ---------------------------------------------------------------
+def _seat(order: TicketOrder, event: PitchEvent, now: dt.datetime) -> bool:
+    """Seat a paid order (under the lock): its own live hold, or a seat still free. Returns
+    False, changing nothing, when the seat is gone or the buyer has one already."""
+    if not order.holds_seat(now):
+        left = tickets.seats_left(order.ticket_type, now=now, exclude_order_id=order.id)
+        if left.left < 1:
+            return False
+    registration = registrations.seat_ticket_holder(
+        event=event, user=order.user, price=order.amount
+    )
+    if registration is None:
+        return False
+    order.registration_id = registration.id
+    order.status = "paid"
+    order.paid_at = now
+    order.receipt_number = f"KW/{now:%Y}/{order.id:06d}"
+    db.session.flush()
+    audit.record("order.paid", actor_id=None, object_type="ticket_order", object_id=order.id)
+    _mail(order, "receipt")
+    return True
+
+
+def _refund_due(order: TicketOrder, note: str) -> None:
+    order.status = "refund_due"
+    order.note = note
+    refund = OrderRefund(
+        order_id=order.id,
+        amount=order.amount - order.refunded_amount,
+        reason=note,
+        status="requested",
+    )
+    db.session.add(refund)
+    db.session.flush()
+    audit.record(
+        "order.refund_due",
+        actor_id=None,
+        object_type="ticket_order",
+        object_id=order.id,
+        details={"reason": note},
+    )
+    tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+
+
+def settle_order(
+    *, order_id: int, session: gateway.CheckoutSession, now: dt.datetime | None = None
+) -> TicketOrder:
+    """Apply what Stripe says about the order's Checkout Session; the one fulfilment function
+    of the return page, the webhook and the periodic check. Each transition is allowed only
+    from the states named, so calling it again changes nothing.
+
+    - paid: pending/processing/expired/failed → paid (seated), or refund_due (seat gone or
+      the buyer seated already), or flagged (amount or currency not the order's);
+    - complete but unpaid, PaymentIntent still working: pending → processing;
+    - complete but unpaid, PaymentIntent failed: pending/processing → failed;
+    - expired: pending → expired.
+    Raises NotFound (no such order). Side effects: the order, seat, receipt e-mail, refund job.
+    """
+    now = now or utcnow()
+    order = db.session.get(TicketOrder, order_id)
+    if order is None:
+        raise NotFound(_l("There is no such order."))
+    event = tickets.lock_event(order.event_id)
+    db.session.refresh(order)
+    if session.id != order.stripe_session_id and order.stripe_session_id is not None:
+        log.warning("session %s is not order %s's", session.id, order.id)
+        return order
+    if session.payment_intent_id and not order.stripe_payment_intent_id:
+        order.stripe_payment_intent_id = session.payment_intent_id
+    unsettled = ("pending", "processing", "expired", "failed")
+    if session.status == "complete" and session.payment_status == "paid":
+        if order.status not in unsettled:
+            return order
+        if session.amount_total != order.amount or session.currency != order.currency:
+            order.status = "flagged"
+            order.note = "amount_mismatch"
+            audit.record(
+                "order.flagged",
+                actor_id=None,
+                object_type="ticket_order",
+                object_id=order.id,
+                details={"stripe_amount": session.amount_total, "currency": session.currency},
+            )
+        elif order.refunded_amount >= order.amount:
+            order.status = "refunded"
+        elif not _seat(order, event, now):
+            already = _live_registration(order) is not None
+            _refund_due(order, "already_registered" if already else "seat_gone")
+            _mail(order, "late")
+    elif session.status == "complete":
+        failed = session.payment_intent_status in ("requires_payment_method", "canceled")
+        if failed and order.status in ("pending", "processing"):
+            order.status = "failed"
+            order.note = "payment_failed"
+            _mail(order, "failed")
+        elif not failed and order.status == "pending":
+            order.status = "processing"
+    elif session.status == "expired" and order.status == "pending":
+        order.status = "expired"
+    db.session.flush()
+    return order
+
+
+def _live_registration(order: TicketOrder) -> EventRegistration | None:
+    return db.session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.event_id == order.event_id,
+            EventRegistration.user_id == order.user_id,
+            EventRegistration.status == "registered",
+        )
+    )
+
+
+def check_order(*, order: TicketOrder, now: dt.datetime | None = None) -> TicketOrder:
+    """Ask Stripe about the order's session and settle it (the return page, the periodic check,
+    an admin's "check again"). An order that never got a session expires with its hold.
+    Raises Conflict when Stripe cannot be reached. Side effects: as `settle_order`."""
+    now = now or utcnow()
+    if order.stripe_session_id is None:
+        if order.status == "pending" and as_utc(order.hold_expires_at) <= now:
+            tickets.lock_event(order.event_id)
+            db.session.refresh(order)
+            if order.status == "pending":
+                order.status = "expired"
+                db.session.flush()
+        return order
+    try:
+        session = gateway.retrieve_checkout_session(order.stripe_session_id)
+    except gateway.GatewayError as error:
+        raise Conflict(_l("Stripe could not be reached; try again in a moment.")) from error
+    return settle_order(order_id=order.id, session=session, now=now)
+
+
+def apply_charge(*, charge: gateway.Charge) -> TicketOrder | None:
+    """Apply a charge's refunded amount as Stripe has it (refunds made here or on Stripe's
+    dashboard). Refunded in full: the order is refunded and its seat given back. Returns the
+    order, None when no order has that PaymentIntent. Side effects: the order, seat."""
+    order = db.session.scalar(
+        select(TicketOrder).where(TicketOrder.stripe_payment_intent_id == charge.payment_intent_id)
+    )
+    if order is None and charge.order_id is not None:
+        # The refund is told before the payment was settled here: found by the order id the
+        # PaymentIntent carries (set when the session was created).
+        order = db.session.get(TicketOrder, charge.order_id)
+        if order is not None and order.stripe_payment_intent_id not in (
+            None,
+            charge.payment_intent_id,
+        ):
+            order = None
+    if order is None:
+        return None
+    tickets.lock_event(order.event_id)
+    db.session.refresh(order)
+    order.stripe_payment_intent_id = order.stripe_payment_intent_id or charge.payment_intent_id
+    _record_refunded(order, min(charge.amount_refunded, order.amount))
+    return order
+
+
+def _record_refunded(order: TicketOrder, refunded: int) -> None:
+    """Raise the order's refunded amount to `refunded` (never lower: refunds and the webhook
+    may tell the same refund twice, in any order); refunded in full → state refunded."""
+    if refunded <= order.refunded_amount:
+        return
+    order.refunded_amount = refunded
+    if refunded >= order.amount and order.status in (
+        *HOLDING_STATES,
+        "paid",
+        "refund_due",
+        "flagged",
+    ):
+        was_paid = order.status == "paid"
+        order.status = "refunded"
+        # A cancelled event keeps its registrations: they hold nobody's seat any more, and
+        # their holders still download the cancelled calendar entries.
+        if order.registration is not None and order.event.status != "cancelled":
+            registrations.release_seat(registration=order.registration)
+        if was_paid:
+            _mail(order, "refunded")
+    db.session.flush()
+
+
+# --- refunds ---------------------------------------------------------------------------------
+def refundable(order: TicketOrder) -> int:
+    requested = sum(r.amount for r in order.refunds if r.status != "failed")
+    return max(0, order.amount - max(requested, order.refunded_amount))
+
+
+def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str) -> OrderRefund:
+    """The organiser (or an admin) gives back `amount` rupiah of a paid order, with a reason.
+    The money moves in the refund job after commit. Raises PermissionDenied, ValidationError
+    (amount, reason), Conflict (not paid, free). Side effects: a refund row; audit; the job."""
+    if not can_refund(actor, order):
+        raise PermissionDenied(_l("You cannot refund this order."))
+    # A flagged order (Stripe's amount was not the order's) took money without a seat: it is
+    # refunded the same way, by an admin or the organiser after looking at it.
+    if (
+        order.status not in ("paid", "flagged")
+        or order.amount == 0
+        or not order.stripe_payment_intent_id
+    ):
+        raise Conflict(_l("Only paid orders can be refunded."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_l("Say why the money is given back."), field="reason")
+    left = refundable(order)
+    if amount < 1 or amount > left:
+        raise ValidationError(
+            _l("Enter an amount from Rp1 to %(max)s.", max=formatting.rupiah(left)),
+            field="amount",
+        )
+    refund = OrderRefund(
+        order_id=order.id, amount=amount, reason=reason[:300], requested_by_id=actor.id
+    )
+    db.session.add(refund)
+    db.session.flush()
+    audit.record(
+        "order.refund_requested",
+        actor_id=actor.id,
+        object_type="ticket_order",
+        object_id=order.id,
+        details={"amount": amount, "reason": reason[:300]},
+    )
+    tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+    return refund
+
+
+@tasks.job(REFUND_JOB)
+def refund_job(refund_id: int) -> str:
+    """Give a requested refund's money back through Stripe (idempotent by the refund's id:
+    a retry after a crash returns Stripe's same refund). Returns the refund's status."""
+    from flask import current_app
+
+    with current_app._get_current_object().app_context():  # a session of the job's own
+        return _refund(refund_id)
+
+
+def _refund(refund_id: int) -> str:
+    refund = db.session.get(OrderRefund, refund_id)
+    if refund is None or refund.status != "requested":
+        return refund.status if refund else "missing"
+    order = refund.order
+    try:
+        refund.stripe_refund_id = gateway.create_refund(
+            payment_intent_id=order.stripe_payment_intent_id,
+            amount=refund.amount,
+            refund_id=refund.id,
+        )
+    except gateway.GatewayError as error:
+        log.warning("refund %s failed: %s", refund.id, error)
+        refund.status = "failed"
+        audit.record(
+            "order.refund_failed",
+            actor_id=None,
+            object_type="ticket_order",
+            object_id=order.id,
+            details={"refund": refund.id},
+        )
+        db.session.commit()
+        return "failed"
+    refund.status = "succeeded"
+    tickets.lock_event(order.event_id)
+    db.session.refresh(order)
+    succeeded = db.session.scalar(
+        select(func.coalesce(func.sum(OrderRefund.amount), 0)).where(
+            OrderRefund.order_id == order.id, OrderRefund.status == "succeeded"
+        )
+    )
+    _record_refunded(order, min(int(succeeded), order.amount))
+    db.session.commit()
+    return "succeeded"
+
+
+def retry_refund(*, actor: User, refund: OrderRefund) -> None:
+    """An admin tries a failed refund again. Raises PermissionDenied, Conflict."""
+    if not event_permissions.is_admin(actor):
+        raise PermissionDenied(_l("Only administrators can do this."))
+    if refund.status != "failed":
+        raise Conflict(_l("This refund is not failed."))
+    refund.status = "requested"
+    db.session.flush()
+    tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+
+
+# --- the periodic check ----------------------------------------------------------------------
+def overdue_orders(now: dt.datetime) -> list[TicketOrder]:
+    """Orders Stripe has not settled although their hold passed (pending), or still processing
+    after a day; the periodic check asks Stripe about each."""
+    return list(
+        db.session.scalars(
+            select(TicketOrder)
+            .where(
+                or_(
+                    (TicketOrder.status == "pending") & (TicketOrder.hold_expires_at <= now),
+                    (TicketOrder.status == "processing")
+                    & (TicketOrder.updated_at <= now - dt.timedelta(hours=1)),
+                )
+            )
+            .order_by(TicketOrder.id)
+        )
+    )
+
+
+@tasks.job(CHECK_JOB)
+def check_pending_job() -> dict[str, int]:
+    """Settle every overdue order against Stripe; one that cannot be checked now waits for the
+    next run. Returns counts by outcome. Side effects: as `check_order`, one commit per order."""
+    from flask import current_app
+
+    with current_app._get_current_object().app_context():
+        return _check_pending(utcnow())
+
+
+def _check_pending(now: dt.datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for order_id in [o.id for o in overdue_orders(now)]:
+        order = db.session.get(TicketOrder, order_id)
+        try:
+            status = check_order(order=order, now=now).status
+            db.session.commit()
+        except Conflict:
+            db.session.rollback()
+            status = "unreachable"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+# --- permissions -----------------------------------------------------------------------------
+def can_view_order(user, order: TicketOrder) -> bool:
+    """The buyer, the event's organisers and admins."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.active
+        and (
+            user.id == order.user_id
+            or event_permissions.can_manage_event(user, order.event)
+            or event_permissions.is_admin(user)
+        )
+    )
+
+
+def can_refund(user, order: TicketOrder) -> bool:
+    return event_permissions.can_manage_event(user, order.event) or event_permissions.is_admin(user)
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+def _mail(order: TicketOrder, kind: str) -> None:
+    """The buyer's e-mail about the order, once per (order, kind), in their language."""
+    from flask import current_app
+
+    user = order.user
+    locale = user.locale or "id"
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    with force_locale(locale):
+        title = order.event.title
+        if kind == "receipt":
+            subject = _(
+                "Your ticket for %(title)s (receipt %(n)s)", title=title, n=order.receipt_number
+            )
+            lines = [
+                _("Thank you: your seat is booked."),
+                _("Ticket: %(name)s", name=order.ticket_type.name),
+                _("Paid: %(amount)s", amount=formatting.rupiah(order.amount, locale)),
+                _("Receipt (kuitansi): %(url)s", url=f"{base}/orders/{order.id}/receipt"),
+            ]
+        elif kind == "late":
+            subject = _("Your payment for %(title)s is being refunded", title=title)
+            lines = [
+                _(
+                    "Your payment arrived after your seat's hold had run out, and the seat "
+                    "was taken meanwhile. The full amount (%(amount)s) is being refunded to you.",
+                    amount=formatting.rupiah(order.amount, locale),
+                )
+            ]
+        elif kind == "failed":
+            subject = _("Your payment for %(title)s did not go through", title=title)
+            lines = [_("Nothing was charged and the seat was released. You may try again.")]
+        else:
+            subject = _("Your ticket for %(title)s was refunded", title=title)
+            lines = [
+                _(
+                    "%(amount)s has been refunded to you; your seat is released.",
+                    amount=formatting.rupiah(order.refunded_amount, locale),
+                )
+            ]
+        lines += [
+            "",
+            _("Order: %(url)s", url=f"{base}/orders/{order.id}"),
+            _("TemuModal only collects ticket fees; it never holds or moves investment money."),
+        ]
+    mail.send(
+        user.email,
+        subject,
+        "\n".join(lines),
+        kind="event",
+        locale=locale,
+        key=f"order-{order.id}-{kind}",
+    )
+
+
+# --- cancelling an event ---------------------------------------------------------------------
+CANCELLED_JOB = "payments.event_cancelled"
+
+
+def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
+    """The organiser cancels the event: it is marked cancelled (calendars then carry
+    STATUS:CANCELLED under the same UIDs), every paid order is refunded in full of what is left,
+    open holds end now, and everyone concerned is e-mailed. Returns how many refunds were
+    requested. Raises PermissionDenied, Conflict (cancelled already), ValidationError (no
+    reason). Side effects: event status, orders, refund rows and jobs, audit, the mail job."""
+    if not event_permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_l("Say why the event is cancelled."), field="reason")
+    event = tickets.lock_event(event.id)
+    if event.status == "cancelled":
+        raise Conflict(_l("This event is cancelled."))
+    event.status = "cancelled"
+    now = utcnow()
+    refunds = 0
+    orders = db.session.scalars(
+        select(TicketOrder).where(TicketOrder.event_id == event.id).order_by(TicketOrder.id)
+    ).all()
+    for order in orders:
+        if order.status == "pending":
+            order.status = "expired"
+            order.note = "event_cancelled"
+            order.hold_expires_at = now
+        elif order.status in ("paid", "processing") and order.amount > 0:
+            left = refundable(order)
+            if left > 0 and order.stripe_payment_intent_id:
+                refund = OrderRefund(
+                    order_id=order.id,
+                    amount=left,
+                    reason=reason[:300],
+                    requested_by_id=actor.id,
+                )
+                db.session.add(refund)
+                db.session.flush()
+                tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+                refunds += 1
+    db.session.flush()
+    audit.record(
+        "event.cancelled",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"reason": reason[:300], "refunds": refunds},
+    )
+    tasks.enqueue(CANCELLED_JOB, event_id=event.id, reason=reason[:300])
+    return refunds
+
+
+@tasks.job(CANCELLED_JOB)
+def event_cancelled_job(event_id: int, reason: str) -> int:
+    """E-mail everyone concerned that the event is cancelled, once each, in their language:
+    registered investors and ticket buyers (told their money comes back) and the invited
+    enterprises' owners or pendamping. Returns how many mails were queued."""
+    from flask import current_app
+
+    from marketplace.events.notices import enterprise_recipients
+
+    with current_app._get_current_object().app_context():
+        event = db.session.get(PitchEvent, event_id)
+        people: dict[int, User] = {}
+        for registration in event.registrations:
+            people[registration.user_id] = registration.user
+        for order in db.session.scalars(
+            select(TicketOrder).where(TicketOrder.event_id == event.id)
+        ):
+            if order.status in ("paid", "processing", "refunded"):
+                people[order.user_id] = order.user
+        for invitation in event.invitations:
+            for user in enterprise_recipients(invitation.enterprise):
+                people[user.id] = user
+        for user in people.values():
+            locale = user.locale or "id"
+            with force_locale(locale):
+                subject = _("%(title)s is cancelled", title=event.title)
+                body = "\n".join(
+                    [
+                        _(
+                            "The organiser has cancelled %(title)s (%(date)s).",
+                            title=event.title,
+                            date=formatting.date(event.starts_on, locale),
+                        ),
+                        _("Reason: %(reason)s", reason=reason),
+                        _(
+                            "Anyone who paid for a ticket gets the money back in full; "
+                            "calendar entries for the event are marked cancelled."
+                        ),
+                    ]
+                )
+            mail.send(
+                user.email,
+                subject,
+                body,
+                kind="event",
+                locale=locale,
+                key=f"event-{event.id}-cancelled-{user.id}",
+            )
+        db.session.commit()
+        return len(people)

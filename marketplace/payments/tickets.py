@@ -1,0 +1,275 @@
+"""Ticket types and discount codes per event, and how many seats are left.
+
+A seat of a ticket type is taken by a paid order and held by a pending order whose hold has
+not run out or a processing one; the event's own seats are its registrations (the counter
+`registered_count`) plus the holds not yet seated. Nothing has to run for an expired hold to
+free its seat: it stops counting when its time has passed.
+
+Services flush, never commit; they raise `marketplace.errors` domain errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.exc import OperationalError
+
+from marketplace import audit
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.events import permissions as event_permissions
+from marketplace.events.models import PitchEvent
+from marketplace.events.services import lock_for_write
+from marketplace.extensions import db
+from marketplace.models import as_utc
+from marketplace.money import MAX_AMOUNT
+from marketplace.payments import gateway
+from marketplace.payments.models import DiscountCode, TicketOrder, TicketType
+
+LOCK_TIMEOUT_MS = 5000
+SQLITE_LOCK_WAIT_S = 30.0
+
+
+def sells_tickets(event: PitchEvent) -> bool:
+    """The event has ticket types: seats are taken through orders, not the register button."""
+    return (
+        db.session.scalar(select(TicketType.id).where(TicketType.event_id == event.id).limit(1))
+        is not None
+    )
+
+
+def ticket_types(event: PitchEvent) -> list[TicketType]:
+    return list(
+        db.session.scalars(
+            select(TicketType).where(TicketType.event_id == event.id).order_by(TicketType.price)
+        )
+    )
+
+
+def discount_codes(event: PitchEvent) -> list[DiscountCode]:
+    return list(
+        db.session.scalars(
+            select(DiscountCode)
+            .where(DiscountCode.event_id == event.id)
+            .order_by(DiscountCode.code)
+        )
+    )
+
+
+class Busy(Conflict):
+    """The event's lock could not be had in time (a rush of buyers, a long transaction)."""
+
+
+def lock_event(event_id: int) -> PitchEvent:
+    """Hold the event's write lock for the rest of the transaction, so seat counts read next
+    cannot change under us: SELECT … FOR UPDATE on the event row on PostgreSQL (waiting at most
+    LOCK_TIMEOUT_MS), BEGIN IMMEDIATE on SQLite. Returns the event freshly read. Raises Busy
+    (after rolling back) when the lock could not be had in time."""
+    session = db.session()
+    try:
+        if session.connection().dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}"))
+        else:
+            _sqlite_write_lock(session)
+        return session.scalar(
+            select(PitchEvent)
+            .where(PitchEvent.id == event_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    except OperationalError as error:
+        session.rollback()
+        raise Busy(_l("Many people are buying right now: please try again.")) from error
+
+
+def _sqlite_write_lock(session) -> None:
+    """BEGIN IMMEDIATE, tried again for up to SQLITE_LOCK_WAIT_S: SQLite's busy handler is not
+    fair, so under a rush of buyers one request can wait past the busy timeout while others
+    pass. A seat decision is worth the wait; after it the buyer is told to try again (409)."""
+    deadline = time.monotonic() + SQLITE_LOCK_WAIT_S
+    while True:
+        try:
+            lock_for_write(session)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _holding(now: dt.datetime):
+    """Orders that hold a seat without being seated yet."""
+    return or_(
+        TicketOrder.status == "processing",
+        and_(TicketOrder.status == "pending", TicketOrder.hold_expires_at > now),
+    )
+
+
+@dataclass(frozen=True)
+class Seats:
+    type_left: int
+    event_left: int
+
+    @property
+    def left(self) -> int:
+        return max(0, min(self.type_left, self.event_left))
+
+
+def seats_left(
+    ticket_type: TicketType, *, now: dt.datetime, exclude_order_id: int | None = None
+) -> Seats:
+    """Seats of this type and of its event nobody has or holds (an order of `exclude_order_id`
+    not counted). Exact only under `lock_event`; otherwise a figure to show."""
+    others = TicketOrder.id != (exclude_order_id or 0)
+    type_taken = db.session.scalar(
+        select(func.count(TicketOrder.id)).where(
+            TicketOrder.ticket_type_id == ticket_type.id,
+            or_(TicketOrder.status == "paid", _holding(now)),
+            others,
+        )
+    )
+    event_held = db.session.scalar(
+        select(func.count(TicketOrder.id)).where(
+            TicketOrder.event_id == ticket_type.event_id, _holding(now), others
+        )
+    )
+    event = db.session.get(PitchEvent, ticket_type.event_id)
+    return Seats(
+        type_left=ticket_type.capacity - type_taken,
+        event_left=event.capacity - event.registered_count - event_held,
+    )
+
+
+def code_uses(code: DiscountCode, *, now: dt.datetime, exclude_order_id: int | None = None) -> int:
+    """Uses of a code: paid orders and live holds (an expired hold gives its use back)."""
+    return db.session.scalar(
+        select(func.count(TicketOrder.id)).where(
+            TicketOrder.discount_code_id == code.id,
+            or_(TicketOrder.status == "paid", _holding(now)),
+            TicketOrder.id != (exclude_order_id or 0),
+        )
+    )
+
+
+@dataclass
+class TicketTypeData:
+    name: str
+    price: int
+    capacity: int
+    sale_starts_at: dt.datetime | None = None
+    sale_ends_at: dt.datetime | None = None
+
+
+def save_ticket_type(
+    *, actor: User, event: PitchEvent, data: TicketTypeData, ticket_type: TicketType | None = None
+) -> TicketType:
+    """Create (or change) a ticket type. The capacities of all types together stay within the
+    event's seats; a priced type needs Stripe to be configured. Raises PermissionDenied,
+    ValidationError (with the field), Conflict (event cancelled). Side effects: audit."""
+    if not event_permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    if event.status == "cancelled":
+        raise Conflict(_l("This event is cancelled."))
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationError(_l("Give the ticket a name."), field="name")
+    if data.price < 0 or data.price > MAX_AMOUNT:
+        raise ValidationError(_l("Enter a price of Rp0 or more."), field="price")
+    if data.price > 0 and not gateway.is_configured():
+        raise ValidationError(
+            _l(
+                "Paid tickets need Stripe: ask the platform administrator to set "
+                "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET. Free tickets work now."
+            ),
+            field="price",
+        )
+    if data.price and data.price < 1000:
+        raise ValidationError(_l("A paid ticket costs at least Rp1.000."), field="price")
+    if data.capacity < 1:
+        raise ValidationError(_l("Enter at least one seat."), field="capacity")
+    others = sum(t.capacity for t in ticket_types(event) if t is not ticket_type)
+    if others + data.capacity > event.capacity:
+        raise ValidationError(
+            _l(
+                "The ticket types together may have at most the event's %(n)s seats "
+                "(%(free)s left for this one).",
+                n=event.capacity,
+                free=max(0, event.capacity - others),
+            ),
+            field="capacity",
+        )
+    starts, ends = as_utc(data.sale_starts_at), as_utc(data.sale_ends_at)
+    if starts and ends and ends <= starts:
+        raise ValidationError(_l("The sale must end after it starts."), field="sale_ends_at")
+    duplicate = db.session.scalar(
+        select(TicketType.id).where(
+            TicketType.event_id == event.id,
+            func.lower(TicketType.name) == name.lower(),
+            TicketType.id != (ticket_type.id if ticket_type else 0),
+        )
+    )
+    if duplicate is not None:
+        raise ValidationError(_l("This event has a ticket of that name."), field="name")
+    if ticket_type is None:
+        ticket_type = TicketType(event_id=event.id, currency="IDR")
+        db.session.add(ticket_type)
+    ticket_type.name = name
+    ticket_type.price = data.price
+    ticket_type.capacity = data.capacity
+    ticket_type.sale_starts_at = starts
+    ticket_type.sale_ends_at = ends
+    db.session.flush()
+    audit.record(
+        "ticket_type.saved",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"ticket_type": ticket_type.id, "price": data.price, "capacity": data.capacity},
+    )
+    return ticket_type
+
+
+def add_discount_code(
+    *, actor: User, event: PitchEvent, code: str, percent_off: int, max_uses: int
+) -> DiscountCode:
+    """A discount (1–99 %) or waiver (100 %) code with a usage limit. Raises PermissionDenied,
+    ValidationError. Side effects: audit."""
+    if not event_permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    code = (code or "").strip().upper()
+    if not code or len(code) > 40 or not code.replace("-", "").isalnum():
+        raise ValidationError(_l("Use letters, digits and dashes only."), field="code")
+    if not 1 <= percent_off <= 100:
+        raise ValidationError(_l("Enter a discount from 1 to 100 %."), field="percent_off")
+    if max_uses < 1:
+        raise ValidationError(_l("Allow at least one use."), field="max_uses")
+    exists = db.session.scalar(
+        select(DiscountCode.id).where(DiscountCode.event_id == event.id, DiscountCode.code == code)
+    )
+    if exists is not None:
+        raise ValidationError(_l("This event has that code already."), field="code")
+    row = DiscountCode(event_id=event.id, code=code, percent_off=percent_off, max_uses=max_uses)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "discount_code.added",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"code": code, "percent_off": percent_off, "max_uses": max_uses},
+    )
+    return row
+
+
+def price_with_code(price: int, code: DiscountCode | None) -> int:
+    """The price after a code, in whole rupiah (rounded down); a discounted ticket stays at
+    Rp1.000 or more unless it is waived, the same floor as a priced ticket type."""
+    if code is None:
+        return price
+    if code.percent_off >= 100:
+        return 0
+    return max(price - price * code.percent_off // 100, min(price, 1000))

@@ -1,0 +1,323 @@
+"""Tickets pages: the organiser's ticket types, codes and orders; the buyer's choice, the
+return page and the receipt; the admin's payments page; Stripe's webhook."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.errors import Conflict
+from marketplace.events import permissions as event_permissions
+from marketplace.events.models import PitchEvent
+from marketplace.extensions import csrf, db
+from marketplace.forms import Attempt, form_status
+from marketplace.models import as_utc, utcnow
+from marketplace.payments import forms, gateway, reports, services, tickets, webhooks
+from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
+from marketplace.permissions import is_admin
+
+bp = Blueprint("payments", __name__)
+
+
+def _event(event_id: int) -> PitchEvent:
+    event = db.session.get(PitchEvent, event_id)
+    if event is None or not event_permissions.can_view_event(current_user, event):
+        abort(404)
+    return event
+
+
+def _managed(event_id: int) -> PitchEvent:
+    event = _event(event_id)
+    if not event_permissions.can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def _order(order_id: int) -> TicketOrder:
+    order = db.session.get(TicketOrder, order_id)
+    if order is None or not services.can_view_order(current_user, order):
+        abort(404)
+    return order
+
+
+# --- the organiser ---------------------------------------------------------------------------
+@bp.route("/events/<int:event_id>/tickets/manage", methods=["GET", "POST"])
+@login_required
+def manage(event_id: int):
+    event = _managed(event_id)
+    form = forms.TicketTypeForm(prefix="type")
+    code_form = forms.DiscountCodeForm(prefix="code")
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Ticket saved.")) as outcome:
+            tickets.save_ticket_type(
+                actor=current_user, event=event, data=form.data_for(event.timezone)
+            )
+        if outcome.ok:
+            return redirect(url_for("payments.manage", event_id=event.id))
+    return _manage_page(event, form, code_form)
+
+
+@bp.post("/events/<int:event_id>/tickets/codes")
+@login_required
+def add_code(event_id: int):
+    event = _managed(event_id)
+    form = forms.TicketTypeForm(prefix="type", formdata=None)
+    code_form = forms.DiscountCodeForm(prefix="code")
+    if code_form.validate_on_submit():
+        with Attempt(form=code_form, success=_("Code added.")) as outcome:
+            tickets.add_discount_code(
+                actor=current_user,
+                event=event,
+                code=code_form.code.data,
+                percent_off=code_form.percent_off.data,
+                max_uses=code_form.max_uses.data,
+            )
+        if outcome.ok:
+            return redirect(url_for("payments.manage", event_id=event.id))
+    return _manage_page(event, form, code_form)
+
+
+def _manage_page(event, form, code_form):
+    now = utcnow()
+    types = tickets.ticket_types(event)
+    codes = tickets.discount_codes(event)
+    return render_template(
+        "payments/manage.html",
+        event=event,
+        form=form,
+        code_form=code_form,
+        rows=[(t, tickets.seats_left(t, now=now)) for t in types],
+        codes=[(c, tickets.code_uses(c, now=now)) for c in codes],
+        stripe_ready=gateway.is_configured(),
+    ), form_status(form, code_form)
+
+
+@bp.get("/events/<int:event_id>/orders")
+@login_required
+def event_orders(event_id: int):
+    event = _event(event_id)
+    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
+        abort(403)
+    orders = reports.event_orders(event)
+    return render_template(
+        "payments/orders.html",
+        event=event,
+        orders=orders,
+        totals=reports.totals(orders),
+        statuses={o.id: reports.display_status(o) for o in orders},
+        manage=event_permissions.can_manage_event(current_user, event),
+    )
+
+
+@bp.get("/events/<int:event_id>/orders.csv")
+@login_required
+def orders_csv(event_id: int):
+    event = _event(event_id)
+    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
+        abort(403)
+    body = reports.orders_csv(reports.event_orders(event))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="orders-event-{event.id}.csv"'},
+    )
+
+
+@bp.route("/orders/<int:order_id>/refund", methods=["GET", "POST"])
+@login_required
+def refund(order_id: int):
+    order = _order(order_id)
+    if not services.can_refund(current_user, order):
+        abort(403)
+    form = forms.RefundForm()
+    if request.method == "GET":
+        form.amount.process_data(services.refundable(order))
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("The refund is on its way.")) as outcome:
+            services.request_refund(
+                actor=current_user,
+                order=order,
+                amount=form.amount.amount or 0,
+                reason=form.reason.data,
+            )
+        if outcome.ok:
+            return redirect(url_for("payments.order", order_id=order.id))
+    return render_template("payments/refund.html", order=order, form=form), form_status(form)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_event(event_id: int):
+    event = _managed(event_id)
+    form = forms.CancelEventForm()
+    if form.validate_on_submit():
+        with Attempt(
+            form=form, success=_("The event is cancelled; refunds are on their way.")
+        ) as outcome:
+            services.cancel_event(actor=current_user, event=event, reason=form.reason.data)
+        if outcome.ok:
+            return redirect(url_for("payments.event_orders", event_id=event.id))
+    paid = [o for o in reports.event_orders(event) if o.status == "paid" and o.amount > 0]
+    return render_template(
+        "payments/cancel_event.html", event=event, form=form, paid=paid
+    ), form_status(form)
+
+
+# --- the buyer ---------------------------------------------------------------------------------
+@bp.get("/events/<int:event_id>/tickets")
+@login_required
+def tickets_page(event_id: int):
+    event = _event(event_id)
+    now = utcnow()
+    types = tickets.ticket_types(event)
+    mine = db.session.scalars(
+        select(TicketOrder)
+        .where(TicketOrder.event_id == event.id, TicketOrder.user_id == current_user.id)
+        .order_by(TicketOrder.id.desc())
+    ).all()
+    return render_template(
+        "payments/tickets.html",
+        event=event,
+        rows=[(t, tickets.seats_left(t, now=now), t.on_sale(now)) for t in types],
+        mine=mine,
+        form=forms.BuyForm(),
+        can_buy=event_permissions.can_register(current_user, event),
+    )
+
+
+@bp.post("/events/<int:event_id>/tickets/<int:ticket_type_id>/buy")
+@login_required
+def buy(event_id: int, ticket_type_id: int):
+    event = _event(event_id)
+    ticket_type = db.session.get(TicketType, ticket_type_id)
+    if ticket_type is None or ticket_type.event_id != event.id:
+        abort(404)
+    if not event_permissions.can_register(current_user, event):
+        abort(403)
+    form = forms.BuyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("payments.tickets_page", event_id=event.id))
+    with Attempt(form=form) as outcome:
+        order = services.hold_ticket(
+            actor=current_user, ticket_type=ticket_type, code=form.code.data or ""
+        )
+    if not outcome.ok:
+        return _buy_refused(event, form)
+    if order.amount == 0:
+        return redirect(url_for("payments.order", order_id=order.id))
+    # The hold is committed; Stripe is asked with no lock held. When Stripe fails, the order is
+    # marked failed and that is committed too, so the seat is free again at once.
+    try:
+        checkout_url = services.open_checkout(
+            order=order,
+            success_url=url_for("payments.order", order_id=order.id, _external=True)
+            + "?from=stripe",
+            cancel_url=url_for("payments.order", order_id=order.id, _external=True),
+            locale=str(get_locale() or "id"),
+        )
+    except Conflict as error:
+        db.session.commit()
+        flash(str(error.message), "error")
+        return redirect(url_for("payments.tickets_page", event_id=event.id))
+    db.session.commit()
+    return redirect(checkout_url, code=303)
+
+
+def _buy_refused(event, form):
+    now = utcnow()
+    rows = [
+        (t, tickets.seats_left(t, now=now), t.on_sale(now)) for t in tickets.ticket_types(event)
+    ]
+    return render_template(
+        "payments/tickets.html",
+        event=event,
+        rows=rows,
+        mine=[],
+        form=form,
+        can_buy=True,
+    ), form_status(form)
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def order(order_id: int):
+    order = _order(order_id)
+    if order.status in ("pending", "processing") and order.stripe_session_id:
+        # Back from Stripe (or reloading): ask Stripe now instead of waiting for the webhook.
+        try:
+            services.check_order(order=order)
+            db.session.commit()
+        except Conflict:
+            db.session.rollback()
+    seconds_left = max(0, int((as_utc(order.hold_expires_at) - utcnow()).total_seconds()))
+    return render_template(
+        "payments/order.html",
+        order=order,
+        seconds_left=seconds_left,
+        can_refund=services.can_refund(current_user, order),
+    )
+
+
+@bp.get("/orders/<int:order_id>/receipt")
+@login_required
+def receipt(order_id: int):
+    order = _order(order_id)
+    if order.receipt_number is None:
+        abort(404)
+    return render_template("payments/receipt.html", order=order)
+
+
+# --- the admin ---------------------------------------------------------------------------------
+@bp.get("/admin/payments")
+@login_required
+def admin_payments():
+    if not is_admin(current_user):
+        abort(403)
+    return render_template(
+        "payments/admin.html",
+        needing_action=reports.needing_action(),
+        failures=reports.webhook_failures(),
+        recent=reports.recent_orders(),
+    )
+
+
+@bp.post("/orders/<int:order_id>/check")
+@login_required
+def check(order_id: int):
+    order = _order(order_id)
+    if not is_admin(current_user):
+        abort(403)
+    with Attempt(success=_("Checked against Stripe.")):
+        services.check_order(order=order)
+    return redirect(url_for("payments.order", order_id=order.id))
+
+
+@bp.post("/refunds/<int:refund_id>/retry")
+@login_required
+def retry_refund(refund_id: int):
+    refund_row = db.session.get(OrderRefund, refund_id)
+    if refund_row is None or not is_admin(current_user):
+        abort(404)
+    with Attempt(success=_("The refund is tried again.")):
+        services.retry_refund(actor=current_user, refund=refund_row)
+    return redirect(url_for("payments.admin_payments"))
+
+
+# --- Stripe ------------------------------------------------------------------------------------
+@bp.post("/payments/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    status, text = webhooks.handle(request.get_data(), request.headers.get("Stripe-Signature"))
+    return Response(text, status=status, mimetype="text/plain")

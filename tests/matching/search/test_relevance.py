@@ -1,0 +1,254 @@
+"""What investors type, and what they should find: a small world published through the real
+profile services, each query with the profiles it must find (all of them, and nothing else),
+on Whoosh and, when the suite runs on PostgreSQL, on PostgreSQL (issue 12)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_babel import force_locale
+
+from marketplace import vocab
+from marketplace.matching import analysis, search
+from marketplace.matching.search import keywords
+from tests.conftest import PG_URL
+from tests.matching.helpers import prepare_backend, published
+
+BACKENDS = ["whoosh"] + (["postgres"] if PG_URL else [])
+SIZE_WORDS = {"kecil", "small"}
+
+# key → profile fields (every one is published)
+WORLD = {
+    "keripik": {
+        "name": "Keripik Tempe Sari Rasa",
+        "sector": "food",
+        "province_code": "31",
+        "regency_code": "31.75",
+        "products": "Keripik tempe renyah",
+        "description": "Keripik dari Pasar Rebo",
+        "use_of_funds": "Sertifikasi halal dan desain kemasan",
+    },
+    "kue": {
+        "name": "Kue Basah Bu Ani",
+        "sector": "food",
+        "province_code": "34",
+        "regency_code": "34.71",
+        "products": "Kue basah pesanan arisan",
+        "use_of_funds": "Modal kerja pesanan Lebaran",
+    },
+    "batik": {
+        "name": "Batik Tulis Kotagede",
+        "sector": "craft",
+        "province_code": "34",
+        "regency_code": "34.71",
+        "products": "Batik tulis pewarna alam",
+        "use_of_funds": "Bahan baku kain mori",
+    },
+    "bambu": {
+        "name": "Anyaman Bambu Lestari",
+        "sector": "craft",
+        "province_code": "32",
+        "regency_code": "32.01",
+        "products": "Tas dan tudung saji anyaman bambu",
+        "use_of_funds": "Pemasaran digital dan pameran",
+    },
+    "laundry": {
+        "name": "Binatu Kilat",
+        "sector": "services",
+        "province_code": "31",
+        "regency_code": "31.75",
+        "products": "Cuci kiloan dan setrika",
+        "description": "Melayani kantor di Pasar Rebo",
+    },
+    "warung": {
+        "name": "Toko Sembako Bu Tini",
+        "sector": "retail",
+        "province_code": "73",
+        "regency_code": "73.71",
+        "products": "Beras, minyak, gula",
+        "ask_instruments": ["kur", "mudharabah"],
+    },
+    "perak": {
+        "name": "Perak Bu Sumi",
+        "sector": "craft",
+        "province_code": "34",
+        "regency_code": "34.71",
+        "products": "Cincin dan bros perak",
+        "ask_instruments": ["musyarakah"],
+    },
+    "lele": {
+        "name": "Lele Segar Parung",
+        "sector": "fishery",
+        "province_code": "32",
+        "regency_code": "32.01",
+        "products": "Lele konsumsi dan bibit",
+    },
+    "sambal": {
+        "name": "Sambal Bu Rini",
+        "sector": "food",
+        "province_code": "32",
+        "regency_code": "32.01",
+        "products": "Sambal bawang botolan",
+        "description": "Sambal dipasarkan ke warung sekitar",
+    },
+}
+
+# (what an investor types, the profiles it must find: exactly these)
+QUERIES = [
+    # use of funds and the document words in it
+    ("modal kerja", {"kue"}),
+    ("bahan baku", {"batik"}),
+    ("sertifikasi halal", {"keripik"}),
+    # sector words, Indonesian and English
+    ("kerajinan", {"batik", "bambu", "perak"}),
+    ("kriya", {"batik", "bambu", "perak"}),
+    ("crafts", {"batik", "bambu", "perak"}),
+    ("kuliner", {"keripik", "kue", "sambal"}),
+    ("makanan", {"keripik", "kue", "sambal"}),
+    ("food", {"keripik", "kue", "sambal"}),
+    ("perikanan", {"lele"}),
+    ("fisheries", {"lele"}),
+    ("jasa", {"laundry"}),
+    # instrument words
+    ("syariah", {"warung", "perak"}),
+    ("sharia", {"warung", "perak"}),
+    ("kur", {"warung"}),
+    ("musyarakah", {"perak"}),
+    # places: official names, short and common names
+    ("Yogyakarta", {"kue", "batik", "perak"}),
+    ("Jogja", {"kue", "batik", "perak"}),
+    ("yogya", {"kue", "batik", "perak"}),
+    ("Jakarta", {"keripik", "laundry"}),
+    ("Jaktim", {"keripik", "laundry"}),
+    ("Jakarta Timur", {"keripik", "laundry"}),
+    ("Bogor", {"bambu", "lele", "sambal"}),
+    ("Makassar", {"warung"}),
+    ("batik jogja", {"batik"}),
+    # stems that collide: marketing is not the market of Pasar Rebo
+    ("pemasaran", {"bambu", "sambal"}),
+    ("Pasar Rebo", {"keripik", "laundry"}),
+    # operators
+    ("keripik OR batik", {"keripik", "batik"}),
+    ("batik ATAU perak", {"batik", "perak"}),
+    ("kerajinan -bambu", {"batik", "perak"}),
+    ("kerip*", {"keripik"}),
+    ("samb* OR lel*", {"sambal", "lele"}),
+    ('"toko sembako"', {"warung"}),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def app_config(request):
+    return {"SEARCH_BACKEND": request.param}
+
+
+@pytest.fixture
+def world(app, make) -> dict[str, int]:
+    prepare_backend(app)
+    ids = {}
+    for key, fields in WORLD.items():
+        # A plain loan unless said otherwise (the helper's default is KUR).
+        _, enterprise = published(make, **{"ask_instruments": ["loan"], **fields})
+        ids[key] = enterprise.id
+    return ids
+
+
+def _found(text: str) -> list[int]:
+    return search.search(search.SearchQuery(text=text, per_page=100)).ids
+
+
+@pytest.mark.parametrize(("text", "wanted"), QUERIES, ids=[q for q, _ in QUERIES])
+def test_what_investors_type_finds_exactly_the_profiles_that_match(world, text, wanted):
+    names = {v: k for k, v in world.items()}
+    assert {names[i] for i in _found(text)} == wanted
+
+
+def test_the_exact_word_form_ranks_above_a_profile_sharing_only_its_stem(world):
+    # bambu's use of funds says "pemasaran"; sambal's description "dipasarkan" (stem pasar).
+    assert _found("pemasaran") == [world["bambu"], world["sambal"]]
+    assert _found("dipasarkan") == [world["sambal"], world["bambu"]]
+
+
+def test_the_search_page_highlights_the_use_of_funds_it_matched(world, client):
+    response = client.get("/search?q=modal+kerja")
+    assert response.status_code == 200
+    assert "<mark>Modal</mark> <mark>kerja</mark> pesanan Lebaran" in response.text
+
+
+def test_a_place_name_of_common_words_is_one_term():
+    assert analysis.analyze("Keripik dari Pasar Rebo") == ("keripik", "pasarrebo")
+    assert "pasar" in analysis.analyze("pemasaran")
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_sector_and_instrument_label_finds_its_code(app, locale):
+    # The labels people read on the pages, in both languages, are words of the keywords
+    # (outside parentheses, size words aside: see words.toml).
+    with app.test_request_context(), force_locale(locale):
+        for mapping, attribute in ((vocab.SECTORS, "sector"), (vocab.INSTRUMENTS, "instruments")):
+            for code, label in mapping.items():
+                codes = {"sector": None, "instruments": ()}
+                codes[attribute] = code if attribute == "sector" else (code,)
+                words = set(
+                    analysis.analyze(
+                        keywords.keywords_for(province_code=None, regency_code=None, **codes)
+                    )
+                )
+                label_words = set(analysis.analyze(str(label).split("(")[0])) - SIZE_WORDS
+                assert label_words <= words, (locale, code, str(label))
+
+
+# (a slip, the words the page offers instead)
+TYPOS = [
+    ("kerajnan", "kerajinan"),  # a letter left out
+    ("kripki", "keripik"),  # two letters swapped, and the variant spelling
+    ("pemasarn digital", "pemasaran digital"),
+    ("sertifkasi halal", "sertifikasi halal"),
+    ("btik OR prak", None),  # words under five letters are not corrected
+]
+
+
+@pytest.mark.parametrize(("text", "offered"), TYPOS, ids=[t for t, _ in TYPOS])
+def test_a_slip_in_a_word_is_offered_its_correction(world, client, text, offered):
+    response = client.get("/search", query_string={"q": text})
+    assert response.status_code == 200
+    assert 'id="result-count">0 ' in response.text
+    if offered is None:
+        assert 'id="did-you-mean"' not in response.text
+        return
+    assert "Mungkin maksud Anda:" in response.text
+    link = re.search(r'<p id="did-you-mean">[^<]*<a href="([^"]+)">([^<]+)</a>', response.text)
+    assert link.group(2) == offered
+    corrected = client.get(link.group(1).replace("&amp;", "&"))
+    assert 'id="result-count">0 ' not in corrected.text
+
+
+def test_a_search_with_no_match_under_its_filters_offers_to_drop_them(world, client):
+    response = client.get("/search?q=batik&province=73")
+    assert 'id="result-count">0 ' in response.text
+    link = re.search(r'<p id="without-filters"><a href="([^"]+)"', response.text).group(1)
+    assert "province" not in link
+    assert 'id="result-count">1 ' in client.get(link.replace("&amp;", "&")).text
+
+
+def test_suggest_corrects_only_unknown_words_of_five_letters_or_more():
+    vocabulary = analysis.vocabulary_of(["keripik", "batik", "0xkerajinan", "rajin"])
+    assert analysis.suggest("kerajinan", vocabulary) is None  # known
+    assert analysis.suggest("krajinan", vocabulary) == "kerajinan"
+    assert analysis.suggest("zzzzzzzz", vocabulary) is None  # nothing close
+    assert analysis.suggest("btik", vocabulary) is None  # too short to guess
+
+
+def test_words_that_are_filters_offer_the_filter_to_those_who_may_use_it(
+    world, client, make, login
+):
+    anonymous = client.get("/search?q=keripik+halal+kur").text
+    hints = re.search(r'<p id="filter-hints">(.*?)</p>', anonymous).group(1)
+    assert "instrument=kur" in hints
+    assert "document=halal" not in hints  # documents are open to verified investors only
+    investor = login(make.investor()).get("/search?q=keripik+halal+kur").text
+    hints = re.search(r'<p id="filter-hints">(.*?)</p>', investor).group(1)
+    assert "document=halal" in hints and "instrument=kur" in hints
+    chosen = login(make.investor()).get("/search?q=halal&document=halal").text
+    assert 'id="filter-hints"' not in chosen

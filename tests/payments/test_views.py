@@ -1,0 +1,204 @@
+"""The tickets pages over HTTP against the FAKE Stripe transport: buying, the return page,
+the receipt, the organiser's pages, the CSV, refunds, and 50 buyers racing for 7 seats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+from sqlalchemy import func, select
+
+from marketplace.events.models import EventRegistration, PitchEvent
+from marketplace.payments import services, tickets
+from marketplace.payments.models import TicketOrder
+from tests.payments.conftest import PRICE, post_webhook
+
+
+def _order_of(db, user):
+    db.session.expire_all()
+    return db.session.scalar(select(TicketOrder).where(TicketOrder.user_id == user.id))
+
+
+def test_an_investor_buys_a_ticket_and_comes_back_to_a_paid_page_and_receipt(
+    client, db, login, shop, fake_stripe
+):
+    investor = shop.investors[0]
+    login(investor)
+    page = client.get(f"/events/{shop.event.id}/tickets")
+    assert page.status_code == 200 and "investasi" in page.get_data(as_text=True)
+
+    response = client.post(f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy")
+
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("https://checkout.stripe.com/")
+    order = _order_of(db, investor)
+    waiting = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "menit" in waiting  # the time left on the hold
+    fake_stripe.pay(order.stripe_session_id)
+
+    back = client.get(f"/orders/{order.id}?from=stripe")  # before any webhook
+
+    assert back.status_code == 200 and "Lunas" in back.get_data(as_text=True)
+    receipt = client.get(f"/orders/{order.id}/receipt").get_data(as_text=True)
+    assert _order_of(db, investor).receipt_number in receipt and "250.000" in receipt
+
+
+def test_a_failed_payment_page_says_so(client, db, login, shop, fake_stripe):
+    login(shop.investors[0])
+    client.post(f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy")
+    order = _order_of(db, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id, delayed=True)
+    assert "diproses" in client.get(f"/orders/{order.id}").get_data(as_text=True)
+    fake_stripe.settle(order.stripe_session_id, succeed=False)
+
+    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+
+    assert "Gagal" in page and _order_of(db, shop.investors[0]).status == "failed"
+
+
+def test_a_wrong_code_is_shown_next_to_the_field(client, db, login, shop):
+    login(shop.investors[0])
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy", data={"code": "SALAH"}
+    )
+    assert response.status_code == 422
+    assert "SALAH" in response.get_data(as_text=True)  # what was typed is kept
+
+
+def test_the_receipt_of_an_unpaid_order_is_not_found(client, db, login, shop, fake_stripe):
+    login(shop.investors[0])
+    client.post(f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy")
+    order = _order_of(db, shop.investors[0])
+    assert client.get(f"/orders/{order.id}/receipt").status_code == 404
+
+
+def test_another_investor_cannot_see_an_order(client, db, login, shop, fake_stripe):
+    login(shop.investors[0])
+    client.post(f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy")
+    order = _order_of(db, shop.investors[0])
+    login(shop.investors[1])
+    assert client.get(f"/orders/{order.id}").status_code == 404
+    assert client.get(f"/orders/{order.id}/receipt").status_code == 404
+
+
+def test_the_organiser_adds_tickets_and_codes_and_sees_errors_by_their_fields(
+    client, db, login, shop
+):
+    login(shop.facilitator)
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/manage",
+        data={"type-name": "Pers", "type-price": "Rp 50 rb", "type-capacity": "9"},
+    )
+    assert response.status_code == 422 and "Pers" in response.get_data(as_text=True)
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/manage",
+        data={"type-name": "Pers", "type-price": "Rp 50 rb", "type-capacity": "2"},
+    )
+    assert response.status_code == 302
+    assert [t.price for t in tickets.ticket_types(shop.event)] == [0, 50_000, PRICE]
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/codes",
+        data={"code-code": "lsm-mitra", "code-percent_off": "100", "code-max_uses": "3"},
+    )
+    assert response.status_code == 302
+    assert "LSM-MITRA" in client.get(f"/events/{shop.event.id}/tickets/manage").get_data(
+        as_text=True
+    )
+
+
+def test_without_stripe_the_organiser_is_told_why_paid_tickets_cannot_go_on_sale(
+    app, client, db, login, shop
+):
+    app.config["STRIPE_WEBHOOK_SECRET"] = None
+    login(shop.facilitator)
+    page = client.get(f"/events/{shop.event.id}/tickets/manage").get_data(as_text=True)
+    assert "STRIPE_SECRET_KEY" in page
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/manage",
+        data={"type-name": "VIP", "type-price": "100000", "type-capacity": "1"},
+    )
+    assert response.status_code == 422 and "STRIPE_WEBHOOK_SECRET" in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_orders_csv_has_totals_rows_and_defused_cells(client, db, login, make, shop):
+    shop.investors[0].name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    services.hold_ticket(actor=shop.investors[0], ticket_type=shop.free)
+    db.session.commit()
+    login(shop.facilitator)
+
+    body = client.get(f"/events/{shop.event.id}/orders.csv").get_data(as_text=True)
+
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 2
+    assert rows[1][2].startswith("'=")
+    assert client.get(f"/events/{shop.event.id}/orders").status_code == 200
+
+
+def test_the_organiser_refunds_an_order_with_a_reason(client, db, login, shop, fake_stripe):
+    login(shop.investors[0])
+    client.post(f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy")
+    order = _order_of(db, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id)
+    post_webhook(client, fake_stripe.event("checkout.session.completed", order.stripe_session_id))
+    login(shop.facilitator)
+    form = client.get(f"/orders/{order.id}/refund")
+    assert form.status_code == 200
+
+    refused = client.post(f"/orders/{order.id}/refund", data={"amount": "999.999.999"})
+    assert refused.status_code == 422
+    done = client.post(
+        f"/orders/{order.id}/refund", data={"amount": "250.000", "reason": "Acara diundur"}
+    )
+
+    assert done.status_code == 302
+    assert _order_of(db, shop.investors[0]).status == "refunded"
+
+
+N_BUYERS = 50
+SEATS = 7
+
+
+def test_fifty_buyers_at_once_for_seven_seats_get_exactly_seven(app, db, make, login, shop):
+    shop.seat.capacity = SEATS
+    db.session.commit()
+    buyers = [make.investor() for _ in range(N_BUYERS)]
+    db.session.commit()
+    clients = [login(buyer, on=app.test_client()) for buyer in buyers]
+    barrier = threading.Barrier(N_BUYERS)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+    url = f"/events/{shop.event.id}/tickets/{shop.seat.id}/buy"
+
+    def go(client):
+        try:
+            barrier.wait(timeout=60)
+            statuses.append(client.post(url).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == [] and len(statuses) == N_BUYERS
+    assert all(s < 500 for s in statuses)
+    assert statuses.count(303) == SEATS  # sent to Stripe Checkout
+    fake = app.config["STRIPE_HTTP_CLIENT"]
+    for session_id in list(fake.sessions):
+        fake.pay(session_id)
+        payload = fake.event("checkout.session.completed", session_id)
+        assert post_webhook(app.test_client(), payload).status_code == 200
+    db.session.expire_all()
+    paid = db.session.scalar(select(func.count(TicketOrder.id)).where(TicketOrder.status == "paid"))
+    seated = db.session.scalar(
+        select(func.count(EventRegistration.id)).where(
+            EventRegistration.event_id == shop.event.id, EventRegistration.status == "registered"
+        )
+    )
+    assert paid == seated == SEATS == db.session.get(PitchEvent, shop.event.id).registered_count
