@@ -154,7 +154,10 @@ def mail_job(
 ) -> int:
     """Send the e-mails of `kind` ('invited', 'schedule', 'feedback') about the event to the
     enterprises and investors named, each in the recipient's own language. Returns how many
-    were sent. Side effects: mail.send per recipient; feedback marks the invitation sent."""
+    were sent. Side effects: mail.send per recipient; feedback marks the invitation sent.
+
+    Nothing enqueues it any more (the services notify in their transaction, events/notices.py);
+    it stays registered for jobs queued before that change."""
     from marketplace.events import judging
 
     app = current_app._get_current_object()

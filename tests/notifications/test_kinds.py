@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from marketplace import mail
@@ -76,7 +77,8 @@ def test_a_data_room_request_reaches_the_owner_and_the_consenting_facilitator_on
     got = notices(db, "data_room_requested")
     assert set(got) == {data_room.owner.id, data_room.facilitator.id}
     assert mailed_to(db) == sorted([data_room.owner.email, data_room.facilitator.email])
-    with_text = services.text_of(got[data_room.owner.id])
+    with force_locale("en"):
+        with_text = services.text_of(got[data_room.owner.id])
     assert data_room.investor.organisation.name in with_text and "Kopi Sri" in with_text
     assert opens(client, login, data_room.owner, got[data_room.owner.id]) == 200
     assert opens(client, login, data_room.facilitator, got[data_room.facilitator.id]) == 200
@@ -108,7 +110,10 @@ def test_a_revoked_data_room_is_told_to_the_investor_and_its_link_still_opens(
     db.session.commit()
     got = notices(db, "data_room_revoked")
     assert set(got) == {data_room.investor.id}
-    assert "closed its data room" in services.text_of(got[data_room.investor.id])
+    with force_locale("en"):
+        assert "closed its data room" in services.text_of(got[data_room.investor.id])
+    with force_locale("id"):
+        assert "menutup kembali ruang datanya" in services.text_of(got[data_room.investor.id])
     assert opens(client, login, data_room.investor, got[data_room.investor.id]) == 200
 
 
