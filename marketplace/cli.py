@@ -22,8 +22,10 @@ def register(app: Flask) -> None:
 
     from marketplace.jobs import cli as jobs_cli
     from marketplace.mail.cli import mail_group
+    from marketplace.notifications.cli import notifications_group
 
     app.cli.add_command(mail_group)
+    app.cli.add_command(notifications_group)
     app.cli.add_command(jobs_cli.worker)
     app.cli.add_command(jobs_cli.scheduler)
     app.cli.add_command(jobs_cli.jobs_group)

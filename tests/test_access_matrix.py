@@ -80,7 +80,8 @@ class Case:
 # facilitator F), {D} enterprise D (draft, owner B, facilitator G), {doc_A}/{rec_A}/{photo_A}
 # a document, mentoring record and photo of A (same for D), {prog_F}/{cohort_F}/{enrol_F}
 # F's programme, cohort and A's enrolment (same for G), {org_I}/{org_J} the investors'
-# organisations, {user_owner} owner A's user, {token} a live hand-over invitation.
+# organisations, {user_owner} owner A's user, {token} a live hand-over invitation,
+# {notice_owner} owner A's notification of I's data-room request.
 POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # --- accounts ---------------------------------------------------------------------------
     ("accounts.home", "GET"): (Case("/", EVERYONE),),
@@ -148,6 +149,10 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # --- notifications ----------------------------------------------------------------------
     ("notifications.index", "GET"): (Case("/notifications", LOGGED_IN),),
     ("notifications.mark_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
+    # One's own notification only (owner A's: investor I asked for A's data room).
+    ("notifications.open_one", "GET"): (Case("/notifications/{notice_owner}", {"owner"}),),
+    ("notifications.settings", "GET"): (Case("/notifications/settings", LOGGED_IN),),
+    ("notifications.settings", "POST"): (Case("/notifications/settings", LOGGED_IN),),
     # --- profiles: browsing -----------------------------------------------------------------
     ("profiles.dashboard", "GET"): (Case("/dashboard", LOGGED_IN),),
     ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
@@ -650,6 +655,7 @@ def build_world(db, upload_folder: Path) -> World:
         "ddoc_A": ddoc_a.id,
         "ddoc_D": ddoc_d.id,
         "req_A": req_a.id,
+        "notice_owner": db.session.scalar(owner_notice(owner.id)),
         **{f"user_{role}": user.id for role, user in users.items()},
     }
     pristine = upload_folder.with_name(upload_folder.name + "-pristine")
@@ -661,6 +667,17 @@ def build_world(db, upload_folder: Path) -> World:
         snapshot=table_rows(db),
         uploads=upload_folder,
         pristine_uploads=pristine,
+    )
+
+
+def owner_notice(user_id: int):
+    """The id of owner A's notice of investor I's data-room request."""
+    from sqlalchemy import select
+
+    from marketplace.notifications.models import Notification
+
+    return select(Notification.id).where(
+        Notification.user_id == user_id, Notification.kind == "data_room_requested"
     )
 
 

@@ -21,6 +21,7 @@ from marketplace.accounts.models import EmailToken, Organisation, User, UserSess
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
+from marketplace.notifications import services as notifications
 
 SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
 # E-mailed one-time links: long enough to find the mail, short enough that an old mailbox
@@ -435,14 +436,42 @@ def set_locale(*, user: User, locale: str) -> None:
 # --- administration --------------------------------------------------------------------------
 def verify_organisation(*, admin: User, organisation: Organisation) -> None:
     """Mark an organisation verified. Side effects: audit `organisation.verified`; signal
-    `organisation_verified` (a programme organisation's held invitations reach the owners)."""
+    `organisation_verified` (a programme organisation's held invitations reach the owners);
+    a notification (and mail) to each active member."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
     audit.on_organisation("organisation.verified", organisation.id, by=admin.id)
     signals.organisation_verified.send(organisation)
+    members = db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id).order_by(User.id)
+    ).all()
+    notifications.notify(
+        users=members,
+        kind="organisation_verified",
+        params={"organisation": organisation.name},
+        link="/dashboard",
+    )
     db.session.flush()
+
+
+def organisations_to_verify() -> dict[str, int]:
+    """How many investor and programme organisations wait for an admin's verification, by
+    kind (enterprise organisations need none to act)."""
+    from sqlalchemy import func
+
+    counts = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(
+                Organisation.kind.in_(("investor", "programme")),
+                Organisation.verified_at.is_(None),
+            )
+            .group_by(Organisation.kind)
+        ).all()
+    )
+    return {kind: counts.get(kind, 0) for kind in ("investor", "programme")}
 
 
 def unverify_organisation(*, admin: User, organisation: Organisation) -> None:

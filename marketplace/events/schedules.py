@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from marketplace import audit, tasks
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import permissions, registrations, services
+from marketplace.events import notices, permissions, registrations, services
 from marketplace.events.models import (
     EventInvitation,
     EventRegistration,
@@ -425,7 +425,8 @@ def publish(*, actor: User, event: PitchEvent) -> int:
     one notifies only the people whose own agenda changed. Returns the new version. Raises
     PermissionDenied, NotFound (no draft), Conflict (hard conflicts in the draft, or nothing
     changed since the last version). Side effects: a frozen copy in event_schedules; the event's
-    status and version; after commit the e-mails; audit `schedule.published`."""
+    status and version; notifications and their e-mails (each person's agenda); audit
+    `schedule.published`."""
     draft = _editable_draft(actor, event)
     hard = [c for c in check(event, draft) if c.severity == "hard"]
     if hard:
@@ -463,12 +464,10 @@ def publish(*, actor: User, event: PitchEvent) -> int:
         "schedule.published", event.id, by=actor.id, version=version, notified=len(affected)
     )
     db.session.flush()
-    tasks.enqueue(
-        "events.mail",
-        kind="schedule",
-        event_id=event.id,
-        version=version,
-        enterprise_ids=sorted(i for kind, i in affected if kind == "enterprise"),
-        investor_ids=sorted(i for kind, i in affected if kind == "investor"),
+    notices.notify_schedule(
+        event,
+        version,
+        enterprise_ids=[i for kind, i in affected if kind == "enterprise"],
+        investor_ids=[i for kind, i in affected if kind == "investor"],
     )
     return version

@@ -42,6 +42,12 @@ PERIODIC: tuple[Periodic, ...] = (
         command="flask payments check-pending",
     ),
     Periodic(
+        "notifications.digest",
+        "mail each user who chose the daily digest their unread notifications of the day",
+        cron="0 0 * * *",  # 07:00 WIB
+        command="flask notifications digest",
+    ),
+    Periodic(
         "files.cleanup",
         "remove uploaded files no row references and stale temporary files",
         cron="0 19 * * *",  # 02:00 WIB

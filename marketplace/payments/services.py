@@ -679,7 +679,7 @@ def event_cancelled_job(event_id: int, reason: str) -> int:
     enterprises' owners or pendamping. Returns how many mails were queued."""
     from flask import current_app
 
-    from marketplace.events.jobs import enterprise_recipients
+    from marketplace.events.notices import enterprise_recipients
 
     with current_app._get_current_object().app_context():
         event = db.session.get(PitchEvent, event_id)

@@ -19,11 +19,13 @@ from marketplace.accounts.models import User
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
+from marketplace.notifications import services as notifications
 from marketplace.pitches import isolated, permissions
 from marketplace.pitches.models import DOCUMENT_KINDS, OPEN_STATUSES, AccessRequest, Document
 from marketplace.pitches.services import record, require
 from marketplace.profiles.enterprises import row_of
 from marketplace.profiles.models import Enterprise
+from marketplace.programmes import services as programmes
 
 # Photos of documents stay legible (a financial statement shot on a phone) at this size.
 DOCUMENT_IMAGE_SIDE = 2400
@@ -134,7 +136,8 @@ def request_access(*, investor: User, enterprise: Enterprise, message: str) -> A
 
     Raises PermissionDenied (not a verified investor, draft profile), ValidationError (no
     message, too long), Conflict (the organisation already has an open request).
-    Side effects: a pending request; audit `data_room.requested`.
+    Side effects: a pending request; audit `data_room.requested`; a notification (and mail)
+    to the owners and the consenting facilitators.
     """
     require(
         permissions.can_request_access(investor, enterprise),
@@ -168,6 +171,12 @@ def request_access(*, investor: User, enterprise: Enterprise, message: str) -> A
         enterprise=enterprise,
         request=access_request.id,
         organisation=investor.organisation_id,
+    )
+    notifications.notify(
+        users=programmes.owners_and_facilitators(enterprise),
+        kind="data_room_requested",
+        params={"organisation": investor.organisation.name, "enterprise": enterprise.name},
+        link=f"/enterprises/{enterprise.id}/data-room",
     )
     return access_request
 
@@ -212,7 +221,8 @@ def decide_access(*, actor: User, access_request: AccessRequest, decision: str) 
 
     Raises PermissionDenied (not the owner or their facilitator), ValidationError (unknown
     decision), Conflict (the request is not in a state that allows it).
-    Side effects: the request's status; audit `data_room.accepted|declined|revoked`.
+    Side effects: the request's status; audit `data_room.accepted|declined|revoked`; a
+    notification (and mail) to the investor who asked.
     """
     enterprise = access_request.enterprise
     require(permissions.can_decide_access(actor, enterprise))
@@ -232,4 +242,14 @@ def decide_access(*, actor: User, access_request: AccessRequest, decision: str) 
         request=access_request.id,
         organisation=access_request.organisation_id,
     )
+    if access_request.requested_by is not None:
+        notifications.notify(
+            users=[access_request.requested_by],
+            kind=f"data_room_{new_status}",
+            params={
+                "organisation": access_request.organisation.name,
+                "enterprise": enterprise.name,
+            },
+            link=f"/enterprises/{enterprise.id}/data-room",
+        )
     return access_request

@@ -14,10 +14,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from marketplace import money
+from marketplace.accounts import services as account_services
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.profiles import (
@@ -58,6 +60,8 @@ def dashboard():
     user = current_user._get_current_object()
     # Programmes add the owner's invitations and the facilitator's programmes (profiles/signals).
     context = signals.extra_context(signals.dashboard_shown, user)
+    # What waits for the user, from every package (programmes, pitches, matching, events).
+    context["waiting"] = signals.waiting_for(user)
     if current_user.role == "owner":
         enterprise = enterprises.enterprise_of(current_user)
         context["enterprise"] = enterprise
@@ -68,6 +72,27 @@ def dashboard():
         context["mandate"] = db.session.scalar(
             select(Mandate).where(Mandate.organisation_id == current_user.organisation_id)
         )
+    elif current_user.role == "admin":
+        counts = account_services.organisations_to_verify()
+        labels = {
+            "investor": lambda n: ngettext(
+                "%(num)d investor organisation to verify",
+                "%(num)d investor organisations to verify",
+                n,
+            ),
+            "programme": lambda n: ngettext(
+                "%(num)d programme organisation to verify",
+                "%(num)d programme organisations to verify",
+                n,
+            ),
+        }
+        context["waiting"] += [
+            signals.Waiting(
+                labels[kind](count), count, url_for("admin.organisations", kind=kind, unverified=1)
+            )
+            for kind, count in counts.items()
+            if count
+        ]
     return render_template("profiles/dashboard.html", **context)
 
 

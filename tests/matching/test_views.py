@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -130,7 +131,8 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
     assert event.decoded("dtstart") == future(7)
     assert {m.to for m in mail.outbox} == {owner.email, investor.email}
     notices = owner_client.get("/notifications").get_data(as_text=True)
-    assert meeting_url in notices
+    opened = re.search(r'href="(/notifications/\d+)"', notices).group(1)
+    assert owner_client.get(opened).headers["Location"] == meeting_url  # read, then there
 
 
 def test_a_meeting_request_with_a_past_time_keeps_what_was_typed(client, login, make):
