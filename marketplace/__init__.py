@@ -108,6 +108,7 @@ def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
     # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
     import marketplace.events.jobs
+    import marketplace.events.reminders  # the reminder before an event
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
     import marketplace.mail  # the delivery job
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
