@@ -346,3 +346,11 @@ def test_a_build_job_given_up_after_its_worker_was_killed_marks_the_run_failed(d
 def test_a_build_records_its_last_sign_of_life(db, open_event):
     run, _draft = _build(db, open_event)
     assert run.status == "done" and run.progress_at is not None
+
+
+def test_flask_jobs_sweep_says_how_many_stalled_builds_it_failed(db, app, runner, open_event):
+    budget = app.config["EVENT_SCHEDULE_TIME_LIMIT_S"] + app.config["EVENT_SCHEDULE_STALL_GRACE_S"]
+    _left_running(db, open_event, silent_for_s=budget + 60)
+    result = runner.invoke(args=["jobs", "sweep", "--grace", "0"])
+    assert result.exit_code == 0
+    assert "stalled schedule builds marked failed 1" in result.output
