@@ -112,6 +112,7 @@ def _register_jobs() -> None:
     # "waiting for you" lines among them), programmes' consent rule for profiles.
     import marketplace.events.hooks
     import marketplace.events.jobs
+    import marketplace.events.reminders  # the reminder before an event
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up, the digest
     import marketplace.mail  # the delivery job
     import marketplace.matching.hooks

@@ -30,7 +30,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli.scheduler)
     app.cli.add_command(jobs_cli.jobs_group)
 
+    from marketplace.events.cli import events_group
     from marketplace.payments.cli import payments_group
+
+    app.cli.add_command(events_group)
 
     app.cli.add_command(payments_group)
 

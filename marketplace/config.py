@@ -103,7 +103,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_INDEXER": "inline",
     "MATCH_COLUMNS_CACHE": True,  # keep the match cards' scoring columns in memory per worker
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
+    # jobs.sweep: a build silent for its time limit plus this long lost its process: failed.
+    "EVENT_SCHEDULE_STALL_GRACE_S": 300,
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
+    "EVENT_REMINDER_HOURS": 24,  # events.send_reminders: how long before the start people hear
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
     # Paid tickets (marketplace/payments): unset → priced ticket types cannot go on sale.
     # Read from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET (or the FLASK_-prefixed names).

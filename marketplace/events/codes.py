@@ -49,6 +49,15 @@ RUN_STATUSES = {
     "failed": _l("Failed"),
 }
 
+# A failed run's `error` is the solver's message, or one of these codes (shown translated).
+RUN_STOPPED = "worker_stopped"
+RUN_ERRORS = {
+    RUN_STOPPED: _l(
+        "the build stopped without finishing (the process running it ended). Nothing was"
+        " changed: build the schedule again."
+    ),
+}
+
 # Friday prayer (sholat Jumat) is blocked by default on Fridays, in the event's own zone.
 FRIDAY_PRAYER = (dt.time(11, 30), dt.time(13, 0))
 

@@ -84,6 +84,7 @@ def run_build(run_id: int) -> None:
         if run is None or run.status != "queued":
             return
         run.status = "running"
+        run.progress_at = utcnow()
         db.session.commit()
         try:
             event = db.session.get(PitchEvent, run.event_id)
@@ -123,13 +124,25 @@ def _progress_writer(engine, run_id: int):
                 session.execute(
                     update(ScheduleRun)
                     .where(ScheduleRun.id == run_id, ScheduleRun.status == "running")
-                    .values(progress=min(max(float(fraction), 0.0), 0.99))
+                    .values(progress=min(max(float(fraction), 0.0), 0.99), progress_at=utcnow())
                 )
                 session.commit()
         except Exception:  # noqa: BLE001 - a missed progress update must not stop the solve
             log.warning("could not record progress of schedule run %s", run_id, exc_info=True)
 
     return write
+
+
+@tasks.on_give_up("events.build_schedule")
+def give_up_build(run_id: int) -> None:
+    """The build job failed for good without its own handler running (its worker was killed):
+    the run, still queued or running, is marked failed so the facilitator can build again."""
+    with tasks.job_session() as session:
+        session.execute(
+            update(ScheduleRun)
+            .where(ScheduleRun.id == run_id, ScheduleRun.status.in_(("queued", "running")))
+            .values(status="failed", error=schedules.STALLED_ERROR, finished_at=utcnow())
+        )
 
 
 # --- e-mail (jobs queued before notifications carried these mails) -------------------------

@@ -204,6 +204,9 @@ class ScheduleRun(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The last sign of life of a running build (its start, then each progress write): a run
+    # silent for longer than its time budget lost its worker (jobs.sweep marks it failed).
+    progress_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     solver_status: Mapped[str | None] = mapped_column(String(12))
     objective: Mapped[int | None] = mapped_column(Integer)
@@ -215,6 +218,21 @@ class ScheduleRun(db.Model):
     # [{"kind": "enterprise", "id": 3, "reason": "no_available_slot"}, …]
     unplaced: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class EventReminder(db.Model):
+    """The reminder e-mail one person got before one event: at most one each (the unique pair),
+    so a reminder job that runs twice, or in two workers, reminds nobody twice."""
+
+    __tablename__ = "event_reminders"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Schedule(db.Model):

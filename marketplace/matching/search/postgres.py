@@ -343,6 +343,11 @@ class PostgresBackend:
             self._vocabulary = (now, analysis.vocabulary_of(words))
         return self._vocabulary[1]
 
+    def ping(self) -> None:
+        """See :func:`marketplace.matching.search.ping`: one row at most, no count."""
+        with self.engine.connect() as conn:
+            conn.execute(text(f"SELECT 1 FROM {TABLE} LIMIT 1")).all()
+
     def indexed_ids(self) -> set[int]:
         """The ids of every row."""
         with self.engine.connect() as conn:

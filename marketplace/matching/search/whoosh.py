@@ -791,6 +791,11 @@ class WhooshBackend:
             snap._lazy["vocabulary"] = analysis.vocabulary_of(words)
         return snap._lazy["vocabulary"]
 
+    def ping(self) -> None:
+        """See :func:`marketplace.matching.search.ping`: the current snapshot, which searches
+        keep warm (opening it again only after the index changed)."""
+        self._current()
+
     def indexed_ids(self) -> set[int]:
         """See :func:`marketplace.matching.search.indexed_ids`."""
         return set(self._current().id_to_docnum())

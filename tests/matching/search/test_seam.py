@@ -301,6 +301,20 @@ def test_rebuild_with_nothing_empties_the_index(corpus):
     assert search.indexed_ids() == set() and search.search(SearchQuery()).total == 0
 
 
+def test_ping_answers_on_an_empty_and_a_full_index_and_fails_on_a_missing_one(backend, tmp_path):
+    search.ping()  # empty is usable
+    search.index_documents(CORPUS)
+    search.ping()
+    if backend == "whoosh":
+        broken = search.configure(backend="whoosh", index_dir=str(tmp_path / "index"))
+        import shutil
+
+        shutil.rmtree(tmp_path / "index")
+        with pytest.raises(OSError):
+            broken.ping()
+        broken.close()
+
+
 def test_naive_publication_times_are_taken_as_utc(backend):
     search.index_documents(
         [
