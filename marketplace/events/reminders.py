@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace import formatting, mail, tasks
 from marketplace.accounts.models import User
-from marketplace.events.notices import enterprise_recipients
 from marketplace.events.models import (
     EventInvitation,
     EventJudge,
@@ -33,6 +32,7 @@ from marketplace.events.models import (
     EventReminder,
     PitchEvent,
 )
+from marketplace.events.notices import enterprise_recipients
 from marketplace.extensions import db
 from marketplace.models import utcnow
 
