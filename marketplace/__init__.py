@@ -110,13 +110,15 @@ def _register_jobs() -> None:
     import marketplace.events.jobs
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
     import marketplace.mail  # the delivery job
-    import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
-    import marketplace.notifications.services  # the mail job of notifications queued long ago
 
     # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
     # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
+    import marketplace.matching.hooks
+    import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
+    import marketplace.notifications.services  # the mail job of notifications queued long ago
     import marketplace.payments.hooks
     import marketplace.payments.services  # refunds, the periodic check against Stripe
+    import marketplace.pitches.hooks
     import marketplace.pitches.jobs  # noqa: F401
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401

@@ -64,6 +64,18 @@ NOTIFICATION_TEXTS = {
         "%(organisation)s invites you to judge the pitches at %(event)s. Accept or decline it"
         " under Events: you become a judge only if you accept."
     ),
+    "introduction_request": _l(
+        "%(enterprise)s asks %(organisation)s for an introduction. Read the message and accept"
+        " or decline it under Introductions."
+    ),
+    "introduction_answer": _l(
+        "%(organisation)s answered the introduction request of %(enterprise)s: %(status)s."
+    ),
+}
+# The answer of an introduction request, as the `status` of an `introduction_answer`.
+INTRODUCTION_ANSWERS = {
+    "accepted": _l("accepted, your enterprise is on its shortlist"),
+    "declined": _l("declined"),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
@@ -75,6 +87,8 @@ MAIL_SUBJECTS = {
     "programme_declined": _l("TemuModal: invitation declined"),
     "programme_left": _l("TemuModal: an enterprise left your programme"),
     "judge_invited": _l("TemuModal: an invitation to judge"),
+    "introduction_request": _l("TemuModal: a request for an introduction"),
+    "introduction_answer": _l("TemuModal: your introduction request was answered"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 
@@ -93,6 +107,8 @@ def text_of(notification: Notification) -> str:
     params = dict(notification.params or {})
     if "time" in params:
         params["time"] = formatting.datetime(dt.datetime.fromisoformat(params["time"]))
+    if notification.kind == "introduction_answer":
+        params["status"] = str(INTRODUCTION_ANSWERS[params["status"]])
     return str(NOTIFICATION_TEXTS[notification.kind]) % params
 
 
