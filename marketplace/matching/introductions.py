@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from marketplace import audit, notifications, vocab
+from marketplace import audit, vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -25,6 +25,7 @@ from marketplace.matching import permissions, shortlists
 from marketplace.matching.meetings import enterprise_side_users
 from marketplace.matching.models import IntroductionRequest
 from marketplace.models import utcnow
+from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
 
 MAX_MESSAGE_CHARS = 1000
