@@ -32,9 +32,7 @@ def _pdf() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_search_card_offers_the_investor_actions_to_a_verified_investor_only(
-    client, login, make
-):
+def test_a_search_card_offers_the_investor_actions_to_a_verified_investor_only(client, login, make):
     _, enterprise = published(make, name="Keripik Bu Sri")
     investor = make.investor()
     owner = make.owner()
