@@ -402,7 +402,11 @@ def investor(organisation_id: int):
     if mandate is None:
         abort(404)
     return render_template(
-        "profiles/investor.html", mandate=mandate, organisation=mandate.organisation
+        "profiles/investor.html",
+        mandate=mandate,
+        organisation=mandate.organisation,
+        # An owner may ask this organisation for an introduction from here.
+        own_enterprise=enterprises.enterprise_of(current_user),
     )
 
 

@@ -196,3 +196,18 @@ def test_another_investor_organisation_cannot_answer(client, login, make):
     response = login(outsider).post(f"/introductions/{introduction.id}/accept")
     assert response.status_code == 404
     assert "Halo" not in client.get("/introductions").get_data(as_text=True)
+
+
+def test_an_owner_can_ask_from_the_investor_page_only_a_verified_organisation(client, login, make):
+    owner, enterprise = published(make)
+    verified = make.investor()
+    make.mandate(verified)
+    unverified = make.investor(verified=False)
+    make.mandate(unverified)
+    db.session.commit()
+    login(owner)
+    ask = f"/enterprises/{enterprise.id}/introductions/new/"
+    page = client.get(f"/investors/{verified.organisation_id}").get_data(as_text=True)
+    assert ask + str(verified.organisation_id) in page
+    page = client.get(f"/investors/{unverified.organisation_id}").get_data(as_text=True)
+    assert ask not in page

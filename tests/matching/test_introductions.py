@@ -173,3 +173,27 @@ def test_only_a_confirmed_member_of_the_verified_organisation_answers(make):
                 actor=actor, introduction=introduction, decision="accept"
             )
     assert introduction.status == "pending"
+
+
+def test_the_answer_reads_in_each_language(app, make):
+    from flask_babel import force_locale
+
+    from marketplace.notifications import services as notification_services
+
+    owner, enterprise = published(make, name="Keripik Bu Sri")
+    investor = make.investor(organisation=make.organisation("investor", name="Bank Desa"))
+    introduction = _ask(owner, enterprise, investor.organisation)
+    introductions.answer_introduction(actor=investor, introduction=introduction, decision="accept")
+    (notice,) = _notices(owner, "introduction_answer")
+    with app.test_request_context():
+        with force_locale("en"):
+            english = notification_services.text_of(notice)
+        with force_locale("id"):
+            indonesian = notification_services.text_of(notice)
+    assert english == (
+        "Bank Desa answered the introduction request of Keripik Bu Sri: accepted, your"
+        " enterprise is on its shortlist."
+    )
+    assert indonesian.startswith("Bank Desa menjawab") and "diterima" in indonesian
+    db.session.commit()  # the e-mails go after the commit
+    assert any(m.to == owner.email for m in mail.outbox)
