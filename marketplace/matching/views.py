@@ -15,11 +15,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import money, security, vocab
+from marketplace import money, regions, security, vocab
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.matching import (
+    analysis,
     forms,
     introductions,
     permissions,
@@ -36,7 +37,7 @@ from marketplace.matching.models import (
     ShortlistEntry,
 )
 from marketplace.matching.search import cli as search_cli
-from marketplace.pitches import services as pitch_services
+from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
 from marketplace.web import page_number
@@ -66,6 +67,7 @@ FACET_PARAMS = {
     "impact_themes": "theme",
 }
 PER_PAGE = 20
+MAX_QUERY_CHARS = 1000
 
 
 search_cli.register(bp)
@@ -92,9 +94,17 @@ def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery
     values.update(
         {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
     )
+    # A kabupaten/kota outside the chosen provinces (left over after changing the province
+    # without JavaScript) is dropped rather than matching nothing.
+    if values["province_codes"]:
+        values["regency_codes"] = tuple(
+            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
+        )
     sort = args.get("sort", "relevance")
     return search.SearchQuery(
-        text=(args.get("q") or "")[:200],
+        # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
+        # beyond this many characters the rest is left out, and the page says so.
+        text=(args.get("q") or "")[:MAX_QUERY_CHARS],
         ask_min=amounts["ask_min"],
         ask_max=amounts["ask_max"],
         sort=sort if sort in search.SORTS else "relevance",
@@ -139,7 +149,7 @@ def _card_actions(enterprise_ids: list[int]) -> dict:
             for e in shortlists.shortlist_of(current_user.organisation_id)
             if e.enterprise_id in set(enterprise_ids)
         }
-        access = pitch_services.open_request_states(
+        access = pitch_data_room.open_request_states(
             organisation_id=current_user.organisation_id, enterprise_ids=enterprise_ids
         )
     return {
@@ -167,6 +177,12 @@ def search_page():
         words_url=_words_url,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
+        regencies=[
+            (r.code, r.name) for code in query.province_codes for r in regions.regencies_of(code)
+        ],
+        long_query=analysis.is_long(query.text),
+        cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
+        max_query_chars=MAX_QUERY_CHARS,
     ), (422 if amount_errors else 200)
 
 

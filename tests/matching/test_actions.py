@@ -13,6 +13,7 @@ from marketplace import mail
 from marketplace.extensions import db
 from marketplace.matching import introductions, shortlists
 from marketplace.matching.models import IntroductionRequest
+from marketplace.pitches import data_room
 from marketplace.pitches import services as pitches
 from tests.matching.helpers import published
 
@@ -88,7 +89,7 @@ def test_the_data_room_is_requested_from_a_card_and_the_investor_stays(client, l
 
     assert sent.headers["Location"] == "/search?q=keripik"
     assert again.headers["Location"] == "/search?q=keripik"
-    assert pitches.open_request(organisation_id=investor.organisation_id, enterprise=enterprise)
+    assert data_room.open_request(organisation_id=investor.organisation_id, enterprise=enterprise)
     page = client.get("/search?q=keripik").get_data(as_text=True)
     assert f'action="/enterprises/{enterprise.id}/data-room/request"' not in page
 
