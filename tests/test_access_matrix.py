@@ -461,6 +461,29 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/matches", A_EDITORS),
         Case("/enterprises/{D}/matches", D_EDITORS),
     ),
+    # Issue 13: an enterprise's editors ask verified investor organisations for an
+    # introduction (not for a draft, not to an unverified organisation); the organisation's
+    # members see their inbox, and only a verified member answers.
+    ("matching.new_introduction", "GET"): (
+        Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS),
+        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY),
+        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY),
+    ),
+    ("matching.new_introduction", "POST"): (
+        # A already has an open request to I: allowed, and refused with a message (422).
+        Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS, data={"message": "Halo"}),
+        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY, data={"message": "Halo"}),
+        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY, data={"message": "Halo"}),
+    ),
+    ("matching.enterprise_introductions", "GET"): (
+        Case("/enterprises/{A}/introductions", A_EDITORS),
+        Case("/enterprises/{D}/introductions", D_EDITORS),
+    ),
+    ("matching.introductions_inbox", "GET"): (Case("/introductions", INVESTORS),),
+    ("matching.answer_introduction", "POST"): (
+        Case("/introductions/{intro_I}/accept", {"investor"}),
+        Case("/introductions/{intro_I}/decline", {"investor"}),
+    ),
     ("matching.shortlist", "GET"): (Case("/shortlist", INVESTORS),),
     ("matching.shortlist_csv", "GET"): (Case("/shortlist.csv", INVESTORS),),
     ("matching.shortlist_add", "POST"): (

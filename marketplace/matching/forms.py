@@ -16,6 +16,7 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import vocab
+from marketplace.matching import introductions
 from marketplace.matching.meetings import MAX_MESSAGE_CHARS
 from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
@@ -82,3 +83,23 @@ class RespondForm(FlaskForm):
 
     def new_times(self):
         return [f.data for f in (self.new_time_1, self.new_time_2) if f.data]
+
+
+class IntroductionForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message"),
+        description=_l("What your business does and what you would like from this investor."),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Write a few words: what your business does and what you would like to discuss."
+                )
+            ),
+            Length(max=introductions.MAX_MESSAGE_CHARS),
+        ],
+    )
+    instrument = SelectField(
+        _l("What you ask for"),
+        choices=[("", _l("Not decided yet")), *vocab.INSTRUMENTS.items()],
+        validators=[Optional()],
+    )

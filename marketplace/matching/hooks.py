@@ -1,4 +1,5 @@
-"""How matching plugs into profiles' dashboard (profiles/signals.py), which never imports it.
+"""How matching plugs into profiles' dashboard and profile page (profiles/signals.py), which
+never import it.
 
 Imported once by create_app.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import ngettext
 
-from marketplace.matching import meetings
+from marketplace.matching import meetings, permissions, shortlists
 from marketplace.profiles import signals as profile_signals
 
 
@@ -30,3 +31,11 @@ def waiting_meetings(user, **_extra) -> list[profile_signals.Waiting]:
             "%(num)d meeting request to answer", "%(num)d meeting requests to answer", count
         )
     return [profile_signals.Waiting(label, count, "/meetings")]
+
+
+@profile_signals.profile_shown.connect
+def profile_context(user, *, enterprise, **_extra) -> dict:
+    """Whether the enterprise is on the viewer's organisation's shortlist (None: no shortlist)."""
+    if not permissions.can_use_shortlist(user):
+        return {"shortlisted": None}
+    return {"shortlisted": shortlists.on_shortlist(user.organisation_id, enterprise.id)}

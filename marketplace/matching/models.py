@@ -18,11 +18,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
@@ -39,6 +41,11 @@ MEETING_STATUSES = {
     "declined": _l("Declined"),
 }
 MEETING_SIDES = ("investor", "enterprise")
+INTRODUCTION_STATUSES = {
+    "pending": _l("Waiting for the investor"),
+    "accepted": _l("Accepted: on the investor's shortlist"),
+    "declined": _l("Declined"),
+}
 
 
 def _in(values) -> str:
@@ -213,3 +220,46 @@ class MatchCard(db.Model):
     text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     computed_on: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IntroductionRequest(db.Model):
+    """An enterprise asks a verified investor organisation to look at its profile.
+
+    At most one open (pending) request per enterprise and organisation: a partial unique index
+    decides a race between the owner and the facilitator."""
+
+    __tablename__ = "introduction_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(INTRODUCTION_STATUSES)})", name="status"),
+        Index(
+            "uq_introduction_requests_open_pair",
+            "enterprise_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sql_text("status = 'pending'"),
+            postgresql_where=sql_text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    # What the enterprise asks of this investor (an instrument code of vocab.INSTRUMENTS).
+    instrument: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+    enterprise: Mapped[Enterprise] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

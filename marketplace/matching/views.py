@@ -15,17 +15,29 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import money, regions, vocab
+from marketplace import money, regions, security, vocab
+from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.matching import analysis, forms, permissions, search, services, shortlists
+from marketplace.matching import (
+    analysis,
+    forms,
+    introductions,
+    permissions,
+    search,
+    services,
+    shortlists,
+)
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching.models import (
+    INTRODUCTION_STATUSES,
     MEETING_STATUSES,
+    IntroductionRequest,
     MeetingRequest,
     ShortlistEntry,
 )
 from marketplace.matching.search import cli as search_cli
+from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
 from marketplace.web import page_number
@@ -126,6 +138,28 @@ def _page_url(page: int) -> str:
     return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
 
 
+def _card_actions(enterprise_ids: list[int]) -> dict:
+    """What the action buttons of a list of cards need: the viewer's organisation's shortlist
+    and open data-room requests among them, and this page as the place to come back to."""
+    shortlisted: set[int] = set()
+    access: dict[int, str] = {}
+    if permissions.can_use_shortlist(current_user):
+        shortlisted = {
+            e.enterprise_id
+            for e in shortlists.shortlist_of(current_user.organisation_id)
+            if e.enterprise_id in set(enterprise_ids)
+        }
+        access = pitch_data_room.open_request_states(
+            organisation_id=current_user.organisation_id, enterprise_ids=enterprise_ids
+        )
+    return {
+        "shortlisted": shortlisted,
+        "access": access,
+        "next": request.full_path.rstrip("?"),
+        "form": ActionForm(),
+    }
+
+
 # --- search ------------------------------------------------------------------------------------
 @bp.get("/search")
 def search_page():
@@ -135,6 +169,7 @@ def search_page():
     return render_template(
         "matching/search.html",
         result=result,
+        card_actions=_card_actions([item.enterprise.id for item in result.items]),
         amount_errors=amount_errors,
         args=request.args,
         toggle_url=_toggle_url,
@@ -159,16 +194,25 @@ def matches():
         abort(403)
     mandate = services.mandate_of(current_user.organisation_id)
     allowed = permissions.can_see_matches(current_user)
-    found = services.matches_for_mandate(mandate=mandate) if mandate and allowed else []
-    shortlisted = {e.enterprise_id for e in shortlists.shortlist_of(current_user.organisation_id)}
+    page = page_number()
+    # One more than the pages so far tells whether a next page exists.
+    found = (
+        services.matches_for_mandate(mandate=mandate, limit=page * PER_PAGE + 1)
+        if mandate and allowed
+        else []
+    )
+    has_next = len(found) > page * PER_PAGE
+    found = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     return render_template(
         "matching/matches.html",
         mandate=mandate,
         allowed=allowed,
         matches=found,
+        page=page,
+        has_next=has_next,
+        first_rank=(page - 1) * PER_PAGE + 1,
         reasons=services.reason_text,
-        shortlisted=shortlisted,
-        action_form=ActionForm(),
+        card_actions=_card_actions([m.enterprise.id for m in found]),
     )
 
 
@@ -186,6 +230,8 @@ def enterprise_matches(enterprise_id: int):
         enterprise=enterprise,
         matches=found,
         reasons=services.reason_text,
+        can_introduce=permissions.can_request_introduction(current_user, enterprise),
+        asked=introductions.open_organisation_ids(enterprise.id),
     )
 
 
@@ -242,13 +288,17 @@ def shortlist_add(enterprise_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
-    added = None if already else _("Added to your organisation's shortlist.")
+    added = None if already else _("%(name)s is on your shortlist.", name=enterprise.name)
     with Attempt(success=added) as outcome:
         entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
-    if not outcome.ok:
-        return redirect(url_for("matching.shortlist"))
     if already:
         flash(_("This enterprise is already on your shortlist."), "info")
+    # From a card or a profile: stay there. Without a (safe) `next`: the entry.
+    back = security.safe_next(request.form.get("next"), "")
+    if back:
+        return redirect(back)
+    if not outcome.ok:
+        return redirect(url_for("matching.shortlist"))
     return redirect(url_for("matching.entry", entry_id=entry.id))
 
 
@@ -406,3 +456,99 @@ def meeting_ics(meeting_id: int):
             "Cache-Control": "no-store",
         },
     )
+
+
+# --- introductions ---------------------------------------------------------------------------
+def _editable(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    if not permissions.can_see_enterprise_matches(current_user, enterprise):
+        abort(403)
+    return enterprise
+
+
+@bp.route(
+    "/enterprises/<int:enterprise_id>/introductions/new/<int:organisation_id>",
+    methods=["GET", "POST"],
+)
+@login_required
+def new_introduction(enterprise_id: int, organisation_id: int):
+    enterprise = _editable(enterprise_id)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind != "investor" or not organisation.is_verified:
+        abort(404)
+    if not permissions.can_request_introduction(current_user, enterprise):
+        abort(403)
+    form = forms.IntroductionForm()
+    if form.validate_on_submit():
+        sent = _("Your introduction request is sent to %(name)s.", name=organisation.name)
+        with Attempt(form=form, success=sent) as outcome:
+            introductions.request_introduction(
+                actor=current_user,
+                enterprise=enterprise,
+                organisation=organisation,
+                message=form.message.data,
+                instrument=form.instrument.data or None,
+            )
+        if outcome.ok:
+            return redirect(
+                url_for("matching.enterprise_introductions", enterprise_id=enterprise.id)
+            )
+    return render_template(
+        "matching/introduction_form.html",
+        form=form,
+        enterprise=enterprise,
+        organisation=organisation,
+    ), form_status(form)
+
+
+@bp.get("/enterprises/<int:enterprise_id>/introductions")
+@login_required
+def enterprise_introductions(enterprise_id: int):
+    enterprise = _editable(enterprise_id)
+    return render_template(
+        "matching/enterprise_introductions.html",
+        enterprise=enterprise,
+        introductions=introductions.sent_by(enterprise.id),
+        statuses=INTRODUCTION_STATUSES,
+    )
+
+
+@bp.get("/introductions")
+@login_required
+def introductions_inbox():
+    if not permissions.can_see_introductions(current_user):
+        abort(403)
+    return render_template(
+        "matching/introductions.html",
+        introductions=introductions.inbox_of(current_user.organisation_id),
+        statuses=INTRODUCTION_STATUSES,
+        can_answer=permissions.can_answer_introduction,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/introductions/<int:introduction_id>/<any(accept, decline):decision>")
+@login_required
+def answer_introduction(introduction_id: int, decision: str):
+    item = db.session.get(IntroductionRequest, introduction_id)
+    if item is None or not permissions.can_see_introductions(current_user):
+        abort(404)
+    if item.organisation_id != current_user.organisation_id:
+        abort(404)
+    if not permissions.can_answer_introduction(current_user, item):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = (
+        _("Accepted: %(name)s is on your shortlist.", name=item.enterprise.name)
+        if decision == "accept"
+        else _("Declined. The enterprise is told.")
+    )
+    with Attempt(success=done) as outcome:
+        introductions.answer_introduction(actor=current_user, introduction=item, decision=decision)
+    if outcome.ok and decision == "accept":
+        entry_id = shortlists.entry_id(current_user.organisation_id, item.enterprise_id)
+        return redirect(url_for("matching.entry", entry_id=entry_id))
+    return redirect(url_for("matching.introductions_inbox"))

@@ -102,6 +102,18 @@ NOTIFICATION_TEXTS = {
         "%(enterprise)s withdrew from %(event)s after the schedule was published: change the"
         " schedule and publish it again."
     ),
+    "introduction_request": _l(
+        "%(enterprise)s asks %(organisation)s for an introduction. Read the message and accept"
+        " or decline it under Introductions."
+    ),
+    "introduction_answer": _l(
+        "%(organisation)s answered the introduction request of %(enterprise)s: %(status)s."
+    ),
+}
+# The answer of an introduction request, as the `status` of an `introduction_answer`.
+INTRODUCTION_ANSWERS = {
+    "accepted": _l("accepted, your enterprise is on its shortlist"),
+    "declined": _l("declined"),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
@@ -123,6 +135,8 @@ MAIL_SUBJECTS = {
     "schedule_changed": _l("TemuModal: your agenda changed"),
     "feedback_sent": _l("TemuModal: feedback on your pitch"),
     "attendance_withdrawn": _l("TemuModal: an enterprise withdrew from your event"),
+    "introduction_request": _l("TemuModal: a request for an introduction"),
+    "introduction_answer": _l("TemuModal: your introduction request was answered"),
 }
 # What the settings page calls each kind, in the order it lists them.
 KIND_LABELS = {
@@ -145,6 +159,8 @@ KIND_LABELS = {
     "schedule_changed": _l("Changes to your agenda"),
     "feedback_sent": _l("Feedback on a pitch"),
     "attendance_withdrawn": _l("Enterprises withdrawing after publication"),
+    "introduction_request": _l("Introduction requests to your organisation"),
+    "introduction_answer": _l("Answers to your introduction requests"),
 }
 # Who can receive each kind: the settings page shows a user only their role's kinds.
 KIND_ROLES = {
@@ -167,6 +183,8 @@ KIND_ROLES = {
     "schedule_changed": ("owner", "facilitator", "investor"),
     "feedback_sent": ("owner", "facilitator"),
     "attendance_withdrawn": ("facilitator",),
+    "introduction_request": ("investor",),
+    "introduction_answer": ("owner", "facilitator"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 # Why the mail of each kind comes (a key of mail.REASONS, said in the footer).
@@ -203,6 +221,8 @@ def text_of(notification: Notification) -> str:
     params = dict(notification.params or {})
     if "time" in params:
         params["time"] = formatting.datetime(dt.datetime.fromisoformat(params["time"]))
+    if notification.kind == "introduction_answer":
+        params["status"] = str(INTRODUCTION_ANSWERS[params["status"]])
     return str(NOTIFICATION_TEXTS[notification.kind]) % params
 
 

@@ -9,6 +9,7 @@ enterprise, for the owner's activity page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -190,6 +191,21 @@ def open_request(*, organisation_id: int, enterprise: Enterprise) -> AccessReque
             AccessRequest.status.in_(OPEN_STATUSES),
         )
     )
+
+
+def open_request_states(*, organisation_id: int, enterprise_ids: Sequence[int]) -> dict[int, str]:
+    """enterprise id -> status ('pending' or 'accepted') of the organisation's open requests
+    among `enterprise_ids` (for the action buttons of a list of cards). Reads only."""
+    if not enterprise_ids:
+        return {}
+    rows = db.session.execute(
+        select(AccessRequest.enterprise_id, AccessRequest.status).where(
+            AccessRequest.organisation_id == organisation_id,
+            AccessRequest.enterprise_id.in_(list(enterprise_ids)),
+            AccessRequest.status.in_(OPEN_STATUSES),
+        )
+    )
+    return {enterprise_id: status for enterprise_id, status in rows}
 
 
 def latest_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:

@@ -1,4 +1,5 @@
-"""How pitches plug into profiles' dashboard (profiles/signals.py), which never imports it.
+"""How pitches plug into profiles' dashboard and profile page (profiles/signals.py), which
+never import it.
 
 Imported once by create_app.
 """
@@ -9,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
+from marketplace.pitches import services
 from marketplace.pitches.models import AccessRequest
 from marketplace.profiles import signals as profile_signals
 from marketplace.profiles.models import Enterprise
@@ -41,3 +43,10 @@ def waiting_access_requests(user, **_extra) -> list[profile_signals.Waiting]:
         )
         for enterprise_id, name, count in rows
     ]
+
+
+@profile_signals.profile_shown.connect
+def profile_context(user, *, enterprise, **_extra) -> dict:
+    """Whether the enterprise has a deck investors can look at (a current version)."""
+    deck = services.deck_of(enterprise)
+    return {"has_deck": deck is not None and deck.current is not None}

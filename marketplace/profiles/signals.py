@@ -22,6 +22,10 @@ dashboard_shown = _signals.signal("dashboard-shown")
 # `attest_form` and `can_attest`.
 readiness_shown = _signals.signal("readiness-shown")
 
+# sender: the current user (perhaps anonymous); `enterprise=` the Enterprise shown on its
+# profile page. Pitches add `has_deck`; matching adds `shortlisted` (None: not an investor).
+profile_shown = _signals.signal("profile-shown")
+
 
 def extra_context(signal, sender, **kwargs) -> dict:
     """Every receiver's answer to `signal`, merged into one template context."""

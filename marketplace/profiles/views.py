@@ -141,6 +141,10 @@ def profile(enterprise_id: int):
         nik=nik,
         text=readiness_text,
         action_form=ActionForm(),
+        # Pitches say whether there is a deck to show; matching, the shortlist state.
+        **signals.extra_context(
+            signals.profile_shown, current_user._get_current_object(), enterprise=enterprise
+        ),
     )
     # The audit entry of a shown NIK commits after rendering: a commit before it would expire
     # the profile and make the template load it and its relations a second time.
@@ -421,7 +425,11 @@ def investor(organisation_id: int):
     if mandate is None:
         abort(404)
     return render_template(
-        "profiles/investor.html", mandate=mandate, organisation=mandate.organisation
+        "profiles/investor.html",
+        mandate=mandate,
+        organisation=mandate.organisation,
+        # An owner may ask this organisation for an introduction from here.
+        own_enterprise=enterprises.enterprise_of(current_user),
     )
 
 

@@ -1,11 +1,13 @@
 """The matching objects of the access-matrix world: investor I's shortlist entry for A, I's
-pending meeting request to A and an accepted one (for the .ics download)."""
+pending meeting request to A and an accepted one (for the .ics download), and A's pending
+introduction request to I's organisation."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from marketplace.matching.models import (
+    IntroductionRequest,
     MeetingRequest,
     MeetingTime,
     ShortlistEntry,
@@ -38,6 +40,18 @@ def build_matching_world(db, *, investor, enterprise) -> dict[str, int]:
         chosen_start=start,
     )
     accepted.times.append(MeetingTime(starts_at=start, proposed_by="investor"))
-    db.session.add_all([entry, pending, accepted])
+    introduction = IntroductionRequest(
+        enterprise=enterprise,
+        organisation_id=investor.organisation_id,
+        requested_by_id=None,
+        message="Kami butuh modal kerja.",
+        status="pending",
+    )
+    db.session.add_all([entry, pending, accepted, introduction])
     db.session.flush()
-    return {"entry_I": entry.id, "meeting_I": pending.id, "meeting_ok": accepted.id}
+    return {
+        "entry_I": entry.id,
+        "meeting_I": pending.id,
+        "meeting_ok": accepted.id,
+        "intro_I": introduction.id,
+    }
