@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -217,6 +218,8 @@ class MatchCard(db.Model):
     # Consented themes only (cards.consented_themes): a card is read by every investor.
     impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Meets the social-investment checklist on consented data (readiness.social_checklist).
+    social_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
     text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     computed_on: Mapped[dt.date] = mapped_column(Date)
