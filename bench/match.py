@@ -46,7 +46,14 @@ from sqlalchemy import insert  # noqa: E402
 from marketplace import create_app, vocab  # noqa: E402
 from marketplace.accounts.models import Organisation  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
-from marketplace.matching import card_store, decks, scoring, scoring_text, services  # noqa: E402
+from marketplace.matching import (  # noqa: E402
+    bulk_scoring,
+    card_store,
+    decks,
+    scoring,
+    scoring_text,
+    services,
+)
 from marketplace.matching import cards as match_cards  # noqa: E402
 from marketplace.matching.models import MatchCard  # noqa: E402
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec  # noqa: E402
@@ -154,11 +161,11 @@ def percentile(values: list[float], q: float) -> float:
 def run_size(cards: list[EnterpriseCard], *, runs: int, naive_runs: int) -> dict[str, float]:
     """Time both paths over one card set; prints its rows; returns its figures in ms/s."""
     started = time.perf_counter()
-    columns = scoring.build_columns(cards)
+    columns = bulk_scoring.build_columns(cards)
     build_s = time.perf_counter() - started
 
     def fast(mandate: MandateSpec) -> tuple[list[scoring.MatchResult], list[str]]:
-        results = scoring.rank_columns(mandate, columns, limit=20)
+        results = bulk_scoring.rank_columns(mandate, columns, limit=20)
         return results, [scoring_text.reasons_line(r.reasons) for r in results]
 
     def naive(mandate: MandateSpec) -> tuple[list[scoring.MatchResult], list[str]]:
@@ -182,7 +189,7 @@ def run_size(cards: list[EnterpriseCard], *, runs: int, naive_runs: int) -> dict
             f"{size:>5} {path:<8} {len(values):>5} {percentile(values, 50):>9.2f} "
             f"{percentile(values, 95):>9.2f} {max(values):>9.2f}"
         )
-    candidates = [len(scoring.prefilter(m, columns)) for m in MANDATES]
+    candidates = [len(bulk_scoring.prefilter(m, columns)) for m in MANDATES]
     print(f"      build_columns {build_s:.2f} s; same top 20 as naive: {'yes' if same else 'NO'}")
     print(f"      candidates after hard rules per mandate: {candidates}")
     if not same:
@@ -314,7 +321,7 @@ def live_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]
     texts = decks.deck_texts(session=db.session(), enterprise_ids=[e.id for e in enterprises])
     cards = [match_cards.enterprise_card(e, deck_text=texts.get(e.id, "")) for e in enterprises]
     spec = match_cards.mandate_spec(mandate)
-    return scoring.rank_columns(spec, scoring.build_columns(cards), limit=limit)
+    return bulk_scoring.rank_columns(spec, bulk_scoring.build_columns(cards), limit=limit)
 
 
 def card_matches(mandate: Mandate, limit: int = 20) -> list[scoring.MatchResult]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import has_request_context, request
@@ -79,3 +80,22 @@ def record(
         event.created_at.isoformat(),
     )
     return event
+
+
+def _about(object_type: str) -> Callable[..., AuditEvent]:
+    def record_about(action: str, object_id: int, *, by: int | None, **details: Any) -> AuditEvent:
+        return record(
+            action, actor_id=by, object_type=object_type, object_id=object_id, details=details
+        )
+
+    record_about.__doc__ = f"`record` an action on a {object_type} (by: the actor's user id)."
+    return record_about
+
+
+# One recorder per kind of object, so that the object types are named once:
+# `audit.on_enterprise("document.recorded", enterprise.id, by=actor.id, kind=kind)`.
+on_enterprise = _about("enterprise")
+on_event = _about("pitch_event")
+on_organisation = _about("organisation")
+on_programme = _about("programme")
+on_user = _about("user")

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# References shared by many tables, each rule written once: `enterprise_id: Mapped[EnterpriseId]`.
+# A row that belongs to an enterprise, an event, an organisation or a user goes when it goes
+# (and is found by it); a user named as the one who did something (recorded_by_id …) outlives
+# it as NULL.
+EnterpriseId = Annotated[
+    int, mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+]
+EventId = Annotated[
+    int, mapped_column(ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True)
+]
+OrganisationId = Annotated[
+    int, mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+]
+UserId = Annotated[int, mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)]
+ActorId = Annotated[int | None, mapped_column(ForeignKey("users.id", ondelete="SET NULL"))]
 
 
 class TimestampMixin:

@@ -26,9 +26,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext
 from PIL import Image
 
@@ -44,7 +47,14 @@ MIME_TYPES = {
     "webp": "image/webp",
     "pdf": "application/pdf",
 }
+KIND_BY_MIME = {mime: kind for kind, mime in MIME_TYPES.items()}
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
+
+
+def suffix_for(kind: str) -> str:
+    """The suffix of a stored file of this kind ("jpeg" -> ".jpg")."""
+    return "." + EXTENSIONS[kind]
+
 
 # How far into the file we look for `%PDF-` and for markup (PDF 2.0, section 7.5.2 tolerance).
 LEADING_WINDOW = 1024
@@ -61,6 +71,28 @@ class UploadLimits:
     max_images_per_deck: int = 30
     # Extracted deck text kept for search; beyond this the rest is dropped, not refused.
     max_text_chars: int = 200_000
+
+
+@contextmanager
+def unreadable_on_failure() -> Iterator[None]:
+    """Run a third-party parser: any failure inside becomes `UploadRejected("unreadable")`
+    (with the exception's type as the reason); our own refusals pass through unchanged."""
+    try:
+        yield
+    except UploadRejected:
+        raise
+    except Exception as error:
+        raise UploadRejected("unreadable", reason=type(error).__name__) from error
+
+
+def configured_limits() -> UploadLimits:
+    """The upload limits in force, from the app's configuration."""
+    config = current_app.config
+    return UploadLimits(
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pages=config["UPLOAD_MAX_PAGES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+    )
 
 
 class UploadRejected(Exception):

@@ -69,6 +69,17 @@ def app(tmp_path, app_config):
         _db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def outbox():
+    """The mail sent so far (`marketplace.mail.outbox`), empty at the start and end of every test:
+    the outbox is a module-level list, so without this one test would read another's mail."""
+    from marketplace import mail
+
+    mail.outbox.clear()
+    yield mail.outbox
+    mail.outbox.clear()
+
+
 @pytest.fixture
 def db(app):
     return _db

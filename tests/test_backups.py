@@ -17,8 +17,10 @@ from marketplace import create_app
 from marketplace.backups import services as backups
 from marketplace.config import normalise_database_url
 from marketplace.extensions import db as _db
+from marketplace.pitches import data_room
 from marketplace.pitches import services as pitch_services
 from marketplace.profiles import enterprises as profile_services
+from marketplace.profiles import photos as profile_photos
 from tests.conftest import PG_URL, FreshContextClient, _config, _reset_schema
 from tests.matching.helpers import published
 from tests.uploads import corpus
@@ -56,14 +58,14 @@ def world(db, make):
     make.facilitator()
     make.investor()
     make.admin()
-    profile_services.add_photo(actor=owner, enterprise=enterprise, data=_photo((200, 120, 40)))
-    profile_services.add_photo(actor=owner, enterprise=enterprise, data=_photo((20, 120, 200)))
+    profile_photos.add_photo(actor=owner, enterprise=enterprise, data=_photo((200, 120, 40)))
+    profile_photos.add_photo(actor=owner, enterprise=enterprise, data=_photo((20, 120, 200)))
     pitch_services.upload_deck(
         actor=owner,
         enterprise=enterprise,
         files=[("deck.pdf", corpus.build_pdf(["Keripik Tempe Bu Sari", "Rencana dana"]))],
     )
-    pitch_services.add_document(
+    data_room.add_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",
@@ -254,7 +256,7 @@ def test_a_file_deleted_after_the_snapshot_makes_the_backup_take_a_new_one(
             from marketplace.accounts.models import User
 
             owner = db.session.scalar(db.select(User).where(User.organisation_id == owner_id))
-            profile_services.remove_photo(
+            profile_photos.remove_photo(
                 actor=owner, enterprise=profile_services.get_enterprise(world), photo_id=photo_id
             )
             db.session.commit()

@@ -14,6 +14,19 @@ REGISTER_ROLES = [
 ]
 
 
+def email_field() -> EmailField:
+    """An address someone types to be reached at: required, shaped like an e-mail (no DNS look-up)
+    and at most 254 characters (RFC 5321; email-validator refuses longer ones as well)."""
+    return EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Fill in your e-mail address.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     role = RadioField(
         _l("I am registering as"),
@@ -27,14 +40,7 @@ class RegisterForm(FlaskForm):
         _l("Name of your enterprise or organisation"),
         validators=[DataRequired(_l("Fill in the name.")), Length(max=200)],
     )
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Fill in your e-mail address.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=20)])
     password = PasswordField(
         _l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))]
@@ -45,13 +51,7 @@ class InvitationForm(FlaskForm):
     name = StringField(
         _l("Your name"), validators=[DataRequired(_l("Fill in your name.")), Length(max=120)]
     )
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Fill in your e-mail address.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-        ],
-    )
+    email = email_field()
     password = PasswordField(
         _l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))]
     )
@@ -98,14 +98,7 @@ class BeginTotpForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Fill in your e-mail address.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
 
 
 class ResetPasswordForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Accounts: registration, e-mail confirmation, login sessions, passwords (and their reset),
-two-factor login, verification.
+verification. Two-factor login is in `marketplace.accounts.totp`.
 
 Services flush, never commit: the caller (a view, a CLI command, a test) owns the transaction.
 Accounts imports no business domain (profiles, programmes, pitches, matching, events): what
@@ -9,16 +9,13 @@ those must do when an account changes, they do on the signals in `accounts/signa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
-import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from marketplace import audit, vocab
+from marketplace import audit, tokens, vocab
 from marketplace.accounts import mails, passwords, signals
 from marketplace.accounts.models import EmailToken, Organisation, User, UserSession
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -30,10 +27,6 @@ SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
 # is no key to the account.
 CONFIRM_LINK_LIFETIME = dt.timedelta(hours=48)
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -97,13 +90,7 @@ def register_user(
     db.session.add(user)
     db.session.flush()
     signals.user_registered.send(user)
-    audit.record(
-        "user.registered",
-        actor_id=user.id,
-        object_type="user",
-        object_id=user.id,
-        details={"role": role},
-    )
+    audit.on_user("user.registered", user.id, by=user.id, role=role)
     db.session.flush()
     return user
 
@@ -155,31 +142,36 @@ def register_account(
             "reset": mails.external_url("accounts.forgot_password"),
         },
     )
-    audit.record(
-        "register.existing_email", actor_id=None, object_type="user", object_id=existing.id
-    )
+    audit.on_user("register.existing_email", existing.id, by=None)
     db.session.flush()
     return None
 
 
 # --- one-time links by e-mail (confirmation, password reset) -----------------------------------
+def _unused_links(user: User, purpose: str) -> list[EmailToken]:
+    """The user's links of this purpose that were never used (expired ones included)."""
+    return list(
+        db.session.scalars(
+            select(EmailToken).where(
+                EmailToken.user_id == user.id,
+                EmailToken.purpose == purpose,
+                EmailToken.used_at.is_(None),
+            )
+        )
+    )
+
+
 def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
     """A new one-time token for `user`; earlier open links of the same purpose stop working."""
     now = utcnow()
-    for old in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == purpose,
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for old in _unused_links(user, purpose):
         if as_utc(old.expires_at) > now:
             old.expires_at = now
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     db.session.add(
         EmailToken(
             purpose=purpose,
-            token_hash=_hash_token(token),
+            token_hash=tokens.token_hash(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + lifetime,
@@ -188,11 +180,29 @@ def _issue_link(*, user: User, purpose: str, lifetime: dt.timedelta) -> str:
     return token
 
 
+def _mail_link(
+    *, user: User, purpose: str, lifetime: dt.timedelta, endpoint: str, **params: str
+) -> None:
+    """Issue a one-time link and queue the mail (template `purpose`) that carries it, saying
+    how many hours it stays valid."""
+    token = _issue_link(user=user, purpose=purpose, lifetime=lifetime)
+    mails.queue(
+        purpose,
+        to=user.email,
+        locale=user.locale,
+        params={
+            **params,
+            "hours": int(lifetime.total_seconds() // 3600),
+            "link": mails.external_url(endpoint, token=token),
+        },
+    )
+
+
 def _open_link(token: str | None, purpose: str) -> tuple[EmailToken, User] | None:
     """The live link for `token` and its (active) user, or None."""
     row = db.session.scalar(
         select(EmailToken).where(
-            EmailToken.token_hash == _hash_token(token or ""), EmailToken.purpose == purpose
+            EmailToken.token_hash == tokens.token_hash(token or ""), EmailToken.purpose == purpose
         )
     )
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
@@ -211,18 +221,14 @@ def send_confirmation(*, user: User) -> bool:
     """
     if user.email_confirmed_at is not None:
         return False
-    token = _issue_link(user=user, purpose="confirm", lifetime=CONFIRM_LINK_LIFETIME)
-    mails.queue(
-        "confirm",
-        to=user.email,
-        locale=user.locale,
-        params={
-            "name": user.name,
-            "hours": int(CONFIRM_LINK_LIFETIME.total_seconds() // 3600),
-            "link": mails.external_url("accounts.confirm_email", token=token),
-        },
+    _mail_link(
+        user=user,
+        purpose="confirm",
+        lifetime=CONFIRM_LINK_LIFETIME,
+        endpoint="accounts.confirm_email",
+        name=user.name,
     )
-    audit.record("email.confirmation_sent", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("email.confirmation_sent", user.id, by=user.id)
     db.session.flush()
     return True
 
@@ -249,17 +255,11 @@ def confirm_email(*, token: str | None) -> User:
     `email_confirmed_at` set (kept if already set); audit `email.confirmed`.
     """
     user = check_confirmation_link(token)
-    for row in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == "confirm",
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for row in _unused_links(user, "confirm"):
         row.used_at = utcnow()
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    audit.record("email.confirmed", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("email.confirmed", user.id, by=user.id)
     db.session.flush()
     return user
 
@@ -273,17 +273,10 @@ def request_password_reset(*, email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _issue_link(user=user, purpose="reset", lifetime=RESET_LINK_LIFETIME)
-    mails.queue(
-        "reset",
-        to=user.email,
-        locale=user.locale,
-        params={
-            "hours": int(RESET_LINK_LIFETIME.total_seconds() // 3600),
-            "link": mails.external_url("accounts.reset_password", token=token),
-        },
+    _mail_link(
+        user=user, purpose="reset", lifetime=RESET_LINK_LIFETIME, endpoint="accounts.reset_password"
     )
-    audit.record("password.reset_requested", actor_id=None, object_type="user", object_id=user.id)
+    audit.on_user("password.reset_requested", user.id, by=None)
     db.session.flush()
 
 
@@ -313,20 +306,14 @@ def reset_password(*, token: str | None, new_password: str) -> User:
     user = check_reset_link(token)
     passwords.check_password_rules(new_password, email=user.email, name=user.name)
     now = utcnow()
-    for row in db.session.scalars(
-        select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == "reset",
-            EmailToken.used_at.is_(None),
-        )
-    ):
+    for row in _unused_links(user, "reset"):
         row.used_at = now
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
     end_all_sessions(user.id)
-    audit.record("password.reset", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("password.reset", user.id, by=user.id)
     db.session.flush()
     return user
 
@@ -342,12 +329,11 @@ def authenticate(*, email: str, password: str) -> User | None:
         audit.record("login.failed", actor_id=None, details={"reason": "unknown_account"})
         return None
     if not passwords.verify_password(user.password_hash, password) or not user.active:
-        audit.record(
+        audit.on_user(
             "login.failed",
-            actor_id=user.id,
-            object_type="user",
-            object_id=user.id,
-            details={"reason": "inactive" if user.active is False else "password"},
+            user.id,
+            by=user.id,
+            reason="inactive" if user.active is False else "password",
         )
         return None
     return user
@@ -358,11 +344,11 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
 
     Side effects: a `user_sessions` row (only the token's hash), `login.ok` audit entry.
     """
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     now = utcnow()
     db.session.add(
         UserSession(
-            token_hash=_hash_token(token),
+            token_hash=tokens.token_hash(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
@@ -371,7 +357,7 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
         )
     )
     user.last_login_at = now
-    audit.record("login.ok", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("login.ok", user.id, by=user.id)
     db.session.flush()
     return token
 
@@ -390,7 +376,7 @@ def resolve_session(token: str | None) -> User | None:
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
         .options(joinedload(User.organisation))
-        .where(UserSession.token_hash == _hash_token(token))
+        .where(UserSession.token_hash == tokens.token_hash(token))
     ).first()
     if found is None:
         return None
@@ -415,7 +401,9 @@ def resolve_session(token: str | None) -> User | None:
 def end_session(token: str | None) -> None:
     """End one session (logout). Side effects: deletes its row."""
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+        db.session.execute(
+            delete(UserSession).where(UserSession.token_hash == tokens.token_hash(token))
+        )
 
 
 def end_all_sessions(user_id: int) -> None:
@@ -435,85 +423,13 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user.id)
-    audit.record("password.changed", actor_id=user.id, object_type="user", object_id=user.id)
+    audit.on_user("password.changed", user.id, by=user.id)
     db.session.flush()
 
 
 def set_locale(*, user: User, locale: str) -> None:
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
-
-
-# --- two-factor login (TOTP) -----------------------------------------------------------------
-TOTP_ROLES = frozenset({"facilitator", "admin"})
-
-
-def begin_totp(*, user: User) -> str:
-    """Create a new (not yet enabled) TOTP secret for the user; returns the otpauth URI.
-
-    Raises PermissionDenied for roles that cannot use two-factor login.
-    """
-    if user.role not in TOTP_ROLES:
-        raise PermissionDenied(_l("Two-factor login is for facilitators and admins."))
-    if user.totp_enabled:
-        raise Conflict(_l("Two-factor login is already on."))
-    user.totp_secret = pyotp.random_base32()
-    db.session.flush()
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="TemuModal")
-
-
-def _accept_code(user: User, code: str) -> bool:
-    """Check a TOTP code, allowing one step of clock drift and refusing a replayed code."""
-    if not user.totp_secret:
-        return False
-    code = (code or "").strip().replace(" ", "")
-    totp = pyotp.TOTP(user.totp_secret)
-    now = utcnow()
-    for drift in (0, -1, 1):
-        moment = now + dt.timedelta(seconds=30 * drift)
-        step = totp.timecode(moment)
-        if secrets.compare_digest(totp.at(moment), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            return True
-    return False
-
-
-def enable_totp(*, user: User, code: str) -> None:
-    """Turn two-factor login on after the user proves the authenticator app has the secret.
-
-    Raises ValidationError for a wrong code. Side effects: audit `totp.enabled`.
-    """
-    if user.totp_enabled or not user.totp_secret:
-        raise Conflict(_l("Start the set-up again."))
-    if not _accept_code(user, code):
-        raise ValidationError(
-            _l("That code is not correct. Type the 6 digits the app shows now."), field="code"
-        )
-    user.totp_enabled = True
-    audit.record("totp.enabled", actor_id=user.id, object_type="user", object_id=user.id)
-    db.session.flush()
-
-
-def verify_totp(*, user: User, code: str) -> bool:
-    """True when `code` is the user's current TOTP code (not replayed). Flushes the step."""
-    ok = user.totp_enabled and _accept_code(user, code)
-    if not ok:
-        audit.record("login.totp_failed", actor_id=user.id, object_type="user", object_id=user.id)
-    db.session.flush()
-    return ok
-
-
-def disable_totp(*, user: User, password: str) -> None:
-    """Turn two-factor login off; needs the password. Side effects: audit `totp.disabled`."""
-    if not passwords.verify_password(user.password_hash, password):
-        raise ValidationError(_l("The password is not correct."), field="password")
-    user.totp_enabled = False
-    user.totp_secret = None
-    user.totp_last_step = None
-    audit.record("totp.disabled", actor_id=user.id, object_type="user", object_id=user.id)
-    db.session.flush()
 
 
 # --- administration --------------------------------------------------------------------------
@@ -524,12 +440,7 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
-    audit.record(
-        "organisation.verified",
-        actor_id=admin.id,
-        object_type="organisation",
-        object_id=organisation.id,
-    )
+    audit.on_organisation("organisation.verified", organisation.id, by=admin.id)
     signals.organisation_verified.send(organisation)
     db.session.flush()
 
@@ -539,12 +450,7 @@ def unverify_organisation(*, admin: User, organisation: Organisation) -> None:
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = None
     organisation.verified_by_id = None
-    audit.record(
-        "organisation.unverified",
-        actor_id=admin.id,
-        object_type="organisation",
-        object_id=organisation.id,
-    )
+    audit.on_organisation("organisation.unverified", organisation.id, by=admin.id)
     db.session.flush()
 
 
@@ -560,10 +466,5 @@ def set_user_active(*, admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user.id)
-    audit.record(
-        "user.deactivated" if not active else "user.reactivated",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=user.id,
-    )
+    audit.on_user("user.deactivated" if not active else "user.reactivated", user.id, by=admin.id)
     db.session.flush()

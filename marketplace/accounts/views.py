@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import security
-from marketplace.accounts import forms, mails, services, sessions
+from marketplace.accounts import forms, mails, services, sessions, totp
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
@@ -208,11 +208,7 @@ def login_totp():
     form = forms.TotpForm()
     if form.validate_on_submit():
         user = db.session.get(User, pending["user_id"])
-        if (
-            user is not None
-            and user.active
-            and services.verify_totp(user=user, code=form.code.data)
-        ):
+        if user is not None and user.active and totp.verify_totp(user=user, code=form.code.data):
             sessions.log_in(user)
             db.session.commit()
             return redirect(security.safe_next(pending.get("next"), url_for("profiles.dashboard")))
@@ -267,7 +263,7 @@ def account():
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
 def totp_setup():
-    if current_user.role not in services.TOTP_ROLES:
+    if current_user.role not in totp.TOTP_ROLES:
         abort(403)
     if current_user.totp_enabled:
         return redirect(url_for("accounts.account"))
@@ -276,12 +272,12 @@ def totp_setup():
         # A new secret only on an explicit POST: a GET (a reload) never replaces the secret
         # the user may already have scanned.
         if forms.BeginTotpForm().validate_on_submit():
-            services.begin_totp(user=current_user)
+            totp.begin_totp(user=current_user)
             db.session.commit()
         return redirect(url_for("accounts.totp_setup"))
     if request.method == "POST" and current_user.totp_secret and form.validate_on_submit():
         try:
-            services.enable_totp(user=current_user, code=form.code.data)
+            totp.enable_totp(user=current_user, code=form.code.data)
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
@@ -310,7 +306,7 @@ def totp_disable():
     form = forms.DisableTotpForm()
     if form.validate_on_submit():
         try:
-            services.disable_totp(user=current_user, password=form.password.data)
+            totp.disable_totp(user=current_user, password=form.password.data)
         except DomainError as error:
             flash(str(error.message), "error")
         else:

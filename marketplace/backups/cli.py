@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from marketplace.backups import restore as restoring
 from marketplace.backups import services
 
 
 @click.group("backup")
 def backup() -> None:
     """Back up the database and uploaded files; check and restore backups."""
+
+
+@contextmanager
+def _as_click_error() -> Iterator[None]:
+    """A BackupError ends the command with its operator-readable message (exit status 1)."""
+    try:
+        yield
+    except services.BackupError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _summary(manifest: dict) -> str:
@@ -34,10 +46,8 @@ def _summary(manifest: dict) -> str:
 )
 def create(output: Path | None) -> None:
     """Write a consistent snapshot of the database plus the uploaded files, with a manifest."""
-    try:
+    with _as_click_error():
         path, manifest = services.create_backup(output=output)
-    except services.BackupError as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"{path}: {_summary(manifest)}")
     if manifest["missing_files"]:
         # The archive is kept (it holds everything else) but the operator must look.
@@ -51,10 +61,8 @@ def create(output: Path | None) -> None:
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(archive: Path) -> None:
     """Check an archive against its manifest (hashes, database readable) without restoring."""
-    try:
+    with _as_click_error():
         report = services.verify_backup(archive)
-    except services.BackupError as error:
-        raise click.ClickException(str(error)) from error
     if not report.ok:
         raise click.ClickException(f"{archive} is damaged:\n  " + "\n  ".join(report.problems))
     click.echo(f"{archive}: OK, {_summary(report.manifest)}")
@@ -66,16 +74,14 @@ def restore(archive: Path) -> None:
     """Bring a backup back into an empty instance, check it, and rebuild the search index."""
     from marketplace.matching.search import indexing
 
-    try:
-        manifest = services.restore_backup(archive)
-    except services.BackupError as error:
-        raise click.ClickException(str(error)) from error
+    with _as_click_error():
+        manifest = restoring.restore_backup(archive)
     click.echo(f"Restored {_summary(manifest)}; row counts and file hashes match.")
     revision = manifest["database"]["alembic_revision"]
-    if revision is not None and {revision} != services.code_revisions():
+    if revision is not None and {revision} != restoring.code_revisions():
         click.echo(
             f"The backup's schema is at revision {revision}; this code expects "
-            f"{', '.join(sorted(services.code_revisions()))}. Run `flask db upgrade`, "
+            f"{', '.join(sorted(restoring.code_revisions()))}. Run `flask db upgrade`, "
             "then `flask search reindex`."
         )
         return

@@ -20,6 +20,8 @@ The search index (Whoosh directory, PostgreSQL search table, match cards) is der
 restore rebuilds it. The NIK encryption key is not in the archive (it would unlock the NIKs
 in it): keep it apart; the manifest carries a fingerprint so a restore with another key stops.
 
+Creating and verifying an archive is here; bringing one back is in `backups/restore.py`.
+
 Every function raises BackupError with an operator-readable message; nothing here commits the
 app's session.
 """
@@ -84,7 +86,7 @@ class Verification:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def _kind() -> str:
+def database_kind() -> str:
     name = db.engine.dialect.name
     if name not in DB_MEMBERS:
         raise BackupError(f"backups support SQLite and PostgreSQL, not {name}")
@@ -120,7 +122,7 @@ def key_fingerprint() -> str | None:
     return hashlib.sha256(b"temumodal-backup:" + first.encode()).hexdigest()[:16]
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
@@ -141,7 +143,7 @@ class _HashingReader:
         return data
 
 
-def _pg_dsn_env() -> tuple[str, dict[str, str]]:
+def pg_dsn_env() -> tuple[str, dict[str, str]]:
     """The libpq URL of the app's database (password in the environment, not on argv)."""
     url = db.engine.url
     env = dict(os.environ)
@@ -151,7 +153,7 @@ def _pg_dsn_env() -> tuple[str, dict[str, str]]:
     return dsn, env
 
 
-def _pg_tool(name: str) -> str:
+def pg_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
         raise BackupError(
@@ -170,7 +172,7 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
     return subprocess.run(args, env=env, capture_output=True, text=True)  # noqa: S603
 
 
-def _run_or_fail(args: list[str], env: dict[str, str]) -> None:
+def run_or_fail(args: list[str], env: dict[str, str]) -> None:
     result = _run(args, env)
     if result.returncode != 0:
         tool = Path(args[0]).name
@@ -200,8 +202,8 @@ def _snapshot_sqlite(dest: Path) -> Snapshot:
 
 
 def _snapshot_postgresql(dest: Path) -> Snapshot:
-    pg_dump = _pg_tool("pg_dump")
-    dsn, env = _pg_dsn_env()
+    pg_dump = pg_tool("pg_dump")
+    dsn, env = pg_dsn_env()
     with db.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
@@ -215,7 +217,7 @@ def _snapshot_postgresql(dest: Path) -> Snapshot:
                     f"install postgresql-client-{server_major}"
                 )
             described = _describe(conn)
-            _run_or_fail([pg_dump, "-Fc", f"--snapshot={snapshot_id}", "-f", str(dest), dsn], env)
+            run_or_fail([pg_dump, "-Fc", f"--snapshot={snapshot_id}", "-f", str(dest), dsn], env)
     described.server_version = server
     return described
 
@@ -271,7 +273,7 @@ def create_backup(*, output: Path | None = None, attempts: int = ATTEMPTS) -> tu
     effects: that file. Raises BackupError (unsupported database, missing or too old pg_dump,
     the target exists).
     """
-    kind = _kind()
+    kind = database_kind()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if output is None:
         output = default_folder() / f"temumodal-{now:%Y%m%dT%H%M%SZ}.tar"
@@ -441,147 +443,7 @@ def _check_database(dump: Path, manifest: dict[str, Any]) -> list[str]:
         finally:
             engine.dispose()
         return []
-    result = _run([_pg_tool("pg_restore"), "--list", str(dump)])
+    result = _run([pg_tool("pg_restore"), "--list", str(dump)])
     if result.returncode != 0:
         return [f"pg_restore cannot read the dump: {result.stderr.strip()}"]
     return []
-
-
-# --- restore ---------------------------------------------------------------------------------
-def instance_contents() -> list[str]:
-    """What makes this instance non-empty: tables with rows, uploaded files (empty if none)."""
-    found = [
-        f"{count} row(s) in {table}"
-        for table, count in _current_counts().items()
-        if count and table != "alembic_version"  # `flask db upgrade` fills it in an empty db
-    ]
-    base = storage.root()
-    if base.exists():
-        count = sum(1 for path in base.rglob("*") if path.is_file())
-        if count:
-            found.append(f"{count} file(s) in {base}")
-    return found
-
-
-def _current_counts() -> dict[str, int]:
-    with db.engine.connect() as conn:
-        return row_counts(conn)
-
-
-def _restore_sqlite(dump: Path) -> None:
-    target = db.engine.url.database
-    if not target or target == ":memory:":
-        raise BackupError("restore needs a SQLite database file, not an in-memory database")
-    source = sqlite3.connect(dump)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)  # replaces the whole target database, schema included
-        finally:
-            destination.close()
-    finally:
-        source.close()
-
-
-def _restore_postgresql(dump: Path) -> None:
-    pg_restore = _pg_tool("pg_restore")
-    dsn, env = _pg_dsn_env()
-    # --clean --if-exists: the empty instance may have its schema already (`flask db upgrade`);
-    # one transaction: all of it or nothing.
-    _run_or_fail(
-        [
-            pg_restore,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-acl",
-            "--single-transaction",
-            "--exit-on-error",
-            "-d",
-            dsn,
-            str(dump),
-        ],
-        env,
-    )
-
-
-def _copy_files(source: Path, manifest: dict[str, Any]) -> None:
-    base = storage.root()
-    for entry in manifest["files"]:
-        relative = entry["path"][len(UPLOADS) :]
-        final = base / relative
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(final.name + storage.TMP_SUFFIX)
-        shutil.copyfile(source / entry["path"], tmp)
-        os.replace(tmp, final)
-
-
-def check_restored(manifest: dict[str, Any]) -> list[str]:
-    """Compare this instance's row counts and uploaded files with the manifest."""
-    problems = []
-    counts = _current_counts()
-    for name, expected in manifest["row_counts"].items():
-        if counts.get(name) != expected:
-            problems.append(f"{name}: {counts.get(name)} row(s), the backup has {expected}")
-    base = storage.root()
-    for entry in manifest["files"]:
-        path = base / entry["path"][len(UPLOADS) :]
-        if not path.is_file() or _sha256(path) != entry["sha256"]:
-            problems.append(f"{entry['path']} is missing or differs from the backup")
-    return problems
-
-
-def code_revisions() -> set[str]:
-    """The Alembic head revision(s) of this code."""
-    from alembic.script import ScriptDirectory
-
-    directory = current_app.extensions["migrate"].directory
-    return set(ScriptDirectory(directory).get_heads())
-
-
-def restore_backup(path: Path) -> dict[str, Any]:
-    """Bring a backup back into this empty instance; return its manifest.
-
-    Refuses (BackupError, nothing changed) a damaged archive, one of another database kind or
-    made with another NIK key, and a non-empty instance. Then restores the database and the
-    files and checks row counts and file hashes against the manifest. The caller rebuilds the
-    search index (derived data). Side effects: the database, the upload folder.
-    """
-    kind = _kind()
-    db.session.remove()
-    with tempfile.TemporaryDirectory(prefix="temumodal-restore-") as work:
-        report = verify_backup(path, extract_to=Path(work))
-        manifest = report.manifest
-        if not report.ok:
-            raise BackupError(
-                "the archive does not match its manifest:\n  " + "\n  ".join(report.problems)
-            )
-        if manifest["database"]["kind"] != kind:
-            raise BackupError(
-                f"the backup is of a {manifest['database']['kind']} database; "
-                f"this instance uses {kind}"
-            )
-        if manifest.get("nik_key_fingerprint") != key_fingerprint():
-            raise BackupError(
-                "the backup was made with another NIK encryption key: set "
-                "FLASK_NIK_ENCRYPTION_KEY to the key of the instance that made it"
-            )
-        contents = instance_contents()
-        if contents:
-            raise BackupError(
-                "restore needs an empty instance; this one has " + ", ".join(contents)
-            )
-        db.engine.dispose()
-        dump = Path(work) / manifest["database"]["path"]
-        if kind == "sqlite":
-            _restore_sqlite(dump)
-        else:
-            _restore_postgresql(dump)
-        db.engine.dispose()  # no pooled connection remembers the schema before the restore
-        _copy_files(Path(work), manifest)
-    problems = check_restored(manifest)
-    if problems:
-        raise BackupError(
-            "the restored instance differs from the backup:\n  " + "\n  ".join(problems)
-        )
-    return manifest

@@ -9,6 +9,7 @@ from __future__ import annotations
 from marketplace import formatting, regions, vocab
 from marketplace.demo import files
 from marketplace.demo.showcase import Cast, acting_for
+from marketplace.pitches import data_room
 from marketplace.pitches import services as pitch_services
 from marketplace.profiles.models import Enterprise
 
@@ -105,7 +106,7 @@ def build_decks(cast: Cast) -> list[Enterprise]:
             ("financial_statement", "Ringkasan keuangan", _financial_summary(enterprise)),
             ("business_plan", "Rencana usaha", _business_plan(enterprise)),
         ):
-            pitch_services.add_document(
+            data_room.add_document(
                 actor=actor,
                 enterprise=enterprise,
                 kind=kind,
@@ -140,11 +141,11 @@ def build_access_requests(cast: Cast, with_deck: list[Enterprise]) -> None:
     for index, enterprise in enumerate(nearby[:4]):
         plan.append((cast.investor, enterprise, "accept" if index % 2 == 0 else None))
     for investor, enterprise, decision in plan:
-        access_request = pitch_services.request_access(
+        access_request = data_room.request_access(
             investor=investor, enterprise=enterprise, message=_ASK
         )
         cast.access_requests += 1
         if decision is not None:
-            pitch_services.decide_access(
+            data_room.decide_access(
                 actor=acting_for(enterprise), access_request=access_request, decision=decision
             )

@@ -32,7 +32,7 @@ from marketplace.demo.world import (
 )
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles import readiness
+from marketplace.profiles import readiness, records
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import services as programme_services
 from marketplace.programmes.models import Cohort, Enrolment
@@ -347,7 +347,7 @@ def build_enterprise(
     # completed mentoring, so it would undo a "young" or "withdrawn" plan.
     if rng.random() < 0.18 and not plan.failures & {"young", "withdrawn"}:
         started = day_between(rng, dt.date(2019, 1, 1), dt.date(2024, 6, 1))
-        enterprise_services.add_mentoring_record(
+        records.add_mentoring_record(
             actor=editor,
             enterprise=enterprise,
             programme_name=rng.choice(NAMES.outside_mentoring),
@@ -459,7 +459,7 @@ def _documents(world: World, plan: Plan, enterprise: Enterprise, editor: User) -
 
     def record(kind: str, number: str | None, issued: dt.date, years: int | None) -> None:
         expires = None if years is None else readiness.months_after(issued, 12 * years)
-        enterprise_services.set_document(
+        records.set_document(
             actor=editor,
             enterprise=enterprise,
             kind=kind,
@@ -515,13 +515,13 @@ def _revenues(world: World, plan: Plan, enterprise: Enterprise, editor: User) ->
         return
     rng = world.rng
     amounts = {}
-    for month in enterprise_services.recent_months(DEMO_TODAY, plan.months):
+    for month in records.recent_months(DEMO_TODAY, plan.months):
         factor = rng.uniform(0.8, 1.2)
         # Lebaran 2026 fell on 20 March: food and clothing sell most in February and March.
         if plan.kind.seasonal and month in (dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
             factor *= 1.4
         amounts[month] = round_to(plan.monthly * factor, 10_000)
-    enterprise_services.set_revenues(actor=editor, enterprise=enterprise, revenues=amounts)
+    records.set_revenues(actor=editor, enterprise=enterprise, revenues=amounts)
 
 
 _ATTESTABLE = (

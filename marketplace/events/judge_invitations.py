@@ -73,13 +73,7 @@ def invite_judge(
         db.session.add(invitation)
     invitation.room_id = room_id
     db.session.flush()
-    audit.record(
-        "judging.judge_invited",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"invitation": invitation.id},
-    )
+    audit.on_event("judging.judge_invited", event.id, by=actor.id, invitation=invitation.id)
     if new:
         _tell_invitee(event, invitation)
     db.session.flush()
@@ -167,12 +161,11 @@ def answer_judge_invitation(
             judge = EventJudge(event=event, user_id=actor.id)
             db.session.add(judge)
         judge.room_id = invitation.room_id
-    audit.record(
+    audit.on_event(
         "judging.judge_accepted" if accept else "judging.judge_declined",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"invitation": invitation.id},
+        event.id,
+        by=actor.id,
+        invitation=invitation.id,
     )
     db.session.flush()
     return judge

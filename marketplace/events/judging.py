@@ -89,9 +89,7 @@ def save_sheet(
         event.criteria.append(
             Criterion(name=new_name.strip()[:120], weight=new_weight, position=position)
         )
-    audit.record(
-        "judging.sheet_saved", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
+    audit.on_event("judging.sheet_saved", event.id, by=actor.id)
     db.session.flush()
 
 
@@ -190,12 +188,8 @@ def save_review(
     if item is None:
         raise PermissionDenied(_l("This pitch is not on your list."))
     if item.conflict is not None:
-        audit.record(
-            "judging.conflict_refused",
-            actor_id=actor.id,
-            object_type="enterprise",
-            object_id=enterprise.id,
-            details={"code": item.conflict},
+        audit.on_enterprise(
+            "judging.conflict_refused", enterprise.id, by=actor.id, code=item.conflict
         )
         raise Conflict(
             _l(
@@ -228,13 +222,7 @@ def save_review(
         else:
             row.value = scores[criterion.id]
     db.session.add(review)
-    audit.record(
-        "judging.scored",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"event": event.id},
-    )
+    audit.on_enterprise("judging.scored", enterprise.id, by=actor.id, event=event.id)
     db.session.flush()
     return review
 
@@ -377,11 +365,5 @@ def send_feedback(*, actor: User, event: PitchEvent) -> int:
     if not scored:
         raise Conflict(_l("No pitch has been scored yet."))
     tasks.enqueue("events.mail", kind="feedback", event_id=event.id, enterprise_ids=scored)
-    audit.record(
-        "judging.feedback_sent",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"enterprises": len(scored)},
-    )
+    audit.on_event("judging.feedback_sent", event.id, by=actor.id, enterprises=len(scored))
     return len(scored)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin, utcnow
+from marketplace.models import ActorId, EnterpriseId, EventId, TimestampMixin, UserId, utcnow
 from marketplace.profiles.models import Enterprise
 
 
@@ -59,7 +59,7 @@ class PitchEvent(TimestampMixin, db.Model):
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL")
     )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[ActorId]
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str | None] = mapped_column(Text)
     mode: Mapped[str] = mapped_column(String(10))
@@ -116,9 +116,7 @@ class EventRoom(db.Model):
     __table_args__ = (CheckConstraint("capacity_investors >= 0", name="capacity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     name: Mapped[str] = mapped_column(String(80))
     capacity_investors: Mapped[int] = mapped_column(Integer, default=3)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -136,16 +134,12 @@ class EventInvitation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
+    enterprise_id: Mapped[EnterpriseId]
     status: Mapped[str] = mapped_column(String(10), default="invited")
     available_slots: Mapped[list[int] | None] = mapped_column(JSON)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[ActorId]
+    responded_by_id: Mapped[ActorId]
     responded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     feedback_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -165,10 +159,8 @@ class EventRegistration(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[EventId]
+    user_id: Mapped[UserId]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[str] = mapped_column(String(10), default="registered")
     payment_state: Mapped[str] = mapped_column(String(12), default="not_required")
@@ -192,14 +184,12 @@ class EventPreference(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     investor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     side: Mapped[str] = mapped_column(String(10))
     value: Mapped[str] = mapped_column(String(4))
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_by_id: Mapped[ActorId]
 
 
 class ScheduleRun(db.Model):
@@ -211,10 +201,8 @@ class ScheduleRun(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_id: Mapped[EventId]
+    requested_by_id: Mapped[ActorId]
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -239,9 +227,7 @@ class Schedule(db.Model):
     __table_args__ = (UniqueConstraint("event_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     version: Mapped[int] = mapped_column(Integer, default=0)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_runs.id", ondelete="SET NULL"))
     # Panel mode: each investor's room, {"<user id>": room id}.
@@ -282,9 +268,7 @@ class Criterion(db.Model):
     __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 10", name="weight"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     code: Mapped[str | None] = mapped_column(String(30))
     name: Mapped[str | None] = mapped_column(String(120))
     weight: Mapped[int] = mapped_column(Integer, default=1)
@@ -300,10 +284,8 @@ class EventJudge(db.Model):
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[EventId]
+    user_id: Mapped[UserId]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("event_rooms.id", ondelete="SET NULL"))
 
     event: Mapped[PitchEvent] = relationship(back_populates="judges")
@@ -325,16 +307,14 @@ class JudgeInvitation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     # As the organiser typed it (shown back to them), and normalised (matched to accounts).
     email: Mapped[str] = mapped_column(String(254))
     email_key: Mapped[str] = mapped_column(String(254), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("event_rooms.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[ActorId]
+    decided_by_id: Mapped[ActorId]
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     event: Mapped[PitchEvent] = relationship()
@@ -348,9 +328,7 @@ class Review(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("event_id", "judge_id", "enterprise_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     comment: Mapped[str | None] = mapped_column(Text)
@@ -393,9 +371,7 @@ class Outcome(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
@@ -407,7 +383,7 @@ class Outcome(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int | None] = mapped_column(BigInteger)
     status_on: Mapped[dt.date] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[ActorId]
 
     enterprise: Mapped[Enterprise] = relationship(
         backref=backref("outcomes", order_by="Outcome.status_on.desc()", viewonly=True)
@@ -434,7 +410,7 @@ class OutcomeStep(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int | None] = mapped_column(BigInteger)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[ActorId]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     outcome: Mapped[Outcome] = relationship(back_populates="steps")

@@ -94,13 +94,7 @@ def record_outcome(
         outcome.event_id = event.id
     outcome.recorded_by_id = actor.id
     outcome.steps.append(OutcomeStep(status=status, on=on, amount=amount, recorded_by_id=actor.id))
-    audit.record(
-        "outcome.recorded",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"track": track, "status": status},
-    )
+    audit.on_enterprise("outcome.recorded", enterprise.id, by=actor.id, track=track, status=status)
     db.session.flush()
     return outcome
 

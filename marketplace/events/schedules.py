@@ -9,6 +9,7 @@ the scheduler: enterprises by `Enterprise.id`, investors by their user id.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -196,15 +197,23 @@ def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
     )
     db.session.add(run)
     db.session.flush()
-    audit.record(
-        "schedule.build_requested",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"run": run.id},
-    )
+    audit.on_event("schedule.build_requested", event.id, by=actor.id, run=run.id)
     tasks.enqueue("events.build_schedule", run_id=run.id)
     return run
+
+
+def _items(placed: Iterable[Assignment | ScheduleItem]) -> list[ScheduleItem]:
+    """New schedule rows for placed pitches (a solver's assignments or another schedule's
+    items: both carry slot, room, enterprise_id and investor_ids)."""
+    return [
+        ScheduleItem(
+            slot=p.slot,
+            room=p.room,
+            enterprise_id=p.enterprise_id,
+            investor_ids=list(p.investor_ids),
+        )
+        for p in placed
+    ]
 
 
 def store_result(*, event: PitchEvent, run: ScheduleRun, result) -> Schedule:
@@ -217,15 +226,7 @@ def store_result(*, event: PitchEvent, run: ScheduleRun, result) -> Schedule:
         run_id=run.id,
         seating={str(k): v for k, v in result.seating.items()},
     )
-    draft.items = [
-        ScheduleItem(
-            slot=a.slot,
-            room=a.room,
-            enterprise_id=a.enterprise_id,
-            investor_ids=list(a.investor_ids),
-        )
-        for a in result.assignments
-    ]
+    draft.items = _items(result.assignments)
     db.session.add(draft)
     run.status = "done"
     run.progress = 1.0
@@ -358,12 +359,8 @@ def _apply(
     db.session.flush()
     for item, a in zip(draft.items, proposal, strict=True):
         item.slot, item.room, item.investor_ids = a.slot, a.room, list(a.investor_ids)
-    audit.record(
-        "schedule.edited",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"items": [item.id for item, _s, _r in moves]},
+    audit.on_event(
+        "schedule.edited", event.id, by=actor.id, items=[item.id for item, _s, _r in moves]
     )
     db.session.flush()
     old_soft = Counter(_key(c) for c in before if c.severity == "soft")
@@ -458,24 +455,12 @@ def publish(*, actor: User, event: PitchEvent) -> int:
         seating=dict(draft.seating or {}),
         published_at=utcnow(),
     )
-    frozen.items = [
-        ScheduleItem(
-            slot=i.slot,
-            room=i.room,
-            enterprise_id=i.enterprise_id,
-            investor_ids=list(i.investor_ids),
-        )
-        for i in draft.items
-    ]
+    frozen.items = _items(draft.items)
     db.session.add(frozen)
     event.published_version = version
     event.status = "published"
-    audit.record(
-        "schedule.published",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"version": version, "notified": len(affected)},
+    audit.on_event(
+        "schedule.published", event.id, by=actor.id, version=version, notified=len(affected)
     )
     db.session.flush()
     tasks.enqueue(

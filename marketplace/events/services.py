@@ -277,12 +277,7 @@ def save_event(*, actor: User, data: EventData, event: PitchEvent | None = None)
         raise ValidationError(
             _l("No slot fits between the start and the end of the day."), field="day_end"
         )
-    audit.record(
-        "event.created" if created else "event.updated",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-    )
+    audit.on_event("event.created" if created else "event.updated", event.id, by=actor.id)
     db.session.flush()
     return event
 

@@ -238,18 +238,39 @@ def analyzed_text(*texts: str | None) -> str:
     return " ".join(term for text in texts for term in analyze(text))
 
 
+def synonym_groups() -> list[tuple[str, ...]]:
+    """SYNONYM_GROUPS with the English words of the words file (``[english]``) added: a key
+    already in a group joins it, any other key makes a new group. No side effects."""
+    groups = [list(group) for group in SYNONYM_GROUPS]
+    for key, english in words_data().get("english", {}).items():
+        words = [w.strip() for w in english.split(",") if w.strip()]
+        for group in groups:
+            if key in group:
+                group.extend(w for w in words if w not in group)
+                break
+        else:
+            groups.append([key, *words])
+    return [tuple(group) for group in groups]
+
+
 @functools.lru_cache(maxsize=1)
 def _synonym_table() -> dict[Alternative, Clause]:
     table: dict[Alternative, Clause] = {}
-    for group in SYNONYM_GROUPS:
+    for group in synonym_groups():
         alternatives = tuple(dict.fromkeys(tuple(analyze(entry)) for entry in group))
+        alternatives = tuple(alt for alt in alternatives if alt)
         for alternative in alternatives:
             table[alternative] = alternatives
     return table
 
 
-# Operators people type: "keripik OR batik" (also ATAU, |), "keripik -pisang", "kerip*".
+# Operators people type: "keripik OR batik" (also ATAU, |), "keripik -pisang", "kerip*",
+# "toko kelontong" in quotes (a phrase).
 _OR_RE = re.compile(r"\s+(?:OR|ATAU|\|)\s+")
+_PHRASE_RE = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
+# A query of more clauses than this (a pasted paragraph) matches profiles holding any of its
+# words, best first, instead of all of them (which nearly never happens).
+LONG_QUERY_CLAUSES = 8
 _EXCLUDED_RE = re.compile(r"(?:^|(?<=\s))-(" + WORD_PATTERN + ")")
 _PREFIX_RE = re.compile(r"(?:^|(?<=\s))(\w{3,})\*")
 PREFIX_MARK = "*"  # a query term ending in it matches every index term it begins
@@ -262,12 +283,19 @@ def parse_query(text: str | None) -> list[Clause]:
     (("pasar",),)]``. Multi-word synonyms are matched longest first. ``a OR b`` (or ``ATAU``,
     ``|``) joins the clauses beside it into one; ``kerip*`` is the clause ``(("kerip*",),)``
     (every term beginning with kerip); ``-pisang`` is left out here (see
-    :func:`excluded_terms`). An empty or all-stop-word query gives ``[]``.
+    :func:`excluded_terms`); a phrase in quotes gives one clause per word, without synonyms
+    (see :func:`phrases`). More than LONG_QUERY_CLAUSES clauses become one clause: any of
+    them. An empty or all-stop-word query gives ``[]``.
     """
     if not text:
         return []
     text = _EXCLUDED_RE.sub(" ", text)
     clauses: list[Clause] = []
+    # A phrase's words are matched as typed: each must occur (no synonyms), and the backends
+    # also require them next to each other in that order (see :func:`phrases`).
+    for terms in phrases(text):
+        clauses.extend(((term,),) for term in terms if ((term,),) not in clauses)
+    text = _PHRASE_RE.sub(lambda m: " " if len(analyze(m.group(1))) > 1 else m.group(1), text)
     for index, part in enumerate(_OR_RE.split(text)):
         found = _parse_words(part)
         if index and clauses and found:
@@ -275,7 +303,28 @@ def parse_query(text: str | None) -> list[Clause]:
             merged = tuple(dict.fromkeys(clauses.pop() + found.pop(0)))
             clauses.append(merged)
         clauses.extend(c for c in found if c not in clauses)
+    if len(clauses) > LONG_QUERY_CLAUSES:
+        return [tuple(dict.fromkeys(alt for clause in clauses for alt in clause))]
     return clauses
+
+
+def phrases(text: str | None) -> tuple[tuple[str, ...], ...]:
+    """The terms of each phrase in quotes of two words or more (``"toko kelontong"`` →
+    ``(("toko", "kelontong"),)``): a profile matches only if it holds them next to each other,
+    in that order, in one text. A quoted single word is an ordinary word. No side effects."""
+    if not text:
+        return ()
+    found = (analyze(m.group(1)) for m in _PHRASE_RE.finditer(_EXCLUDED_RE.sub(" ", text)))
+    return tuple(dict.fromkeys(terms for terms in found if len(terms) > 1))
+
+
+def is_long(text: str | None) -> bool:
+    """Whether `text` has so many words that a profile holding any of them matches
+    (LONG_QUERY_CLAUSES); the page says so. No side effects."""
+    if not text:
+        return False
+    words = {term for part in _OR_RE.split(_EXCLUDED_RE.sub(" ", text)) for term in analyze(part)}
+    return len(parse_query(text)) == 1 and len(words) > LONG_QUERY_CLAUSES
 
 
 def excluded_terms(text: str | None) -> tuple[str, ...]:

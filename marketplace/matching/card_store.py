@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import vocab
 from marketplace.extensions import db
-from marketplace.matching import scoring
+from marketplace.matching import bulk_scoring, scoring
 from marketplace.matching.models import MatchCard
 from marketplace.models import utcnow
 
@@ -121,7 +121,7 @@ def _card_of(row, shared: dict | None = None) -> scoring.EnterpriseCard:
 def candidate_cards(*, spec: scoring.MandateSpec) -> list[scoring.EnterpriseCard]:
     """The match cards that pass the cheap hard rules in SQL (stage minimum, ticket band).
 
-    The instrument and sharia rules stay with `scoring.prefilter` (they need the offered set).
+    The instrument and sharia rules stay with `bulk_scoring.prefilter` (they need the offered set).
     Reads only.
     """
     query = select(*_CARD_FIELDS).order_by(MatchCard.enterprise_id)
@@ -143,7 +143,7 @@ def candidate_cards(*, spec: scoring.MandateSpec) -> list[scoring.EnterpriseCard
 class _CachedColumns:
     version: tuple[int, int]
     row_ids: dict[int, int]  # enterprise id -> the match_cards.id its cached card was read from
-    columns: scoring.CardColumns
+    columns: bulk_scoring.CardColumns
 
 
 _COLUMNS_KEY = "matching.card_columns"
@@ -153,7 +153,7 @@ _COLUMNS_LOCK = threading.Lock()
 _REFRESH_LIMIT = 2_000
 
 
-def card_columns() -> scoring.CardColumns:
+def card_columns() -> bulk_scoring.CardColumns:
     """Every match card as scoring columns, cached in this process until the table changes.
 
     The version is `(count, max(id))` of match_cards: ids are never reused and every write
@@ -216,7 +216,7 @@ def _refreshed(cached: _CachedColumns | None) -> _CachedColumns:
     cards.extend(_card_of(row, shared) for row in rows)
     row_ids.update((row.enterprise_id, row.id) for row in rows)
     cards.sort(key=lambda card: card.id)
-    return _CachedColumns(version, row_ids, scoring.build_columns(cards))
+    return _CachedColumns(version, row_ids, bulk_scoring.build_columns(cards))
 
 
 def _chunks(values: list[int], size: int) -> Iterator[list[int]]:

@@ -155,13 +155,7 @@ def request_meeting(
     db.session.add(meeting)
     db.session.flush()
     db.session.refresh(meeting, ["organisation"])
-    audit.record(
-        "meeting.requested",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"meeting": meeting.id},
-    )
+    audit.on_enterprise("meeting.requested", enterprise.id, by=actor.id, meeting=meeting.id)
     notifications.notify(
         users=_enterprise_side_users(enterprise),
         kind="meeting_requested",
@@ -232,12 +226,12 @@ def respond_to_meeting(
         "decline": "meeting_declined",
         "propose": "meeting_countered",
     }[action]
-    audit.record(
+    audit.on_enterprise(
         f"meeting.{kind.removeprefix('meeting_')}",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=meeting.enterprise_id,
-        details={"meeting": meeting.id, "on_behalf": meeting.decided_on_behalf},
+        meeting.enterprise_id,
+        by=actor.id,
+        meeting=meeting.id,
+        on_behalf=meeting.decided_on_behalf,
     )
     recipients = (
         _investor_side_users(meeting)

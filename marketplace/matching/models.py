@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, utcnow
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -68,14 +68,10 @@ class ShortlistEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[OrganisationId]
+    enterprise_id: Mapped[EnterpriseId]
     stage: Mapped[str] = mapped_column(String(20), default="observing")
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_by_id: Mapped[ActorId]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -102,7 +98,7 @@ class ShortlistMove(db.Model):
     )
     from_stage: Mapped[str | None] = mapped_column(String(20))
     to_stage: Mapped[str] = mapped_column(String(20))
-    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moved_by_id: Mapped[ActorId]
     # The name is kept so the history still reads after the user is deleted.
     moved_by_name: Mapped[str] = mapped_column(String(120))
     moved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -119,7 +115,7 @@ class ShortlistNote(db.Model):
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("shortlist_entries.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[ActorId]
     author_name: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -140,19 +136,15 @@ class MeetingRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    enterprise_id: Mapped[EnterpriseId]
+    organisation_id: Mapped[OrganisationId]
+    requested_by_id: Mapped[ActorId]
     message: Mapped[str] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(String(200))
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     chosen_start: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[ActorId]
     # True when the enterprise's facilitator answered for the owner.
     decided_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -160,8 +152,8 @@ class MeetingRequest(db.Model):
 
     enterprise: Mapped[Enterprise] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys="MeetingRequest.requested_by_id")
+    decided_by: Mapped[User | None] = relationship(foreign_keys="MeetingRequest.decided_by_id")
     times: Mapped[list[MeetingTime]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="MeetingTime.starts_at"
     )

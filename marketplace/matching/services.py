@@ -19,6 +19,7 @@ from marketplace import regions
 from marketplace.extensions import db
 from marketplace.matching import (
     analysis,
+    bulk_scoring,
     card_store,
     cards,
     decks,
@@ -27,6 +28,7 @@ from marketplace.matching import (
     scoring_text,
     search,
 )
+from marketplace.matching.models import MatchCard
 from marketplace.profiles.models import Enterprise, Mandate
 
 FULL_ONLY_FACETS = ("documents", "impact_themes")
@@ -38,6 +40,7 @@ class SearchItem:
     enterprise: Enterprise
     snippet: Markup
     preview_page_id: int | None
+    stage: str | None = None  # readiness stage, from the match card
 
 
 @dataclass
@@ -47,8 +50,8 @@ class SearchPage:
     items: list[SearchItem]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     full_filters: bool = False
-    # When nothing matched: the words with their slips corrected, if that finds something.
-    suggestion: str | None = None
+    # The words searched instead of the typed ones when those found nothing (slips corrected).
+    corrected: str | None = None
     # (facet, code) of filters the words name (words.toml [filter_words]), not yet selected.
     filter_hints: list[tuple[str, str]] = field(default_factory=list)
 
@@ -105,16 +108,23 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 
     full = permissions.can_use_full_filters(viewer)
     query = resolve_priority_areas(restrict_query(query, full=full))
-    result = search.search(query)
+    result = search.search_forgiving(query)
     found = {
         e.id: e
         for e in db.session.scalars(
-            select(Enterprise).where(
-                Enterprise.id.in_(result.ids), Enterprise.status == "published"
-            )
+            select(Enterprise)
+            .where(Enterprise.id.in_(result.ids), Enterprise.status == "published")
+            .options(selectinload(Enterprise.photos))
         )
     }
-    terms = analysis.query_terms(analysis.parse_query(query.text))
+    stages = dict(
+        db.session.execute(
+            select(MatchCard.enterprise_id, MatchCard.stage).where(
+                MatchCard.enterprise_id.in_(list(found))
+            )
+        ).all()
+    )
+    terms = analysis.query_terms(analysis.parse_query(result.corrected or query.text))
     previews = decks.first_deck_pages(found)
     public_texts = decks.deck_texts(session=db.session(), enterprise_ids=found)
     full_texts = decks.deck_texts(session=db.session(), enterprise_ids=found, full=True)
@@ -132,10 +142,12 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         if deck_text:
             sources.append(deck_text)
         snippet = analysis.snippet(sources, terms)
-        items.append(SearchItem(enterprise, snippet, previews.get(enterprise_id)))
+        items.append(
+            SearchItem(enterprise, snippet, previews.get(enterprise_id), stages.get(enterprise_id))
+        )
     facets = {
         name: counts
-        for name, counts in result.facets.items()
+        for name, counts in _other_choices_counts(query, result).items()
         if full or name not in FULL_ONLY_FACETS
     }
     return SearchPage(
@@ -144,9 +156,40 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         items=items,
         facets=facets,
         full_filters=full,
-        suggestion=_suggestion(query) if result.total == 0 else None,
+        corrected=result.corrected,
         filter_hints=filter_hints(query, full=full),
     )
+
+
+# Facet → the query field that filters on it.
+_FACET_FIELDS = {
+    "sector": "sectors",
+    "province_code": "province_codes",
+    "size_class": "size_classes",
+    "stage": "stages",
+    "instruments": "instruments",
+    "documents": "documents",
+    "impact_themes": "impact_themes",
+}
+
+
+def _other_choices_counts(
+    query: search.SearchQuery, result: search.SearchResult
+) -> dict[str, dict[str, int]]:
+    """Facet counts for multi-select facets: a facet with values chosen counts its other
+    values as if none of its own were chosen (every other filter applied), so picking "food"
+    still shows how many "craft" would add. One extra search per such facet; reads only."""
+    from dataclasses import replace
+
+    facets = dict(result.facets)
+    text = result.corrected or query.text
+    for facet, attribute in _FACET_FIELDS.items():
+        # documents and themes are "must hold all": their counts narrow, as they are.
+        if not getattr(query, attribute) or facet in ("documents", "impact_themes"):
+            continue
+        wider = replace(query, text=text, page=1, per_page=1, with_facets=True, **{attribute: ()})
+        facets[facet] = search.search(wider).facets.get(facet, {})
+    return facets
 
 
 _FACET_QUERY_FIELDS = {
@@ -173,18 +216,6 @@ def filter_hints(query: search.SearchQuery, *, full: bool) -> list[tuple[str, st
     return hints
 
 
-def _suggestion(query: search.SearchQuery) -> str | None:
-    """The query's words with each slip corrected (analysis.suggest), when that finds at least
-    one profile with the same filters; else None."""
-    from dataclasses import replace
-
-    corrected = analysis.suggest(query.text, search.vocabulary())
-    if corrected is None:
-        return None
-    found = search.search(replace(query, text=corrected, page=1, per_page=1, with_facets=False))
-    return corrected if found.total else None
-
-
 # --- matching ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EnterpriseMatch:
@@ -205,7 +236,7 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     every card (`card_store.card_columns`, rebuilt when the table changes), or with
     MATCH_COLUMNS_CACHE false the cards that pass the stage and ticket rules in SQL
     (`card_store.candidate_cards`). Then the
-    hard rules, bulk scores and top `limit` of `scoring.rank_columns`, reasons only for those,
+    hard rules, bulk scores and top `limit` of `bulk_scoring.rank_columns`, reasons only for those,
     and only those enterprises loaded for the page. A card whose profile is no longer
     published (its outbox row not applied yet) is skipped. Reads only (and the cache).
     """
@@ -213,10 +244,10 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     if current_app.config.get("MATCH_COLUMNS_CACHE", True):
         columns = card_store.card_columns()
     else:
-        columns = scoring.build_columns(card_store.candidate_cards(spec=spec))
+        columns = bulk_scoring.build_columns(card_store.candidate_cards(spec=spec))
     wanted = limit
     while True:
-        ranked = scoring.rank_columns(spec, columns, limit=wanted)
+        ranked = bulk_scoring.rank_columns(spec, columns, limit=wanted)
         found = {
             e.id: e
             for e in db.session.scalars(

@@ -82,9 +82,7 @@ def add_to_shortlist(*, actor: User, enterprise: Enterprise) -> ShortlistEntry:
         if existing is None:
             raise
         return existing
-    audit.record(
-        "shortlist.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("shortlist.added", enterprise.id, by=actor.id)
     db.session.flush()
     return entry
 
@@ -107,13 +105,7 @@ def move_entry(*, actor: User, entry: ShortlistEntry, stage: str) -> ShortlistEn
         )
     )
     entry.stage = stage
-    audit.record(
-        "shortlist.moved",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=entry.enterprise_id,
-        details={"stage": stage},
-    )
+    audit.on_enterprise("shortlist.moved", entry.enterprise_id, by=actor.id, stage=stage)
     db.session.flush()
     return entry
 

@@ -15,10 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import money, vocab
+from marketplace import money, regions, vocab
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.matching import forms, permissions, search, services, shortlists
+from marketplace.matching import analysis, forms, permissions, search, services, shortlists
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching.models import (
     MEETING_STATUSES,
@@ -59,6 +59,7 @@ FACET_PARAMS = {
     "impact_themes": "theme",
 }
 PER_PAGE = 20
+MAX_QUERY_CHARS = 1000
 
 
 search_cli.register(bp)
@@ -85,9 +86,17 @@ def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery
     values.update(
         {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
     )
+    # A kabupaten/kota outside the chosen provinces (left over after changing the province
+    # without JavaScript) is dropped rather than matching nothing.
+    if values["province_codes"]:
+        values["regency_codes"] = tuple(
+            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
+        )
     sort = args.get("sort", "relevance")
     return search.SearchQuery(
-        text=(args.get("q") or "")[:200],
+        # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
+        # beyond this many characters the rest is left out, and the page says so.
+        text=(args.get("q") or "")[:MAX_QUERY_CHARS],
         ask_min=amounts["ask_min"],
         ask_max=amounts["ask_max"],
         sort=sort if sort in search.SORTS else "relevance",
@@ -137,6 +146,12 @@ def search_page():
         words_url=_words_url,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
+        regencies=[
+            (r.code, r.name) for code in query.province_codes for r in regions.regencies_of(code)
+        ],
+        long_query=analysis.is_long(query.text),
+        cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
+        max_query_chars=MAX_QUERY_CHARS,
     ), (422 if amount_errors else 200)
 
 

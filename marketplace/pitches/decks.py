@@ -106,10 +106,8 @@ def _check_pdf_frame(data: bytes, limits: uploads.UploadLimits) -> None:
 
 
 def _open_reader(data: bytes) -> PdfReader:
-    try:
+    with uploads.unreadable_on_failure():
         reader = PdfReader(io.BytesIO(data), strict=False)
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
     if reader.is_encrypted:
         raise uploads.UploadRejected("encrypted")
     return reader
@@ -341,7 +339,7 @@ def inspect_pdf(data: bytes, *, limits: uploads.UploadLimits) -> PdfInfo:
     """
     _check_pdf_frame(data, limits)
     reader = _open_reader(data)
-    try:
+    with uploads.unreadable_on_failure():
         declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
         declared = int(declared) if isinstance(declared, int) else 0
         if declared > limits.max_pages:
@@ -360,10 +358,6 @@ def inspect_pdf(data: bytes, *, limits: uploads.UploadLimits) -> PdfInfo:
         if dangerous:
             raise uploads.UploadRejected("active_content")
         texts, truncated = _extract_text(reader, data, page_count, limits)
-    except uploads.UploadRejected:
-        raise
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
     return PdfInfo(
         page_count=page_count,
         text_by_page=texts,
@@ -399,10 +393,8 @@ def _render_pil(pdf: pdfium.PdfDocument, index: int, width: int) -> Image.Image:
 
 
 def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
-    try:
+    with uploads.unreadable_on_failure():
         return pdfium.PdfDocument(data)
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
 
 
 def render_page(data: bytes, page_index: int, *, width: int, max_bytes: int | None = None) -> bytes:
@@ -419,13 +411,8 @@ def render_page(data: bytes, page_index: int, *, width: int, max_bytes: int | No
     try:
         if not 0 <= page_index < len(pdf):
             raise ValueError(f"page_index {page_index} outside 0..{len(pdf) - 1}")
-        try:
-            with sandbox.page_time_limit():
-                image = _render_pil(pdf, page_index, width)
-        except uploads.UploadRejected:
-            raise
-        except Exception as error:
-            raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+        with uploads.unreadable_on_failure(), sandbox.page_time_limit():
+            image = _render_pil(pdf, page_index, width)
     finally:
         pdf.close()
     return images.encode(image, max_bytes=max_bytes).data
@@ -444,21 +431,18 @@ def process_deck_pdf(data: bytes, *, limits: uploads.UploadLimits) -> DeckResult
     rendered: list[Image.Image] = []
     pdf = _open_pdfium(data)
     try:
-        page_count = len(pdf)
-        # Parsers can disagree on a damaged file; the rendered count is what users see.
-        if page_count > limits.max_pages:
-            raise uploads.UploadRejected(
-                "too_many_pages", pages=page_count, max_pages=limits.max_pages
-            )
-        if page_count == 0:
-            raise uploads.UploadRejected("unreadable", reason="no_pages")
-        for index in range(page_count):
-            with sandbox.page_time_limit():
-                rendered.append(_render_pil(pdf, index, LARGE_PREVIEW_WIDTH))
-    except uploads.UploadRejected:
-        raise
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
+        with uploads.unreadable_on_failure():
+            page_count = len(pdf)
+            # Parsers can disagree on a damaged file; the rendered count is what users see.
+            if page_count > limits.max_pages:
+                raise uploads.UploadRejected(
+                    "too_many_pages", pages=page_count, max_pages=limits.max_pages
+                )
+            if page_count == 0:
+                raise uploads.UploadRejected("unreadable", reason="no_pages")
+            for index in range(page_count):
+                with sandbox.page_time_limit():
+                    rendered.append(_render_pil(pdf, index, LARGE_PREVIEW_WIDTH))
     finally:
         pdf.close()
     previews, sizes = _encode_previews(rendered)
@@ -525,10 +509,8 @@ def process_deck_images(images_data: list[bytes], *, limits: uploads.UploadLimit
                 max_height=round(LARGE_PREVIEW_WIDTH * MAX_ASPECT),
             )
         )
-    try:
+    with uploads.unreadable_on_failure():  # encoding raises no UploadRejected of its own
         previews, sizes = _encode_previews(pages)
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
     return DeckResult(
         page_count=len(pages),
         text="",

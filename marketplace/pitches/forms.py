@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from marketplace.pitches.data_room import MAX_MESSAGE_CHARS
 from marketplace.pitches.models import DOCUMENT_KINDS
-from marketplace.pitches.services import MAX_MESSAGE_CHARS
 
 
 class DeckUploadForm(FlaskForm):

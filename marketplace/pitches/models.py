@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, TimestampMixin, utcnow
 from marketplace.profiles.models import Enterprise
 
 # Files an owner keeps in the data room. The legal documents reuse the shared vocabulary's
@@ -114,7 +114,7 @@ class DeckVersion(db.Model):
     state: Mapped[str] = mapped_column(String(12), default="uploaded")
     error_code: Mapped[str | None] = mapped_column(String(40))
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[ActorId]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -173,16 +173,14 @@ class Document(db.Model):
     __table_args__ = (CheckConstraint(_in("kind", list(DOCUMENT_KINDS)), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     kind: Mapped[str] = mapped_column(String(30))
     file_key: Mapped[str] = mapped_column(String(80))
     filename: Mapped[str] = mapped_column(String(120))
     mime: Mapped[str] = mapped_column(String(30))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[ActorId]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -215,19 +213,15 @@ class AccessRequest(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    enterprise_id: Mapped[EnterpriseId]
+    organisation_id: Mapped[OrganisationId]
+    requested_by_id: Mapped[ActorId]
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[ActorId]
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     enterprise: Mapped[Enterprise] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys="AccessRequest.requested_by_id")
+    decided_by: Mapped[User | None] = relationship(foreign_keys="AccessRequest.decided_by_id")

@@ -1,4 +1,5 @@
-"""Pitch decks (versions, processing, previews), data-room documents and access requests.
+"""Pitch decks (versions, processing, previews) and the owner's activity page; data-room documents
+and access requests are in `marketplace.pitches.data_room`.
 
 Services flush, never commit; they take keyword-only arguments and raise
 `marketplace.errors` domain errors or `uploads.UploadRejected` with messages in the user's
@@ -24,28 +25,21 @@ from sqlalchemy.orm import Session
 
 from marketplace import audit, storage, tasks, uploads
 from marketplace.accounts.models import Organisation, User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.pitches import isolated, permissions
 from marketplace.pitches.models import (
-    DOCUMENT_KINDS,
-    OPEN_STATUSES,
-    AccessRequest,
     Deck,
     DeckPage,
     DeckVersion,
     Document,
 )
-from marketplace.profiles.enterprises import upload_limits
 from marketplace.profiles.models import Enterprise
 
 log = logging.getLogger(__name__)
 
 PROCESS_JOB = "pitches.process_deck"
-# Photos of documents stay legible (a financial statement shot on a phone) at this size.
-DOCUMENT_IMAGE_SIDE = 2400
-MAX_MESSAGE_CHARS = 1000
 ACTIVITY_LIMIT = 200
 # What the owner's activity page lists: file views and data-room decisions, not edits.
 ACTIVITY_ACTIONS = (
@@ -61,27 +55,16 @@ ACTIVITY_ACTIONS = (
     "data_room.declined",
     "data_room.revoked",
 )
-_DECISIONS = {
-    # decision: (states it may start from, resulting state)
-    "accept": (("pending",), "accepted"),
-    "decline": (("pending",), "declined"),
-    "revoke": (("accepted",), "revoked"),
-}
-_SUFFIX = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".webp"}
 
 
-def _require(allowed: bool, message=None) -> None:
+def require(allowed: bool, message=None) -> None:
     if not allowed:
         raise PermissionDenied(message or _l("You cannot change this profile's pitch material."))
 
 
-def _record(action: str, *, actor: User | None, enterprise: Enterprise, **details: Any) -> None:
-    audit.record(
-        action,
-        actor_id=actor.id if actor is not None else None,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details=details,
+def record(action: str, *, actor: User | None, enterprise: Enterprise, **details: Any) -> None:
+    audit.on_enterprise(
+        action, enterprise.id, by=actor.id if actor is not None else None, **details
     )
 
 
@@ -115,8 +98,8 @@ def upload_deck(
     Raises PermissionDenied, UploadRejected. Side effects: files (final on commit), the job
     after commit, audit `deck.uploaded`.
     """
-    _require(permissions.can_manage_deck(actor, enterprise))
-    limits = upload_limits()
+    require(permissions.can_manage_deck(actor, enterprise))
+    limits = uploads.configured_limits()
     datas = [data for _name, data in files]
     source_kind, page_count = isolated.validate_deck_files(datas, limits=limits)
     try:
@@ -133,7 +116,7 @@ def upload_deck(
         ) from error
     number = version.number
     _prune_versions(deck, keep=current_app.config["DECK_VERSIONS_KEPT"])
-    _record(
+    record(
         "deck.uploaded",
         actor=actor,
         enterprise=enterprise,
@@ -181,7 +164,7 @@ def process_version(version_id: int, *, session: Session) -> DeckVersion | None:
         return None
     try:
         files = [storage.read(key) for key in version.original_keys]
-        result = isolated.process_deck_upload(files, limits=upload_limits())
+        result = isolated.process_deck_upload(files, limits=uploads.configured_limits())
     except uploads.UploadRejected as error:
         _fail(version, error.code, session=session)
         return version
@@ -249,7 +232,7 @@ def set_current_version(*, actor: User, enterprise: Enterprise, version_id: int)
     Raises PermissionDenied, NotFound (not a version of this deck), Conflict (not ready).
     Side effects: flags on the versions; audit `deck.version_made_current`.
     """
-    _require(permissions.can_manage_deck(actor, enterprise))
+    require(permissions.can_manage_deck(actor, enterprise))
     version = db.session.get(DeckVersion, version_id)
     if version is None or version.deck.enterprise_id != enterprise.id:
         raise NotFound(_l("That version is not part of this deck."))
@@ -261,7 +244,7 @@ def set_current_version(*, actor: User, enterprise: Enterprise, version_id: int)
     db.session.flush()
     version.is_current = True
     db.session.flush()
-    _record("deck.version_made_current", actor=actor, enterprise=enterprise, version=version.number)
+    record("deck.version_made_current", actor=actor, enterprise=enterprise, version=version.number)
     return version
 
 
@@ -287,7 +270,7 @@ def record_page_view(*, viewer, page: DeckPage) -> None:
     enterprise = page.version.deck.enterprise
     if permissions.is_public_page(page) or permissions.can_manage_deck(viewer, enterprise):
         return
-    _record(
+    record(
         "deck.page_viewed",
         actor=viewer,
         enterprise=enterprise,
@@ -298,213 +281,12 @@ def record_page_view(*, viewer, page: DeckPage) -> None:
 
 def record_original_download(*, viewer: User, version: DeckVersion) -> None:
     """Side effects: audit `deck.original_downloaded`."""
-    _record(
+    record(
         "deck.original_downloaded",
         actor=viewer,
         enterprise=version.deck.enterprise,
         version=version.number,
     )
-
-
-# --- documents -------------------------------------------------------------------------------
-def documents_of(enterprise: Enterprise) -> list[Document]:
-    """The enterprise's data-room documents, by kind then newest first. Reads only."""
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(Document.enterprise_id == enterprise.id)
-            .order_by(Document.kind, Document.created_at.desc(), Document.id.desc())
-        )
-    )
-
-
-def add_document(
-    *, actor: User, enterprise: Enterprise, kind: str, filename: str, data: bytes
-) -> Document:
-    """Store a document in the enterprise's data room; private until someone is let in.
-
-    PDFs are checked like decks (and refused when they carry JavaScript, since the original
-    is what gets downloaded); photos are re-encoded upright as WebP without metadata (a phone
-    photo of an NPWP card carries its GPS position otherwise).
-    Raises PermissionDenied, ValidationError (unknown kind, too many documents),
-    UploadRejected. Side effects: one file (final on commit); audit `document.uploaded`.
-    """
-    _require(permissions.can_manage_deck(actor, enterprise))
-    if kind not in DOCUMENT_KINDS:
-        raise ValidationError(_l("Choose one of the options offered."), field="kind")
-    limit = current_app.config["DOCUMENTS_PER_ENTERPRISE"]
-    count = db.session.scalar(
-        select(func.count()).select_from(Document).where(Document.enterprise_id == enterprise.id)
-    )
-    if count >= limit:
-        raise ValidationError(
-            _l("A data room can hold at most %(count)s documents. Remove one first.", count=limit)
-        )
-    stored, mime, extension = isolated.prepare_document(
-        data, limits=upload_limits(), image_side=DOCUMENT_IMAGE_SIDE
-    )
-    document = Document(
-        enterprise_id=enterprise.id,
-        kind=kind,
-        file_key=storage.save(stored, suffix=f".{extension}", session=db.session()),
-        filename=uploads.safe_filename(filename or "", extension=extension),
-        mime=mime,
-        size=len(stored),
-        sha256=hashlib.sha256(stored).hexdigest(),
-        uploaded_by_id=actor.id,
-        created_at=utcnow(),
-    )
-    db.session.add(document)
-    db.session.flush()
-    _record(
-        "document.uploaded", actor=actor, enterprise=enterprise, document=document.id, kind=kind
-    )
-    return document
-
-
-def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
-    """Raises PermissionDenied, NotFound. Side effects: the file is deleted after commit;
-    audit `document.removed`."""
-    _require(permissions.can_manage_deck(actor, enterprise))
-    document = db.session.get(Document, document_id)
-    if document is None or document.enterprise_id != enterprise.id:
-        raise NotFound(_l("That document is not in this data room."))
-    storage.delete_after_commit([document.file_key], session=db.session())
-    _record(
-        "document.removed",
-        actor=actor,
-        enterprise=enterprise,
-        document=document.id,
-        kind=document.kind,
-    )
-    db.session.delete(document)
-    db.session.flush()
-
-
-def record_document_access(*, viewer: User, document: Document, download: bool) -> None:
-    """Write one view or download of a document to the audit log, whoever the viewer is.
-
-    Raises PermissionDenied when `viewer` may not open it (and logs nothing: the denial is in
-    the security log already). Side effects: audit `document.viewed` or `document.downloaded`.
-    """
-    _require(
-        permissions.can_view_document(viewer, document),
-        _l("You do not have access to this document."),
-    )
-    _record(
-        "document.downloaded" if download else "document.viewed",
-        actor=viewer,
-        enterprise=document.enterprise,
-        document=document.id,
-        kind=document.kind,
-    )
-
-
-# --- access requests -------------------------------------------------------------------------
-def request_access(*, investor: User, enterprise: Enterprise, message: str) -> AccessRequest:
-    """An investor asks to see the full deck and the documents.
-
-    Raises PermissionDenied (not a verified investor, draft profile), ValidationError (no
-    message, too long), Conflict (the organisation already has an open request).
-    Side effects: a pending request; audit `data_room.requested`.
-    """
-    _require(
-        permissions.can_request_access(investor, enterprise),
-        _l("Only investors of a verified organisation can ask for access."),
-    )
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            _l("Write a few words about who you are and why you want to see the documents."),
-            field="message",
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            _l("Keep the message under %(count)s characters.", count=MAX_MESSAGE_CHARS),
-            field="message",
-        )
-    if open_request(organisation_id=investor.organisation_id, enterprise=enterprise):
-        raise Conflict(_l("Your organisation has already asked for access to this data room."))
-    access_request = AccessRequest(
-        enterprise_id=enterprise.id,
-        organisation_id=investor.organisation_id,
-        requested_by_id=investor.id,
-        message=message,
-        status="pending",
-    )
-    db.session.add(access_request)
-    db.session.flush()
-    _record(
-        "data_room.requested",
-        actor=investor,
-        enterprise=enterprise,
-        request=access_request.id,
-        organisation=investor.organisation_id,
-    )
-    return access_request
-
-
-def open_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:
-    """The organisation's pending or accepted request for this enterprise, if any."""
-    return db.session.scalar(
-        select(AccessRequest).where(
-            AccessRequest.enterprise_id == enterprise.id,
-            AccessRequest.organisation_id == organisation_id,
-            AccessRequest.status.in_(OPEN_STATUSES),
-        )
-    )
-
-
-def latest_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:
-    """The organisation's most recent request for this enterprise, whatever its status."""
-    return db.session.scalar(
-        select(AccessRequest)
-        .where(
-            AccessRequest.enterprise_id == enterprise.id,
-            AccessRequest.organisation_id == organisation_id,
-        )
-        .order_by(AccessRequest.id.desc())
-        .limit(1)
-    )
-
-
-def requests_for(enterprise: Enterprise) -> list[AccessRequest]:
-    """Every request made to the enterprise, open ones first, newest first."""
-    return list(
-        db.session.scalars(
-            select(AccessRequest)
-            .where(AccessRequest.enterprise_id == enterprise.id)
-            .order_by(AccessRequest.status.notin_(OPEN_STATUSES), AccessRequest.id.desc())
-        )
-    )
-
-
-def decide_access(*, actor: User, access_request: AccessRequest, decision: str) -> AccessRequest:
-    """Accept or decline a pending request, or revoke an accepted one.
-
-    Raises PermissionDenied (not the owner or their facilitator), ValidationError (unknown
-    decision), Conflict (the request is not in a state that allows it).
-    Side effects: the request's status; audit `data_room.accepted|declined|revoked`.
-    """
-    enterprise = access_request.enterprise
-    _require(permissions.can_decide_access(actor, enterprise))
-    if decision not in _DECISIONS:
-        raise ValidationError(_l("Choose one of the options offered."))
-    allowed_from, new_status = _DECISIONS[decision]
-    if access_request.status not in allowed_from:
-        raise Conflict(_l("This request has already been answered."))
-    access_request.status = new_status
-    access_request.decided_by_id = actor.id
-    access_request.decided_at = utcnow()
-    db.session.flush()
-    _record(
-        f"data_room.{new_status}",
-        actor=actor,
-        enterprise=enterprise,
-        request=access_request.id,
-        organisation=access_request.organisation_id,
-    )
-    return access_request
 
 
 # --- activity --------------------------------------------------------------------------------
@@ -574,7 +356,9 @@ def _new_version(enterprise, files, datas, source_kind, page_count, actor):
         or 0
     ) + 1
     keys = [
-        storage.save(data, suffix=_SUFFIX[uploads.detect_kind(data)], session=db.session())
+        storage.save(
+            data, suffix=uploads.suffix_for(uploads.detect_kind(data)), session=db.session()
+        )
         for data in datas
     ]
     digest = hashlib.sha256()

@@ -18,6 +18,7 @@ from marketplace import audit, uploads, vocab
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.pitches import data_room as data_rooms
 from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
     DOCUMENT_KINDS,
@@ -73,13 +74,7 @@ def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool 
 
 def _deny(action: str, enterprise: Enterprise, **details) -> None:
     # Written to the security log at once; the row itself is rolled back with the request.
-    audit.record(
-        action,
-        actor_id=getattr(current_user, "id", None),
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details=details,
-    )
+    audit.on_enterprise(action, enterprise.id, by=getattr(current_user, "id", None), **details)
     abort(403)
 
 
@@ -133,7 +128,7 @@ def upload_deck(enterprise_id: int):
         "pitches/deck_upload.html",
         enterprise=enterprise,
         form=form,
-        limits=services.upload_limits(),
+        limits=uploads.configured_limits(),
     ), form_status(form)
 
 
@@ -237,18 +232,18 @@ def _data_room(enterprise: Enterprise, *, document_form=None, request_form=None,
     manage = permissions.can_manage_deck(current_user, enterprise)
     own_request = None
     if current_user.role == "investor":
-        own_request = services.latest_request(
+        own_request = data_rooms.latest_request(
             organisation_id=current_user.organisation_id, enterprise=enterprise
         )
     return render_template(
         "pitches/data_room.html",
         enterprise=enterprise,
         kinds=DOCUMENT_KINDS,
-        documents=services.documents_of(enterprise),
+        documents=data_rooms.documents_of(enterprise),
         manage=manage,
         can_open=permissions.can_view_documents(current_user, enterprise),
         can_request=permissions.can_request_access(current_user, enterprise),
-        requests=services.requests_for(enterprise)
+        requests=data_rooms.requests_for(enterprise)
         if manage or permissions.is_admin(current_user)
         else [],
         own_request=own_request,
@@ -275,7 +270,7 @@ def upload_document(enterprise_id: int):
         )
         with Attempt(form=form, success=added) as outcome:
             try:
-                services.add_document(
+                data_rooms.add_document(
                     actor=current_user,
                     enterprise=enterprise,
                     kind=form.kind.data,
@@ -294,7 +289,9 @@ def upload_document(enterprise_id: int):
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
     if ActionForm().validate_on_submit():
-        services.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
+        data_rooms.remove_document(
+            actor=current_user, enterprise=enterprise, document_id=document_id
+        )
         db.session.commit()
         flash(_("Document removed."), "info")
     return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
@@ -311,7 +308,7 @@ def document_file(document_id: int):
         _deny("document.access_denied", enterprise, document=document.id)
     # Photos (re-encoded by us) may show in the browser; PDFs are always downloaded.
     download = bool(request.args.get("download")) or not document.is_image
-    services.record_document_access(viewer=current_user, document=document, download=download)
+    data_rooms.record_document_access(viewer=current_user, document=document, download=download)
     db.session.commit()
     return _send(
         document.file_key, mime=document.mime, filename=document.filename, attachment=download
@@ -330,7 +327,7 @@ def request_access(enterprise_id: int):
             "Your request is sent. You will see the documents here once the enterprise accepts it."
         )
         with Attempt(form=form, success=sent) as outcome:
-            services.request_access(
+            data_rooms.request_access(
                 investor=current_user, enterprise=enterprise, message=form.message.data
             )
         if outcome.ok:
@@ -350,7 +347,7 @@ def decide(enterprise_id: int, request_id: int, decision: str):
         abort(404)
     if ActionForm().validate_on_submit():
         with Attempt(success=_("Saved.")):
-            services.decide_access(
+            data_rooms.decide_access(
                 actor=current_user, access_request=access_request, decision=decision
             )
     return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))

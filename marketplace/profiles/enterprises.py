@@ -1,5 +1,7 @@
-"""Enterprise profiles: the owner's data, publication, documents, revenue, mentoring records,
-photos and the readiness assessment.
+"""Enterprise profiles: the owner's data, the NIK, publication and the readiness assessment.
+
+The profile's track record (legal documents, monthly revenue, mentoring) is in
+`marketplace.profiles.records`, its product photos in `marketplace.profiles.photos`.
 
 Services flush, never commit; they raise `marketplace.errors` domain errors with messages in
 the user's language and take keyword-only arguments.
@@ -8,15 +10,12 @@ the user's language and take keyword-only arguments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from marketplace import audit, regions, storage, tasks, vocab
+from marketplace import audit, regions, tasks, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -24,12 +23,10 @@ from marketplace.models import utcnow
 from marketplace.profiles import crypto, permissions, readiness, validators
 from marketplace.profiles.models import (
     Enterprise,
-    LegalDocument,
-    MentoringRecord,
-    MonthlyRevenue,
-    ProductPhoto,
 )
 from marketplace.profiles.validators import check_amount, check_code
+
+RowT = TypeVar("RowT")
 
 PROFILE_FIELDS = (
     "name",
@@ -74,8 +71,9 @@ PROFILE_FIELDS = (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
+def require_editor(actor: User, enterprise: Enterprise) -> None:
+    """Raise PermissionDenied unless `actor` may change `enterprise`'s profile."""
+    if not permissions.can_edit_enterprise(actor, enterprise):
         raise PermissionDenied(_l("You cannot change this profile."))
 
 
@@ -94,7 +92,7 @@ def update_profile(
     encrypted. Raises PermissionDenied, ValidationError (with the field). Side effects:
     audit `profile.updated`; reindex after commit when published.
     """
-    _require(permissions.can_edit_enterprise(actor, enterprise))
+    require_editor(actor, enterprise)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields {sorted(unknown)}")
@@ -170,9 +168,7 @@ def update_profile(
         except ValidationError as error:
             error.field = "owner_phone"
             raise
-    audit.record(
-        "profile.updated", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
 
@@ -198,10 +194,17 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
         return None
     if not permissions.can_see_identity(viewer, enterprise):
         return enterprise.nik_masked
-    audit.record(
-        "nik.viewed", actor_id=viewer.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("nik.viewed", enterprise.id, by=viewer.id)
     return crypto.decrypt(enterprise.owner_nik_encrypted)
+
+
+def row_of(model: type[RowT], row_id: int, enterprise: Enterprise, missing: str) -> RowT:
+    """The `model` row `row_id` when it belongs to `enterprise`, so that an id taken from another
+    profile is never acted on. Raises NotFound(`missing`) otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.enterprise_id != enterprise.id:
+        raise NotFound(missing)
+    return row
 
 
 def reindex_later(enterprise: Enterprise) -> None:
@@ -236,7 +239,7 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
     Raises PermissionDenied; ValidationError listing what is missing. Side effects: audit
     `profile.published`; indexed after commit.
     """
-    _require(permissions.can_edit_enterprise(actor, enterprise))
+    require_editor(actor, enterprise)
     missing = missing_for_publication(enterprise)
     if missing:
         raise ValidationError(
@@ -244,262 +247,18 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
         )
     enterprise.status = "published"
     enterprise.published_at = utcnow()
-    audit.record(
-        "profile.published", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.published", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
 
 
 def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Hide the profile again (back to draft). Side effects: audit; removed from the index."""
-    _require(permissions.can_edit_enterprise(actor, enterprise))
+    require_editor(actor, enterprise)
     enterprise.status = "draft"
-    audit.record(
-        "profile.unpublished", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
+    audit.on_enterprise("profile.unpublished", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
-
-
-# --- documents, revenues, mentoring ----------------------------------------------------------
-_NUMBER_RULES = {
-    "nib": validators.normalise_nib,
-    "npwp": validators.normalise_npwp,
-}
-
-
-def set_document(
-    *,
-    actor: User,
-    enterprise: Enterprise,
-    kind: str,
-    number: str | None,
-    issued_on: dt.date | None,
-    expires_on: dt.date | None,
-) -> LegalDocument:
-    """Record (or replace) a legal document the enterprise holds.
-
-    NIB and NPWP numbers are checked and normalised. Raises PermissionDenied, ValidationError.
-    Side effects: audit `document.recorded`.
-    """
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    check_code(kind, vocab.DOCUMENT_KINDS, "kind")
-    if not kind:
-        raise ValidationError(_l("Choose the kind of document."), field="kind")
-    number = (number or "").strip() or None
-    if kind in _NUMBER_RULES:
-        if not number:
-            raise ValidationError(_l("Enter the number printed on the document."), field="number")
-        try:
-            number = _NUMBER_RULES[kind](number)
-        except ValidationError as error:
-            error.field = "number"
-            raise
-    if kind == "npwp" and number and not _npwp_matches_nik(enterprise, number):
-        raise ValidationError(
-            _l(
-                "For an individual business the NPWP is the owner's NIK (PMK 112/2022); this "
-                "number differs from the NIK recorded. Check both, or activate the NIK as NPWP."
-            ),
-            field="number",
-        )
-    if issued_on and expires_on and expires_on < issued_on:
-        raise ValidationError(_l("The expiry date is before the issue date."), field="expires_on")
-    document = db.session.scalar(
-        select(LegalDocument).where(
-            LegalDocument.enterprise_id == enterprise.id, LegalDocument.kind == kind
-        )
-    )
-    if document is None:
-        document = LegalDocument(enterprise=enterprise, kind=kind)
-        db.session.add(document)
-    document.number, document.issued_on, document.expires_on = number, issued_on, expires_on
-    audit.record(
-        "document.recorded",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"kind": kind},
-    )
-    db.session.flush()
-    reindex_later(enterprise)
-    return document
-
-
-def _npwp_matches_nik(enterprise: Enterprise, npwp: str) -> bool:
-    """A sole proprietor's 16-digit NPWP is the owner's NIK (an old number converted with a
-    leading 0 is not an NIK and passes); compared on the stored prefix and last four digits."""
-    if enterprise.legal_form != "perorangan" or npwp.startswith("0"):
-        return True
-    if not enterprise.owner_nik_last4:
-        return True
-    return npwp[:4] == enterprise.owner_nik_prefix and npwp[-4:] == enterprise.owner_nik_last4
-
-
-def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) -> None:
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    document = db.session.get(LegalDocument, document_id)
-    if document is None or document.enterprise_id != enterprise.id:
-        raise NotFound(_l("That document is not on this profile."))
-    db.session.delete(document)
-    audit.record(
-        "document.removed",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"kind": document.kind},
-    )
-    db.session.flush()
-    reindex_later(enterprise)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def recent_months(today: dt.date, count: int = 6) -> list[dt.date]:
-    """The first days of the `count` full months before `today`, most recent first."""
-    months = []
-    current = month_start(today)
-    for _ in range(count):
-        current = month_start(current - dt.timedelta(days=1))
-        months.append(current)
-    return months
-
-
-def set_revenues(
-    *, actor: User, enterprise: Enterprise, revenues: dict[dt.date, int | None]
-) -> None:
-    """Record monthly revenue per month (None removes a month). Raises ValidationError."""
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    existing = {r.month: r for r in enterprise.revenues}
-    for month, amount in revenues.items():
-        month = month_start(month)
-        if amount is None:
-            if month in existing:
-                db.session.delete(existing[month])
-            continue
-        check_amount(amount, f"revenue_{month:%Y_%m}")
-        if month in existing:
-            existing[month].amount = amount
-        else:
-            db.session.add(MonthlyRevenue(enterprise=enterprise, month=month, amount=amount))
-    db.session.flush()
-    db.session.expire(enterprise, ["revenues"])
-
-
-def add_mentoring_record(
-    *,
-    actor: User,
-    enterprise: Enterprise,
-    programme_name: str,
-    cohort_name: str | None,
-    started_on: dt.date | None,
-    completed_on: dt.date | None,
-    modules_completed: str | None,
-) -> MentoringRecord:
-    """Record mentoring received outside TemuModal's own cohorts. Raises ValidationError."""
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    if not (programme_name or "").strip():
-        raise ValidationError(_l("Give the programme's name."), field="programme_name")
-    if started_on and completed_on and completed_on < started_on:
-        raise ValidationError(_l("The end date is before the start date."), field="completed_on")
-    record = MentoringRecord(
-        enterprise=enterprise,
-        programme_name=programme_name.strip(),
-        cohort_name=(cohort_name or "").strip() or None,
-        started_on=started_on,
-        completed_on=completed_on,
-        modules_completed=(modules_completed or "").strip() or None,
-    )
-    db.session.add(record)
-    db.session.flush()
-    return record
-
-
-def remove_mentoring_record(*, actor: User, enterprise: Enterprise, record_id: int) -> None:
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    record = db.session.get(MentoringRecord, record_id)
-    if record is None or record.enterprise_id != enterprise.id:
-        raise NotFound(_l("That record is not on this profile."))
-    db.session.delete(record)
-    db.session.flush()
-
-
-# --- photos ----------------------------------------------------------------------------------
-def upload_limits():
-    """The upload limits in force, from configuration."""
-    from marketplace import uploads
-
-    config = current_app.config
-    return uploads.UploadLimits(
-        max_bytes=config["UPLOAD_MAX_BYTES"],
-        max_pages=config["UPLOAD_MAX_PAGES"],
-        max_pixels=config["UPLOAD_MAX_PIXELS"],
-    )
-
-
-def add_photo(
-    *, actor: User, enterprise: Enterprise, data: bytes, caption: str | None = None
-) -> ProductPhoto:
-    """Validate a product photo by content, rotate it upright, strip its metadata and store a
-    1280 px and a 320 px copy under generated names.
-
-    Raises PermissionDenied, ValidationError (too many photos), UploadRejected (bad file).
-    Side effects: two files, final once the transaction commits; audit `photo.added`.
-    """
-    from marketplace.profiles import images
-
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    limit = current_app.config["PHOTOS_PER_ENTERPRISE"]
-    if len(enterprise.photos) >= limit:
-        raise ValidationError(
-            _l("A profile can have at most %(count)s photos. Remove one first.", count=limit)
-        )
-    processed = images.process_photo(data, limits=upload_limits())
-    suffix = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png"}
-    large_key = storage.save(
-        processed.large.data, suffix=suffix[processed.large.mime], session=db.session()
-    )
-    small_key = storage.save(
-        processed.small.data, suffix=suffix[processed.small.mime], session=db.session()
-    )
-    photo = ProductPhoto(
-        enterprise=enterprise,
-        position=len(enterprise.photos),
-        caption=(caption or "").strip()[:200] or None,
-        large_key=large_key,
-        small_key=small_key,
-        mime=processed.large.mime,
-        width=processed.large.width,
-        height=processed.large.height,
-    )
-    db.session.add(photo)
-    audit.record(
-        "photo.added", actor_id=actor.id, object_type="enterprise", object_id=enterprise.id
-    )
-    db.session.flush()
-    return photo
-
-
-def remove_photo(*, actor: User, enterprise: Enterprise, photo_id: int) -> None:
-    _require(permissions.can_edit_enterprise(actor, enterprise))
-    photo = db.session.get(ProductPhoto, photo_id)
-    if photo is None or photo.enterprise_id != enterprise.id:
-        raise NotFound(_l("That photo is not on this profile."))
-    storage.delete_after_commit([photo.large_key, photo.small_key], session=db.session())
-    db.session.delete(photo)
-    db.session.flush()
-
-
-def _photo_keys(session: Session) -> Iterator[str]:
-    for large, small in session.execute(select(ProductPhoto.large_key, ProductPhoto.small_key)):
-        yield large
-        yield small
-
-
-storage.register_key_source(_photo_keys)
 
 
 # --- readiness -------------------------------------------------------------------------------

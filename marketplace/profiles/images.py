@@ -250,8 +250,6 @@ def make_renditions(data: bytes, *, limits: uploads.UploadLimits) -> ProcessedIm
     database. Raises UploadRejected (see `load_image` for the codes); never another exception.
     """
     kind, image = load_image(data, limits=limits, box=LARGE_SIDE)
-    try:
+    with uploads.unreadable_on_failure():  # encode() raises no UploadRejected of its own
         large, small = renditions(image)
-    except Exception as error:
-        raise uploads.UploadRejected("unreadable", reason=type(error).__name__) from error
     return ProcessedImage(source_kind=kind, large=large, small=small)

@@ -87,8 +87,6 @@ def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) 
             field,
             value.strip() or None if isinstance(value, str) and field == "thesis" else value,
         )
-    audit.record(
-        "mandate.saved", actor_id=actor.id, object_type="organisation", object_id=organisation.id
-    )
+    audit.on_organisation("mandate.saved", organisation.id, by=actor.id)
     db.session.flush()
     return mandate

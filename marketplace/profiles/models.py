@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin
 
 if TYPE_CHECKING:
     from marketplace.programmes.models import Attestation, Enrolment, GroupMember
@@ -131,7 +131,7 @@ class Enterprise(TimestampMixin, db.Model):
     keeps_books: Mapped[bool] = mapped_column(Boolean, default=False)
     has_collateral: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[ActorId]
 
     organisation: Mapped[Organisation] = relationship()
     documents: Mapped[list[LegalDocument]] = relationship(
@@ -184,9 +184,7 @@ class LegalDocument(db.Model):
     __table_args__ = (UniqueConstraint("enterprise_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     kind: Mapped[str] = mapped_column(String(10))
     number: Mapped[str | None] = mapped_column(String(40))
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -203,9 +201,7 @@ class MonthlyRevenue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     month: Mapped[dt.date] = mapped_column(Date)  # the first day of the month
     amount: Mapped[int] = mapped_column(Money)
 
@@ -218,9 +214,7 @@ class MentoringRecord(db.Model):
     __tablename__ = "mentoring_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     programme_name: Mapped[str] = mapped_column(String(160))
     cohort_name: Mapped[str | None] = mapped_column(String(120))
     started_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -234,9 +228,7 @@ class ProductPhoto(TimestampMixin, db.Model):
     __tablename__ = "product_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     position: Mapped[int] = mapped_column(Integer, default=0)
     caption: Mapped[str | None] = mapped_column(String(200))
     large_key: Mapped[str] = mapped_column(String(80))

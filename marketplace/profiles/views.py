@@ -25,10 +25,12 @@ from marketplace.profiles import (
     forms,
     permissions,
     readiness_text,
+    records,
     signals,
     validators,
 )
 from marketplace.profiles import investors as investor_services
+from marketplace.profiles import photos as photo_services
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file
 
@@ -127,7 +129,7 @@ def profile(enterprise_id: int):
 @login_required
 def edit(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    months = enterprises.recent_months(dt.date.today())
+    months = records.recent_months(dt.date.today())
     form = forms.ProfileForm(obj=enterprise)
     revenue_fields = _revenue_fields(enterprise, months)
     if request.method == "GET":
@@ -145,9 +147,7 @@ def edit(enterprise_id: int):
                     nik=form.nik.data,
                     owner_phone=form.owner_phone.data,
                 )
-                enterprises.set_revenues(
-                    actor=current_user, enterprise=enterprise, revenues=revenues
-                )
+                records.set_revenues(actor=current_user, enterprise=enterprise, revenues=revenues)
             if outcome.ok:
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
     if request.method == "POST":
@@ -252,7 +252,7 @@ def documents(enterprise_id: int):
     form = forms.DocumentForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Document saved.")) as outcome:
-            enterprises.set_document(
+            records.set_document(
                 actor=current_user,
                 enterprise=enterprise,
                 kind=form.kind.data,
@@ -285,9 +285,7 @@ def documents(enterprise_id: int):
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_document(
-            actor=current_user, enterprise=enterprise, document_id=document_id
-        )
+        records.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
     return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
@@ -300,7 +298,7 @@ def mentoring(enterprise_id: int):
     form = forms.MentoringForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Mentoring saved.")) as outcome:
-            enterprises.add_mentoring_record(
+            records.add_mentoring_record(
                 actor=current_user,
                 enterprise=enterprise,
                 programme_name=form.programme_name.data,
@@ -321,7 +319,7 @@ def mentoring(enterprise_id: int):
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_mentoring_record(
+        records.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
         db.session.commit()
@@ -338,7 +336,7 @@ def photos(enterprise_id: int):
     if form.validate_on_submit():
         try:
             with Attempt(form=form, success=_("Photo added.")) as outcome:
-                enterprises.add_photo(
+                photo_services.add_photo(
                     actor=current_user,
                     enterprise=enterprise,
                     data=form.photo.data.read(),
@@ -359,7 +357,7 @@ def photos(enterprise_id: int):
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     if ActionForm().validate_on_submit():
-        enterprises.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
+        photo_services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
 

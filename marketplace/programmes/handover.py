@@ -7,13 +7,11 @@ Only the SHA-256 of the link's token is stored. Services flush, never commit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit
+from marketplace import audit, tokens
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied
@@ -24,10 +22,6 @@ from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Invitation
 
 INVITATION_LIFETIME = dt.timedelta(days=30)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_invitation(*, facilitator: User, enterprise: Enterprise) -> str:
@@ -51,22 +45,17 @@ def create_invitation(*, facilitator: User, enterprise: Enterprise) -> str:
         )
     ):
         old.expires_at = utcnow()
-    token = secrets.token_urlsafe(24)
+    token = tokens.new_token(24)
     db.session.add(
         Invitation(
             enterprise=enterprise,
-            token_hash=_token_hash(token),
+            token_hash=tokens.token_hash(token),
             phone=enterprise.owner_phone,
             created_by_id=facilitator.id,
             expires_at=utcnow() + INVITATION_LIFETIME,
         )
     )
-    audit.record(
-        "invitation.created",
-        actor_id=facilitator.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-    )
+    audit.on_enterprise("invitation.created", enterprise.id, by=facilitator.id)
     db.session.flush()
     return token
 
@@ -74,7 +63,7 @@ def create_invitation(*, facilitator: User, enterprise: Enterprise) -> str:
 def find_invitation(token: str) -> Invitation:
     """The open invitation for `token`. Raises NotFound for unknown, used or expired links."""
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _token_hash(token or ""))
+        select(Invitation).where(Invitation.token_hash == tokens.token_hash(token or ""))
     )
     if (
         invitation is None
@@ -107,11 +96,6 @@ def accept_invitation(
     )
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
-    audit.record(
-        "invitation.accepted",
-        actor_id=user.id,
-        object_type="enterprise",
-        object_id=invitation.enterprise_id,
-    )
+    audit.on_enterprise("invitation.accepted", invitation.enterprise_id, by=user.id)
     db.session.flush()
     return user

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin
 from marketplace.profiles.models import Enterprise
 
 
@@ -35,11 +35,9 @@ class Attestation(db.Model):
     __table_args__ = (UniqueConstraint("enterprise_id", "item_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     item_code: Mapped[str] = mapped_column(String(40))
-    attested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    attested_by_id: Mapped[ActorId]
     attested_by_name: Mapped[str] = mapped_column(String(120))
     attested_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(300))
@@ -102,10 +100,8 @@ class Enrolment(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    enterprise_id: Mapped[EnterpriseId]
+    facilitator_id: Mapped[ActorId]
     status: Mapped[str] = mapped_column(String(12), default="active")
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -116,13 +112,13 @@ class Enrolment(TimestampMixin, db.Model):
     notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Who answered (accepted, declined, left) and when.
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    consent_by_id: Mapped[ActorId]
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_by_id: Mapped[ActorId]
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     enterprise: Mapped[Enterprise] = relationship(back_populates="enrolments")
-    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+    facilitator: Mapped[User | None] = relationship(foreign_keys="Enrolment.facilitator_id")
 
     @property
     def is_pending(self) -> bool:
@@ -142,15 +138,13 @@ class Invitation(TimestampMixin, db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[ActorId]
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_by_id: Mapped[ActorId]
 
     enterprise: Mapped[Enterprise] = relationship()
 

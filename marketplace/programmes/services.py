@@ -187,12 +187,12 @@ def enrol_enterprise(
     enrolment.enrolled_on = today or dt.date.today()
     db.session.flush()
     _open_enrolment(enrolment, on_behalf=on_behalf)
-    audit.record(
+    audit.on_enterprise(
         "enterprise.enrolled",
-        actor_id=facilitator.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"cohort": cohort.id, "consent": enrolment.consent},
+        enterprise.id,
+        by=facilitator.id,
+        cohort=cohort.id,
+        consent=enrolment.consent,
     )
     db.session.flush()
     return enrolment
@@ -217,12 +217,11 @@ def set_enrolment_status(
     if status == "withdrawn" and not was_withdrawn:
         enrolment.withdrawn_at = utcnow()
         enrolment.withdrawn_by_id = facilitator.id
-        audit.record(
+        audit.on_enterprise(
             "enrolment.withdrawn",
-            actor_id=facilitator.id,
-            object_type="enterprise",
-            object_id=enrolment.enterprise_id,
-            details={"cohort": enrolment.cohort_id},
+            enrolment.enterprise_id,
+            by=facilitator.id,
+            cohort=enrolment.cohort_id,
         )
     elif was_withdrawn and status != "withdrawn":
         _open_enrolment(enrolment, on_behalf=False)
@@ -324,12 +323,11 @@ def answer_invitation(*, owner: User, enrolment: Enrolment, accept: bool) -> Non
     enrolment.consent = "accepted" if accept else "declined"
     enrolment.consent_at = utcnow()
     enrolment.consent_by_id = owner.id
-    audit.record(
+    audit.on_enterprise(
         "enrolment.accepted" if accept else "enrolment.declined",
-        actor_id=owner.id,
-        object_type="enterprise",
-        object_id=enrolment.enterprise_id,
-        details={"cohort": enrolment.cohort_id},
+        enrolment.enterprise_id,
+        by=owner.id,
+        cohort=enrolment.cohort_id,
     )
     _tell_facilitator(enrolment, "programme_accepted" if accept else "programme_declined")
     enterprises.reindex_later(enrolment.enterprise)  # mentoring counts towards readiness
@@ -347,12 +345,8 @@ def leave_programme(*, owner: User, enrolment: Enrolment) -> None:
     enrolment.consent = "left"
     enrolment.consent_at = utcnow()
     enrolment.consent_by_id = owner.id
-    audit.record(
-        "enrolment.left",
-        actor_id=owner.id,
-        object_type="enterprise",
-        object_id=enrolment.enterprise_id,
-        details={"cohort": enrolment.cohort_id},
+    audit.on_enterprise(
+        "enrolment.left", enrolment.enterprise_id, by=owner.id, cohort=enrolment.cohort_id
     )
     _tell_facilitator(enrolment, "programme_left")
     enterprises.reindex_later(enrolment.enterprise)
@@ -389,12 +383,7 @@ def create_enterprise_on_behalf(
     db.session.add_all([organisation, enterprise])
     db.session.flush()
     enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise, on_behalf=True)
-    audit.record(
-        "profile.created_on_behalf",
-        actor_id=facilitator.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-    )
+    audit.on_enterprise("profile.created_on_behalf", enterprise.id, by=facilitator.id)
     return enterprise
 
 
@@ -427,13 +416,7 @@ def attest_item(
     attestation.attested_by_name = facilitator.name
     attestation.attested_on = today or dt.date.today()
     attestation.note = (note or "").strip()[:300] or None
-    audit.record(
-        "checklist.attested",
-        actor_id=facilitator.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"item": item_code},
-    )
+    audit.on_enterprise("checklist.attested", enterprise.id, by=facilitator.id, item=item_code)
     db.session.flush()
     return attestation
 
@@ -448,13 +431,7 @@ def withdraw_attestation(*, facilitator: User, enterprise: Enterprise, item_code
     )
     if attestation is not None:
         db.session.delete(attestation)
-        audit.record(
-            "checklist.withdrawn",
-            actor_id=facilitator.id,
-            object_type="enterprise",
-            object_id=enterprise.id,
-            details={"item": item_code},
-        )
+        audit.on_enterprise("checklist.withdrawn", enterprise.id, by=facilitator.id, item=item_code)
         db.session.flush()
 
 

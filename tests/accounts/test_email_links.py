@@ -60,13 +60,6 @@ def without_tokens(html: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
 
 
-@pytest.fixture(autouse=True)
-def _clean_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 @pytest.fixture
 def owner(db, make):
     user = make.owner(email="wati@example.id", locale="id")

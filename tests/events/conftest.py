@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from marketplace import mail
 from marketplace.events import judge_invitations, registrations, services
 from marketplace.events.models import PitchEvent
 
@@ -20,13 +19,6 @@ def app_config():
     # Builds run synchronously in the request's after-commit hook, so a test sees the result
     # at once; the background-thread path has a test of its own.
     return {"EVENTS_BUILD_IN_THREAD": False, "EVENT_SCHEDULE_TIME_LIMIT_S": 5.0}
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def event_data(**overrides) -> services.EventData:

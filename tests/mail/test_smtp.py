@@ -79,13 +79,6 @@ def app_config(sink):
     }
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 def rows() -> list[OutboundMail]:
     from marketplace.extensions import db
 

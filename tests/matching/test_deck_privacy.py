@@ -9,6 +9,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.matching import search
 from marketplace.matching.search import indexing
+from marketplace.pitches import data_room
 from marketplace.pitches import permissions as pitch_permissions
 from marketplace.pitches import services as pitch_services
 from tests.conftest import PG_URL
@@ -73,10 +74,10 @@ def test_the_snippet_quotes_private_pages_only_to_investors_with_access(
     page = client.get("/search?q=durian").text
     assert "Vanili" not in page and "Durian" in page
     investor = make.investor()
-    access = pitch_services.request_access(
+    access = data_room.request_access(
         investor=investor, enterprise=enterprise, message="Kami investor pertanian di Jawa Barat."
     )
-    pitch_services.decide_access(actor=owner, access_request=access, decision="accept")
+    data_room.decide_access(actor=owner, access_request=access, decision="accept")
     db.session.commit()
     login(investor)
     # Still no hit on the private page (the index holds the public pages only) ...

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from marketplace import vocab
-from marketplace.matching import scoring, scoring_text
+from marketplace.matching import bulk_scoring, scoring, scoring_text
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec, Reason
 
 JT = 1_000_000
@@ -279,7 +279,7 @@ def test_rank_columns_gives_the_same_list_as_scoring_every_card() -> None:
     ]
 
     expected = scoring.rank_enterprises(mandate(), cards, limit=20)
-    got = scoring.rank_columns(mandate(), scoring.build_columns(cards), limit=20)
+    got = bulk_scoring.rank_columns(mandate(), bulk_scoring.build_columns(cards), limit=20)
 
     assert got == expected
     assert len(got) == 20
@@ -317,7 +317,7 @@ def test_rank_mandates_breaks_ties_by_organisation_then_mandate_name() -> None:
 
 def test_build_columns_refuses_an_instrument_code_missing_from_the_vocabulary() -> None:
     with pytest.raises(ValueError, match="crowdfunding"):
-        scoring.build_columns([card(instruments=fs("crowdfunding"))])
+        bulk_scoring.build_columns([card(instruments=fs("crowdfunding"))])
 
 
 # --- the bulk path agrees with the scalar path on any data ---------------------------------------
@@ -368,13 +368,13 @@ mandates_strategy = st.builds(
 def test_prefilter_and_bulk_scores_agree_with_score_for_every_card(
     spec: MandateSpec, cards: list[EnterpriseCard]
 ) -> None:
-    columns = scoring.build_columns(cards)
-    rows = scoring.prefilter(spec, columns)
+    columns = bulk_scoring.build_columns(cards)
+    rows = bulk_scoring.prefilter(spec, columns)
     results = [scoring.score(c, spec) for c in cards]
 
     assert list(rows) == [i for i, r in enumerate(results) if not r.excluded]
-    assert list(scoring.bulk_scores(spec, columns, rows)) == [results[i].score for i in rows]
-    assert scoring.rank_columns(spec, columns, limit=7) == scoring.rank_enterprises(
+    assert list(bulk_scoring.bulk_scores(spec, columns, rows)) == [results[i].score for i in rows]
+    assert bulk_scoring.rank_columns(spec, columns, limit=7) == scoring.rank_enterprises(
         spec, cards, limit=7
     )
 

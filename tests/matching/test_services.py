@@ -18,13 +18,6 @@ from marketplace.profiles.models import LegalDocument
 from tests.matching.helpers import future, published
 
 
-@pytest.fixture(autouse=True)
-def _clean_mail():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 # --- index documents and search ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("attribute", "shared", "expected"),

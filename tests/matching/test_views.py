@@ -13,13 +13,6 @@ from marketplace.matching import meetings, shortlists
 from tests.matching.helpers import future, published
 
 
-@pytest.fixture(autouse=True)
-def _clean_mail():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 def test_a_search_with_filters_and_paging_lives_in_the_url(client, make):
     for n in range(23):
         published(make, name=f"Keripik {n}", products="Keripik singkong")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from marketplace import storage, tasks, uploads
 from marketplace.audit import AuditEvent
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.pitches import permissions, services
+from marketplace.pitches import data_room, permissions, services
 from marketplace.pitches.models import AccessRequest, DeckPage, DeckVersion, Document
 from tests.uploads import corpus
 
@@ -282,7 +282,7 @@ def test_current_deck_text_is_empty_without_a_deck(app, db, people):
 
 def test_files_cleanup_keeps_deck_and_document_files_and_removes_orphans(app, db, people):
     upload(db, people)
-    services.add_document(
+    data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="nib",
@@ -303,7 +303,7 @@ def test_files_cleanup_keeps_deck_and_document_files_and_removes_orphans(app, db
 
 # --- documents -------------------------------------------------------------------------------
 def test_documents_are_private_by_default(app, db, people):
-    document = services.add_document(
+    document = data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="financial_statement",
@@ -339,7 +339,7 @@ def test_a_document_photo_is_stored_without_its_gps_position_or_comment(app, db,
     data = photo(gps=True)
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)  # the upload has GPS
 
-    document = services.add_document(
+    document = data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="npwp",
@@ -366,7 +366,7 @@ def test_a_document_photo_is_stored_without_its_gps_position_or_comment(app, db,
 )
 def test_a_hostile_document_is_refused(app, db, people, data, code):
     with pytest.raises(uploads.UploadRejected) as refused:
-        services.add_document(
+        data_room.add_document(
             actor=people.owner,
             enterprise=people.enterprise,
             kind="other",
@@ -378,7 +378,7 @@ def test_a_hostile_document_is_refused(app, db, people, data, code):
 
 def test_a_data_room_holds_at_most_the_configured_number_of_documents(app, db, people):
     app.config["DOCUMENTS_PER_ENTERPRISE"] = 1
-    services.add_document(
+    data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="nib",
@@ -386,7 +386,7 @@ def test_a_data_room_holds_at_most_the_configured_number_of_documents(app, db, p
         data=deck_pdf(),
     )
     with pytest.raises(ValidationError):
-        services.add_document(
+        data_room.add_document(
             actor=people.owner,
             enterprise=people.enterprise,
             kind="npwp",
@@ -397,7 +397,7 @@ def test_a_data_room_holds_at_most_the_configured_number_of_documents(app, db, p
 
 def test_an_unknown_document_kind_is_refused_next_to_its_field(app, db, people):
     with pytest.raises(ValidationError) as refused:
-        services.add_document(
+        data_room.add_document(
             actor=people.owner,
             enterprise=people.enterprise,
             kind="ktp",
@@ -408,24 +408,24 @@ def test_an_unknown_document_kind_is_refused_next_to_its_field(app, db, people):
 
 
 def test_every_document_view_and_download_is_written_to_the_audit_log(app, db, people):
-    document = services.add_document(
+    document = data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="nib",
         filename="nib.pdf",
         data=deck_pdf(),
     )
-    access = services.request_access(
+    access = data_room.request_access(
         investor=people.investor, enterprise=people.enterprise, message="Kami dana KUR."
     )
-    services.decide_access(actor=people.owner, access_request=access, decision="accept")
+    data_room.decide_access(actor=people.owner, access_request=access, decision="accept")
     db.session.commit()
 
-    services.record_document_access(viewer=people.investor, document=document, download=False)
-    services.record_document_access(viewer=people.investor, document=document, download=True)
-    services.record_document_access(viewer=people.owner, document=document, download=True)
+    data_room.record_document_access(viewer=people.investor, document=document, download=False)
+    data_room.record_document_access(viewer=people.investor, document=document, download=True)
+    data_room.record_document_access(viewer=people.owner, document=document, download=True)
     with pytest.raises(PermissionDenied):
-        services.record_document_access(
+        data_room.record_document_access(
             viewer=people.other_investor, document=document, download=True
         )
     db.session.commit()
@@ -447,7 +447,7 @@ def test_every_document_view_and_download_is_written_to_the_audit_log(app, db, p
 
 # --- access requests -------------------------------------------------------------------------
 def _request(db, people: People, investor=None) -> AccessRequest:
-    access = services.request_access(
+    access = data_room.request_access(
         investor=investor or people.investor,
         enterprise=people.enterprise,
         message="Kami menyalurkan KUR mikro di Jawa Barat.",
@@ -470,7 +470,7 @@ def test_an_access_request_moves_through_its_lifecycle(
 ):
     access = _request(db, people)
     for decision in decisions:
-        services.decide_access(actor=people.owner, access_request=access, decision=decision)
+        data_room.decide_access(actor=people.owner, access_request=access, decision=decision)
         db.session.commit()
 
     assert access.status == final_status
@@ -493,11 +493,11 @@ def test_an_access_request_moves_through_its_lifecycle(
 def test_a_decision_that_does_not_fit_the_state_is_refused(app, db, people, before, decision):
     access = _request(db, people)
     for earlier in before:
-        services.decide_access(actor=people.owner, access_request=access, decision=earlier)
+        data_room.decide_access(actor=people.owner, access_request=access, decision=earlier)
     status = access.status
 
     with pytest.raises(Conflict):
-        services.decide_access(actor=people.owner, access_request=access, decision=decision)
+        data_room.decide_access(actor=people.owner, access_request=access, decision=decision)
     assert access.status == status
 
 
@@ -505,9 +505,9 @@ def test_the_facilitator_may_decide_but_not_an_outsider(app, db, people):
     access = _request(db, people)
     for outsider in (people.other_facilitator, people.investor, people.admin):
         with pytest.raises(PermissionDenied):
-            services.decide_access(actor=outsider, access_request=access, decision="accept")
+            data_room.decide_access(actor=outsider, access_request=access, decision="accept")
 
-    services.decide_access(actor=people.facilitator, access_request=access, decision="accept")
+    data_room.decide_access(actor=people.facilitator, access_request=access, decision="accept")
 
     assert access.decided_by_id == people.facilitator.id and access.decided_at is not None
 
@@ -516,8 +516,8 @@ def test_an_organisation_has_one_open_request_and_may_ask_again_after_revocation
     access = _request(db, people)
     with pytest.raises(Conflict):
         _request(db, people)
-    services.decide_access(actor=people.owner, access_request=access, decision="accept")
-    services.decide_access(actor=people.owner, access_request=access, decision="revoke")
+    data_room.decide_access(actor=people.owner, access_request=access, decision="accept")
+    data_room.decide_access(actor=people.owner, access_request=access, decision="revoke")
     db.session.commit()
 
     again = _request(db, people)
@@ -540,7 +540,7 @@ def test_a_draft_profile_cannot_be_asked_for_access(app, db, make):
 @pytest.mark.parametrize("message", ["", "   ", "x" * 1001])
 def test_a_request_needs_a_message_of_reasonable_length(app, db, people, message):
     with pytest.raises(ValidationError) as refused:
-        services.request_access(
+        data_room.request_access(
             investor=people.investor, enterprise=people.enterprise, message=message
         )
     assert refused.value.field == "message"
@@ -550,11 +550,11 @@ def test_after_revocation_the_full_deck_closes_again(app, db, people):
     version = upload(db, people)
     page_three = version.pages[2]
     access = _request(db, people)
-    services.decide_access(actor=people.owner, access_request=access, decision="accept")
+    data_room.decide_access(actor=people.owner, access_request=access, decision="accept")
     db.session.commit()
     assert permissions.can_view_deck_page(people.investor, page_three)
 
-    services.decide_access(actor=people.owner, access_request=access, decision="revoke")
+    data_room.decide_access(actor=people.owner, access_request=access, decision="revoke")
     db.session.commit()
 
     assert not permissions.can_view_deck_page(people.investor, page_three)
@@ -563,7 +563,7 @@ def test_after_revocation_the_full_deck_closes_again(app, db, people):
 
 
 def test_documents_are_removed_with_their_file(app, db, people):
-    document = services.add_document(
+    document = data_room.add_document(
         actor=people.owner,
         enterprise=people.enterprise,
         kind="nib",
@@ -573,7 +573,7 @@ def test_documents_are_removed_with_their_file(app, db, people):
     db.session.commit()
     path = storage.open_path(document.file_key)
 
-    services.remove_document(
+    data_room.remove_document(
         actor=people.facilitator, enterprise=people.enterprise, document_id=document.id
     )
     db.session.commit()

@@ -10,6 +10,7 @@ from marketplace.accounts import services as account_services
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import investors as investor_services
+from marketplace.profiles import photos, records
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import services as programme_services
 
@@ -153,7 +154,7 @@ def test_publish_lists_what_is_missing_then_publishes(db, owner, enterprise):
     ],
 )
 def test_set_document_normalises_numbers(owner, enterprise, kind, number, stored):
-    document = enterprise_services.set_document(
+    document = records.set_document(
         actor=owner,
         enterprise=enterprise,
         kind=kind,
@@ -166,7 +167,7 @@ def test_set_document_normalises_numbers(owner, enterprise, kind, number, stored
 
 def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterprise):
     with pytest.raises(ValidationError) as error:
-        enterprise_services.set_document(
+        records.set_document(
             actor=owner,
             enterprise=enterprise,
             kind="nib",
@@ -176,7 +177,7 @@ def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterpr
         )
     assert error.value.field == "number"
     with pytest.raises(ValidationError):
-        enterprise_services.set_document(
+        records.set_document(
             actor=owner,
             enterprise=enterprise,
             kind="halal",
@@ -187,7 +188,7 @@ def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterpr
 
 
 def test_set_document_twice_replaces_it(db, owner, enterprise):
-    enterprise_services.set_document(
+    records.set_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",
@@ -195,7 +196,7 @@ def test_set_document_twice_replaces_it(db, owner, enterprise):
         issued_on=None,
         expires_on=None,
     )
-    enterprise_services.set_document(
+    records.set_document(
         actor=owner,
         enterprise=enterprise,
         kind="nib",
@@ -208,9 +209,9 @@ def test_set_document_twice_replaces_it(db, owner, enterprise):
 
 
 def test_revenues_feed_the_readiness_assessment(db, owner, enterprise):
-    months = enterprise_services.recent_months(dt.date(2026, 11, 23))
+    months = records.recent_months(dt.date(2026, 11, 23))
     assert months[0] == dt.date(2026, 10, 1) and len(months) == 6
-    enterprise_services.set_revenues(
+    records.set_revenues(
         actor=owner, enterprise=enterprise, revenues={m: 4_000_000 for m in months}
     )
     facts = enterprise_services.readiness_facts(enterprise)
@@ -305,9 +306,7 @@ def _jpeg_with_exif() -> bytes:
 
 
 def test_add_photo_stores_two_stripped_renditions_after_commit(db, owner, enterprise):
-    photo = enterprise_services.add_photo(
-        actor=owner, enterprise=enterprise, data=_jpeg_with_exif()
-    )
+    photo = photos.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
     with pytest.raises(FileNotFoundError):
         storage.open_path(photo.large_key)  # not final before commit
     db.session.commit()
@@ -323,15 +322,13 @@ def test_add_photo_stores_two_stripped_renditions_after_commit(db, owner, enterp
 def test_a_rolled_back_photo_leaves_no_file(db, app, owner, enterprise):
     from pathlib import Path
 
-    enterprise_services.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
+    photos.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
     db.session.rollback()
     assert not [p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file()]
 
 
 def test_files_cleanup_removes_orphans_and_keeps_referenced_files(db, app, owner, enterprise):
-    photo = enterprise_services.add_photo(
-        actor=owner, enterprise=enterprise, data=_jpeg_with_exif()
-    )
+    photo = photos.add_photo(actor=owner, enterprise=enterprise, data=_jpeg_with_exif())
     db.session.commit()
     orphan_key = storage.save(b"%PDF-1.4 orphan", suffix=".pdf", session=db.session())
     db.session.commit()
@@ -344,7 +341,7 @@ def test_a_photo_that_is_not_an_image_is_refused(owner, enterprise):
     from marketplace.uploads import UploadRejected
 
     with pytest.raises(UploadRejected):
-        enterprise_services.add_photo(
+        photos.add_photo(
             actor=owner, enterprise=enterprise, data=b"<html><script>alert(1)</script></html>"
         )
 

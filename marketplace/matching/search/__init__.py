@@ -57,6 +57,7 @@ __all__ = [
     "rebuild",
     "remove_documents",
     "search",
+    "search_forgiving",
     "vocabulary",
 ]
 
@@ -173,6 +174,28 @@ def search(query: SearchQuery) -> SearchResult:
     Read-only. Relevance without words sorts by newest.
     """
     return current_backend().search(query)
+
+
+def search_forgiving(query: SearchQuery) -> SearchResult:
+    """:func:`search`, and when it finds nothing, the same query with each word the index does
+    not know replaced by the closest word it does (one or two letters off,
+    :func:`analysis.suggest`), if that finds something: then ``result.corrected`` holds the
+    words searched. What the page and the relevance bench use; read-only."""
+    from dataclasses import replace
+
+    from marketplace.matching import analysis
+
+    result = search(query)
+    if result.total or not query.text:
+        return result
+    corrected = analysis.suggest(query.text, vocabulary())
+    if corrected is None:
+        return result
+    fixed = search(replace(query, text=corrected))
+    if not fixed.total:
+        return result
+    fixed.corrected = corrected
+    return fixed
 
 
 def rebuild(docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:

@@ -237,6 +237,10 @@ def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str,
     if clauses:
         conditions.append("search_vector @@ to_tsquery('simple', :tsquery)")
         params["tsquery"] = tsquery_of(clauses)
+    for number, terms in enumerate(analysis.phrases(query.text)):
+        # Positions: the tsvector keeps each term's place, so <-> means "next to".
+        conditions.append(f"search_vector @@ to_tsquery('simple', :phrase{number})")
+        params[f"phrase{number}"] = " <-> ".join(terms)
     excluded = analysis.excluded_terms(query.text)
     if excluded:
         conditions.append("NOT (search_vector @@ to_tsquery('simple', :excluded))")

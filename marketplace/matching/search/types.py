@@ -91,6 +91,8 @@ class SearchResult:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     snippets: dict[int, str] = field(default_factory=dict)
+    # The words searched instead of the typed ones (slips corrected), by search_forgiving.
+    corrected: str | None = None
 
 
 class Backend(Protocol):

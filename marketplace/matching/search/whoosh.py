@@ -151,7 +151,8 @@ def make_schema() -> Schema:
     return Schema(
         key=ID(unique=True),
         name=TEXT(analyzer=analyzer, phrase=False),
-        text=TEXT(analyzer=analyzer, phrase=False),
+        # Positions are kept for phrases in quotes ("toko kelontong"), checked on candidates.
+        text=TEXT(analyzer=analyzer, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         **{name: KEYWORD(**keyword) for name, _ in _FILTERS.values()},
         doc_id=COLUMN(columns.NumericColumn("q", default=0)),
@@ -624,6 +625,46 @@ class WhooshBackend:
                 break
         return candidates
 
+    @staticmethod
+    def _phrase_bits(snap: _Snapshot, terms: tuple[str, ...], candidates: int) -> int:
+        """The candidates holding `terms` next to each other in this order (positions of the
+        "text" field; every candidate holds each term already). An index built before
+        positions were kept cannot tell: its candidates stay (run `flask search reindex`)."""
+        docs = list(_docnums_of(candidates))
+        kept = 0
+        for leaf, offset, segment in snap.leaves:
+            low = bisect.bisect_left(docs, offset)
+            high = bisect.bisect_left(docs, offset + segment.size)
+            local_docs = [d - offset for d in docs[low:high]]
+            if not local_docs:
+                continue
+            if not leaf.schema["text"].format.supports("positions"):
+                kept |= _bits_from(local_docs, segment.size) << offset
+                continue
+            positions: list[dict[int, frozenset[int]]] = []
+            for term in terms:
+                found: dict[int, frozenset[int]] = {}
+                try:
+                    matcher = leaf.postings("text", term)
+                except TermNotFound:
+                    matcher = None
+                for local in local_docs:
+                    if matcher is None or not matcher.is_active():
+                        break
+                    if matcher.id() < local:
+                        matcher.skip_to(local)
+                    if matcher.is_active() and matcher.id() == local:
+                        found[local] = frozenset(matcher.value_as("positions"))
+                positions.append(found)
+            for local in local_docs:
+                starts = positions[0].get(local, frozenset())
+                if any(
+                    all(start + i in positions[i].get(local, ()) for i in range(1, len(terms)))
+                    for start in starts
+                ):
+                    kept |= 1 << (local + offset)
+        return kept & candidates
+
     def _rank(
         self,
         snap: _Snapshot,
@@ -706,6 +747,9 @@ class WhooshBackend:
         for term in analysis.excluded_terms(query.text):
             if candidates:
                 candidates &= ~self._word_bits(snap, term)
+        for terms in analysis.phrases(query.text):
+            if candidates:
+                candidates = self._phrase_bits(snap, terms, candidates)
         total = candidates.bit_count()
         limit = query.offset + query.per_page
         if total == 0 or query.offset >= total:

@@ -210,18 +210,20 @@ TYPOS = [
 
 
 @pytest.mark.parametrize(("text", "offered"), TYPOS, ids=[t for t, _ in TYPOS])
-def test_a_slip_in_a_word_is_offered_its_correction(world, client, text, offered):
+def test_a_slip_in_a_word_finds_its_correction(world, client, text, offered):
     response = client.get("/search", query_string={"q": text})
     assert response.status_code == 200
-    assert 'id="result-count">0 ' in response.text
     if offered is None:
-        assert 'id="did-you-mean"' not in response.text
+        assert 'id="result-count">0 ' in response.text
+        assert 'id="corrected"' not in response.text
         return
-    assert "Mungkin maksud Anda:" in response.text
-    link = re.search(r'<p id="did-you-mean">[^<]*<a href="([^"]+)">([^<]+)</a>', response.text)
+    assert 'id="result-count">0 ' not in response.text
+    assert "menampilkan hasil untuk:" in response.text
+    link = re.search(r'<p id="corrected">[^<]*<a href="([^"]+)">([^<]+)</a>', response.text)
     assert link.group(2) == offered
     corrected = client.get(link.group(1).replace("&amp;", "&"))
     assert 'id="result-count">0 ' not in corrected.text
+    assert 'id="corrected"' not in corrected.text
 
 
 def test_a_search_with_no_match_under_its_filters_offers_to_drop_them(world, client):
@@ -252,3 +254,49 @@ def test_words_that_are_filters_offer_the_filter_to_those_who_may_use_it(
     assert "document=halal" in hints and "instrument=kur" in hints
     chosen = login(make.investor()).get("/search?q=halal&document=halal").text
     assert 'id="filter-hints"' not in chosen
+
+
+def test_a_phrase_in_quotes_needs_its_words_together_and_in_order(world):
+    both = set(search.search(search.SearchQuery(text="bahan baku")).ids)
+    phrase = set(search.search(search.SearchQuery(text='"bahan baku"')).ids)
+    reversed_ = search.search(search.SearchQuery(text='"baku bahan"'))
+    assert phrase and phrase <= both
+    assert reversed_.total == 0
+
+
+def test_a_long_pasted_query_finds_the_profiles_matching_most_of_its_words(world, client):
+    text = (
+        "Saya mencari usaha batik tulis dengan pewarna alam di Yogyakarta yang membutuhkan "
+        "bahan baku kain mori untuk memperbesar produksi dan membuka pasar baru ke luar negeri "
+        "dan toko oleh-oleh wisatawan mancanegara"
+    )
+    assert len(text) > 200
+    result = search.search(search.SearchQuery(text=text))
+    assert result.total > 0
+    assert result.ids[0] == world["batik"]
+    response = client.get("/search", query_string={"q": text})
+    assert 'id="long-query"' in response.text
+    assert 'id="result-count">0 ' not in response.text
+
+
+def test_english_words_find_indonesian_profiles(world):
+    assert world["lele"] in search.search(search.SearchQuery(text="catfish")).ids
+    assert world["kue"] in search.search(search.SearchQuery(text="working capital")).ids
+
+
+def test_the_kabupaten_kota_filter_is_offered_for_the_chosen_province(world, client):
+    page = client.get("/search?province=34").text
+    assert '<select name="regency" id="f-regency"' in page
+    assert 'value="34.71"' in page
+    found = client.get("/search?province=34&regency=34.71").text
+    assert 'id="result-count">0 ' not in found
+    # a kabupaten/kota left over from another province is dropped, not matched
+    moved = client.get("/search?province=31&regency=34.71").text
+    assert 'id="result-count">0 ' not in moved
+
+
+def test_choosing_a_facet_value_keeps_the_other_values_counts(world, client):
+    page = client.get("/search?sector=food").text
+    assert 'data-facet="sector-craft"' in page
+    both = client.get("/search?sector=food&sector=craft").text
+    assert 'data-facet="sector-food"' in both and 'data-facet="sector-craft"' in both
