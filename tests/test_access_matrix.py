@@ -269,6 +269,36 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             "/cohorts/{cohort_G}", {"other_facilitator"}, data={"enrol-email": "nobody@example.id"}
         ),
     ),
+    # Business groups and priority areas (issue 14): the programme's facilitators only. F's
+    # group {group_F} has A as a member; {behalf} is another enterprise F acts for.
+    ("programmes.new_group", "POST"): (
+        Case("/programmes/{prog_F}/groups", {"facilitator"}, data={"kind": "kube", "name": "K"}),
+        Case(
+            "/programmes/{prog_G}/groups", {"other_facilitator"}, data={"kind": "kube", "name": "K"}
+        ),
+    ),
+    ("programmes.priority_areas", "POST"): (
+        Case(
+            "/programmes/{prog_F}/priority-areas", {"facilitator"}, data={"regency_codes": "32.01"}
+        ),
+        Case(
+            "/programmes/{prog_G}/priority-areas",
+            {"other_facilitator"},
+            data={"regency_codes": "32.01"},
+        ),
+    ),
+    ("programmes.group", "GET"): (
+        Case("/groups/{group_F}", {"facilitator"}),
+        Case("/groups/{group_G}", {"other_facilitator"}),
+    ),
+    ("programmes.add_group_member", "POST"): (
+        Case("/groups/{group_F}/members", {"facilitator"}, data={"enterprise_id": "{behalf}"}),
+        Case("/groups/{group_G}/members", {"other_facilitator"}, data={"enterprise_id": "{A}"}),
+    ),
+    ("programmes.remove_group_member", "POST"): (
+        Case("/groups/{group_F}/members/{A}/remove", {"facilitator"}),
+        Case("/groups/{group_G}/members/{D}/remove", {"other_facilitator"}),
+    ),
     ("programmes.enrolment_status", "POST"): (
         Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
         Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
@@ -533,6 +563,10 @@ class World:
     def url(self, path: str, **override: Any) -> str:
         return path.format(**{**self.ids, **override})
 
+    def data(self, case: Case) -> dict[str, str]:
+        """The case's form data with world placeholders ({behalf} …) filled in."""
+        return {name: self.url(value) for name, value in case.data.items()}
+
 
 def tiny_jpeg() -> bytes:
     buffer = io.BytesIO()
@@ -586,6 +620,14 @@ def build_world(db, upload_folder: Path) -> World:
         owner_phone="081234567890",
     )
     token = handover.create_invitation(facilitator=facilitator, enterprise=behalf)
+    from marketplace.programmes import groups
+
+    group_f = groups.create_group(actor=facilitator, programme=programme_f, kind="kube", name="F")
+    groups.add_member(actor=facilitator, group=group_f, enterprise=enterprise_a)
+    group_g = groups.create_group(
+        actor=other_facilitator, programme=programme_g, kind="koperasi", name="G"
+    )
+    groups.add_member(actor=other_facilitator, group=group_g, enterprise=enterprise_d)
     newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
     confirm_token = account_services._issue_link(
         user=newcomer, purpose="confirm", lifetime=account_services.CONFIRM_LINK_LIFETIME
@@ -660,6 +702,9 @@ def build_world(db, upload_folder: Path) -> World:
         "prog_G": programme_g.id,
         "cohort_F": cohort_f.id,
         "cohort_G": cohort_g.id,
+        "group_F": group_f.id,
+        "group_G": group_g.id,
+        "behalf": behalf.id,
         "enrol_F": enrol_f.id,
         "enrol_G": enrol_g.id,
         "org_I": investor.organisation_id,
@@ -877,7 +922,7 @@ def test_role_gets_exactly_what_the_policy_allows(fresh, endpoint, method, index
     allowed: bool | str = case.allow if case.allow == TO_LOGIN else role in case.allow
     before = database_state(app) if not allowed else None
 
-    response = send(client_for(app, world, role), method, world.url(case.path), case.data)
+    response = send(client_for(app, world, role), method, world.url(case.path), world.data(case))
 
     problem = outcome_problem(response, allowed=allowed, anonymous_rule=case.anonymous, role=role)
     assert problem is None, f"{role} {method} {world.url(case.path)}: {problem}"
@@ -909,7 +954,7 @@ def test_an_id_that_does_not_exist_is_not_found(fresh, endpoint, method, case, n
     url = world.url(case.path, **{name: MISSING_ID})
     before = database_state(app)
 
-    response = send(client_for(app, world, role), method, url, case.data)
+    response = send(client_for(app, world, role), method, url, world.data(case))
 
     assert response.status_code == 404, f"{role} {method} {url}: {response.status_code}"
     assert database_state(app) == before

@@ -77,6 +77,25 @@ def restrict_query(query: search.SearchQuery, *, full: bool) -> search.SearchQue
     return replace(query, documents=(), impact_themes=(), programme_ids=(), cohort_ids=())
 
 
+# A regency code no enterprise has: a priority filter over an empty list finds nothing.
+NO_REGENCY = "00.00"
+
+
+def resolve_priority_areas(query: search.SearchQuery) -> search.SearchQuery:
+    """`query` with its priority-area filter turned into kabupaten/kota codes (intersected with
+    any regency filter already there), so the backends need not know programmes. Reads only."""
+    if not query.priority_programme_ids:
+        return query
+    from dataclasses import replace
+
+    from marketplace.programmes import groups
+
+    codes = groups.priority_regencies(tuple(query.priority_programme_ids))
+    if query.regency_codes:
+        codes = [code for code in codes if code in set(query.regency_codes)]
+    return replace(query, regency_codes=tuple(codes) or (NO_REGENCY,), priority_programme_ids=())
+
+
 def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     """One page of search results for `viewer`, with snippets and first-page deck previews.
 
@@ -88,7 +107,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     from marketplace.pitches import permissions as pitch_permissions
 
     full = permissions.can_use_full_filters(viewer)
-    query = restrict_query(query, full=full)
+    query = resolve_priority_areas(restrict_query(query, full=full))
     result = search.search_forgiving(query)
     found = {
         e.id: e

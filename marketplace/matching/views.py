@@ -56,7 +56,11 @@ LIST_PARAMS = {
     "document": "documents",
     "theme": "impact_themes",
 }
-ID_PARAMS = {"programme": "programme_ids", "cohort": "cohort_ids"}
+ID_PARAMS = {
+    "programme": "programme_ids",
+    "cohort": "cohort_ids",
+    "priority": "priority_programme_ids",
+}
 FACET_PARAMS = {
     "sector": "sector",
     "province_code": "province",

@@ -250,10 +250,21 @@ def readiness(enterprise_id: int):
     today = readiness_today()
     assessment = enterprises.assess(enterprise, today=today)
     user = current_user._get_current_object()
+    # Sensitive attributes this viewer may read: the rest never shows, not even as a met item.
+    shared = frozenset(
+        attribute
+        for attribute in enterprises.SENSITIVE_THEMES
+        if permissions.can_see_sensitive(user, enterprise, attribute)
+    )
+    themes = frozenset(
+        t for t in enterprises.declared_themes(enterprise) if t == "green" or t in shared
+    )
     return render_template(
         "profiles/readiness.html",
         enterprise=enterprise,
         assessment=assessment,
+        social=enterprises.social_readiness(enterprise, themes=themes),
+        shared=shared,
         today=today,
         can_see_private=permissions.can_see_identity(current_user, enterprise),
         text=readiness_text,

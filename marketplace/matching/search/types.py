@@ -62,6 +62,9 @@ class SearchQuery:
     impact_themes: Sequence[str] = ()
     programme_ids: Sequence[int] = ()
     cohort_ids: Sequence[int] = ()
+    # Keep enterprises in these programmes' priority kabupaten/kota (issue 14). Resolved into
+    # `regency_codes` before a backend sees the query (matching.services.resolve_priority_areas).
+    priority_programme_ids: Sequence[int] = ()
     ask_min: int | None = None
     ask_max: int | None = None
     sort: str = "relevance"
