@@ -64,6 +64,13 @@ NOTIFICATION_TEXTS = {
         "%(organisation)s invites you to judge the pitches at %(event)s. Accept or decline it"
         " under Events: you become a judge only if you accept."
     ),
+    "organisation_verified": _l(
+        "%(organisation)s is verified: its members now see full profiles, documents shared"
+        " with them and can act for the organisation."
+    ),
+    "organisation_rejected": _l(
+        "An administrator did not verify %(organisation)s. The reason: %(reason)s"
+    ),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
@@ -75,6 +82,8 @@ MAIL_SUBJECTS = {
     "programme_declined": _l("TemuModal: invitation declined"),
     "programme_left": _l("TemuModal: an enterprise left your programme"),
     "judge_invited": _l("TemuModal: an invitation to judge"),
+    "organisation_verified": _l("TemuModal: your organisation is verified"),
+    "organisation_rejected": _l("TemuModal: your organisation was not verified"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 
