@@ -555,9 +555,12 @@ def _tell_members(organisation: Organisation, kind: str, params: dict) -> None:
     notifications.notify(users=list(members), kind=kind, params=params, link=MEMBERS_LINK)
 
 
-def verify_organisation(*, admin: User, organisation: Organisation) -> None:
+def verify_organisation(
+    *, admin: User, organisation: Organisation, notify_members: bool = True
+) -> None:
     """Mark an organisation verified (clearing an earlier rejection). Side effects: audit
-    `organisation.verified`; its members notified (in-app and e-mail); signal
+    `organisation.verified`; its members notified (in-app and e-mail) unless `notify_members`
+    is False (the demo seed, whose recorded world predates the notice); signal
     `organisation_verified` (a programme organisation's held invitations reach the owners)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
@@ -571,7 +574,8 @@ def verify_organisation(*, admin: User, organisation: Organisation) -> None:
         object_type="organisation",
         object_id=organisation.id,
     )
-    _tell_members(organisation, "organisation_verified", {"organisation": organisation.name})
+    if notify_members:
+        _tell_members(organisation, "organisation_verified", {"organisation": organisation.name})
     signals.organisation_verified.send(organisation)
     db.session.flush()
 
