@@ -138,6 +138,7 @@ def _init_search(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import health
+    from marketplace.accounts.organisation_views import bp as organisation_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(organisation_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(pitches_bp)

@@ -39,6 +39,11 @@ VOLATILE_COLUMNS = {
     "current_programme_credit",
     "koperasi_rat_held",
     "koperasi_shu_positive",
+    # Added after the recording (organisation members, issue 13): whoever registered an
+    # organisation administers it; no demo organisation is rejected.
+    "organisation_admin",
+    "rejected_at",
+    "rejection_reason",
 }
 # In-app notices are dated by the clock when the services create them.
 VOLATILE_IN = {"notifications": {"created_at", "read_at"}}

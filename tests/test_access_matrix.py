@@ -56,7 +56,7 @@ TO_LOGIN = "to-login"
 
 MISSING_ID = 999_999
 # Placeholders in the paths below that are not database ids.
-NOT_IDS = frozenset({"token", "confirm_token", "reset_token"})
+NOT_IDS = frozenset({"token", "confirm_token", "reset_token", "join_token"})
 # Tables whose rows legitimately change on a denied request: the audit log records denials,
 # and the session row notes when it was last seen.
 BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
@@ -136,6 +136,38 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
     ("admin.verify", "POST"): (Case("/admin/organisations/{org_J}/verify", ADMIN),),
     ("admin.users", "GET"): (Case("/admin/users", ADMIN),),
+    # Issue 13: a rejection needs a reason; without one the admin gets the form back (422).
+    ("admin.reject", "POST"): (Case("/admin/organisations/{org_J}/reject", ADMIN),),
+    ("admin.statistics", "GET"): (Case("/admin/statistics", ADMIN),),
+    # --- organisation members (issue 13) -----------------------------------------------------
+    # Members of investor and programme organisations see their own organisation's members and
+    # invite colleagues; investor I administers org_I, where {user_colleague} is a plain
+    # member and {oinv_I} an open invitation. Owners and the platform admin have no such page.
+    ("organisation.members_page", "GET"): (Case("/organisation", FACILITATORS | INVESTORS),),
+    ("organisation.invite", "POST"): (
+        Case(
+            "/organisation/invitations",
+            FACILITATORS | INVESTORS,
+            data={"email": "kolega@example.id", "role": "member"},
+        ),
+    ),
+    # Only org_I's admin (investor I); everyone else, other organisations' admins included, 404.
+    ("organisation.remove_member", "POST"): (
+        Case("/organisation/members/{user_colleague}/remove", {"investor"}),
+    ),
+    ("organisation.cancel_invitation", "POST"): (
+        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}),
+    ),
+    # The e-mailed link is the credential (as for hand-overs); a logged-in user of another
+    # address is told the invitation is not theirs (200, nothing changes).
+    ("organisation.join", "GET"): (
+        Case("/join/{join_token}", EVERYONE),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    ("organisation.join", "POST"): (
+        Case("/join/{join_token}", EVERYONE),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
     # Failed background jobs (issue 10): admins only. Without a queue (this world) the buttons
     # answer with a message and a redirect; tests/queue covers them on a real queue.
     ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
@@ -604,6 +636,14 @@ def build_world(db, upload_folder: Path) -> World:
     make.mandate(investor)
     other_investor = make.investor(verified=False)
     admin = make.admin()
+    from marketplace.accounts import members as member_services
+
+    colleague = make.investor(organisation=investor.organisation)
+    oinv_i = member_services.invite_member(
+        actor=investor, email="calon.kolega@example.id", role="member"
+    )
+    join_token = "matrix-join-token"
+    oinv_i.token_hash = member_services._hash_token(join_token)
 
     doc_a = make._add(LegalDocument(enterprise=enterprise_a, kind="sku"))
     doc_d = make._add(LegalDocument(enterprise=enterprise_d, kind="sku"))
@@ -710,6 +750,9 @@ def build_world(db, upload_folder: Path) -> World:
         "org_I": investor.organisation_id,
         "org_J": other_investor.organisation_id,
         "user_owner": owner.id,
+        "user_colleague": colleague.id,
+        "oinv_I": oinv_i.id,
+        "join_token": join_token,
         "token": token,
         "confirm_token": confirm_token,
         "reset_token": reset_token,

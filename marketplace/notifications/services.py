@@ -98,6 +98,9 @@ NOTIFICATION_TEXTS = {
     "feedback_sent": _l(
         "The judges' feedback on the pitch of %(enterprise)s at %(event)s is ready."
     ),
+    "organisation_rejected": _l(
+        "An administrator did not verify %(organisation)s. The reason: %(reason)s"
+    ),
     "attendance_withdrawn": _l(
         "%(enterprise)s withdrew from %(event)s after the schedule was published: change the"
         " schedule and publish it again."
@@ -130,6 +133,7 @@ MAIL_SUBJECTS = {
     "data_room_declined": _l("TemuModal: data-room request declined"),
     "data_room_revoked": _l("TemuModal: a data room was closed to you"),
     "organisation_verified": _l("TemuModal: your organisation is verified"),
+    "organisation_rejected": _l("TemuModal: your organisation was not verified"),
     "event_invited": _l("TemuModal: an invitation to pitch"),
     "schedule_published": _l("TemuModal: the schedule is published"),
     "schedule_changed": _l("TemuModal: your agenda changed"),
@@ -153,6 +157,7 @@ KIND_LABELS = {
     "programme_declined": _l("Programme invitations declined"),
     "programme_left": _l("Enterprises leaving your programme"),
     "organisation_verified": _l("Your organisation verified"),
+    "organisation_rejected": _l("Your organisation not verified"),
     "judge_invited": _l("Invitations to judge"),
     "event_invited": _l("Invitations to pitch"),
     "schedule_published": _l("Schedules published"),
@@ -177,6 +182,7 @@ KIND_ROLES = {
     "programme_declined": ("facilitator",),
     "programme_left": ("facilitator",),
     "organisation_verified": ("owner", "investor", "facilitator"),
+    "organisation_rejected": ("investor", "facilitator"),
     "judge_invited": ("investor",),
     "event_invited": ("owner", "facilitator"),
     "schedule_published": ("owner", "facilitator", "investor"),

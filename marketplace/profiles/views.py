@@ -88,7 +88,7 @@ def dashboard():
         }
         context["waiting"] += [
             signals.Waiting(
-                labels[kind](count), count, url_for("admin.organisations", kind=kind, unverified=1)
+                labels[kind](count), count, url_for("admin.organisations", _anchor="queue")
             )
             for kind, count in counts.items()
             if count
