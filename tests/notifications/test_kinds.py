@@ -219,4 +219,4 @@ def test_the_admins_dashboard_counts_organisations_to_verify(client, db, login, 
     page = client.get("/dashboard").get_data(as_text=True)
     assert "1 investor organisation to verify" in page
     assert "2 programme organisations to verify" in page
-    assert "/admin/organisations?kind=programme&amp;unverified=1" in page
+    assert "/admin/organisations#queue" in page
