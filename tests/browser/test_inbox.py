@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.extensions import db
-from marketplace.pitches import services as pitches
+from marketplace.pitches import data_room as pitches
 from tests import factories
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.browser.test_journeys import log_in

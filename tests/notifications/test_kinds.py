@@ -15,7 +15,7 @@ from marketplace.accounts import services as account_services
 from marketplace.mail.models import OutboundMail
 from marketplace.notifications import services
 from marketplace.notifications.models import Notification
-from marketplace.pitches import services as pitches
+from marketplace.pitches import data_room as pitches
 
 
 def notices(db, kind: str) -> dict[int, Notification]:
