@@ -39,6 +39,9 @@ VOLATILE_COLUMNS = {
     "current_programme_credit",
     "koperasi_rat_held",
     "koperasi_shu_positive",
+    # Added after the recording (graduation from social assistance, issue 14); none recorded.
+    "graduated_from",
+    "graduated_on",
     # Added after the recording (organisation members, issue 13): whoever registered an
     # organisation administers it; no demo organisation is rejected.
     "organisation_admin",
