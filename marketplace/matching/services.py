@@ -146,6 +146,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 _FACET_FIELDS = {
     "sector": "sectors",
     "province_code": "province_codes",
+    "regency_code": "regency_codes",
     "size_class": "size_classes",
     "stage": "stages",
     "instruments": "instruments",

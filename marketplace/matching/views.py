@@ -48,6 +48,7 @@ ID_PARAMS = {"programme": "programme_ids", "cohort": "cohort_ids"}
 FACET_PARAMS = {
     "sector": "sector",
     "province_code": "province",
+    "regency_code": "regency",
     "size_class": "size",
     "stage": "stage",
     "instruments": "instrument",

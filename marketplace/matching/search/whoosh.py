@@ -48,7 +48,7 @@ import sys
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from whoosh import columns, index
@@ -60,7 +60,13 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from marketplace.matching import analysis
-from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
+from marketplace.matching.search.types import (
+    FACETS,
+    SearchDoc,
+    SearchQuery,
+    SearchResult,
+    counted_facets,
+)
 
 # Query attribute → (Whoosh field, every value must match?)
 _FILTERS: dict[str, tuple[str, bool]] = {
@@ -578,6 +584,11 @@ class WhooshBackend:
                 return 0
         if query.ask_min is not None or query.ask_max is not None:
             bits &= snap.ask_bits(query.ask_min, query.ask_max)
+        if query.enterprise_ids:
+            wanted_ids = 0
+            for enterprise_id in query.enterprise_ids:
+                wanted_ids |= self._term_bits(snap, "key", str(int(enterprise_id)))
+            bits &= wanted_ids
         return bits
 
     def _term_postings(self, leaf, segment: _Segment, fieldname: str, term: str) -> _TermPostings:  # noqa: ANN001
@@ -672,9 +683,11 @@ class WhooshBackend:
         candidates: int,
         limit: int,
         exact: tuple[str, ...] = (),
+        words: Sequence[analysis.Clause] = (),
     ) -> list[int]:
         """The best `limit` candidates by BM25 over the text plus bonuses for name matches and
-        for the query's exact word forms (`exact`, analysis.exact_forms).
+        for the query's exact word forms (`exact`, analysis.exact_forms); for a long query
+        (`words`, analysis.long_query_words) by the number of its words matched first.
 
         Only candidates are scored. Per term and segment, the cheaper of two routes is taken:
         walk the postings testing each against the candidates, or look each candidate up in
@@ -721,7 +734,19 @@ class WhooshBackend:
         # Equal scores: lower enterprise id first, as on PostgreSQL (`rank DESC, id ASC`), so
         # the order is total and pages never overlap or skip.
         ids = snap.ids
-        return heapq.nlargest(limit, docs, key=lambda d: (scores[d], -ids[d]))
+        if not words:
+            return heapq.nlargest(limit, docs, key=lambda d: (scores[d], -ids[d]))
+        matched = dict.fromkeys(docs, 0)
+        for clause in words:
+            clause_bits = 0
+            for alternative in clause:
+                alt_bits = candidates
+                for term in alternative:
+                    alt_bits &= self._word_bits(snap, term)
+                clause_bits |= alt_bits
+            for d in _docnums_of(clause_bits):
+                matched[d] += 1
+        return heapq.nlargest(limit, docs, key=lambda d: (matched[d], scores[d], -ids[d]))
 
     @staticmethod
     def _sorted(snap: _Snapshot, candidates: int, count: int, sort: str, limit: int) -> list[int]:
@@ -756,14 +781,15 @@ class WhooshBackend:
             page: list[int] = []
         elif query.sort == "relevance" and clauses:
             exact = analysis.exact_forms(query.text)
-            page = self._rank(snap, clauses, candidates, limit, exact)
+            words = analysis.long_query_words(query.text)
+            page = self._rank(snap, clauses, candidates, limit, exact, words)
         else:
             sort = "newest" if query.sort == "relevance" else query.sort
             page = self._sorted(snap, candidates, total, sort, limit)
         page = page[query.offset : limit]
         facets: dict[str, dict[str, int]] = {}
         if query.with_facets:
-            for facet in FACETS:
+            for facet in counted_facets(query):
                 counts = {}
                 for code, bits in snap.values[facet].items():
                     count = (bits & candidates).bit_count()
