@@ -110,6 +110,7 @@ def _register_jobs() -> None:
     import marketplace.events.jobs
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
     import marketplace.mail  # the delivery job
+    import marketplace.matching.saved_searches  # notify saved searches of a new profile
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.notifications.services  # the mail job of notifications queued long ago
 

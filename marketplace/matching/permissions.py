@@ -79,3 +79,10 @@ def is_investor_side(user, meeting: MeetingRequest) -> bool:
 @deny_on_error
 def can_view_meeting(user, meeting: MeetingRequest) -> bool:
     return is_enterprise_side(user, meeting) or is_investor_side(user, meeting)
+
+
+@deny_on_error
+def can_save_searches(user) -> bool:
+    """Keep saved searches and be notified of new matches: investors of a verified
+    organisation with a confirmed e-mail (a notice mails them)."""
+    return is_verified_investor(user) and is_confirmed(user)

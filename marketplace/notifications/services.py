@@ -64,6 +64,9 @@ NOTIFICATION_TEXTS = {
         "%(organisation)s invites you to judge the pitches at %(event)s. Accept or decline it"
         " under Events: you become a judge only if you accept."
     ),
+    "saved_search_match": _l(
+        "%(enterprise)s was just published and matches your saved search “%(search)s”."
+    ),
 }
 MAIL_SUBJECTS = {
     "meeting_requested": _l("TemuModal: a meeting request"),
@@ -75,6 +78,7 @@ MAIL_SUBJECTS = {
     "programme_declined": _l("TemuModal: invitation declined"),
     "programme_left": _l("TemuModal: an enterprise left your programme"),
     "judge_invited": _l("TemuModal: an invitation to judge"),
+    "saved_search_match": _l("TemuModal: a new profile matches your saved search"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 

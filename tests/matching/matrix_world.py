@@ -8,6 +8,7 @@ import datetime as dt
 from marketplace.matching.models import (
     MeetingRequest,
     MeetingTime,
+    SavedSearch,
     ShortlistEntry,
     ShortlistMove,
 )
@@ -38,6 +39,12 @@ def build_matching_world(db, *, investor, enterprise) -> dict[str, int]:
         chosen_start=start,
     )
     accepted.times.append(MeetingTime(starts_at=start, proposed_by="investor"))
-    db.session.add_all([entry, pending, accepted])
+    saved = SavedSearch(user_id=investor.id, name="Keripik Jabar", params="q=keripik&province=32")
+    db.session.add_all([entry, pending, accepted, saved])
     db.session.flush()
-    return {"entry_I": entry.id, "meeting_I": pending.id, "meeting_ok": accepted.id}
+    return {
+        "entry_I": entry.id,
+        "meeting_I": pending.id,
+        "meeting_ok": accepted.id,
+        "saved_I": saved.id,
+    }
