@@ -455,7 +455,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # Saved searches (issue 12): {saved_I} I's saved search. Unverified investor J gets the
     # list page with a "verify first" notice but may not save, rename or delete.
     ("matching.saved_search_list", "GET"): (Case("/searches", INVESTORS),),
-    ("matching.saved_search_new", "GET"): (Case("/searches/new?q=keripik", INVESTORS),),
+    ("matching.saved_search_new", "GET"): (Case("/searches/new", INVESTORS),),
     ("matching.saved_search_new", "POST"): (
         Case("/searches/new", {"investor"}, data={"name": "Batik", "params": "q=batik"}),
     ),

@@ -67,7 +67,7 @@ def test_names_are_required_and_unique_per_user(make):
     db.session.commit()
     saved_searches.save_search(user=investor, name="Batik", params="q=batik")
     saved_searches.save_search(user=other, name="Batik", params="q=batik")
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="already|sudah punya"):
         saved_searches.save_search(user=investor, name="batik", params="q=tenun")
     with pytest.raises(ValidationError):
         saved_searches.save_search(user=investor, name="   ", params="q=tenun")
@@ -81,7 +81,7 @@ def test_the_number_of_saved_searches_is_limited(make, monkeypatch):
     db.session.commit()
     saved_searches.save_search(user=investor, name="Satu", params="q=satu")
     saved_searches.save_search(user=investor, name="Dua", params="q=dua")
-    with pytest.raises(ValidationError, match="up to 2"):
+    with pytest.raises(ValidationError, match="up to 2|paling banyak 2"):
         saved_searches.save_search(user=investor, name="Tiga", params="q=tiga")
 
 
