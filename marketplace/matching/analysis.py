@@ -287,21 +287,6 @@ def parse_query(text: str | None) -> list[Clause]:
     (see :func:`phrases`). More than LONG_QUERY_CLAUSES clauses become one clause: any of
     them. An empty or all-stop-word query gives ``[]``.
     """
-    clauses = _clauses(text)
-    if len(clauses) > LONG_QUERY_CLAUSES:
-        return [tuple(dict.fromkeys(alt for clause in clauses for alt in clause))]
-    return clauses
-
-
-def long_query_words(text: str | None) -> list[Clause]:
-    """The clauses (one per word, with its synonyms) of a long query, which :func:`parse_query`
-    merges into one "any word" clause: a profile matching more of them ranks first. ``[]`` for
-    a query of LONG_QUERY_CLAUSES clauses or fewer. No side effects."""
-    clauses = _clauses(text)
-    return clauses if len(clauses) > LONG_QUERY_CLAUSES else []
-
-
-def _clauses(text: str | None) -> list[Clause]:
     if not text:
         return []
     text = _EXCLUDED_RE.sub(" ", text)
@@ -318,6 +303,8 @@ def _clauses(text: str | None) -> list[Clause]:
             merged = tuple(dict.fromkeys(clauses.pop() + found.pop(0)))
             clauses.append(merged)
         clauses.extend(c for c in found if c not in clauses)
+    if len(clauses) > LONG_QUERY_CLAUSES:
+        return [tuple(dict.fromkeys(alt for clause in clauses for alt in clause))]
     return clauses
 
 

@@ -148,7 +148,6 @@ _EXACT_RANK = (
     "ts_rank(search_vector, to_tsquery('simple', :tsquery)) "
     "+ ts_rank(search_vector, to_tsquery('simple', :exact)) AS rank"
 )
-_WORD_WEIGHT = 100
 _ORDER_SQL = {
     "newest": "published_at DESC, id DESC",
     "ask_asc": "ask_amount ASC NULLS LAST, id ASC",
@@ -257,24 +256,13 @@ def _where(query: SearchQuery, clauses: Sequence[analysis.Clause]) -> tuple[str,
 
 
 def _sort_key(sort: str, params: dict[str, Any], text: str) -> str:
-    """The sort key's SELECT expression; binds :exact (and :word<n>) in `params` when relevance
-    needs them. A long query (analysis.long_query_words) ranks by the number of its words
-    matched first: each counts _WORD_WEIGHT, more than any ts_rank sum reaches."""
-    if sort != "relevance":
-        return _SORT_KEYS[sort]
-    rank = _SORT_KEYS[sort]
-    exact = analysis.exact_forms(text)
-    if exact:
-        params["exact"] = " | ".join(dict.fromkeys(exact))
-        rank = _EXACT_RANK
-    words = analysis.long_query_words(text)
-    if words:
-        matched = []
-        for number, clause in enumerate(words):
-            params[f"word{number}"] = tsquery_of([clause])
-            matched.append(f"(search_vector @@ to_tsquery('simple', :word{number}))::int")
-        rank = f"{_WORD_WEIGHT} * ({' + '.join(matched)}) + " + rank
-    return rank
+    """The sort key's SELECT expression; binds :exact in `params` when relevance needs it."""
+    if sort == "relevance":
+        exact = analysis.exact_forms(text)
+        if exact:
+            params["exact"] = " | ".join(dict.fromkeys(exact))
+            return _EXACT_RANK
+    return _SORT_KEYS[sort]
 
 
 def _facet_sql(where: str, sort: str, key: str, facets: Sequence[str]) -> str:

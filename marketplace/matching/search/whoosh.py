@@ -48,7 +48,7 @@ import sys
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from whoosh import columns, index
@@ -683,11 +683,9 @@ class WhooshBackend:
         candidates: int,
         limit: int,
         exact: tuple[str, ...] = (),
-        words: Sequence[analysis.Clause] = (),
     ) -> list[int]:
         """The best `limit` candidates by BM25 over the text plus bonuses for name matches and
-        for the query's exact word forms (`exact`, analysis.exact_forms); for a long query
-        (`words`, analysis.long_query_words) by the number of its words matched first.
+        for the query's exact word forms (`exact`, analysis.exact_forms).
 
         Only candidates are scored. Per term and segment, the cheaper of two routes is taken:
         walk the postings testing each against the candidates, or look each candidate up in
@@ -734,19 +732,7 @@ class WhooshBackend:
         # Equal scores: lower enterprise id first, as on PostgreSQL (`rank DESC, id ASC`), so
         # the order is total and pages never overlap or skip.
         ids = snap.ids
-        if not words:
-            return heapq.nlargest(limit, docs, key=lambda d: (scores[d], -ids[d]))
-        matched = dict.fromkeys(docs, 0)
-        for clause in words:
-            clause_bits = 0
-            for alternative in clause:
-                alt_bits = candidates
-                for term in alternative:
-                    alt_bits &= self._word_bits(snap, term)
-                clause_bits |= alt_bits
-            for d in _docnums_of(clause_bits):
-                matched[d] += 1
-        return heapq.nlargest(limit, docs, key=lambda d: (matched[d], scores[d], -ids[d]))
+        return heapq.nlargest(limit, docs, key=lambda d: (scores[d], -ids[d]))
 
     @staticmethod
     def _sorted(snap: _Snapshot, candidates: int, count: int, sort: str, limit: int) -> list[int]:
@@ -781,8 +767,7 @@ class WhooshBackend:
             page: list[int] = []
         elif query.sort == "relevance" and clauses:
             exact = analysis.exact_forms(query.text)
-            words = analysis.long_query_words(query.text)
-            page = self._rank(snap, clauses, candidates, limit, exact, words)
+            page = self._rank(snap, clauses, candidates, limit, exact)
         else:
             sort = "newest" if query.sort == "relevance" else query.sort
             page = self._sorted(snap, candidates, total, sort, limit)

@@ -377,17 +377,3 @@ def test_enterprise_ids_restrict_the_search_to_those_enterprises(corpus):
     assert ids(text="keripik", enterprise_ids=[1, 2]) == [1]
     assert ids(enterprise_ids=[2]) == [2]
     assert ids(text="keripik", enterprise_ids=[2]) == []
-
-
-def test_a_long_query_ranks_profiles_matching_more_of_its_words_first(backend):
-    words = "keripik tempe singkong pisang balado pedas renyah oleh oleh malang kemasan"
-    search.index_documents(
-        [
-            # Many repeats of one word: a high score on that word alone.
-            doc(1, "Keripik Keripik Keripik", products="keripik keripik keripik keripik"),
-            doc(2, "Usaha Sri", products="tempe singkong pisang", description="balado pedas"),
-            doc(3, "Toko Budi", products="tempe singkong"),
-            doc(4, "Bengkel Las", products="las pagar besi"),
-        ]
-    )
-    assert ids(text=words) == [2, 3, 1]
