@@ -116,6 +116,7 @@ def _register_jobs() -> None:
     import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up, the digest
     import marketplace.mail  # the delivery job
     import marketplace.matching.hooks
+    import marketplace.matching.saved_searches  # notify saved searches of a new profile
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.notifications.services  # the digest; the mail job queued long ago
     import marketplace.payments.hooks

@@ -546,6 +546,17 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/introductions/{intro_I}/accept", {"investor"}),
         Case("/introductions/{intro_I}/decline", {"investor"}),
     ),
+    # Saved searches (issue 12): {saved_I} I's saved search. Unverified investor J gets the
+    # list page with a "verify first" notice but may not save, rename or delete.
+    ("matching.saved_search_list", "GET"): (Case("/searches", INVESTORS),),
+    ("matching.saved_search_new", "GET"): (Case("/searches/new", INVESTORS),),
+    ("matching.saved_search_new", "POST"): (
+        Case("/searches/new", {"investor"}, data={"name": "Batik", "params": "q=batik"}),
+    ),
+    ("matching.saved_search_rename", "POST"): (
+        Case("/searches/{saved_I}/rename", {"investor"}, data={"name": "Baru"}),
+    ),
+    ("matching.saved_search_delete", "POST"): (Case("/searches/{saved_I}/delete", {"investor"}),),
     ("matching.shortlist", "GET"): (Case("/shortlist", INVESTORS),),
     ("matching.shortlist_csv", "GET"): (Case("/shortlist.csv", INVESTORS),),
     ("matching.shortlist_add", "POST"): (

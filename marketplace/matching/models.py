@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, OrganisationId, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, UserId, utcnow
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -266,3 +266,34 @@ class IntroductionRequest(db.Model):
     organisation: Mapped[Organisation] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class SavedSearch(db.Model):
+    """An investor's saved search: a name and the search page's URL parameters (validated,
+    in a canonical order), run against each newly published profile (see `saved_searches`)."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[UserId]
+    name: Mapped[str] = mapped_column(String(80))
+    params: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SavedSearchHit(db.Model):
+    """A profile that a saved search was notified about: at most once per profile, even when
+    it is unpublished and published again."""
+
+    __tablename__ = "saved_search_hits"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    notified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -104,3 +104,10 @@ def can_answer_introduction(user, introduction: IntroductionRequest) -> bool:
         and is_confirmed(user)
         and user.organisation_id == introduction.organisation_id
     )
+
+
+@deny_on_error
+def can_save_searches(user) -> bool:
+    """Keep saved searches and be notified of new matches: investors of a verified
+    organisation with a confirmed e-mail (a notice mails them)."""
+    return is_verified_investor(user) and is_confirmed(user)

@@ -24,6 +24,7 @@ from marketplace.matching import (
     forms,
     introductions,
     permissions,
+    saved_searches,
     search,
     services,
     shortlists,
@@ -34,6 +35,7 @@ from marketplace.matching.models import (
     MEETING_STATUSES,
     IntroductionRequest,
     MeetingRequest,
+    SavedSearch,
     ShortlistEntry,
 )
 from marketplace.matching.search import cli as search_cli
@@ -45,25 +47,11 @@ from marketplace.web import page_number
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
 
-# URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
-LIST_PARAMS = {
-    "sector": "sectors",
-    "province": "province_codes",
-    "regency": "regency_codes",
-    "size": "size_classes",
-    "stage": "stages",
-    "instrument": "instruments",
-    "document": "documents",
-    "theme": "impact_themes",
-}
-ID_PARAMS = {
-    "programme": "programme_ids",
-    "cohort": "cohort_ids",
-    "priority": "priority_programme_ids",
-}
+LIST_PARAMS = services.LIST_PARAMS
 FACET_PARAMS = {
     "sector": "sector",
     "province_code": "province",
+    "regency_code": "regency",
     "size_class": "size",
     "stage": "stage",
     "instruments": "instrument",
@@ -71,7 +59,7 @@ FACET_PARAMS = {
     "impact_themes": "theme",
 }
 PER_PAGE = 20
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = services.MAX_QUERY_CHARS
 
 
 search_cli.register(bp)
@@ -92,31 +80,7 @@ def _amounts(args) -> tuple[dict[str, int | None], dict[str, str]]:
 
 
 def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery:
-    values = {
-        field: tuple(v for v in args.getlist(param) if v) for param, field in LIST_PARAMS.items()
-    }
-    values.update(
-        {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
-    )
-    # A kabupaten/kota outside the chosen provinces (left over after changing the province
-    # without JavaScript) is dropped rather than matching nothing.
-    if values["province_codes"]:
-        values["regency_codes"] = tuple(
-            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
-        )
-    sort = args.get("sort", "relevance")
-    return search.SearchQuery(
-        # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
-        # beyond this many characters the rest is left out, and the page says so.
-        text=(args.get("q") or "")[:MAX_QUERY_CHARS],
-        ask_min=amounts["ask_min"],
-        ask_max=amounts["ask_max"],
-        sort=sort if sort in search.SORTS else "relevance",
-        page=page_number(),
-        per_page=PER_PAGE,
-        with_facets=True,
-        **values,
-    )
+    return services.query_from_args(args, amounts, page=page_number(), per_page=PER_PAGE)
 
 
 def _toggle_url(param: str, value: str) -> str:
@@ -187,6 +151,7 @@ def search_page():
         long_query=analysis.is_long(query.text),
         cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
         max_query_chars=MAX_QUERY_CHARS,
+        can_save=permissions.can_save_searches(current_user),
     ), (422 if amount_errors else 200)
 
 
@@ -556,3 +521,79 @@ def answer_introduction(introduction_id: int, decision: str):
         entry_id = shortlists.entry_id(current_user.organisation_id, item.enterprise_id)
         return redirect(url_for("matching.entry", entry_id=entry_id))
     return redirect(url_for("matching.introductions_inbox"))
+
+
+# --- saved searches ----------------------------------------------------------------------------
+def _saved_searches_page(save_form=None, status: int = 200, rename_forms=None):
+    if current_user.role != "investor":
+        abort(403)
+    allowed = permissions.can_save_searches(current_user)
+    found = saved_searches.saved_searches_of(current_user) if allowed else []
+    rename_forms = rename_forms or {}
+    return render_template(
+        "matching/saved_searches.html",
+        allowed=allowed,
+        saved=found,
+        describe=saved_searches.describe,
+        save_form=save_form,
+        save_form_search=SavedSearch(params=save_form.params.data or "") if save_form else None,
+        rename_forms={
+            s.id: rename_forms.get(s.id) or forms.RenameSearchForm(name=s.name, formdata=None)
+            for s in found
+        },
+        limit=saved_searches.MAX_SAVED_SEARCHES,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/searches")
+@login_required
+def saved_search_list():
+    return _saved_searches_page()
+
+
+@bp.route("/searches/new", methods=["GET", "POST"])
+@login_required
+def saved_search_new():
+    if current_user.role != "investor":
+        abort(403)
+    form = forms.SavedSearchForm()
+    if request.method == "GET":
+        form.params.data = request.query_string.decode("utf-8", "replace")
+    elif form.validate_on_submit():
+        with Attempt(form=form, success=_("Search saved.")) as outcome:
+            saved_searches.save_search(
+                user=current_user, name=form.name.data, params=form.params.data or ""
+            )
+        if outcome.ok:
+            return redirect(url_for("matching.saved_search_list"))
+    return _saved_searches_page(form, form_status(form) if request.method == "POST" else 200)
+
+
+@bp.post("/searches/<int:saved_search_id>/rename")
+@login_required
+def saved_search_rename(saved_search_id: int):
+    if current_user.role != "investor":
+        abort(403)
+    with Attempt():
+        saved = saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
+    form = forms.RenameSearchForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Search renamed.")) as outcome:
+            saved_searches.rename_saved_search(user=current_user, saved=saved, name=form.name.data)
+        if outcome.ok:
+            return redirect(url_for("matching.saved_search_list"))
+    return _saved_searches_page(status=422, rename_forms={saved_search_id: form})
+
+
+@bp.post("/searches/<int:saved_search_id>/delete")
+@login_required
+def saved_search_delete(saved_search_id: int):
+    if current_user.role != "investor":
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with Attempt(success=_("Saved search deleted.")):
+        saved = saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
+        saved_searches.delete_saved_search(user=current_user, saved=saved)
+    return redirect(url_for("matching.saved_search_list"))

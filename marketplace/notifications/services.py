@@ -112,6 +112,9 @@ NOTIFICATION_TEXTS = {
     "introduction_answer": _l(
         "%(organisation)s answered the introduction request of %(enterprise)s: %(status)s."
     ),
+    "saved_search_match": _l(
+        "%(enterprise)s was just published and matches your saved search “%(search)s”."
+    ),
 }
 # The answer of an introduction request, as the `status` of an `introduction_answer`.
 INTRODUCTION_ANSWERS = {
@@ -141,6 +144,7 @@ MAIL_SUBJECTS = {
     "attendance_withdrawn": _l("TemuModal: an enterprise withdrew from your event"),
     "introduction_request": _l("TemuModal: a request for an introduction"),
     "introduction_answer": _l("TemuModal: your introduction request was answered"),
+    "saved_search_match": _l("TemuModal: a new profile matches your saved search"),
 }
 # What the settings page calls each kind, in the order it lists them.
 KIND_LABELS = {
@@ -166,6 +170,7 @@ KIND_LABELS = {
     "attendance_withdrawn": _l("Enterprises withdrawing after publication"),
     "introduction_request": _l("Introduction requests to your organisation"),
     "introduction_answer": _l("Answers to your introduction requests"),
+    "saved_search_match": _l("New profiles matching a saved search"),
 }
 # Who can receive each kind: the settings page shows a user only their role's kinds.
 KIND_ROLES = {
@@ -191,6 +196,7 @@ KIND_ROLES = {
     "attendance_withdrawn": ("facilitator",),
     "introduction_request": ("investor",),
     "introduction_answer": ("owner", "facilitator"),
+    "saved_search_match": ("investor",),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 # Why the mail of each kind comes (a key of mail.REASONS, said in the footer).

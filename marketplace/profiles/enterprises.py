@@ -237,7 +237,7 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Make the profile visible to investors and searchable.
 
     Raises PermissionDenied; ValidationError listing what is missing. Side effects: audit
-    `profile.published`; indexed after commit.
+    `profile.published`; indexed after commit, then the saved searches it matches notified.
     """
     require_editor(actor, enterprise)
     missing = missing_for_publication(enterprise)
@@ -250,6 +250,9 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
     audit.on_enterprise("profile.published", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
+    # After the reindex, so that an inline indexer holds the profile when this job runs.
+    # Registered by marketplace.matching.saved_searches (loaded by create_app).
+    tasks.enqueue("saved_searches.notify_matches", enterprise_id=enterprise.id)
 
 
 def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:

@@ -10,6 +10,7 @@ from marketplace.matching.models import (
     IntroductionRequest,
     MeetingRequest,
     MeetingTime,
+    SavedSearch,
     ShortlistEntry,
     ShortlistMove,
 )
@@ -47,11 +48,13 @@ def build_matching_world(db, *, investor, enterprise) -> dict[str, int]:
         message="Kami butuh modal kerja.",
         status="pending",
     )
-    db.session.add_all([entry, pending, accepted, introduction])
+    saved = SavedSearch(user_id=investor.id, name="Keripik Jabar", params="q=keripik&province=32")
+    db.session.add_all([entry, pending, accepted, introduction, saved])
     db.session.flush()
     return {
         "entry_I": entry.id,
         "meeting_I": pending.id,
         "meeting_ok": accepted.id,
         "intro_I": introduction.id,
+        "saved_I": saved.id,
     }

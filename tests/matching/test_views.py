@@ -184,3 +184,13 @@ def test_an_ask_the_search_cannot_read_is_named_and_left_out(client, make):
     assert 'id="f-ask-min-error"' in page and 'id="f-ask-max-error"' in page
     assert 'value="lima juta"' in page and 'value="1.5M"' in page
     assert "could not be read" in page and "Keripik Kecil" in page
+
+
+def test_the_regency_facet_counts_show_once_a_province_is_chosen(client, make):
+    published(make, name="Keripik Bogor", regency_code="32.01")
+    published(make, name="Keripik Bandung", regency_code="32.73")
+    assert 'data-facet="regency-' not in client.get("/search?q=keripik").get_data(as_text=True)
+    page = client.get("/search?q=keripik&province=32&regency=32.01").get_data(as_text=True)
+    # Multi-select: with Bogor chosen, Kota Bandung still shows what it would add.
+    assert 'data-facet="regency-32.01"' in page and 'data-facet="regency-32.73"' in page
+    assert "Keripik Bogor" in page and "Keripik Bandung" not in page

@@ -370,3 +370,24 @@ def test_the_postgres_backend_imports_no_whoosh_module(tmp_path):
     backend_name, whoosh_modules = done.stdout.strip().splitlines()[-2:]
     assert backend_name == "PostgresBackend"
     assert whoosh_modules == "[]"
+
+
+def test_the_regency_facet_is_counted_only_when_a_province_is_chosen(backend):
+    search.index_documents(
+        [
+            doc(1, "Keripik A", province_code="32", regency_code="32.01"),
+            doc(2, "Keripik B", province_code="32", regency_code="32.01"),
+            doc(3, "Keripik C", province_code="32", regency_code="32.73"),
+            doc(4, "Keripik D", province_code="33", regency_code="33.72"),
+        ]
+    )
+    everywhere = search.search(SearchQuery(text="keripik", with_facets=True))
+    assert "regency_code" not in everywhere.facets
+    west_java = search.search(SearchQuery(text="keripik", province_codes=["32"], with_facets=True))
+    assert west_java.facets["regency_code"] == {"32.01": 2, "32.73": 1}
+
+
+def test_enterprise_ids_restrict_the_search_to_those_enterprises(corpus):
+    assert ids(text="keripik", enterprise_ids=[1, 2]) == [1]
+    assert ids(enterprise_ids=[2]) == [2]
+    assert ids(text="keripik", enterprise_ids=[2]) == []
