@@ -840,9 +840,10 @@ def restore(db, world: World) -> None:
             if world.snapshot[table.name]:
                 conn.execute(table.insert(), world.snapshot[table.name])
         if conn.dialect.name == "postgresql":
-            # Rows were inserted with explicit ids: move each sequence past them.
+            # Rows were inserted with explicit ids: move each sequence past them (tables whose
+            # id is Stripe's own text id have none).
             for table in tables:
-                if "id" in table.columns:
+                if "id" in table.columns and table.c.id.type.python_type is int:
                     conn.execute(
                         text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
