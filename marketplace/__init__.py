@@ -167,6 +167,12 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(regions.province_name, "province_name")
     app.add_template_filter(regions.regency_name, "regency_name")
 
+    from flask import before_render_template
+
+    from marketplace.forms import mark_pages_with_errors
+
+    before_render_template.connect(mark_pages_with_errors, app)
+
     @app.context_processor
     def inject_vocab():
         from flask_babel import get_locale

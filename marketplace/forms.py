@@ -46,12 +46,26 @@ class ActionForm(FlaskForm):
 
 
 def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+    """Show a domain error next to its field, or at the top of the form; each of several
+    (:class:`ValidationErrors`) next to its own field."""
+    for one in getattr(error, "errors", None) or [error]:
+        field = getattr(form, one.field, None) if one.field else None
+        if field is not None and hasattr(field, "errors"):
+            message = str(one.message)
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(str(one.message))
+
+
+def add_problems(form, problems) -> None:
+    """Put the rule errors of `problems` (a :class:`marketplace.errors.Problems`) on the fields
+    that do not already carry an error from the form's own validators, so one submit shows
+    every error."""
+    for one in problems.errors:
+        field = getattr(form, one.field, None) if one.field else None
+        if field is None or not field.errors:
+            form_error(form, one)
 
 
 def form_status(*forms) -> int:
@@ -107,3 +121,14 @@ class Attempt:
         else:
             flash(str(exc.message), "error")
         return True
+
+
+def mark_pages_with_errors(sender, template, context, **extra) -> None:
+    """`before_render_template` receiver: sets `page_has_errors` when a form in the page's
+    context carries an error (or the view passed `extra_errors`), so base.html starts the
+    title with "Error:" and a screen reader hears at once that the submit failed."""
+    if "page_has_errors" in context:
+        return
+    context["page_has_errors"] = bool(context.get("extra_errors")) or any(
+        isinstance(value, FlaskForm) and bool(value.errors) for value in context.values()
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marketplace import audit, regions, tasks, vocab
 from marketplace.accounts.models import User
-from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.errors import NotFound, PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.profiles import crypto, permissions, readiness, validators
@@ -94,47 +94,9 @@ def update_profile(
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields {sorted(unknown)}")
+    check_profile(data=data, nik=nik, owner_phone=owner_phone).raise_any()
     name = (data.get("name") or "").strip()
-    if "name" in data and not name:
-        raise ValidationError(_l("Give the business name."), field="name")
-    check_code(data.get("legal_form"), vocab.LEGAL_FORMS, "legal_form")
-    check_code(data.get("sector"), vocab.SECTORS, "sector")
-    province, regency = data.get("province_code"), data.get("regency_code")
-    if province and province not in regions.provinces():
-        raise ValidationError(_l("Choose a province from the list."), field="province_code")
-    if regency:
-        region = regions.regencies().get(regency)
-        if region is None:
-            raise ValidationError(
-                _l("Choose a regency or city from the list."), field="regency_code"
-            )
-        if province and region.province_code != province:
-            raise ValidationError(
-                _l("This regency or city is not in the chosen province."), field="regency_code"
-            )
-    founded = data.get("founded_on")
-    if founded and founded > dt.date.today():
-        raise ValidationError(_l("The founding date cannot be in the future."), field="founded_on")
-    employees, women = data.get("employees"), data.get("women_employees")
-    if employees is not None and employees < 0:
-        raise ValidationError(_l("Enter 0 or more."), field="employees")
-    if women is not None and (women < 0 or (employees is not None and women > employees)):
-        raise ValidationError(
-            _l("Women employees cannot be more than all employees."), field="women_employees"
-        )
-    for field in ("capital", "annual_turnover", "ask_amount"):
-        check_amount(data.get(field), field)
-    check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
-    if data.get("ask_amount") == 0:
-        raise ValidationError(
-            _l("Leave the amount empty, or enter more than Rp0."), field="ask_amount"
-        )
     instruments = data.get("ask_instruments") or []
-    for code in instruments:
-        check_code(code, vocab.INSTRUMENTS, "ask_instruments")
-    tenor = data.get("tenor_months")
-    if tenor is not None and not 1 <= tenor <= 240:
-        raise ValidationError(_l("The tenor is between 1 and 240 months."), field="tenor_months")
 
     for field, value in data.items():
         if isinstance(value, str):
@@ -148,14 +110,65 @@ def update_profile(
     if nik:
         set_nik(enterprise=enterprise, nik=nik)
     if owner_phone:
-        try:
-            enterprise.owner_phone = validators.normalise_phone(owner_phone)
-        except ValidationError as error:
-            error.field = "owner_phone"
-            raise
+        enterprise.owner_phone = validators.normalise_phone(owner_phone)
     audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
+
+
+def check_profile(
+    *, data: dict[str, Any], nik: str | None = None, owner_phone: str | None = None
+) -> Problems:
+    """Every rule the profile fields in `data` break, all of them at once (nothing is changed):
+    `.raise_any()` raises them together. The rules of :func:`update_profile`."""
+    problems = Problems()
+    if "name" in data and not (data.get("name") or "").strip():
+        problems.add(_l("Give the business name."), field="name")
+    with problems.check():
+        check_code(data.get("legal_form"), vocab.LEGAL_FORMS, "legal_form")
+    with problems.check():
+        check_code(data.get("sector"), vocab.SECTORS, "sector")
+    province, regency = data.get("province_code"), data.get("regency_code")
+    if province and province not in regions.provinces():
+        problems.add(_l("Choose a province from the list."), field="province_code")
+    if regency:
+        region = regions.regencies().get(regency)
+        if region is None:
+            problems.add(_l("Choose a regency or city from the list."), field="regency_code")
+        elif province and region.province_code != province:
+            problems.add(
+                _l("This regency or city is not in the chosen province."), field="regency_code"
+            )
+    founded = data.get("founded_on")
+    if founded and founded > dt.date.today():
+        problems.add(_l("The founding date cannot be in the future."), field="founded_on")
+    employees, women = data.get("employees"), data.get("women_employees")
+    if employees is not None and employees < 0:
+        problems.add(_l("Enter 0 or more."), field="employees")
+    if women is not None and (women < 0 or (employees is not None and women > employees)):
+        problems.add(
+            _l("Women employees cannot be more than all employees."), field="women_employees"
+        )
+    for field in ("capital", "annual_turnover", "ask_amount"):
+        with problems.check():
+            check_amount(data.get(field), field)
+    with problems.check():
+        check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
+    if data.get("ask_amount") == 0:
+        problems.add(_l("Leave the amount empty, or enter more than Rp0."), field="ask_amount")
+    for code in data.get("ask_instruments") or []:
+        with problems.check():
+            check_code(code, vocab.INSTRUMENTS, "ask_instruments")
+    tenor = data.get("tenor_months")
+    if tenor is not None and not 1 <= tenor <= 240:
+        problems.add(_l("The tenor is between 1 and 240 months."), field="tenor_months")
+    if nik:
+        with problems.check("nik"):
+            validators.normalise_nik(nik)
+    if owner_phone:
+        with problems.check("owner_phone"):
+            validators.normalise_phone(owner_phone)
+    return problems
 
 
 def set_nik(*, enterprise: Enterprise, nik: str) -> None:

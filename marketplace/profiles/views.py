@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from marketplace import money
+from marketplace import formatting, money
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, add_problems, form_status
 from marketplace.profiles import (
     enterprises,
     forms,
@@ -134,10 +134,17 @@ def edit(enterprise_id: int):
     revenue_fields = _revenue_fields(enterprise, months)
     if request.method == "GET":
         form.nik.data = ""
-    if form.validate_on_submit():
+    revenue_errors: dict[str, str] = {}
+    if form.is_submitted():
         revenues, revenue_errors = _parse_revenues(months)
-        if revenue_errors:
-            form.form_errors.append(_("Monthly revenue must be written in digits, e.g. 5.000.000."))
+        if not form.validate() or revenue_errors:
+            # Every error at once: the service's rules too, on fields the form found fine.
+            add_problems(
+                form,
+                enterprises.check_profile(
+                    data=form.profile_data(), nik=form.nik.data, owner_phone=form.owner_phone.data
+                ),
+            )
         else:
             with Attempt(form=form, success=_("Saved.")) as outcome:
                 enterprises.update_profile(
@@ -158,8 +165,14 @@ def edit(enterprise_id: int):
         form=form,
         enterprise=enterprise,
         revenue_fields=revenue_fields,
+        revenue_errors=revenue_errors,
+        extra_errors=[
+            (name, formatting.month(m), revenue_errors[name])
+            for m, name, _v in revenue_fields
+            if name in revenue_errors
+        ],
         action_form=ActionForm(),
-    ), form_status(form)
+    ), 422 if revenue_errors else form_status(form)
 
 
 def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
@@ -175,13 +188,15 @@ def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
 
 
 def _parse_revenues(months: list[dt.date]):
+    """The monthly revenues typed, and an error message per input that cannot be read."""
     revenues: dict[dt.date, int | None] = {}
-    errors = False
+    errors: dict[str, str] = {}
     for month in months:
+        name = f"revenue_{month:%Y_%m}"
         try:
-            revenues[month] = money.parse_rupiah(request.form.get(f"revenue_{month:%Y_%m}"))
+            revenues[month] = money.parse_rupiah(request.form.get(name))
         except money.MoneyError:
-            errors = True
+            errors[name] = _("Monthly revenue must be written in digits, e.g. 5.000.000.")
     return revenues, errors
 
 
