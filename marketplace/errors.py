@@ -43,11 +43,11 @@ class ValidationErrors(ValidationError):
 class Problems:
     """Collects the validation errors of one input so a service can report them together::
 
-        problems = Problems()
-        with problems.check():
-            check_code(...)
-        problems.add(_l("Give the name."), field="name")
-        problems.raise_any()
+    problems = Problems()
+    with problems.check():
+        check_code(...)
+    problems.add(_l("Give the name."), field="name")
+    problems.raise_any()
     """
 
     def __init__(self) -> None:

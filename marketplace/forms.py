@@ -4,11 +4,12 @@ form, and how a domain error lands on a form."""
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace import money
+from marketplace import editing, money
 from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
 
@@ -41,6 +42,30 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class VersionedForm(FlaskForm):
+    """A form over a record several people edit (see :mod:`marketplace.editing`): it carries
+    the record's version and a fingerprint of the values it showed."""
+
+    version = HiddenField()
+    opened = HiddenField()
+
+    def open_at(self, row, values) -> None:
+        """Remember `row`'s current version and `values` (call when showing the form, and
+        again after a conflict so that the next save, made knowingly, goes through). A form
+        that will create the row (`row` None) is opened at version 0: a row someone else
+        created meanwhile is a conflict too."""
+        self.version.data = row.version if row is not None else 0
+        self.opened.data = editing.fingerprint(values) if row is not None else ""
+
+    def expected(self) -> dict:
+        """`version` and `opened` as the services take them."""
+        try:
+            version = int(self.version.data) if self.version.data not in (None, "") else None
+        except (TypeError, ValueError):
+            version = None
+        return {"version": version, "opened": self.opened.data or None}
+
+
 class ActionForm(FlaskForm):
     """An empty form: a button that POSTs with a CSRF token."""
 
@@ -48,6 +73,13 @@ class ActionForm(FlaskForm):
 def form_error(form, error: DomainError) -> None:
     """Show a domain error next to its field, or at the top of the form; each of several
     (:class:`ValidationErrors`) next to its own field."""
+    for name in getattr(error, "changed", None) or []:
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [
+                *field.errors,
+                str(_l("Changed by someone else since you opened the form.")),
+            ]
     for one in getattr(error, "errors", None) or [error]:
         field = getattr(form, one.field, None) if one.field else None
         if field is not None and hasattr(field, "errors"):

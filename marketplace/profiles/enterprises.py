@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions, tasks, vocab
+from marketplace import audit, editing, regions, tasks, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import NotFound, PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
@@ -83,17 +83,24 @@ def update_profile(
     data: dict[str, Any],
     nik: str | None = None,
     owner_phone: str | None = None,
+    version: int | None = None,
+    opened: str | None = None,
 ) -> None:
     """Save the profile fields in `data` (a draft may be incomplete).
 
     `nik` and `owner_phone`, when given (non-empty), are normalised; the NIK is stored
-    encrypted. Raises PermissionDenied, ValidationError (with the field). Side effects:
+    encrypted. `version` and `opened` (from a form: see `marketplace.editing`) refuse the save
+    when someone else changed a field of the form since it was opened. Raises
+    PermissionDenied, ValidationError (every broken rule at once), EditConflict. Side effects:
     audit `profile.updated`; reindex after commit when published.
     """
     require_editor(actor, enterprise)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields {sorted(unknown)}")
+    editing.check_unchanged(
+        enterprise, version=version, opened=opened, values=editable_values(enterprise)
+    )
     check_profile(data=data, nik=nik, owner_phone=owner_phone).raise_any()
     name = (data.get("name") or "").strip()
     instruments = data.get("ask_instruments") or []
@@ -114,6 +121,15 @@ def update_profile(
     audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
+
+
+def editable_values(enterprise: Enterprise) -> dict[str, Any]:
+    """The profile's values as the edit form shows them, by form field name: what
+    :func:`update_profile` compares with the form's fingerprint."""
+    values = {name: getattr(enterprise, name) for name in PROFILE_FIELDS}
+    values["owner_phone"] = enterprise.owner_phone
+    values["nik"] = enterprise.owner_nik_encrypted
+    return values
 
 
 def check_profile(

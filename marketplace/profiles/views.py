@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from marketplace import formatting, money
+from marketplace.editing import EditConflict
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, add_problems, form_status
 from marketplace.profiles import (
@@ -134,6 +135,7 @@ def edit(enterprise_id: int):
     revenue_fields = _revenue_fields(enterprise, months)
     if request.method == "GET":
         form.nik.data = ""
+        form.open_at(enterprise, enterprises.editable_values(enterprise))
     revenue_errors: dict[str, str] = {}
     if form.is_submitted():
         revenues, revenue_errors = _parse_revenues(months)
@@ -153,10 +155,14 @@ def edit(enterprise_id: int):
                     data=form.profile_data(),
                     nik=form.nik.data,
                     owner_phone=form.owner_phone.data,
+                    **form.expected(),
                 )
                 records.set_revenues(actor=current_user, enterprise=enterprise, revenues=revenues)
             if outcome.ok:
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
+            if isinstance(outcome.error, EditConflict):
+                # The person has now seen what changed: their next save goes through.
+                form.open_at(enterprise, enterprises.editable_values(enterprise))
     if request.method == "POST":
         # Whatever went wrong, show the revenue exactly as typed: nothing the user typed is lost.
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
@@ -384,6 +390,8 @@ def mandate():
     organisation = current_user.organisation
     existing = db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation.id))
     form = forms.MandateForm(obj=existing)
+    if request.method == "GET":
+        form.open_at(existing, existing and investor_services.mandate_values(existing))
     if form.validate_on_submit():
         data = investor_services.MandateData(
             investor_kind=form.investor_kind.data,
@@ -398,9 +406,16 @@ def mandate():
             thesis=form.thesis.data,
         )
         with Attempt(form=form, success=_("Mandate saved.")) as outcome:
-            investor_services.save_mandate(actor=current_user, organisation=organisation, data=data)
+            investor_services.save_mandate(
+                actor=current_user, organisation=organisation, data=data, **form.expected()
+            )
         if outcome.ok:
             return redirect(url_for("profiles.investor", organisation_id=organisation.id))
+        if isinstance(outcome.error, EditConflict):
+            existing = db.session.scalar(
+                select(Mandate).where(Mandate.organisation_id == organisation.id)
+            )
+            form.open_at(existing, investor_services.mandate_values(existing))
     return render_template("profiles/mandate_form.html", form=form), form_status(form)
 
 
