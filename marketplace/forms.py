@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import editing, money
@@ -68,6 +69,22 @@ class VersionedForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """An empty form: a button that POSTs with a CSRF token."""
+
+
+class ConfirmForm(FlaskForm):
+    """A destructive action's form: nothing happens unless its box is ticked (the
+    `confirm_button` macro), so it asks for confirmation without JavaScript."""
+
+    confirm = BooleanField(validators=[DataRequired()])
+
+
+def confirmed() -> bool:
+    """True when the request's ConfirmForm is submitted with its box ticked; otherwise flash
+    that nothing was changed and return False."""
+    if ConfirmForm().validate_on_submit():
+        return True
+    flash(str(_l("Nothing was changed: tick the box next to the button to confirm.")), "error")
+    return False
 
 
 def form_error(form, error: DomainError) -> None:

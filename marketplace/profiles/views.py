@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from marketplace import formatting, money
 from marketplace.editing import EditConflict
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, add_problems, form_status
+from marketplace.forms import ActionForm, Attempt, add_problems, confirmed, form_status
 from marketplace.profiles import (
     enterprises,
     forms,
@@ -294,7 +294,7 @@ def documents(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         records.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
@@ -328,7 +328,7 @@ def mentoring(enterprise_id: int):
 @login_required
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         records.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
@@ -366,7 +366,7 @@ def photos(enterprise_id: int):
 @login_required
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         photo_services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))

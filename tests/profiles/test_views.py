@@ -432,3 +432,24 @@ def test_the_error_title_is_english_in_english(owner_client):
     response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(name=""))
     page = response.get_data(as_text=True)
     assert "<title>Error: " in page and "1 problem to correct" in page
+
+
+def test_removing_a_document_asks_for_the_box_to_be_ticked(owner_client):
+    from marketplace.profiles.models import LegalDocument
+
+    client, _owner, enterprise = owner_client
+    db.session.add(LegalDocument(enterprise=enterprise, kind="nib", number="1234567890123"))
+    db.session.commit()
+    document = db.session.query(LegalDocument).one()
+    url = f"/enterprises/{enterprise.id}/documents/{document.id}/delete"
+    page = client.get(f"/enterprises/{enterprise.id}/documents").get_data(as_text=True)
+    form = page[page.index(f'action="{url}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="confirm" value="y" required' in form and 'class="danger"' in form
+
+    response = client.post(url, follow_redirects=True)
+    assert "centang kotak" in response.get_data(as_text=True)
+    assert db.session.query(LegalDocument).count() == 1  # nothing removed without the box
+
+    assert client.post(url, data={"confirm": "y"}).status_code == 302
+    assert db.session.query(LegalDocument).count() == 0
