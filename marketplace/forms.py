@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -154,11 +155,19 @@ class Attempt:
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc_type is None:
-            db.session.commit()
-            self.ok = True
-            if self.success:
-                flash(str(self.success), "success")
-            return False
+            try:
+                db.session.commit()
+            except StaleDataError:
+                exc_type, exc = editing.EditConflict, editing.EditConflict([])
+            else:
+                self.ok = True
+                if self.success:
+                    flash(str(self.success), "success")
+                return False
+        if issubclass(exc_type, StaleDataError):
+            # Someone else's save reached a versioned row between this request's read and
+            # its write (marketplace.editing): refused like any other edit conflict.
+            exc_type, exc = editing.EditConflict, editing.EditConflict([])
         if not issubclass(exc_type, DomainError):
             return False
         db.session.rollback()

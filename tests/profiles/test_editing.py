@@ -150,3 +150,27 @@ def test_a_mandate_created_by_a_colleague_meanwhile_is_not_overwritten(make):
         investors.save_mandate(
             actor=investor, organisation=investor.organisation, data=data, version=0, opened=""
         )
+
+
+def test_a_save_racing_another_between_read_and_write_is_an_edit_conflict(
+    owner_and_facilitator, app
+):
+    from sqlalchemy import update
+
+    from marketplace.forms import Attempt
+
+    owner, _facilitator, enterprise = owner_and_facilitator
+    assert enterprise.products is None
+    # Another request's save lands after this one read the row (version_id_col notices it).
+    db.session.execute(
+        update(Enterprise)
+        .where(Enterprise.id == enterprise.id)
+        .values(version=Enterprise.version + 1, products="Kopi")
+        .execution_options(synchronize_session=False)
+    )
+    with app.test_request_context("/"):
+        with Attempt() as outcome:
+            enterprises.update_profile(actor=owner, enterprise=enterprise, data={"capital": 1_000})
+    assert not outcome.ok and isinstance(outcome.error, editing.EditConflict)
+    db.session.expire_all()
+    assert db.session.get(Enterprise, enterprise.id).capital is None
