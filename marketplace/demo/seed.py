@@ -33,6 +33,7 @@ from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles import readiness
+from marketplace.profiles import records as record_services
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def certify_halal(world: World) -> int:
         if editor is None or not profile_permissions.can_edit_enterprise(editor, enterprise):
             continue
         issued = readiness.HALAL_MANDATORY_FROM_UMK - dt.timedelta(days=30 + enterprise.id % 200)
-        enterprise_services.set_document(
+        record_services.set_document(
             actor=editor,
             enterprise=enterprise,
             kind="halal",

@@ -374,8 +374,8 @@ def test_a_sole_proprietors_npwp_must_be_the_owners_nik(owner, enterprise, npwp,
     enterprise_services.set_nik(enterprise=enterprise, nik="3201010101900001")
     kwargs = dict(actor=owner, enterprise=enterprise, kind="npwp", number=npwp)
     if ok:
-        enterprise_services.set_document(**kwargs, issued_on=None, expires_on=None)
+        records.set_document(**kwargs, issued_on=None, expires_on=None)
     else:
         with pytest.raises(ValidationError) as error:
-            enterprise_services.set_document(**kwargs, issued_on=None, expires_on=None)
+            records.set_document(**kwargs, issued_on=None, expires_on=None)
         assert error.value.field == "number"
