@@ -39,7 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from marketplace.matching import analysis  # noqa: E402
-from marketplace.matching.search import FACETS, SearchDoc, SearchQuery, SearchResult  # noqa: E402
+from marketplace.matching.search import SearchDoc, SearchQuery, SearchResult  # noqa: E402
+from marketplace.matching.search.types import counted_facets  # noqa: E402
 from marketplace.matching.search.whoosh import WhooshBackend  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -481,9 +482,11 @@ class Fts5Reference:
             count_sql = f"SELECT count(*) FROM {source} WHERE {where}"
             total = cur.execute(count_sql, [*match, *params]).fetchone()[0]
             return SearchResult(ids=ids, total=total)
+        counted = counted_facets(query)
         parts = ["SELECT 'total', '', count(*) FROM m"] + [
             f"SELECT '{f}', {f}, count(*) FROM m WHERE {f} IS NOT NULL GROUP BY {f}"
-            for f in ("sector", "province_code", "size_class", "stage")
+            for f in ("sector", "province_code", "regency_code", "size_class", "stage")
+            if f in counted
         ]
         parts += [
             f"SELECT '{f}', '{code}', sum(({f} >> {bit}) & 1) FROM m"
@@ -495,7 +498,7 @@ class Fts5Reference:
             + " UNION ALL ".join(parts)
         )
         total = 0
-        facets = {facet: {} for facet in FACETS}
+        facets = {facet: {} for facet in counted}
         for facet, code, n in cur.execute(facet_sql, [*match, *params]):
             if facet == "total":
                 total = n

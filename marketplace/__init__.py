@@ -106,17 +106,22 @@ def _register_models() -> None:
 
 def _register_jobs() -> None:
     # Import every module that defines `tasks` jobs, so each is registered before anything
-    # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported.
+    # (a request, a CLI command, a worker) enqueues it, whichever modules that caller imported;
+    # and the hooks of higher packages plugging into lower ones, which never import them
+    # (tests/test_layers.py): receivers of accounts' and profiles' signals (the dashboard's
+    # "waiting for you" lines among them), programmes' consent rule for profiles.
+    import marketplace.events.hooks
     import marketplace.events.jobs
-    import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up
+    import marketplace.events.reminders  # the reminder before an event
+    import marketplace.jobs.periodic  # the sweep, the daily reindex, file clean-up, the digest
     import marketplace.mail  # the delivery job
+    import marketplace.matching.hooks
+    import marketplace.matching.saved_searches  # notify saved searches of a new profile
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
-    import marketplace.notifications.services  # the mail job of notifications queued long ago
-
-    # Higher packages plugging into lower ones, which never import them (tests/test_layers.py):
-    # receivers of accounts' and profiles' signals, programmes' consent rule for profiles.
+    import marketplace.notifications.services  # the digest; the mail job queued long ago
     import marketplace.payments.hooks
     import marketplace.payments.services  # refunds, the periodic check against Stripe
+    import marketplace.pitches.hooks
     import marketplace.pitches.jobs  # noqa: F401
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
@@ -134,6 +139,7 @@ def _init_search(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import health
+    from marketplace.accounts.organisation_views import bp as organisation_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
@@ -146,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(organisation_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(pitches_bp)
@@ -181,3 +188,17 @@ def _register_template_helpers(app: Flask) -> None:
         from marketplace import permissions
 
         return {"vocab": vocab, "label": vocab.label, "can": permissions, "get_locale": get_locale}
+
+    @app.context_processor
+    def inject_unread_count():
+        from flask_login import current_user
+
+        from marketplace.notifications import services as notifications
+
+        # A function: counted (once per request) only when a page's header asks for it.
+        def unread_notifications() -> int:
+            if not current_user.is_authenticated:
+                return 0
+            return notifications.unread_count_cached(current_user)
+
+        return {"unread_notifications": unread_notifications}

@@ -17,6 +17,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
+from marketplace.logging_filters import loggable_path
 from marketplace.models import utcnow
 
 security_log = logging.getLogger("temumodal.security")
@@ -56,7 +57,8 @@ def record(
     """
     route = ip = None
     if has_request_context():
-        route = f"{request.method} {request.path}"[:200]
+        # The path with ids, but a one-time link's token masked (logging_filters).
+        route = f"{request.method} {loggable_path()}"[:200]
         ip = request.remote_addr
     event = AuditEvent(
         action=action,

@@ -22,41 +22,27 @@ def register(app: Flask) -> None:
 
     from marketplace.jobs import cli as jobs_cli
     from marketplace.mail.cli import mail_group
+    from marketplace.notifications.cli import notifications_group
 
     app.cli.add_command(mail_group)
+    app.cli.add_command(notifications_group)
     app.cli.add_command(jobs_cli.worker)
     app.cli.add_command(jobs_cli.scheduler)
     app.cli.add_command(jobs_cli.jobs_group)
 
+    from marketplace.events.cli import events_group
     from marketplace.payments.cli import payments_group
+
+    app.cli.add_command(events_group)
 
     app.cli.add_command(payments_group)
 
 
 def collect_stats() -> dict:
-    """Counts for operators: enterprises, published enterprises, organisations by kind, users by
-    role."""
-    from marketplace.accounts.models import Organisation, User
-    from marketplace.profiles.models import Enterprise
+    """The counts `flask stats` prints: the same service feeds the admin statistics page."""
+    from marketplace.admin import services as admin_services
 
-    by_kind = dict(
-        db.session.execute(
-            select(Organisation.kind, func.count()).group_by(Organisation.kind)
-        ).all()
-    )
-    by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    return {
-        "enterprises": db.session.scalar(select(func.count()).select_from(Enterprise)),
-        "published_enterprises": db.session.scalar(
-            select(func.count()).select_from(Enterprise).where(Enterprise.status == "published")
-        ),
-        "organisations_by_kind": {
-            k: by_kind.get(k, 0) for k in ("enterprise", "programme", "investor", "platform")
-        },
-        "users_by_role": {
-            r: by_role.get(r, 0) for r in ("owner", "facilitator", "investor", "admin")
-        },
-    }
+    return admin_services.collect_stats()
 
 
 @click.command("stats")

@@ -103,7 +103,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_INDEXER": "inline",
     "MATCH_COLUMNS_CACHE": True,  # keep the match cards' scoring columns in memory per worker
     "EVENT_SCHEDULE_TIME_LIMIT_S": 10.0,  # the scheduler's budget per build (QUALITY.md: <= 10 s)
+    # jobs.sweep: a build silent for its time limit plus this long lost its process: failed.
+    "EVENT_SCHEDULE_STALL_GRACE_S": 300,
     "EVENTS_BUILD_IN_THREAD": True,  # inline jobs: build schedules off the request thread
+    "EVENT_REMINDER_HOURS": 24,  # events.send_reminders: how long before the start people hear
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails sent outside a request
     # Paid tickets (marketplace/payments): unset → priced ticket types cannot go on sale.
     # Read from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET (or the FLASK_-prefixed names).
@@ -111,7 +114,10 @@ DEFAULTS: dict[str, Any] = {
     "STRIPE_WEBHOOK_SECRET": None,
     "STRIPE_HTTP_CLIENT": None,  # tests only: a stand-in for Stripe's HTTP transport
     "STRIPE_MAX_NETWORK_RETRIES": 2,  # the library retries a failed call (idempotency-keyed)
-    "TICKET_HOLD_MINUTES": 31,  # a Checkout Session lives at least 30 minutes (Stripe's minimum)
+    # A seat is held while the buyer pays: 30 minutes (Stripe's shortest Checkout) to 24 hours;
+    # organisers set it per event. TICKET_MIN_PRICE_IDR: the lowest paid ticket (gateway).
+    "TICKET_HOLD_MINUTES": 30,
+    "TICKET_MIN_PRICE_IDR": 10_000,
     # Reverse proxies in front of the app (README, "Production layout"): with 1, the client's
     # address, scheme and host are taken from the X-Forwarded-For/-Proto/-Host headers the
     # proxy sets (rate limits per client and the audit log need the real address). 0: none, the

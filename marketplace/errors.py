@@ -13,6 +13,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from marketplace.logging_filters import loggable_path
+
 log = logging.getLogger(__name__)
 
 
@@ -178,5 +180,6 @@ def register_error_handlers(app: Flask) -> None:
         from marketplace.extensions import db
 
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # Never request.path: e-mailed links carry their token in it (/confirm/<token>).
+        log.exception("unhandled error on %s %s", request.method, loggable_path())
         return render_error(500)

@@ -36,3 +36,29 @@ class RedactSecrets(logging.Filter):
             record.msg = cleaned
             record.args = None
         return True
+
+
+# URL variables that carry a secret: the e-mailed one-time links (/confirm/<token>,
+# /password/reset/<token>, /invitation/<token>). Name such a variable `token` in a new route.
+SECRET_URL_ARGS = frozenset({"token"})
+_RULE_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>:]+)>")
+# A path no route matched: any segment long and random enough to be a token is masked.
+_TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_\-]{20,}(?=/|$)")
+
+
+def loggable_path() -> str:
+    """The current request's path for logs and the audit trail: the route's own path with its
+    variables filled in (ids stay, they are what an audit needs), secret ones (SECRET_URL_ARGS)
+    as `[token]`; for a path no route matched, token-like segments masked. Needs a request."""
+    from flask import request
+
+    rule = request.url_rule
+    args = request.view_args or {}
+    if rule is None or not args.keys() & SECRET_URL_ARGS:
+        return _TOKEN_LIKE.sub("[token]", request.path)
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return "[token]" if name in SECRET_URL_ARGS else str(args.get(name, match.group(0)))
+
+    return request.script_root + _RULE_ARG.sub(fill, rule.rule)

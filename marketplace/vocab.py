@@ -78,12 +78,15 @@ SIZE_CLASSES = {
 }
 
 # --- bankability stages, in order -----------------------------------------------------------
+# "embrio": a business idea or embryo (embrio usaha, Kemensos' word for what a PKH graduate
+# household often starts from): no sales and no business licence yet.
 STAGES = {
+    "embrio": _l("Business idea or embryo (embrio usaha)"),
     "belum_layak": _l("Not yet eligible"),
     "layak": _l("Eligible, not yet bankable"),
     "bankable": _l("Bankable"),
 }
-STAGE_ORDER = {"belum_layak": 0, "layak": 1, "bankable": 2}
+STAGE_ORDER = {"embrio": 0, "belum_layak": 1, "layak": 2, "bankable": 3}
 
 # --- deal stages, in order -----------------------------------------------------------------
 # One ladder for an investor's deal with an enterprise: a shortlist entry (matching) and an
@@ -105,6 +108,24 @@ IMPACT_THEMES = {
     "disability_inclusive": _l("Disability-inclusive"),
     "pkh_graduate": _l("PKH graduate"),
     "green": _l("Green"),
+}
+
+# --- social-assistance programmes a household graduates from (graduasi) ----------------------
+# Kemensos links graduates to KUR, Mekaar and UMi. Graduation is social-assistance status:
+# personal data (UU PDP 27/2022), shown to investors only with the `share_pkh_graduate` consent.
+ASSISTANCE_PROGRAMMES = {
+    "pkh": _l("PKH (Program Keluarga Harapan)"),
+    "bpnt": _l("BPNT / Sembako (food assistance)"),
+    "pena": _l("PENA (Pahlawan Ekonomi Nusantara, Kemensos)"),
+    "other": _l("Another social-assistance programme"),
+}
+
+# --- business groups a facilitator registers (KemenkopUKM: kelompok, sentra, koperasi) --------
+GROUP_KINDS = {
+    "kube": _l("KUBE (Kelompok Usaha Bersama)"),
+    "kelompok_mekaar": _l("Mekaar group (kelompok Mekaar)"),
+    "koperasi": _l("Cooperative (koperasi)"),
+    "sentra": _l("Centre or cluster (sentra)"),
 }
 
 # --- investor organisation kinds ------------------------------------------------------------

@@ -39,6 +39,14 @@ VOLATILE_COLUMNS = {
     "current_programme_credit",
     "koperasi_rat_held",
     "koperasi_shu_positive",
+    # Added after the recording (graduation from social assistance, issue 14); none recorded.
+    "graduated_from",
+    "graduated_on",
+    # Added after the recording (organisation members, issue 13): whoever registered an
+    # organisation administers it; no demo organisation is rejected.
+    "organisation_admin",
+    "rejected_at",
+    "rejection_reason",
 }
 # In-app notices are dated by the clock when the services create them.
 VOLATILE_IN = {
@@ -72,10 +80,18 @@ def _value(value: Any) -> Any:
     return value
 
 
+# Notification kinds added after the recording, sent in the original world too: the members of
+# each organisation the admin verifies are told so. Their rows are left out and the others are
+# numbered 1, 2, 3 … in order, as they were recorded (the recorded ids have no gaps).
+NOTIFICATION_KINDS_ADDED_LATER = ("organisation_verified",)
+
+
 def table_rows(table, limit: int | None = None) -> list[list[Any]]:
     """Rows of `table` ordered by primary key, volatile columns left out."""
     columns = _kept(table)
     query = select(*columns).order_by(*table.primary_key.columns)
+    if table.name == "notifications":
+        query = query.where(table.c.kind.not_in(NOTIFICATION_KINDS_ADDED_LATER))
     if limit is not None:
         query = query.limit(limit)
     rows = [[_value(v) for v in row] for row in db.session.execute(query)]
@@ -93,6 +109,10 @@ def table_rows(table, limit: int | None = None) -> list[list[Any]]:
         for row in rows:
             if row[kind] == "npwp" and row[owner] in sole and len(row[number] or "") == 16:
                 row[number] = row[number][1:]
+    if table.name == "notifications":
+        position = columns.index(table.c.id)
+        for rank, row in enumerate(rows, start=1):
+            row[position] = rank
     return rows
 
 

@@ -59,9 +59,10 @@ class Factories:
         from marketplace.vocab import ROLE_ORGANISATION_KIND
 
         n = next(_counter)
-        organisation = organisation or self.organisation(
-            ROLE_ORGANISATION_KIND[role], verified=verified
-        )
+        if organisation is None:
+            # The user who creates an organisation administers it (as in register_user).
+            fields.setdefault("organisation_admin", True)
+            organisation = self.organisation(ROLE_ORGANISATION_KIND[role], verified=verified)
         return self._add(
             User(
                 email=email or f"{role}{n}@example.id",

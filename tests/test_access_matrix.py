@@ -58,7 +58,7 @@ TO_LOGIN = "to-login"
 
 MISSING_ID = 999_999
 # Placeholders in the paths below that are not database ids.
-NOT_IDS = frozenset({"token", "confirm_token", "reset_token"})
+NOT_IDS = frozenset({"token", "confirm_token", "reset_token", "join_token"})
 # Tables whose rows legitimately change on a denied request: the audit log records denials,
 # and the session row notes when it was last seen.
 BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
@@ -82,7 +82,8 @@ class Case:
 # facilitator F), {D} enterprise D (draft, owner B, facilitator G), {doc_A}/{rec_A}/{photo_A}
 # a document, mentoring record and photo of A (same for D), {prog_F}/{cohort_F}/{enrol_F}
 # F's programme, cohort and A's enrolment (same for G), {org_I}/{org_J} the investors'
-# organisations, {user_owner} owner A's user, {token} a live hand-over invitation.
+# organisations, {user_owner} owner A's user, {token} a live hand-over invitation,
+# {notice_owner} owner A's notification of I's data-room request.
 POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # --- accounts ---------------------------------------------------------------------------
     ("accounts.home", "GET"): (Case("/", EVERYONE),),
@@ -137,6 +138,38 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("admin.organisations", "GET"): (Case("/admin/organisations", ADMIN),),
     ("admin.verify", "POST"): (Case("/admin/organisations/{org_J}/verify", ADMIN),),
     ("admin.users", "GET"): (Case("/admin/users", ADMIN),),
+    # Issue 13: a rejection needs a reason; without one the admin gets the form back (422).
+    ("admin.reject", "POST"): (Case("/admin/organisations/{org_J}/reject", ADMIN),),
+    ("admin.statistics", "GET"): (Case("/admin/statistics", ADMIN),),
+    # --- organisation members (issue 13) -----------------------------------------------------
+    # Members of investor and programme organisations see their own organisation's members and
+    # invite colleagues; investor I administers org_I, where {user_colleague} is a plain
+    # member and {oinv_I} an open invitation. Owners and the platform admin have no such page.
+    ("organisation.members_page", "GET"): (Case("/organisation", FACILITATORS | INVESTORS),),
+    ("organisation.invite", "POST"): (
+        Case(
+            "/organisation/invitations",
+            FACILITATORS | INVESTORS,
+            data={"email": "kolega@example.id", "role": "member"},
+        ),
+    ),
+    # Only org_I's admin (investor I); everyone else, other organisations' admins included, 404.
+    ("organisation.remove_member", "POST"): (
+        Case("/organisation/members/{user_colleague}/remove", {"investor"}),
+    ),
+    ("organisation.cancel_invitation", "POST"): (
+        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}),
+    ),
+    # The e-mailed link is the credential (as for hand-overs); a logged-in user of another
+    # address is told the invitation is not theirs (200, nothing changes).
+    ("organisation.join", "GET"): (
+        Case("/join/{join_token}", EVERYONE),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
+    ("organisation.join", "POST"): (
+        Case("/join/{join_token}", EVERYONE),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+    ),
     # Failed background jobs (issue 10): admins only. Without a queue (this world) the buttons
     # answer with a message and a redirect; tests/queue covers them on a real queue.
     ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
@@ -150,6 +183,10 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # --- notifications ----------------------------------------------------------------------
     ("notifications.index", "GET"): (Case("/notifications", LOGGED_IN),),
     ("notifications.mark_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
+    # One's own notification only (owner A's: investor I asked for A's data room).
+    ("notifications.open_one", "GET"): (Case("/notifications/{notice_owner}", {"owner"}),),
+    ("notifications.settings", "GET"): (Case("/notifications/settings", LOGGED_IN),),
+    ("notifications.settings", "POST"): (Case("/notifications/settings", LOGGED_IN),),
     # --- profiles: browsing -----------------------------------------------------------------
     ("profiles.dashboard", "GET"): (Case("/dashboard", LOGGED_IN),),
     ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
@@ -266,6 +303,36 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             "/cohorts/{cohort_G}", {"other_facilitator"}, data={"enrol-email": "nobody@example.id"}
         ),
     ),
+    # Business groups and priority areas (issue 14): the programme's facilitators only. F's
+    # group {group_F} has A as a member; {behalf} is another enterprise F acts for.
+    ("programmes.new_group", "POST"): (
+        Case("/programmes/{prog_F}/groups", {"facilitator"}, data={"kind": "kube", "name": "K"}),
+        Case(
+            "/programmes/{prog_G}/groups", {"other_facilitator"}, data={"kind": "kube", "name": "K"}
+        ),
+    ),
+    ("programmes.priority_areas", "POST"): (
+        Case(
+            "/programmes/{prog_F}/priority-areas", {"facilitator"}, data={"regency_codes": "32.01"}
+        ),
+        Case(
+            "/programmes/{prog_G}/priority-areas",
+            {"other_facilitator"},
+            data={"regency_codes": "32.01"},
+        ),
+    ),
+    ("programmes.group", "GET"): (
+        Case("/groups/{group_F}", {"facilitator"}),
+        Case("/groups/{group_G}", {"other_facilitator"}),
+    ),
+    ("programmes.add_group_member", "POST"): (
+        Case("/groups/{group_F}/members", {"facilitator"}, data={"enterprise_id": "{behalf}"}),
+        Case("/groups/{group_G}/members", {"other_facilitator"}, data={"enterprise_id": "{A}"}),
+    ),
+    ("programmes.remove_group_member", "POST"): (
+        Case("/groups/{group_F}/members/{A}/remove", {"facilitator"}),
+        Case("/groups/{group_G}/members/{D}/remove", {"other_facilitator"}),
+    ),
     ("programmes.enrolment_status", "POST"): (
         Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
         Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
@@ -366,6 +433,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("payments.add_code", "POST"): (
         Case("/events/{ev}/tickets/codes", {"facilitator"}, data={"code-code": ""}),
     ),
+    ("payments.set_hold", "POST"): (
+        Case("/events/{ev}/tickets/hold", {"facilitator"}, data={"hold-hold_minutes": ""}),
+    ),
     ("payments.event_orders", "GET"): (Case("/events/{ev}/orders", {"facilitator", "admin"}),),
     ("payments.orders_csv", "GET"): (Case("/events/{ev}/orders.csv", {"facilitator", "admin"}),),
     ("payments.cancel_event", "GET"): (Case("/events/{ev}/cancel", {"facilitator"}),),
@@ -382,6 +452,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("payments.refund", "POST"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
     ("payments.admin_payments", "GET"): (Case("/admin/payments", ADMIN),),
     ("payments.check", "POST"): (Case("/orders/{order}/check", ADMIN),),
+    ("payments.resend_receipt", "POST"): (Case("/orders/{order}/receipt/resend", ADMIN),),
     ("payments.retry_refund", "POST"): (Case("/refunds/{refund}/retry", ADMIN),),
     ("payments.stripe_webhook", "POST"): (Case("/payments/stripe/webhook", EVERYONE),),
     # --- pitches: decks, the data room (issue 3) --------------------------------------------
@@ -456,6 +527,40 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/matches", A_EDITORS),
         Case("/enterprises/{D}/matches", D_EDITORS),
     ),
+    # Issue 13: an enterprise's editors ask verified investor organisations for an
+    # introduction (not for a draft, not to an unverified organisation); the organisation's
+    # members see their inbox, and only a verified member answers.
+    ("matching.new_introduction", "GET"): (
+        Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS),
+        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY),
+        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY),
+    ),
+    ("matching.new_introduction", "POST"): (
+        # A already has an open request to I: allowed, and refused with a message (422).
+        Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS, data={"message": "Halo"}),
+        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY, data={"message": "Halo"}),
+        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY, data={"message": "Halo"}),
+    ),
+    ("matching.enterprise_introductions", "GET"): (
+        Case("/enterprises/{A}/introductions", A_EDITORS),
+        Case("/enterprises/{D}/introductions", D_EDITORS),
+    ),
+    ("matching.introductions_inbox", "GET"): (Case("/introductions", INVESTORS),),
+    ("matching.answer_introduction", "POST"): (
+        Case("/introductions/{intro_I}/accept", {"investor"}),
+        Case("/introductions/{intro_I}/decline", {"investor"}),
+    ),
+    # Saved searches (issue 12): {saved_I} I's saved search. Unverified investor J gets the
+    # list page with a "verify first" notice but may not save, rename or delete.
+    ("matching.saved_search_list", "GET"): (Case("/searches", INVESTORS),),
+    ("matching.saved_search_new", "GET"): (Case("/searches/new", INVESTORS),),
+    ("matching.saved_search_new", "POST"): (
+        Case("/searches/new", {"investor"}, data={"name": "Batik", "params": "q=batik"}),
+    ),
+    ("matching.saved_search_rename", "POST"): (
+        Case("/searches/{saved_I}/rename", {"investor"}, data={"name": "Baru"}),
+    ),
+    ("matching.saved_search_delete", "POST"): (Case("/searches/{saved_I}/delete", {"investor"}),),
     ("matching.shortlist", "GET"): (Case("/shortlist", INVESTORS),),
     ("matching.shortlist_csv", "GET"): (Case("/shortlist.csv", INVESTORS),),
     ("matching.shortlist_add", "POST"): (
@@ -505,6 +610,10 @@ class World:
     def url(self, path: str, **override: Any) -> str:
         return path.format(**{**self.ids, **override})
 
+    def data(self, case: Case) -> dict[str, str]:
+        """The case's form data with world placeholders ({behalf} …) filled in."""
+        return {name: self.url(value) for name, value in case.data.items()}
+
 
 def tiny_jpeg() -> bytes:
     buffer = io.BytesIO()
@@ -542,6 +651,14 @@ def build_world(db, upload_folder: Path) -> World:
     make.mandate(investor)
     other_investor = make.investor(verified=False)
     admin = make.admin()
+    from marketplace.accounts import members as member_services
+
+    colleague = make.investor(organisation=investor.organisation)
+    oinv_i = member_services.invite_member(
+        actor=investor, email="calon.kolega@example.id", role="member"
+    )
+    join_token = "matrix-join-token"
+    oinv_i.token_hash = member_services._hash_token(join_token)
 
     doc_a = make._add(LegalDocument(enterprise=enterprise_a, kind="sku"))
     doc_d = make._add(LegalDocument(enterprise=enterprise_d, kind="sku"))
@@ -558,6 +675,14 @@ def build_world(db, upload_folder: Path) -> World:
         owner_phone="081234567890",
     )
     token = handover.create_invitation(facilitator=facilitator, enterprise=behalf)
+    from marketplace.programmes import groups
+
+    group_f = groups.create_group(actor=facilitator, programme=programme_f, kind="kube", name="F")
+    groups.add_member(actor=facilitator, group=group_f, enterprise=enterprise_a)
+    group_g = groups.create_group(
+        actor=other_facilitator, programme=programme_g, kind="koperasi", name="G"
+    )
+    groups.add_member(actor=other_facilitator, group=group_g, enterprise=enterprise_d)
     newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
     confirm_token = account_services._issue_link(
         user=newcomer, purpose="confirm", lifetime=account_services.CONFIRM_LINK_LIFETIME
@@ -632,11 +757,17 @@ def build_world(db, upload_folder: Path) -> World:
         "prog_G": programme_g.id,
         "cohort_F": cohort_f.id,
         "cohort_G": cohort_g.id,
+        "group_F": group_f.id,
+        "group_G": group_g.id,
+        "behalf": behalf.id,
         "enrol_F": enrol_f.id,
         "enrol_G": enrol_g.id,
         "org_I": investor.organisation_id,
         "org_J": other_investor.organisation_id,
         "user_owner": owner.id,
+        "user_colleague": colleague.id,
+        "oinv_I": oinv_i.id,
+        "join_token": join_token,
         "token": token,
         "confirm_token": confirm_token,
         "reset_token": reset_token,
@@ -650,6 +781,7 @@ def build_world(db, upload_folder: Path) -> World:
         "ddoc_A": ddoc_a.id,
         "ddoc_D": ddoc_d.id,
         "req_A": req_a.id,
+        "notice_owner": db.session.scalar(owner_notice(owner.id)),
         **{f"user_{role}": user.id for role, user in users.items()},
     }
     pristine = upload_folder.with_name(upload_folder.name + "-pristine")
@@ -661,6 +793,17 @@ def build_world(db, upload_folder: Path) -> World:
         snapshot=table_rows(db),
         uploads=upload_folder,
         pristine_uploads=pristine,
+    )
+
+
+def owner_notice(user_id: int):
+    """The id of owner A's notice of investor I's data-room request."""
+    from sqlalchemy import select
+
+    from marketplace.notifications.models import Notification
+
+    return select(Notification.id).where(
+        Notification.user_id == user_id, Notification.kind == "data_room_requested"
     )
 
 
@@ -837,7 +980,7 @@ def test_role_gets_exactly_what_the_policy_allows(fresh, endpoint, method, index
     allowed: bool | str = case.allow if case.allow == TO_LOGIN else role in case.allow
     before = database_state(app) if not allowed else None
 
-    response = send(client_for(app, world, role), method, world.url(case.path), case.data)
+    response = send(client_for(app, world, role), method, world.url(case.path), world.data(case))
 
     problem = outcome_problem(response, allowed=allowed, anonymous_rule=case.anonymous, role=role)
     assert problem is None, f"{role} {method} {world.url(case.path)}: {problem}"
@@ -869,7 +1012,7 @@ def test_an_id_that_does_not_exist_is_not_found(fresh, endpoint, method, case, n
     url = world.url(case.path, **{name: MISSING_ID})
     before = database_state(app)
 
-    response = send(client_for(app, world, role), method, url, case.data)
+    response = send(client_for(app, world, role), method, url, world.data(case))
 
     assert response.status_code == 404, f"{role} {method} {url}: {response.status_code}"
     assert database_state(app) == before

@@ -211,6 +211,48 @@ def test_healthz_answers_503_naming_an_unusable_upload_folder(app, client, tmp_p
     assert str(tmp_path) not in response.get_data(as_text=True)
 
 
+def test_healthz_opens_the_search_index_without_running_a_query_or_counting_rows(
+    app, db, client, make, monkeypatch
+):
+    from sqlalchemy import event
+
+    from marketplace.matching import search
+
+    make.enterprise(published=True)
+    db.session.commit()
+    backend = search.current_backend()
+
+    def no_query(_query):
+        raise AssertionError("/healthz ran a search")
+
+    monkeypatch.setattr(backend, "search", no_query)
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        statements.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        response = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert response.status_code == 200 and response.get_json()["checks"]["search"] == "ok"
+    assert statements and not [s for s in statements if "count(" in s]
+
+
+def test_healthz_answers_503_naming_an_unreadable_search_index(app, client, monkeypatch):
+    from marketplace.matching import search
+
+    def broken():
+        raise OSError("the index is gone")
+
+    monkeypatch.setattr(search.current_backend(), "ping", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["search"]
+    assert "the index is gone" not in response.get_data(as_text=True)
+
+
 # --- logs ------------------------------------------------------------------------------------
 def test_saving_and_viewing_a_nik_never_writes_it_to_the_logs(
     app, db, client, login, owner, enterprise, caplog

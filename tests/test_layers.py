@@ -33,8 +33,9 @@ EXCEPTIONS = {
     (
         "marketplace.profiles.models",
         "marketplace.programmes.models",
-    ): "type-only (under TYPE_CHECKING): names the classes of Enterprise.enrolments and"
-    " .attestations for the type checker; the mapper resolves them by name at run time, and"
+    ): "type-only (under TYPE_CHECKING): names the classes of Enterprise.enrolments,"
+    " .attestations and .group_memberships for the type checker; the mapper resolves them by"
+    " name at run time, and"
     " the profiles code never imports programmes.",
 }
 

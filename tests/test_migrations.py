@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from marketplace.extensions import db
 from marketplace.matching.search import SearchDoc, SearchQuery
@@ -118,3 +118,47 @@ DOCS = [
         (3, "Batik Lasem", "batik tulis", "Batik tulis khas Lasem."),
     )
 ]
+
+
+def test_0015_turns_an_old_ticket_price_into_a_ticket_type_and_drops_it(app, make):
+    # An event priced the old way (pitch_events.ticket_price, a registration 'pending'
+    # payment): after the upgrade it sells one ticket type of that price with all its seats,
+    # the free register button refuses it, and the old registration is kept as it was.
+    from flask_migrate import downgrade
+
+    from marketplace.errors import Conflict
+    from marketplace.events import registrations
+    from marketplace.events import services as event_services
+    from marketplace.events.models import EventRegistration, PitchEvent
+    from marketplace.payments import tickets
+    from tests.events.conftest import event_data
+
+    _empty_database()
+    upgrade()
+    facilitator, early, late = make.facilitator(), make.investor(), make.investor()
+    priced = event_services.save_event(actor=facilitator, data=event_data(capacity=12))
+    free = event_services.save_event(actor=facilitator, data=event_data(title="Gratis"))
+    registrations.register_investor(actor=early, event=priced)
+    ids = (priced.id, free.id, early.id)
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0014_ticket_orders")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE pitch_events SET ticket_price = 150000 WHERE id = :id"), {"id": ids[0]}
+        )
+        conn.execute(text("UPDATE event_registrations SET payment_state = 'pending'"))
+
+    upgrade()
+
+    assert "ticket_price" not in {c["name"] for c in inspect(db.engine).get_columns("pitch_events")}
+    priced, free = db.session.get(PitchEvent, ids[0]), db.session.get(PitchEvent, ids[1])
+    [ticket] = tickets.ticket_types(priced)
+    assert (ticket.name, ticket.price, ticket.capacity) == ("Kursi investor", 150_000, 12)
+    assert tickets.ticket_types(free) == []
+    registration = db.session.scalar(
+        select(EventRegistration).where(EventRegistration.user_id == ids[2])
+    )
+    assert registration.payment_state == "pending" and priced.registered_count == 1
+    with pytest.raises(Conflict):
+        registrations.register_investor(actor=db.session.merge(late), event=priced)

@@ -106,3 +106,32 @@ class ResetPasswordForm(FlaskForm):
         _l("New password (at least 8 characters)"),
         validators=[DataRequired(_l("Choose a password."))],
     )
+
+
+class MemberInviteForm(FlaskForm):
+    email = EmailField(
+        _l("Your colleague's e-mail"),
+        validators=[
+            DataRequired(_l("Fill in the e-mail address.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    role = RadioField(
+        _l("Role in the organisation"),
+        choices=[
+            ("member", _l("Member")),
+            ("admin", _l("Organisation admin (can also remove members)")),
+        ],
+        default="member",
+        validators=[DataRequired(_l("Choose one."))],
+    )
+
+
+class JoinRegisterForm(FlaskForm):
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(_l("Fill in your name.")), Length(max=120)]
+    )
+    password = PasswordField(
+        _l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))]
+    )

@@ -25,6 +25,7 @@ SUBJECTS = {
     "confirm": _l("TemuModal: confirm your e-mail address"),
     "reset": _l("TemuModal: set a new password"),
     "taken": _l("TemuModal: someone tried to register with your address"),
+    "member_invite": _l("TemuModal: an invitation to join your colleagues"),
 }
 BODIES = {
     "confirm": _l(
@@ -42,6 +43,11 @@ BODIES = {
         " already has an account. If it was you, log in with your password:\n\n%(login)s\n\n"
         "Forgot it? Set a new one here:\n\n%(reset)s\n\nIf it was not you, you can ignore this"
         " message: nothing was changed."
+    ),
+    "member_invite": _l(
+        "%(inviter)s invites you to join %(organisation)s on TemuModal. Open this link to"
+        " accept (it works once, for %(days)s days). If you have no account yet, you create"
+        " one there:\n\n%(link)s\n\nIf you do not know %(inviter)s, ignore this message."
     ),
 }
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from marketplace.extensions import db
 from marketplace.models import TimestampMixin, UserId
@@ -37,6 +38,10 @@ class Organisation(TimestampMixin, db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
     )
+    # An admin's refusal (issue 13): the reason is mailed to the members; the organisation
+    # leaves the verification queue until it asks again (a verification clears both).
+    rejected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id"
@@ -70,6 +75,9 @@ class User(TimestampMixin, db.Model):
     # When the holder proved the address by following the confirmation (or reset) link; None
     # until then. Unconfirmed accounts may log in but not act towards others.
     email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # An organisation admin (issue 13) removes members and invites other admins; whoever
+    # registers an organisation is its first one.
+    organisation_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
@@ -130,3 +138,31 @@ class EmailToken(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OrganisationInvitation(db.Model):
+    """An invitation, sent by e-mail, to join an organisation as a member or an admin.
+
+    Only the token's SHA-256 is stored; the link works once (`accepted_at`), until
+    `expires_at`, and not after `cancelled_at`. The invited address need not have an account.
+    """
+
+    __tablename__ = "organisation_invitations"
+    __table_args__ = (CheckConstraint("role IN ('member','admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

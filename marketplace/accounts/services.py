@@ -21,6 +21,7 @@ from marketplace.accounts.models import EmailToken, Organisation, User, UserSess
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
+from marketplace.notifications import services as notifications
 
 SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
 # E-mailed one-time links: long enough to find the mail, short enough that an old mailbox
@@ -66,6 +67,8 @@ def register_user(
             ),
             field="email",
         )
+    # Whoever creates an organisation administers it; a member added later does not.
+    organisation_admin = organisation is None
     if organisation is None:
         if not (organisation_name or "").strip():
             raise ValidationError(
@@ -84,6 +87,7 @@ def register_user(
         password_hash=passwords.hash_password(password),
         role=role,
         organisation=organisation,
+        organisation_admin=organisation_admin,
         locale=locale if locale in current_app.config["LANGUAGES"] else "id",
         password_changed_at=utcnow(),
     )
@@ -318,25 +322,50 @@ def reset_password(*, token: str | None, new_password: str) -> User:
     return user
 
 
+class AccountDeactivated(PermissionDenied):
+    """The right password for an account an administrator has deactivated."""
+
+
 def authenticate(*, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Takes the same time either way.
 
-    Side effects: a `login.failed` audit entry on failure (no password is recorded).
+    Only someone who knows the password learns that the account is deactivated
+    (AccountDeactivated, whose message says whom to contact); a wrong password gets None
+    whatever the account's state. Side effects: a `login.failed` audit entry on failure (no
+    password is recorded).
     """
     user = find_user_by_email(email)
     if user is None:
         passwords.verify_password(passwords.DUMMY_HASH, password)
         audit.record("login.failed", actor_id=None, details={"reason": "unknown_account"})
         return None
-    if not passwords.verify_password(user.password_hash, password) or not user.active:
+    password_ok = passwords.verify_password(user.password_hash, password)
+    if not password_ok or not user.active:
         audit.on_user(
             "login.failed",
             user.id,
             by=user.id,
-            reason="inactive" if user.active is False else "password",
+            reason="password" if not password_ok else "inactive",
         )
+        if password_ok:
+            raise AccountDeactivated(deactivated_message())
         return None
     return user
+
+
+def deactivated_message() -> str:
+    """What a deactivated user is told, naming the contact address when one is configured."""
+    contact = current_app.config.get("MAIL_CONTACT")
+    if contact:
+        return _l(
+            "Your account was deactivated by a TemuModal administrator. To ask why or to have"
+            " it reactivated, write to %(contact)s.",
+            contact=contact,
+        )
+    return _l(
+        "Your account was deactivated by a TemuModal administrator. To ask why or to have it"
+        " reactivated, reply to any e-mail you received from TemuModal."
+    )
 
 
 def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
@@ -433,15 +462,83 @@ def set_locale(*, user: User, locale: str) -> None:
 
 
 # --- administration --------------------------------------------------------------------------
-def verify_organisation(*, admin: User, organisation: Organisation) -> None:
-    """Mark an organisation verified. Side effects: audit `organisation.verified`; signal
+VERIFIABLE_KINDS = frozenset({"investor", "programme"})
+MEMBERS_LINK = "/organisation"
+
+
+def _tell_members(organisation: Organisation, kind: str, params: dict) -> None:
+    members = db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id, User.active.is_(True))
+    )
+    notifications.notify(users=list(members), kind=kind, params=params, link=MEMBERS_LINK)
+
+
+def verify_organisation(
+    *, admin: User, organisation: Organisation, notify_members: bool = True
+) -> None:
+    """Mark an organisation verified (clearing an earlier rejection). Side effects: audit
+    `organisation.verified`; its members notified (in-app and e-mail) unless `notify_members`
+    is False (the demo seed, whose recorded world predates the notice); signal
     `organisation_verified` (a programme organisation's held invitations reach the owners)."""
     if admin.role != "admin":
         raise PermissionDenied(_l("Only administrators can verify organisations."))
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
+    organisation.rejected_at = None
+    organisation.rejection_reason = None
     audit.on_organisation("organisation.verified", organisation.id, by=admin.id)
+    if notify_members:
+        _tell_members(organisation, "organisation_verified", {"organisation": organisation.name})
     signals.organisation_verified.send(organisation)
+    db.session.flush()
+
+
+def organisations_to_verify() -> dict[str, int]:
+    """How many investor and programme organisations wait for an admin's verification, by
+    kind (enterprise organisations need none to act)."""
+    from sqlalchemy import func
+
+    counts = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(
+                Organisation.kind.in_(("investor", "programme")),
+                Organisation.verified_at.is_(None),
+                Organisation.rejected_at.is_(None),
+            )
+            .group_by(Organisation.kind)
+        ).all()
+    )
+    return {kind: counts.get(kind, 0) for kind in ("investor", "programme")}
+
+
+def reject_organisation(*, admin: User, organisation: Organisation, reason: str) -> None:
+    """Refuse to verify an investor or programme organisation, with a reason its members are
+    sent; it leaves the verification queue (a later verification clears the refusal).
+
+    Raises PermissionDenied (not an admin), ValidationError (no reason; another kind of
+    organisation; already verified). Side effects: audit `organisation.rejected`; members
+    notified in-app and by e-mail, the reason included.
+    """
+    if admin.role != "admin":
+        raise PermissionDenied(_l("Only administrators can verify organisations."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            _l("Say why, in words the organisation can act on: they receive it."), field="reason"
+        )
+    if organisation.kind not in VERIFIABLE_KINDS:
+        raise ValidationError(_l("Only investor and programme organisations are verified."))
+    if organisation.verified_at is not None:
+        raise ValidationError(_l("This organisation is verified: withdraw the verification first."))
+    organisation.rejected_at = utcnow()
+    organisation.rejection_reason = reason[:2000]
+    audit.on_organisation("organisation.rejected", organisation.id, by=admin.id)
+    _tell_members(
+        organisation,
+        "organisation_rejected",
+        {"organisation": organisation.name, "reason": organisation.rejection_reason},
+    )
     db.session.flush()
 
 

@@ -173,10 +173,14 @@ def login():
         return redirect(url_for("profiles.dashboard"))
     form = forms.LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        user = services.authenticate(email=form.email.data, password=form.password.data)
+        try:
+            user = services.authenticate(email=form.email.data, password=form.password.data)
+            failure = _("The e-mail address or the password is not correct.")
+        except services.AccountDeactivated as error:
+            user, failure = None, str(error.message)
         if user is None:
             db.session.commit()  # keep the audit entry of the failure
-            form.form_errors.append(_("The e-mail address or the password is not correct."))
+            form.form_errors.append(failure)
         elif user.totp_enabled:
             db.session.commit()
             session.clear()

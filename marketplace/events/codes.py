@@ -34,12 +34,12 @@ INVITATION_STATUSES = {
 
 REGISTRATION_STATUSES = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
 
-# A paid ticket comes with the payments issue; until then a priced registration waits as
-# 'pending' so that fulfilment only has to flip it to 'paid'.
+# 'pending' only on seats registered under the old per-event price, before tickets existed.
 PAYMENT_STATES = {
     "not_required": _l("Free"),
-    "pending": _l("Payment pending"),
+    "pending": _l("Registered before tickets, unpaid"),
     "paid": _l("Paid"),
+    "refunded": _l("Refunded"),
 }
 
 RUN_STATUSES = {
@@ -47,6 +47,15 @@ RUN_STATUSES = {
     "running": _l("Building"),
     "done": _l("Ready"),
     "failed": _l("Failed"),
+}
+
+# A failed run's `error` is the solver's message, or one of these codes (shown translated).
+RUN_STOPPED = "worker_stopped"
+RUN_ERRORS = {
+    RUN_STOPPED: _l(
+        "the build stopped without finishing (the process running it ended). Nothing was"
+        " changed: build the schedule again."
+    ),
 }
 
 # Friday prayer (sholat Jumat) is blocked by default on Fridays, in the event's own zone.

@@ -84,7 +84,6 @@ class EventForm(VersionedForm):
     max_meetings_investor = _count(_l("Most meetings per investor (blank: no limit)"), maximum=100)
     capacity = _count(_l("Investor seats"), maximum=10000, default=20)
     registration_deadline = DateField(_l("Registration closes (last day)"), validators=[Optional()])
-    ticket_price = MoneyField(_l("Ticket price for investors, Rp (blank: free)"))
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +105,6 @@ class EventForm(VersionedForm):
             self.registration_deadline.data = event.registration_deadline.astimezone(
                 ZoneInfo(event.timezone)
             ).date()
-        self.ticket_price.process_data(event.ticket_price)
 
     def event_data(self) -> services.EventData:
         return services.EventData(
@@ -128,7 +126,6 @@ class EventForm(VersionedForm):
             tables=self.tables.data,
             capacity=self.capacity.data,
             registration_deadline=self.registration_deadline.data,
-            ticket_price=self.ticket_price.amount,
             min_meetings=self.min_meetings.data,
             max_meetings_enterprise=self.max_meetings_enterprise.data,
             max_meetings_investor=self.max_meetings_investor.data,

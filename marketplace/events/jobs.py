@@ -21,19 +21,17 @@ from collections.abc import Iterable
 
 from flask import Flask, current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from marketplace import formatting, mail, tasks
+from marketplace import mail, tasks
 from marketplace.accounts.models import User
-from marketplace.events import agendas, registrations, schedules
+from marketplace.events import notices, registrations, schedules
 from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.scheduling import build_schedule
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.profiles.models import Enterprise
-from marketplace.programmes import consent
 
 log = logging.getLogger(__name__)
 _threads: list[threading.Thread] = []
@@ -86,6 +84,7 @@ def run_build(run_id: int) -> None:
         if run is None or run.status != "queued":
             return
         run.status = "running"
+        run.progress_at = utcnow()
         db.session.commit()
         try:
             event = db.session.get(PitchEvent, run.event_id)
@@ -125,7 +124,7 @@ def _progress_writer(engine, run_id: int):
                 session.execute(
                     update(ScheduleRun)
                     .where(ScheduleRun.id == run_id, ScheduleRun.status == "running")
-                    .values(progress=min(max(float(fraction), 0.0), 0.99))
+                    .values(progress=min(max(float(fraction), 0.0), 0.99), progress_at=utcnow())
                 )
                 session.commit()
         except Exception:  # noqa: BLE001 - a missed progress update must not stop the solve
@@ -134,108 +133,19 @@ def _progress_writer(engine, run_id: int):
     return write
 
 
-# --- e-mail -----------------------------------------------------------------------------------
-def _link(path: str) -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
-
-
-def enterprise_recipients(enterprise: Enterprise) -> list[User]:
-    """Who hears for an enterprise: its owners, or its pendamping when no owner has an account
-    yet (profiles made on behalf of owners with only a phone)."""
-    owners = list(
-        db.session.scalars(
-            select(User).where(
-                User.organisation_id == enterprise.organisation_id,
-                User.role == "owner",
-                User.active.is_(True),
-            )
+@tasks.on_give_up("events.build_schedule")
+def give_up_build(run_id: int) -> None:
+    """The build job failed for good without its own handler running (its worker was killed):
+    the run, still queued or running, is marked failed so the facilitator can build again."""
+    with tasks.job_session() as session:
+        session.execute(
+            update(ScheduleRun)
+            .where(ScheduleRun.id == run_id, ScheduleRun.status.in_(("queued", "running")))
+            .values(status="failed", error=schedules.STALLED_ERROR, finished_at=utcnow())
         )
-    )
-    if owners:
-        return owners
-    rows = consent.consented_enrolments().subquery()
-    facilitator_ids = {
-        facilitator_id
-        for facilitator_id in db.session.scalars(
-            select(rows.c.facilitator_id).where(rows.c.enterprise_id == enterprise.id)
-        )
-        if facilitator_id
-    }
-    return (
-        list(
-            db.session.scalars(
-                select(User).where(User.id.in_(facilitator_ids), User.active.is_(True))
-            )
-        )
-        if facilitator_ids
-        else []
-    )
 
 
-def _locale() -> str:
-    # Mails are written outside a request: the locale forced for the recipient is the one.
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return str(locale.language) if locale is not None else "id"
-
-
-def _agenda_lines(
-    event: PitchEvent, entries: Iterable[agendas.AgendaEntry], *, as_investor: bool
-) -> list[str]:
-    zone = formatting.ZONE_ABBREVIATIONS.get(event.timezone, event.timezone)
-    lines = []
-    for entry in entries:
-        when = (
-            f"{formatting.date(entry.slot.start.date(), _locale())} {entry.slot.start:%H.%M}–"
-            f"{entry.slot.end:%H.%M} {zone}"
-        )
-        who = entry.enterprise_name if as_investor else ", ".join(entry.investor_names)
-        lines.append(f"- {when} · {entry.place} · {who}")
-    return lines
-
-
-def schedule_message(
-    event: PitchEvent,
-    version: int,
-    *,
-    enterprise: Enterprise | None = None,
-    investor: User | None = None,
-) -> tuple[str, str]:
-    """Subject and body of the schedule e-mail for one enterprise or one investor, in the
-    current locale."""
-    published = schedules.published_of(event, version)
-    if enterprise is not None:
-        entries = agendas.agenda(event, published, enterprise_id=enterprise.id)
-        name = enterprise.name
-        path = f"/events/{event.id}/enterprises/{enterprise.id}/agenda"
-    else:
-        entries = agendas.agenda(event, published, investor_id=investor.id)
-        name = investor.name
-        path = f"/events/{event.id}/agenda"
-    if version == 1:
-        subject = _("Your schedule for %(title)s", title=event.title)
-    else:
-        subject = _(
-            "Your schedule for %(title)s has changed (version %(version)s)",
-            title=event.title,
-            version=version,
-        )
-    lines = [_("Hello %(name)s,", name=name), ""]
-    if entries:
-        lines.append(_("Here is your schedule:"))
-        lines += _agenda_lines(event, entries, as_investor=investor is not None)
-    else:
-        lines.append(
-            _(
-                "You have no pitch or meeting in this schedule. Ask the organiser if "
-                "this is a surprise."
-            )
-        )
-    lines += ["", _("See it, print it or add it to your calendar: %(url)s", url=_link(path))]
-    return subject, "\n".join(lines)
-
-
+# --- e-mail (jobs queued before notifications carried these mails) -------------------------
 def _send_each(users: Iterable[User], compose) -> int:
     sent = 0
     for user in users:
@@ -257,7 +167,10 @@ def mail_job(
 ) -> int:
     """Send the e-mails of `kind` ('invited', 'schedule', 'feedback') about the event to the
     enterprises and investors named, each in the recipient's own language. Returns how many
-    were sent. Side effects: mail.send per recipient; feedback marks the invitation sent."""
+    were sent. Side effects: mail.send per recipient; feedback marks the invitation sent.
+
+    Nothing enqueues it any more (the services notify in their transaction, events/notices.py);
+    it stays registered for jobs queued before that change."""
     from marketplace.events import judging
 
     app = current_app._get_current_object()
@@ -270,12 +183,15 @@ def mail_job(
             enterprise = db.session.get(Enterprise, enterprise_id)
             if enterprise is None:
                 continue
-            recipients = enterprise_recipients(enterprise)
+            recipients = notices.enterprise_recipients(enterprise)
             if kind == "invited":
-                sent += _send_each(recipients, lambda e=enterprise: _invitation_message(event, e))
+                sent += _send_each(
+                    recipients, lambda e=enterprise: notices.invitation_message(event, e)
+                )
             elif kind == "schedule":
                 sent += _send_each(
-                    recipients, lambda e=enterprise: schedule_message(event, version, enterprise=e)
+                    recipients,
+                    lambda e=enterprise: notices.schedule_message(event, version, enterprise=e),
                 )
             elif kind == "feedback":
                 sent += _send_each(
@@ -287,26 +203,7 @@ def mail_job(
             user = db.session.get(User, user_id)
             if user is not None and kind == "schedule":
                 sent += _send_each(
-                    [user], lambda u=user: schedule_message(event, version, investor=u)
+                    [user], lambda u=user: notices.schedule_message(event, version, investor=u)
                 )
         db.session.commit()
     return sent
-
-
-def _invitation_message(event: PitchEvent, enterprise: Enterprise) -> tuple[str, str]:
-    subject = _("Invitation to pitch: %(title)s", title=event.title)
-    body = "\n".join(
-        [
-            _(
-                "%(enterprise)s is invited to pitch at %(title)s on %(date)s.",
-                enterprise=enterprise.name,
-                title=event.title,
-                date=formatting.date(event.starts_on, _locale()),
-            ),
-            _(
-                "Confirm attendance and the times you can come: %(url)s",
-                url=_link(f"/events/{event.id}/enterprises/{enterprise.id}/attendance"),
-            ),
-        ]
-    )
-    return subject, body

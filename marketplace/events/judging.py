@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from marketplace import audit, tasks
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import codes, permissions, registrations, schedules
+from marketplace.events import codes, notices, permissions, registrations, schedules
 from marketplace.events.models import (
     Criterion,
     EventJudge,
@@ -355,15 +355,16 @@ def _format(value: float) -> str:
 
 
 def send_feedback(*, actor: User, event: PitchEvent) -> int:
-    """Send each scored enterprise its feedback (after commit, in its owners' language).
-    Returns how many enterprises will receive it. Raises PermissionDenied, Conflict (nothing
-    scored yet). Side effects: the e-mail job; audit `judging.feedback_sent`."""
+    """Send each scored enterprise its feedback (a notification and the feedback e-mail, in
+    its owners' language). Returns how many enterprises will receive it. Raises
+    PermissionDenied, Conflict (nothing scored yet). Side effects: notifications and mails;
+    the invitations' `feedback_sent_at`; audit `judging.feedback_sent`."""
     _require_manager(actor, event)
     scored = sorted(
         set(db.session.scalars(select(Review.enterprise_id).where(Review.event_id == event.id)))
     )
     if not scored:
         raise Conflict(_l("No pitch has been scored yet."))
-    tasks.enqueue("events.mail", kind="feedback", event_id=event.id, enterprise_ids=scored)
+    notices.notify_feedback(event, scored)
     audit.on_event("judging.feedback_sent", event.id, by=actor.id, enterprises=len(scored))
     return len(scored)

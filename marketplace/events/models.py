@@ -50,7 +50,6 @@ class PitchEvent(TimestampMixin, db.Model):
         CheckConstraint(
             "registered_count >= 0 AND registered_count <= capacity", name="within_capacity"
         ),
-        CheckConstraint("ticket_price IS NULL OR ticket_price >= 0", name="price_non_negative"),
         CheckConstraint("min_meetings >= 0 AND min_panel_size >= 0", name="minimums"),
     )
 
@@ -82,7 +81,6 @@ class PitchEvent(TimestampMixin, db.Model):
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     registered_count: Mapped[int] = mapped_column(Integer, default=0)
     registration_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    ticket_price: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     min_meetings: Mapped[int] = mapped_column(Integer, default=1)
     max_meetings_enterprise: Mapped[int | None] = mapped_column(Integer)
@@ -106,10 +104,6 @@ class PitchEvent(TimestampMixin, db.Model):
     judges: Mapped[list[EventJudge]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventJudge.id"
     )
-
-    @property
-    def is_free(self) -> bool:
-        return not self.ticket_price
 
 
 class EventRoom(db.Model):
@@ -158,7 +152,11 @@ class EventRegistration(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         CheckConstraint("status IN ('registered','cancelled')", name="status"),
-        CheckConstraint("payment_state IN ('not_required','pending','paid')", name="payment"),
+        # 'pending': a seat registered under the old per-event price, before tickets (issue 11);
+        # no code sets it any more. 'refunded': a ticket holder whose money was given back.
+        CheckConstraint(
+            "payment_state IN ('not_required','pending','paid','refunded')", name="payment"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +207,9 @@ class ScheduleRun(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The last sign of life of a running build (its start, then each progress write): a run
+    # silent for longer than its time budget lost its worker (jobs.sweep marks it failed).
+    progress_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     solver_status: Mapped[str | None] = mapped_column(String(12))
     objective: Mapped[int | None] = mapped_column(Integer)
@@ -220,6 +221,21 @@ class ScheduleRun(db.Model):
     # [{"kind": "enterprise", "id": 3, "reason": "no_available_slot"}, …]
     unplaced: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class EventReminder(db.Model):
+    """The reminder e-mail one person got before one event: at most one each (the unique pair),
+    so a reminder job that runs twice, or in two workers, reminds nobody twice."""
+
+    __tablename__ = "event_reminders"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Schedule(db.Model):

@@ -91,12 +91,32 @@ def is_registered(user, event: PitchEvent) -> bool:
 
 
 @deny_on_error
+def had_seat_at_cancelled_event(user, event: PitchEvent) -> bool:
+    """The event is cancelled and the user held a seat that was then given back (a refunded
+    ticket): they keep the event page and its calendar, which now says cancelled."""
+    if event.status != "cancelled" or not _active(user):
+        return False
+    return (
+        db.session.scalar(
+            select(EventRegistration.id).where(
+                EventRegistration.event_id == event.id,
+                EventRegistration.user_id == user.id,
+                EventRegistration.payment_state == "refunded",
+            )
+        )
+        is not None
+    )
+
+
+@deny_on_error
 def can_view_event(user, event: PitchEvent) -> bool:
     """The event page: its organisers, investors (who may register), invited enterprises'
     editors, judges and admins."""
     if can_manage_event(user, event) or is_admin(user) or is_verified_investor(user):
         return True
     if judge_of(user, event) is not None or is_registered(user, event):
+        return True
+    if had_seat_at_cancelled_event(user, event):
         return True
     return any(can_edit_enterprise(user, invitation.enterprise) for invitation in event.invitations)
 

@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import audit, tasks
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import permissions
+from marketplace.events import notices, permissions
 from marketplace.events.models import (
     EventInvitation,
     EventPreference,
@@ -58,8 +58,9 @@ def invite_enterprises(
 ) -> list[EventInvitation]:
     """Invite enterprises to pitch; those already invited are skipped. Returns the new
     invitations. Raises PermissionDenied (not the organiser, or a draft of another programme),
-    Conflict (event cancelled). Side effects: audit `event.invited`; after commit an e-mail to
-    each invited enterprise's owners (or its pendamping when it has no owner account yet)."""
+    Conflict (event cancelled). Side effects: audit `event.invited`; a notification (and the
+    invitation e-mail) to each invited enterprise's owners (or its pendamping when it has no
+    owner account yet)."""
     if not permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot change this event."))
     if event.status == "cancelled":
@@ -86,12 +87,7 @@ def invite_enterprises(
             object_id=event.id,
             details={"enterprises": [i.enterprise_id for i in created]},
         )
-        tasks.enqueue(
-            "events.mail",
-            kind="invited",
-            event_id=event.id,
-            enterprise_ids=[i.enterprise_id for i in created],
-        )
+        notices.notify_invited(event, [i.enterprise for i in created])
     return created
 
 
@@ -133,7 +129,8 @@ def answer_invitation(
 ) -> None:
     """The owner or pendamping confirms (with the slots the enterprise can attend, None for
     all) or declines. Raises PermissionDenied, ValidationError (no slot ticked, unknown slot),
-    Conflict (event cancelled). Side effects: audit `event.answered`."""
+    Conflict (event cancelled). Side effects: audit `event.answered`; when a confirmed
+    enterprise withdraws after the schedule was published, a notification to the organisers."""
     event = invitation.event
     if not permissions.can_answer_for(actor, event, invitation.enterprise):
         raise PermissionDenied(_l("You cannot answer for this enterprise."))
@@ -142,6 +139,7 @@ def answer_invitation(
     slots = _check_slots(event, available_slots)
     if attending and slots == []:
         raise ValidationError(_l("Tick at least one time you can attend."), field="available")
+    withdrawn = not attending and invitation.status == "confirmed" and event.published_version > 0
     invitation.status = "confirmed" if attending else "declined"
     invitation.available_slots = slots if attending else None
     invitation.responded_by_id = actor.id
@@ -153,6 +151,8 @@ def answer_invitation(
         object_id=event.id,
         details={"enterprise": invitation.enterprise_id, "status": invitation.status},
     )
+    if withdrawn:
+        notices.notify_withdrawn(event, invitation.enterprise)
     db.session.flush()
 
 
@@ -187,11 +187,11 @@ def register_investor(
 
     Safe under concurrent registrations on SQLite and PostgreSQL: the seat is taken by one
     conditional UPDATE (`registered_count < capacity`) in a transaction that holds the write
-    lock, backed by a CHECK on the counter and a UNIQUE (event, investor) constraint. A priced
-    event leaves the registration 'pending' payment. Raises PermissionDenied, Conflict (already
-    registered, full, deadline passed). Side effects: the registration row and the counter;
-    audit `event.registered`. The caller must roll back on any error (a duplicate
-    found by the constraint is rolled back here already).
+    lock, backed by a CHECK on the counter and a UNIQUE (event, investor) constraint. The seat
+    is free: a priced seat is bought through a ticket (payments). Raises PermissionDenied,
+    Conflict (already registered, full, deadline passed). Side effects: the registration row
+    and the counter; audit `event.registered`. The caller must roll back on any error (a
+    duplicate found by the constraint is rolled back here already).
     """
     if not permissions.can_register(actor, event):
         raise PermissionDenied(_l("Only investors of a verified organisation can register."))
@@ -223,8 +223,8 @@ def register_investor(
         event_id=event.id, user_id=actor.id, organisation_id=actor.organisation_id
     )
     registration.status = "registered"
-    registration.price = event.ticket_price or None
-    registration.payment_state = "pending" if event.ticket_price else "not_required"
+    registration.price = None
+    registration.payment_state = "not_required"
     registration.room_id = None
     db.session.add(registration)
     try:

@@ -8,16 +8,18 @@ the scheduler: enterprises by `Enterprise.id`, investors by their user id.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from marketplace import audit, tasks
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.events import permissions, registrations, services
+from marketplace.events import codes, notices, permissions, registrations, services
 from marketplace.events.models import (
     EventInvitation,
     EventRegistration,
@@ -200,6 +202,35 @@ def start_build(*, actor: User, event: PitchEvent) -> ScheduleRun:
     audit.on_event("schedule.build_requested", event.id, by=actor.id, run=run.id)
     tasks.enqueue("events.build_schedule", run_id=run.id)
     return run
+
+
+STALLED_ERROR = codes.RUN_STOPPED
+
+
+def fail_stalled_runs(*, session: Session, now: dt.datetime, budget_s: float) -> list[int]:
+    """Mark failed the runs left "running" by a process that died: no sign of life (start or
+    progress) for longer than `budget_s` (the build's time limit plus a grace). The facilitator
+    sees why on the progress page and may build again; a late progress write of a live build
+    cannot bring such a run back (it only touches running runs). Returns the runs' ids. Side
+    effects: the rows, on `session`, flushed."""
+    cutoff = now - dt.timedelta(seconds=budget_s)
+    stalled = list(
+        session.scalars(
+            select(ScheduleRun.id).where(
+                ScheduleRun.status == "running",
+                func.coalesce(ScheduleRun.progress_at, ScheduleRun.created_at) < cutoff,
+            )
+        )
+    )
+    if stalled:
+        session.execute(
+            update(ScheduleRun)
+            .where(ScheduleRun.id.in_(stalled), ScheduleRun.status == "running")
+            .values(status="failed", error=STALLED_ERROR, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+    return stalled
 
 
 def _items(placed: Iterable[Assignment | ScheduleItem]) -> list[ScheduleItem]:
@@ -425,7 +456,8 @@ def publish(*, actor: User, event: PitchEvent) -> int:
     one notifies only the people whose own agenda changed. Returns the new version. Raises
     PermissionDenied, NotFound (no draft), Conflict (hard conflicts in the draft, or nothing
     changed since the last version). Side effects: a frozen copy in event_schedules; the event's
-    status and version; after commit the e-mails; audit `schedule.published`."""
+    status and version; notifications and their e-mails (each person's agenda); audit
+    `schedule.published`."""
     draft = _editable_draft(actor, event)
     hard = [c for c in check(event, draft) if c.severity == "hard"]
     if hard:
@@ -463,12 +495,10 @@ def publish(*, actor: User, event: PitchEvent) -> int:
         "schedule.published", event.id, by=actor.id, version=version, notified=len(affected)
     )
     db.session.flush()
-    tasks.enqueue(
-        "events.mail",
-        kind="schedule",
-        event_id=event.id,
-        version=version,
-        enterprise_ids=sorted(i for kind, i in affected if kind == "enterprise"),
-        investor_ids=sorted(i for kind, i in affected if kind == "investor"),
+    notices.notify_schedule(
+        event,
+        version,
+        enterprise_ids=[i for kind, i in affected if kind == "enterprise"],
+        investor_ids=[i for kind, i in affected if kind == "investor"],
     )
     return version

@@ -82,7 +82,6 @@ class EventData:
     tables: int | None = 0
     capacity: int | None = 0
     registration_deadline: dt.date | None = None
-    ticket_price: int | None = None
     min_meetings: int | None = 1
     max_meetings_enterprise: int | None = None
     max_meetings_investor: int | None = None
@@ -289,7 +288,6 @@ def save_event(
     event.online_url = (data.online_url or "").strip() or None
     event.capacity = capacity
     event.registration_deadline = deadline
-    event.ticket_price = data.ticket_price or None
     event.min_meetings = data.min_meetings if data.min_meetings is not None else 1
     event.max_meetings_enterprise = data.max_meetings_enterprise
     event.max_meetings_investor = data.max_meetings_investor

@@ -66,7 +66,7 @@ def sweep(grace: float | None) -> None:
         ) from error
     click.echo(
         "jobs {jobs}, mails {mails}, search {search}; failed jobs waiting for an admin"
-        " {failed}".format(**counts)
+        " {failed}; stalled schedule builds marked failed {stalled}".format(**counts)
     )
 
 

@@ -42,6 +42,19 @@ PERIODIC: tuple[Periodic, ...] = (
         command="flask payments check-pending",
     ),
     Periodic(
+        "notifications.digest",
+        "mail each user who chose the daily digest their unread notifications of the day",
+        cron="0 0 * * *",  # 07:00 WIB
+        command="flask notifications digest",
+    ),
+    Periodic(
+        "events.send_reminders",
+        "remind judges, registered investors and enterprises with confirmed attendance about"
+        " 24 hours before an event starts (once each)",
+        every_s=900,
+        command="flask events remind",
+    ),
+    Periodic(
         "files.cleanup",
         "remove uploaded files no row references and stale temporary files",
         cron="0 19 * * *",  # 02:00 WIB

@@ -6,7 +6,8 @@ is idempotent, so running it twice, or next to a live commit hook, sends nothing
 With a queue: `pending_jobs` rows whose job Redis does not hold (or holds as finished) are
 queued again; failed ones are left to an admin (/admin/jobs). Due mails (`outbound_mails`) are
 queued for delivery, and the search outbox, when not empty, for the indexer. Without a queue
-the same work is done here and now.
+the same work is done here and now. Either way, schedule builds left "running" by a process
+that died are marked failed, so that the facilitator sees it and can build again.
 """
 
 from __future__ import annotations
@@ -26,12 +27,27 @@ log = logging.getLogger(__name__)
 APPLY_OUTBOX_JOB = "search.apply_outbox"
 
 
+def _fail_stalled_builds(now: dt.datetime) -> int:
+    from marketplace.events import schedules
+
+    config = current_app.config
+    budget = float(config["EVENT_SCHEDULE_TIME_LIMIT_S"]) + float(
+        config["EVENT_SCHEDULE_STALL_GRACE_S"]
+    )
+    with tasks.job_session() as session:
+        stalled = schedules.fail_stalled_runs(session=session, now=now, budget_s=budget)
+    if stalled:
+        log.warning("schedule run(s) %s stopped without finishing: marked failed", stalled)
+    return len(stalled)
+
+
 def sweep(*, grace_s: float | None = None, now: dt.datetime | None = None) -> dict[str, int]:
     """Queue again (or, without a queue, run) the work left behind.
 
     `grace_s` (default TASKS_SWEEP_GRACE_S): jobs recorded more recently than this are left to
     the commit hook that is handing them over. Returns counts: jobs, mails and search (work
-    handed over or done) and failed (jobs waiting for an admin). Raises
+    handed over or done), failed (jobs waiting for an admin) and stalled (schedule builds
+    whose process died, marked failed). Raises
     queue.QueueUnavailable when Redis cannot be reached: nothing is lost, run it again later.
     """
     from marketplace.matching.search import indexing
@@ -40,7 +56,8 @@ def sweep(*, grace_s: float | None = None, now: dt.datetime | None = None) -> di
     grace = dt.timedelta(
         seconds=current_app.config["TASKS_SWEEP_GRACE_S"] if grace_s is None else grace_s
     )
-    counts = {"jobs": 0, "mails": 0, "search": 0, "failed": 0}
+    counts = {"jobs": 0, "mails": 0, "search": 0, "failed": 0, "stalled": 0}
+    counts["stalled"] = _fail_stalled_builds(now)
     if tasks.mode() != "queue":
         sent = mail.send_pending(now=now)
         counts["mails"] = sent["sent"] + sent["queued"] + sent["failed"]

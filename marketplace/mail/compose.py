@@ -40,8 +40,9 @@ URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
 def footer(kind: str, locale: str) -> str:
-    """Why the recipient got this mail and how to get fewer, in `locale`. TemuModal has no
-    e-mail settings page yet, so it says whom to ask; raises KeyError for an unknown kind."""
+    """Why the recipient got this mail and how to get fewer, in `locale`: notification mails
+    link the settings page; account mails (which no setting stops) say whom to ask. Raises
+    KeyError for an unknown kind."""
     config = current_app.config
     base = config.get("PUBLIC_BASE_URL", "").rstrip("/")
     contact = config.get("MAIL_CONTACT")
@@ -49,7 +50,14 @@ def footer(kind: str, locale: str) -> str:
         lines = [str(REASONS[kind])]
         if kind != "account":
             lines.append(_("All your notifications: %(url)s", url=base + "/notifications"))
-        if contact:
+            lines.append(
+                _(
+                    "Choose which notifications reach you by e-mail, at once or in a daily"
+                    " digest: %(url)s",
+                    url=base + "/notifications/settings",
+                )
+            )
+        elif contact:
             lines.append(
                 _(
                     "There is no page for e-mail settings yet: to receive fewer e-mails, ask"

@@ -62,6 +62,7 @@ def write_match_cards(
                 "documents": sorted(card.documents),
                 "impact_themes": sorted(card.impact_themes),
                 "routes": sorted(card.routes),
+                "social_ready": card.social_ready,
                 "text_terms": sorted(card.text_terms),
                 "computed_on": computed_on,
                 "updated_at": now,
@@ -84,6 +85,7 @@ _CARD_FIELDS = (
     MatchCard.documents,
     MatchCard.impact_themes,
     MatchCard.routes,
+    MatchCard.social_ready,
     MatchCard.text_terms,
 )
 
@@ -112,6 +114,7 @@ def _card_of(row, shared: dict | None = None) -> scoring.EnterpriseCard:
         impact_themes=codes(row.impact_themes),
         routes=codes(row.routes),
         text_terms=frozenset(map(sys.intern, row.text_terms)),
+        social_ready=bool(row.social_ready),
     )
 
 

@@ -15,17 +15,18 @@ from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise, Mandate
 
 # Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
-CONSENTED_THEMES = ("women_led", "disability_inclusive", "pkh_graduate")
+CONSENTED_THEMES = enterprise_services.SENSITIVE_THEMES
 
 
 def consented_themes(enterprise: Enterprise) -> list[str]:
     """The impact themes the enterprise lets investors see (sensitive ones only with consent)."""
+    declared = enterprise_services.declared_themes(enterprise)
     themes = [
         theme
         for theme in CONSENTED_THEMES
-        if getattr(enterprise, theme) and getattr(enterprise, f"share_{theme}")
+        if theme in declared and getattr(enterprise, f"share_{theme}")
     ]
-    if enterprise.green:
+    if "green" in declared:
         themes.append("green")
     return themes
 
@@ -60,12 +61,17 @@ def enterprise_card(
         documents=frozenset(held_documents(enterprise, today=today)),
         impact_themes=frozenset(consented_themes(enterprise)),
         routes=frozenset(v.code for v in assessment.routes if v.fits),
+        # Judged on consented themes only: a card is read by every investor.
+        social_ready=enterprise_services.social_readiness(
+            enterprise, themes=frozenset(consented_themes(enterprise))
+        ).fits,
         text_terms=_terms(enterprise.name, enterprise.products, enterprise.description, deck_text),
     )
 
 
 def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
-    """The scoring view of a stored mandate ('belum_layak', the lowest stage, is no minimum)."""
+    """The scoring view of a stored mandate ('belum_layak', the lowest stage a mandate offers, is
+    no minimum: it takes business ideas ('embrio') too)."""
     return scoring.MandateSpec(
         organisation_id=mandate.organisation_id,
         name=mandate.organisation.name,
@@ -77,6 +83,8 @@ def mandate_spec(mandate: Mandate) -> scoring.MandateSpec:
         instruments=frozenset(mandate.instruments or ()),
         sharia_only=bool(mandate.sharia_only),
         impact_themes=frozenset(mandate.impact_themes or ()),
-        min_stage=None if mandate.min_stage in (None, "belum_layak") else mandate.min_stage,
+        min_stage=None
+        if mandate.min_stage in (None, "embrio", "belum_layak")
+        else mandate.min_stage,
         thesis_terms=_terms(mandate.thesis),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -16,7 +17,9 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import vocab
+from marketplace.matching import introductions
 from marketplace.matching.meetings import MAX_MESSAGE_CHARS
+from marketplace.matching.saved_searches import MAX_NAME_CHARS
 from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -82,3 +85,46 @@ class RespondForm(FlaskForm):
 
     def new_times(self):
         return [f.data for f in (self.new_time_1, self.new_time_2) if f.data]
+
+
+class IntroductionForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message"),
+        description=_l("What your business does and what you would like from this investor."),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Write a few words: what your business does and what you would like to discuss."
+                )
+            ),
+            Length(max=introductions.MAX_MESSAGE_CHARS),
+        ],
+    )
+    instrument = SelectField(
+        _l("What you ask for"),
+        choices=[("", _l("Not decided yet")), *vocab.INSTRUMENTS.items()],
+        validators=[Optional()],
+    )
+
+
+class SavedSearchForm(FlaskForm):
+    """Save the current search: a name and the search page's query string (hidden)."""
+
+    name = StringField(
+        _l("Name of this search"),
+        validators=[
+            DataRequired(message=_l("Give the search a name.")),
+            Length(max=MAX_NAME_CHARS),
+        ],
+    )
+    params = HiddenField()
+
+
+class RenameSearchForm(FlaskForm):
+    name = StringField(
+        _l("New name"),
+        validators=[
+            DataRequired(message=_l("Give the search a name.")),
+            Length(max=MAX_NAME_CHARS),
+        ],
+    )

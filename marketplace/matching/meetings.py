@@ -71,6 +71,10 @@ def _enterprise_side_users(enterprise: Enterprise) -> list[User]:
     )
 
 
+# Introductions tell the same people about answers.
+enterprise_side_users = _enterprise_side_users
+
+
 def _investor_side_users(meeting: MeetingRequest) -> list[User]:
     users = [meeting.requested_by] if meeting.requested_by is not None else []
     if not users:

@@ -18,17 +18,20 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, OrganisationId, utcnow
+from marketplace.models import ActorId, EnterpriseId, OrganisationId, UserId, utcnow
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -39,6 +42,11 @@ MEETING_STATUSES = {
     "declined": _l("Declined"),
 }
 MEETING_SIDES = ("investor", "enterprise")
+INTRODUCTION_STATUSES = {
+    "pending": _l("Waiting for the investor"),
+    "accepted": _l("Accepted: on the investor's shortlist"),
+    "declined": _l("Declined"),
+}
 
 
 def _in(values) -> str:
@@ -209,7 +217,83 @@ class MatchCard(db.Model):
     # Consented themes only (cards.consented_themes): a card is read by every investor.
     impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Meets the social-investment checklist on consented data (readiness.social_checklist).
+    social_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
     text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     computed_on: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IntroductionRequest(db.Model):
+    """An enterprise asks a verified investor organisation to look at its profile.
+
+    At most one open (pending) request per enterprise and organisation: a partial unique index
+    decides a race between the owner and the facilitator."""
+
+    __tablename__ = "introduction_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(INTRODUCTION_STATUSES)})", name="status"),
+        Index(
+            "uq_introduction_requests_open_pair",
+            "enterprise_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sql_text("status = 'pending'"),
+            postgresql_where=sql_text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    # What the enterprise asks of this investor (an instrument code of vocab.INSTRUMENTS).
+    instrument: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+    enterprise: Mapped[Enterprise] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class SavedSearch(db.Model):
+    """An investor's saved search: a name and the search page's URL parameters (validated,
+    in a canonical order), run against each newly published profile (see `saved_searches`)."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[UserId]
+    name: Mapped[str] = mapped_column(String(80))
+    params: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SavedSearchHit(db.Model):
+    """A profile that a saved search was notified about: at most once per profile, even when
+    it is unpublished and published again."""
+
+    __tablename__ = "saved_search_hits"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    notified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,13 +7,16 @@
 * Shortlists, notes and history: the members of the investor organisation, nobody else.
 * Meeting requests: verified investors ask; the owner or the enterprise's facilitator (on the
   owner's behalf) answer; the asking organisation answers a counter-proposal.
+* Introduction requests: the owner or the consenting facilitator of a published enterprise ask
+  a verified investor organisation; that organisation's verified members accept or decline.
+* Every action that contacts someone needs a confirmed e-mail address (`is_confirmed`).
 
 Every predicate denies when anything inside it fails (see `marketplace.permissions.deny_on_error`).
 """
 
 from __future__ import annotations
 
-from marketplace.matching.models import MeetingRequest, ShortlistEntry
+from marketplace.matching.models import IntroductionRequest, MeetingRequest, ShortlistEntry
 from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.permissions import (
@@ -79,3 +82,32 @@ def is_investor_side(user, meeting: MeetingRequest) -> bool:
 @deny_on_error
 def can_view_meeting(user, meeting: MeetingRequest) -> bool:
     return is_enterprise_side(user, meeting) or is_investor_side(user, meeting)
+
+
+@deny_on_error
+def can_request_introduction(user, enterprise: Enterprise) -> bool:
+    """The owner or consenting facilitator of a published enterprise, e-mail confirmed."""
+    return can_edit_enterprise(user, enterprise) and is_confirmed(user) and enterprise.is_published
+
+
+@deny_on_error
+def can_see_introductions(user) -> bool:
+    """The introductions inbox: any active investor (answering needs a verified organisation)."""
+    return _investor(user)
+
+
+@deny_on_error
+def can_answer_introduction(user, introduction: IntroductionRequest) -> bool:
+    """A confirmed member of the verified investor organisation that was asked."""
+    return (
+        is_verified_investor(user)
+        and is_confirmed(user)
+        and user.organisation_id == introduction.organisation_id
+    )
+
+
+@deny_on_error
+def can_save_searches(user) -> bool:
+    """Keep saved searches and be notified of new matches: investors of a verified
+    organisation with a confirmed e-mail (a notice mails them)."""
+    return is_verified_investor(user) and is_confirmed(user)

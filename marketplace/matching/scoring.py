@@ -91,8 +91,10 @@ TICKET_LOW_TOLERANCE = 0.5  # an ask below 0.5 x ticket_min is excluded
 TICKET_HIGH_TOLERANCE = 1.5  # an ask above 1.5 x ticket_max is excluded
 TICKET_EDGE_SHARE = 0.25  # ticket share at the tolerance edge, rising linearly to 1 in range
 UNSTATED_SHARE = 0.5  # share for an ask or instruments left blank: unknown, not a mismatch
+# Investors who assess for social investment rather than a bank's 5C (SEDAYA).
+SOCIAL_INVESTOR_KINDS = frozenset({"impact_fund", "csr_fund", "angel"})
 STAGE_SHARE: Mapping[str, float] = MappingProxyType(
-    {"belum_layak": 0.0, "layak": 0.5, "bankable": 1.0}
+    {"embrio": 0.0, "belum_layak": 0.0, "layak": 0.5, "bankable": 1.0}
 )
 DOCUMENT_POINTS: Mapping[str, int] = MappingProxyType({"nib": 5, "npwp": 3, "food_permit": 2})
 SKU_POINTS = 2  # the village business letter predates NIB: worth part of NIB's points
@@ -148,6 +150,7 @@ REASON_CODES = frozenset(
         "sharia_conventional_only",
         "stage_bankable",
         "stage_not_bankable",
+        "social_ready",
         "stage_below_minimum",
         "documents_held",
         "documents_missing",
@@ -185,6 +188,8 @@ class EnterpriseCard:
     impact_themes: frozenset[str]
     routes: frozenset[str]
     text_terms: frozenset[str] = frozenset()
+    # Meets the social-investment checklist (readiness.social_checklist) on consented data.
+    social_ready: bool = False
 
 
 @dataclass(frozen=True)
@@ -372,6 +377,10 @@ def score(card: EnterpriseCard, mandate: MandateSpec) -> MatchResult:
         reasons.append(Reason("stage_bankable", {}))
     else:
         reasons.append(Reason("stage_not_bankable", {"stage": card.stage}, False))
+        if card.social_ready and mandate.kind in SOCIAL_INVESTOR_KINDS:
+            # Why a pre-bankable business may still fit an impact or CSR fund (no points: the
+            # ranking stays the bulk scorer's).
+            reasons.append(Reason("social_ready", {}))
     total += WEIGHTS["readiness"] * STAGE_SHARE.get(card.stage, 0.0)
 
     points, document_reasons = _documents(card)

@@ -42,6 +42,10 @@ TEXTS = {
     ),
     "stage_bankable": _l("bankable"),
     "stage_not_bankable": _l("readiness: %(stage)s"),
+    "social_ready": _l(
+        "meets the social-investment checklist (impact, team, use of funds, governance; "
+        "SEDAYA): may fit an impact or CSR fund before it is bankable"
+    ),
     "stage_below_minimum": _l("readiness %(stage)s is below the minimum (%(min_stage)s)"),
     "documents_held": _l("has %(documents)s"),
     "documents_missing": _l("no %(documents)s yet"),

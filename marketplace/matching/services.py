@@ -68,6 +68,55 @@ class SearchPage:
         return max(math.ceil(self.total / self.query.per_page), 1)
 
 
+# URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
+LIST_PARAMS = {
+    "sector": "sectors",
+    "province": "province_codes",
+    "regency": "regency_codes",
+    "size": "size_classes",
+    "stage": "stages",
+    "instrument": "instruments",
+    "document": "documents",
+    "theme": "impact_themes",
+}
+ID_PARAMS = {
+    "programme": "programme_ids",
+    "cohort": "cohort_ids",
+    "priority": "priority_programme_ids",
+}
+MAX_QUERY_CHARS = 1000
+
+
+def query_from_args(
+    args, amounts: dict[str, int | None], *, page: int, per_page: int
+) -> search.SearchQuery:
+    """The search page's query from its URL parameters `args` (a MultiDict) and the ask range
+    already read (`amounts`); unknown sorts fall back to relevance. No side effects."""
+    values = {
+        field: tuple(v for v in args.getlist(param) if v) for param, field in LIST_PARAMS.items()
+    }
+    values.update({field: parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()})
+    # A kabupaten/kota outside the chosen provinces (left over after changing the province
+    # without JavaScript) is dropped rather than matching nothing.
+    if values["province_codes"]:
+        values["regency_codes"] = tuple(
+            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
+        )
+    sort = args.get("sort", "relevance")
+    return search.SearchQuery(
+        # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
+        # beyond this many characters the rest is left out, and the page says so.
+        text=(args.get("q") or "")[:MAX_QUERY_CHARS],
+        ask_min=amounts["ask_min"],
+        ask_max=amounts["ask_max"],
+        sort=sort if sort in search.SORTS else "relevance",
+        page=page,
+        per_page=per_page,
+        with_facets=True,
+        **values,
+    )
+
+
 def restrict_query(query: search.SearchQuery, *, full: bool) -> search.SearchQuery:
     """`query` without the filters on full-profile data when the viewer may not use them."""
     if full:
@@ -75,6 +124,25 @@ def restrict_query(query: search.SearchQuery, *, full: bool) -> search.SearchQue
     from dataclasses import replace
 
     return replace(query, documents=(), impact_themes=(), programme_ids=(), cohort_ids=())
+
+
+# A regency code no enterprise has: a priority filter over an empty list finds nothing.
+NO_REGENCY = "00.00"
+
+
+def resolve_priority_areas(query: search.SearchQuery) -> search.SearchQuery:
+    """`query` with its priority-area filter turned into kabupaten/kota codes (intersected with
+    any regency filter already there), so the backends need not know programmes. Reads only."""
+    if not query.priority_programme_ids:
+        return query
+    from dataclasses import replace
+
+    from marketplace.programmes import groups
+
+    codes = groups.priority_regencies(tuple(query.priority_programme_ids))
+    if query.regency_codes:
+        codes = [code for code in codes if code in set(query.regency_codes)]
+    return replace(query, regency_codes=tuple(codes) or (NO_REGENCY,), priority_programme_ids=())
 
 
 def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
@@ -88,7 +156,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     from marketplace.pitches import permissions as pitch_permissions
 
     full = permissions.can_use_full_filters(viewer)
-    query = restrict_query(query, full=full)
+    query = resolve_priority_areas(restrict_query(query, full=full))
     result = search.search_forgiving(query)
     found = {
         e.id: e
@@ -146,6 +214,7 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 _FACET_FIELDS = {
     "sector": "sectors",
     "province_code": "province_codes",
+    "regency_code": "regency_codes",
     "size_class": "size_classes",
     "stage": "stages",
     "instruments": "instruments",

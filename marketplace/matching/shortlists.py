@@ -47,6 +47,12 @@ def on_shortlist(organisation_id: int, enterprise_id: int) -> bool:
     return _entry_for(organisation_id, enterprise_id) is not None
 
 
+def entry_id(organisation_id: int, enterprise_id: int) -> int | None:
+    """The id of the organisation's entry for the enterprise, or None. Reads only."""
+    entry = _entry_for(organisation_id, enterprise_id)
+    return entry.id if entry is not None else None
+
+
 def add_to_shortlist(*, actor: User, enterprise: Enterprise) -> ShortlistEntry:
     """Put a published enterprise on the actor's organisation's shortlist, at 'observing'.
 

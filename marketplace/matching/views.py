@@ -15,17 +15,31 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import money, regions, vocab
+from marketplace import money, regions, security, vocab
+from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.matching import analysis, forms, permissions, search, services, shortlists
+from marketplace.matching import (
+    analysis,
+    forms,
+    introductions,
+    permissions,
+    saved_searches,
+    search,
+    services,
+    shortlists,
+)
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching.models import (
+    INTRODUCTION_STATUSES,
     MEETING_STATUSES,
+    IntroductionRequest,
     MeetingRequest,
+    SavedSearch,
     ShortlistEntry,
 )
 from marketplace.matching.search import cli as search_cli
+from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles.models import Enterprise
 from marketplace.web import page_number
@@ -33,21 +47,11 @@ from marketplace.web import page_number
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
 
-# URL parameter -> SearchQuery field; several values of one parameter are OR-ed.
-LIST_PARAMS = {
-    "sector": "sectors",
-    "province": "province_codes",
-    "regency": "regency_codes",
-    "size": "size_classes",
-    "stage": "stages",
-    "instrument": "instruments",
-    "document": "documents",
-    "theme": "impact_themes",
-}
-ID_PARAMS = {"programme": "programme_ids", "cohort": "cohort_ids"}
+LIST_PARAMS = services.LIST_PARAMS
 FACET_PARAMS = {
     "sector": "sector",
     "province_code": "province",
+    "regency_code": "regency",
     "size_class": "size",
     "stage": "stage",
     "instruments": "instrument",
@@ -55,7 +59,7 @@ FACET_PARAMS = {
     "impact_themes": "theme",
 }
 PER_PAGE = 20
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = services.MAX_QUERY_CHARS
 
 
 search_cli.register(bp)
@@ -76,31 +80,7 @@ def _amounts(args) -> tuple[dict[str, int | None], dict[str, str]]:
 
 
 def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery:
-    values = {
-        field: tuple(v for v in args.getlist(param) if v) for param, field in LIST_PARAMS.items()
-    }
-    values.update(
-        {field: services.parse_ids(args.getlist(param)) for param, field in ID_PARAMS.items()}
-    )
-    # A kabupaten/kota outside the chosen provinces (left over after changing the province
-    # without JavaScript) is dropped rather than matching nothing.
-    if values["province_codes"]:
-        values["regency_codes"] = tuple(
-            code for code in values["regency_codes"] if code[:2] in values["province_codes"]
-        )
-    sort = args.get("sort", "relevance")
-    return search.SearchQuery(
-        # A pasted paragraph is searched by any of its words (analysis.LONG_QUERY_CLAUSES);
-        # beyond this many characters the rest is left out, and the page says so.
-        text=(args.get("q") or "")[:MAX_QUERY_CHARS],
-        ask_min=amounts["ask_min"],
-        ask_max=amounts["ask_max"],
-        sort=sort if sort in search.SORTS else "relevance",
-        page=page_number(),
-        per_page=PER_PAGE,
-        with_facets=True,
-        **values,
-    )
+    return services.query_from_args(args, amounts, page=page_number(), per_page=PER_PAGE)
 
 
 def _toggle_url(param: str, value: str) -> str:
@@ -126,6 +106,28 @@ def _page_url(page: int) -> str:
     return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
 
 
+def _card_actions(enterprise_ids: list[int]) -> dict:
+    """What the action buttons of a list of cards need: the viewer's organisation's shortlist
+    and open data-room requests among them, and this page as the place to come back to."""
+    shortlisted: set[int] = set()
+    access: dict[int, str] = {}
+    if permissions.can_use_shortlist(current_user):
+        shortlisted = {
+            e.enterprise_id
+            for e in shortlists.shortlist_of(current_user.organisation_id)
+            if e.enterprise_id in set(enterprise_ids)
+        }
+        access = pitch_data_room.open_request_states(
+            organisation_id=current_user.organisation_id, enterprise_ids=enterprise_ids
+        )
+    return {
+        "shortlisted": shortlisted,
+        "access": access,
+        "next": request.full_path.rstrip("?"),
+        "form": ActionForm(),
+    }
+
+
 # --- search ------------------------------------------------------------------------------------
 @bp.get("/search")
 def search_page():
@@ -135,6 +137,7 @@ def search_page():
     return render_template(
         "matching/search.html",
         result=result,
+        card_actions=_card_actions([item.enterprise.id for item in result.items]),
         amount_errors=amount_errors,
         args=request.args,
         toggle_url=_toggle_url,
@@ -148,6 +151,7 @@ def search_page():
         long_query=analysis.is_long(query.text),
         cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
         max_query_chars=MAX_QUERY_CHARS,
+        can_save=permissions.can_save_searches(current_user),
     ), (422 if amount_errors else 200)
 
 
@@ -159,16 +163,25 @@ def matches():
         abort(403)
     mandate = services.mandate_of(current_user.organisation_id)
     allowed = permissions.can_see_matches(current_user)
-    found = services.matches_for_mandate(mandate=mandate) if mandate and allowed else []
-    shortlisted = {e.enterprise_id for e in shortlists.shortlist_of(current_user.organisation_id)}
+    page = page_number()
+    # One more than the pages so far tells whether a next page exists.
+    found = (
+        services.matches_for_mandate(mandate=mandate, limit=page * PER_PAGE + 1)
+        if mandate and allowed
+        else []
+    )
+    has_next = len(found) > page * PER_PAGE
+    found = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     return render_template(
         "matching/matches.html",
         mandate=mandate,
         allowed=allowed,
         matches=found,
+        page=page,
+        has_next=has_next,
+        first_rank=(page - 1) * PER_PAGE + 1,
         reasons=services.reason_text,
-        shortlisted=shortlisted,
-        action_form=ActionForm(),
+        card_actions=_card_actions([m.enterprise.id for m in found]),
     )
 
 
@@ -186,6 +199,8 @@ def enterprise_matches(enterprise_id: int):
         enterprise=enterprise,
         matches=found,
         reasons=services.reason_text,
+        can_introduce=permissions.can_request_introduction(current_user, enterprise),
+        asked=introductions.open_organisation_ids(enterprise.id),
     )
 
 
@@ -242,13 +257,17 @@ def shortlist_add(enterprise_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
-    added = None if already else _("Added to your organisation's shortlist.")
+    added = None if already else _("%(name)s is on your shortlist.", name=enterprise.name)
     with Attempt(success=added) as outcome:
         entry = shortlists.add_to_shortlist(actor=current_user, enterprise=enterprise)
-    if not outcome.ok:
-        return redirect(url_for("matching.shortlist"))
     if already:
         flash(_("This enterprise is already on your shortlist."), "info")
+    # From a card or a profile: stay there. Without a (safe) `next`: the entry.
+    back = security.safe_next(request.form.get("next"), "")
+    if back:
+        return redirect(back)
+    if not outcome.ok:
+        return redirect(url_for("matching.shortlist"))
     return redirect(url_for("matching.entry", entry_id=entry.id))
 
 
@@ -406,3 +425,175 @@ def meeting_ics(meeting_id: int):
             "Cache-Control": "no-store",
         },
     )
+
+
+# --- introductions ---------------------------------------------------------------------------
+def _editable(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    if not permissions.can_see_enterprise_matches(current_user, enterprise):
+        abort(403)
+    return enterprise
+
+
+@bp.route(
+    "/enterprises/<int:enterprise_id>/introductions/new/<int:organisation_id>",
+    methods=["GET", "POST"],
+)
+@login_required
+def new_introduction(enterprise_id: int, organisation_id: int):
+    enterprise = _editable(enterprise_id)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind != "investor" or not organisation.is_verified:
+        abort(404)
+    if not permissions.can_request_introduction(current_user, enterprise):
+        abort(403)
+    form = forms.IntroductionForm()
+    if form.validate_on_submit():
+        sent = _("Your introduction request is sent to %(name)s.", name=organisation.name)
+        with Attempt(form=form, success=sent) as outcome:
+            introductions.request_introduction(
+                actor=current_user,
+                enterprise=enterprise,
+                organisation=organisation,
+                message=form.message.data,
+                instrument=form.instrument.data or None,
+            )
+        if outcome.ok:
+            return redirect(
+                url_for("matching.enterprise_introductions", enterprise_id=enterprise.id)
+            )
+    return render_template(
+        "matching/introduction_form.html",
+        form=form,
+        enterprise=enterprise,
+        organisation=organisation,
+    ), form_status(form)
+
+
+@bp.get("/enterprises/<int:enterprise_id>/introductions")
+@login_required
+def enterprise_introductions(enterprise_id: int):
+    enterprise = _editable(enterprise_id)
+    return render_template(
+        "matching/enterprise_introductions.html",
+        enterprise=enterprise,
+        introductions=introductions.sent_by(enterprise.id),
+        statuses=INTRODUCTION_STATUSES,
+    )
+
+
+@bp.get("/introductions")
+@login_required
+def introductions_inbox():
+    if not permissions.can_see_introductions(current_user):
+        abort(403)
+    return render_template(
+        "matching/introductions.html",
+        introductions=introductions.inbox_of(current_user.organisation_id),
+        statuses=INTRODUCTION_STATUSES,
+        can_answer=permissions.can_answer_introduction,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/introductions/<int:introduction_id>/<any(accept, decline):decision>")
+@login_required
+def answer_introduction(introduction_id: int, decision: str):
+    item = db.session.get(IntroductionRequest, introduction_id)
+    if item is None or not permissions.can_see_introductions(current_user):
+        abort(404)
+    if item.organisation_id != current_user.organisation_id:
+        abort(404)
+    if not permissions.can_answer_introduction(current_user, item):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = (
+        _("Accepted: %(name)s is on your shortlist.", name=item.enterprise.name)
+        if decision == "accept"
+        else _("Declined. The enterprise is told.")
+    )
+    with Attempt(success=done) as outcome:
+        introductions.answer_introduction(actor=current_user, introduction=item, decision=decision)
+    if outcome.ok and decision == "accept":
+        entry_id = shortlists.entry_id(current_user.organisation_id, item.enterprise_id)
+        return redirect(url_for("matching.entry", entry_id=entry_id))
+    return redirect(url_for("matching.introductions_inbox"))
+
+
+# --- saved searches ----------------------------------------------------------------------------
+def _saved_searches_page(save_form=None, status: int = 200, rename_forms=None):
+    if current_user.role != "investor":
+        abort(403)
+    allowed = permissions.can_save_searches(current_user)
+    found = saved_searches.saved_searches_of(current_user) if allowed else []
+    rename_forms = rename_forms or {}
+    return render_template(
+        "matching/saved_searches.html",
+        allowed=allowed,
+        saved=found,
+        describe=saved_searches.describe,
+        save_form=save_form,
+        save_form_search=SavedSearch(params=save_form.params.data or "") if save_form else None,
+        rename_forms={
+            s.id: rename_forms.get(s.id) or forms.RenameSearchForm(name=s.name, formdata=None)
+            for s in found
+        },
+        limit=saved_searches.MAX_SAVED_SEARCHES,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/searches")
+@login_required
+def saved_search_list():
+    return _saved_searches_page()
+
+
+@bp.route("/searches/new", methods=["GET", "POST"])
+@login_required
+def saved_search_new():
+    if current_user.role != "investor":
+        abort(403)
+    form = forms.SavedSearchForm()
+    if request.method == "GET":
+        form.params.data = request.query_string.decode("utf-8", "replace")
+    elif form.validate_on_submit():
+        with Attempt(form=form, success=_("Search saved.")) as outcome:
+            saved_searches.save_search(
+                user=current_user, name=form.name.data, params=form.params.data or ""
+            )
+        if outcome.ok:
+            return redirect(url_for("matching.saved_search_list"))
+    return _saved_searches_page(form, form_status(form) if request.method == "POST" else 200)
+
+
+@bp.post("/searches/<int:saved_search_id>/rename")
+@login_required
+def saved_search_rename(saved_search_id: int):
+    if current_user.role != "investor":
+        abort(403)
+    with Attempt():
+        saved = saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
+    form = forms.RenameSearchForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Search renamed.")) as outcome:
+            saved_searches.rename_saved_search(user=current_user, saved=saved, name=form.name.data)
+        if outcome.ok:
+            return redirect(url_for("matching.saved_search_list"))
+    return _saved_searches_page(status=422, rename_forms={saved_search_id: form})
+
+
+@bp.post("/searches/<int:saved_search_id>/delete")
+@login_required
+def saved_search_delete(saved_search_id: int):
+    if current_user.role != "investor":
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with Attempt(success=_("Saved search deleted.")):
+        saved = saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
+        saved_searches.delete_saved_search(user=current_user, saved=saved)
+    return redirect(url_for("matching.saved_search_list"))

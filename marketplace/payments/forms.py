@@ -57,6 +57,12 @@ class DiscountCodeForm(FlaskForm):
     )
 
 
+class HoldTimeForm(FlaskForm):
+    hold_minutes = IntegerField(
+        _l("Minutes a seat is held while the buyer pays"), validators=[InputRequired()]
+    )
+
+
 class BuyForm(FlaskForm):
     code = StringField(_l("Discount code (optional)"), validators=[Optional(), Length(max=40)])
 

@@ -38,6 +38,19 @@ def from_minor(amount: int) -> int:
     return int(amount) // MINOR_UNITS_PER_RUPIAH
 
 
+# Stripe refuses a charge below a minimum set per currency (in effect the equivalent of
+# USD 0.50 in the account's settlement currency); the floor for IDR is TemuModal's, set with
+# margin above that equivalent and adjustable with TICKET_MIN_PRICE_IDR (README, "Paid
+# tickets"). A paid ticket, also after a discount code, costs at least this much.
+DEFAULT_MIN_CHARGE = {"IDR": 10_000}
+
+
+def min_charge(currency: str = "IDR") -> int:
+    """The smallest price, in whole units, a paid ticket may have in `currency`."""
+    configured = current_app.config.get(f"TICKET_MIN_PRICE_{currency.upper()}")
+    return int(configured) if configured else DEFAULT_MIN_CHARGE.get(currency.upper(), 1)
+
+
 def is_configured() -> bool:
     """Both the secret key and the webhook secret are set: priced tickets can be sold."""
     return bool(
@@ -78,6 +91,15 @@ class Charge:
     payment_intent_id: str | None
     order_id: int | None  # from the PaymentIntent's metadata, set when the session was created
     amount_refunded: int  # rupiah
+    amount_captured: int  # rupiah: what Stripe took
+
+
+@dataclass(frozen=True)
+class PaymentIntent:
+    id: str
+    status: str
+    amount_received: int  # rupiah: what Stripe took
+    currency: str  # upper case
 
 
 def _field(obj, name: str):
@@ -196,6 +218,21 @@ def retrieve_charge(charge_id: str) -> Charge:
         payment_intent_id=intent.id if expanded else intent,
         order_id=int(reference) if reference and str(reference).isdigit() else None,
         amount_refunded=from_minor(_field(charge, "amount_refunded") or 0),
+        amount_captured=from_minor(_field(charge, "amount_captured") or 0),
+    )
+
+
+def retrieve_payment_intent(payment_intent_id: str) -> PaymentIntent:
+    """A PaymentIntent as Stripe has it now: what it actually took. Raises GatewayError."""
+    try:
+        intent = _client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as error:
+        raise GatewayError(str(error)) from error
+    return PaymentIntent(
+        id=intent.id,
+        status=intent.status,
+        amount_received=from_minor(_field(intent, "amount_received") or 0),
+        currency=(_field(intent, "currency") or "").upper(),
     )
 
 

@@ -78,6 +78,26 @@ class TicketType(TimestampMixin, db.Model):
         return (starts is None or now >= starts) and (ends is None or now < ends)
 
 
+MIN_HOLD_MINUTES = 30  # Stripe's shortest Checkout Session
+MAX_HOLD_MINUTES = 24 * 60  # and its longest
+
+
+class TicketSettings(db.Model):
+    """An event's ticket settings: how long a seat is held for a buyer on Stripe Checkout."""
+
+    __tablename__ = "ticket_settings"
+    __table_args__ = (
+        CheckConstraint(
+            f"hold_minutes BETWEEN {MIN_HOLD_MINUTES} AND {MAX_HOLD_MINUTES}", name="hold_minutes"
+        ),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("pitch_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    hold_minutes: Mapped[int] = mapped_column(Integer)
+
+
 class DiscountCode(TimestampMixin, db.Model):
     """A code for partner NGOs or journalists: a percentage off (100 = waiver), limited uses."""
 
@@ -106,7 +126,12 @@ class TicketOrder(TimestampMixin, db.Model):
             "status IN (" + ",".join(f"'{s}'" for s in ORDER_STATES) + ")", name="status"
         ),
         CheckConstraint("amount >= 0 AND list_price >= amount", name="amount"),
-        CheckConstraint("refunded_amount >= 0 AND refunded_amount <= amount", name="refunded"),
+        # At most the order's amount, or what Stripe took when that differs (a flagged order).
+        CheckConstraint(
+            "refunded_amount >= 0 AND (refunded_amount <= amount "
+            "OR refunded_amount <= amount_received)",
+            name="refunded",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +160,9 @@ class TicketOrder(TimestampMixin, db.Model):
     paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # What Stripe took (rupiah), as Stripe said when last asked; None until it differs or is
+    # needed: a flagged order's refunds are capped by it, not by `amount`.
+    amount_received: Mapped[int | None] = mapped_column(BigInteger)
     # Why the order ended as it did, for the buyer and the admin (seat_gone, amount_mismatch…).
     note: Mapped[str | None] = mapped_column(String(40))
 
@@ -152,6 +180,11 @@ class TicketOrder(TimestampMixin, db.Model):
         if self.status in ("paid", "processing"):
             return True
         return self.status == "pending" and as_utc(self.hold_expires_at) > now
+
+    @property
+    def refund_cap(self) -> int:
+        """The most that can be given back: what Stripe took when known, else the amount."""
+        return self.amount if self.amount_received is None else self.amount_received
 
     @property
     def reference(self) -> str:

@@ -46,14 +46,10 @@ log = logging.getLogger(__name__)
 
 REFUND_JOB = "payments.refund"
 CHECK_JOB = "payments.check_pending"
-# Stripe's own shortest Checkout Session life is 30 minutes.
+# Stripe's own shortest Checkout Session life is 30 minutes, counted from its creation; the
+# margin covers the moment between the hold and the call.
 MIN_HOLD = dt.timedelta(minutes=30)
-
-
-def hold_minutes() -> int:
-    from flask import current_app
-
-    return max(int(current_app.config.get("TICKET_HOLD_MINUTES", 31)), 31)
+SESSION_MARGIN = dt.timedelta(minutes=1)
 
 
 # --- buying ----------------------------------------------------------------------------------
@@ -115,7 +111,7 @@ def hold_ticket(
         list_price=ticket_type.price,
         amount=amount,
         currency=ticket_type.currency,
-        hold_expires_at=now + dt.timedelta(minutes=hold_minutes()),
+        hold_expires_at=now + dt.timedelta(minutes=tickets.hold_minutes(event)),
         attempt=1,
     )
     db.session.add(order)
@@ -133,15 +129,25 @@ def hold_ticket(
     return order
 
 
-def open_checkout(*, order: TicketOrder, success_url: str, cancel_url: str, locale: str) -> str:
+def open_checkout(
+    *,
+    order: TicketOrder,
+    success_url: str,
+    cancel_url: str,
+    locale: str,
+    now: dt.datetime | None = None,
+) -> str:
     """Create the order's Stripe Checkout Session (expiring with the hold) and return its URL.
-    Call after the hold is committed, so no lock is held while Stripe answers. Raises Conflict
+    Call after the hold is committed, so no lock is held while Stripe answers. Stripe keeps a
+    session open at least 30 minutes from its creation: a hold of exactly that is stretched to
+    the session's end, so the seat is held for the checkout's whole lifetime. Raises Conflict
     when the order is no longer waiting for payment or Stripe cannot be reached (the hold is
-    then released). Side effects: the session id and URL on the order."""
+    then released). Side effects: the session id and URL on the order, its hold's end."""
     if order.status != "pending" or order.amount == 0:
         raise Conflict(_l("This order is not waiting for payment."))
     if order.checkout_url:
         return order.checkout_url
+    expires_at = max(as_utc(order.hold_expires_at), (now or utcnow()) + MIN_HOLD + SESSION_MARGIN)
     try:
         session = gateway.create_checkout_session(
             order_id=order.id,
@@ -152,7 +158,7 @@ def open_checkout(*, order: TicketOrder, success_url: str, cancel_url: str, loca
             customer_email=order.user.email,
             success_url=success_url,
             cancel_url=cancel_url,
-            expires_at=as_utc(order.hold_expires_at),
+            expires_at=expires_at,
             locale=locale,
         )
     except gateway.GatewayError as error:
@@ -167,6 +173,8 @@ def open_checkout(*, order: TicketOrder, success_url: str, cancel_url: str, loca
     tickets.lock_event(order.event_id)  # write under the same lock as every other change
     order.stripe_session_id = session.id
     order.checkout_url = session.url
+    if order.status == "pending":
+        order.hold_expires_at = expires_at
     db.session.flush()
     return session.url or ""
 
@@ -247,6 +255,8 @@ def settle_order(
         if session.amount_total != order.amount or session.currency != order.currency:
             order.status = "flagged"
             order.note = "amount_mismatch"
+            if session.currency == order.currency:
+                order.amount_received = session.amount_total
             audit.record(
                 "order.flagged",
                 actor_id=None,
@@ -325,17 +335,22 @@ def apply_charge(*, charge: gateway.Charge) -> TicketOrder | None:
     tickets.lock_event(order.event_id)
     db.session.refresh(order)
     order.stripe_payment_intent_id = order.stripe_payment_intent_id or charge.payment_intent_id
-    _record_refunded(order, min(charge.amount_refunded, order.amount))
+    if charge.amount_captured and charge.amount_captured != order.amount:
+        order.amount_received = charge.amount_captured
+    _record_refunded(order, min(charge.amount_refunded, order.refund_cap))
     return order
 
 
 def _record_refunded(order: TicketOrder, refunded: int) -> None:
     """Raise the order's refunded amount to `refunded` (never lower: refunds and the webhook
-    may tell the same refund twice, in any order); refunded in full → state refunded."""
+    may tell the same refund twice, in any order); refunded in full (all Stripe took) → state
+    refunded, the seat given back and the registration marked refunded. On a cancelled event
+    the registration's holder still downloads the cancelled calendar entries
+    (`events.permissions.had_seat_at_cancelled_event`)."""
     if refunded <= order.refunded_amount:
         return
     order.refunded_amount = refunded
-    if refunded >= order.amount and order.status in (
+    if refunded >= order.refund_cap and order.status in (
         *HOLDING_STATES,
         "paid",
         "refund_due",
@@ -343,10 +358,9 @@ def _record_refunded(order: TicketOrder, refunded: int) -> None:
     ):
         was_paid = order.status == "paid"
         order.status = "refunded"
-        # A cancelled event keeps its registrations: they hold nobody's seat any more, and
-        # their holders still download the cancelled calendar entries.
-        if order.registration is not None and order.event.status != "cancelled":
+        if order.registration is not None:
             registrations.release_seat(registration=order.registration)
+            order.registration.payment_state = "refunded"
         if was_paid:
             _mail(order, "refunded")
     db.session.flush()
@@ -354,8 +368,24 @@ def _record_refunded(order: TicketOrder, refunded: int) -> None:
 
 # --- refunds ---------------------------------------------------------------------------------
 def refundable(order: TicketOrder) -> int:
+    """What can still be given back: of what Stripe took (a flagged order's own figure) or the
+    order's amount, less refunds made or under way."""
     requested = sum(r.amount for r in order.refunds if r.status != "failed")
-    return max(0, order.amount - max(requested, order.refunded_amount))
+    return max(0, order.refund_cap - max(requested, order.refunded_amount))
+
+
+def read_amount_taken(*, order: TicketOrder) -> None:
+    """A flagged order took an amount that is not the order's: read it from Stripe (the
+    PaymentIntent's amount received) so refunds are capped by it. Raises Conflict when Stripe
+    cannot be reached or took another currency (an admin refunds on Stripe's dashboard)."""
+    try:
+        intent = gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
+    except gateway.GatewayError as error:
+        raise Conflict(_l("Stripe could not be reached; try again in a moment.")) from error
+    if intent.currency != order.currency:
+        raise Conflict(_l("Stripe took another currency: refund this order on Stripe's dashboard."))
+    order.amount_received = intent.amount_received
+    db.session.flush()
 
 
 def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str) -> OrderRefund:
@@ -375,6 +405,8 @@ def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_l("Say why the money is given back."), field="reason")
+    if order.status == "flagged":
+        read_amount_taken(order=order)
     left = refundable(order)
     if amount < 1 or amount > left:
         raise ValidationError(
@@ -438,7 +470,7 @@ def _refund(refund_id: int) -> str:
             OrderRefund.order_id == order.id, OrderRefund.status == "succeeded"
         )
     )
-    _record_refunded(order, min(int(succeeded), order.amount))
+    _record_refunded(order, min(int(succeeded), order.refund_cap))
     db.session.commit()
     return "succeeded"
 
@@ -452,6 +484,21 @@ def retry_refund(*, actor: User, refund: OrderRefund) -> None:
     refund.status = "requested"
     db.session.flush()
     tasks.enqueue(REFUND_JOB, refund_id=refund.id)
+
+
+def resend_receipt(*, actor: User, order: TicketOrder) -> None:
+    """An admin sends the buyer's receipt e-mail again (lost, or sent to a full mailbox), in
+    the buyer's language. Raises PermissionDenied (not an admin), Conflict (no receipt: the
+    order was never paid). Side effects: one more receipt e-mail; audit."""
+    if not event_permissions.is_admin(actor):
+        raise PermissionDenied(_l("Only administrators can do this."))
+    if order.receipt_number is None:
+        raise Conflict(_l("This order has no receipt: it was never paid."))
+    sent = audit.record(
+        "order.receipt_resent", actor_id=actor.id, object_type="ticket_order", object_id=order.id
+    )
+    db.session.flush()
+    _mail(order, "receipt", again=sent.id)
 
 
 # --- the periodic check ----------------------------------------------------------------------
@@ -516,8 +563,9 @@ def can_refund(user, order: TicketOrder) -> bool:
 
 
 # --- e-mail ----------------------------------------------------------------------------------
-def _mail(order: TicketOrder, kind: str) -> None:
-    """The buyer's e-mail about the order, once per (order, kind), in their language."""
+def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
+    """The buyer's e-mail about the order, once per (order, kind), in their language; `again`
+    (an admin's re-send) makes one more."""
     from flask import current_app
 
     user = order.user
@@ -566,7 +614,7 @@ def _mail(order: TicketOrder, kind: str) -> None:
         "\n".join(lines),
         kind="event",
         locale=locale,
-        key=f"order-{order.id}-{kind}",
+        key=f"order-{order.id}-{kind}" + (f"-again-{again}" if again is not None else ""),
     )
 
 
@@ -631,7 +679,7 @@ def event_cancelled_job(event_id: int, reason: str) -> int:
     enterprises' owners or pendamping. Returns how many mails were queued."""
     from flask import current_app
 
-    from marketplace.events.jobs import enterprise_recipients
+    from marketplace.events.notices import enterprise_recipients
 
     with current_app._get_current_object().app_context():
         event = db.session.get(PitchEvent, event_id)

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 
-from marketplace import audit
+from marketplace import audit, formatting
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.events import permissions as event_permissions
@@ -28,7 +28,14 @@ from marketplace.extensions import db
 from marketplace.models import as_utc
 from marketplace.money import MAX_AMOUNT
 from marketplace.payments import gateway
-from marketplace.payments.models import DiscountCode, TicketOrder, TicketType
+from marketplace.payments.models import (
+    MAX_HOLD_MINUTES,
+    MIN_HOLD_MINUTES,
+    DiscountCode,
+    TicketOrder,
+    TicketSettings,
+    TicketType,
+)
 
 LOCK_TIMEOUT_MS = 5000
 SQLITE_LOCK_WAIT_S = 30.0
@@ -187,8 +194,16 @@ def save_ticket_type(
             ),
             field="price",
         )
-    if data.price and data.price < 1000:
-        raise ValidationError(_l("A paid ticket costs at least Rp1.000."), field="price")
+    floor = gateway.min_charge("IDR")
+    if 0 < data.price < floor:
+        raise ValidationError(
+            _l(
+                "Stripe cannot take less than %(min)s in one payment: set the price to "
+                "%(min)s or more, or 0 for a free ticket.",
+                min=formatting.rupiah(floor),
+            ),
+            field="price",
+        )
     if data.capacity < 1:
         raise ValidationError(_l("Enter at least one seat."), field="capacity")
     others = sum(t.capacity for t in ticket_types(event) if t is not ticket_type)
@@ -267,9 +282,57 @@ def add_discount_code(
 
 def price_with_code(price: int, code: DiscountCode | None) -> int:
     """The price after a code, in whole rupiah (rounded down); a discounted ticket stays at
-    Rp1.000 or more unless it is waived, the same floor as a priced ticket type."""
+    Stripe's minimum charge or more unless it is waived (`gateway.min_charge`)."""
     if code is None:
         return price
     if code.percent_off >= 100:
         return 0
-    return max(price - price * code.percent_off // 100, min(price, 1000))
+    return max(price - price * code.percent_off // 100, min(price, gateway.min_charge("IDR")))
+
+
+# --- the hold time ---------------------------------------------------------------------------
+def hold_minutes(event: PitchEvent) -> int:
+    """How long a buyer's seat is held while they pay: the organiser's setting for the event,
+    else TICKET_HOLD_MINUTES (default 30), never under Stripe's 30 minutes."""
+    from flask import current_app
+
+    chosen = db.session.get(TicketSettings, event.id)
+    minutes = (
+        chosen.hold_minutes
+        if chosen is not None
+        else int(current_app.config.get("TICKET_HOLD_MINUTES", MIN_HOLD_MINUTES))
+    )
+    return min(max(minutes, MIN_HOLD_MINUTES), MAX_HOLD_MINUTES)
+
+
+def set_hold_minutes(*, actor: User, event: PitchEvent, minutes: int | None) -> int:
+    """The organiser sets how long a seat is held for a buyer on Stripe Checkout: 30 minutes
+    (Stripe's shortest checkout) to 24 hours (its longest). Orders already held keep their
+    time. Returns the minutes. Raises PermissionDenied, ValidationError (field
+    "hold_minutes"). Side effects: the event's ticket settings; audit."""
+    if not event_permissions.can_manage_event(actor, event):
+        raise PermissionDenied(_l("You cannot change this event."))
+    if minutes is None or not MIN_HOLD_MINUTES <= minutes <= MAX_HOLD_MINUTES:
+        raise ValidationError(
+            _l(
+                "Enter %(min)s to %(max)s minutes: Stripe keeps a checkout open at least "
+                "30 minutes and at most 24 hours.",
+                min=MIN_HOLD_MINUTES,
+                max=MAX_HOLD_MINUTES,
+            ),
+            field="hold_minutes",
+        )
+    settings = db.session.get(TicketSettings, event.id)
+    if settings is None:
+        settings = TicketSettings(event_id=event.id, hold_minutes=minutes)
+        db.session.add(settings)
+    settings.hold_minutes = minutes
+    db.session.flush()
+    audit.record(
+        "tickets.hold_minutes",
+        actor_id=actor.id,
+        object_type="pitch_event",
+        object_id=event.id,
+        details={"minutes": minutes},
+    )
+    return minutes

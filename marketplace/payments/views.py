@@ -89,19 +89,41 @@ def add_code(event_id: int):
     return _manage_page(event, form, code_form)
 
 
-def _manage_page(event, form, code_form):
+@bp.post("/events/<int:event_id>/tickets/hold")
+@login_required
+def set_hold(event_id: int):
+    event = _managed(event_id)
+    form = forms.TicketTypeForm(prefix="type", formdata=None)
+    code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
+    hold_form = forms.HoldTimeForm(prefix="hold")
+    if hold_form.validate_on_submit():
+        with Attempt(form=hold_form, success=_("Hold time saved.")) as outcome:
+            tickets.set_hold_minutes(
+                actor=current_user, event=event, minutes=hold_form.hold_minutes.data
+            )
+        if outcome.ok:
+            return redirect(url_for("payments.manage", event_id=event.id))
+    return _manage_page(event, form, code_form, hold_form)
+
+
+def _manage_page(event, form, code_form, hold_form=None):
     now = utcnow()
     types = tickets.ticket_types(event)
     codes = tickets.discount_codes(event)
+    if hold_form is None:
+        hold_form = forms.HoldTimeForm(prefix="hold", formdata=None)
+        hold_form.hold_minutes.data = tickets.hold_minutes(event)
     return render_template(
         "payments/manage.html",
         event=event,
         form=form,
         code_form=code_form,
+        hold_form=hold_form,
+        min_price=gateway.min_charge("IDR"),
         rows=[(t, tickets.seats_left(t, now=now)) for t in types],
         codes=[(c, tickets.code_uses(c, now=now)) for c in codes],
         stripe_ready=gateway.is_configured(),
-    ), form_status(form, code_form)
+    ), form_status(form, code_form, hold_form)
 
 
 @bp.get("/events/<int:event_id>/orders")
@@ -143,6 +165,9 @@ def refund(order_id: int):
         abort(403)
     form = forms.RefundForm()
     if request.method == "GET":
+        if order.status == "flagged":  # refunds are capped by what Stripe took: ask it now
+            with Attempt():
+                services.read_amount_taken(order=order)
         form.amount.process_data(services.refundable(order))
     if form.validate_on_submit():
         with Attempt(form=form, success=_("The refund is on its way.")) as outcome:
@@ -194,6 +219,7 @@ def tickets_page(event_id: int):
         mine=mine,
         form=forms.BuyForm(),
         can_buy=event_permissions.can_register(current_user, event),
+        hold_minutes=tickets.hold_minutes(event),
     )
 
 
@@ -247,6 +273,7 @@ def _buy_refused(event, form):
         mine=[],
         form=form,
         can_buy=True,
+        hold_minutes=tickets.hold_minutes(event),
     ), form_status(form)
 
 
@@ -277,6 +304,17 @@ def receipt(order_id: int):
     if order.receipt_number is None:
         abort(404)
     return render_template("payments/receipt.html", order=order)
+
+
+@bp.post("/orders/<int:order_id>/receipt/resend")
+@login_required
+def resend_receipt(order_id: int):
+    order = _order(order_id)
+    if not is_admin(current_user):
+        abort(403)
+    with Attempt(success=_("The receipt is sent again to %(email)s.", email=order.user.email)):
+        services.resend_receipt(actor=current_user, order=order)
+    return redirect(url_for("payments.order", order_id=order.id))
 
 
 # --- the admin ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ enterprise, for the owner's activity page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,11 +20,13 @@ from marketplace.accounts.models import User
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
+from marketplace.notifications import services as notifications
 from marketplace.pitches import isolated, permissions
 from marketplace.pitches.models import DOCUMENT_KINDS, OPEN_STATUSES, AccessRequest, Document
 from marketplace.pitches.services import record, require
 from marketplace.profiles.enterprises import row_of
 from marketplace.profiles.models import Enterprise
+from marketplace.programmes import services as programmes
 
 # Photos of documents stay legible (a financial statement shot on a phone) at this size.
 DOCUMENT_IMAGE_SIDE = 2400
@@ -134,7 +137,8 @@ def request_access(*, investor: User, enterprise: Enterprise, message: str) -> A
 
     Raises PermissionDenied (not a verified investor, draft profile), ValidationError (no
     message, too long), Conflict (the organisation already has an open request).
-    Side effects: a pending request; audit `data_room.requested`.
+    Side effects: a pending request; audit `data_room.requested`; a notification (and mail)
+    to the owners and the consenting facilitators.
     """
     require(
         permissions.can_request_access(investor, enterprise),
@@ -169,6 +173,12 @@ def request_access(*, investor: User, enterprise: Enterprise, message: str) -> A
         request=access_request.id,
         organisation=investor.organisation_id,
     )
+    notifications.notify(
+        users=programmes.owners_and_facilitators(enterprise),
+        kind="data_room_requested",
+        params={"organisation": investor.organisation.name, "enterprise": enterprise.name},
+        link=f"/enterprises/{enterprise.id}/data-room",
+    )
     return access_request
 
 
@@ -181,6 +191,21 @@ def open_request(*, organisation_id: int, enterprise: Enterprise) -> AccessReque
             AccessRequest.status.in_(OPEN_STATUSES),
         )
     )
+
+
+def open_request_states(*, organisation_id: int, enterprise_ids: Sequence[int]) -> dict[int, str]:
+    """enterprise id -> status ('pending' or 'accepted') of the organisation's open requests
+    among `enterprise_ids` (for the action buttons of a list of cards). Reads only."""
+    if not enterprise_ids:
+        return {}
+    rows = db.session.execute(
+        select(AccessRequest.enterprise_id, AccessRequest.status).where(
+            AccessRequest.organisation_id == organisation_id,
+            AccessRequest.enterprise_id.in_(list(enterprise_ids)),
+            AccessRequest.status.in_(OPEN_STATUSES),
+        )
+    )
+    return {enterprise_id: status for enterprise_id, status in rows}
 
 
 def latest_request(*, organisation_id: int, enterprise: Enterprise) -> AccessRequest | None:
@@ -212,7 +237,8 @@ def decide_access(*, actor: User, access_request: AccessRequest, decision: str) 
 
     Raises PermissionDenied (not the owner or their facilitator), ValidationError (unknown
     decision), Conflict (the request is not in a state that allows it).
-    Side effects: the request's status; audit `data_room.accepted|declined|revoked`.
+    Side effects: the request's status; audit `data_room.accepted|declined|revoked`; a
+    notification (and mail) to the investor who asked.
     """
     enterprise = access_request.enterprise
     require(permissions.can_decide_access(actor, enterprise))
@@ -232,4 +258,14 @@ def decide_access(*, actor: User, access_request: AccessRequest, decision: str) 
         request=access_request.id,
         organisation=access_request.organisation_id,
     )
+    if access_request.requested_by is not None:
+        notifications.notify(
+            users=[access_request.requested_by],
+            kind=f"data_room_{new_status}",
+            params={
+                "organisation": access_request.organisation.name,
+                "enterprise": enterprise.name,
+            },
+            link=f"/enterprises/{enterprise.id}/data-room",
+        )
     return access_request

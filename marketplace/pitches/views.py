@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from marketplace import audit, uploads, vocab
-from marketplace.errors import ValidationError
+from marketplace import audit, security, uploads, vocab
+from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 from marketplace.pitches import data_room as data_rooms
@@ -330,8 +330,14 @@ def request_access(enterprise_id: int):
             data_rooms.request_access(
                 investor=current_user, enterprise=enterprise, message=form.message.data
             )
+        # Asked from a search card: back there. A message to correct is shown on the data
+        # room's own form below, with what was typed.
+        back = security.safe_next(request.form.get("next"), "")
         if outcome.ok:
-            return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+            return redirect(back or url_for("pitches.data_room", enterprise_id=enterprise.id))
+        if back and isinstance(outcome.error, Conflict):
+            flash(str(outcome.error.message), "info")
+            return redirect(back)
     return _data_room(enterprise, request_form=form, status=form_status(form))
 
 

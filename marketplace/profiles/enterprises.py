@@ -48,6 +48,8 @@ PROFILE_FIELDS = (
     "share_women_led",
     "share_disability_inclusive",
     "share_pkh_graduate",
+    "graduated_from",
+    "graduated_on",
     "capital",
     "annual_turnover",
     "profit_last_year",
@@ -104,6 +106,9 @@ def update_profile(
     check_profile(data=data, nik=nik, owner_phone=owner_phone).raise_any()
     name = (data.get("name") or "").strip()
     instruments = data.get("ask_instruments") or []
+    if data.get("graduated_from") == "pkh":
+        # A PKH graduation is what the "PKH graduate" box says: keep the two in step.
+        data = {**data, "pkh_graduate": True}
 
     for field, value in data.items():
         if isinstance(value, str):
@@ -175,6 +180,15 @@ def check_profile(
     for code in data.get("ask_instruments") or []:
         with problems.check():
             check_code(code, vocab.INSTRUMENTS, "ask_instruments")
+    graduated_from, graduated_on = data.get("graduated_from"), data.get("graduated_on")
+    with problems.check():
+        check_code(graduated_from, vocab.ASSISTANCE_PROGRAMMES, "graduated_from")
+    if graduated_on and not graduated_from:
+        problems.add(
+            _l("Choose the programme the household graduated from."), field="graduated_from"
+        )
+    if graduated_on and graduated_on > dt.date.today():
+        problems.add(_l("The graduation date cannot be in the future."), field="graduated_on")
     tenor = data.get("tenor_months")
     if tenor is not None and not 1 <= tenor <= 240:
         problems.add(_l("The tenor is between 1 and 240 months."), field="tenor_months")
@@ -251,7 +265,7 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Make the profile visible to investors and searchable.
 
     Raises PermissionDenied; ValidationError listing what is missing. Side effects: audit
-    `profile.published`; indexed after commit.
+    `profile.published`; indexed after commit, then the saved searches it matches notified.
     """
     require_editor(actor, enterprise)
     missing = missing_for_publication(enterprise)
@@ -264,6 +278,9 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
     audit.on_enterprise("profile.published", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
+    # After the reindex, so that an inline indexer holds the profile when this job runs.
+    # Registered by marketplace.matching.saved_searches (loaded by create_app).
+    tasks.enqueue("saved_searches.notify_matches", enterprise_id=enterprise.id)
 
 
 def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
@@ -282,6 +299,7 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         m.completed_on is not None for m in enterprise.mentoring
     )
     in_programme = any(e.status == "active" and e.is_accepted for e in enterprise.enrolments)
+    group_kinds = frozenset(m.group.kind for m in enterprise.group_memberships)
     return readiness.EnterpriseFacts(
         legal_form=enterprise.legal_form,
         sector=enterprise.sector,
@@ -304,12 +322,19 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         mentoring_completed=completed,
         in_programme=in_programme,
         in_training=enterprise.in_training,
-        in_business_group=enterprise.in_business_group,
+        # A member of a group a facilitator registered is in a business group.
+        in_business_group=enterprise.in_business_group or bool(group_kinds),
         family_member_business=enterprise.family_member_business,
         prior_commercial_credit=enterprise.prior_commercial_credit,
         current_programme_credit=enterprise.current_programme_credit,
         koperasi_rat_held=enterprise.koperasi_rat_held,
         koperasi_shu_positive=enterprise.koperasi_shu_positive,
+        graduated_from=enterprise.graduated_from,
+        graduated_on=enterprise.graduated_on,
+        group_kinds=group_kinds,
+        owner_named=bool((enterprise.owner_name or "").strip()),
+        employees=enterprise.employees,
+        use_of_funds=enterprise.use_of_funds,
         attestations={
             a.item_code: (a.attested_by_name, a.attested_on) for a in enterprise.attestations
         },
@@ -319,6 +344,28 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
 def assess(enterprise: Enterprise, *, today: dt.date | None = None) -> readiness.Assessment:
     """The readiness assessment of the profile as it is now."""
     return readiness.assess(readiness_facts(enterprise), today=today or dt.date.today())
+
+
+# Sensitive attributes that are also impact themes (vocab.IMPACT_THEMES); "green" needs no consent.
+SENSITIVE_THEMES = ("women_led", "disability_inclusive", "pkh_graduate")
+
+
+def declared_themes(enterprise: Enterprise) -> frozenset[str]:
+    """Every impact theme the owner declared (the editors' view; not for investors)."""
+    themes = {theme for theme in SENSITIVE_THEMES if getattr(enterprise, theme)}
+    if enterprise.graduated_from is not None:
+        themes.add("pkh_graduate")
+    if enterprise.green:
+        themes.add("green")
+    return frozenset(themes)
+
+
+def social_readiness(
+    enterprise: Enterprise, *, themes: frozenset[str]
+) -> readiness.SocialReadiness:
+    """The social-investment checklist of the profile, its impact item judged on `themes` (the
+    themes the viewer may see). No side effects."""
+    return readiness.social_checklist(readiness_facts(enterprise), themes=themes)
 
 
 def enterprise_of(user: User) -> Enterprise | None:

@@ -74,6 +74,10 @@ class ProfileForm(VersionedForm):
     share_women_led = BooleanField(_l("Investors may see: led by a woman"))
     share_disability_inclusive = BooleanField(_l("Investors may see: disability-inclusive"))
     share_pkh_graduate = BooleanField(_l("Investors may see: PKH graduate"))
+    graduated_from = SelectField(
+        _l("Graduated from social assistance (graduasi)"), validators=[Optional()]
+    )
+    graduated_on = DateField(_l("Graduation date"), validators=[Optional()])
     # Finances
     capital = MoneyField(_l("Business capital (modal usaha) excluding land and buildings, Rp"))
     annual_turnover = MoneyField(_l("Annual turnover, Rp"))
@@ -122,6 +126,7 @@ class ProfileForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.legal_form.choices = _choices(vocab.LEGAL_FORMS)
         self.sector.choices = _choices(vocab.SECTORS)
+        self.graduated_from.choices = _choices(vocab.ASSISTANCE_PROGRAMMES)
         self.province_code.choices = province_choices()
         self.regency_code.choices = regency_choices()
         self.ask_instruments.choices = _choices(vocab.INSTRUMENTS, blank=False)
@@ -194,7 +199,11 @@ class MandateForm(VersionedForm):
         self.provinces.choices = province_choices(blank=False)
         self.instruments.choices = _choices(vocab.INSTRUMENTS, blank=False)
         self.impact_themes.choices = _choices(vocab.IMPACT_THEMES, blank=False)
-        self.min_stage.choices = _choices(vocab.STAGES, blank=False)
+        # "Not yet eligible", the lowest choice, means no minimum: it includes business ideas
+        # (embrio), which an investor never needs to single out.
+        self.min_stage.choices = [
+            (code, label) for code, label in vocab.STAGES.items() if code != "embrio"
+        ]
 
     def validate_ticket_max(self, field):
         if (

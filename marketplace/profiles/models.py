@@ -33,7 +33,7 @@ from marketplace.extensions import db
 from marketplace.models import ActorId, EnterpriseId, TimestampMixin
 
 if TYPE_CHECKING:
-    from marketplace.programmes.models import Attestation, Enrolment
+    from marketplace.programmes.models import Attestation, Enrolment, GroupMember
 
 Money = BigInteger  # rupiah; turnover of a medium enterprise passes 2**31
 
@@ -51,6 +51,9 @@ class Enterprise(TimestampMixin, db.Model):
         ),
         CheckConstraint("ask_amount IS NULL OR ask_amount > 0", name="ask_positive"),
         CheckConstraint("capital IS NULL OR capital >= 0", name="capital_non_negative"),
+        CheckConstraint(
+            "graduated_on IS NULL OR graduated_from IS NOT NULL", name="graduation_has_programme"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +91,10 @@ class Enterprise(TimestampMixin, db.Model):
     share_women_led: Mapped[bool] = mapped_column(Boolean, default=False)
     share_disability_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     share_pkh_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Graduation from social assistance (vocab.ASSISTANCE_PROGRAMMES): social-assistance status,
+    # shown to investors only under the `share_pkh_graduate` consent.
+    graduated_from: Mapped[str | None] = mapped_column(String(10))
+    graduated_on: Mapped[dt.date | None] = mapped_column(Date)
 
     # Facts the 2026 financing rules read (marketplace.profiles.readiness). Young-business support
     # for KUR super-mikro:
@@ -150,6 +157,9 @@ class Enterprise(TimestampMixin, db.Model):
         back_populates="enterprise", cascade="all, delete-orphan"
     )
     enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+    group_memberships: Mapped[list[GroupMember]] = relationship(
         back_populates="enterprise", cascade="all, delete-orphan"
     )
 

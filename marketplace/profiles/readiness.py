@@ -14,6 +14,15 @@ a turnover is classed by turnover; otherwise by capital (an unknown founding dat
 shown to have traded 12 months"). With only one figure known, that figure decides. `disagree` tells
 the page to say that the two figures point to different classes.
 
+Embryo stage (*embrio*). Kemensos' social-entrepreneurship programme for PKH graduates starts
+from households with an *embrio usaha*: a business idea or a first try, with no sales yet. Before
+"belum layak" comes the *usaha* level with one item, business_started: at least one month of
+recorded revenue, or a valid business licence (NIB or SKU). Without either the stage is `embrio`
+and `embryo_steps` lists what the idea needs to become a business (first sales recorded, an NIB,
+mentoring or training or a business group, the owner's NIK, and for a social-assistance graduate
+the referral Kemensos gives graduates to KUR, Mekaar and UMi). A warung that sells without a
+licence is a business (belum layak), not an embryo.
+
 Bankability stage, from a checklist in the 5C credit framing (character, capacity, capital,
 collateral, condition) built on what banks channelling KUR ask for:
 
@@ -66,7 +75,23 @@ Mekaar also need the NIK. LPDB lends to a PT or CV with a positive profit, or a 
 its RAT with a positive SHU. Equity needs a PT (shares to sell) and stage *layak*; revenue share
 needs books, 6 recorded months and stage *layak*; grants go to mikro and kecil businesses in or
 through a mentoring programme. A fitting verdict has at least one reason saying why it fits; a
-non-fitting one lists every reason why not.
+non-fitting one lists every reason why not. A household that graduated from social assistance
+(PKH, BPNT, PENA; `graduated_from`, `graduated_on`) counts as low-income for Mekaar, and each
+fitting KUR, UMi and Mekaar route says that graduation links the owner to it (Kemensos refers
+graduates to KUR, Mekaar and UMi); that reason is sensitive (social-assistance status). Members
+of a business group a facilitator registered (`group_kinds`) count as in a business group; a
+Mekaar group's member is told Mekaar lends through it, and a cooperative's member that is not an
+LPDB borrower itself is told LPDB lends to it through the cooperative.
+
+Social-investment readiness (`social_checklist`): SEDAYA (Sentra Pemberdayaan Masyarakat, Dinas
+Sosial DKI Jakarta with UNDP Indonesia's Accelerator Lab, Kemensos and Bappenas, November 2024)
+assessed pre-bankable enterprises for social investors rather than against a bank's 5C. No public
+standard for that assessment exists that we could find, so the checklist is ours, documented
+here: impact (an impact theme the viewer may see: women-led, disability-inclusive, a PKH graduate,
+green), team (a named owner with mentoring, training, a business group or at least one employee),
+use of funds (an ask with its use written out, at least USE_OF_FUNDS_MIN_CHARS characters), and
+governance (books kept, money in a bank account or run through a group). All four met: an impact
+or CSR fund may fit the business even while a bank would call it "belum bankable".
 """
 
 from __future__ import annotations
@@ -126,6 +151,13 @@ FOOD_SAFETY_PERMITS = ("spp_irt", "bpom", "slhs")
 # LPDB-KUMKM (Permenkop 4/2020 and LPDB's published criteria): a business "berbadan hukum atau
 # berbadan usaha" with a positive profit; a koperasi that held its RAT with a positive SHU.
 LPDB_FORMS = ("pt", "cv", "koperasi")
+# Routes a social-assistance graduate is linked to (Kemensos, socio-entrepreneurship for PKH
+# graduates: "KUR, Mekaar, UMi").
+GRADUATION_ROUTES = ("kur_super_mikro", "kur_mikro", "kur_kecil", "umi", "mekaar")
+# SEDAYA-style social-investment checklist (our documented constant, see the docstring): the
+# shortest use of funds that says what the money buys ("gerobak dan etalase kaca baru").
+USE_OF_FUNDS_MIN_CHARS = 20
+SOCIAL_ITEMS = ("impact", "team", "use_of_funds", "governance")
 
 # --- durations (calendar months) -------------------------------------------------------------
 KUR_MIN_TRADING_MONTHS = 6
@@ -137,8 +169,8 @@ BUSINESS_LICENCES = ("nib", "sku")
 
 SizeCode = Literal["mikro", "kecil", "menengah", "besar"]
 Dimension = Literal["character", "capacity", "capital", "collateral", "condition"]
-Level = Literal["layak", "bankable"]
-Stage = Literal["belum_layak", "layak", "bankable"]
+Level = Literal["usaha", "layak", "bankable"]
+Stage = Literal["embrio", "belum_layak", "layak", "bankable"]
 
 KUR_ROUTES = ("kur_super_mikro", "kur_mikro", "kur_kecil")
 # Each KUR route's band as (exclusive floor, inclusive ceiling).
@@ -190,6 +222,15 @@ class EnterpriseFacts:
     # A koperasi's last annual members' meeting (RAT) held and its SHU positive.
     koperasi_rat_held: bool = False
     koperasi_shu_positive: bool = False
+    # Graduation from social assistance (vocab.ASSISTANCE_PROGRAMMES) and its date.
+    graduated_from: str | None = None
+    graduated_on: dt.date | None = None
+    # Kinds (vocab.GROUP_KINDS) of the business groups the enterprise is a member of.
+    group_kinds: frozenset[str] = frozenset()
+    # For the social-investment checklist.
+    owner_named: bool = False
+    employees: int | None = None
+    use_of_funds: str | None = None
     attestations: Mapping[str, tuple[str, dt.date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -207,6 +248,11 @@ class EnterpriseFacts:
         unknown_documents = set(self.documents) - set(vocab.DOCUMENT_KINDS)
         if unknown_documents:
             raise ValueError(f"unknown document kinds: {sorted(unknown_documents)}")
+        if (
+            self.graduated_from is not None
+            and self.graduated_from not in vocab.ASSISTANCE_PROGRAMMES
+        ):
+            raise ValueError(f"unknown assistance programme: {self.graduated_from}")
         unknown_instruments = set(self.ask_instruments) - set(vocab.INSTRUMENTS)
         if unknown_instruments:
             raise ValueError(f"unknown instruments: {sorted(unknown_instruments)}")
@@ -266,6 +312,8 @@ class Assessment:
     stage: Stage
     checklist: tuple[ChecklistItem, ...]
     routes: tuple[RouteVerdict, ...]
+    # What a business idea needs to become a business (only at stage "embrio").
+    embryo_steps: tuple[Reason, ...] = ()
 
     def route(self, code: str) -> RouteVerdict:
         """The verdict for route `code`; raises KeyError for a code not in vocab.ROUTES."""
@@ -293,7 +341,88 @@ def assess(facts: EnterpriseFacts, *, today: dt.date) -> Assessment:
     checklist = _checklist(facts, today=today, size=size)
     stage = _stage(checklist)
     routes = _routes(facts, today=today, size=size, stage=stage)
-    return Assessment(size=size, stage=stage, checklist=checklist, routes=routes)
+    steps = embryo_steps(facts, today=today) if stage == "embrio" else ()
+    return Assessment(
+        size=size, stage=stage, checklist=checklist, routes=routes, embryo_steps=steps
+    )
+
+
+def business_started(facts: EnterpriseFacts, *, today: dt.date) -> bool:
+    """A business, not an idea: a month with revenue recorded, or a valid NIB or SKU."""
+    return any(month > 0 for month in facts.monthly_revenues) or _has_licence(facts, today)
+
+
+def embryo_steps(facts: EnterpriseFacts, *, today: dt.date) -> tuple[Reason, ...]:
+    """What a business idea or embryo still needs to become a business, in order. Pure."""
+    steps: list[Reason] = []
+    if not any(month > 0 for month in facts.monthly_revenues):
+        steps.append(Reason("embryo_first_sales"))
+    if not _has_licence(facts, today):
+        steps.append(Reason("embryo_register_nib"))
+    if not young_business_support(facts):
+        steps.append(Reason("embryo_join_training"))
+    if not facts.has_nik:
+        steps.append(Reason("record_nik"))
+    if facts.graduated_from is not None:
+        steps.append(Reason("embryo_graduate_referral", {"programme": facts.graduated_from}))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class SocialItem:
+    """One item of the social-investment readiness checklist (SOCIAL_ITEMS)."""
+
+    code: str
+    met: bool
+    next_step: Reason
+
+
+@dataclass(frozen=True)
+class SocialReadiness:
+    """The social-investment checklist; `fits` when every item is met."""
+
+    items: tuple[SocialItem, ...]
+
+    @property
+    def fits(self) -> bool:
+        return all(item.met for item in self.items)
+
+    def item(self, code: str) -> SocialItem:
+        """The item `code`; raises KeyError for a code not in SOCIAL_ITEMS."""
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+
+def social_checklist(facts: EnterpriseFacts, *, themes: frozenset[str]) -> SocialReadiness:
+    """The SEDAYA-style social-investment readiness of `facts` (see the module docstring).
+
+    `themes` are the impact themes (vocab.IMPACT_THEMES) the viewer may see: the owner's own
+    view passes all it declared, an investor's only the consented ones, so the impact item never
+    rests on a fact the viewer may not know. Pure; raises ValueError for an unknown theme.
+    """
+    unknown = set(themes) - set(vocab.IMPACT_THEMES)
+    if unknown:
+        raise ValueError(f"unknown impact themes: {sorted(unknown)}")
+    team = facts.owner_named and (young_business_support(facts) or (facts.employees or 0) >= 1)
+    use_of_funds = (
+        facts.ask_amount is not None
+        and len((facts.use_of_funds or "").strip()) >= USE_OF_FUNDS_MIN_CHARS
+    )
+    governance = facts.keeps_books and (facts.has_bank_account or facts.in_business_group)
+    return SocialReadiness(
+        items=(
+            SocialItem("impact", bool(themes), Reason("social_state_impact")),
+            SocialItem("team", team, Reason("social_build_team")),
+            SocialItem(
+                "use_of_funds",
+                use_of_funds,
+                Reason("social_write_use_of_funds", {"chars": USE_OF_FUNDS_MIN_CHARS}),
+            ),
+            SocialItem("governance", governance, Reason("social_governance")),
+        )
+    )
 
 
 def size_class(facts: EnterpriseFacts, *, today: dt.date) -> SizeClass:
@@ -459,6 +588,14 @@ def _checklist(
 
     # (code, dimension, level, met, not_applicable, next step)
     rows: list[tuple[str, Dimension, Level, bool, bool, Reason]] = [
+        (
+            "business_started",
+            "capacity",
+            "usaha",
+            business_started(facts, today=today),
+            False,
+            Reason("start_business"),
+        ),
         ("identity", "character", "layak", facts.has_nik, False, Reason("record_nik")),
         (
             "trading_6_months",
@@ -578,6 +715,8 @@ def _stage(checklist: tuple[ChecklistItem, ...]) -> Stage:
     def all_met(level: Level) -> bool:
         return all(item.met for item in checklist if item.level == level and item.counts)
 
+    if not all_met("usaha"):
+        return "embrio"
     if not all_met("layak"):
         return "belum_layak"
     if not all_met("bankable"):
@@ -598,6 +737,13 @@ def _routes(
     verdicts["equity"] = _equity(facts, stage=stage)
     verdicts["revenue_share"] = _revenue_share(facts, stage=stage)
     verdicts["grant"] = _grant(facts, size=size)
+    if facts.graduated_from is not None:
+        # Kemensos refers graduates to these routes; say so where the route fits.
+        opens = Reason("graduation_opens", {"programme": facts.graduated_from})
+        for code in GRADUATION_ROUTES:
+            verdict = verdicts[code]
+            if verdict.fits:
+                verdicts[code] = RouteVerdict(code, True, (*verdict.reasons, opens))
     return tuple(verdicts[code] for code in vocab.ROUTES)
 
 
@@ -696,17 +842,26 @@ def _mekaar(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
     why_not: list[Reason] = []
     if not facts.women_led:
         why_not.append(Reason("not_women_led"))
-    if not (facts.low_income_household or facts.pkh_graduate):
+    if not (facts.low_income_household or facts.pkh_graduate or facts.graduated_from is not None):
         why_not.append(Reason("not_low_income"))
     why_not.extend(_size_reasons(size, ("mikro",)))
     if facts.ask_amount is not None and facts.ask_amount > MEKAAR_MAX:
         why_not.append(Reason("mekaar_ask_above_range", {"ceiling": MEKAAR_MAX}))
     if not facts.has_nik:
         why_not.append(Reason("nik_missing"))
-    return _verdict("mekaar", why_not, [Reason("mekaar_group_lending")])
+    why = [Reason("mekaar_group_lending")]
+    if "kelompok_mekaar" in facts.group_kinds:
+        why.append(Reason("mekaar_group_member"))
+    return _verdict("mekaar", why_not, why)
 
 
 def _lpdb(facts: EnterpriseFacts) -> RouteVerdict:
+    if "koperasi" in facts.group_kinds and facts.legal_form not in LPDB_FORMS:
+        # LPDB finances cooperatives first; a member borrows through its koperasi, which needs
+        # its own RAT and SHU (facts of the cooperative, not of the member).
+        return _verdict(
+            "lpdb", [], [Reason("lpdb_through_koperasi"), Reason("lpdb_cooperatives_first")]
+        )
     why_not: list[Reason] = []
     why: list[Reason] = []
     if facts.legal_form is None:

@@ -16,7 +16,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from marketplace import formatting, vocab
-from marketplace.profiles.readiness import ChecklistItem, Reason
+from marketplace.profiles.readiness import ChecklistItem, Reason, SocialItem
 
 MONEY_SHORT_PARAMS = frozenset({"threshold", "ceiling", "floor"})
 MONEY_PARAMS = frozenset({"ask", "profit"})
@@ -27,9 +27,11 @@ LABEL_PARAMS = {
     "route": vocab.ROUTES,
     "size": vocab.SIZE_CLASSES,
     "stage": vocab.STAGES,
+    "programme": vocab.ASSISTANCE_PROGRAMMES,
 }
 
 ITEM_LABELS = {
+    "business_started": _l("A business, not only an idea: first sales recorded, or an NIB or SKU"),
     "identity": _l("Owner's NIK recorded"),
     "trading_6_months": _l(
         "Trading for at least 6 months, or a young business with mentoring, training, a business "
@@ -46,6 +48,19 @@ ITEM_LABELS = {
     "collateral": _l("Collateral available"),
     "food_permit": _l("Food-safety permit (SPP-IRT, BPOM MD or SLHS)"),
     "halal": _l("Halal certificate (mandatory for food and drink)"),
+}
+
+LEVEL_LABELS = {
+    "usaha": _l("needed to count as a business"),
+    "layak": _l("needed to be eligible"),
+    "bankable": _l("needed to be bankable"),
+}
+
+SOCIAL_ITEM_LABELS = {
+    "impact": _l("Impact: whom the business serves or employs (a theme investors may see)"),
+    "team": _l("Team: a named owner with mentoring, training, a business group or staff"),
+    "use_of_funds": _l("Use of funds: the ask and what the money will buy"),
+    "governance": _l("Governance: books kept, money in a bank account or run through a group"),
 }
 
 DIMENSION_LABELS = {
@@ -96,11 +111,20 @@ MESSAGES = {
         "from LPDB"
     ),
     "lpdb_cooperatives_first": _l("LPDB now finances cooperatives first"),
+    "lpdb_through_koperasi": _l(
+        "As a member of a cooperative you can borrow LPDB funds through it (the cooperative "
+        "needs its RAT held and a positive SHU)"
+    ),
+    "mekaar_group_member": _l("You are already in a Mekaar group, through which Mekaar lends"),
     "equity_pt_shares": _l("As a PT your business has shares an investor can buy"),
     "revenue_share_books_history": _l(
         "Your books and %(recorded)s months of recorded revenue let an investor share revenue"
     ),
     "grant_through_programme": _l("Grants reach small businesses through mentoring programmes"),
+    "graduation_opens": _l(
+        "Graduated from %(programme)s: Kemensos links graduates to KUR, Mekaar and UMi; ask your "
+        "pendamping for the referral"
+    ),
     # --- why a route does not fit ---
     "ask_missing": _l("Enter the amount you want to borrow"),
     "ask_above_ceiling": _l("Your ask is above this route's limit of %(ceiling)s"),
@@ -155,6 +179,41 @@ MESSAGES = {
     ),
     "not_in_programme": _l("Grants go to businesses in or through a mentoring programme"),
     # --- next steps for unmet checklist items ---
+    "start_business": _l(
+        "Make your first sales and record them, or register an NIB: then the idea counts as a "
+        "business"
+    ),
+    # --- what a business idea needs to become a business (stage embrio) ---
+    "embryo_first_sales": _l(
+        "Sell your first products and record each month's revenue here, even small amounts"
+    ),
+    "embryo_register_nib": _l(
+        "Register an NIB at oss.go.id (free for micro businesses), or ask the village office for a "
+        "Surat Keterangan Usaha"
+    ),
+    "embryo_join_training": _l(
+        "Join mentoring, entrepreneurship training or a business group (KUBE, kelompok Mekaar, "
+        "koperasi): a young business with this support can apply for KUR super-micro"
+    ),
+    "embryo_graduate_referral": _l(
+        "As a %(programme)s graduate, ask your pendamping for the Kemensos referral to KUR, "
+        "Mekaar or UMi once the business sells"
+    ),
+    # --- social-investment checklist (SEDAYA) ---
+    "social_state_impact": _l(
+        "Say whom the business serves or employs (women-led, disability-inclusive, PKH graduate, "
+        "green) and let investors see it"
+    ),
+    "social_build_team": _l(
+        "Record the owner's name and join mentoring, training or a business group, or record "
+        "your employees"
+    ),
+    "social_write_use_of_funds": _l(
+        "Enter your ask and write what the money will buy (at least %(chars)s characters)"
+    ),
+    "social_governance": _l(
+        "Keep business books, and hold the money in a bank account or through your group"
+    ),
     "record_nik": _l("Record the owner's NIK from the e-KTP"),
     "enter_founding_date": _l("Enter the date your business started"),
     "keep_trading_or_complete_mentoring": _l(
@@ -236,11 +295,28 @@ RULES = (
         "18 October 2026); a certificate does not expire while the composition is unchanged."
     ),
     _l("NPWP: PMK 112/2022 (16 digits since 2024; for individuals the NIK is the NPWP)."),
+    _l(
+        "Business idea or embryo (embrio usaha): no recorded sales and no NIB or SKU yet. "
+        "Graduates of PKH and other social assistance are linked by Kemensos to KUR, Mekaar and "
+        "UMi."
+    ),
+    _l(
+        "Social-investment readiness: our own checklist after SEDAYA (Dinas Sosial DKI Jakarta "
+        "with UNDP Indonesia, 2024), which assessed enterprises for social investors; no public "
+        "standard exists that we could find. It is not a bank's 5C."
+    ),
 )
 
 # Reasons that reveal a fact the owner keeps private (credit history): only editors read them.
 PRIVATE_REASONS = frozenset({"kur_prior_commercial_credit", "umi_current_programme_credit"})
 PRIVATE_REASON_TEXT = _l("A condition based on information only the owner and facilitator see")
+# Reasons that reveal a sensitive owner attribute: shown only to viewers who may see it
+# (`permissions.can_see_sensitive`, i.e. editors, or investors with the owner's consent).
+SENSITIVE_REASONS = {
+    "graduation_opens": "pkh_graduate",
+    "embryo_graduate_referral": "pkh_graduate",
+}
+SENSITIVE_REASON_TEXT = _l("A condition based on information the owner has not shared")
 
 
 def _render_param(name: str, value: object) -> object:
@@ -266,10 +342,16 @@ def reason_text(reason: Reason) -> str:
     return template % params
 
 
-def visible_reason_text(reason: Reason, *, private_ok: bool) -> str:
-    """`reason_text`, or a neutral sentence for a private reason the viewer may not read."""
+def visible_reason_text(
+    reason: Reason, *, private_ok: bool, shared: frozenset[str] = frozenset()
+) -> str:
+    """`reason_text`, or a neutral sentence for a private reason the viewer may not read, or for
+    a sensitive one whose attribute is not in `shared` (the attributes the viewer may see)."""
     if reason.code in PRIVATE_REASONS and not private_ok:
         return str(PRIVATE_REASON_TEXT)
+    attribute = SENSITIVE_REASONS.get(reason.code)
+    if attribute is not None and not private_ok and attribute not in shared:
+        return str(SENSITIVE_REASON_TEXT)
     return reason_text(reason)
 
 
@@ -296,6 +378,21 @@ def route_label(code: str) -> str:
 def item_label(code: str) -> str:
     """The label of a checklist item in the request's language; the code when unknown."""
     return vocab.label(ITEM_LABELS, code)
+
+
+def level_label(code: str) -> str:
+    """What a checklist level means ("needed to be eligible" …) in the request's language."""
+    return vocab.label(LEVEL_LABELS, code)
+
+
+def social_item_label(code: str) -> str:
+    """The label of a social-investment checklist item in the request's language."""
+    return vocab.label(SOCIAL_ITEM_LABELS, code)
+
+
+def social_next_step_text(item: SocialItem) -> str:
+    """What to do about an unmet social-investment item; '' when met. No side effects."""
+    return "" if item.met else reason_text(item.next_step)
 
 
 def dimension_label(code: str) -> str:

@@ -8,6 +8,8 @@ returns a dict of extra template context (see programmes/hooks.py). Receivers on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -20,6 +22,10 @@ dashboard_shown = _signals.signal("dashboard-shown")
 # `attest_form` and `can_attest`.
 readiness_shown = _signals.signal("readiness-shown")
 
+# sender: the current user (perhaps anonymous); `enterprise=` the Enterprise shown on its
+# profile page. Pitches add `has_deck`; matching adds `shortlisted` (None: not an investor).
+profile_shown = _signals.signal("profile-shown")
+
 
 def extra_context(signal, sender, **kwargs) -> dict:
     """Every receiver's answer to `signal`, merged into one template context."""
@@ -27,3 +33,26 @@ def extra_context(signal, sender, **kwargs) -> dict:
     for _receiver, answer in signal.send(sender, **kwargs):
         context.update(answer or {})
     return context
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of the dashboard's "waiting for you": a count and where to act on it."""
+
+    label: str  # in the reader's language, the count in it ("2 data-room requests")
+    count: int
+    url: str
+
+
+# sender: the logged-in User. Each package answers with a list of `Waiting` for that user's
+# role: programmes (invitations), pitches (data-room requests), matching (meetings), events
+# (invitations, judging, withdrawals).
+waiting_shown = _signals.signal("dashboard-waiting")
+
+
+def waiting_for(user) -> list[Waiting]:
+    """Every receiver's `Waiting` lines for `user`, those with something waiting."""
+    lines: list[Waiting] = []
+    for _receiver, answer in waiting_shown.send(user):
+        lines.extend(w for w in answer or () if w.count > 0)
+    return lines

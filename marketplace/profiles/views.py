@@ -14,10 +14,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from marketplace import formatting, money
+from marketplace.accounts import services as account_services
 from marketplace.editing import EditConflict
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, add_problems, confirmed, form_status
@@ -59,6 +61,8 @@ def dashboard():
     user = current_user._get_current_object()
     # Programmes add the owner's invitations and the facilitator's programmes (profiles/signals).
     context = signals.extra_context(signals.dashboard_shown, user)
+    # What waits for the user, from every package (programmes, pitches, matching, events).
+    context["waiting"] = signals.waiting_for(user)
     if current_user.role == "owner":
         enterprise = enterprises.enterprise_of(current_user)
         context["enterprise"] = enterprise
@@ -69,6 +73,27 @@ def dashboard():
         context["mandate"] = db.session.scalar(
             select(Mandate).where(Mandate.organisation_id == current_user.organisation_id)
         )
+    elif current_user.role == "admin":
+        counts = account_services.organisations_to_verify()
+        labels = {
+            "investor": lambda n: ngettext(
+                "%(num)d investor organisation to verify",
+                "%(num)d investor organisations to verify",
+                n,
+            ),
+            "programme": lambda n: ngettext(
+                "%(num)d programme organisation to verify",
+                "%(num)d programme organisations to verify",
+                n,
+            ),
+        }
+        context["waiting"] += [
+            signals.Waiting(
+                labels[kind](count), count, url_for("admin.organisations", _anchor="queue")
+            )
+            for kind, count in counts.items()
+            if count
+        ]
     return render_template("profiles/dashboard.html", **context)
 
 
@@ -117,6 +142,10 @@ def profile(enterprise_id: int):
         nik=nik,
         text=readiness_text,
         action_form=ActionForm(),
+        # Pitches say whether there is a deck to show; matching, the shortlist state.
+        **signals.extra_context(
+            signals.profile_shown, current_user._get_current_object(), enterprise=enterprise
+        ),
     )
     # The audit entry of a shown NIK commits after rendering: a commit before it would expire
     # the profile and make the template load it and its relations a second time.
@@ -242,10 +271,21 @@ def readiness(enterprise_id: int):
     today = readiness_today()
     assessment = enterprises.assess(enterprise, today=today)
     user = current_user._get_current_object()
+    # Sensitive attributes this viewer may read: the rest never shows, not even as a met item.
+    shared = frozenset(
+        attribute
+        for attribute in enterprises.SENSITIVE_THEMES
+        if permissions.can_see_sensitive(user, enterprise, attribute)
+    )
+    themes = frozenset(
+        t for t in enterprises.declared_themes(enterprise) if t == "green" or t in shared
+    )
     return render_template(
         "profiles/readiness.html",
         enterprise=enterprise,
         assessment=assessment,
+        social=enterprises.social_readiness(enterprise, themes=themes),
+        shared=shared,
         today=today,
         can_see_private=permissions.can_see_identity(current_user, enterprise),
         text=readiness_text,
@@ -426,7 +466,11 @@ def investor(organisation_id: int):
     if mandate is None:
         abort(404)
     return render_template(
-        "profiles/investor.html", mandate=mandate, organisation=mandate.organisation
+        "profiles/investor.html",
+        mandate=mandate,
+        organisation=mandate.organisation,
+        # An owner may ask this organisation for an introduction from here.
+        own_enterprise=enterprises.enterprise_of(current_user),
     )
 
 

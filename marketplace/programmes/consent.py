@@ -54,3 +54,15 @@ def facilitates(organisation_id: int, enterprise_id: int):
         Programme.organisation_id == organisation_id,
     )
     return select(rows.exists())
+
+
+def answered_enterprise_ids(user):
+    """A select of the ids of enterprises `user` answers for: an owner's own, a facilitator's
+    mentored ones (None for other roles)."""
+    from marketplace.profiles.models import Enterprise
+
+    if user.role == "owner":
+        return select(Enterprise.id).where(Enterprise.organisation_id == user.organisation_id)
+    if user.role == "facilitator":
+        return mentored_enterprise_ids(user.organisation_id)
+    return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from marketplace import vocab
 from marketplace.profiles.forms import province_choices, regency_choices
 
 
@@ -64,3 +65,29 @@ class EnrolmentStatusForm(FlaskForm):
             ("withdrawn", _l("Withdrawn")),
         ],
     )
+
+
+class GroupForm(FlaskForm):
+    kind = SelectField(_l("Kind of group"), choices=list(vocab.GROUP_KINDS.items()))
+    name = StringField(
+        _l("Group name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
+    )
+    regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regency_code.choices = regency_choices()
+
+
+class MemberForm(FlaskForm):
+    """The choices are the enterprises the facilitator may add (`groups.candidate_members`)."""
+
+    enterprise_id = SelectField(_l("Member enterprise"), coerce=int, validate_choice=True)
+
+
+class PriorityAreasForm(FlaskForm):
+    regency_codes = SelectMultipleField(_l("Priority kabupaten/kota"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regency_codes.choices = [c for c in regency_choices() if c[0]]

@@ -11,6 +11,8 @@ Imported once by create_app.
 
 from __future__ import annotations
 
+from flask_babel import ngettext
+
 from marketplace.accounts import signals
 from marketplace.extensions import db
 from marketplace.forms import ActionForm
@@ -52,3 +54,17 @@ def readiness_context(user, *, enterprise, **_extra) -> dict:
         "attest_form": forms.AttestForm(),
         "can_attest": permissions.can_attest(user, enterprise),
     }
+
+
+@profile_signals.waiting_shown.connect
+def waiting_invitations(user, **_extra) -> list[profile_signals.Waiting]:
+    """The owner's programme invitations to answer."""
+    if user.role != "owner":
+        return []
+    count = len(services.invitations_for(user))
+    label = ngettext(
+        "%(num)d invitation to a programme to answer",
+        "%(num)d invitations to a programme to answer",
+        count,
+    )
+    return [profile_signals.Waiting(label, count, "/account/programmes")]

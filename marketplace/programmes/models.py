@@ -1,5 +1,5 @@
 """Programmes, cohorts and enrolments (with the owner's consent), facilitators' attestations
-on readiness items, and hand-over invitations.
+on readiness items, hand-over invitations, business groups and priority areas.
 
 An enrolment gives the programme organisation's facilitators rights over the enterprise only
 once its owner accepts (`marketplace.programmes.consent`).
@@ -147,3 +147,61 @@ class Invitation(TimestampMixin, db.Model):
     accepted_by_id: Mapped[ActorId]
 
     enterprise: Mapped[Enterprise] = relationship()
+
+
+class BusinessGroup(TimestampMixin, db.Model):
+    """A group of member enterprises a programme's facilitators registered: a KUBE, a Mekaar
+    group, a cooperative or a centre (vocab.GROUP_KINDS). Members are enterprises the
+    programme's organisation acts for (`programmes.groups.add_member`)."""
+
+    __tablename__ = "business_groups"
+    __table_args__ = (
+        CheckConstraint("kind IN ('kube','kelompok_mekaar','koperasi','sentra')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(160))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    programme: Mapped[Programme] = relationship()
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="GroupMember.id"
+    )
+
+
+class GroupMember(db.Model):
+    """An enterprise's membership of a business group."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (UniqueConstraint("group_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("business_groups.id", ondelete="CASCADE"), index=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+
+    group: Mapped[BusinessGroup] = relationship(back_populates="members")
+    enterprise: Mapped[Enterprise] = relationship(back_populates="group_memberships")
+
+
+class PriorityArea(db.Model):
+    """A kabupaten/kota a programme marks as a priority (its own list, edited by its
+    facilitators), e.g. KemenkopUKM's 48 extreme-poverty priority kabupaten/kota."""
+
+    __tablename__ = "priority_areas"
+    __table_args__ = (UniqueConstraint("programme_id", "regency_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    regency_code: Mapped[str] = mapped_column(String(5))

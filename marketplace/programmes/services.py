@@ -444,3 +444,32 @@ def programmes_of(organisation_id: int) -> list[Programme]:
             .order_by(Programme.name)
         )
     )
+
+
+def facilitators_of(enterprise: Enterprise) -> list[User]:
+    """The active facilitators who act for the enterprise now (the owner's consent), by id."""
+    from marketplace.programmes import consent
+
+    rows = consent.consented_enrolments().subquery()
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(rows, rows.c.facilitator_id == User.id)
+            .where(rows.c.enterprise_id == enterprise.id, User.active.is_(True))
+            .order_by(User.id)
+        ).unique()
+    )
+
+
+def owners_and_facilitators(enterprise: Enterprise) -> list[User]:
+    """Who answers for the enterprise: its active owners and its consenting facilitators."""
+    owners = db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == enterprise.organisation_id,
+            User.role == "owner",
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    ).all()
+    return [*owners, *facilitators_of(enterprise)]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from marketplace import security
 from marketplace.accounts import sessions
@@ -11,9 +14,10 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
-from marketplace.programmes import forms, handover, permissions, services
-from marketplace.programmes.models import Cohort, Enrolment, Programme
+from marketplace.programmes import forms, groups, handover, permissions, services
+from marketplace.programmes.models import BusinessGroup, Cohort, Enrolment, Programme
 from marketplace.web import require_role
 
 bp = Blueprint("programmes", __name__)
@@ -127,7 +131,123 @@ def new_programme():
 @login_required
 def programme(programme_id: int):
     programme = _programme(programme_id)
-    return render_template("programmes/programme.html", programme=programme)
+    return _programme_page(programme)
+
+
+def _programme_page(programme: Programme, *, group_form=None, priority_form=None):
+    groups_of = db.session.scalars(
+        select(BusinessGroup)
+        .where(BusinessGroup.programme_id == programme.id)
+        .order_by(BusinessGroup.name)
+    ).all()
+    priority = groups.priority_regencies([programme.id])
+    priority_form = priority_form or forms.PriorityAreasForm(
+        formdata=None, data={"regency_codes": priority}
+    )
+    group_form = group_form or forms.GroupForm(formdata=None)
+    return render_template(
+        "programmes/programme.html",
+        programme=programme,
+        groups=groups_of,
+        priority=priority,
+        group_form=group_form,
+        priority_form=priority_form,
+    ), form_status(group_form, priority_form)
+
+
+# --- business groups and priority areas --------------------------------------------------------
+def _group(group_id: int) -> BusinessGroup:
+    group = db.session.get(BusinessGroup, group_id)
+    if group is None:
+        abort(404)
+    _programme(group.programme_id)
+    return group
+
+
+@bp.post("/programmes/<int:programme_id>/groups")
+@login_required
+def new_group(programme_id: int):
+    programme = _programme(programme_id)
+    form = forms.GroupForm()
+    if form.validate_on_submit():
+        with Attempt(form=form) as outcome:
+            group = groups.create_group(
+                actor=current_user,
+                programme=programme,
+                kind=form.kind.data,
+                name=form.name.data,
+                regency_code=form.regency_code.data or None,
+            )
+        if outcome.ok:
+            return redirect(url_for("programmes.group", group_id=group.id))
+    return _programme_page(programme, group_form=form)
+
+
+@bp.post("/programmes/<int:programme_id>/priority-areas")
+@login_required
+def priority_areas(programme_id: int):
+    programme = _programme(programme_id)
+    form = forms.PriorityAreasForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Saved.")) as outcome:
+            groups.set_priority_areas(
+                actor=current_user, programme=programme, regency_codes=form.regency_codes.data
+            )
+        if outcome.ok:
+            return redirect(url_for("programmes.programme", programme_id=programme.id))
+    return _programme_page(programme, priority_form=form)
+
+
+@bp.get("/groups/<int:group_id>")
+@login_required
+def group(group_id: int):
+    return _group_page(_group(group_id))
+
+
+def _group_page(group: BusinessGroup, *, member_form=None):
+    g.personal_data = True
+    form = member_form or forms.MemberForm(formdata=None)
+    form.enterprise_id.choices = [
+        (e.id, e.name) for e in groups.candidate_members(actor=current_user, group=group)
+    ]
+    profile = groups.group_profile(viewer=current_user, group=group, today=dt.date.today())
+    return render_template(
+        "programmes/group.html",
+        group=group,
+        profile=profile,
+        member_form=form,
+        action_form=ActionForm(),
+    ), form_status(form)
+
+
+@bp.post("/groups/<int:group_id>/members")
+@login_required
+def add_group_member(group_id: int):
+    group = _group(group_id)
+    form = forms.MemberForm()
+    form.enterprise_id.choices = [
+        (e.id, e.name) for e in groups.candidate_members(actor=current_user, group=group)
+    ]
+    if form.validate_on_submit():
+        enterprise = db.session.get(Enterprise, form.enterprise_id.data)
+        with Attempt(form=form, success=_("Saved.")) as outcome:
+            groups.add_member(actor=current_user, group=group, enterprise=enterprise)
+        if outcome.ok:
+            return redirect(url_for("programmes.group", group_id=group.id))
+    return _group_page(group, member_form=form)
+
+
+@bp.post("/groups/<int:group_id>/members/<int:enterprise_id>/remove")
+@login_required
+def remove_group_member(group_id: int, enterprise_id: int):
+    group = _group(group_id)
+    if not any(m.enterprise_id == enterprise_id for m in group.members):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with Attempt(success=_("Removed.")):
+        groups.remove_member(actor=current_user, group=group, enterprise_id=enterprise_id)
+    return redirect(url_for("programmes.group", group_id=group.id))
 
 
 @bp.route("/programmes/<int:programme_id>/cohorts/new", methods=["GET", "POST"])

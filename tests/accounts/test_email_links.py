@@ -4,6 +4,7 @@ QUALITY.md "Rights by consent": forms never reveal whether an e-mail has an acco
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 import pytest
@@ -365,3 +366,53 @@ def test_accounts_imports_no_business_domain():
                 if parts[0] == "marketplace" and len(parts) > 1 and parts[1] in business:
                     found.append(f"{path.name}: {name}")
     assert found == []
+
+
+def test_the_token_of_a_confirmation_link_reaches_neither_the_audit_trail_nor_its_log(
+    app, db, caplog
+):
+    caplog.set_level(logging.INFO)
+    client = app.test_client()
+    register(client)
+    path = link_in(mails_to("sri@example.id")[0], "confirm")
+    token = path.rsplit("/", 1)[1]
+    assert client.post(path).status_code == 302
+
+    from marketplace.audit import AuditEvent
+
+    confirmed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "email.confirmed"))
+    assert confirmed.route == "POST /confirm/[token]"
+    routes = db.session.scalars(select(AuditEvent.route)).all()
+    assert routes and not any(token in (route or "") for route in routes)
+    assert "route=POST /confirm/[token]" in caplog.text
+    assert token not in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["confirm", "password/reset", "invitation"])
+def test_a_server_error_on_an_emailed_link_logs_the_route_not_the_token(
+    app, client, monkeypatch, caplog, kind
+):
+    from marketplace.accounts import services as account_services
+    from marketplace.programmes import handover
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(account_services, "check_confirmation_link", broken)
+    monkeypatch.setattr(account_services, "check_reset_link", broken)
+    monkeypatch.setattr(handover, "find_invitation", broken)
+    caplog.set_level(logging.INFO)
+    token = "Zq3-secret_token_Zq3xYwVuTsRqPoNmLkJiH"
+    response = client.get(f"/{kind}/{token}")
+    assert response.status_code == 500
+    assert f"unhandled error on GET /{kind}/[token]" in caplog.text
+    assert token not in caplog.text
+
+
+def test_a_path_no_route_matches_has_its_token_like_segments_masked(app):
+    from marketplace.logging_filters import loggable_path
+
+    with app.test_request_context("/confirm/Zq3secrettokenZq3xYwVuTsRq/extra"):
+        assert loggable_path() == "/confirm/[token]/extra"
+    with app.test_request_context("/enterprises/42"):
+        assert loggable_path() == "/enterprises/42"

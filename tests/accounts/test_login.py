@@ -91,15 +91,42 @@ def test_a_failed_login_does_not_tell_whether_the_account_exists(app, owner):
     assert not is_logged_in(unknown) and not is_logged_in(wrong)
 
 
-def test_a_deactivated_account_gets_the_same_message_as_a_wrong_password(app, db, owner):
+def test_a_deactivated_account_with_the_right_password_is_told_whom_to_contact(app, db, owner):
+    app.config["MAIL_CONTACT"] = "bantuan@temumodal.id"
     owner.active = False
     db.session.commit()
     client = english(app.test_client())
 
     response = form_login(client, owner.email)
 
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert FAILED_LOGIN_MESSAGE in response.get_data(as_text=True)
+    assert "Your account was deactivated" in page
+    assert "bantuan@temumodal.id" in page
+    assert FAILED_LOGIN_MESSAGE not in page
+    assert not is_logged_in(client)
+
+
+def test_a_deactivated_account_with_a_wrong_password_gets_the_usual_neutral_message(app, db, owner):
+    owner.active = False
+    db.session.commit()
+    client = english(app.test_client())
+
+    response = form_login(client, owner.email, WRONG_PASSWORD)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert FAILED_LOGIN_MESSAGE in page
+    assert "deactivated" not in page
+
+
+def test_a_deactivated_account_is_told_in_indonesian_by_default(app, db, owner):
+    owner.active = False
+    db.session.commit()
+
+    page = form_login(app.test_client(), owner.email).get_data(as_text=True)
+
+    assert "dinonaktifkan" in page
 
 
 # --- throttling ------------------------------------------------------------------------------

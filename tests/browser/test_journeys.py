@@ -497,11 +497,15 @@ def test_investor_states_a_sharia_mandate_and_sees_finances_only_once_verified(
     admin = new_page()
     log_in(admin, server, server.admin_email)
     admin.click("main a[href*='/admin/organisations']")
-    row = admin.locator("table.table tr", has_text="Dana Ummat Sejahtera")
-    row.locator("form[action$='/verify'] button").click()
+    # The queue card says who registered it and from which e-mail domain.
+    card = admin.locator("article.card", has_text="Dana Ummat Sejahtera")
+    expect_text(card.locator("dl.facts"), "example.id")
+    assert_fits_phone(admin)
+    screenshot(admin, "journey3-verification-queue")
+    card.locator("form[action$='/verify'] button").click()
     expect_text(admin.locator(".flash-success"), tr(server, "Saved."))
     assert (
-        admin.locator("table.table tr", has_text="Dana Ummat Sejahtera")
+        admin.locator("li.card", has_text="Dana Ummat Sejahtera")
         .locator("input[name=undo]")
         .count()
         == 1

@@ -19,6 +19,7 @@ from tests.browser.test_journeys import (
     expect_text,
     field_error,
     log_in,
+    screenshot,
     submit,
     tr,
 )
@@ -29,6 +30,16 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}"),
 ]
+
+
+def _in_english(page, name: str) -> None:
+    """The same page in English fits the phone too (screenshot for a human), then back to id."""
+    page.click("form.lang button[value=en]")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert_fits_phone(page)
+    screenshot(page, name)
+    page.click("form.lang button[value=id]")
+    page.wait_for_function("document.documentElement.lang === 'id'")
 
 
 def _seed(server: LiveServer) -> int:
@@ -68,6 +79,15 @@ def test_an_investor_pays_for_a_seat_and_the_facilitator_refunds_it(
     submit(organiser, "#type-name")
     expect_text(organiser.locator("table"), "Kursi investor")
     assert_fits_phone(organiser)
+    # The hold time: under Stripe's 30 minutes is refused next to the field, 45 is kept.
+    organiser.fill("#hold-hold_minutes", "20")
+    submit(organiser, "#hold-hold_minutes")
+    expect_text(field_error(organiser, "hold-hold_minutes"), "30")
+    assert organiser.input_value("#hold-hold_minutes") == "20"
+    organiser.fill("#hold-hold_minutes", "45")
+    submit(organiser, "#hold-hold_minutes")
+    assert organiser.input_value("#hold-hold_minutes") == "45"
+    assert_fits_phone(organiser)
 
     buyer = new_page()
     # Stripe Checkout cannot be reached from here: the app's redirect to it is caught in the
@@ -83,7 +103,10 @@ def test_an_investor_pays_for_a_seat_and_the_facilitator_refunds_it(
     log_in(buyer, live_server, "dana@impact.id")
     buyer.goto(f"/events/{event_id}/tickets")
     expect_text(buyer.locator("main"), tr(live_server, "Tickets"))
+    expect_text(buyer.locator("main"), "45")  # the hold time, told before paying
     assert_fits_phone(buyer)
+    screenshot(buyer, "tickets-purchase-id")
+    _in_english(buyer, "tickets-purchase-en")
     buyer.locator("form[action$='/buy'] button").click()
     expect_text(buyer.locator("main"), "Stripe (fake)")
     assert sent_to[0].startswith("https://checkout.stripe.com/")
@@ -97,6 +120,8 @@ def test_an_investor_pays_for_a_seat_and_the_facilitator_refunds_it(
     expect_text(buyer.locator("main"), "KW/")
     expect_text(buyer.locator("main"), "250.000")
     assert_fits_phone(buyer)
+    screenshot(buyer, "receipt-id")
+    _in_english(buyer, "receipt-en")
     order_path = re.search(r"/orders/\d+", buyer.url).group(0)
 
     organiser.goto(order_path + "/refund")

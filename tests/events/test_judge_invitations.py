@@ -106,7 +106,8 @@ def test_an_account_that_may_not_judge_gets_nothing_and_cannot_accept(db, make, 
     invitation = _invite(open_event, owner.email)
     db.session.commit()
     assert mail.outbox == []
-    assert db.session.query(Notification).filter_by(user_id=owner.id).count() == 0
+    judge_notices = db.session.query(Notification).filter_by(user_id=owner.id, kind="judge_invited")
+    assert judge_notices.count() == 0
     assert judge_invitations.pending_for(owner) == []
     with pytest.raises(PermissionDenied):
         judge_invitations.answer_judge_invitation(actor=owner, invitation=invitation, accept=True)

@@ -277,3 +277,80 @@ def test_agenda_lists_a_persons_entries_in_time_order(db, open_event):
     assert entries == sorted(entries, key=lambda e: e.slot.index)
     assert all(investor.id in e.investor_ids for e in entries)
     assert {e.enterprise_id for e in entries} <= {e.id for e in open_event.enterprises}
+
+
+def _left_running(db, day, *, silent_for_s: float) -> ScheduleRun:
+    """A run a worker started and then died on: "running", last sign of life `silent_for_s` ago."""
+    import datetime as dt
+
+    from marketplace.models import utcnow
+
+    run = ScheduleRun(
+        event_id=day.event.id,
+        requested_by_id=day.facilitator.id,
+        status="running",
+        progress=0.4,
+        progress_at=utcnow() - dt.timedelta(seconds=silent_for_s),
+        unplaced=[],
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def test_the_sweep_fails_a_build_whose_worker_died_and_the_facilitator_can_build_again(
+    db, app, login, client, open_event
+):
+    from marketplace.jobs.sweep import sweep
+
+    budget = app.config["EVENT_SCHEDULE_TIME_LIMIT_S"] + app.config["EVENT_SCHEDULE_STALL_GRACE_S"]
+    run = _left_running(db, open_event, silent_for_s=budget + 5)
+    with pytest.raises(Conflict):  # while it looks alive, a new build is refused
+        schedules.start_build(actor=open_event.facilitator, event=open_event.event)
+    db.session.rollback()
+
+    assert sweep(grace_s=0)["stalled"] == 1
+    db.session.expire_all()
+    run = db.session.get(ScheduleRun, run.id)
+    assert run.status == "failed" and run.error == schedules.STALLED_ERROR and run.finished_at
+    assert sweep(grace_s=0)["stalled"] == 0  # once
+
+    login(open_event.facilitator)
+    page = client.get(f"/events/{open_event.event.id}/schedule/runs/{run.id}")
+    assert page.status_code == 200
+    assert "susun jadwal lagi" in page.get_data(as_text=True)  # the reason, in Indonesian
+
+    again, draft = _build(db, open_event)
+    assert again.status == "done" and draft.items
+
+
+def test_the_sweep_leaves_a_build_that_shows_signs_of_life(db, app, open_event):
+    from marketplace.jobs.sweep import sweep
+
+    budget = app.config["EVENT_SCHEDULE_TIME_LIMIT_S"] + app.config["EVENT_SCHEDULE_STALL_GRACE_S"]
+    run = _left_running(db, open_event, silent_for_s=budget - 30)
+    assert sweep(grace_s=0)["stalled"] == 0
+    db.session.expire_all()
+    assert db.session.get(ScheduleRun, run.id).status == "running"
+
+
+def test_a_build_job_given_up_after_its_worker_was_killed_marks_the_run_failed(db, open_event):
+    from marketplace import tasks
+
+    run = _left_running(db, open_event, silent_for_s=1)
+    tasks.give_up("events.build_schedule", run_id=run.id)
+    db.session.expire_all()
+    assert db.session.get(ScheduleRun, run.id).status == "failed"
+
+
+def test_a_build_records_its_last_sign_of_life(db, open_event):
+    run, _draft = _build(db, open_event)
+    assert run.status == "done" and run.progress_at is not None
+
+
+def test_flask_jobs_sweep_says_how_many_stalled_builds_it_failed(db, app, runner, open_event):
+    budget = app.config["EVENT_SCHEDULE_TIME_LIMIT_S"] + app.config["EVENT_SCHEDULE_STALL_GRACE_S"]
+    _left_running(db, open_event, silent_for_s=budget + 60)
+    result = runner.invoke(args=["jobs", "sweep", "--grace", "0"])
+    assert result.exit_code == 0
+    assert "stalled schedule builds marked failed 1" in result.output

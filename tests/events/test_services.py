@@ -222,10 +222,11 @@ def test_registration_closes_after_the_deadline_in_the_events_zone(db, pitch_day
         )
 
 
-def test_a_priced_ticket_leaves_the_registration_waiting_for_payment(db, pitch_day):
-    event = services.save_event(actor=pitch_day.facilitator, data=event_data(ticket_price=250_000))
+def test_the_register_button_takes_a_free_seat_and_nothing_waits_for_payment(db, pitch_day):
+    # Priced seats are sold through ticket types only (payments); the button is free.
+    event = services.save_event(actor=pitch_day.facilitator, data=event_data())
     registration = registrations.register_investor(actor=pitch_day.investors[0], event=event)
-    assert (registration.payment_state, registration.price) == ("pending", 250_000)
+    assert (registration.payment_state, registration.price) == ("not_required", None)
 
 
 def test_an_unverified_investor_cannot_register(db, make, pitch_day):

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from marketplace import mail, tasks
 from marketplace.events import judging, outcomes, schedules
 from marketplace.events.models import EventInvitation, EventPreference, PitchEvent, Review
@@ -31,7 +29,6 @@ def _form(**values):
         "tables": "0",
         "min_meetings": "1",
         "capacity": "10",
-        "ticket_price": "150.000",
     }
     base.update(values)
     return base
@@ -42,25 +39,13 @@ def test_a_facilitator_creates_an_event_and_is_sent_to_invite(db, client, login,
     response = client.post("/events/new", data=_form())
     assert response.status_code == 302 and response.headers["Location"].endswith("/invitations")
     event = db.session.query(PitchEvent).one()
-    assert (event.timezone, event.ticket_price, len(event.rooms)) == ("Asia/Makassar", 150_000, 2)
+    assert (event.timezone, len(event.rooms)) == ("Asia/Makassar", 2)
 
 
-@pytest.mark.parametrize(("typed", "price"), [("150 rb", 150_000), ("Rp 1,5 jt", 1_500_000)])
-def test_the_ticket_price_reads_money_as_people_write_it(
-    db, client, login, pitch_day, typed, price
-):
+def test_the_event_form_has_no_price_seats_are_sold_through_tickets(db, client, login, pitch_day):
     login(pitch_day.facilitator)
-    assert client.post("/events/new", data=_form(ticket_price=typed)).status_code == 302
-    assert db.session.query(PitchEvent).one().ticket_price == price
-
-
-def test_a_ticket_price_that_cannot_be_read_is_refused_and_kept(db, client, login, pitch_day):
-    login(pitch_day.facilitator)
-    response = client.post("/events/new", data=_form(ticket_price="gratis?"))
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'id="ticket_price-error"' in page and 'value="gratis?"' in page
-    assert db.session.query(PitchEvent).count() == 0
+    page = client.get("/events/new").get_data(as_text=True)
+    assert 'name="capacity"' in page and "ticket_price" not in page
 
 
 def test_a_wrong_time_is_shown_next_to_its_field_and_the_form_keeps_the_input(

@@ -1,13 +1,16 @@
 """The matching objects of the access-matrix world: investor I's shortlist entry for A, I's
-pending meeting request to A and an accepted one (for the .ics download)."""
+pending meeting request to A and an accepted one (for the .ics download), and A's pending
+introduction request to I's organisation."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from marketplace.matching.models import (
+    IntroductionRequest,
     MeetingRequest,
     MeetingTime,
+    SavedSearch,
     ShortlistEntry,
     ShortlistMove,
 )
@@ -38,6 +41,20 @@ def build_matching_world(db, *, investor, enterprise) -> dict[str, int]:
         chosen_start=start,
     )
     accepted.times.append(MeetingTime(starts_at=start, proposed_by="investor"))
-    db.session.add_all([entry, pending, accepted])
+    introduction = IntroductionRequest(
+        enterprise=enterprise,
+        organisation_id=investor.organisation_id,
+        requested_by_id=None,
+        message="Kami butuh modal kerja.",
+        status="pending",
+    )
+    saved = SavedSearch(user_id=investor.id, name="Keripik Jabar", params="q=keripik&province=32")
+    db.session.add_all([entry, pending, accepted, introduction, saved])
     db.session.flush()
-    return {"entry_I": entry.id, "meeting_I": pending.id, "meeting_ok": accepted.id}
+    return {
+        "entry_I": entry.id,
+        "meeting_I": pending.id,
+        "meeting_ok": accepted.id,
+        "intro_I": introduction.id,
+        "saved_I": saved.id,
+    }

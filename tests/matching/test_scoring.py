@@ -454,3 +454,29 @@ def test_a_province_namer_names_provinces_in_reasons(english: None, province_nam
     assert scoring_text.reason_text(reason) == (
         "province outside the target area (Nusa Tenggara Barat)"
     )
+
+
+# --- social-investment readiness (issue 14, SEDAYA) ---------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "stage", "social_ready", "named"),
+    [
+        ("impact_fund", "layak", True, True),
+        ("csr_fund", "belum_layak", True, True),
+        ("angel", "embrio", True, True),
+        ("impact_fund", "layak", False, False),
+        ("impact_fund", "bankable", True, False),  # bankable says enough
+        ("bank", "layak", True, False),  # a bank reads the 5C, not this checklist
+    ],
+)
+def test_impact_investors_are_told_a_pre_bankable_business_meets_the_social_checklist(
+    kind, stage, social_ready, named
+):
+    result = scoring.score(
+        card(stage=stage, social_ready=social_ready), mandate(kind=kind, min_stage=None)
+    )
+    assert ("social_ready" in [r.code for r in result.reasons]) is named
+    # A reason, not points: the score is the same either way.
+    other = scoring.score(
+        card(stage=stage, social_ready=not social_ready), mandate(kind=kind, min_stage=None)
+    )
+    assert result.score == other.score

@@ -78,6 +78,35 @@ def test_filters_on_full_profile_data_are_ignored_for_an_unverified_investor(mak
 
 
 @pytest.mark.parametrize(
+    ("priority", "regency_filter", "expected"),
+    [
+        (["32.01"], (), {"bogor"}),
+        (["32.01", "31.71"], (), {"bogor", "jaktim"}),
+        (["32.01", "31.71"], ("31.71",), {"jaktim"}),
+        (["32.01"], ("31.71",), set()),
+        ([], (), set()),  # a programme without a list keeps nothing
+    ],
+)
+def test_search_keeps_enterprises_in_a_programmes_priority_kabupaten_kota(
+    make, priority, regency_filter, expected
+):
+    from marketplace.programmes import groups
+
+    places = {"bogor": ("32", "32.01"), "jaktim": ("31", "31.71"), "bandung": ("32", "32.73")}
+    ids = {}
+    for name, (province, regency) in places.items():
+        _, enterprise = published(make, province_code=province, regency_code=regency)
+        ids[enterprise.id] = name
+    facilitator = make.facilitator()
+    programme = make.programme(facilitator)
+    groups.set_priority_areas(actor=facilitator, programme=programme, regency_codes=priority)
+    db.session.commit()
+    query = search.SearchQuery(priority_programme_ids=(programme.id,), regency_codes=regency_filter)
+    page = services.run_search(viewer=make.investor(), query=query)
+    assert {ids[i.enterprise.id] for i in page.items} == expected
+
+
+@pytest.mark.parametrize(
     ("query", "products"),
     [
         ("pemasaran", "Jasa memasarkan produk desa"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -130,7 +131,8 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
     assert event.decoded("dtstart") == future(7)
     assert {m.to for m in mail.outbox} == {owner.email, investor.email}
     notices = owner_client.get("/notifications").get_data(as_text=True)
-    assert meeting_url in notices
+    opened = re.search(r'href="(/notifications/\d+)"', notices).group(1)
+    assert owner_client.get(opened).headers["Location"] == meeting_url  # read, then there
 
 
 def test_a_meeting_request_with_a_past_time_keeps_what_was_typed(client, login, make):
@@ -182,3 +184,13 @@ def test_an_ask_the_search_cannot_read_is_named_and_left_out(client, make):
     assert 'id="f-ask-min-error"' in page and 'id="f-ask-max-error"' in page
     assert 'value="lima juta"' in page and 'value="1.5M"' in page
     assert "could not be read" in page and "Keripik Kecil" in page
+
+
+def test_the_regency_facet_counts_show_once_a_province_is_chosen(client, make):
+    published(make, name="Keripik Bogor", regency_code="32.01")
+    published(make, name="Keripik Bandung", regency_code="32.73")
+    assert 'data-facet="regency-' not in client.get("/search?q=keripik").get_data(as_text=True)
+    page = client.get("/search?q=keripik&province=32&regency=32.01").get_data(as_text=True)
+    # Multi-select: with Bogor chosen, Kota Bandung still shows what it would add.
+    assert 'data-facet="regency-32.01"' in page and 'data-facet="regency-32.73"' in page
+    assert "Keripik Bogor" in page and "Keripik Bandung" not in page

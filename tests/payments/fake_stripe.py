@@ -3,7 +3,8 @@
 Plugged in as the `http_client` of the real `stripe.StripeClient` (config STRIPE_HTTP_CLIENT),
 so the library builds, encodes and parses every request and response as it would against
 api.stripe.com; only the transport answers from memory. Endpoints: create / retrieve (with
-`expand[]=payment_intent`) / expire a Checkout Session, create a refund, retrieve a charge.
+`expand[]=payment_intent`) / expire a Checkout Session, create a refund, retrieve a charge,
+retrieve a PaymentIntent (what it received).
 Idempotency keys are honoured: the same key returns the first answer. Test helpers play the
 buyer and Stripe's side (complete a payment, settle or fail a delayed one, refund on the
 dashboard) and build webhook events signed with Stripe's scheme. No network is used, and no
@@ -76,6 +77,11 @@ class FakeStripe(stripe.HTTPClient):
                 return self._session_view(session, {}), 200
         if segments[:2] == ["v1", "refunds"] and method == "POST":
             return self._create_refund(params)
+        if segments[:2] == ["v1", "payment_intents"] and method == "GET" and len(segments) == 3:
+            intent = self.intents.get(segments[2])
+            if intent is None:
+                return _error("No such payment_intent"), 404
+            return dict(intent), 200
         if segments[:2] == ["v1", "charges"] and method == "GET" and len(segments) == 3:
             charge = self.charges.get(segments[2])
             if charge is None:
@@ -154,6 +160,8 @@ class FakeStripe(stripe.HTTPClient):
                 "object": "payment_intent",
                 "status": "processing" if delayed else "succeeded",
                 "amount": amount or session["amount_total"],
+                "amount_received": 0,
+                "currency": session["currency"],
                 "latest_charge": None,
                 "metadata": dict(self.intent_metadata.get(session_id, {})),
             }
@@ -171,6 +179,7 @@ class FakeStripe(stripe.HTTPClient):
             "id": f"ch_fake_{next(self.ids)}",
             "object": "charge",
             "amount": session["amount_total"],
+            "amount_captured": session["amount_total"],
             "amount_refunded": 0,
             "refunded": False,
             "payment_intent": intent["id"],
@@ -178,6 +187,7 @@ class FakeStripe(stripe.HTTPClient):
         self.charges[charge["id"]] = charge
         intent["latest_charge"] = charge["id"]
         intent["status"] = "succeeded"
+        intent["amount_received"] = charge["amount"]
         session["payment_status"] = "paid"
 
     def settle(self, session_id: str, *, succeed: bool) -> None:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import mail
-from marketplace.errors import Conflict, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.events import permissions as event_permissions
 from marketplace.events import registrations
 from marketplace.events.models import EventRegistration
 from marketplace.models import utcnow
@@ -29,6 +30,7 @@ def _buy(db, shop, investor, *, ticket=None, code="", now=None):
             success_url="http://localhost/orders/x?from=stripe",
             cancel_url="http://localhost/orders/x",
             locale="id",
+            now=now,
         )
         db.session.commit()
     return order
@@ -335,3 +337,142 @@ def test_a_flagged_order_can_be_refunded_after_looking_at_it(db, shop, fake_stri
 
     charge = fake_stripe.charges[fake_stripe.charge_of(order.stripe_session_id)]
     assert charge["amount_refunded"] == 100 * 100
+
+
+# --- one way to sell a seat, Stripe's minimum, the hold time, what Stripe took ---------------
+def test_a_paid_ticket_under_stripes_minimum_charge_is_refused_naming_the_minimum(db, shop):
+    with pytest.raises(ValidationError) as refused:
+        tickets.save_ticket_type(
+            actor=shop.facilitator,
+            event=shop.event,
+            data=tickets.TicketTypeData(name="Murah", price=5_000, capacity=1),
+        )
+    assert refused.value.field == "price" and "Rp10.000" in str(refused.value.message)
+    cheapest = tickets.save_ticket_type(
+        actor=shop.facilitator,
+        event=shop.event,
+        data=tickets.TicketTypeData(name="Murah", price=10_000, capacity=1),
+    )
+    assert cheapest.price == 10_000
+
+
+def test_the_minimum_charge_can_be_set_for_the_stripe_account(app, db, shop):
+    app.config["TICKET_MIN_PRICE_IDR"] = 20_000
+    with pytest.raises(ValidationError) as refused:
+        tickets.save_ticket_type(
+            actor=shop.facilitator,
+            event=shop.event,
+            data=tickets.TicketTypeData(name="Murah", price=15_000, capacity=1),
+        )
+    assert "Rp20.000" in str(refused.value.message)
+
+
+def test_a_discount_never_takes_a_paid_ticket_under_stripes_minimum(db, shop):
+    code = tickets.add_discount_code(
+        actor=shop.facilitator, event=shop.event, code="LSM90", percent_off=90, max_uses=5
+    )
+    assert tickets.price_with_code(250_000, code) == 25_000
+    assert tickets.price_with_code(50_000, code) == 10_000  # 5.000 would be under the minimum
+    assert tickets.price_with_code(8_000, code) == 8_000  # never more than the list price
+
+
+def test_the_seat_is_held_for_the_checkouts_whole_life_at_least_stripes_30_minutes(
+    db, shop, fake_stripe
+):
+    start = utcnow()
+    order = _buy(db, shop, shop.investors[0], now=start)
+
+    session = fake_stripe.sessions[order.stripe_session_id]
+    assert session["expires_at"] >= int((start + dt.timedelta(minutes=30)).timestamp())
+    assert int(order.hold_expires_at.timestamp()) == session["expires_at"]
+
+
+def test_an_organiser_sets_the_hold_time_within_stripes_bounds(db, shop, fake_stripe):
+    for minutes in (29, 1441, None):
+        with pytest.raises(ValidationError) as refused:
+            tickets.set_hold_minutes(actor=shop.facilitator, event=shop.event, minutes=minutes)
+        assert refused.value.field == "hold_minutes"
+    with pytest.raises(PermissionDenied):
+        tickets.set_hold_minutes(actor=shop.investors[0], event=shop.event, minutes=60)
+
+    tickets.set_hold_minutes(actor=shop.facilitator, event=shop.event, minutes=90)
+    db.session.commit()
+    start = utcnow()
+    order = _buy(db, shop, shop.investors[0], now=start)
+
+    assert tickets.hold_minutes(shop.event) == 90
+    held = order.hold_expires_at.replace(tzinfo=dt.UTC) - start
+    assert dt.timedelta(minutes=90) <= held < dt.timedelta(minutes=91)
+    session = fake_stripe.sessions[order.stripe_session_id]
+    assert session["expires_at"] == int(order.hold_expires_at.timestamp())
+
+
+def test_a_flagged_order_is_refunded_at_most_what_stripe_took(db, shop, fake_stripe):
+    order = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id, amount=200_000 * 100)  # less than the order
+    _check(db, order)
+    assert order.status == "flagged"
+
+    with pytest.raises(ValidationError) as refused:
+        services.request_refund(actor=shop.facilitator, order=order, amount=PRICE, reason="x")
+    assert refused.value.field == "amount" and "200.000" in str(refused.value.message)
+    db.session.rollback()
+    services.request_refund(actor=shop.facilitator, order=order, amount=200_000, reason="Selisih")
+    db.session.commit()
+    db.session.refresh(order)
+
+    assert order.amount_received == 200_000
+    assert order.status == "refunded" and order.refunded_amount == 200_000
+    charge = fake_stripe.charges[fake_stripe.charge_of(order.stripe_session_id)]
+    assert charge["amount_refunded"] == charge["amount"] == 200_000 * 100
+
+
+def test_a_flagged_order_that_took_more_than_its_price_can_be_refunded_all_of_it(
+    db, shop, fake_stripe
+):
+    order = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id, amount=300_000 * 100)
+    _check(db, order)
+
+    services.request_refund(actor=shop.facilitator, order=order, amount=300_000, reason="Lebih")
+    db.session.commit()
+    db.session.refresh(order)
+
+    assert order.status == "refunded" and order.refunded_amount == 300_000 > order.amount
+
+
+def test_an_admin_sends_the_receipt_again_and_only_an_admin(db, shop, fake_stripe, make):
+    order = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id)
+    _check(db, order)
+    receipts = [m for m in mail.outbox if order.receipt_number in m.subject]
+    assert len(receipts) == 1
+
+    with pytest.raises(PermissionDenied):
+        services.resend_receipt(actor=shop.facilitator, order=order)
+    admin = make.admin()
+    services.resend_receipt(actor=admin, order=order)
+    services.resend_receipt(actor=admin, order=order)
+    db.session.commit()
+
+    receipts = [m for m in mail.outbox if order.receipt_number in m.subject]
+    assert len(receipts) == 3 and {m.to for m in receipts} == {shop.investors[0].email}
+    unpaid = _buy(db, shop, shop.investors[1])
+    with pytest.raises(Conflict):
+        services.resend_receipt(actor=admin, order=unpaid)
+
+
+def test_after_a_cancellation_a_refunded_buyers_registration_says_refunded(db, shop, fake_stripe):
+    order = _buy(db, shop, shop.investors[0])
+    fake_stripe.pay(order.stripe_session_id)
+    _check(db, order)
+
+    services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    db.session.commit()
+    db.session.expire_all()
+
+    registration = db.session.get(EventRegistration, order.registration_id)
+    assert (registration.status, registration.payment_state) == ("cancelled", "refunded")
+    assert shop.event.registered_count == 0
+    assert event_permissions.had_seat_at_cancelled_event(shop.investors[0], shop.event)
+    assert not event_permissions.had_seat_at_cancelled_event(shop.investors[1], shop.event)

@@ -378,6 +378,8 @@ def test_the_owner_can_show_an_earlier_version_again(app, login, people):
     )
 
 
-def test_the_profile_links_to_the_deck(app, client, people):
-    page = _text(client.get(f"/enterprises/{people.enterprise.id}"))
-    assert f'href="/enterprises/{people.enterprise.id}/deck"' in page
+def test_the_profile_links_to_the_deck_once_there_is_one(app, client, login, people):
+    link = f'href="/enterprises/{people.enterprise.id}/deck"'
+    assert link not in _text(client.get(f"/enterprises/{people.enterprise.id}"))
+    _upload(_client(app, login, people.owner), people.enterprise.id, (deck_pdf(), "Deck.pdf"))
+    assert link in _text(client.get(f"/enterprises/{people.enterprise.id}"))

@@ -522,7 +522,7 @@ def test_every_checklist_item_has_a_5c_dimension_and_a_level():
         "collateral",
         "condition",
     }
-    assert {item.level for item in checklist} == {"layak", "bankable"}
+    assert {item.level for item in checklist} == {"usaha", "layak", "bankable"}
     assert len({item.code for item in checklist}) == len(checklist)
 
 
@@ -638,6 +638,9 @@ def _produced_reasons(facts: EnterpriseFacts) -> Iterator[Reason]:
         yield from verdict.reasons
     for item in result.checklist:
         yield item.next_step
+    yield from result.embryo_steps
+    for social_item in readiness.social_checklist(facts, themes=frozenset()).items:
+        yield social_item.next_step
 
 
 def _reason_codes_in_source() -> set[str]:
@@ -765,6 +768,7 @@ facts_strategy = st.builds(
     current_programme_credit=st.booleans(),
     koperasi_rat_held=st.booleans(),
     koperasi_shu_positive=st.booleans(),
+    graduated_from=st.one_of(st.none(), st.sampled_from(sorted(vocab.ASSISTANCE_PROGRAMMES))),
 )
 
 
@@ -781,7 +785,16 @@ def test_any_enterprise_gets_explained_verdicts_and_a_stage_its_checklist_suppor
         assert (facts.annual_turnover or 0) <= readiness.KUR_MAX_TURNOVER
         assert not facts.prior_commercial_credit
     unmet = {item.level for item in result.checklist if item.counts and not item.met}
-    expected = "belum_layak" if "layak" in unmet else "layak" if unmet else "bankable"
+    expected = (
+        "embrio"
+        if "usaha" in unmet
+        else "belum_layak"
+        if "layak" in unmet
+        else "layak"
+        if unmet
+        else "bankable"
+    )
+    assert bool(result.embryo_steps) is (result.stage == "embrio")
     assert result.stage == expected
     app = Flask(__name__)
     Babel(app, default_locale="en")

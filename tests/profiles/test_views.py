@@ -101,8 +101,59 @@ def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
     client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
     client.post("/language", data={"locale": "en", "next": "/"})
     page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
-    assert "Not yet eligible" in page
+    # No sales recorded and no NIB or SKU: still a business idea, told how to become a business.
+    assert "Business idea or embryo (embrio usaha)" in page and "From idea to business" in page
     assert "KUR micro" in page and "NPWP" in page
+    assert "Social-investment readiness" in page and "Use of funds" in page
+    month = recent_months(dt.date.today())[0]
+    form = _profile_form(**{f"revenue_{month:%Y_%m}": "2.000.000"})
+    assert client.post(f"/enterprises/{enterprise.id}/edit", data=form).status_code == 302
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert "Not yet eligible" in page and "From idea to business" not in page
+
+
+def test_graduation_is_saved_and_shown_to_an_investor_only_with_consent(owner_client, make, login):
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/edit",
+        data=_profile_form(
+            women_led="y", graduated_from="pkh", graduated_on="2026-03-01", name="Usaha Bu Sri"
+        ),
+    )
+    assert response.status_code == 302
+    db.session.refresh(enterprise)
+    assert (enterprise.graduated_from, enterprise.graduated_on) == ("pkh", dt.date(2026, 3, 1))
+    assert enterprise.pkh_graduate and not enterprise.share_pkh_graduate
+    enterprise.status = "published"
+    db.session.commit()
+    # Still an idea (no sales, no NIB): the embryo steps name the referral graduation opens.
+    referral = "Sebagai keluarga graduasi PKH (Program Keluarga Harapan)"
+    own = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert referral in own  # the owner reads it (Indonesian by default)
+    login(make.investor())
+    for path in (f"/enterprises/{enterprise.id}/readiness", f"/enterprises/{enterprise.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Program Keluarga Harapan" not in page and "Graduasi dari" not in page, path
+    readiness_page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert "Syarat berdasarkan informasi yang tidak dibagikan pemilik" in readiness_page
+    enterprise.share_pkh_graduate = True
+    db.session.commit()
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert referral in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_id"),
+    [
+        ({"graduated_on": "2026-03-01"}, "graduated_from"),
+        ({"graduated_from": "pkh", "graduated_on": "2999-01-01"}, "graduated_on"),
+    ],
+)
+def test_a_wrong_graduation_is_refused_next_to_its_field(owner_client, overrides, field_id):
+    client, _owner, enterprise = owner_client
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(**overrides))
+    assert response.status_code == 422
+    assert f'id="{field_id}-error"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,9 @@ def print_schedule(event_id: int):
 # --- agendas and calendars --------------------------------------------------------------------
 def _investor_agenda(event: PitchEvent):
     if not (
-        permissions.is_registered(current_user, event) or permissions.can_judge(current_user, event)
+        permissions.is_registered(current_user, event)
+        or permissions.can_judge(current_user, event)
+        or permissions.had_seat_at_cancelled_event(current_user, event)
     ):
         abort(403)
     published = schedules.published_of(event)

@@ -64,6 +64,7 @@ def detail(event_id: int):
         slots=services.event_slots(event),
         mine=mine,
         registration=permissions.registration_of(current_user, event),
+        refunded_seat=permissions.had_seat_at_cancelled_event(current_user, event),
         judge=permissions.judge_of(current_user, event),
         manage=permissions.can_manage_event(current_user, event),
         can_register=permissions.can_register(current_user, event),

@@ -54,6 +54,7 @@ __all__ = [
     "indexed_ids",
     "init_search",
     "make_backend",
+    "ping",
     "rebuild",
     "remove_documents",
     "search",
@@ -212,6 +213,12 @@ def vocabulary() -> frozenset[str]:
     """Every word form the index holds (stems and exact forms, prefix stripped): what a typo
     is corrected to. Read-only; may be a few minutes old on PostgreSQL."""
     return current_backend().vocabulary()
+
+
+def ping() -> None:
+    """Raise when the index cannot be read; cheap enough for every `/healthz` call (it opens
+    the index or reads one row, and counts nothing)."""
+    current_backend().ping()
 
 
 def indexed_ids() -> set[int]:

@@ -28,7 +28,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from marketplace.matching import analysis
-from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
+from marketplace.matching.search.types import (
+    FACETS,
+    SearchDoc,
+    SearchQuery,
+    SearchResult,
+    counted_facets,
+)
 
 TABLE = "search_documents"
 _DECK_SNIPPET_CHARS = 2000
@@ -128,6 +134,7 @@ _FILTER_SQL = {
     "impact_themes": "impact_themes @> CAST(:impact_themes AS text[])",
     "programme_ids": "programme_ids && CAST(:programme_ids AS bigint[])",
     "cohort_ids": "cohort_ids && CAST(:cohort_ids AS bigint[])",
+    "enterprise_ids": "id = ANY(:enterprise_ids)",
 }
 _SORT_KEYS = {
     "newest": "published_at",
@@ -147,7 +154,7 @@ _ORDER_SQL = {
     "ask_desc": "ask_amount DESC NULLS LAST, id ASC",
     "relevance": "rank DESC, id ASC",
 }
-_SCALAR_FACETS = ("sector", "province_code", "size_class", "stage")
+_SCALAR_FACETS = ("sector", "province_code", "regency_code", "size_class", "stage")
 
 
 def create_pg_schema(conn: Connection) -> None:
@@ -258,7 +265,7 @@ def _sort_key(sort: str, params: dict[str, Any], text: str) -> str:
     return _SORT_KEYS[sort]
 
 
-def _facet_sql(where: str, sort: str, key: str) -> str:
+def _facet_sql(where: str, sort: str, key: str, facets: Sequence[str]) -> str:
     """One statement for page, total and facet counts, so the words are matched only once.
 
     Rows: ``('', NULL, total, page ids in order)`` then ``(facet, code, count, NULL)``.
@@ -266,9 +273,10 @@ def _facet_sql(where: str, sort: str, key: str) -> str:
     parts = [
         f"SELECT '{f}', {f}, count(*), NULL FROM m WHERE {f} IS NOT NULL GROUP BY {f}"
         for f in _SCALAR_FACETS
+        if f in facets
     ] + [
         f"SELECT '{f}', code, count(*), NULL FROM m, unnest(m.{f}) AS code GROUP BY code"
-        for f in FACETS
+        for f in facets
         if f not in _SCALAR_FACETS
     ]
     key_column = "rank" if sort == "relevance" else key
@@ -343,6 +351,11 @@ class PostgresBackend:
             self._vocabulary = (now, analysis.vocabulary_of(words))
         return self._vocabulary[1]
 
+    def ping(self) -> None:
+        """See :func:`marketplace.matching.search.ping`: one row at most, no count."""
+        with self.engine.connect() as conn:
+            conn.execute(text(f"SELECT 1 FROM {TABLE} LIMIT 1")).all()
+
     def indexed_ids(self) -> set[int]:
         """The ids of every row."""
         with self.engine.connect() as conn:
@@ -370,8 +383,10 @@ class PostgresBackend:
                 # The matches of a broad query (tens of thousands of rows with their facet
                 # columns) must fit in memory, or the CTE spills to disk.
                 conn.execute(text("SET LOCAL work_mem = '32MB'"))
-                facets = {facet: {} for facet in FACETS}
-                rows = conn.execute(text(_facet_sql(where, sort, key)), {**params, **paging}).all()
+                counted = counted_facets(query)
+                facets = {facet: {} for facet in counted}
+                sql = _facet_sql(where, sort, key, counted)
+                rows = conn.execute(text(sql), {**params, **paging}).all()
                 _, _, total, page_ids = rows[0]
                 ids = list(page_ids or [])
                 for facet, code, n, _ in rows[1:]:

@@ -11,6 +11,8 @@ SORTS = ("relevance", "newest", "ask_asc", "ask_desc")
 FACETS = (
     "sector",
     "province_code",
+    # Counted only when the query chooses a province (REGENCY_FACET_NEEDS).
+    "regency_code",
     "size_class",
     "stage",
     "instruments",
@@ -18,6 +20,16 @@ FACETS = (
     "impact_themes",
 )
 MAX_PER_PAGE = 100
+# The kabupaten/kota facet is counted only when the query chooses a province (the page shows
+# that province's kabupaten/kota): some 500 codes would otherwise be counted on every search.
+REGENCY_FACET = "regency_code"
+
+
+def counted_facets(query: SearchQuery) -> tuple[str, ...]:
+    """The facets a search counts for `query` (every one but kabupaten/kota without a province)."""
+    if query.province_codes:
+        return FACETS
+    return tuple(f for f in FACETS if f != REGENCY_FACET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,11 @@ class SearchQuery:
     impact_themes: Sequence[str] = ()
     programme_ids: Sequence[int] = ()
     cohort_ids: Sequence[int] = ()
+    # Keep enterprises in these programmes' priority kabupaten/kota (issue 14). Resolved into
+    # `regency_codes` before a backend sees the query (matching.services.resolve_priority_areas).
+    priority_programme_ids: Sequence[int] = ()
+    # Only these enterprises (a saved search run against one newly published profile).
+    enterprise_ids: Sequence[int] = ()
     ask_min: int | None = None
     ask_max: int | None = None
     sort: str = "relevance"
@@ -100,5 +117,6 @@ class Backend(Protocol):
         self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None
     ) -> int: ...
     def indexed_ids(self) -> set[int]: ...
+    def ping(self) -> None: ...
     def vocabulary(self) -> frozenset[str]: ...
     def close(self) -> None: ...

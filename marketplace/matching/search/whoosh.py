@@ -60,7 +60,13 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from marketplace.matching import analysis
-from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
+from marketplace.matching.search.types import (
+    FACETS,
+    SearchDoc,
+    SearchQuery,
+    SearchResult,
+    counted_facets,
+)
 
 # Query attribute → (Whoosh field, every value must match?)
 _FILTERS: dict[str, tuple[str, bool]] = {
@@ -578,6 +584,11 @@ class WhooshBackend:
                 return 0
         if query.ask_min is not None or query.ask_max is not None:
             bits &= snap.ask_bits(query.ask_min, query.ask_max)
+        if query.enterprise_ids:
+            wanted_ids = 0
+            for enterprise_id in query.enterprise_ids:
+                wanted_ids |= self._term_bits(snap, "key", str(int(enterprise_id)))
+            bits &= wanted_ids
         return bits
 
     def _term_postings(self, leaf, segment: _Segment, fieldname: str, term: str) -> _TermPostings:  # noqa: ANN001
@@ -763,7 +774,7 @@ class WhooshBackend:
         page = page[query.offset : limit]
         facets: dict[str, dict[str, int]] = {}
         if query.with_facets:
-            for facet in FACETS:
+            for facet in counted_facets(query):
                 counts = {}
                 for code, bits in snap.values[facet].items():
                     count = (bits & candidates).bit_count()
@@ -790,6 +801,11 @@ class WhooshBackend:
                         words.add(term.decode() if isinstance(term, bytes) else term)
             snap._lazy["vocabulary"] = analysis.vocabulary_of(words)
         return snap._lazy["vocabulary"]
+
+    def ping(self) -> None:
+        """See :func:`marketplace.matching.search.ping`: the current snapshot, which searches
+        keep warm (opening it again only after the index changed)."""
+        self._current()
 
     def indexed_ids(self) -> set[int]:
         """See :func:`marketplace.matching.search.indexed_ids`."""

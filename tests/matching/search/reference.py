@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from marketplace.matching import analysis
-from marketplace.matching.search import FACETS, SearchDoc, SearchQuery
+from marketplace.matching.search import SearchDoc, SearchQuery
+from marketplace.matching.search.types import counted_facets
 
 # Query attribute → (document attribute, every selected value must be held?)
 FILTERS = {
@@ -21,6 +22,7 @@ FILTERS = {
     "impact_themes": ("impact_themes", True),
     "programme_ids": ("programme_ids", False),
     "cohort_ids": ("cohort_ids", False),
+    "enterprise_ids": ("id", False),
 }
 
 
@@ -97,7 +99,7 @@ def expected(docs: Iterable[SearchDoc], query: SearchQuery) -> tuple[list[int], 
     else:
         found.sort(key=lambda doc: doc.id)
     facets: dict[str, dict[str, int]] = {}
-    for facet in FACETS:
+    for facet in counted_facets(query):
         counts: dict[str, int] = {}
         for doc in found:
             for code in _values(doc, facet):

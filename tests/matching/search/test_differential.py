@@ -99,6 +99,7 @@ _queries = st.lists(
         impact_themes=_subset(["green"]),
         programme_ids=_subset([1]),
         cohort_ids=_subset([12]),
+        enterprise_ids=st.sampled_from([(), (), (2,), (5, 9)]),
         ask_min=st.sampled_from([None, None, 10_000_000, 25_000_000]),
         ask_max=st.sampled_from([None, None, 25_000_000]),
         per_page=st.sampled_from([1, 2, 5]),

@@ -301,6 +301,20 @@ def test_rebuild_with_nothing_empties_the_index(corpus):
     assert search.indexed_ids() == set() and search.search(SearchQuery()).total == 0
 
 
+def test_ping_answers_on_an_empty_and_a_full_index_and_fails_on_a_missing_one(backend, tmp_path):
+    search.ping()  # empty is usable
+    search.index_documents(CORPUS)
+    search.ping()
+    if backend == "whoosh":
+        broken = search.configure(backend="whoosh", index_dir=str(tmp_path / "index"))
+        import shutil
+
+        shutil.rmtree(tmp_path / "index")
+        with pytest.raises(OSError):
+            broken.ping()
+        broken.close()
+
+
 def test_naive_publication_times_are_taken_as_utc(backend):
     search.index_documents(
         [
@@ -356,3 +370,24 @@ def test_the_postgres_backend_imports_no_whoosh_module(tmp_path):
     backend_name, whoosh_modules = done.stdout.strip().splitlines()[-2:]
     assert backend_name == "PostgresBackend"
     assert whoosh_modules == "[]"
+
+
+def test_the_regency_facet_is_counted_only_when_a_province_is_chosen(backend):
+    search.index_documents(
+        [
+            doc(1, "Keripik A", province_code="32", regency_code="32.01"),
+            doc(2, "Keripik B", province_code="32", regency_code="32.01"),
+            doc(3, "Keripik C", province_code="32", regency_code="32.73"),
+            doc(4, "Keripik D", province_code="33", regency_code="33.72"),
+        ]
+    )
+    everywhere = search.search(SearchQuery(text="keripik", with_facets=True))
+    assert "regency_code" not in everywhere.facets
+    west_java = search.search(SearchQuery(text="keripik", province_codes=["32"], with_facets=True))
+    assert west_java.facets["regency_code"] == {"32.01": 2, "32.73": 1}
+
+
+def test_enterprise_ids_restrict_the_search_to_those_enterprises(corpus):
+    assert ids(text="keripik", enterprise_ids=[1, 2]) == [1]
+    assert ids(enterprise_ids=[2]) == [2]
+    assert ids(text="keripik", enterprise_ids=[2]) == []

@@ -3,8 +3,8 @@
 A save is checked against the version the form was opened at (marketplace.editing), so two
 people editing one record never silently overwrite each other.
 
-Revision ID: 0015_edit_versions
-Revises: 0014_ticket_orders
+Revision ID: 0023_edit_versions
+Revises: 0022_saved_searches
 Create Date: 2026-12-06 01:30:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_edit_versions'
-down_revision = '0014_ticket_orders'
+revision = '0023_edit_versions'
+down_revision = '0022_saved_searches'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,309 @@
+"""Organisation members (issue 13): colleagues invite each other by e-mail, join on accepting,
+and an organisation admin removes members.
+
+Rights over an organisation's objects (shared shortlists, mandates, programmes and their
+cohorts, events) follow `User.organisation_id`, so joining grants them and removal ends them at
+once: the removed member keeps their account, moved to a new, unverified organisation of their
+own. Only investor and programme organisations take members this way (an enterprise's rights go
+through its owner and the programme's consent). Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace import audit, permissions, vocab
+from marketplace.accounts import mails
+from marketplace.accounts import services as account_services
+from marketplace.accounts.models import Organisation, OrganisationInvitation, User
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.models import as_utc, utcnow
+
+INVITATION_LIFETIME = dt.timedelta(days=7)
+MEMBER_KINDS = frozenset({"investor", "programme"})
+INVITATION_ROLES = {"member": _l("Member"), "admin": _l("Organisation admin")}
+# The user role that belongs in each organisation kind taking members.
+KIND_ROLE = {kind: role for role, kind in vocab.ROLE_ORGANISATION_KIND.items()}
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@permissions.deny_on_error
+def can_see_members(user) -> bool:
+    """A member of an investor or programme organisation (its members page)."""
+    return permissions.is_active(user) and user.organisation.kind in MEMBER_KINDS
+
+
+@permissions.deny_on_error
+def can_invite(user) -> bool:
+    """A confirmed member of an investor or programme organisation."""
+    return permissions.is_confirmed(user) and can_see_members(user)
+
+
+@permissions.deny_on_error
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    return (
+        can_see_members(user)
+        and user.organisation_id == organisation.id
+        and bool(user.organisation_admin)
+    )
+
+
+def members_of(organisation: Organisation) -> list[User]:
+    """The organisation's members, admins first, then by name. Reads only."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id == organisation.id)
+            .order_by(User.organisation_admin.desc(), User.name)
+        )
+    )
+
+
+def open_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
+    """Invitations not yet accepted, cancelled or expired, newest first. Reads only."""
+    now = utcnow()
+    rows = db.session.scalars(
+        select(OrganisationInvitation)
+        .where(
+            OrganisationInvitation.organisation_id == organisation.id,
+            OrganisationInvitation.accepted_at.is_(None),
+            OrganisationInvitation.cancelled_at.is_(None),
+        )
+        .order_by(OrganisationInvitation.id.desc())
+    )
+    return [row for row in rows if as_utc(row.expires_at) > now]
+
+
+def invite_member(*, actor: User, email: str, role: str) -> OrganisationInvitation:
+    """Invite `email` to the actor's organisation as `role` ("member" or "admin").
+
+    The answer is the same whether or not the address has an account (the caller says "sent"
+    either way); the mail goes in the account's language when there is one, else the actor's.
+    Earlier open invitations of the same address to the same organisation stop working.
+    Raises PermissionDenied (not a confirmed member of an investor or programme organisation;
+    "admin" asked by a plain member) and ValidationError (role, address). Side effects: an
+    invitation row (token hash only); mail after commit; audit `organisation.member_invited`.
+    """
+    if not can_invite(actor):
+        raise PermissionDenied(_l("Confirm your e-mail address before you invite colleagues."))
+    if role not in INVITATION_ROLES:
+        raise ValidationError(_l("Choose one of the roles offered."), field="role")
+    if role == "admin" and not actor.organisation_admin:
+        raise ValidationError(
+            _l("Only an organisation admin can invite another admin."), field="role"
+        )
+    email = account_services.normalise_email(email)
+    if "@" not in email:
+        raise ValidationError(_l("This does not look like an e-mail address."), field="email")
+    now = utcnow()
+    for old in db.session.scalars(
+        select(OrganisationInvitation).where(
+            OrganisationInvitation.organisation_id == actor.organisation_id,
+            OrganisationInvitation.email == email,
+            OrganisationInvitation.accepted_at.is_(None),
+            OrganisationInvitation.cancelled_at.is_(None),
+        )
+    ):
+        old.cancelled_at = now
+    token = secrets.token_urlsafe(32)
+    invitation = OrganisationInvitation(
+        organisation_id=actor.organisation_id,
+        email=email,
+        role=role,
+        token_hash=_hash_token(token),
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
+    existing = account_services.find_user_by_email(email)
+    mails.queue(
+        "member_invite",
+        to=email,
+        locale=(existing.locale if existing is not None else actor.locale) or "id",
+        params={
+            "inviter": actor.name,
+            "organisation": actor.organisation.name,
+            "days": INVITATION_LIFETIME.days,
+            "link": mails.external_url("organisation.join", token=token),
+        },
+    )
+    db.session.flush()
+    audit.record(
+        "organisation.member_invited",
+        actor_id=actor.id,
+        object_type="organisation",
+        object_id=actor.organisation_id,
+        details={"invitation_id": invitation.id, "role": role},
+    )
+    db.session.flush()
+    return invitation
+
+
+def check_invitation(token: str | None) -> OrganisationInvitation:
+    """The open invitation for `token`. Raises NotFound for an unknown, used, cancelled or
+    expired one."""
+    row = db.session.scalar(
+        select(OrganisationInvitation).where(
+            OrganisationInvitation.token_hash == _hash_token(token or "")
+        )
+    )
+    if (
+        row is None
+        or row.accepted_at is not None
+        or row.cancelled_at is not None
+        or as_utc(row.expires_at) <= utcnow()
+    ):
+        raise NotFound(
+            _l(
+                "This invitation has expired, was used already or was withdrawn. Ask your"
+                " colleague to invite you again."
+            )
+        )
+    return row
+
+
+def _only_admin_of_others(user: User) -> bool:
+    """True when `user` is the only admin of an organisation that has other members."""
+    if not user.organisation_admin:
+        return False
+    others = db.session.scalars(
+        select(User).where(User.organisation_id == user.organisation_id, User.id != user.id)
+    ).all()
+    return bool(others) and not any(o.organisation_admin for o in others)
+
+
+def accept_invitation(*, token: str | None, user: User) -> OrganisationInvitation:
+    """`user` joins the invitation's organisation in its role; rights over the organisation's
+    objects follow at once.
+
+    Raises NotFound (bad link), PermissionDenied (unconfirmed account: nobody gains rights
+    before proving the address), ValidationError (the invitation is for another address; the
+    user's role does not fit the organisation; they are the only admin of an organisation with
+    other members). Side effects: the user's organisation and admin flag change; the
+    invitation is used up; audit `organisation.member_joined`.
+    """
+    invitation = check_invitation(token)
+    if not permissions.is_confirmed(user):
+        raise PermissionDenied(_l("Confirm your e-mail address first, then open the link again."))
+    if account_services.normalise_email(user.email) != invitation.email:
+        raise ValidationError(
+            _l("This invitation was sent to another e-mail address. Log in with that address.")
+        )
+    organisation = invitation.organisation
+    if user.role != KIND_ROLE[organisation.kind]:
+        raise ValidationError(
+            _l("Your account's role does not fit this organisation: ask for another invitation.")
+        )
+    if user.organisation_id != organisation.id:
+        if _only_admin_of_others(user):
+            raise ValidationError(
+                _l(
+                    "You are the only admin of %(organisation)s: make a colleague its admin"
+                    " before you move.",
+                    organisation=user.organisation.name,
+                )
+            )
+        user.organisation = organisation
+        user.organisation_admin = invitation.role == "admin"
+    elif invitation.role == "admin":
+        user.organisation_admin = True
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    audit.record(
+        "organisation.member_joined",
+        actor_id=user.id,
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"invitation_id": invitation.id, "role": invitation.role},
+    )
+    db.session.flush()
+    return invitation
+
+
+def register_with_invitation(
+    *, token: str | None, name: str, password: str, locale: str = "id"
+) -> User:
+    """Create the account of an invited newcomer and let them join: the link came to the
+    address, so it counts as confirmed. Raises NotFound (bad link), Conflict (the address has
+    an account: log in to accept) and ValidationError (password rules). Side effects: see
+    `register_user` and `accept_invitation`."""
+    invitation = check_invitation(token)
+    if account_services.find_user_by_email(invitation.email) is not None:
+        raise Conflict(
+            _l("An account with this e-mail address exists already. Log in to accept."),
+        )
+    user = account_services.register_user(
+        email=invitation.email,
+        name=name,
+        password=password,
+        role=KIND_ROLE[invitation.organisation.kind],
+        organisation=invitation.organisation,
+        locale=locale,
+    )
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+    accept_invitation(token=token, user=user)
+    return user
+
+
+def cancel_invitation(*, actor: User, invitation: OrganisationInvitation) -> None:
+    """Withdraw an open invitation: its link stops working. The inviter or an organisation
+    admin may. Raises NotFound (another organisation's invitation) and PermissionDenied.
+    Side effects: audit `organisation.invitation_cancelled`."""
+    if invitation.organisation_id != actor.organisation_id or not can_see_members(actor):
+        raise NotFound(_l("This invitation does not exist."))
+    if not (actor.organisation_admin or invitation.invited_by_id == actor.id):
+        raise PermissionDenied(_l("Only the inviter or an organisation admin can withdraw it."))
+    if invitation.accepted_at is None and invitation.cancelled_at is None:
+        invitation.cancelled_at = utcnow()
+    audit.record(
+        "organisation.invitation_cancelled",
+        actor_id=actor.id,
+        object_type="organisation",
+        object_id=invitation.organisation_id,
+        details={"invitation_id": invitation.id},
+    )
+    db.session.flush()
+
+
+def remove_member(*, actor: User, member: User) -> Organisation:
+    """Remove `member` from the actor's organisation; their rights over its objects (shared
+    shortlists, programmes and cohorts, events, the mandate) end at once. They keep their
+    account, in a new unverified organisation of the same kind (which they administer): every
+    check reads the organisation on each request, so no open page still acts for the old one.
+    Returns that new organisation.
+
+    Raises NotFound (not a member of the actor's organisation), PermissionDenied (the actor is
+    not an organisation admin) and ValidationError (removing oneself). Side effects: audit
+    `organisation.member_removed`.
+    """
+    organisation = actor.organisation
+    if member.organisation_id != organisation.id or not can_see_members(actor):
+        raise NotFound(_l("This person is not a member of your organisation."))
+    if not is_organisation_admin(actor, organisation):
+        raise PermissionDenied(_l("Only an organisation admin can remove members."))
+    if member.id == actor.id:
+        raise ValidationError(_l("You cannot remove yourself; ask another admin."))
+    own = Organisation(kind=organisation.kind, name=member.name)
+    db.session.add(own)
+    member.organisation = own
+    member.organisation_admin = True
+    audit.record(
+        "organisation.member_removed",
+        actor_id=actor.id,
+        object_type="user",
+        object_id=member.id,
+        details={"organisation_id": organisation.id},
+    )
+    db.session.flush()
+    return own

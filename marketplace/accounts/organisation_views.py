@@ -1,0 +1,121 @@
+"""The organisation's members page and invitations to join it (issue 13)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts import forms, members, sessions
+from marketplace.accounts.models import OrganisationInvitation, User
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import ActionForm, Attempt, form_status
+
+bp = Blueprint("organisation", __name__)
+
+
+def _members_page(invite_form):
+    if not members.can_see_members(current_user):
+        abort(403)
+    g.personal_data = True
+    organisation = current_user.organisation
+    return render_template(
+        "accounts/members.html",
+        organisation=organisation,
+        members=members.members_of(organisation),
+        invitations=members.open_invitations(organisation),
+        invite_form=invite_form,
+        action_form=ActionForm(),
+        is_admin=members.is_organisation_admin(current_user, organisation),
+        can_invite=members.can_invite(current_user),
+    ), form_status(invite_form)
+
+
+@bp.get("/organisation")
+@login_required
+def members_page():
+    return _members_page(forms.MemberInviteForm())
+
+
+@bp.post("/organisation/invitations")
+@login_required
+def invite():
+    if not members.can_see_members(current_user):
+        abort(403)
+    form = forms.MemberInviteForm()
+    if form.validate_on_submit():
+        # The same answer whether or not the address has an account.
+        with Attempt(
+            form=form,
+            success=_(
+                "An invitation was sent to %(email)s. They join once they accept it.",
+                email=form.email.data,
+            ),
+        ) as outcome:
+            members.invite_member(actor=current_user, email=form.email.data, role=form.role.data)
+        if outcome.ok:
+            return redirect(url_for("organisation.members_page"))
+    return _members_page(form)
+
+
+@bp.post("/organisation/invitations/<int:invitation_id>/cancel")
+@login_required
+def cancel_invitation(invitation_id: int):
+    invitation = db.session.get(OrganisationInvitation, invitation_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        with Attempt(success=_("The invitation was withdrawn.")):
+            members.cancel_invitation(actor=current_user, invitation=invitation)
+    return redirect(url_for("organisation.members_page"))
+
+
+@bp.post("/organisation/members/<int:user_id>/remove")
+@login_required
+def remove_member(user_id: int):
+    member = db.session.get(User, user_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        with Attempt(success=_("%(name)s is no longer a member.", name=member.name)):
+            members.remove_member(actor=current_user, member=member)
+    return redirect(url_for("organisation.members_page"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    # A GET only shows the invitation: mail scanners open links, and no GET changes anything.
+    try:
+        invitation = members.check_invitation(token)
+    except DomainError as error:
+        return render_template(
+            "accounts/link_invalid.html", message=error.message, purpose="join"
+        ), error.status_code
+    accept_form = ActionForm(prefix="accept")
+    register_form = forms.JoinRegisterForm(prefix="new")
+    if current_user.is_authenticated:
+        if accept_form.validate_on_submit():
+            with Attempt(
+                success=_("Welcome to %(name)s.", name=invitation.organisation.name)
+            ) as outcome:
+                members.accept_invitation(token=token, user=current_user)
+            if outcome.ok:
+                return redirect(url_for("organisation.members_page"))
+    elif register_form.validate_on_submit():
+        with Attempt(form=register_form) as outcome:
+            user = members.register_with_invitation(
+                token=token,
+                name=register_form.name.data,
+                password=register_form.password.data,
+                locale=str(get_locale() or "id"),
+            )
+        if outcome.ok:
+            sessions.log_in(user)
+            db.session.commit()
+            flash(_("Welcome to %(name)s.", name=invitation.organisation.name), "success")
+            return redirect(url_for("organisation.members_page"))
+    return render_template(
+        "accounts/join.html",
+        invitation=invitation,
+        accept_form=accept_form,
+        register_form=register_form,
+        role_label=members.INVITATION_ROLES[invitation.role],
+    ), form_status(register_form)
