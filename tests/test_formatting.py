@@ -19,4 +19,3 @@ def test_a_csv_moment_is_in_wib_and_names_its_zone():
     assert formatting.csv_datetime(moment, "Asia/Makassar") == "2026-08-22 01:30 WITA"
     assert formatting.local_date(moment) == dt.date(2026, 8, 22)  # already the next day in WIB
     assert formatting.csv_datetime(None) == ""
-
