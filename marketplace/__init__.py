@@ -171,8 +171,15 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(formatting.date, "date")
     app.add_template_filter(formatting.month, "month")
     app.add_template_filter(formatting.datetime, "datetime")
+    app.add_template_filter(formatting.number, "number")
     app.add_template_filter(regions.province_name, "province_name")
     app.add_template_filter(regions.regency_name, "regency_name")
+
+    from flask import before_render_template
+
+    from marketplace.forms import mark_pages_with_errors
+
+    before_render_template.connect(mark_pages_with_errors, app)
 
     @app.context_processor
     def inject_vocab():

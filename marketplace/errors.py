@@ -33,6 +33,59 @@ class ValidationError(DomainError):
     """The input breaks a rule (format, range, combination of fields)."""
 
 
+class ValidationErrors(ValidationError):
+    """Several inputs break rules at once; `errors` holds each one with its field, so that a form
+    shows them all after one submit instead of one per submit."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = list(errors)
+
+
+class Problems:
+    """Collects the validation errors of one input so a service can report them together::
+
+    problems = Problems()
+    with problems.check():
+        check_code(...)
+    problems.add(_l("Give the name."), field="name")
+    problems.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def add(self, message: str, *, field: str | None = None) -> None:
+        self.errors.append(ValidationError(message, field=field))
+
+    def check(self, field: str | None = None) -> _Catch:
+        """A context that records a ValidationError raised inside it (on `field` if given)."""
+        return _Catch(self, field)
+
+    def raise_any(self) -> None:
+        """Raise the one error, or ValidationErrors with all of them; nothing when none."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationErrors(self.errors)
+
+
+class _Catch:
+    def __init__(self, problems: Problems, field: str | None) -> None:
+        self.problems, self.field = problems, field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, ValidationError):
+            if self.field is not None:
+                exc.field = self.field
+            self.problems.errors.extend(getattr(exc, "errors", [exc]))
+            return True
+        return False
+
+
 class NotFound(DomainError):
     status_code = 404
 

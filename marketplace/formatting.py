@@ -92,6 +92,36 @@ def datetime(value: dt.datetime | None, tz: str = "Asia/Jakarta", locale: str | 
     return f"{text} {ZONE_ABBREVIATIONS.get(tz, tz)}"
 
 
+def number(value: float | None, digits: int = 1, locale: str | None = None) -> str:
+    """A decimal in the user's language: `8,5` in Indonesian, `8.5` in English; '' for None."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale or current_locale())
+
+
+def local_date(value: dt.datetime, tz: str = "Asia/Jakarta") -> dt.date:
+    """The calendar date of a UTC moment in the zone `tz` (WIB by default)."""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(tz)).date()
+
+
+def csv_datetime(value: dt.datetime | None, tz: str = "Asia/Jakarta") -> str:
+    """A moment for a spreadsheet: `2026-08-21 16.30 WIB` style but sortable
+    (`2026-08-21 16:30 WIB`), in the zone `tz` with the zone named; '' for None."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{local:%Y-%m-%d %H:%M} {ZONE_ABBREVIATIONS.get(tz, tz)}"
+
+
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 

@@ -4,11 +4,14 @@ form, and how a domain error lands on a form."""
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace import money
+from marketplace import editing, money
 from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
 
@@ -41,17 +44,78 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class VersionedForm(FlaskForm):
+    """A form over a record several people edit (see :mod:`marketplace.editing`): it carries
+    the record's version and a fingerprint of the values it showed."""
+
+    version = HiddenField()
+    opened = HiddenField()
+
+    def open_at(self, row, values) -> None:
+        """Remember `row`'s current version and `values` (call when showing the form, and
+        again after a conflict so that the next save, made knowingly, goes through). A form
+        that will create the row (`row` None) is opened at version 0: a row someone else
+        created meanwhile is a conflict too."""
+        self.version.data = row.version if row is not None else 0
+        self.opened.data = editing.fingerprint(values) if row is not None else ""
+
+    def expected(self) -> dict:
+        """`version` and `opened` as the services take them."""
+        try:
+            version = int(self.version.data) if self.version.data not in (None, "") else None
+        except (TypeError, ValueError):
+            version = None
+        return {"version": version, "opened": self.opened.data or None}
+
+
 class ActionForm(FlaskForm):
     """An empty form: a button that POSTs with a CSRF token."""
 
 
+class ConfirmForm(FlaskForm):
+    """A destructive action's form: nothing happens unless its box is ticked (the
+    `confirm_button` macro), so it asks for confirmation without JavaScript."""
+
+    confirm = BooleanField(validators=[DataRequired()])
+
+
+def confirmed() -> bool:
+    """True when the request's ConfirmForm is submitted with its box ticked; otherwise flash
+    that nothing was changed and return False."""
+    if ConfirmForm().validate_on_submit():
+        return True
+    flash(str(_l("Nothing was changed: tick the box next to the button to confirm.")), "error")
+    return False
+
+
 def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+    """Show a domain error next to its field, or at the top of the form; each of several
+    (:class:`ValidationErrors`) next to its own field."""
+    for name in getattr(error, "changed", None) or []:
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [
+                *field.errors,
+                str(_l("Changed by someone else since you opened the form.")),
+            ]
+    for one in getattr(error, "errors", None) or [error]:
+        field = getattr(form, one.field, None) if one.field else None
+        if field is not None and hasattr(field, "errors"):
+            message = str(one.message)
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(str(one.message))
+
+
+def add_problems(form, problems) -> None:
+    """Put the rule errors of `problems` (a :class:`marketplace.errors.Problems`) on the fields
+    that do not already carry an error from the form's own validators, so one submit shows
+    every error."""
+    for one in problems.errors:
+        field = getattr(form, one.field, None) if one.field else None
+        if field is None or not field.errors:
+            form_error(form, one)
 
 
 def form_status(*forms) -> int:
@@ -91,11 +155,19 @@ class Attempt:
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc_type is None:
-            db.session.commit()
-            self.ok = True
-            if self.success:
-                flash(str(self.success), "success")
-            return False
+            try:
+                db.session.commit()
+            except StaleDataError:
+                exc_type, exc = editing.EditConflict, editing.EditConflict([])
+            else:
+                self.ok = True
+                if self.success:
+                    flash(str(self.success), "success")
+                return False
+        if issubclass(exc_type, StaleDataError):
+            # Someone else's save reached a versioned row between this request's read and
+            # its write (marketplace.editing): refused like any other edit conflict.
+            exc_type, exc = editing.EditConflict, editing.EditConflict([])
         if not issubclass(exc_type, DomainError):
             return False
         db.session.rollback()
@@ -107,3 +179,14 @@ class Attempt:
         else:
             flash(str(exc.message), "error")
         return True
+
+
+def mark_pages_with_errors(sender, template, context, **extra) -> None:
+    """`before_render_template` receiver: sets `page_has_errors` when a form in the page's
+    context carries an error (or the view passed `extra_errors`), so base.html starts the
+    title with "Error:" and a screen reader hears at once that the submit failed."""
+    if "page_has_errors" in context:
+        return
+    context["page_has_errors"] = bool(context.get("extra_errors")) or any(
+        isinstance(value, FlaskForm) and bool(value.errors) for value in context.values()
+    )

@@ -49,7 +49,13 @@ VOLATILE_COLUMNS = {
     "rejection_reason",
 }
 # In-app notices are dated by the clock when the services create them.
-VOLATILE_IN = {"notifications": {"created_at", "read_at"}}
+VOLATILE_IN = {
+    "notifications": {"created_at", "read_at"},
+    # Added after the recording (issue 13): raised by every update, so it counts the seed's saves.
+    "enterprises": {"version"},
+    "mandates": {"version"},
+    "pitch_events": {"version"},
+}
 
 
 def _kept(table) -> list:

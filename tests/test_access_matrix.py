@@ -46,6 +46,8 @@ LOGGED_IN = EVERYONE - {"anonymous"}
 NOBODY: frozenset[str] = frozenset()
 ADMIN = frozenset({"admin"})
 FACILITATORS = frozenset({"facilitator", "other_facilitator"})
+# Destructive actions are confirmed with a ticked box (marketplace.forms.ConfirmForm).
+CONFIRM = {"confirm": "y"}
 INVESTORS = frozenset({"investor", "other_investor"})
 A_EDITORS = frozenset({"owner", "facilitator"})
 D_EDITORS = frozenset({"other_owner", "other_facilitator"})
@@ -231,10 +233,10 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{D}/documents", D_EDITORS, data={"kind": "sku"}),
     ),
     ("profiles.delete_document", "POST"): (
-        Case("/enterprises/{A}/documents/{doc_A}/delete", A_EDITORS),
-        Case("/enterprises/{D}/documents/{doc_D}/delete", D_EDITORS),
+        Case("/enterprises/{A}/documents/{doc_A}/delete", A_EDITORS, data=CONFIRM),
+        Case("/enterprises/{D}/documents/{doc_D}/delete", D_EDITORS, data=CONFIRM),
         # D's document through A's URL: A's editors must not reach it.
-        Case("/enterprises/{A}/documents/{doc_D}/delete", NOBODY),
+        Case("/enterprises/{A}/documents/{doc_D}/delete", NOBODY, data=CONFIRM),
     ),
     ("profiles.mentoring", "GET"): (
         Case("/enterprises/{A}/mentoring", A_EDITORS),
@@ -245,9 +247,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{D}/mentoring", D_EDITORS, data={"programme_name": "ACTION"}),
     ),
     ("profiles.delete_mentoring", "POST"): (
-        Case("/enterprises/{A}/mentoring/{rec_A}/delete", A_EDITORS),
-        Case("/enterprises/{D}/mentoring/{rec_D}/delete", D_EDITORS),
-        Case("/enterprises/{A}/mentoring/{rec_D}/delete", NOBODY),
+        Case("/enterprises/{A}/mentoring/{rec_A}/delete", A_EDITORS, data=CONFIRM),
+        Case("/enterprises/{D}/mentoring/{rec_D}/delete", D_EDITORS, data=CONFIRM),
+        Case("/enterprises/{A}/mentoring/{rec_D}/delete", NOBODY, data=CONFIRM),
     ),
     ("profiles.photos", "GET"): (
         Case("/enterprises/{A}/photos", A_EDITORS),
@@ -258,9 +260,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{D}/photos", D_EDITORS),
     ),
     ("profiles.delete_photo", "POST"): (
-        Case("/enterprises/{A}/photos/{photo_A}/delete", A_EDITORS),
-        Case("/enterprises/{D}/photos/{photo_D}/delete", D_EDITORS),
-        Case("/enterprises/{A}/photos/{photo_D}/delete", NOBODY),
+        Case("/enterprises/{A}/photos/{photo_A}/delete", A_EDITORS, data=CONFIRM),
+        Case("/enterprises/{D}/photos/{photo_D}/delete", D_EDITORS, data=CONFIRM),
+        Case("/enterprises/{A}/photos/{photo_D}/delete", NOBODY, data=CONFIRM),
     ),
     # --- hand-over --------------------------------------------------------------------------
     ("programmes.invite_owner", "POST"): (
@@ -377,7 +379,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS),
     ),
     ("events.register", "POST"): (Case("/events/{ev}/register", {"investor"}),),
-    ("events.unregister", "POST"): (Case("/events/{ev}/unregister", {"investor"}),),
+    ("events.unregister", "POST"): (Case("/events/{ev}/unregister", {"investor"}, data=CONFIRM),),
     ("events.availability", "GET"): (Case("/events/{ev}/availability", {"investor"}),),
     ("events.availability", "POST"): (Case("/events/{ev}/availability", {"investor"}),),
     ("events.preferences", "GET"): (Case("/events/{ev}/preferences", {"investor"}),),
@@ -397,9 +399,11 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("events.sheet", "GET"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
     ("events.sheet", "POST"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
-    ("events.remove_judge", "POST"): (Case("/events/{ev}/judges/{judge}/delete", {"facilitator"}),),
+    ("events.remove_judge", "POST"): (
+        Case("/events/{ev}/judges/{judge}/delete", {"facilitator"}, data=CONFIRM),
+    ),
     ("events.withdraw_judge_invitation", "POST"): (
-        Case("/events/{ev}/judge-invitations/{jinv}/delete", {"facilitator"}),
+        Case("/events/{ev}/judge-invitations/{jinv}/delete", {"facilitator"}, data=CONFIRM),
     ),
     ("events.judge_invitation_list", "GET"): (Case("/events/judge-invitations", LOGGED_IN),),
     # Only the person behind the invited address (facilitator G) may answer.
@@ -496,9 +500,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{D}/data-room/documents", D_EDITORS),
     ),
     ("pitches.delete_document", "POST"): (
-        Case("/enterprises/{A}/data-room/documents/{ddoc_A}/delete", A_EDITORS),
-        Case("/enterprises/{D}/data-room/documents/{ddoc_D}/delete", D_EDITORS),
-        Case("/enterprises/{A}/data-room/documents/{ddoc_D}/delete", NOBODY),
+        Case("/enterprises/{A}/data-room/documents/{ddoc_A}/delete", A_EDITORS, data=CONFIRM),
+        Case("/enterprises/{D}/data-room/documents/{ddoc_D}/delete", D_EDITORS, data=CONFIRM),
+        Case("/enterprises/{A}/data-room/documents/{ddoc_D}/delete", NOBODY, data=CONFIRM),
     ),
     ("pitches.document_file", "GET"): (
         Case("/documents/{ddoc_A}/file", A_EDITORS | {"investor"}),

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
 from marketplace.events.scheduling import PREFERENCES, Slot
-from marketplace.forms import MoneyField, MultiCheckboxField
+from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm
 
 
 def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):
@@ -42,7 +42,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class EventForm(FlaskForm):
+class EventForm(VersionedForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the event a title.")), Length(max=160)]
     )

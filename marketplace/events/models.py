@@ -55,6 +55,9 @@ class PitchEvent(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Raised on every UPDATE; forms send it back (marketplace.editing): no silent overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL")
     )

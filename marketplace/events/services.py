@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from marketplace import audit
+from marketplace import audit, editing
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.events import codes, permissions
@@ -191,17 +191,42 @@ def _check_event_data(data: EventData) -> None:
         )
 
 
-def save_event(*, actor: User, data: EventData, event: PitchEvent | None = None) -> PitchEvent:
+def event_values(event: PitchEvent) -> dict:
+    """The event's values as its form shows them, by field (see `marketplace.editing`)."""
+    values = {
+        name: getattr(event, name)
+        for name in EventData.__dataclass_fields__
+        if name not in ("breaks", "rooms", "panel_size", "day_start", "day_end")
+    }
+    values["day_start"], values["day_end"] = event.day_start, event.day_end
+    values["breaks"] = breaks_text(event)
+    values["rooms"] = len(event.rooms)
+    values["panel_size"] = event.rooms[0].capacity_investors if event.rooms else None
+    return values
+
+
+def save_event(
+    *,
+    actor: User,
+    data: EventData,
+    event: PitchEvent | None = None,
+    version: int | None = None,
+    opened: str | None = None,
+) -> PitchEvent:
     """Create an event of the actor's organisation, or change `event`.
 
     Once a schedule exists the mode, days, hours, slots, breaks and rooms are fixed (the slots
-    would no longer mean the same times). Raises PermissionDenied, ValidationError (with the
-    field), Conflict. Side effects: rooms created or resized; audit `event.created`/`updated`.
+    would no longer mean the same times). `version` and `opened` (from a form: see
+    `marketplace.editing`) refuse the change when a colleague changed the event since the form
+    was opened. Raises PermissionDenied, ValidationError (with the field), Conflict,
+    EditConflict. Side effects: rooms created or resized; audit `event.created`/`updated`.
     """
     if event is None and not permissions.can_create_event(actor):
         raise PermissionDenied(_l("Only facilitators run pitching events."))
     if event is not None and not permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot change this event."))
+    if event is not None:
+        editing.check_unchanged(event, version=version, opened=opened, values=event_values(event))
     _check_event_data(data)
     breaks = parse_breaks(data.breaks)
     capacity = data.capacity or 0

@@ -21,14 +21,13 @@ from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.formatting import spreadsheet_cell
+from marketplace.formatting import csv_datetime, local_date, spreadsheet_cell
 from marketplace.matching import permissions
 from marketplace.matching.models import (
     ShortlistEntry,
     ShortlistMove,
     ShortlistNote,
 )
-from marketplace.models import as_utc
 from marketplace.profiles.models import Enterprise
 
 MAX_NOTE_CHARS = 2000
@@ -169,7 +168,7 @@ def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
             gettext("Funding ask (Rp)"),
             gettext("Stage"),
             gettext("Added on"),
-            gettext("Last moved"),
+            gettext("Last moved (WIB)"),
             gettext("Moved by"),
             gettext("Notes"),
         ]
@@ -186,8 +185,8 @@ def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
                     enterprise.province_code and _province_name(enterprise.province_code),
                     enterprise.ask_amount if enterprise.ask_amount is not None else "",
                     vocab.label(vocab.DEAL_STAGES, entry.stage),
-                    as_utc(entry.created_at).date().isoformat(),
-                    as_utc(last.moved_at).date().isoformat() if last else "",
+                    local_date(entry.created_at).isoformat(),
+                    csv_datetime(last.moved_at) if last else "",
                     last.moved_by_name if last else "",
                     len(entry.notes),
                 )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
-from marketplace.formatting import spreadsheet_cell
+from marketplace.formatting import csv_datetime, spreadsheet_cell
 from marketplace.models import as_utc, utcnow
 from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
 
@@ -73,7 +73,7 @@ def orders_csv(orders: Sequence[TicketOrder]) -> str:
             gettext("List price (Rp)"),
             gettext("Paid (Rp)"),
             gettext("Refunded (Rp)"),
-            gettext("Paid at (UTC)"),
+            gettext("Paid at (WIB)"),
             gettext("Stripe payment"),
         ]
     )
@@ -92,7 +92,7 @@ def orders_csv(orders: Sequence[TicketOrder]) -> str:
                     order.list_price,
                     order.amount if order.paid_at else 0,
                     order.refunded_amount,
-                    paid_at.strftime("%Y-%m-%d %H:%M") if paid_at else "",
+                    csv_datetime(paid_at),
                     order.stripe_payment_intent_id or "",
                 )
             ]

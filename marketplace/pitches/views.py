@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import audit, security, uploads, vocab
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 from marketplace.pitches import data_room as data_rooms
 from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
@@ -288,7 +288,7 @@ def upload_document(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         data_rooms.remove_document(
             actor=current_user, enterprise=enterprise, document_id=document_id
         )

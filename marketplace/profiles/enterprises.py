@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions, tasks, vocab
+from marketplace import audit, editing, regions, tasks, vocab
 from marketplace.accounts.models import User
-from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.errors import NotFound, PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.profiles import crypto, permissions, readiness, validators
@@ -85,71 +85,30 @@ def update_profile(
     data: dict[str, Any],
     nik: str | None = None,
     owner_phone: str | None = None,
+    version: int | None = None,
+    opened: str | None = None,
 ) -> None:
     """Save the profile fields in `data` (a draft may be incomplete).
 
     `nik` and `owner_phone`, when given (non-empty), are normalised; the NIK is stored
-    encrypted. Raises PermissionDenied, ValidationError (with the field). Side effects:
+    encrypted. `version` and `opened` (from a form: see `marketplace.editing`) refuse the save
+    when someone else changed a field of the form since it was opened. Raises
+    PermissionDenied, ValidationError (every broken rule at once), EditConflict. Side effects:
     audit `profile.updated`; reindex after commit when published.
     """
     require_editor(actor, enterprise)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields {sorted(unknown)}")
+    editing.check_unchanged(
+        enterprise, version=version, opened=opened, values=editable_values(enterprise)
+    )
+    check_profile(data=data, nik=nik, owner_phone=owner_phone).raise_any()
     name = (data.get("name") or "").strip()
-    if "name" in data and not name:
-        raise ValidationError(_l("Give the business name."), field="name")
-    check_code(data.get("legal_form"), vocab.LEGAL_FORMS, "legal_form")
-    check_code(data.get("sector"), vocab.SECTORS, "sector")
-    province, regency = data.get("province_code"), data.get("regency_code")
-    if province and province not in regions.provinces():
-        raise ValidationError(_l("Choose a province from the list."), field="province_code")
-    if regency:
-        region = regions.regencies().get(regency)
-        if region is None:
-            raise ValidationError(
-                _l("Choose a regency or city from the list."), field="regency_code"
-            )
-        if province and region.province_code != province:
-            raise ValidationError(
-                _l("This regency or city is not in the chosen province."), field="regency_code"
-            )
-    founded = data.get("founded_on")
-    if founded and founded > dt.date.today():
-        raise ValidationError(_l("The founding date cannot be in the future."), field="founded_on")
-    employees, women = data.get("employees"), data.get("women_employees")
-    if employees is not None and employees < 0:
-        raise ValidationError(_l("Enter 0 or more."), field="employees")
-    if women is not None and (women < 0 or (employees is not None and women > employees)):
-        raise ValidationError(
-            _l("Women employees cannot be more than all employees."), field="women_employees"
-        )
-    for field in ("capital", "annual_turnover", "ask_amount"):
-        check_amount(data.get(field), field)
-    check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
-    if data.get("ask_amount") == 0:
-        raise ValidationError(
-            _l("Leave the amount empty, or enter more than Rp0."), field="ask_amount"
-        )
     instruments = data.get("ask_instruments") or []
-    for code in instruments:
-        check_code(code, vocab.INSTRUMENTS, "ask_instruments")
-    graduated_from, graduated_on = data.get("graduated_from"), data.get("graduated_on")
-    check_code(graduated_from, vocab.ASSISTANCE_PROGRAMMES, "graduated_from")
-    if graduated_on and not graduated_from:
-        raise ValidationError(
-            _l("Choose the programme the household graduated from."), field="graduated_from"
-        )
-    if graduated_on and graduated_on > dt.date.today():
-        raise ValidationError(
-            _l("The graduation date cannot be in the future."), field="graduated_on"
-        )
-    if graduated_from == "pkh":
+    if data.get("graduated_from") == "pkh":
         # A PKH graduation is what the "PKH graduate" box says: keep the two in step.
         data = {**data, "pkh_graduate": True}
-    tenor = data.get("tenor_months")
-    if tenor is not None and not 1 <= tenor <= 240:
-        raise ValidationError(_l("The tenor is between 1 and 240 months."), field="tenor_months")
 
     for field, value in data.items():
         if isinstance(value, str):
@@ -163,14 +122,83 @@ def update_profile(
     if nik:
         set_nik(enterprise=enterprise, nik=nik)
     if owner_phone:
-        try:
-            enterprise.owner_phone = validators.normalise_phone(owner_phone)
-        except ValidationError as error:
-            error.field = "owner_phone"
-            raise
+        enterprise.owner_phone = validators.normalise_phone(owner_phone)
     audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     reindex_later(enterprise)
+
+
+def editable_values(enterprise: Enterprise) -> dict[str, Any]:
+    """The profile's values as the edit form shows them, by form field name: what
+    :func:`update_profile` compares with the form's fingerprint."""
+    values = {name: getattr(enterprise, name) for name in PROFILE_FIELDS}
+    values["owner_phone"] = enterprise.owner_phone
+    values["nik"] = enterprise.owner_nik_encrypted
+    return values
+
+
+def check_profile(
+    *, data: dict[str, Any], nik: str | None = None, owner_phone: str | None = None
+) -> Problems:
+    """Every rule the profile fields in `data` break, all of them at once (nothing is changed):
+    `.raise_any()` raises them together. The rules of :func:`update_profile`."""
+    problems = Problems()
+    if "name" in data and not (data.get("name") or "").strip():
+        problems.add(_l("Give the business name."), field="name")
+    with problems.check():
+        check_code(data.get("legal_form"), vocab.LEGAL_FORMS, "legal_form")
+    with problems.check():
+        check_code(data.get("sector"), vocab.SECTORS, "sector")
+    province, regency = data.get("province_code"), data.get("regency_code")
+    if province and province not in regions.provinces():
+        problems.add(_l("Choose a province from the list."), field="province_code")
+    if regency:
+        region = regions.regencies().get(regency)
+        if region is None:
+            problems.add(_l("Choose a regency or city from the list."), field="regency_code")
+        elif province and region.province_code != province:
+            problems.add(
+                _l("This regency or city is not in the chosen province."), field="regency_code"
+            )
+    founded = data.get("founded_on")
+    if founded and founded > dt.date.today():
+        problems.add(_l("The founding date cannot be in the future."), field="founded_on")
+    employees, women = data.get("employees"), data.get("women_employees")
+    if employees is not None and employees < 0:
+        problems.add(_l("Enter 0 or more."), field="employees")
+    if women is not None and (women < 0 or (employees is not None and women > employees)):
+        problems.add(
+            _l("Women employees cannot be more than all employees."), field="women_employees"
+        )
+    for field in ("capital", "annual_turnover", "ask_amount"):
+        with problems.check():
+            check_amount(data.get(field), field)
+    with problems.check():
+        check_amount(data.get("profit_last_year"), "profit_last_year", allow_negative=True)
+    if data.get("ask_amount") == 0:
+        problems.add(_l("Leave the amount empty, or enter more than Rp0."), field="ask_amount")
+    for code in data.get("ask_instruments") or []:
+        with problems.check():
+            check_code(code, vocab.INSTRUMENTS, "ask_instruments")
+    graduated_from, graduated_on = data.get("graduated_from"), data.get("graduated_on")
+    with problems.check():
+        check_code(graduated_from, vocab.ASSISTANCE_PROGRAMMES, "graduated_from")
+    if graduated_on and not graduated_from:
+        problems.add(
+            _l("Choose the programme the household graduated from."), field="graduated_from"
+        )
+    if graduated_on and graduated_on > dt.date.today():
+        problems.add(_l("The graduation date cannot be in the future."), field="graduated_on")
+    tenor = data.get("tenor_months")
+    if tenor is not None and not 1 <= tenor <= 240:
+        problems.add(_l("The tenor is between 1 and 240 months."), field="tenor_months")
+    if nik:
+        with problems.check("nik"):
+            validators.normalise_nik(nik)
+    if owner_phone:
+        with problems.check("owner_phone"):
+            validators.normalise_phone(owner_phone)
+    return problems
 
 
 def set_nik(*, enterprise: Enterprise, nik: str) -> None:

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace import regions, vocab
-from marketplace.forms import MoneyField, MultiCheckboxField
+from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm
 
 
 def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ def _optional_int(label, maximum=1_000_000):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(VersionedForm):
     # The business
     name = StringField(
         _l("Business name"), validators=[DataRequired(_l("Fill in the name.")), Length(max=160)]
@@ -176,7 +176,7 @@ class PhotoForm(FlaskForm):
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
 
 
-class MandateForm(FlaskForm):
+class MandateForm(VersionedForm):
     investor_kind = SelectField(
         _l("Kind of organisation"), validators=[DataRequired(_l("Choose the kind."))]
     )

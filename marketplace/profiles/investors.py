@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions, vocab
+from marketplace import audit, editing, regions, vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -34,11 +34,25 @@ class MandateData:
     thesis: str | None
 
 
-def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) -> Mandate:
+def mandate_values(mandate: Mandate) -> dict:
+    """The mandate's values as its form shows them (see `marketplace.editing`)."""
+    return {field: getattr(mandate, field) for field in MandateData.__dataclass_fields__}
+
+
+def save_mandate(
+    *,
+    actor: User,
+    organisation: Organisation,
+    data: MandateData,
+    version: int | None = None,
+    opened: str | None = None,
+) -> Mandate:
     """Create or update the investor organisation's mandate.
 
-    Raises PermissionDenied, ValidationError (codes, ticket range, sharia-only with only
-    conventional instruments). Side effects: audit `mandate.saved`.
+    `version` and `opened` (from a form: see `marketplace.editing`) refuse the save when a
+    colleague changed the mandate since the form was opened. Raises PermissionDenied,
+    ValidationError (codes, ticket range, sharia-only with only conventional instruments),
+    EditConflict. Side effects: audit `mandate.saved`.
     """
     if not permissions.can_edit_mandate(actor, organisation):
         raise PermissionDenied(_l("You cannot change this mandate."))
@@ -77,7 +91,11 @@ def save_mandate(*, actor: User, organisation: Organisation, data: MandateData) 
             field="instruments",
         )
     mandate = db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation.id))
-    if mandate is None:
+    if mandate is not None:
+        editing.check_unchanged(
+            mandate, version=version, opened=opened, values=mandate_values(mandate)
+        )
+    else:
         mandate = Mandate(organisation_id=organisation.id)
         db.session.add(mandate)
     for field in MandateData.__dataclass_fields__:

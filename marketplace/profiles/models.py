@@ -58,6 +58,9 @@ class Enterprise(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    # Raised on every UPDATE; forms send it back (marketplace.editing): no silent overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -253,6 +256,9 @@ class Mandate(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    # Raised on every UPDATE; forms send it back (marketplace.editing): no silent overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     investor_kind: Mapped[str] = mapped_column(String(20))
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     provinces: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -18,10 +18,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from marketplace import money
+from marketplace import formatting, money
 from marketplace.accounts import services as account_services
+from marketplace.editing import EditConflict
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, add_problems, confirmed, form_status
 from marketplace.profiles import (
     enterprises,
     forms,
@@ -163,10 +164,18 @@ def edit(enterprise_id: int):
     revenue_fields = _revenue_fields(enterprise, months)
     if request.method == "GET":
         form.nik.data = ""
-    if form.validate_on_submit():
+        form.open_at(enterprise, enterprises.editable_values(enterprise))
+    revenue_errors: dict[str, str] = {}
+    if form.is_submitted():
         revenues, revenue_errors = _parse_revenues(months)
-        if revenue_errors:
-            form.form_errors.append(_("Monthly revenue must be written in digits, e.g. 5.000.000."))
+        if not form.validate() or revenue_errors:
+            # Every error at once: the service's rules too, on fields the form found fine.
+            add_problems(
+                form,
+                enterprises.check_profile(
+                    data=form.profile_data(), nik=form.nik.data, owner_phone=form.owner_phone.data
+                ),
+            )
         else:
             with Attempt(form=form, success=_("Saved.")) as outcome:
                 enterprises.update_profile(
@@ -175,10 +184,14 @@ def edit(enterprise_id: int):
                     data=form.profile_data(),
                     nik=form.nik.data,
                     owner_phone=form.owner_phone.data,
+                    **form.expected(),
                 )
                 records.set_revenues(actor=current_user, enterprise=enterprise, revenues=revenues)
             if outcome.ok:
                 return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
+            if isinstance(outcome.error, EditConflict):
+                # The person has now seen what changed: their next save goes through.
+                form.open_at(enterprise, enterprises.editable_values(enterprise))
     if request.method == "POST":
         # Whatever went wrong, show the revenue exactly as typed: nothing the user typed is lost.
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
@@ -187,8 +200,14 @@ def edit(enterprise_id: int):
         form=form,
         enterprise=enterprise,
         revenue_fields=revenue_fields,
+        revenue_errors=revenue_errors,
+        extra_errors=[
+            (name, formatting.month(m), revenue_errors[name])
+            for m, name, _v in revenue_fields
+            if name in revenue_errors
+        ],
         action_form=ActionForm(),
-    ), form_status(form)
+    ), 422 if revenue_errors else form_status(form)
 
 
 def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
@@ -204,13 +223,15 @@ def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
 
 
 def _parse_revenues(months: list[dt.date]):
+    """The monthly revenues typed, and an error message per input that cannot be read."""
     revenues: dict[dt.date, int | None] = {}
-    errors = False
+    errors: dict[str, str] = {}
     for month in months:
+        name = f"revenue_{month:%Y_%m}"
         try:
-            revenues[month] = money.parse_rupiah(request.form.get(f"revenue_{month:%Y_%m}"))
+            revenues[month] = money.parse_rupiah(request.form.get(name))
         except money.MoneyError:
-            errors = True
+            errors[name] = _("Monthly revenue must be written in digits, e.g. 5.000.000.")
     return revenues, errors
 
 
@@ -313,7 +334,7 @@ def documents(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         records.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
         db.session.commit()
         flash(_("Document removed."), "info")
@@ -347,7 +368,7 @@ def mentoring(enterprise_id: int):
 @login_required
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         records.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
         )
@@ -385,7 +406,7 @@ def photos(enterprise_id: int):
 @login_required
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         photo_services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
         db.session.commit()
     return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
@@ -409,6 +430,8 @@ def mandate():
     organisation = current_user.organisation
     existing = db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation.id))
     form = forms.MandateForm(obj=existing)
+    if request.method == "GET":
+        form.open_at(existing, existing and investor_services.mandate_values(existing))
     if form.validate_on_submit():
         data = investor_services.MandateData(
             investor_kind=form.investor_kind.data,
@@ -423,9 +446,16 @@ def mandate():
             thesis=form.thesis.data,
         )
         with Attempt(form=form, success=_("Mandate saved.")) as outcome:
-            investor_services.save_mandate(actor=current_user, organisation=organisation, data=data)
+            investor_services.save_mandate(
+                actor=current_user, organisation=organisation, data=data, **form.expected()
+            )
         if outcome.ok:
             return redirect(url_for("profiles.investor", organisation_id=organisation.id))
+        if isinstance(outcome.error, EditConflict):
+            existing = db.session.scalar(
+                select(Mandate).where(Mandate.organisation_id == organisation.id)
+            )
+            form.open_at(existing, investor_services.mandate_values(existing))
     return render_template("profiles/mandate_form.html", form=form), form_status(form)
 
 

@@ -176,7 +176,7 @@ def test_a_pitch_day_from_invitation_to_feedback(new_page, live_server):
     investor.fill("#comment", "Produk kuat, catatan keuangan perlu dirapikan.")
     submit(investor, "#comment")
     expect_text(
-        investor.locator(".flash-error"),
+        investor.locator("#error-summary"),
         tr(server, "Give every criterion a score from %(low)s to %(high)s.", low=1, high=10),
     )
     assert investor.input_value("#comment").startswith("Produk kuat")

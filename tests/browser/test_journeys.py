@@ -127,7 +127,12 @@ def html_lang(page) -> str:
 def field_error(page, field_id: str):
     """The message shown under a field, tied to it by aria-describedby."""
     assert page.get_attribute(f"#{field_id}", "aria-invalid") == "true"
-    assert page.get_attribute(f"#{field_id}", "aria-describedby") == f"{field_id}-error"
+    # The field's hint, when it has one, is named too (before the error).
+    described = page.get_attribute(f"#{field_id}", "aria-describedby").split()
+    assert described[-1] == f"{field_id}-error" and set(described) <= {
+        f"{field_id}-hint",
+        f"{field_id}-error",
+    }
     return page.locator(f"#{field_id}-error")
 
 

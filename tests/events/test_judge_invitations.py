@@ -136,7 +136,10 @@ def test_a_withdrawn_invitation_can_no_longer_be_accepted(db, client, login, ope
     invitation = _invite(open_event, investor.email)
     db.session.commit()
     login(open_event.facilitator)
-    client.post(f"/events/{open_event.event.id}/judge-invitations/{invitation.id}/delete")
+    client.post(
+        f"/events/{open_event.event.id}/judge-invitations/{invitation.id}/delete",
+        data={"confirm": "y"},
+    )
     db.session.expire_all()
     assert db.session.get(JudgeInvitation, invitation.id).status == "withdrawn"
     login(investor)

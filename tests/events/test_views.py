@@ -220,6 +220,7 @@ def test_feedback_is_sent_and_readable_only_by_its_enterprise(db, client, login,
     login(open_event.owners[0])
     own = client.get(f"/events/{event.id}/enterprises/{open_event.enterprises[0].id}/feedback")
     assert "Bagus" in own.get_data(as_text=True) and "RAHASIA" not in own.get_data(as_text=True)
+    assert '<td class="num">6,0</td>' in own.get_data(as_text=True)  # 6,0 in Indonesian
     other = client.get(f"/events/{event.id}/enterprises/{open_event.enterprises[1].id}/feedback")
     assert other.status_code == 403
 

@@ -191,7 +191,7 @@ def test_the_admin_sees_which_documents_exist_but_gets_no_link_to_open_them(app,
     page = client.get(f"/enterprises/{ids['E']}/data-room").get_data(as_text=True)
 
     assert "/documents/" not in page
-    assert page.count("<tr>") == 3  # the header and two documents
+    assert page.count("<tr>") == 2 and page.count('<tr class="head">') == 1  # two documents
 
 
 def test_a_verified_investor_without_access_sees_no_document_links(app, make, login):

@@ -24,7 +24,7 @@ DECK_CASES = [case for case in corpus.CASES if case.target == "deck"]
 PHOTO_REFUSALS = [
     case for case in corpus.CASES if case.target == "photo" and case.expected != corpus.ACCEPTED
 ]
-ERROR = re.compile(r'<p class="error" id="(files|file)-error">([^<]+)</p>')
+ERROR = re.compile(r'<div class="error" id="(files|file)-error"><p>([^<]+)</p>')
 
 
 @pytest.fixture

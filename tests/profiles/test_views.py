@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -439,3 +440,67 @@ def test_the_profile_page_loads_each_row_once_and_keeps_the_nik_audit(app, db, m
     assert not repeated, repeated
     viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "nik.viewed")).all()
     assert [entry.object_id for entry in viewed] == [enterprise_id]
+
+
+def test_six_wrong_fields_show_six_errors_after_one_submit(owner_client):
+    client, _owner, enterprise = owner_client
+    month = recent_months(dt.date.today())[0]
+    form = _profile_form(
+        name="",  # the form's own validator
+        capital="lima juta",  # unreadable amount
+        women_employees="9",  # a rule of the service: more than all employees
+        regency_code="52.03",  # a rule of the service: not in the chosen province
+        nik="12345",
+        owner_phone="12345",
+    )
+    form[f"revenue_{month:%Y_%m}"] = "banyak"
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    fields = ["name", "capital", "women_employees", "regency_code", "nik", "owner_phone"]
+    revenue = f"revenue_{month:%Y_%m}"
+    for field_id in [*fields, revenue]:
+        assert f'id="{field_id}-error"' in page, field_id
+        assert f'href="#{field_id}"' in page, field_id  # the summary links to the field
+        assert re.search(rf'aria-describedby="[^"]*{field_id}-error"', page), field_id
+    assert page.count('aria-invalid="true"') == 7
+    assert "7 masalah perlu diperbaiki" in page
+    assert "<title>Kesalahan: " in page
+    assert 'id="error-summary"' in page and "autofocus" in page
+    assert 'value="lima juta"' in page and 'value="banyak"' in page  # nothing typed is lost
+
+
+def test_a_hint_is_linked_to_its_field(owner_client):
+    client, _owner, enterprise = owner_client
+    page = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
+    assert 'aria-describedby="owner_phone-hint"' in page and 'id="owner_phone-hint"' in page
+    assert "Kesalahan:" not in page and 'id="error-summary"' not in page
+
+
+def test_the_error_title_is_english_in_english(owner_client):
+    client, _owner, enterprise = owner_client
+    client.post("/language", data={"locale": "en", "next": "/"})
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(name=""))
+    page = response.get_data(as_text=True)
+    assert "<title>Error: " in page and "1 problem to correct" in page
+
+
+def test_removing_a_document_asks_for_the_box_to_be_ticked(owner_client):
+    from marketplace.profiles.models import LegalDocument
+
+    client, _owner, enterprise = owner_client
+    db.session.add(LegalDocument(enterprise=enterprise, kind="nib", number="1234567890123"))
+    db.session.commit()
+    document = db.session.query(LegalDocument).one()
+    url = f"/enterprises/{enterprise.id}/documents/{document.id}/delete"
+    page = client.get(f"/enterprises/{enterprise.id}/documents").get_data(as_text=True)
+    form = page[page.index(f'action="{url}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="confirm" value="y" required' in form and 'class="danger"' in form
+
+    response = client.post(url, follow_redirects=True)
+    assert "centang kotak" in response.get_data(as_text=True)
+    assert db.session.query(LegalDocument).count() == 1  # nothing removed without the box
+
+    assert client.post(url, data={"confirm": "y"}).status_code == 302
+    assert db.session.query(LegalDocument).count() == 0

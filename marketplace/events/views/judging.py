@@ -13,7 +13,7 @@ from marketplace.events import codes, forms, judge_invitations, judging, permiss
 from marketplace.events.models import JudgeInvitation, PitchEvent
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 
 
 # --- the organiser: score sheet and judges ------------------------------------------------------
@@ -77,7 +77,7 @@ def sheet(event_id: int):
 @login_required
 def remove_judge(event_id: int, judge_id: int):
     event = managed_event(event_id)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         with Attempt():
             judging.remove_judge(actor=current_user, event=event, judge_id=judge_id)
     return redirect(url_for("events.sheet", event_id=event.id))
@@ -87,7 +87,7 @@ def remove_judge(event_id: int, judge_id: int):
 @login_required
 def withdraw_judge_invitation(event_id: int, invitation_id: int):
     event = managed_event(event_id)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         with Attempt(success=_("The invitation is withdrawn.")):
             judge_invitations.withdraw_judge_invitation(
                 actor=current_user, event=event, invitation_id=invitation_id

@@ -18,7 +18,7 @@ from marketplace.events.views.common import (
     managed_event,
 )
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Programme
 
@@ -128,7 +128,7 @@ def unregister(event_id: int):
     event = event_or_404(event_id)
     if not permissions.is_registered(current_user, event):
         abort(403)
-    if ActionForm().validate_on_submit():
+    if confirmed():
         with Attempt() as outcome:
             registrations.cancel_registration(actor=current_user, event=event)
         if outcome.ok:

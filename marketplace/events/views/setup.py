@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.editing import EditConflict
 from marketplace.events import forms, judge_invitations, permissions, schedules, services
 from marketplace.events.views.common import bp, event_or_404, managed_event
 from marketplace.extensions import db
@@ -79,9 +80,14 @@ def edit(event_id: int):
     form = forms.EventForm(programmes=_programmes())
     if request.method == "GET":
         form.fill(event)
+        form.open_at(event, services.event_values(event))
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Saved.")) as outcome:
-            services.save_event(actor=current_user, data=form.event_data(), event=event)
+            services.save_event(
+                actor=current_user, data=form.event_data(), event=event, **form.expected()
+            )
         if outcome.ok:
             return redirect(url_for("events.detail", event_id=event.id))
+        if isinstance(outcome.error, EditConflict):
+            form.open_at(event, services.event_values(event))
     return render_template("events/form.html", form=form, event=event), form_status(form)
