@@ -160,10 +160,15 @@ def test_the_language_cannot_be_switched_by_a_get(app):
     assert 'lang="id"' in client.get("/").get_data(as_text=True)
 
 
+# Opening one's own notification from its link marks that notification read (as every inbox
+# does); it changes nothing but the reader's own read mark, so a forged GET can do no harm.
+MARKS_OWN_READ = {"notifications.open_one"}
+
+
 def test_no_get_route_changes_the_database_for_any_role(app, db, world):
     changed = []
     for (endpoint, method), cases in POLICY.items():
-        if method != "GET":
+        if method != "GET" or endpoint in MARKS_OWN_READ:
             continue
         for case in cases:
             for role in ROLES:

@@ -47,7 +47,7 @@ DEFAULT_MIN_CHARGE = {"IDR": 10_000}
 
 def min_charge(currency: str = "IDR") -> int:
     """The smallest price, in whole units, a paid ticket may have in `currency`."""
-    configured = current_app.config.get(f"TICKET_MIN_PRICE_{currency.upper()}")
+    configured = current_app.config["TICKET_MIN_PRICE_IDR"] if currency.upper() == "IDR" else None
     return int(configured) if configured else DEFAULT_MIN_CHARGE.get(currency.upper(), 1)
 
 
