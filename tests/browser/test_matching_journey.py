@@ -85,7 +85,7 @@ def test_investor_finds_shortlists_and_meets_an_owner_who_accepts(new_page, live
     # Matches: open the reasons of the first one.
     investor.goto("/matches")
     first = investor.locator("article.match").first
-    first.locator("summary").click()
+    first.locator("details.why summary").click()
     expect_text(first.locator("ul.reasons"), "KUR")
     assert_fits_phone(investor)
 
