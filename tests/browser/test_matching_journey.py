@@ -92,8 +92,9 @@ def test_investor_finds_shortlists_and_meets_an_owner_who_accepts(new_page, live
     # Shortlist two enterprises from the matches.
     for enterprise_id in (sri_id, seeded["ani"][1]):
         investor.goto("/matches")
-        investor.locator(f"#match-{enterprise_id} form button").click()
-        investor.wait_for_url("**/shortlist/*")
+        investor.locator(f"#match-{enterprise_id} button.add-shortlist").click()
+        # Adding keeps the investor on the match list (issue 13), with the card marked.
+        investor.wait_for_url("**/matches*")
     investor.goto("/shortlist")
     assert investor.locator("article.entry").count() == 2
 
@@ -123,7 +124,9 @@ def test_investor_finds_shortlists_and_meets_an_owner_who_accepts(new_page, live
     owner = new_page()
     log_in(owner, server, owner_email)
     owner.goto("/notifications")
-    owner.locator(f"a[href='{meeting_path}']").click()
+    # Notices link through /notifications/<id>, which marks them read and opens the meeting.
+    owner.locator("ul.notifications a").first.click()
+    owner.wait_for_url(f"**{meeting_path}")
     owner.check("input[name=action][value=accept]")
     owner.click("#respond-button")
     expect_text(owner.locator("#meeting-status"), tr(server, "Accepted"))
