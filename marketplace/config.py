@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     # E-mailed links: new confirmation links per account, reset requests per IP and per address.
     "CONFIRM_RESEND_RATE_LIMIT": "3 per hour",
     "PASSWORD_RESET_RATE_LIMIT": "5 per hour",
+    # Invitations to join an organisation sent per member (each mails an address the member
+    # types, with their name and organisation's name in it: not a free mail relay).
+    "MEMBER_INVITE_RATE_LIMIT": "20 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several workers share the limits
     "RATELIMIT_HEADERS_ENABLED": True,
     # Uploads

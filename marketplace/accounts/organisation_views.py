@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,10 +10,19 @@ from flask_login import current_user, login_required
 from marketplace.accounts import forms, members, sessions
 from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 from marketplace.forms import ActionForm, Attempt, form_status
 
 bp = Blueprint("organisation", __name__)
+
+
+def _member_key() -> str:
+    return f"invite:{current_user.get_id()}"
+
+
+def _sent(response) -> bool:
+    # Only invitations actually sent count: a refused form answers 422 and sends nothing.
+    return response.status_code == 302
 
 
 def _members_page(invite_form):
@@ -41,6 +50,9 @@ def members_page():
 
 @bp.post("/organisation/invitations")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["MEMBER_INVITE_RATE_LIMIT"], key_func=_member_key, deduct_when=_sent
+)
 def invite():
     if not members.can_see_members(current_user):
         abort(403)

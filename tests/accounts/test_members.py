@@ -311,3 +311,27 @@ def test_an_existing_account_logs_in_and_accepts(db, make, client, login):
     assert response.status_code == 302
     db.session.expire_all()
     assert rina.organisation_id == bank.organisation_id
+
+
+def test_invitations_a_member_sends_are_rate_limited(app, db, make, client, login):
+    # Each invitation mails an address the member types, with their name and their (possibly
+    # unverified) organisation's name in it: without a limit the platform is a mail relay.
+    from marketplace.extensions import limiter
+
+    limiter.reset()
+    app.config["MEMBER_INVITE_RATE_LIMIT"] = "3 per hour"
+    bank = make.investor()
+    db.session.commit()
+    login(bank)
+
+    refused = client.post("/organisation/invitations", data={"email": "nope", "role": "member"})
+    answers = [
+        client.post(
+            "/organisation/invitations", data={"email": f"orang{i}@example.id", "role": "member"}
+        ).status_code
+        for i in range(4)
+    ]
+
+    assert refused.status_code == 422  # a refused form costs nothing
+    assert answers == [302, 302, 302, 429]
+    assert sorted(m.to for m in mail.outbox) == [f"orang{i}@example.id" for i in range(3)]
