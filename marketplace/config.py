@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # Invitations to join an organisation sent per member (each mails an address the member
     # types, with their name and organisation's name in it: not a free mail relay).
     "MEMBER_INVITE_RATE_LIMIT": "20 per hour",
+    # Registrations per address: each one mails the address (a confirmation link, or "someone
+    # tried to register with your address" when it has an account).
+    "REGISTER_RATE_LIMIT": "3 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several workers share the limits
     "RATELIMIT_HEADERS_ENABLED": True,
     # Uploads

@@ -40,6 +40,10 @@ def _form_email_key() -> str:
     return "reset:" + services.normalise_email(request.form.get("email", ""))
 
 
+def _register_email_key() -> str:
+    return "register:" + services.normalise_email(request.form.get("email", ""))
+
+
 def _user_key() -> str:
     return f"user:{current_user.get_id()}"
 
@@ -57,6 +61,12 @@ def home():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTER_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_register_email_key,
+    deduct_when=lambda response: response.status_code == 302,  # only a mail sent counts
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("profiles.dashboard"))

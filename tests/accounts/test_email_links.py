@@ -104,6 +104,40 @@ def test_registering_a_new_or_a_taken_address_looks_exactly_the_same(app, db, ow
     assert not is_logged_in(new_client) and not is_logged_in(taken_client)
 
 
+def test_registering_one_address_again_and_again_is_rate_limited_for_new_and_taken_alike(
+    app, owner
+):
+    # Every registration mails the address: without a limit anyone could flood an account
+    # holder with "someone tried to register" mails, or a stranger with confirmation links.
+    from marketplace.extensions import limiter
+
+    limiter.reset()
+    app.config["REGISTER_RATE_LIMIT"] = "3 per hour"
+    client = app.test_client()
+
+    taken = [register(client, email=owner.email).status_code for _ in range(4)]
+    new = [register(client, email="baru@example.id").status_code for _ in range(4)]
+    typo = register(client, email="baru@example.id", password="x").status_code
+
+    assert taken == new == [302, 302, 302, 429]
+    assert typo == 429  # the address's budget is spent; a refused form would not have cost any
+    assert len(mails_to(owner.email)) == 3
+    assert len(mails_to("baru@example.id")) == 3  # a confirmation link, then "someone tried"
+
+
+def test_a_refused_registration_form_does_not_count_towards_the_limit(app):
+    from marketplace.extensions import limiter
+
+    limiter.reset()
+    app.config["REGISTER_RATE_LIMIT"] = "1 per hour"
+    client = app.test_client()
+
+    refused = [register(client, email="sri@example.id", password="x").status_code for _ in range(3)]
+
+    assert refused == [422, 422, 422]
+    assert register(client, email="sri@example.id").status_code == 302
+
+
 def test_a_taken_address_creates_nothing_and_its_holder_is_told_in_their_language(db, owner, app):
     register(in_language(app.test_client(), "en"), email=owner.email)
 
