@@ -104,11 +104,15 @@ def observer_order(user, event: PitchEvent) -> TicketOrder | None:
 @deny_on_error
 def can_buy(user, ticket_type: TicketType) -> bool:
     """Investor seats: what `events.permissions.can_register` allows (investors of a verified
-    organisation). Observer places: any confirmed account, whatever its role. Never on a
-    cancelled event."""
+    organisation). Observer places: any confirmed account, whatever its role, except the
+    event's own organisers (they run the day). Never on a cancelled event."""
     event = ticket_type.event
     if ticket_type.kind == "observer":
-        return is_confirmed(user) and event.status != "cancelled"
+        return (
+            is_confirmed(user)
+            and event.status != "cancelled"
+            and not event_permissions.can_manage_event(user, event)
+        )
     return event_permissions.can_register(user, event)
 
 
