@@ -25,8 +25,8 @@ class TicketTypeForm(FlaskForm):
     kind = SelectField(
         _l("Who it is for"),
         choices=[
-            ("investor", _l("Investor seat: investors of a verified organisation")),
-            ("observer", _l("Observer: anyone with a confirmed account")),
+            ("investor", _l("Investor seat (verified investors)")),
+            ("observer", _l("Observer (any confirmed account)")),
         ],
         default="investor",
     )
