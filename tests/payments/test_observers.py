@@ -85,6 +85,8 @@ def test_who_may_buy_an_observer_place(db, make, shop, gallery):
     assert tickets.can_buy(shop.investors[0], gallery)
     assert not tickets.can_buy(unverified_investor, shop.seat)  # investor seats stay theirs
     assert not tickets.can_buy(unconfirmed, gallery)
+    assert not event_permissions.can_view_event(unconfirmed, shop.event)
+    assert event_permissions.can_view_event(other_facilitator, shop.event)
     assert not tickets.can_buy(shop.facilitator, gallery)  # the organisers run the day
     with pytest.raises(PermissionDenied):
         services.hold_ticket(actor=unconfirmed, ticket_type=gallery)
