@@ -63,6 +63,7 @@ _TEMPLATE_PREDICATES = {
     "request_access": ("marketplace.pitches.permissions", "can_request_access"),
     "request_introduction": ("marketplace.matching.permissions", "can_request_introduction"),
     "request_meeting": ("marketplace.matching.permissions", "can_request_meeting"),
+    "see_as_observer": ("marketplace.payments.tickets", "can_see_as_observer"),
     "see_enterprise_matches": ("marketplace.matching.permissions", "can_see_enterprise_matches"),
     "use_shortlist": ("marketplace.matching.permissions", "can_use_shortlist"),
     "see_identity": ("marketplace.profiles.permissions", "can_see_identity"),

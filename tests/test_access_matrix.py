@@ -360,6 +360,8 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # The event page: its organisers, verified investors, invited enterprises' editors, admins.
     ("events.detail", "GET"): (
         Case("/events/{ev}", {"facilitator", "owner", "investor", "admin"}),
+        # An event offering observer places: every confirmed account sees it (issue 11).
+        Case("/events/{oev}", LOGGED_IN),
     ),
     ("events.edit", "GET"): (Case("/events/{ev}/edit", {"facilitator"}),),
     ("events.edit", "POST"): (Case("/events/{ev}/edit", {"facilitator"}, data={"title": ""}),),
@@ -442,8 +444,18 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("payments.cancel_event", "POST"): (Case("/events/{ev}/cancel", {"facilitator"}),),
     ("payments.tickets_page", "GET"): (
         Case("/events/{ev}/tickets", {"facilitator", "owner", "investor", "admin"}),
+        Case("/events/{oev}/tickets", LOGGED_IN),
     ),
-    ("payments.buy", "POST"): (Case("/events/{ev}/tickets/{tt}/buy", {"investor"}),),
+    ("payments.buy", "POST"): (
+        Case("/events/{ev}/tickets/{tt}/buy", {"investor"}),
+        # Observer places: any confirmed account but the event's organisers.
+        Case(
+            "/events/{oev}/tickets/{ott}/buy",
+            {"owner", "other_owner", "other_facilitator", "investor", "other_investor", "admin"},
+        ),
+    ),
+    # A user's own orders and seats reserved unpaid before tickets.
+    ("payments.my_orders", "GET"): (Case("/orders", LOGGED_IN),),
     ("payments.order", "GET"): (Case("/orders/{order}", {"investor", "facilitator", "admin"}),),
     ("payments.receipt", "GET"): (
         Case("/orders/{order}/receipt", {"investor", "facilitator", "admin"}),

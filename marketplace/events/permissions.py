@@ -7,6 +7,8 @@ anything inside it fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from marketplace.accounts.services import normalise_email
@@ -108,11 +110,22 @@ def had_seat_at_cancelled_event(user, event: PitchEvent) -> bool:
     )
 
 
+_viewer_rules: list[Callable[[object, PitchEvent], bool]] = []
+
+
+def register_viewer_rule(rule: Callable[[object, PitchEvent], bool]) -> None:
+    """Let a higher package let more people see an event (payments: observers)."""
+    if rule not in _viewer_rules:
+        _viewer_rules.append(rule)
+
+
 @deny_on_error
 def can_view_event(user, event: PitchEvent) -> bool:
     """The event page: its organisers, investors (who may register), invited enterprises'
-    editors, judges and admins."""
+    editors, judges, admins, and whoever a registered viewer rule lets in (observers)."""
     if can_manage_event(user, event) or is_admin(user) or is_verified_investor(user):
+        return True
+    if any(rule(user, event) for rule in _viewer_rules):
         return True
     if judge_of(user, event) is not None or is_registered(user, event):
         return True

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -96,7 +97,20 @@ def recipients(event: PitchEvent) -> list[Reminded]:
         path = f"/events/{event.id}/enterprises/{invitation.enterprise_id}/agenda"
         for user in enterprise_recipients(invitation.enterprise):
             add(user, path)
+    for source in _recipient_sources:
+        for user, path in source(event):
+            add(user, path)
     return list(people.values())
+
+
+_recipient_sources: list[Callable[[PitchEvent], Iterable[tuple[User, str]]]] = []
+
+
+def register_recipient_source(source: Callable[[PitchEvent], Iterable[tuple[User, str]]]) -> None:
+    """Let a higher package name more people expected at an event, each with the path of
+    their page (payments: observers, to their order)."""
+    if source not in _recipient_sources:
+        _recipient_sources.append(source)
 
 
 def reminder_message(event: PitchEvent, person: Reminded) -> tuple[str, str]:

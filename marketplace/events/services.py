@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -353,7 +354,7 @@ def events_for(user: User) -> list[PitchEvent]:
         )
     elif user.role == "investor":
         if not profile_permissions.is_verified_investor(user):
-            return []
+            return _also_listed(user, [])
         query = query.where(PitchEvent.status != "cancelled")
     elif user.role == "owner":
         query = (
@@ -361,4 +362,22 @@ def events_for(user: User) -> list[PitchEvent]:
             .join(Enterprise)
             .where(Enterprise.organisation_id == user.organisation_id)
         )
-    return list(db.session.scalars(query).unique())
+    return _also_listed(user, list(db.session.scalars(query).unique()))
+
+
+_listing_rules: list[Callable[[User], list[PitchEvent]]] = []
+
+
+def register_listing_rule(rule: Callable[[User], list[PitchEvent]]) -> None:
+    """Let a higher package add events to a user's list (payments: events with observer
+    places, and those the user holds one at)."""
+    if rule not in _listing_rules:
+        _listing_rules.append(rule)
+
+
+def _also_listed(user: User, events: list[PitchEvent]) -> list[PitchEvent]:
+    seen = {e.id for e in events}
+    for rule in _listing_rules:
+        events += [e for e in rule(user) if e.id not in seen]
+        seen = {e.id for e in events}
+    return sorted(events, key=lambda e: (e.starts_on, e.id), reverse=True)

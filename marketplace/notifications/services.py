@@ -115,6 +115,10 @@ NOTIFICATION_TEXTS = {
     "saved_search_match": _l(
         "%(enterprise)s was just published and matches your saved search “%(search)s”."
     ),
+    "event_cancelled": _l(
+        "%(event)s is cancelled by its organiser. Anyone who paid for a ticket gets the money"
+        " back in full."
+    ),
 }
 # The answer of an introduction request, as the `status` of an `introduction_answer`.
 INTRODUCTION_ANSWERS = {
@@ -145,6 +149,7 @@ MAIL_SUBJECTS = {
     "introduction_request": _l("TemuModal: a request for an introduction"),
     "introduction_answer": _l("TemuModal: your introduction request was answered"),
     "saved_search_match": _l("TemuModal: a new profile matches your saved search"),
+    "event_cancelled": _l("TemuModal: an event is cancelled"),
 }
 # What the settings page calls each kind, in the order it lists them.
 KIND_LABELS = {
@@ -171,6 +176,7 @@ KIND_LABELS = {
     "introduction_request": _l("Introduction requests to your organisation"),
     "introduction_answer": _l("Answers to your introduction requests"),
     "saved_search_match": _l("New profiles matching a saved search"),
+    "event_cancelled": _l("Events cancelled"),
 }
 # Who can receive each kind: the settings page shows a user only their role's kinds.
 KIND_ROLES = {
@@ -197,6 +203,7 @@ KIND_ROLES = {
     "introduction_request": ("investor",),
     "introduction_answer": ("owner", "facilitator"),
     "saved_search_match": ("investor",),
+    "event_cancelled": ("owner", "facilitator", "investor"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 # Why the mail of each kind comes (a key of mail.REASONS, said in the footer).

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from marketplace.forms import MoneyField
@@ -21,6 +21,14 @@ def _utc(value: dt.datetime | None, zone: str) -> dt.datetime | None:
 class TicketTypeForm(FlaskForm):
     name = StringField(
         _l("Name (e.g. investor seat, observer)"), validators=[DataRequired(), Length(max=80)]
+    )
+    kind = SelectField(
+        _l("Who it is for"),
+        choices=[
+            ("investor", _l("Investor seat (verified investors)")),
+            ("observer", _l("Observer (any confirmed account)")),
+        ],
+        default="investor",
     )
     price = MoneyField(_l("Price, Rp (0: free)"), validators=[InputRequired()])
     capacity = IntegerField(
@@ -40,6 +48,7 @@ class TicketTypeForm(FlaskForm):
             name=self.name.data or "",
             price=self.price.amount or 0,
             capacity=self.capacity.data or 0,
+            kind=self.kind.data or "investor",
             sale_starts_at=_utc(self.sale_starts_at.data, zone),
             sale_ends_at=_utc(self.sale_ends_at.data, zone),
         )

@@ -44,6 +44,11 @@ ORDER_STATES = (
     "flagged",
 )
 HOLDING_STATES = ("pending", "processing")
+# Who a ticket type is for. investor: a seat at the tables, for verified investors (a paid
+# order seats them through an event registration); observer: a place to watch, for any
+# confirmed account (owners, facilitators of other programmes, investors not at the tables):
+# the paid order itself is the seat, with no registration, so observers are never scheduled.
+TICKET_KINDS = ("investor", "observer")
 
 
 class TicketType(TimestampMixin, db.Model):
@@ -58,6 +63,7 @@ class TicketType(TimestampMixin, db.Model):
             "sale_ends_at IS NULL OR sale_starts_at IS NULL OR sale_ends_at > sale_starts_at",
             name="sale_window_in_order",
         ),
+        CheckConstraint("kind IN ('investor','observer')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +71,7 @@ class TicketType(TimestampMixin, db.Model):
         ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10), default="investor", server_default="investor")
     price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     capacity: Mapped[int] = mapped_column(Integer)

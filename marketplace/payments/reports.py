@@ -11,11 +11,12 @@ from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from marketplace.events.models import PitchEvent
+from marketplace.accounts.models import User
+from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
 from marketplace.formatting import csv_datetime, spreadsheet_cell
 from marketplace.models import as_utc, utcnow
-from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
+from marketplace.payments.models import OrderRefund, TicketOrder, TicketType, WebhookFailure
 
 
 def event_orders(event: PitchEvent) -> list[TicketOrder]:
@@ -27,6 +28,89 @@ def event_orders(event: PitchEvent) -> list[TicketOrder]:
             .order_by(TicketOrder.id.desc())
         )
     )
+
+
+def orders_of(user: User) -> list[TicketOrder]:
+    """The user's own orders at every event, newest first."""
+    return list(
+        db.session.scalars(
+            select(TicketOrder)
+            .where(TicketOrder.user_id == user.id)
+            .options(selectinload(TicketOrder.event), selectinload(TicketOrder.ticket_type))
+            .order_by(TicketOrder.id.desc())
+        )
+    )
+
+
+def unpaid_seats_before_tickets(user: User) -> list[EventRegistration]:
+    """The user's seats registered under the old per-event price before tickets existed and
+    never charged (migration 0015 kept them as payment_state 'pending', with no order): they
+    still take a seat, so the holder must see them."""
+    return list(
+        db.session.scalars(
+            select(EventRegistration)
+            .where(
+                EventRegistration.user_id == user.id,
+                EventRegistration.status == "registered",
+                EventRegistration.payment_state == "pending",
+            )
+            .options(selectinload(EventRegistration.event))
+            .order_by(EventRegistration.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    organisation: str
+    kind: str  # investor | observer
+    payment_state: str  # a registration's payment state, or "paid" for an observer
+    order: TicketOrder | None
+
+
+def attendees(event: PitchEvent) -> list[Attendee]:
+    """Who has a seat: registered investors (with the order that seated them, if any) and
+    observers with a paid observer ticket; investors first, then by name. Reads only."""
+    seated_by = {
+        o.registration_id: o
+        for o in db.session.scalars(
+            select(TicketOrder).where(
+                TicketOrder.event_id == event.id, TicketOrder.registration_id.is_not(None)
+            )
+        )
+    }
+    people = [
+        Attendee(
+            r.user.name,
+            r.organisation.name,
+            "investor",
+            r.payment_state,
+            seated_by.get(r.id),
+        )
+        for r in event.registrations
+        if r.status == "registered"
+    ]
+    observers = db.session.scalars(
+        select(TicketOrder)
+        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
+        .where(
+            TicketOrder.event_id == event.id,
+            TicketType.kind == "observer",
+            TicketOrder.status == "paid",
+        )
+    )
+    people += [
+        Attendee(
+            o.user.name,
+            o.user.organisation.name if o.user.organisation else "",
+            "observer",
+            "paid" if o.amount else "not_required",
+            o,
+        )
+        for o in observers
+    ]
+    return sorted(people, key=lambda a: (a.kind != "investor", a.name.lower()))
 
 
 def display_status(order: TicketOrder) -> str:

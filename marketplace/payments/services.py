@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -33,6 +33,7 @@ from marketplace.events import registrations
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
+from marketplace.notifications import services as notifications
 from marketplace.payments import gateway, tickets
 from marketplace.payments.models import (
     HOLDING_STATES,
@@ -78,7 +79,9 @@ def hold_ticket(
     """
     now = now or utcnow()
     event = tickets.lock_event(ticket_type.event_id)
-    if not event_permissions.can_register(actor, event):
+    if not tickets.can_buy(actor, ticket_type):
+        if ticket_type.kind == "observer":
+            raise PermissionDenied(_l("Confirm your e-mail address to buy an observer ticket."))
         raise PermissionDenied(_l("Only investors of a verified organisation can buy tickets."))
     if not ticket_type.on_sale(now):
         raise Conflict(_l("This ticket is not on sale now."))
@@ -187,12 +190,17 @@ def _seat(order: TicketOrder, event: PitchEvent, now: dt.datetime) -> bool:
         left = tickets.seats_left(order.ticket_type, now=now, exclude_order_id=order.id)
         if left.left < 1:
             return False
-    registration = registrations.seat_ticket_holder(
-        event=event, user=order.user, price=order.amount
-    )
-    if registration is None:
-        return False
-    order.registration_id = registration.id
+    if order.ticket_type.kind == "observer":
+        # An observer's seat is the paid order itself (no registration: never scheduled).
+        if _other_seat(order) or event_permissions.is_registered(order.user, event):
+            return False
+    else:
+        registration = registrations.seat_ticket_holder(
+            event=event, user=order.user, price=order.amount
+        )
+        if registration is None:
+            return False
+        order.registration_id = registration.id
     order.status = "paid"
     order.paid_at = now
     order.receipt_number = f"KW/{now:%Y}/{order.id:06d}"
@@ -200,6 +208,21 @@ def _seat(order: TicketOrder, event: PitchEvent, now: dt.datetime) -> bool:
     audit.record("order.paid", actor_id=None, object_type="ticket_order", object_id=order.id)
     _mail(order, "receipt")
     return True
+
+
+def _other_seat(order: TicketOrder) -> bool:
+    """The buyer has another paid order at the event (one seat per person)."""
+    return (
+        db.session.scalar(
+            select(TicketOrder.id).where(
+                TicketOrder.event_id == order.event_id,
+                TicketOrder.user_id == order.user_id,
+                TicketOrder.status == "paid",
+                TicketOrder.id != order.id,
+            )
+        )
+        is not None
+    )
 
 
 def _refund_due(order: TicketOrder, note: str) -> None:
@@ -267,7 +290,7 @@ def settle_order(
         elif order.refunded_amount >= order.amount:
             order.status = "refunded"
         elif not _seat(order, event, now):
-            already = _live_registration(order) is not None
+            already = _live_registration(order) is not None or _other_seat(order)
             _refund_due(order, "already_registered" if already else "seat_gone")
             _mail(order, "late")
     elif session.status == "complete":
@@ -668,50 +691,76 @@ def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
         object_id=event.id,
         details={"reason": reason[:300], "refunds": refunds},
     )
+    notifications.notify(
+        users=cancellation_recipients(event),
+        kind="event_cancelled",
+        params={"event": event.title},
+        link=f"/events/{event.id}",
+        compose=lambda user: cancellation_message(event, reason[:300]),
+    )
     tasks.enqueue(CANCELLED_JOB, event_id=event.id, reason=reason[:300])
     return refunds
 
 
+def cancellation_recipients(event: PitchEvent) -> list[User]:
+    """Everyone concerned by the event's cancellation, each once: registered investors, every
+    ticket holder (investor or observer: paid, being paid or refunded) and the invited
+    enterprises' owners or pendamping. Reads only."""
+    from marketplace.events.notices import enterprise_recipients
+
+    people: dict[int, User] = {}
+    for registration in event.registrations:
+        people[registration.user_id] = registration.user
+    for order in db.session.scalars(select(TicketOrder).where(TicketOrder.event_id == event.id)):
+        if order.status in ("paid", "processing", "refund_due", "refunded", "flagged"):
+            people[order.user_id] = order.user
+    for invitation in event.invitations:
+        for user in enterprise_recipients(invitation.enterprise):
+            people[user.id] = user
+    return list(people.values())
+
+
+def cancellation_message(event: PitchEvent, reason: str) -> tuple[str, str]:
+    """Subject and body of the cancellation e-mail, in the current locale."""
+    locale = str(get_locale() or "id")
+    subject = _("%(title)s is cancelled", title=event.title)
+    body = "\n".join(
+        [
+            _(
+                "The organiser has cancelled %(title)s (%(date)s).",
+                title=event.title,
+                date=formatting.date(event.starts_on, locale),
+            ),
+            _("Reason: %(reason)s", reason=reason),
+            _(
+                "Anyone who paid for a ticket gets the money back in full; "
+                "calendar entries for the event are marked cancelled."
+            ),
+        ]
+    )
+    return subject, body
+
+
 @tasks.job(CANCELLED_JOB)
 def event_cancelled_job(event_id: int, reason: str) -> int:
-    """E-mail everyone concerned that the event is cancelled, once each, in their language:
-    registered investors and ticket buyers (told their money comes back) and the invited
-    enterprises' owners or pendamping. Returns how many mails were queued."""
+    """E-mail everyone concerned that the event is cancelled, once each, in their language
+    (`cancellation_recipients`). Those whose notification setting for cancellations is
+    "email" had the same message from `notifications.notify` when the event was cancelled;
+    everyone else (in-app only, daily digest) gets it here all the same, since money and
+    travel plans depend on it. Returns how many mails were queued."""
     from flask import current_app
-
-    from marketplace.events.notices import enterprise_recipients
 
     with current_app._get_current_object().app_context():
         event = db.session.get(PitchEvent, event_id)
-        people: dict[int, User] = {}
-        for registration in event.registrations:
-            people[registration.user_id] = registration.user
-        for order in db.session.scalars(
-            select(TicketOrder).where(TicketOrder.event_id == event.id)
-        ):
-            if order.status in ("paid", "processing", "refunded"):
-                people[order.user_id] = order.user
-        for invitation in event.invitations:
-            for user in enterprise_recipients(invitation.enterprise):
-                people[user.id] = user
-        for user in people.values():
+        people = cancellation_recipients(event)
+        mailed = notifications.deliveries_for([u.id for u in people], "event_cancelled")
+        sent = 0
+        for user in people:
+            if mailed[user.id] == "email" or not user.active:
+                continue
             locale = user.locale or "id"
             with force_locale(locale):
-                subject = _("%(title)s is cancelled", title=event.title)
-                body = "\n".join(
-                    [
-                        _(
-                            "The organiser has cancelled %(title)s (%(date)s).",
-                            title=event.title,
-                            date=formatting.date(event.starts_on, locale),
-                        ),
-                        _("Reason: %(reason)s", reason=reason),
-                        _(
-                            "Anyone who paid for a ticket gets the money back in full; "
-                            "calendar entries for the event are marked cancelled."
-                        ),
-                    ]
-                )
+                subject, body = cancellation_message(event, reason)
             mail.send(
                 user.email,
                 subject,
@@ -720,5 +769,6 @@ def event_cancelled_job(event_id: int, reason: str) -> int:
                 locale=locale,
                 key=f"event-{event.id}-cancelled-{user.id}",
             )
+            sent += 1
         db.session.commit()
-        return len(people)
+        return sent

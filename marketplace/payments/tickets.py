@@ -31,11 +31,13 @@ from marketplace.payments import gateway
 from marketplace.payments.models import (
     MAX_HOLD_MINUTES,
     MIN_HOLD_MINUTES,
+    TICKET_KINDS,
     DiscountCode,
     TicketOrder,
     TicketSettings,
     TicketType,
 )
+from marketplace.permissions import deny_on_error, is_confirmed
 
 LOCK_TIMEOUT_MS = 5000
 SQLITE_LOCK_WAIT_S = 30.0
@@ -65,6 +67,62 @@ def discount_codes(event: PitchEvent) -> list[DiscountCode]:
             .order_by(DiscountCode.code)
         )
     )
+
+
+def offers_observer_tickets(event: PitchEvent) -> bool:
+    """The event sells observer tickets (whether on sale now or not) and is not cancelled."""
+    return (
+        event.status != "cancelled"
+        and db.session.scalar(
+            select(TicketType.id)
+            .where(TicketType.event_id == event.id, TicketType.kind == "observer")
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def observer_order(user, event: PitchEvent) -> TicketOrder | None:
+    """The user's latest observer order at the event that is or was a seat (paid, being paid,
+    or refunded), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(TicketOrder)
+        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
+        .where(
+            TicketOrder.event_id == event.id,
+            TicketOrder.user_id == user.id,
+            TicketType.kind == "observer",
+            TicketOrder.status.in_(("paid", "processing", "refund_due", "refunded", "flagged")),
+        )
+        .order_by(TicketOrder.id.desc())
+        .limit(1)
+    )
+
+
+@deny_on_error
+def can_buy(user, ticket_type: TicketType) -> bool:
+    """Investor seats: what `events.permissions.can_register` allows (investors of a verified
+    organisation). Observer places: any confirmed account, whatever its role, except the
+    event's own organisers (they run the day). Never on a cancelled event."""
+    event = ticket_type.event
+    if ticket_type.kind == "observer":
+        return (
+            is_confirmed(user)
+            and event.status != "cancelled"
+            and not event_permissions.can_manage_event(user, event)
+        )
+    return event_permissions.can_register(user, event)
+
+
+@deny_on_error
+def can_see_as_observer(user, event: PitchEvent) -> bool:
+    """A confirmed account may see an event that offers observer places, and an observer keeps
+    seeing the event they hold (or held) a place at, cancelled or not."""
+    if not is_confirmed(user):
+        return False
+    return offers_observer_tickets(event) or observer_order(user, event) is not None
 
 
 class Busy(Conflict):
@@ -144,10 +202,21 @@ def seats_left(
             TicketOrder.event_id == ticket_type.event_id, _holding(now), others
         )
     )
+    # Observers have no registration: their paid orders take event seats by themselves.
+    observers_seated = db.session.scalar(
+        select(func.count(TicketOrder.id))
+        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
+        .where(
+            TicketOrder.event_id == ticket_type.event_id,
+            TicketType.kind == "observer",
+            TicketOrder.status == "paid",
+            others,
+        )
+    )
     event = db.session.get(PitchEvent, ticket_type.event_id)
     return Seats(
         type_left=ticket_type.capacity - type_taken,
-        event_left=event.capacity - event.registered_count - event_held,
+        event_left=event.capacity - event.registered_count - event_held - observers_seated,
     )
 
 
@@ -167,6 +236,7 @@ class TicketTypeData:
     name: str
     price: int
     capacity: int
+    kind: str = "investor"
     sale_starts_at: dt.datetime | None = None
     sale_ends_at: dt.datetime | None = None
 
@@ -204,6 +274,8 @@ def save_ticket_type(
             ),
             field="price",
         )
+    if data.kind not in TICKET_KINDS:
+        raise ValidationError(_l("Choose who the ticket is for."), field="kind")
     if data.capacity < 1:
         raise ValidationError(_l("Enter at least one seat."), field="capacity")
     others = sum(t.capacity for t in ticket_types(event) if t is not ticket_type)
@@ -233,6 +305,7 @@ def save_ticket_type(
         ticket_type = TicketType(event_id=event.id, currency="IDR")
         db.session.add(ticket_type)
     ticket_type.name = name
+    ticket_type.kind = data.kind
     ticket_type.price = data.price
     ticket_type.capacity = data.capacity
     ticket_type.sale_starts_at = starts
@@ -243,7 +316,12 @@ def save_ticket_type(
         actor_id=actor.id,
         object_type="pitch_event",
         object_id=event.id,
-        details={"ticket_type": ticket_type.id, "price": data.price, "capacity": data.capacity},
+        details={
+            "ticket_type": ticket_type.id,
+            "kind": data.kind,
+            "price": data.price,
+            "capacity": data.capacity,
+        },
     )
     return ticket_type
 

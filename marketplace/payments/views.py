@@ -137,6 +137,7 @@ def event_orders(event_id: int):
         "payments/orders.html",
         event=event,
         orders=orders,
+        attendees=reports.attendees(event),
         totals=reports.totals(orders),
         statuses={o.id: reports.display_status(o) for o in orders},
         manage=event_permissions.can_manage_event(current_user, event),
@@ -215,12 +216,19 @@ def tickets_page(event_id: int):
     return render_template(
         "payments/tickets.html",
         event=event,
-        rows=[(t, tickets.seats_left(t, now=now), t.on_sale(now)) for t in types],
+        rows=_ticket_rows(types, now),
         mine=mine,
         form=forms.BuyForm(),
-        can_buy=event_permissions.can_register(current_user, event),
         hold_minutes=tickets.hold_minutes(event),
     )
+
+
+def _ticket_rows(types, now):
+    """(ticket type, seats, on sale, may the current user buy it) per type."""
+    return [
+        (t, tickets.seats_left(t, now=now), t.on_sale(now), tickets.can_buy(current_user, t))
+        for t in types
+    ]
 
 
 @bp.post("/events/<int:event_id>/tickets/<int:ticket_type_id>/buy")
@@ -230,7 +238,7 @@ def buy(event_id: int, ticket_type_id: int):
     ticket_type = db.session.get(TicketType, ticket_type_id)
     if ticket_type is None or ticket_type.event_id != event.id:
         abort(404)
-    if not event_permissions.can_register(current_user, event):
+    if not tickets.can_buy(current_user, ticket_type):
         abort(403)
     form = forms.BuyForm()
     if not form.validate_on_submit():
@@ -262,19 +270,26 @@ def buy(event_id: int, ticket_type_id: int):
 
 
 def _buy_refused(event, form):
-    now = utcnow()
-    rows = [
-        (t, tickets.seats_left(t, now=now), t.on_sale(now)) for t in tickets.ticket_types(event)
-    ]
     return render_template(
         "payments/tickets.html",
         event=event,
-        rows=rows,
+        rows=_ticket_rows(tickets.ticket_types(event), utcnow()),
         mine=[],
         form=form,
-        can_buy=True,
         hold_minutes=tickets.hold_minutes(event),
     ), form_status(form)
+
+
+@bp.get("/orders")
+@login_required
+def my_orders():
+    orders = reports.orders_of(current_user)
+    return render_template(
+        "payments/my_orders.html",
+        orders=orders,
+        statuses={o.id: reports.display_status(o) for o in orders},
+        unpaid_seats=reports.unpaid_seats_before_tickets(current_user),
+    )
 
 
 @bp.get("/orders/<int:order_id>")

@@ -1,8 +1,10 @@
 """The tickets of the access matrix's world (tests/test_access_matrix.py).
 
-Event {ev} gets a free "Observer" ticket type ({tt}), and investor I (registered already) an
-order ({order}) recorded as paid by Stripe with a refund that failed ({refund}). The order is
-written directly: the matrix world makes no call to Stripe, fake or real.
+Event {ev} gets a free "Observer" ticket type ({tt}, kind investor), and investor I (registered
+already) an order ({order}) recorded as paid by Stripe with a refund that failed ({refund}). A
+second event of F, {oev}, offers observer places ({ott}, free): any confirmed account may see it
+and buy one. The order is written directly: the matrix world makes no call to Stripe, fake or
+real.
 """
 
 from __future__ import annotations
@@ -43,4 +45,21 @@ def build_payments_world(db, *, facilitator, investor, event_id: int) -> dict[st
     refund = OrderRefund(order_id=order.id, amount=10_000, reason="matrix", status="failed")
     db.session.add(refund)
     db.session.flush()
-    return {"tt": ticket_type.id, "order": order.id, "refund": refund.id}
+    from marketplace.events import services as event_services
+    from tests.events.conftest import event_data
+
+    observed = event_services.save_event(
+        actor=facilitator, data=event_data(title="Hari Pitching terbuka", capacity=6)
+    )
+    observer_type = tickets.save_ticket_type(
+        actor=facilitator,
+        event=observed,
+        data=tickets.TicketTypeData(name="Pengamat", price=0, capacity=4, kind="observer"),
+    )
+    return {
+        "tt": ticket_type.id,
+        "order": order.id,
+        "refund": refund.id,
+        "oev": observed.id,
+        "ott": observer_type.id,
+    }
