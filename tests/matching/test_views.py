@@ -184,6 +184,12 @@ def test_an_ask_the_search_cannot_read_is_named_and_left_out(client, make):
     assert 'id="f-ask-min-error"' in page and 'id="f-ask-max-error"' in page
     assert 'value="lima juta"' in page and 'value="1.5M"' in page
     assert "could not be read" in page and "Keripik Kecil" in page
+    assert "<title>Error: " in page  # errors listed by hand count like a form's
+
+
+def test_a_search_that_reads_every_amount_has_a_plain_title(client):
+    page = client.get("/search", query_string={"ask_min": "50 jt"}).get_data(as_text=True)
+    assert "<title>Kesalahan: " not in page and "<title>" in page
 
 
 def test_the_regency_facet_counts_show_once_a_province_is_chosen(client, make):
