@@ -155,7 +155,13 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # Only org_I's admin (investor I); everyone else, other organisations' admins included, 404.
     ("organisation.remove_member", "POST"): (
-        Case("/organisation/members/{user_colleague}/remove", {"investor"}),
+        Case("/organisation/members/{user_colleague}/remove", {"investor"}, data=CONFIRM),
+    ),
+    # Any member of an investor or programme organisation may ask to leave (302): I is the
+    # only admin of org_I and the others are alone in theirs, so each is told why not and
+    # nothing changes; owners and the platform admin have no organisation to leave (403).
+    ("organisation.leave", "POST"): (
+        Case("/organisation/leave", FACILITATORS | INVESTORS, data=CONFIRM),
     ),
     ("organisation.cancel_invitation", "POST"): (
         Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}),
