@@ -180,7 +180,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # answer with a message and a redirect; tests/queue covers them on a real queue.
     ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
     ("admin.retry_job", "POST"): (Case("/admin/jobs/temumodal-job-1/retry", ADMIN),),
-    ("admin.delete_job", "POST"): (Case("/admin/jobs/temumodal-job-1/delete", ADMIN),),
+    ("admin.delete_job", "POST"): (
+        Case("/admin/jobs/temumodal-job-1/delete", ADMIN, data=CONFIRM),
+    ),
     ("admin.set_active", "POST"): (
         Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
     ),
