@@ -82,6 +82,7 @@ def schedule(event_id: int):
         draft=draft,
         run=run,
         conflicts=conflicts,
+        conflict_groups=schedules.grouped_conflicts(event, conflicts),
         slots=slots,
         rooms=rooms,
         cells=cells,
