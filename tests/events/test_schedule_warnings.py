@@ -4,7 +4,7 @@ an enterprise that withdrew after publication (issue 13)."""
 from __future__ import annotations
 
 from marketplace import formatting
-from marketplace.events import registrations, schedules
+from marketplace.events import agendas, registrations, schedules
 from marketplace.events.scheduling import Conflict
 from tests.events.test_notices import _ahead, _publish
 
@@ -42,3 +42,36 @@ def test_an_enterprise_that_withdrew_after_publication_is_named_in_the_check(
     login(open_event.facilitator)
     page = client.get(f"/events/{open_event.event.id}/schedule").get_data(as_text=True)
     assert f"{leaving.enterprise.name} (mengundurkan diri)" in page
+
+
+def test_a_withdrawn_enterprise_leaves_the_agendas_with_a_notice(db, client, login, open_event):
+    event = open_event.event
+    event.starts_on = event.ends_on = _ahead()
+    db.session.commit()
+    _publish(db, open_event)
+    leaving = event.invitations[1]
+    published = schedules.published_of(event)
+    pitch = [i for i in published.items if i.enterprise_id == leaving.enterprise_id]
+    assert pitch, "the solver placed the enterprise"
+    listening = {u for i in pitch for u in i.investor_ids}
+    assert agendas.agenda(event, published, enterprise_id=leaving.enterprise_id)
+
+    registrations.answer_invitation(
+        actor=open_event.owners[1], invitation=leaving, attending=False, available_slots=None
+    )
+    db.session.commit()
+
+    assert agendas.agenda(event, published, enterprise_id=leaving.enterprise_id) == []
+    assert [e.enterprise_id for e in agendas.withdrawn_entries(event, published)] == [
+        leaving.enterprise_id
+    ] * len(pitch)
+    login(open_event.owners[1])
+    page = client.get(f"/events/{event.id}/enterprises/{leaving.enterprise_id}/agenda").get_data(
+        as_text=True
+    )
+    assert 'id="withdrawn"' in page and "mengundurkan diri dari acara ini" in page
+    investor = next(i for i in open_event.investors if i.id in listening)
+    login(investor)
+    page = client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
+    assert 'id="withdrawn"' in page and leaving.enterprise.name in page
+    assert agendas.withdrawn_entries(event, published, investor_id=investor.id)
