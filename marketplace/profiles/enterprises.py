@@ -334,7 +334,11 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         ask_amount=enterprise.ask_amount,
         ask_instruments=frozenset(enterprise.ask_instruments or ()),
         has_nik=bool(enterprise.owner_nik_encrypted),
-        documents={d.kind: d.expires_on for d in enterprise.documents},
+        documents={
+            d.kind: d.expires_on
+            for d in enterprise.documents
+            if readiness.counts_as_held(d.kind, d.number, d.issued_on)
+        },
         has_bank_account=enterprise.has_bank_account,
         keeps_books=enterprise.keeps_books,
         has_collateral=enterprise.has_collateral,

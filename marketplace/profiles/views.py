@@ -34,6 +34,7 @@ from marketplace.profiles import (
 )
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
+from marketplace.profiles import readiness as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file
 
@@ -333,6 +334,7 @@ def documents(enterprise_id: int):
         form=form,
         action_form=ActionForm(),
         today=dt.date.today(),
+        counts_as_held=readiness_rules.counts_as_held,
     ), form_status(form)
 
 
