@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -109,6 +110,7 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
         data={
             "message": "Boleh kami berkunjung?",
             "time_1": start.strftime("%Y-%m-%dT%H:%M"),
+            "time_2": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "45",
             "place": "Bandung",
         },
@@ -119,6 +121,10 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
 
     owner_client = client.application.test_client()
     login(owner, on=owner_client)
+    # The proposed times are laid out one per line (a list item each), the first chosen.
+    page = owner_client.get(meeting_url).get_data(as_text=True)
+    times = re.findall(r'<li><label class="check"><input type="radio" name="time_id"', page)
+    assert len(times) == 2 and '<ul class="checks" id="time_id">' in page
     meeting = meetings.meetings_for(owner)[0]
     answered = owner_client.post(
         meeting_url + "/respond", data={"action": "accept", "time_id": str(meeting.times[0].id)}
