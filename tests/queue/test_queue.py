@@ -124,6 +124,7 @@ def test_a_failing_job_is_retried_then_listed_for_admins_who_retry_it(
     page = client.get("/admin/jobs?lang=en")
     assert page.status_code == 200
     assert b"tests.queue.record" in page.data and b"value 5 is refused today" in page.data
+    assert b" WIB</dd>" in page.data  # the failure time in WIB, the zone named
 
     FAIL_FOR.clear()  # the cause is fixed
     response = client.post(f"/admin/jobs/{failed.id}/retry")
