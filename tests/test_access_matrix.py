@@ -164,7 +164,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/organisation/leave", FACILITATORS | INVESTORS, data=CONFIRM),
     ),
     ("organisation.cancel_invitation", "POST"): (
-        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}),
+        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}, data=CONFIRM),
     ),
     # The e-mailed link is the credential (as for hand-overs); a logged-in user of another
     # address is told the invitation is not theirs (200, nothing changes).

@@ -63,8 +63,16 @@ def invite():
 @bp.post("/organisation/invitations/<int:invitation_id>/cancel")
 @login_required
 def cancel_invitation(invitation_id: int):
-    invitation = db.session.get(OrganisationInvitation, invitation_id) or abort(404)
-    if ActionForm().validate_on_submit():
+    invitation = db.session.get(OrganisationInvitation, invitation_id)
+    if (
+        invitation is None
+        or invitation.organisation_id != current_user.organisation_id
+        or not members.can_see_members(current_user)
+    ):
+        abort(404)
+    if not (current_user.organisation_admin or invitation.invited_by_id == current_user.id):
+        abort(403)
+    if confirmed():
         with Attempt(success=_("The invitation was withdrawn.")):
             members.cancel_invitation(actor=current_user, invitation=invitation)
     return redirect(url_for("organisation.members_page"))

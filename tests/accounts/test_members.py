@@ -410,3 +410,19 @@ def test_an_owner_cannot_leave_an_organisation(db, make, client, login):
     db.session.commit()
     login(owner)
     assert client.post("/organisation/leave", data={"confirm": "y"}).status_code == 403
+
+
+def test_withdrawing_an_invitation_from_the_page_asks_for_the_ticked_box(db, make, client, login):
+    bank = make.investor()
+    token, invitation = invite(db, bank, "rina@example.id")
+    login(bank)
+    page = client.get("/organisation").get_data(as_text=True)
+    url = f"/organisation/invitations/{invitation.id}/cancel"
+    assert f'action="{url}"' in page and 'name="confirm"' in page
+
+    assert client.post(url).status_code == 302  # box not ticked: nothing happens
+    assert members.check_invitation(token) is not None
+    assert client.post(url, data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    with pytest.raises(NotFound):
+        members.check_invitation(token)
