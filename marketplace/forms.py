@@ -183,10 +183,23 @@ class Attempt:
 
 def mark_pages_with_errors(sender, template, context, **extra) -> None:
     """`before_render_template` receiver: sets `page_has_errors` when a form in the page's
-    context carries an error (or the view passed `extra_errors`), so base.html starts the
+    context carries an error (a form of its own, or one in a dict or list of forms, such as a
+    rename form per row), or the view passed errors it lists by hand (`extra_errors`,
+    `revenue_errors`, `amount_errors`: any non-empty `*_errors`), so base.html starts the
     title with "Error:" and a screen reader hears at once that the submit failed."""
     if "page_has_errors" in context:
         return
-    context["page_has_errors"] = bool(context.get("extra_errors")) or any(
-        isinstance(value, FlaskForm) and bool(value.errors) for value in context.values()
+    context["page_has_errors"] = any(
+        _carries_errors(value) or (name.endswith("_errors") and bool(value))
+        for name, value in context.items()
     )
+
+
+def _carries_errors(value) -> bool:
+    if isinstance(value, FlaskForm):
+        return bool(value.errors)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return any(isinstance(one, FlaskForm) and bool(one.errors) for one in value)
+    return False

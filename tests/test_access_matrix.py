@@ -155,10 +155,16 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # Only org_I's admin (investor I); everyone else, other organisations' admins included, 404.
     ("organisation.remove_member", "POST"): (
-        Case("/organisation/members/{user_colleague}/remove", {"investor"}),
+        Case("/organisation/members/{user_colleague}/remove", {"investor"}, data=CONFIRM),
+    ),
+    # Any member of an investor or programme organisation may ask to leave (302): I is the
+    # only admin of org_I and the others are alone in theirs, so each is told why not and
+    # nothing changes; owners and the platform admin have no organisation to leave (403).
+    ("organisation.leave", "POST"): (
+        Case("/organisation/leave", FACILITATORS | INVESTORS, data=CONFIRM),
     ),
     ("organisation.cancel_invitation", "POST"): (
-        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}),
+        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}, data=CONFIRM),
     ),
     # The e-mailed link is the credential (as for hand-overs); a logged-in user of another
     # address is told the invitation is not theirs (200, nothing changes).
@@ -174,7 +180,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # answer with a message and a redirect; tests/queue covers them on a real queue.
     ("admin.failed_jobs", "GET"): (Case("/admin/jobs", ADMIN),),
     ("admin.retry_job", "POST"): (Case("/admin/jobs/temumodal-job-1/retry", ADMIN),),
-    ("admin.delete_job", "POST"): (Case("/admin/jobs/temumodal-job-1/delete", ADMIN),),
+    ("admin.delete_job", "POST"): (
+        Case("/admin/jobs/temumodal-job-1/delete", ADMIN, data=CONFIRM),
+    ),
     ("admin.set_active", "POST"): (
         Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
     ),

@@ -149,7 +149,9 @@ def test_a_rejection_without_a_reason_is_refused_with_a_message(db, make, client
     )
 
     assert response.status_code == 422
-    assert "Say why" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Say why" in page
+    assert "<title>Error: " in page  # the form sits in a dict of forms, one per organisation
     db.session.expire_all()
     assert applicant.organisation.rejected_at is None
     assert mail.outbox == []
@@ -256,6 +258,7 @@ def test_a_bad_date_in_the_audit_filter_is_a_message_not_an_error(db, client, lo
     login(admin)
     response = english(client).get("/admin/audit?date_from=17-08-xx")
     assert response.status_code == 422
+    assert "<title>Error: " in response.get_data(as_text=True)
 
 
 # --- users and statistics ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ import hashlib
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace import audit, permissions, vocab
 from marketplace.accounts import mails
@@ -293,11 +293,8 @@ def remove_member(*, actor: User, member: User) -> Organisation:
     if not is_organisation_admin(actor, organisation):
         raise PermissionDenied(_l("Only an organisation admin can remove members."))
     if member.id == actor.id:
-        raise ValidationError(_l("You cannot remove yourself; ask another admin."))
-    own = Organisation(kind=organisation.kind, name=member.name)
-    db.session.add(own)
-    member.organisation = own
-    member.organisation_admin = True
+        raise ValidationError(_l("You cannot remove yourself: leave the organisation instead."))
+    own = _move_to_own_organisation(member)
     audit.record(
         "organisation.member_removed",
         actor_id=actor.id,
@@ -306,4 +303,61 @@ def remove_member(*, actor: User, member: User) -> Organisation:
         details={"organisation_id": organisation.id},
     )
     db.session.flush()
+    return own
+
+
+def leave_organisation(*, member: User) -> Organisation:
+    """`member` leaves their organisation; their rights over its objects end at once, as for a
+    removal (:func:`remove_member`): they keep their account, in a new unverified organisation
+    of the same kind. Returns that new organisation.
+
+    Raises PermissionDenied (not a member of an investor or programme organisation) and
+    ValidationError (the only member: there is nothing to leave; the only admin of an
+    organisation with other members: someone must administer it). Side effects: audit
+    `organisation.member_left`.
+    """
+    if not can_see_members(member):
+        raise PermissionDenied(
+            _l("Only members of investor and programme organisations can leave.")
+        )
+    organisation = member.organisation
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.organisation_id == organisation.id, User.id != member.id)
+    )
+    if not others:
+        raise ValidationError(
+            _l(
+                "You are the only member of %(organisation)s, so there is nothing to leave.",
+                organisation=organisation.name,
+            )
+        )
+    if _only_admin_of_others(member):
+        raise ValidationError(
+            _l(
+                "You are the only admin of %(organisation)s. Invite a colleague as organisation"
+                " admin first (they become admin when they accept), then leave.",
+                organisation=organisation.name,
+            )
+        )
+    own = _move_to_own_organisation(member)
+    audit.record(
+        "organisation.member_left",
+        actor_id=member.id,
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"user_id": member.id},
+    )
+    db.session.flush()
+    return own
+
+
+def _move_to_own_organisation(member: User) -> Organisation:
+    """Put `member` in a new, unverified organisation of their own (of the same kind), as its
+    admin: every check reads the organisation on each request, so the old one's rights end."""
+    own = Organisation(kind=member.organisation.kind, name=member.name)
+    db.session.add(own)
+    member.organisation = own
+    member.organisation_admin = True
     return own

@@ -11,7 +11,7 @@ from marketplace.accounts import forms, members, sessions
 from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 
 bp = Blueprint("organisation", __name__)
 
@@ -75,8 +75,16 @@ def invite():
 @bp.post("/organisation/invitations/<int:invitation_id>/cancel")
 @login_required
 def cancel_invitation(invitation_id: int):
-    invitation = db.session.get(OrganisationInvitation, invitation_id) or abort(404)
-    if ActionForm().validate_on_submit():
+    invitation = db.session.get(OrganisationInvitation, invitation_id)
+    if (
+        invitation is None
+        or invitation.organisation_id != current_user.organisation_id
+        or not members.can_see_members(current_user)
+    ):
+        abort(404)
+    if not (current_user.organisation_admin or invitation.invited_by_id == current_user.id):
+        abort(403)
+    if confirmed():
         with Attempt(success=_("The invitation was withdrawn.")):
             members.cancel_invitation(actor=current_user, invitation=invitation)
     return redirect(url_for("organisation.members_page"))
@@ -85,10 +93,37 @@ def cancel_invitation(invitation_id: int):
 @bp.post("/organisation/members/<int:user_id>/remove")
 @login_required
 def remove_member(user_id: int):
-    member = db.session.get(User, user_id) or abort(404)
-    if ActionForm().validate_on_submit():
+    member = db.session.get(User, user_id)
+    if (
+        member is None
+        or member.organisation_id != current_user.organisation_id
+        or not members.can_see_members(current_user)
+    ):
+        abort(404)
+    if not members.is_organisation_admin(current_user, current_user.organisation):
+        abort(403)
+    if confirmed():
         with Attempt(success=_("%(name)s is no longer a member.", name=member.name)):
             members.remove_member(actor=current_user, member=member)
+    return redirect(url_for("organisation.members_page"))
+
+
+@bp.post("/organisation/leave")
+@login_required
+def leave():
+    if not members.can_see_members(current_user):
+        abort(403)
+    organisation_name = current_user.organisation.name
+    if confirmed():
+        with Attempt(
+            success=_(
+                "You left %(organisation)s: its shortlists, mandate, programmes and events are"
+                " no longer yours to act on. Your account now has an organisation of its own,"
+                " not verified yet; a colleague elsewhere can invite you to theirs.",
+                organisation=organisation_name,
+            )
+        ):
+            members.leave_organisation(member=current_user)
     return redirect(url_for("organisation.members_page"))
 
 

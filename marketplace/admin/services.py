@@ -142,6 +142,7 @@ ACTION_LABELS = {
     "organisation.member_invited": _l("invited a colleague to an organisation"),
     "organisation.member_joined": _l("joined an organisation"),
     "organisation.member_removed": _l("removed a member from an organisation"),
+    "organisation.member_left": _l("left an organisation"),
     "organisation.invitation_cancelled": _l("withdrew an invitation to an organisation"),
     "profile.created_on_behalf": _l("created a profile for an owner"),
     "profile.updated": _l("edited a profile"),

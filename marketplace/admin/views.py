@@ -15,7 +15,7 @@ from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.admin import services
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, confirmed, form_status
 from marketplace.web import page_number
 
 bp = Blueprint("admin", __name__)
@@ -215,7 +215,7 @@ def retry_job(job_id: str):
 def delete_job(job_id: str):
     from marketplace.jobs import admin as jobs_admin
 
-    if ActionForm().validate_on_submit():
+    if confirmed():
         with Attempt(success=_("The job was deleted.")):
             jobs_admin.delete_failed_job(admin=current_user, job_id=job_id)
     return redirect(url_for("admin.failed_jobs"))

@@ -45,7 +45,47 @@ def agenda(
     investor_id: int | None = None,
 ) -> list[AgendaEntry]:
     """The entries of one enterprise or one investor (or all, when neither is given), in time
-    order. No side effects."""
+    order, without the pitches and meetings of enterprises that withdrew since the schedule was
+    published (:func:`withdrawn_entries` lists those). No side effects."""
+    gone = withdrawn_ids(event)
+    return [
+        e
+        for e in _entries(event, schedule, enterprise_id=enterprise_id, investor_id=investor_id)
+        if e.enterprise_id not in gone
+    ]
+
+
+def withdrawn_entries(
+    event: PitchEvent,
+    schedule: Schedule | None,
+    *,
+    enterprise_id: int | None = None,
+    investor_id: int | None = None,
+) -> list[AgendaEntry]:
+    """The entries :func:`agenda` leaves out because their enterprise withdrew after the
+    schedule was published: the agenda pages name them. No side effects."""
+    gone = withdrawn_ids(event)
+    if not gone:
+        return []
+    return [
+        e
+        for e in _entries(event, schedule, enterprise_id=enterprise_id, investor_id=investor_id)
+        if e.enterprise_id in gone
+    ]
+
+
+def withdrawn_ids(event: PitchEvent) -> set[int]:
+    """The enterprises whose invitation now says they will not come."""
+    return {i.enterprise_id for i in event.invitations if i.status == "declined"}
+
+
+def _entries(
+    event: PitchEvent,
+    schedule: Schedule | None,
+    *,
+    enterprise_id: int | None,
+    investor_id: int | None,
+) -> list[AgendaEntry]:
     if schedule is None:
         return []
     slots = {s.index: s for s in services.event_slots(event)}

@@ -290,6 +290,22 @@ def ranking(event: PitchEvent) -> list[RankRow]:
     return sorted(rows, key=lambda r: (-r.mean_z, -r.mean_raw, r.name))
 
 
+def unscored(event: PitchEvent) -> list[Enterprise]:
+    """The enterprises pitching at the event that no judge has scored yet, by name: those in
+    the schedule (published first, else the draft) or, before any schedule, every confirmed
+    enterprise. The ranking lists only scored pitches; the organiser sees these beside it. No
+    side effects."""
+    confirmed = {i.enterprise_id: i.enterprise for i in registrations.confirmed_invitations(event)}
+    schedule = schedules.published_of(event) or schedules.draft_of(event)
+    pitching = (
+        {i.enterprise_id for i in schedule.items} & set(confirmed)
+        if schedule is not None
+        else set(confirmed)
+    )
+    scored = {row.enterprise_id for row in ranking(event)}
+    return sorted((confirmed[e] for e in pitching - scored), key=lambda e: (e.name, e.id))
+
+
 # --- feedback ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Feedback:

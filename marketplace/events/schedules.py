@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from marketplace import audit, tasks
+from marketplace import audit, formatting, tasks
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.events import codes, notices, permissions, registrations, services
@@ -321,6 +322,58 @@ def check(event: PitchEvent, schedule: Schedule) -> list[ScheduleConflict]:
 
 def conflict_text(conflict: ScheduleConflict) -> str:
     return str(CONFLICTS.get(conflict.code, conflict.code))
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    """One broken rule and every place it is broken: who and when, one line each."""
+
+    severity: str
+    text: str
+    cases: list[str]
+
+
+def grouped_conflicts(event: PitchEvent, conflicts: list[ScheduleConflict]) -> list[ConflictGroup]:
+    """The conflicts of :func:`check` grouped by rule (rules to fix first), each case naming
+    the enterprises and investors concerned and the time, in the event's zone. An enterprise
+    that withdrew is named as having withdrawn. No side effects."""
+    slots = {s.index: s for s in services.event_slots(event)}
+    enterprises = {i.enterprise_id: i for i in event.invitations}
+    investors = {r.user_id: r.organisation.name for r in event.registrations}
+    zone = formatting.ZONE_ABBREVIATIONS.get(event.timezone, event.timezone)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for conflict in conflicts:
+        who = []
+        for enterprise_id in conflict.enterprise_ids:
+            invitation = enterprises.get(enterprise_id)
+            if invitation is None:
+                continue
+            name = invitation.enterprise.name
+            who.append(
+                str(_l("%(name)s (withdrew)", name=name))
+                if invitation.status == "declined"
+                else name
+            )
+        who += [investors[i] for i in conflict.investor_ids if i in investors]
+        slot = slots.get(conflict.slot) if conflict.slot is not None else None
+        when = (
+            f"{formatting.date(slot.start.date())} {slot.start:%H.%M}–{slot.end:%H.%M} {zone}"
+            if slot is not None
+            else ""
+        )
+        case = " · ".join(part for part in (", ".join(who), when) if part)
+        cases = groups.setdefault((conflict.severity, conflict.code), [])
+        if case and case not in cases:
+            cases.append(case)
+    order = sorted(groups, key=lambda key: (key[0] != "hard", key[1]))
+    return [
+        ConflictGroup(
+            severity=severity,
+            text=str(CONFLICTS.get(code, code)),
+            cases=groups[(severity, code)],
+        )
+        for severity, code in order
+    ]
 
 
 # --- editing ----------------------------------------------------------------------------------

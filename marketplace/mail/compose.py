@@ -40,9 +40,9 @@ URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
 def footer(kind: str, locale: str) -> str:
-    """Why the recipient got this mail and how to get fewer, in `locale`: notification mails
-    link the settings page; account mails (which no setting stops) say whom to ask. Raises
-    KeyError for an unknown kind."""
+    """Why the recipient got this mail and how to get fewer, in `locale`: every mail links the
+    notification settings page; account mails (which no setting stops) say so, and whom to
+    write to when MAIL_CONTACT is set. Raises KeyError for an unknown kind."""
     config = current_app.config
     base = config.get("PUBLIC_BASE_URL", "").rstrip("/")
     contact = config.get("MAIL_CONTACT")
@@ -60,16 +60,19 @@ def footer(kind: str, locale: str) -> str:
         elif contact:
             lines.append(
                 _(
-                    "There is no page for e-mail settings yet: to receive fewer e-mails, ask"
-                    " your programme's facilitator or write to %(contact)s.",
+                    "E-mails about your account, like this one, are always sent. Choose which"
+                    " other notifications reach you by e-mail: %(url)s. For anything else,"
+                    " write to %(contact)s.",
+                    url=base + "/notifications/settings",
                     contact=contact,
                 )
             )
         else:
             lines.append(
                 _(
-                    "There is no page for e-mail settings yet: to receive fewer e-mails, ask"
-                    " your programme's facilitator or the TemuModal administrator."
+                    "E-mails about your account, like this one, are always sent. Choose which"
+                    " other notifications reach you by e-mail: %(url)s",
+                    url=base + "/notifications/settings",
                 )
             )
     return "\n".join(lines)

@@ -128,13 +128,36 @@ def update_profile(
     reindex_later(enterprise)
 
 
-def editable_values(enterprise: Enterprise) -> dict[str, Any]:
+def editable_values(enterprise: Enterprise, *, today: dt.date | None = None) -> dict[str, Any]:
     """The profile's values as the edit form shows them, by form field name: what
-    :func:`update_profile` compares with the form's fingerprint."""
+    :func:`update_profile` compares with the form's fingerprint. The form's monthly revenue
+    rows (the months of :func:`recent_months`) are among them, named `revenue_YYYY_MM`."""
     values = {name: getattr(enterprise, name) for name in PROFILE_FIELDS}
     values["owner_phone"] = enterprise.owner_phone
     values["nik"] = enterprise.owner_nik_encrypted
+    revenues = {r.month: r.amount for r in enterprise.revenues}
+    for month in recent_months(today or dt.date.today()):
+        values[revenue_field(month)] = revenues.get(month)
     return values
+
+
+def revenue_field(month: dt.date) -> str:
+    """The profile form's name for the revenue input of `month`."""
+    return f"revenue_{month:%Y_%m}"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def recent_months(today: dt.date, count: int = 6) -> list[dt.date]:
+    """The first days of the `count` full months before `today`, most recent first."""
+    months = []
+    current = month_start(today)
+    for _ in range(count):
+        current = month_start(current - dt.timedelta(days=1))
+        months.append(current)
+    return months
 
 
 def check_profile(
@@ -311,7 +334,11 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         ask_amount=enterprise.ask_amount,
         ask_instruments=frozenset(enterprise.ask_instruments or ()),
         has_nik=bool(enterprise.owner_nik_encrypted),
-        documents={d.kind: d.expires_on for d in enterprise.documents},
+        documents={
+            d.kind: d.expires_on
+            for d in enterprise.documents
+            if readiness.counts_as_held(d.kind, d.number, d.issued_on)
+        },
         has_bank_account=enterprise.has_bank_account,
         keeps_books=enterprise.keeps_books,
         has_collateral=enterprise.has_collateral,

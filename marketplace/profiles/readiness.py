@@ -148,6 +148,20 @@ HALAL_MANDATORY_FROM_MB = dt.date(2024, 10, 18)
 # SPP-IRT for home industry, BPOM MD for registered processed food, SLHS (sertifikat laik higiene
 # sanitasi) for food that keeps under 7 days.
 FOOD_SAFETY_PERMITS = ("spp_irt", "bpom", "slhs")
+# A halal certificate or food-safety permit is a numbered certificate with an issue date; one
+# recorded without both is a box ticked, not evidence a bank or buyer can check, so it is not
+# held (`counts_as_held`).
+CERTIFICATES_NEEDING_NUMBER_AND_DATE = frozenset({"halal", *FOOD_SAFETY_PERMITS})
+
+
+def counts_as_held(kind: str, number: str | None, issued_on: dt.date | None) -> bool:
+    """Whether a recorded document counts as held for readiness: halal certificates and
+    food-safety permits only with their number and issue date."""
+    if kind in CERTIFICATES_NEEDING_NUMBER_AND_DATE:
+        return bool(number) and issued_on is not None
+    return True
+
+
 # LPDB-KUMKM (Permenkop 4/2020 and LPDB's published criteria): a business "berbadan hukum atau
 # berbadan usaha" with a positive profit; a koperasi that held its RAT with a positive SHU.
 LPDB_FORMS = ("pt", "cv", "koperasi")

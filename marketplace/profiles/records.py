@@ -17,8 +17,16 @@ from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.models import utcnow
 from marketplace.profiles import validators
-from marketplace.profiles.enterprises import reindex_later, require_editor, row_of
+from marketplace.profiles.enterprises import (  # noqa: F401 (month helpers re-exported)
+    month_start,
+    recent_months,
+    reindex_later,
+    require_editor,
+    revenue_field,
+    row_of,
+)
 from marketplace.profiles.models import Enterprise, LegalDocument, MentoringRecord, MonthlyRevenue
 from marketplace.profiles.validators import check_amount, check_code
 
@@ -101,37 +109,33 @@ def remove_document(*, actor: User, enterprise: Enterprise, document_id: int) ->
     reindex_later(enterprise)
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def recent_months(today: dt.date, count: int = 6) -> list[dt.date]:
-    """The first days of the `count` full months before `today`, most recent first."""
-    months = []
-    current = month_start(today)
-    for _ in range(count):
-        current = month_start(current - dt.timedelta(days=1))
-        months.append(current)
-    return months
-
-
 def set_revenues(
     *, actor: User, enterprise: Enterprise, revenues: dict[dt.date, int | None]
 ) -> None:
-    """Record monthly revenue per month (None removes a month). Raises ValidationError."""
+    """Record monthly revenue per month (None removes a month). Raises ValidationError.
+
+    A change raises the profile's version (`marketplace.editing`): the revenue rows are part of
+    the profile form, so a form opened before this save sees them as changed by someone else."""
     require_editor(actor, enterprise)
     existing = {r.month: r for r in enterprise.revenues}
+    changed = False
     for month, amount in revenues.items():
         month = month_start(month)
         if amount is None:
             if month in existing:
                 db.session.delete(existing[month])
+                changed = True
             continue
-        check_amount(amount, f"revenue_{month:%Y_%m}")
+        check_amount(amount, revenue_field(month))
         if month in existing:
-            existing[month].amount = amount
+            if existing[month].amount != amount:
+                existing[month].amount = amount
+                changed = True
         else:
             db.session.add(MonthlyRevenue(enterprise=enterprise, month=month, amount=amount))
+            changed = True
+    if changed:
+        enterprise.updated_at = utcnow()  # an UPDATE of the profile row: its version goes up
     db.session.flush()
     db.session.expire(enterprise, ["revenues"])
 

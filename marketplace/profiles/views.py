@@ -34,6 +34,7 @@ from marketplace.profiles import (
 )
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
+from marketplace.profiles import readiness as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file
 
@@ -192,6 +193,12 @@ def edit(enterprise_id: int):
             if isinstance(outcome.error, EditConflict):
                 # The person has now seen what changed: their next save goes through.
                 form.open_at(enterprise, enterprises.editable_values(enterprise))
+                # The revenue inputs are not the form's fields: mark them here.
+                revenue_errors = {
+                    name: _("Changed by someone else since you opened the form.")
+                    for _m, name, _v in revenue_fields
+                    if name in outcome.error.changed
+                }
     if request.method == "POST":
         # Whatever went wrong, show the revenue exactly as typed: nothing the user typed is lost.
         revenue_fields = [(m, name, request.form.get(name, "")) for m, name, _v in revenue_fields]
@@ -215,7 +222,7 @@ def _revenue_fields(enterprise: Enterprise, months: list[dt.date]):
     return [
         (
             m,
-            f"revenue_{m:%Y_%m}",
+            enterprises.revenue_field(m),
             money.input_value(existing.get(m)),
         )
         for m in months
@@ -227,7 +234,7 @@ def _parse_revenues(months: list[dt.date]):
     revenues: dict[dt.date, int | None] = {}
     errors: dict[str, str] = {}
     for month in months:
-        name = f"revenue_{month:%Y_%m}"
+        name = enterprises.revenue_field(month)
         try:
             revenues[month] = money.parse_rupiah(request.form.get(name))
         except money.MoneyError:
@@ -327,6 +334,7 @@ def documents(enterprise_id: int):
         form=form,
         action_form=ActionForm(),
         today=dt.date.today(),
+        counts_as_held=readiness_rules.counts_as_held,
     ), form_status(form)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from marketplace import mail
 from marketplace.accounts import members
+from marketplace.audit import AuditEvent
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.matching import permissions as matching_permissions
 from marketplace.matching import shortlists
@@ -18,6 +19,10 @@ from marketplace.models import utcnow
 from marketplace.programmes import permissions as programme_permissions
 
 GOOD_PASSWORD = "nasi-uduk-sambal-kacang"
+
+
+def audit_rows(db):
+    return db.session.query(AuditEvent).all()
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +121,51 @@ def test_an_admin_of_another_organisation_cannot_remove_a_member(db, make):
 
     with pytest.raises(NotFound):
         members.remove_member(actor=other, member=colleague)
+
+
+def test_a_member_leaves_and_their_rights_end_at_once(db, make):
+    bank = make.investor()
+    colleague = make.investor(organisation=bank.organisation)
+    entry = shortlists.add_to_shortlist(actor=bank, enterprise=make.enterprise(published=True))
+    old = bank.organisation
+
+    own = members.leave_organisation(member=colleague)
+    db.session.commit()
+
+    assert colleague.organisation == own and own.is_verified is False
+    assert not matching_permissions.can_view_entry(colleague, entry)
+    assert members.members_of(old) == [bank]
+    (row,) = [e for e in audit_rows(db) if e.action == "organisation.member_left"]
+    assert (row.actor_id, row.object_id) == (colleague.id, old.id)
+
+
+def test_the_last_admin_cannot_leave_colleagues_without_an_admin(db, make):
+    bank = make.investor()
+    colleague = make.investor(organisation=bank.organisation)
+
+    with pytest.raises(ValidationError) as caught:
+        members.leave_organisation(member=bank)
+    assert "satu-satunya admin" in str(caught.value.message)
+    assert bank.organisation_id == colleague.organisation_id
+
+    # With a second admin the first may go.
+    colleague.organisation_admin = True
+    members.leave_organisation(member=bank)
+    assert bank.organisation_id != colleague.organisation_id
+
+
+def test_the_only_member_has_nothing_to_leave(db, make):
+    alone = make.facilitator()
+    with pytest.raises(ValidationError) as caught:
+        members.leave_organisation(member=alone)
+    assert "satu-satunya anggota" in str(caught.value.message)
+
+
+def test_an_owner_has_no_organisation_to_leave(db, make):
+    owner = make.owner()
+    make.enterprise_of(owner)
+    with pytest.raises(PermissionDenied):
+        members.leave_organisation(member=owner)
 
 
 def test_an_unconfirmed_account_cannot_accept_an_invitation(db, make):
@@ -273,7 +323,10 @@ def test_a_plain_member_sees_no_remove_button_and_is_refused(db, make, client, l
     page = client.get("/organisation").get_data(as_text=True)
     assert "Budi Admin" in page
     assert f"/organisation/members/{bank.id}/remove" not in page
-    assert client.post(f"/organisation/members/{bank.id}/remove").status_code == 403
+    assert (
+        client.post(f"/organisation/members/{bank.id}/remove", data={"confirm": "y"}).status_code
+        == 403
+    )
     assert bank.organisation_id == plain.organisation_id
 
 
@@ -286,7 +339,12 @@ def test_an_admin_removes_a_member_from_the_page(db, make, client, login):
     assert f"/organisation/members/{plain.id}/remove" in client.get("/organisation").get_data(
         as_text=True
     )
+    # Without the ticked box nothing happens (the confirmation works without JavaScript).
     assert client.post(f"/organisation/members/{plain.id}/remove").status_code == 302
+    db.session.expire_all()
+    assert plain.organisation_id == bank.organisation_id
+    response = client.post(f"/organisation/members/{plain.id}/remove", data={"confirm": "y"})
+    assert response.status_code == 302
     page = client.get("/organisation").get_data(as_text=True)
     assert "Sari Anggota bukan anggota lagi." in page  # Indonesian by default
     assert f"/organisation/members/{plain.id}/remove" not in page
@@ -335,3 +393,60 @@ def test_invitations_a_member_sends_are_rate_limited(app, db, make, client, logi
     assert refused.status_code == 422  # a refused form costs nothing
     assert answers == [302, 302, 302, 429]
     assert sorted(m.to for m in mail.outbox) == [f"orang{i}@example.id" for i in range(3)]
+
+
+def test_a_member_leaves_from_the_members_page_after_ticking_the_box(db, make, client, login):
+    bank = make.investor()
+    plain = make.investor(organisation=bank.organisation, name="Sari Anggota")
+    db.session.commit()
+    organisation_name = bank.organisation.name
+    login(plain)
+
+    page = client.get("/organisation").get_data(as_text=True)
+    assert 'action="/organisation/leave"' in page and 'name="confirm"' in page
+    assert client.post("/organisation/leave").status_code == 302  # box not ticked
+    db.session.expire_all()
+    assert plain.organisation_id == bank.organisation_id
+
+    assert client.post("/organisation/leave", data={"confirm": "y"}).status_code == 302
+    page = client.get("/organisation").get_data(as_text=True)
+    assert f"Anda telah keluar dari {organisation_name}" in page
+    db.session.expire_all()
+    assert plain.organisation_id != bank.organisation_id
+
+
+def test_the_last_admin_is_told_why_they_cannot_leave(db, make, client, login):
+    bank = make.investor()
+    make.investor(organisation=bank.organisation)
+    db.session.commit()
+    login(bank)
+    client.post("/language", data={"locale": "en"})
+
+    response = client.post("/organisation/leave", data={"confirm": "y"}, follow_redirects=True)
+    assert "You are the only admin of" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(members.members_of(bank.organisation)) == 2
+
+
+def test_an_owner_cannot_leave_an_organisation(db, make, client, login):
+    owner = make.owner()
+    make.enterprise_of(owner)
+    db.session.commit()
+    login(owner)
+    assert client.post("/organisation/leave", data={"confirm": "y"}).status_code == 403
+
+
+def test_withdrawing_an_invitation_from_the_page_asks_for_the_ticked_box(db, make, client, login):
+    bank = make.investor()
+    token, invitation = invite(db, bank, "rina@example.id")
+    login(bank)
+    page = client.get("/organisation").get_data(as_text=True)
+    url = f"/organisation/invitations/{invitation.id}/cancel"
+    assert f'action="{url}"' in page and 'name="confirm"' in page
+
+    assert client.post(url).status_code == 302  # box not ticked: nothing happens
+    assert members.check_invitation(token) is not None
+    assert client.post(url, data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    with pytest.raises(NotFound):
+        members.check_invitation(token)

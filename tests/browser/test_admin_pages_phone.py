@@ -156,3 +156,27 @@ def test_the_admin_pages_fit_a_phone(new_page, live_server, locale):
         screenshot(page, f"issue13-admin-{name}-{locale}")
     page.goto("/admin/audit?person=budi")
     assert "WIB" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_a_member_leaves_the_organisation_on_a_phone(new_page, live_server, locale):
+    seed(live_server)
+    page = new_page()
+    log_in(page, live_server, "sari.anggota.dengan.alamat.panjang@bankmaju-bersama.example.id")
+    switch_to(page, locale)
+
+    page.goto("/organisation")
+    leave = page.locator("form[action$='/organisation/leave']")
+    assert leave.count() == 1
+    assert page.locator("form[action$='/remove']").count() == 0  # a plain member removes nobody
+    assert_fits_phone(page)
+    screenshot(page, f"issue13-members-leave-{locale}")
+
+    leave.locator("input[name=confirm]").check()
+    leave.locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash-success").count() == 1
+    assert "Bank Maju Bersama" in page.locator(".flash-success").inner_text()
+    assert "Budi Santoso" not in page.inner_text("main")  # no longer a colleague
+    assert_fits_phone(page)
+    screenshot(page, f"issue13-members-left-{locale}")

@@ -185,8 +185,15 @@ def test_a_pitch_day_from_invitation_to_feedback(new_page, live_server):
     investor.wait_for_url(f"**/events/{event}/judging")
     assert_fits_phone(investor)
 
-    # The facilitator sends feedback; the owner reads only their own.
+    # The ranking names the pitch nobody has scored yet; the facilitator sends feedback; the
+    # owner reads only their own.
     facilitator.goto(f"/events/{event}/ranking")
+    unscored = facilitator.locator("tr.unscored")
+    assert unscored.count() == 1
+    expect_text(unscored, "Abon Ikan Pak Daeng")
+    expect_text(unscored, tr(server, "not scored yet"))
+    assert_fits_phone(facilitator)
+    screenshot(facilitator, "event-ranking-unscored")
     facilitator.click(f"form[action$='/events/{event}/feedback'] button")
     expect_text(
         facilitator.locator(".flash-success"),
@@ -195,3 +202,17 @@ def test_a_pitch_day_from_invitation_to_feedback(new_page, live_server):
     owner.goto(f"/events/{event}/enterprises/{owner_enterprise}/feedback")
     expect_text(owner.locator("main"), "Produk kuat")
     screenshot(owner, "event-feedback")
+
+    # An outcome recorded, the summary's outcomes stack as cards on the phone.
+    facilitator.goto(f"/events/{event}/outcomes")
+    facilitator.select_option("#enterprise_id", str(owner_enterprise))
+    facilitator.select_option("#status", "funded")
+    facilitator.fill("#amount", "25.000.000")
+    facilitator.fill("#lender_name", "Koperasi Simpan Pinjam Sejahtera Bersama Makassar")
+    submit(facilitator, "#amount")
+    expect_text(facilitator.locator(".flash-success"), tr(server, "Outcome recorded."))
+    facilitator.goto(f"/events/{event}/summary")
+    assert facilitator.locator("table.stack tr:not(.head)").count() == 1
+    expect_text(facilitator.locator("table.stack td.lead"), "Kopi Toraja Ibu Rina")
+    assert_fits_phone(facilitator)
+    screenshot(facilitator, "event-summary")

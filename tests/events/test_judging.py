@@ -154,6 +154,27 @@ def test_ranking_counts_a_strict_and_a_generous_judge_alike(db, judged):
     assert rows[-1].enterprise_id == a.id  # lowest with both judges
 
 
+def test_the_pitches_nobody_scored_yet_are_listed_beside_the_ranking(db, judged):
+    a, b, c = judged.enterprises
+    assert judging.unscored(judged.event) == sorted(judged.enterprises, key=lambda e: e.name)
+    _score(judged.investors[0], judged, a, 7)
+    assert judging.unscored(judged.event) == sorted([b, c], key=lambda e: e.name)
+    assert [r.enterprise_id for r in judging.ranking(judged.event)] == [a.id]
+
+
+def test_the_ranking_page_shows_a_line_for_each_unscored_pitch(db, judged, client, login):
+    a, b, c = judged.enterprises
+    _score(judged.investors[0], judged, a, 7)
+    db.session.commit()
+    login(judged.facilitator)
+    page = client.get(f"/events/{judged.event.id}/ranking").get_data(as_text=True)
+    unscored_rows = [line for line in page.splitlines() if 'class="unscored"' in line]
+    assert len(unscored_rows) == 2
+    assert all("belum dinilai" in line for line in unscored_rows)
+    assert all(any(e.name in line for line in unscored_rows) for e in (b, c))
+    assert not any(a.name in line for line in unscored_rows)
+
+
 def test_feedback_shows_an_enterprise_only_its_own_scores_and_comments(db, judged):
     judge_a, judge_b = judged.investors
     first, second = judged.enterprises[0], judged.enterprises[1]

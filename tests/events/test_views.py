@@ -4,6 +4,7 @@ nothing typed lost, and the buttons a role must not see."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from marketplace import mail, tasks
@@ -244,6 +245,11 @@ def test_outcomes_are_recorded_and_shown_on_the_enterprise_page(db, client, logi
     assert amount.search(page)
     summary = client.get(f"/events/{open_event.event.id}/summary").get_data(as_text=True)
     assert amount.search(summary)
+    # The event's pages list several enterprises' outcomes: each row names its enterprise.
+    named = f'<td class="lead">{html.escape(enterprise.name)}</td>'
+    assert named in summary
+    outcomes_page = client.get(f"/events/{open_event.event.id}/outcomes").get_data(as_text=True)
+    assert named in outcomes_page
     client.post("/logout")
     assert not amount.search(client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True))
 

@@ -137,7 +137,8 @@ def test_a_mail_from_a_web_request_arrives_in_the_recipients_language(
     assert message["Date"] and message["Content-Language"] == locale
     text, html = parts(message)
     assert reason("account", locale) in text and reason("account", locale) in html
-    assert "admin@temumodal.test" in text  # whom to ask: there is no settings page
+    assert "admin@temumodal.test" in text  # whom to write to
+    assert "/notifications/settings" in text  # where the other notifications are chosen
     assert rows()[0].status == "sent" and rows()[0].attempts == 1
 
 
@@ -334,3 +335,17 @@ def test_after_an_unreachable_server_the_other_mails_of_the_commit_wait_for_the_
     later = as_utc(rows()[0].next_attempt_at)
     assert mail.send_pending(now=later)["sent"] == 3
     assert len(sink.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("id", "E-mail tentang akun Anda, seperti yang ini, selalu dikirim."),
+        ("en", "E-mails about your account, like this one, are always sent."),
+    ],
+)
+def test_an_account_mail_links_the_notification_settings_in_its_language(app, locale, said):
+    text = compose.footer("account", locale)
+    assert said in text
+    assert "/notifications/settings" in text
+    assert "no page" not in text and "Belum ada halaman" not in text

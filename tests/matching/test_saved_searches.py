@@ -214,6 +214,7 @@ def test_rename_and_delete_from_the_list(client, login, make):
     login(investor)
     bad = client.post(f"/searches/{saved.id}/rename", data={"name": " "})
     assert bad.status_code == 422
+    assert "<title>Kesalahan: " in bad.get_data(as_text=True)  # a rename form of the list
     assert client.post(f"/searches/{saved.id}/rename", data={"name": "Baru"}).status_code == 302
     assert "Baru" in client.get("/searches").get_data(as_text=True)
     assert client.post(f"/searches/{saved.id}/delete").status_code == 302

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -109,6 +110,7 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
         data={
             "message": "Boleh kami berkunjung?",
             "time_1": start.strftime("%Y-%m-%dT%H:%M"),
+            "time_2": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "45",
             "place": "Bandung",
         },
@@ -119,6 +121,10 @@ def test_meeting_request_accept_and_ics_download_through_the_pages(client, login
 
     owner_client = client.application.test_client()
     login(owner, on=owner_client)
+    # The proposed times are laid out one per line (a list item each), the first chosen.
+    page = owner_client.get(meeting_url).get_data(as_text=True)
+    times = re.findall(r'<li><label class="check"><input type="radio" name="time_id"', page)
+    assert len(times) == 2 and '<ul class="checks" id="time_id">' in page
     meeting = meetings.meetings_for(owner)[0]
     answered = owner_client.post(
         meeting_url + "/respond", data={"action": "accept", "time_id": str(meeting.times[0].id)}
@@ -184,6 +190,12 @@ def test_an_ask_the_search_cannot_read_is_named_and_left_out(client, make):
     assert 'id="f-ask-min-error"' in page and 'id="f-ask-max-error"' in page
     assert 'value="lima juta"' in page and 'value="1.5M"' in page
     assert "could not be read" in page and "Keripik Kecil" in page
+    assert "<title>Error: " in page  # errors listed by hand count like a form's
+
+
+def test_a_search_that_reads_every_amount_has_a_plain_title(client):
+    page = client.get("/search", query_string={"ask_min": "50 jt"}).get_data(as_text=True)
+    assert "<title>Kesalahan: " not in page and "<title>" in page
 
 
 def test_the_regency_facet_counts_show_once_a_province_is_chosen(client, make):

@@ -1,12 +1,13 @@
 """Two people editing one profile or mandate never silently overwrite each other."""
 
+import datetime as dt
 import re
 
 import pytest
 
 from marketplace import editing
 from marketplace.extensions import db
-from marketplace.profiles import enterprises, investors
+from marketplace.profiles import enterprises, investors, records
 from marketplace.profiles.models import Enterprise, Mandate
 from tests.profiles.test_views import _profile_form
 
@@ -174,3 +175,62 @@ def test_a_save_racing_another_between_read_and_write_is_an_edit_conflict(
     assert not outcome.ok and isinstance(outcome.error, editing.EditConflict)
     db.session.expire_all()
     assert db.session.get(Enterprise, enterprise.id).capital is None
+
+
+def test_revenue_saved_by_someone_else_meanwhile_refuses_the_later_profile_save(
+    owner_and_facilitator,
+):
+    owner, facilitator, enterprise = owner_and_facilitator
+    month = records.recent_months(dt.date.today())[0]
+    version = enterprise.version
+    opened = editing.fingerprint(enterprises.editable_values(enterprise))
+    records.set_revenues(actor=facilitator, enterprise=enterprise, revenues={month: 7_000_000})
+    db.session.commit()
+    assert enterprise.version == version + 1  # a revenue row is part of the profile's version
+    with pytest.raises(editing.EditConflict) as caught:
+        enterprises.update_profile(
+            actor=owner,
+            enterprise=enterprise,
+            data={"products": "Keripik"},
+            version=version,
+            opened=opened,
+        )
+    assert caught.value.changed == [enterprises.revenue_field(month)]
+
+
+def test_saving_the_same_revenue_again_leaves_the_version_alone(owner_and_facilitator):
+    owner, _facilitator, enterprise = owner_and_facilitator
+    month = records.recent_months(dt.date.today())[0]
+    records.set_revenues(actor=owner, enterprise=enterprise, revenues={month: 5_000_000})
+    db.session.commit()
+    version = enterprise.version
+    records.set_revenues(actor=owner, enterprise=enterprise, revenues={month: 5_000_000})
+    db.session.commit()
+    assert enterprise.version == version
+
+
+def test_two_editors_typing_revenue_the_later_save_is_refused_with_the_month_marked(
+    owner_and_facilitator, app, login
+):
+    owner, facilitator, enterprise = owner_and_facilitator
+    month = records.recent_months(dt.date.today())[0]
+    name = enterprises.revenue_field(month)
+    url = f"/enterprises/{enterprise.id}/edit"
+    owner_client = login(owner, on=app.test_client())
+    facilitator_client = login(facilitator, on=app.test_client())
+    owner_opened = _opened_form(owner_client, url)
+    facilitator_opened = _opened_form(facilitator_client, url)
+
+    first = facilitator_client.post(
+        url, data={**_profile_form(**{name: "7.000.000"}), **facilitator_opened}
+    )
+    assert first.status_code == 302
+    second = owner_client.post(url, data={**_profile_form(**{name: "9.500.000"}), **owner_opened})
+    page = second.get_data(as_text=True)
+    assert second.status_code == 422
+    assert "Orang lain menyimpan" in page
+    assert f'id="{name}-error"' in page and f'href="#{name}"' in page  # the month is named
+    assert 'value="9.500.000"' in page  # what the owner typed is kept
+    db.session.expire_all()
+    saved = db.session.get(Enterprise, enterprise.id)
+    assert {r.month: r.amount for r in saved.revenues} == {month: 7_000_000}

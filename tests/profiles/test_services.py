@@ -379,3 +379,49 @@ def test_a_sole_proprietors_npwp_must_be_the_owners_nik(owner, enterprise, npwp,
         with pytest.raises(ValidationError) as error:
             records.set_document(**kwargs, issued_on=None, expires_on=None)
         assert error.value.field == "number"
+
+
+@pytest.mark.parametrize("kind", ["halal", "spp_irt"])
+def test_a_certificate_without_number_or_date_does_not_tick_the_readiness_item(
+    db, owner, enterprise, kind
+):
+    def held():
+        db.session.expire(enterprise, ["documents"])
+        return kind in enterprise_services.readiness_facts(enterprise).documents
+
+    for number, issued_on in ((None, dt.date(2025, 3, 1)), ("ID123", None), (None, None)):
+        records.set_document(
+            actor=owner,
+            enterprise=enterprise,
+            kind=kind,
+            number=number,
+            issued_on=issued_on,
+            expires_on=None,
+        )
+        assert not held(), (number, issued_on)
+    records.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind=kind,
+        number="ID00110012345",
+        issued_on=dt.date(2025, 3, 1),
+        expires_on=None,
+    )
+    assert held()
+
+
+def test_the_documents_page_says_an_incomplete_certificate_does_not_count(
+    db, client, login, owner, enterprise
+):
+    records.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind="halal",
+        number=None,
+        issued_on=None,
+        expires_on=None,
+    )
+    db.session.commit()
+    login(owner)
+    page = client.get(f"/enterprises/{enterprise.id}/documents").get_data(as_text=True)
+    assert "not-counted" in page and "tidak dihitung untuk kesiapan" in page

@@ -504,3 +504,10 @@ def test_removing_a_document_asks_for_the_box_to_be_ticked(owner_client):
 
     assert client.post(url, data={"confirm": "y"}).status_code == 302
     assert db.session.query(LegalDocument).count() == 0
+
+
+def test_the_nik_hint_says_investors_see_it_masked(owner_client):
+    client, _owner, enterprise = owner_client
+    page = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
+    assert "melihatnya tersamar" in page  # the promise matches what investors are shown
+    assert "tidak pernah bisa melihatnya" not in page

@@ -124,6 +124,7 @@ def test_a_failing_job_is_retried_then_listed_for_admins_who_retry_it(
     page = client.get("/admin/jobs?lang=en")
     assert page.status_code == 200
     assert b"tests.queue.record" in page.data and b"value 5 is refused today" in page.data
+    assert b" WIB</dd>" in page.data  # the failure time in WIB, the zone named
 
     FAIL_FOR.clear()  # the cause is fixed
     response = client.post(f"/admin/jobs/{failed.id}/retry")
@@ -144,11 +145,18 @@ def test_an_admin_deletes_a_failed_job_for_good(app, db, make, client, login, wo
     db.session.commit()
     login(admin)
 
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert f'action="/admin/jobs/{failed.id}/delete"' in page and 'name="confirm"' in page
+    # Without the ticked box nothing is deleted (the confirmation works without JavaScript).
     assert client.post(f"/admin/jobs/{failed.id}/delete").status_code == 302
+    assert [job.id for job in queue.failed_jobs()] == [failed.id]
+
+    confirm = {"confirm": "y"}
+    assert client.post(f"/admin/jobs/{failed.id}/delete", data=confirm).status_code == 302
     assert queue.failed_jobs() == []
     assert pending(db) == 0
     assert sweep(grace_s=0)["jobs"] == 0  # nothing comes back
-    assert client.post(f"/admin/jobs/{failed.id}/delete").status_code == 404
+    assert client.post(f"/admin/jobs/{failed.id}/delete", data=confirm).status_code == 404
 
 
 def test_the_failed_jobs_page_fits_a_phone_in_indonesian(app, db, make, client, login, work):

@@ -188,6 +188,7 @@ def ranking(event_id: int):
         "events/ranking.html",
         event=event,
         rows=judging.ranking(event),
+        unscored=judging.unscored(event),
         action_form=ActionForm(),
     )
 
