@@ -72,9 +72,7 @@ def record_incident(
     if occurred_until < occurred_from:
         problems.add(_l("The end comes before the start."), field="occurred_until")
     if discovered_at < occurred_from:
-        problems.add(
-            _l("It cannot be discovered before it started."), field="discovered_at"
-        )
+        problems.add(_l("It cannot be discovered before it started."), field="discovered_at")
     if discovered_at > utcnow() + dt.timedelta(minutes=5):
         problems.add(_l("The discovery cannot be in the future."), field="discovered_at")
     ids = sorted(set(enterprise_ids or []))
@@ -136,7 +134,9 @@ def affected(incident: BreachIncident) -> Affected:
         query = select(Enterprise).where(Enterprise.created_at <= until)
         if chosen:
             query = query.where(Enterprise.id.in_(chosen))
-        kinds = set(incident.data_kinds) & {k for k, v in DATA_KINDS.items() if v[1] == "enterprise"}
+        kinds = set(incident.data_kinds) & {
+            k for k, v in DATA_KINDS.items() if v[1] == "enterprise"
+        }
         if kinds == {"social"}:
             query = query.where(
                 or_(
@@ -148,9 +148,7 @@ def affected(incident: BreachIncident) -> Affected:
                 )
             )
         elif kinds == {"documents"}:
-            query = query.where(
-                Enterprise.id.in_(select(LegalDocument.enterprise_id))
-            )
+            query = query.where(Enterprise.id.in_(select(LegalDocument.enterprise_id)))
         for enterprise in db.session.scalars(query.order_by(Enterprise.id)):
             owners = db.session.scalars(
                 select(User).where(
@@ -223,7 +221,9 @@ def person_notice(incident: BreachIncident, *, name: str) -> tuple[str, str]:
     return subject, body
 
 
-def agency_notice(incident: BreachIncident, *, people: int, without_account: int) -> tuple[str, str]:
+def agency_notice(
+    incident: BreachIncident, *, people: int, without_account: int
+) -> tuple[str, str]:
     """(subject, body) of the notice to the supervisory agency, in Indonesian (art. 46)."""
     controller = current_app.config["PRIVACY_CONTROLLER"]
     with force_locale(NOTICE_LOCALE):

@@ -28,9 +28,7 @@ TIME_ERROR = _l("Give a date and time, for example 2026-12-01 14:30.")
 
 
 def _time(label):
-    return DateTimeLocalField(
-        label, format=TIME_FORMAT, validators=[DataRequired(TIME_ERROR)]
-    )
+    return DateTimeLocalField(label, format=TIME_FORMAT, validators=[DataRequired(TIME_ERROR)])
 
 
 class IncidentForm(FlaskForm):

@@ -33,9 +33,7 @@ class ConsentRecord(db.Model):
 
     __tablename__ = "consent_records"
     __table_args__ = (
-        CheckConstraint(
-            "enterprise_id IS NOT NULL OR user_id IS NOT NULL", name="about_someone"
-        ),
+        CheckConstraint("enterprise_id IS NOT NULL OR user_id IS NOT NULL", name="about_someone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,7 +24,9 @@ CHOICE_ERROR = _l("Choose one of the options offered.")
 
 
 class ConsentForm(FlaskForm):
-    purpose = HiddenField(validators=[DataRequired(CHOICE_ERROR), AnyOf(consents.PURPOSES, CHOICE_ERROR)])
+    purpose = HiddenField(
+        validators=[DataRequired(CHOICE_ERROR), AnyOf(consents.PURPOSES, CHOICE_ERROR)]
+    )
     granted = HiddenField(validators=[DataRequired(CHOICE_ERROR), AnyOf(("1", "0"), CHOICE_ERROR)])
 
 

@@ -18,8 +18,13 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit, tasks
-from marketplace.accounts.models import EmailToken, Organisation, OrganisationInvitation, User
-from marketplace.accounts.models import UserSession
+from marketplace.accounts.models import (
+    EmailToken,
+    Organisation,
+    OrganisationInvitation,
+    User,
+    UserSession,
+)
 from marketplace.extensions import db
 from marketplace.mail.models import OutboundMail
 from marketplace.models import utcnow

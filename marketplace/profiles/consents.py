@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from marketplace.profiles import signals
 from marketplace.profiles.models import Enterprise
 
-# Sensitive attributes shown to investors only with their own consent (enterprises.SENSITIVE_THEMES).
+# Sensitive attributes shown to investors only with their own consent
+# (enterprises.SENSITIVE_THEMES).
 SENSITIVE_ATTRIBUTES = ("women_led", "disability_inclusive", "pkh_graduate")
 
 VISIBLE = "visible_to_investors"
