@@ -78,14 +78,14 @@ def change(enterprise_id: int):
     enterprise = _editable_or_404(enterprise_id)
     form = ConsentForm()
     if form.validate_on_submit():
-        granted = form.purpose.data and form.granted.data == "1"
+        granted = form.granted.data == "1"
         message = _("Consent given.") if granted else _("Consent withdrawn: it applies at once.")
         with Attempt(form=form, success=message) as outcome:
             consent.change_consent(
                 actor=current_user,
                 enterprise=enterprise,
                 purpose=form.purpose.data,
-                granted=bool(granted),
+                granted=granted,
             )
         if outcome.ok:
             return redirect(url_for("consent.enterprise_consents", enterprise_id=enterprise.id))
