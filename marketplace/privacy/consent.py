@@ -30,6 +30,7 @@ PURPOSE_LABELS = {
 
 # The question M&E reports ask: may this enterprise be counted (for this attribute)?
 may_report = consents.may_count_in_reports
+reportable = consents.reportable  # the same rule as a SQL condition, for counting in a query
 
 
 def _ip() -> str | None:

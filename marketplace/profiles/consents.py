@@ -13,6 +13,7 @@ which listens to `signals.consent_changed`. No database access and no side effec
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 
 from marketplace.profiles import signals
 from marketplace.profiles.models import Enterprise
@@ -54,6 +55,15 @@ def may_count_in_reports(enterprise: Enterprise, attribute: str | None = None) -
     if attribute in SENSITIVE_ATTRIBUTES:
         return bool(getattr(enterprise, f"share_{attribute}"))
     return True
+
+
+def reportable(attribute: str | None = None):
+    """`may_count_in_reports` as a SQL condition on Enterprise, for counting in one query:
+    `select(func.count()).where(consents.reportable("women_led"), ...)`."""
+    condition = Enterprise.share_in_reports.is_(True)
+    if attribute in SENSITIVE_ATTRIBUTES:
+        condition = and_(condition, getattr(Enterprise, f"share_{attribute}").is_(True))
+    return condition
 
 
 def announce(*, actor, enterprise: Enterprise, before: dict[str, bool]) -> None:

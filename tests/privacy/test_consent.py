@@ -86,6 +86,19 @@ def test_the_reports_consent_answers_for_the_enterprise_and_every_attribute(make
     assert consent.history(enterprise)[0].purpose == "reports"
 
 
+def test_the_sql_condition_counts_exactly_whom_may_report_allows(make):
+    combos = [(r, s) for r in (True, False) for s in (True, False)]
+    made = [
+        make.enterprise(share_in_reports=r, women_led=True, share_women_led=s) for r, s in combos
+    ]
+    db.session.flush()
+    for attribute in (None, "women_led", "sector"):
+        counted = set(
+            db.session.scalars(sa.select(Enterprise.id).where(consent.reportable(attribute)))
+        )
+        assert counted == {e.id for e in made if consent.may_report(e, attribute)}, attribute
+
+
 def test_a_facilitator_changes_consent_on_the_owners_behalf_recorded_as_such(make):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
