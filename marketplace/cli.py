@@ -37,6 +37,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(payments_group)
 
+    from marketplace.privacy.retention_cli import privacy_group
+
+    app.cli.add_command(privacy_group)
+
 
 def collect_stats() -> dict:
     """The counts `flask stats` prints: the same service feeds the admin statistics page."""

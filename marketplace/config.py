@@ -96,6 +96,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,  # log in when set; sent only over TLS or to a server on this machine
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "TemuModal <noreply@localhost>",  # the From address; set it
+    # Personal data breach notices (UU PDP art. 46, marketplace.privacy.breach): the controller's
+    # name in the notice to the agency, and the agency's address the admin's form starts with.
+    "PRIVACY_CONTROLLER": "TemuModal",
+    "PRIVACY_AGENCY_EMAIL": "",
     "MAIL_CONTACT": None,  # an address the footer names for questions (also Reply-To)
     "MAIL_TIMEOUT": 10.0,  # seconds to connect and for each SMTP reply
     "MAIL_RETRY_SECONDS": 60,  # the first retry waits this long, doubling up to 6 hours

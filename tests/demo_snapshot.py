@@ -47,6 +47,8 @@ VOLATILE_COLUMNS = {
     "organisation_admin",
     "rejected_at",
     "rejection_reason",
+    # Added after the recording (consent to programme and donor reports, issue 16): on for all.
+    "share_in_reports",
 }
 # In-app notices are dated by the clock when the services create them.
 VOLATILE_IN = {

@@ -11,6 +11,7 @@ test sees. Every denied request must leave the database exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import string
@@ -83,7 +84,7 @@ class Case:
 # a document, mentoring record and photo of A (same for D), {prog_F}/{cohort_F}/{enrol_F}
 # F's programme, cohort and A's enrolment (same for G), {org_I}/{org_J} the investors'
 # organisations, {user_owner} owner A's user, {token} a live hand-over invitation,
-# {notice_owner} owner A's notification of I's data-room request.
+# {notice_owner} owner A's notification of I's data-room request, {breach} a breach incident.
 POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # --- accounts ---------------------------------------------------------------------------
     ("accounts.home", "GET"): (Case("/", EVERYONE),),
@@ -185,6 +186,40 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("admin.set_active", "POST"): (
         Case("/admin/users/{user_owner}/active", ADMIN, data={"active": "0"}),
+    ),
+    # --- personal data: consents and breaches (issue 16) -------------------------------------
+    # Every user sees their own consents (and e-mail history); an enterprise's switches belong
+    # to its owner and to the facilitator acting for it (recorded as on the owner's behalf).
+    ("consent.overview", "GET"): (Case("/privacy/consents", LOGGED_IN),),
+    ("consent.enterprise_consents", "GET"): (
+        Case("/privacy/consents/enterprises/{A}", A_EDITORS),
+        Case("/privacy/consents/enterprises/{D}", D_EDITORS),
+    ),
+    ("consent.change", "POST"): (
+        Case(
+            "/privacy/consents/enterprises/{A}",
+            A_EDITORS,
+            data={"purpose": "reports", "granted": "0"},
+        ),
+        Case(
+            "/privacy/consents/enterprises/{D}",
+            D_EDITORS,
+            data={"purpose": "reports", "granted": "0"},
+        ),
+    ),
+    # Breach incidents and their notices: admins only ({breach} recorded by the admin).
+    ("breach.incidents", "GET"): (Case("/admin/breaches", ADMIN),),
+    ("breach.new_incident", "GET"): (Case("/admin/breaches/new", ADMIN),),
+    # Empty: the admin gets the form back with its errors (422).
+    ("breach.new_incident", "POST"): (Case("/admin/breaches/new", ADMIN),),
+    ("breach.incident", "GET"): (Case("/admin/breaches/{breach}", ADMIN),),
+    ("breach.notify_people", "POST"): (
+        Case("/admin/breaches/{breach}/notify-people", ADMIN, data=CONFIRM),
+    ),
+    ("breach.notify_agency", "POST"): (
+        Case(
+            "/admin/breaches/{breach}/notify-agency", ADMIN, data={"email": "aduan@lembaga.go.id"}
+        ),
     ),
     # --- health -----------------------------------------------------------------------------
     ("health.healthz", "GET"): (Case("/healthz", EVERYONE),),
@@ -749,6 +784,21 @@ def build_world(db, upload_folder: Path) -> World:
     req_a = data_room.request_access(investor=investor, enterprise=enterprise_a, message="KUR")
     data_room.decide_access(actor=owner, access_request=req_a, decision="accept")
 
+    from marketplace.models import utcnow
+    from marketplace.privacy import breach as breach_services
+
+    incident = breach_services.record_incident(
+        actor=admin,
+        title="Uji kebocoran",
+        data_kinds=["identity"],
+        occurred_from=utcnow() - dt.timedelta(hours=30),
+        occurred_until=utcnow() - dt.timedelta(hours=20),
+        discovered_at=utcnow() - dt.timedelta(hours=2),
+        how_discovered="Uji.",
+        what_happened="Uji.",
+        handling="Uji.",
+    )
+
     users = {
         "owner": owner,
         "other_owner": other_owner,
@@ -802,6 +852,7 @@ def build_world(db, upload_folder: Path) -> World:
         "ddoc_D": ddoc_d.id,
         "req_A": req_a.id,
         "notice_owner": db.session.scalar(owner_notice(owner.id)),
+        "breach": incident.id,
         **{f"user_{role}": user.id for role, user in users.items()},
     }
     pristine = upload_folder.with_name(upload_folder.name + "-pristine")

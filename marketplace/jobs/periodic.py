@@ -60,6 +60,13 @@ PERIODIC: tuple[Periodic, ...] = (
         cron="0 19 * * *",  # 02:00 WIB
         command="flask files cleanup",
     ),
+    Periodic(
+        "privacy.retention",
+        "delete personal data whose retention period is over: expired links, old sessions,"
+        " notifications and mails, rejected registrations (docs/privacy.md)",
+        cron="30 19 * * *",  # 02:30 WIB
+        command="flask privacy retention",
+    ),
 )
 
 

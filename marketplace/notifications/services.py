@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from blinker import Namespace
 from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -386,6 +387,12 @@ def open_notification(*, user: Recipient, notification_id: int) -> Notification:
 
 
 # --- settings --------------------------------------------------------------------------------
+# sender: the User whose settings changed; `changes=` {kind: (old delivery, new delivery)}.
+# Sent by `save_settings` in the caller's transaction: privacy keeps the history of the
+# e-mail consent (app -> email/digest gives it for that kind, back to app withdraws it).
+settings_changed = Namespace().signal("notification-settings-changed")
+
+
 def kinds_for(role: str) -> list[str]:
     """The kinds a user of `role` can receive, in the settings page's order."""
     return [kind for kind in KIND_LABELS if role in KIND_ROLES[kind]]
@@ -415,12 +422,20 @@ def save_settings(*, user: Recipient, choices: dict[str, str]) -> None:
             select(NotificationSetting).where(NotificationSetting.user_id == user.id)
         )
     }
+    before = settings_of(user)
     for kind, delivery in choices.items():
         if kind in existing:
             existing[kind].delivery = delivery
         else:
             db.session.add(NotificationSetting(user_id=user.id, kind=kind, delivery=delivery))
     db.session.flush()
+    changed = {
+        kind: (before[kind], delivery)
+        for kind, delivery in choices.items()
+        if before[kind] != delivery
+    }
+    if changed:
+        settings_changed.send(user, changes=changed)
 
 
 # --- the daily digest ------------------------------------------------------------------------

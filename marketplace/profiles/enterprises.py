@@ -20,7 +20,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import NotFound, PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.profiles import crypto, permissions, readiness, validators
+from marketplace.profiles import consents, crypto, permissions, readiness, validators
 from marketplace.profiles.models import (
     Enterprise,
 )
@@ -97,6 +97,7 @@ def update_profile(
     audit `profile.updated`; reindex after commit when published.
     """
     require_editor(actor, enterprise)
+    before = consents.current(enterprise)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields {sorted(unknown)}")
@@ -125,6 +126,7 @@ def update_profile(
         enterprise.owner_phone = validators.normalise_phone(owner_phone)
     audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
+    consents.announce(actor=actor, enterprise=enterprise, before=before)
     reindex_later(enterprise)
 
 
@@ -296,10 +298,12 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
         raise ValidationError(
             _l("Fill in these fields before publishing: %(fields)s.", fields=", ".join(missing))
         )
+    before = consents.current(enterprise)
     enterprise.status = "published"
     enterprise.published_at = utcnow()
     audit.on_enterprise("profile.published", enterprise.id, by=actor.id)
     db.session.flush()
+    consents.announce(actor=actor, enterprise=enterprise, before=before)
     reindex_later(enterprise)
     # After the reindex, so that an inline indexer holds the profile when this job runs.
     # Registered by marketplace.matching.saved_searches (loaded by create_app).
@@ -309,10 +313,45 @@ def publish_profile(*, actor: User, enterprise: Enterprise) -> None:
 def unpublish_profile(*, actor: User, enterprise: Enterprise) -> None:
     """Hide the profile again (back to draft). Side effects: audit; removed from the index."""
     require_editor(actor, enterprise)
+    before = consents.current(enterprise)
     enterprise.status = "draft"
     audit.on_enterprise("profile.unpublished", enterprise.id, by=actor.id)
     db.session.flush()
+    consents.announce(actor=actor, enterprise=enterprise, before=before)
     reindex_later(enterprise)
+
+
+def set_consent(*, actor: User, enterprise: Enterprise, purpose: str, granted: bool) -> None:
+    """Give or withdraw the owner's consent for one purpose (`consents.PURPOSES`), at once.
+
+    Visibility to investors is the profile's publication (`publish_profile`,
+    `unpublish_profile`); the other purposes are their `share_*` columns. Raises
+    PermissionDenied (not an editor), ValidationError (unknown purpose; a profile that cannot be
+    published yet). Side effects: audit `consent.given` / `consent.withdrawn`;
+    `signals.consent_changed` (privacy keeps the history); after commit the search index and the
+    match card are rebuilt from the new consents (the outbox), so a withdrawal applies to
+    search, match cards, reports and exports made after it.
+    """
+    require_editor(actor, enterprise)
+    if purpose not in consents.PURPOSES:
+        raise ValidationError(_l("Choose one of the options offered."), field="purpose")
+    if consents.current(enterprise)[purpose] == granted:
+        return
+    if purpose == consents.VISIBLE:
+        (publish_profile if granted else unpublish_profile)(actor=actor, enterprise=enterprise)
+    else:
+        before = consents.current(enterprise)
+        column = "share_in_reports" if purpose == consents.REPORTS else purpose
+        setattr(enterprise, column, granted)
+        db.session.flush()
+        consents.announce(actor=actor, enterprise=enterprise, before=before)
+        reindex_later(enterprise)
+    audit.on_enterprise(
+        "consent.given" if granted else "consent.withdrawn",
+        enterprise.id,
+        by=actor.id,
+        purpose=purpose,
+    )
 
 
 # --- readiness -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,6 +92,9 @@ class Enterprise(TimestampMixin, db.Model):
     share_women_led: Mapped[bool] = mapped_column(Boolean, default=False)
     share_disability_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     share_pkh_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Counted in programme and donor reports (aggregate figures, never a name): on until the
+    # owner withdraws it (marketplace.profiles.consents, docs/privacy.md).
+    share_in_reports: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Graduation from social assistance (vocab.ASSISTANCE_PROGRAMMES): social-assistance status,
     # shown to investors only under the `share_pkh_graduate` consent.
     graduated_from: Mapped[str | None] = mapped_column(String(10))

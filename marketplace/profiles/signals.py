@@ -56,3 +56,9 @@ def waiting_for(user) -> list[Waiting]:
     for _receiver, answer in waiting_shown.send(user):
         lines.extend(w for w in answer or () if w.count > 0)
     return lines
+
+
+# sender: the acting User (the owner, or their facilitator on the owner's behalf);
+# `enterprise=`, `purpose=` (consents.PURPOSES), `granted=` (bool). Sent by
+# `consents.announce` in the caller's transaction; privacy records the history.
+consent_changed = _signals.signal("consent-changed")

@@ -1,0 +1,25 @@
+"""`flask privacy retention`: apply the retention periods (marketplace.privacy.retention)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+privacy_group = AppGroup("privacy", help="Personal data: retention periods (UU PDP).")
+
+
+@privacy_group.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what is due without deleting it.")
+def retention(dry_run: bool) -> None:
+    """Delete the personal data whose retention period is over (docs/privacy.md)."""
+    from marketplace.extensions import db
+    from marketplace.privacy import retention as rules
+
+    counts = rules.apply(dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "due" if dry_run else "deleted"
+    for rule in rules.RULES:
+        click.echo(f"{rule.kind}: {counts[rule.kind]} {verb} (kept {rule.keep.days} days)")
