@@ -80,12 +80,8 @@ def invite_enterprises(
         created.append(invitation)
     db.session.flush()
     if created:
-        audit.record(
-            "event.invited",
-            actor_id=actor.id,
-            object_type="pitch_event",
-            object_id=event.id,
-            details={"enterprises": [i.enterprise_id for i in created]},
+        audit.on_event(
+            "event.invited", event.id, by=actor.id, enterprises=[i.enterprise_id for i in created]
         )
         notices.notify_invited(event, [i.enterprise for i in created])
     return created
@@ -144,12 +140,12 @@ def answer_invitation(
     invitation.available_slots = slots if attending else None
     invitation.responded_by_id = actor.id
     invitation.responded_at = utcnow()
-    audit.record(
+    audit.on_event(
         "event.answered",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"enterprise": invitation.enterprise_id, "status": invitation.status},
+        event.id,
+        by=actor.id,
+        enterprise=invitation.enterprise_id,
+        status=invitation.status,
     )
     if withdrawn:
         notices.notify_withdrawn(event, invitation.enterprise)
@@ -235,9 +231,7 @@ def register_investor(
         # the error message can still be rendered with the user's language.
         db.session.rollback()
         raise Conflict(_l("You are registered for this event already.")) from error
-    audit.record(
-        "event.registered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
+    audit.on_event("event.registered", event.id, by=actor.id)
     db.session.flush()
     return registration
 
@@ -310,9 +304,7 @@ def cancel_registration(*, actor: User, event: PitchEvent) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(event, ["registered_count"])
-    audit.record(
-        "event.unregistered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
+    audit.on_event("event.unregistered", event.id, by=actor.id)
     db.session.flush()
 
 
@@ -406,12 +398,6 @@ def set_preferences(
         row.value = value
         row.set_by_id = actor.id
         saved += 1
-    audit.record(
-        "event.preferences",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"side": side, "count": saved},
-    )
+    audit.on_event("event.preferences", event.id, by=actor.id, side=side, count=saved)
     db.session.flush()
     return saved
