@@ -94,8 +94,12 @@ def accept_invitation(token: str):
 
 # --- programmes and cohorts ------------------------------------------------------------------
 def _programme(programme_id: int) -> Programme:
+    """A programme of the current facilitator's organisation: 403 to other roles whatever the
+    id, 404 for another organisation's programme (as for a missing one), 403 to a colleague who
+    may not manage it yet (address unconfirmed)."""
+    require_role("facilitator")
     programme = db.session.get(Programme, programme_id)
-    if programme is None:
+    if programme is None or programme.organisation_id != current_user.organisation_id:
         abort(404)
     if not permissions.can_manage_programme(current_user, programme):
         abort(403)
@@ -103,6 +107,7 @@ def _programme(programme_id: int) -> Programme:
 
 
 def _cohort(cohort_id: int) -> Cohort:
+    require_role("facilitator")
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         abort(404)
@@ -157,6 +162,7 @@ def _programme_page(programme: Programme, *, group_form=None, priority_form=None
 
 # --- business groups and priority areas --------------------------------------------------------
 def _group(group_id: int) -> BusinessGroup:
+    require_role("facilitator")
     group = db.session.get(BusinessGroup, group_id)
     if group is None:
         abort(404)
@@ -328,6 +334,7 @@ def cohort(cohort_id: int):
 @bp.post("/enrolments/<int:enrolment_id>/status")
 @login_required
 def enrolment_status(enrolment_id: int):
+    require_role("facilitator")
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None:
         abort(404)
