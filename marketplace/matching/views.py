@@ -43,7 +43,7 @@ from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
-from marketplace.web import page_number
+from marketplace.web import page_number, visible_or_404
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -206,10 +206,7 @@ def _entry(entry_id: int) -> ShortlistEntry:
     """One of the organisation's shortlist entries: 403 to anyone who keeps no shortlist
     (whatever the id), 404 for another organisation's entry, as for a missing one."""
     _require_shortlist()
-    entry = db.session.get(ShortlistEntry, entry_id)
-    if entry is None or not permissions.can_view_entry(current_user, entry):
-        abort(404)
-    return entry
+    return visible_or_404(ShortlistEntry, entry_id, permissions.can_view_entry)
 
 
 def _investor_target(enterprise_id: int) -> Enterprise:
@@ -324,10 +321,7 @@ def entry_note(entry_id: int):
 # --- meetings --------------------------------------------------------------------------------
 def _meeting(meeting_id: int) -> MeetingRequest:
     """A meeting request between its parties; to anyone else it does not exist (404)."""
-    meeting = db.session.get(MeetingRequest, meeting_id)
-    if meeting is None or not permissions.can_view_meeting(current_user, meeting):
-        abort(404)
-    return meeting
+    return visible_or_404(MeetingRequest, meeting_id, permissions.can_view_meeting)
 
 
 @bp.route("/enterprises/<int:enterprise_id>/meetings/new", methods=["GET", "POST"])
@@ -435,9 +429,7 @@ def _editable(enterprise_id: int) -> Enterprise:
     """An enterprise whose matches and introductions the current user keeps: 404 unless they
     may see it (a draft is hidden from all but its editors and the admin), 403 unless they edit
     it."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not profile_permissions.can_view_enterprise(current_user, enterprise):
-        abort(404)
+    enterprise = visible_or_404(Enterprise, enterprise_id, profile_permissions.can_view_enterprise)
     if not permissions.can_see_enterprise_matches(current_user, enterprise):
         abort(403)
     return enterprise
