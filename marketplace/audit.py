@@ -98,6 +98,8 @@ def _about(object_type: str) -> Callable[..., AuditEvent]:
 # `audit.on_enterprise("document.recorded", enterprise.id, by=actor.id, kind=kind)`.
 on_enterprise = _about("enterprise")
 on_event = _about("pitch_event")
+on_group = _about("group")
 on_organisation = _about("organisation")
 on_programme = _about("programme")
+on_ticket_order = _about("ticket_order")
 on_user = _about("user")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from sqlalchemy import DateTime, ForeignKey
+from sqlalchemy import DateTime, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -34,6 +34,14 @@ class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows that meet `where` only (a partial index, on SQLite and
+    PostgreSQL alike): "at most one open request per pair", "one current version per deck"."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
     )
 
 

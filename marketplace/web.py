@@ -3,11 +3,17 @@ headers every upload gets (form helpers: marketplace/forms.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, request, send_file
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from marketplace import storage
+from marketplace.extensions import db
+
+Row = TypeVar("Row")
 
 SANDBOX_CSP = "default-src 'none'; sandbox"
 
@@ -27,6 +33,18 @@ def require_role(*roles: str) -> None:
     """403 unless the logged-in user has one of `roles`."""
     if current_user.role not in roles:
         abort(403)
+
+
+def visible_or_404(
+    model: type[Row], object_id: int, may_see: Callable[..., bool] | None = None
+) -> Row:
+    """The `model` row `object_id`, if the current user may see it (`may_see(user, row)`; any
+    user when not given). 404 otherwise: an object hidden from the user answers as one that
+    does not exist. What the user may do with it (a 403) is the caller's next check."""
+    row = db.session.get(model, object_id)
+    if row is None or (may_see is not None and not may_see(current_user, row)):
+        abort(404)
+    return row
 
 
 def send_stored_file(

@@ -65,18 +65,34 @@ NOT_IDS = frozenset({"token", "confirm_token", "reset_token", "join_token"})
 BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
 
 
+# Who is denied with 404 rather than 403. The rule: an object a role may not even see (another
+# user's private object, a draft of someone else's) is hidden with 404, the answer for an id that
+# does not exist; a role that knows the object exists but may not do this (or a role the whole
+# route is not for, whatever the id) gets 403.
+# Draft enterprise D is seen only by its editors (owner B, facilitator G) and the admin.
+NOT_D_VIEWERS = frozenset({"anonymous", "owner", "facilitator", "investor", "other_investor"})
+# Event {ev} is seen by its organiser F, invited A's owner, registered investor I and the admin.
+NOT_EVENT_VIEWERS = frozenset({"other_owner", "other_facilitator", "other_investor"})
+
+
 @dataclass(frozen=True)
 class Case:
     """One URL of a route, the roles allowed on it, and what denial looks like.
 
     `anonymous` is "login" when an anonymous caller is sent to the login page, "hidden" when a
-    public route answers 403/404 instead (drafts, full profiles, photos of drafts).
+    public route answers 403/404 instead (drafts, full profiles, photos of drafts). A denied
+    role in `not_found` gets 404; any other denied role gets 403 (EVERYONE: all denials 404).
     """
 
     path: str
     allow: frozenset[str] | set[str] | str
     anonymous: str = "login"
     data: dict[str, str] = field(default_factory=dict)
+    not_found: frozenset[str] | set[str] = frozenset()
+
+    def denial(self, role: str) -> int:
+        """The exact status a denied `role` gets (the login redirect aside)."""
+        return 404 if role in self.not_found else 403
 
 
 # The policy. Placeholders name objects of the world: {A} enterprise A (published, owner A,
@@ -107,11 +123,11 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("accounts.check_email", "GET"): (Case("/register/check-email", EVERYONE),),
     ("accounts.confirm_email", "GET"): (
         Case("/confirm/{confirm_token}", EVERYONE),
-        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     ("accounts.confirm_email", "POST"): (
         Case("/confirm/{confirm_token}", EVERYONE),
-        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/confirm/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     # Each user asks for their own link; the route acts on nobody else.
     ("accounts.resend_confirmation", "POST"): (Case("/account/confirm/resend", LOGGED_IN),),
@@ -121,7 +137,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("accounts.reset_password", "GET"): (
         Case("/password/reset/{reset_token}", EVERYONE),
-        Case("/password/reset/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/password/reset/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     # A too-short password: the holder of the link gets the form back (422) rather than the
     # success redirect to /login, which the walker could not tell from a denial.
@@ -132,6 +148,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             NOBODY,
             anonymous="hidden",
             data={"password": "es-cendol-99-gula"},
+            not_found=EVERYONE,
         ),
     ),
     # --- admin ------------------------------------------------------------------------------
@@ -156,7 +173,12 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # Only org_I's admin (investor I); everyone else, other organisations' admins included, 404.
     ("organisation.remove_member", "POST"): (
-        Case("/organisation/members/{user_colleague}/remove", {"investor"}, data=CONFIRM),
+        Case(
+            "/organisation/members/{user_colleague}/remove",
+            {"investor"},
+            data=CONFIRM,
+            not_found=EVERYONE,
+        ),
     ),
     # Any member of an investor or programme organisation may ask to leave (302): I is the
     # only admin of org_I and the others are alone in theirs, so each is told why not and
@@ -165,17 +187,22 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/organisation/leave", FACILITATORS | INVESTORS, data=CONFIRM),
     ),
     ("organisation.cancel_invitation", "POST"): (
-        Case("/organisation/invitations/{oinv_I}/cancel", {"investor"}, data=CONFIRM),
+        Case(
+            "/organisation/invitations/{oinv_I}/cancel",
+            {"investor"},
+            data=CONFIRM,
+            not_found=EVERYONE,
+        ),
     ),
     # The e-mailed link is the credential (as for hand-overs); a logged-in user of another
     # address is told the invitation is not theirs (200, nothing changes).
     ("organisation.join", "GET"): (
         Case("/join/{join_token}", EVERYONE),
-        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     ("organisation.join", "POST"): (
         Case("/join/{join_token}", EVERYONE),
-        Case("/join/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/join/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     # Failed background jobs (issue 10): admins only. Without a queue (this world) the buttons
     # answer with a message and a redirect; tests/queue covers them on a real queue.
@@ -227,7 +254,9 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("notifications.index", "GET"): (Case("/notifications", LOGGED_IN),),
     ("notifications.mark_read", "POST"): (Case("/notifications/read", LOGGED_IN),),
     # One's own notification only (owner A's: investor I asked for A's data room).
-    ("notifications.open_one", "GET"): (Case("/notifications/{notice_owner}", {"owner"}),),
+    ("notifications.open_one", "GET"): (
+        Case("/notifications/{notice_owner}", {"owner"}, not_found=EVERYONE),
+    ),
     ("notifications.settings", "GET"): (Case("/notifications/settings", LOGGED_IN),),
     ("notifications.settings", "POST"): (Case("/notifications/settings", LOGGED_IN),),
     # --- profiles: browsing -----------------------------------------------------------------
@@ -235,159 +264,251 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
     ("profiles.profile", "GET"): (
         Case("/enterprises/{A}", EVERYONE),
-        Case("/enterprises/{D}", D_EDITORS | ADMIN, anonymous="hidden"),
+        Case("/enterprises/{D}", D_EDITORS | ADMIN, anonymous="hidden", not_found=EVERYONE),
     ),
     # Finances and readiness detail: editors, admins and verified investors (published only).
     ("profiles.readiness", "GET"): (
         Case("/enterprises/{A}/readiness", A_EDITORS | {"investor", "admin"}),
-        Case("/enterprises/{D}/readiness", D_EDITORS | ADMIN),
+        Case("/enterprises/{D}/readiness", D_EDITORS | ADMIN, not_found=EVERYONE),
     ),
     ("profiles.photo", "GET"): (
         Case("/photos/{photo_A}/small", EVERYONE),
-        Case("/photos/{photo_D}/large", D_EDITORS | ADMIN, anonymous="hidden"),
+        Case("/photos/{photo_D}/large", D_EDITORS | ADMIN, anonymous="hidden", not_found=EVERYONE),
     ),
     # --- profiles: editing (the owner and the enterprise's own facilitator) -----------------
     ("profiles.edit", "GET"): (
         Case("/enterprises/{A}/edit", A_EDITORS),
-        Case("/enterprises/{D}/edit", D_EDITORS),
+        Case("/enterprises/{D}/edit", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.edit", "POST"): (
         Case("/enterprises/{A}/edit", A_EDITORS, data={"name": "Keripik Bu Sri"}),
-        Case("/enterprises/{D}/edit", D_EDITORS, data={"name": "Batik Pak Joko"}),
+        Case(
+            "/enterprises/{D}/edit",
+            D_EDITORS,
+            data={"name": "Batik Pak Joko"},
+            not_found=NOT_D_VIEWERS,
+        ),
     ),
     ("profiles.publish", "POST"): (
         Case("/enterprises/{A}/publish", A_EDITORS),
-        Case("/enterprises/{D}/publish", D_EDITORS),
+        Case("/enterprises/{D}/publish", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.unpublish", "POST"): (
         Case("/enterprises/{A}/unpublish", A_EDITORS),
-        Case("/enterprises/{D}/unpublish", D_EDITORS),
+        Case("/enterprises/{D}/unpublish", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("programmes.attest", "POST"): (
         Case("/enterprises/{A}/attest/identity", {"facilitator"}),
-        Case("/enterprises/{D}/attest/identity", {"other_facilitator"}),
+        Case("/enterprises/{D}/attest/identity", {"other_facilitator"}, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.documents", "GET"): (
         Case("/enterprises/{A}/documents", A_EDITORS),
-        Case("/enterprises/{D}/documents", D_EDITORS),
+        Case("/enterprises/{D}/documents", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.documents", "POST"): (
         Case("/enterprises/{A}/documents", A_EDITORS, data={"kind": "sku"}),
-        Case("/enterprises/{D}/documents", D_EDITORS, data={"kind": "sku"}),
+        Case(
+            "/enterprises/{D}/documents", D_EDITORS, data={"kind": "sku"}, not_found=NOT_D_VIEWERS
+        ),
     ),
     ("profiles.delete_document", "POST"): (
         Case("/enterprises/{A}/documents/{doc_A}/delete", A_EDITORS, data=CONFIRM),
-        Case("/enterprises/{D}/documents/{doc_D}/delete", D_EDITORS, data=CONFIRM),
+        Case(
+            "/enterprises/{D}/documents/{doc_D}/delete",
+            D_EDITORS,
+            data=CONFIRM,
+            not_found=NOT_D_VIEWERS,
+        ),
         # D's document through A's URL: A's editors must not reach it.
-        Case("/enterprises/{A}/documents/{doc_D}/delete", NOBODY, data=CONFIRM),
+        Case(
+            "/enterprises/{A}/documents/{doc_D}/delete",
+            NOBODY,
+            data=CONFIRM,
+            not_found={"owner", "facilitator"},
+        ),
     ),
     ("profiles.mentoring", "GET"): (
         Case("/enterprises/{A}/mentoring", A_EDITORS),
-        Case("/enterprises/{D}/mentoring", D_EDITORS),
+        Case("/enterprises/{D}/mentoring", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.mentoring", "POST"): (
         Case("/enterprises/{A}/mentoring", A_EDITORS, data={"programme_name": "ACTION"}),
-        Case("/enterprises/{D}/mentoring", D_EDITORS, data={"programme_name": "ACTION"}),
+        Case(
+            "/enterprises/{D}/mentoring",
+            D_EDITORS,
+            data={"programme_name": "ACTION"},
+            not_found=NOT_D_VIEWERS,
+        ),
     ),
     ("profiles.delete_mentoring", "POST"): (
         Case("/enterprises/{A}/mentoring/{rec_A}/delete", A_EDITORS, data=CONFIRM),
-        Case("/enterprises/{D}/mentoring/{rec_D}/delete", D_EDITORS, data=CONFIRM),
-        Case("/enterprises/{A}/mentoring/{rec_D}/delete", NOBODY, data=CONFIRM),
+        Case(
+            "/enterprises/{D}/mentoring/{rec_D}/delete",
+            D_EDITORS,
+            data=CONFIRM,
+            not_found=NOT_D_VIEWERS,
+        ),
+        Case(
+            "/enterprises/{A}/mentoring/{rec_D}/delete",
+            NOBODY,
+            data=CONFIRM,
+            not_found={"owner", "facilitator"},
+        ),
     ),
     ("profiles.photos", "GET"): (
         Case("/enterprises/{A}/photos", A_EDITORS),
-        Case("/enterprises/{D}/photos", D_EDITORS),
+        Case("/enterprises/{D}/photos", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.photos", "POST"): (
         Case("/enterprises/{A}/photos", A_EDITORS),
-        Case("/enterprises/{D}/photos", D_EDITORS),
+        Case("/enterprises/{D}/photos", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.delete_photo", "POST"): (
         Case("/enterprises/{A}/photos/{photo_A}/delete", A_EDITORS, data=CONFIRM),
-        Case("/enterprises/{D}/photos/{photo_D}/delete", D_EDITORS, data=CONFIRM),
-        Case("/enterprises/{A}/photos/{photo_D}/delete", NOBODY, data=CONFIRM),
+        Case(
+            "/enterprises/{D}/photos/{photo_D}/delete",
+            D_EDITORS,
+            data=CONFIRM,
+            not_found=NOT_D_VIEWERS,
+        ),
+        Case(
+            "/enterprises/{A}/photos/{photo_D}/delete",
+            NOBODY,
+            data=CONFIRM,
+            not_found={"owner", "facilitator"},
+        ),
     ),
     # --- hand-over --------------------------------------------------------------------------
     ("programmes.invite_owner", "POST"): (
         Case("/enterprises/{A}/invitation", {"facilitator"}),
-        Case("/enterprises/{D}/invitation", {"other_facilitator"}),
+        Case("/enterprises/{D}/invitation", {"other_facilitator"}, not_found=NOT_D_VIEWERS),
     ),
     # The token in the link is the credential: whoever holds it may open the form.
     ("programmes.accept_invitation", "GET"): (
         Case("/invitation/{token}", EVERYONE),
-        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     ("programmes.accept_invitation", "POST"): (
         Case("/invitation/{token}", EVERYONE),
-        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden"),
+        Case("/invitation/not-a-real-token", NOBODY, anonymous="hidden", not_found=EVERYONE),
     ),
     # --- programmes (the facilitators of the programme's organisation) ----------------------
     ("programmes.new_programme", "GET"): (Case("/programmes/new", FACILITATORS),),
     ("programmes.new_programme", "POST"): (Case("/programmes/new", FACILITATORS),),
     ("programmes.programme", "GET"): (
-        Case("/programmes/{prog_F}", {"facilitator"}),
-        Case("/programmes/{prog_G}", {"other_facilitator"}),
+        Case("/programmes/{prog_F}", {"facilitator"}, not_found={"other_facilitator"}),
+        Case("/programmes/{prog_G}", {"other_facilitator"}, not_found={"facilitator"}),
     ),
     ("programmes.new_cohort", "GET"): (
-        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
-        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
+        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}, not_found={"other_facilitator"}),
+        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}, not_found={"facilitator"}),
     ),
     ("programmes.new_cohort", "POST"): (
-        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}),
-        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}),
+        Case("/programmes/{prog_F}/cohorts/new", {"facilitator"}, not_found={"other_facilitator"}),
+        Case("/programmes/{prog_G}/cohorts/new", {"other_facilitator"}, not_found={"facilitator"}),
     ),
     ("programmes.cohort", "GET"): (
-        Case("/cohorts/{cohort_F}", {"facilitator"}),
-        Case("/cohorts/{cohort_G}", {"other_facilitator"}),
+        Case("/cohorts/{cohort_F}", {"facilitator"}, not_found={"other_facilitator"}),
+        Case("/cohorts/{cohort_G}", {"other_facilitator"}, not_found={"facilitator"}),
     ),
     ("programmes.cohort", "POST"): (
-        Case("/cohorts/{cohort_F}", {"facilitator"}, data={"enrol-email": "nobody@example.id"}),
         Case(
-            "/cohorts/{cohort_G}", {"other_facilitator"}, data={"enrol-email": "nobody@example.id"}
+            "/cohorts/{cohort_F}",
+            {"facilitator"},
+            data={"enrol-email": "nobody@example.id"},
+            not_found={"other_facilitator"},
+        ),
+        Case(
+            "/cohorts/{cohort_G}",
+            {"other_facilitator"},
+            data={"enrol-email": "nobody@example.id"},
+            not_found={"facilitator"},
         ),
     ),
     # Business groups and priority areas (issue 14): the programme's facilitators only. F's
     # group {group_F} has A as a member; {behalf} is another enterprise F acts for.
     ("programmes.new_group", "POST"): (
-        Case("/programmes/{prog_F}/groups", {"facilitator"}, data={"kind": "kube", "name": "K"}),
         Case(
-            "/programmes/{prog_G}/groups", {"other_facilitator"}, data={"kind": "kube", "name": "K"}
+            "/programmes/{prog_F}/groups",
+            {"facilitator"},
+            data={"kind": "kube", "name": "K"},
+            not_found={"other_facilitator"},
+        ),
+        Case(
+            "/programmes/{prog_G}/groups",
+            {"other_facilitator"},
+            data={"kind": "kube", "name": "K"},
+            not_found={"facilitator"},
         ),
     ),
     ("programmes.priority_areas", "POST"): (
         Case(
-            "/programmes/{prog_F}/priority-areas", {"facilitator"}, data={"regency_codes": "32.01"}
+            "/programmes/{prog_F}/priority-areas",
+            {"facilitator"},
+            data={"regency_codes": "32.01"},
+            not_found={"other_facilitator"},
         ),
         Case(
             "/programmes/{prog_G}/priority-areas",
             {"other_facilitator"},
             data={"regency_codes": "32.01"},
+            not_found={"facilitator"},
         ),
     ),
     ("programmes.group", "GET"): (
-        Case("/groups/{group_F}", {"facilitator"}),
-        Case("/groups/{group_G}", {"other_facilitator"}),
+        Case("/groups/{group_F}", {"facilitator"}, not_found={"other_facilitator"}),
+        Case("/groups/{group_G}", {"other_facilitator"}, not_found={"facilitator"}),
     ),
     ("programmes.add_group_member", "POST"): (
-        Case("/groups/{group_F}/members", {"facilitator"}, data={"enterprise_id": "{behalf}"}),
-        Case("/groups/{group_G}/members", {"other_facilitator"}, data={"enterprise_id": "{A}"}),
+        Case(
+            "/groups/{group_F}/members",
+            {"facilitator"},
+            data={"enterprise_id": "{behalf}"},
+            not_found={"other_facilitator"},
+        ),
+        Case(
+            "/groups/{group_G}/members",
+            {"other_facilitator"},
+            data={"enterprise_id": "{A}"},
+            not_found={"facilitator"},
+        ),
     ),
     ("programmes.remove_group_member", "POST"): (
-        Case("/groups/{group_F}/members/{A}/remove", {"facilitator"}),
-        Case("/groups/{group_G}/members/{D}/remove", {"other_facilitator"}),
+        Case(
+            "/groups/{group_F}/members/{A}/remove", {"facilitator"}, not_found={"other_facilitator"}
+        ),
+        Case(
+            "/groups/{group_G}/members/{D}/remove", {"other_facilitator"}, not_found={"facilitator"}
+        ),
     ),
     ("programmes.enrolment_status", "POST"): (
-        Case("/enrolments/{enrol_F}/status", {"facilitator"}, data={"status": "withdrawn"}),
-        Case("/enrolments/{enrol_G}/status", {"other_facilitator"}, data={"status": "withdrawn"}),
+        Case(
+            "/enrolments/{enrol_F}/status",
+            {"facilitator"},
+            data={"status": "withdrawn"},
+            not_found={"other_facilitator"},
+        ),
+        Case(
+            "/enrolments/{enrol_G}/status",
+            {"other_facilitator"},
+            data={"status": "withdrawn"},
+            not_found={"facilitator"},
+        ),
     ),
     # --- owners' consent to programmes: only the enrolled enterprise's owner answers --------
     ("programmes.my_programmes", "GET"): (Case("/account/programmes", {"owner", "other_owner"}),),
     ("programmes.answer_enrolment", "POST"): (
-        Case("/enrolments/{enrol_F}/consent", {"owner"}, data={"answer": "leave", "confirm": "1"}),
+        Case(
+            "/enrolments/{enrol_F}/consent",
+            {"owner"},
+            data={"answer": "leave", "confirm": "1"},
+            not_found=EVERYONE,
+        ),
         Case(
             "/enrolments/{enrol_G}/consent",
             {"other_owner"},
             data={"answer": "leave", "confirm": "1"},
+            not_found=EVERYONE,
         ),
     ),
     # --- investors --------------------------------------------------------------------------
@@ -402,95 +523,202 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("events.new", "POST"): (Case("/events/new", FACILITATORS, data={"title": ""}),),
     # The event page: its organisers, verified investors, invited enterprises' editors, admins.
     ("events.detail", "GET"): (
-        Case("/events/{ev}", {"facilitator", "owner", "investor", "admin"}),
+        Case("/events/{ev}", {"facilitator", "owner", "investor", "admin"}, not_found=EVERYONE),
         # An event offering observer places: every confirmed account sees it (issue 11).
         Case("/events/{oev}", LOGGED_IN),
     ),
-    ("events.edit", "GET"): (Case("/events/{ev}/edit", {"facilitator"}),),
-    ("events.edit", "POST"): (Case("/events/{ev}/edit", {"facilitator"}, data={"title": ""}),),
-    ("events.invitations", "GET"): (Case("/events/{ev}/invitations", {"facilitator"}),),
-    ("events.invitations", "POST"): (Case("/events/{ev}/invitations", {"facilitator"}),),
+    ("events.edit", "GET"): (
+        Case("/events/{ev}/edit", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.edit", "POST"): (
+        Case("/events/{ev}/edit", {"facilitator"}, data={"title": ""}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.invitations", "GET"): (
+        Case("/events/{ev}/invitations", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.invitations", "POST"): (
+        Case("/events/{ev}/invitations", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("events.attendance", "GET"): (
-        Case("/events/{ev}/enterprises/{A}/attendance", A_EDITORS),
-        Case("/events/{ev}/enterprises/{D}/attendance", NOBODY),
+        Case("/events/{ev}/enterprises/{A}/attendance", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
+        Case("/events/{ev}/enterprises/{D}/attendance", NOBODY, not_found=EVERYONE),
     ),
     ("events.attendance", "POST"): (
-        Case("/events/{ev}/enterprises/{A}/attendance", A_EDITORS, data={"attending": "no"}),
+        Case(
+            "/events/{ev}/enterprises/{A}/attendance",
+            A_EDITORS,
+            data={"attending": "no"},
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
     ("events.enterprise_preferences", "GET"): (
-        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS),
+        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
     ),
     ("events.enterprise_preferences", "POST"): (
-        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS),
+        Case("/events/{ev}/enterprises/{A}/preferences", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
     ),
-    ("events.register", "POST"): (Case("/events/{ev}/register", {"investor"}),),
-    ("events.unregister", "POST"): (Case("/events/{ev}/unregister", {"investor"}, data=CONFIRM),),
-    ("events.availability", "GET"): (Case("/events/{ev}/availability", {"investor"}),),
-    ("events.availability", "POST"): (Case("/events/{ev}/availability", {"investor"}),),
-    ("events.preferences", "GET"): (Case("/events/{ev}/preferences", {"investor"}),),
-    ("events.preferences", "POST"): (Case("/events/{ev}/preferences", {"investor"}),),
-    ("events.build", "POST"): (Case("/events/{ev}/schedule/build", {"facilitator"}),),
-    ("events.run", "GET"): (Case("/events/{ev}/schedule/runs/{run}", {"facilitator"}),),
-    ("events.schedule", "GET"): (Case("/events/{ev}/schedule", {"facilitator"}),),
-    ("events.move", "POST"): (Case("/events/{ev}/schedule/move", {"facilitator"}),),
-    ("events.swap", "POST"): (Case("/events/{ev}/schedule/swap", {"facilitator"}),),
-    ("events.publish", "POST"): (Case("/events/{ev}/schedule/publish", {"facilitator"}),),
-    ("events.print_schedule", "GET"): (Case("/events/{ev}/schedule/print", {"facilitator"}),),
-    ("events.agenda", "GET"): (Case("/events/{ev}/agenda", {"investor"}),),
-    ("events.agenda_ics", "GET"): (Case("/events/{ev}/agenda.ics", {"investor"}),),
-    ("events.enterprise_agenda", "GET"): (Case("/events/{ev}/enterprises/{A}/agenda", A_EDITORS),),
+    ("events.register", "POST"): (
+        Case("/events/{ev}/register", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.unregister", "POST"): (
+        Case("/events/{ev}/unregister", {"investor"}, data=CONFIRM, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.availability", "GET"): (
+        Case("/events/{ev}/availability", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.availability", "POST"): (
+        Case("/events/{ev}/availability", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.preferences", "GET"): (
+        Case("/events/{ev}/preferences", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.preferences", "POST"): (
+        Case("/events/{ev}/preferences", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.build", "POST"): (
+        Case("/events/{ev}/schedule/build", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.run", "GET"): (
+        Case("/events/{ev}/schedule/runs/{run}", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.schedule", "GET"): (
+        Case("/events/{ev}/schedule", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.move", "POST"): (
+        Case("/events/{ev}/schedule/move", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.swap", "POST"): (
+        Case("/events/{ev}/schedule/swap", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.publish", "POST"): (
+        Case("/events/{ev}/schedule/publish", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.print_schedule", "GET"): (
+        Case("/events/{ev}/schedule/print", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.agenda", "GET"): (
+        Case("/events/{ev}/agenda", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.agenda_ics", "GET"): (
+        Case("/events/{ev}/agenda.ics", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.enterprise_agenda", "GET"): (
+        Case("/events/{ev}/enterprises/{A}/agenda", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("events.enterprise_agenda_ics", "GET"): (
-        Case("/events/{ev}/enterprises/{A}/agenda.ics", A_EDITORS),
+        Case("/events/{ev}/enterprises/{A}/agenda.ics", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
     ),
-    ("events.sheet", "GET"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
-    ("events.sheet", "POST"): (Case("/events/{ev}/judging/sheet", {"facilitator"}),),
+    ("events.sheet", "GET"): (
+        Case("/events/{ev}/judging/sheet", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.sheet", "POST"): (
+        Case("/events/{ev}/judging/sheet", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("events.remove_judge", "POST"): (
-        Case("/events/{ev}/judges/{judge}/delete", {"facilitator"}, data=CONFIRM),
+        Case(
+            "/events/{ev}/judges/{judge}/delete",
+            {"facilitator"},
+            data=CONFIRM,
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
     ("events.withdraw_judge_invitation", "POST"): (
-        Case("/events/{ev}/judge-invitations/{jinv}/delete", {"facilitator"}, data=CONFIRM),
+        Case(
+            "/events/{ev}/judge-invitations/{jinv}/delete",
+            {"facilitator"},
+            data=CONFIRM,
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
     ("events.judge_invitation_list", "GET"): (Case("/events/judge-invitations", LOGGED_IN),),
     # Only the person behind the invited address (facilitator G) may answer.
     ("events.answer_judge_invitation", "POST"): (
-        Case("/events/judge-invitations/{jinv}", {"other_facilitator"}, data={"answer": "accept"}),
+        Case(
+            "/events/judge-invitations/{jinv}",
+            {"other_facilitator"},
+            data={"answer": "accept"},
+            not_found=EVERYONE,
+        ),
     ),
-    ("events.judging_queue", "GET"): (Case("/events/{ev}/judging", {"investor"}),),
-    ("events.score", "GET"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
-    ("events.score", "POST"): (Case("/events/{ev}/judging/{A}", {"investor"}),),
-    ("events.ranking", "GET"): (Case("/events/{ev}/ranking", {"facilitator"}),),
-    ("events.send_feedback", "POST"): (Case("/events/{ev}/feedback", {"facilitator"}),),
-    ("events.feedback", "GET"): (Case("/events/{ev}/enterprises/{A}/feedback", A_EDITORS),),
+    ("events.judging_queue", "GET"): (
+        Case("/events/{ev}/judging", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.score", "GET"): (
+        Case("/events/{ev}/judging/{A}", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.score", "POST"): (
+        Case("/events/{ev}/judging/{A}", {"investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.ranking", "GET"): (
+        Case("/events/{ev}/ranking", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.send_feedback", "POST"): (
+        Case("/events/{ev}/feedback", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("events.feedback", "GET"): (
+        Case("/events/{ev}/enterprises/{A}/feedback", A_EDITORS, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("events.record_outcomes", "GET"): (
-        Case("/events/{ev}/outcomes", {"facilitator", "investor"}),
+        Case("/events/{ev}/outcomes", {"facilitator", "investor"}, not_found=NOT_EVENT_VIEWERS),
     ),
     ("events.record_outcomes", "POST"): (
-        Case("/events/{ev}/outcomes", {"facilitator", "investor"}),
+        Case("/events/{ev}/outcomes", {"facilitator", "investor"}, not_found=NOT_EVENT_VIEWERS),
     ),
-    ("events.summary", "GET"): (Case("/events/{ev}/summary", {"facilitator", "investor"}),),
+    ("events.summary", "GET"): (
+        Case("/events/{ev}/summary", {"facilitator", "investor"}, not_found=NOT_EVENT_VIEWERS),
+    ),
     # --- paid tickets (issue 11): {tt} the free ticket of {ev}, {order} investor I's paid
     # order, {refund} a failed refund of it. The webhook is Stripe's: no login, its signature is
     # the credential (an unsigned POST is answered 400 and changes nothing).
-    ("payments.manage", "GET"): (Case("/events/{ev}/tickets/manage", {"facilitator"}),),
+    ("payments.manage", "GET"): (
+        Case("/events/{ev}/tickets/manage", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("payments.manage", "POST"): (
-        Case("/events/{ev}/tickets/manage", {"facilitator"}, data={"type-name": ""}),
+        Case(
+            "/events/{ev}/tickets/manage",
+            {"facilitator"},
+            data={"type-name": ""},
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
     ("payments.add_code", "POST"): (
-        Case("/events/{ev}/tickets/codes", {"facilitator"}, data={"code-code": ""}),
+        Case(
+            "/events/{ev}/tickets/codes",
+            {"facilitator"},
+            data={"code-code": ""},
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
     ("payments.set_hold", "POST"): (
-        Case("/events/{ev}/tickets/hold", {"facilitator"}, data={"hold-hold_minutes": ""}),
+        Case(
+            "/events/{ev}/tickets/hold",
+            {"facilitator"},
+            data={"hold-hold_minutes": ""},
+            not_found=NOT_EVENT_VIEWERS,
+        ),
     ),
-    ("payments.event_orders", "GET"): (Case("/events/{ev}/orders", {"facilitator", "admin"}),),
-    ("payments.orders_csv", "GET"): (Case("/events/{ev}/orders.csv", {"facilitator", "admin"}),),
-    ("payments.cancel_event", "GET"): (Case("/events/{ev}/cancel", {"facilitator"}),),
-    ("payments.cancel_event", "POST"): (Case("/events/{ev}/cancel", {"facilitator"}),),
+    ("payments.event_orders", "GET"): (
+        Case("/events/{ev}/orders", {"facilitator", "admin"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("payments.orders_csv", "GET"): (
+        Case("/events/{ev}/orders.csv", {"facilitator", "admin"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("payments.cancel_event", "GET"): (
+        Case("/events/{ev}/cancel", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
+    ("payments.cancel_event", "POST"): (
+        Case("/events/{ev}/cancel", {"facilitator"}, not_found=NOT_EVENT_VIEWERS),
+    ),
     ("payments.tickets_page", "GET"): (
-        Case("/events/{ev}/tickets", {"facilitator", "owner", "investor", "admin"}),
+        Case(
+            "/events/{ev}/tickets",
+            {"facilitator", "owner", "investor", "admin"},
+            not_found=EVERYONE,
+        ),
         Case("/events/{oev}/tickets", LOGGED_IN),
     ),
     ("payments.buy", "POST"): (
-        Case("/events/{ev}/tickets/{tt}/buy", {"investor"}),
+        Case("/events/{ev}/tickets/{tt}/buy", {"investor"}, not_found=NOT_EVENT_VIEWERS),
         # Observer places: any confirmed account but the event's organisers.
         Case(
             "/events/{oev}/tickets/{ott}/buy",
@@ -499,16 +727,44 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # A user's own orders and seats reserved unpaid before tickets.
     ("payments.my_orders", "GET"): (Case("/orders", LOGGED_IN),),
-    ("payments.order", "GET"): (Case("/orders/{order}", {"investor", "facilitator", "admin"}),),
-    ("payments.receipt", "GET"): (
-        Case("/orders/{order}/receipt", {"investor", "facilitator", "admin"}),
+    ("payments.order", "GET"): (
+        Case("/orders/{order}", {"investor", "facilitator", "admin"}, not_found=EVERYONE),
     ),
-    ("payments.refund", "GET"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
-    ("payments.refund", "POST"): (Case("/orders/{order}/refund", {"facilitator", "admin"}),),
+    ("payments.receipt", "GET"): (
+        Case("/orders/{order}/receipt", {"investor", "facilitator", "admin"}, not_found=EVERYONE),
+    ),
+    ("payments.refund", "GET"): (
+        Case(
+            "/orders/{order}/refund",
+            {"facilitator", "admin"},
+            not_found={"owner", "other_owner", "other_facilitator", "other_investor"},
+        ),
+    ),
+    ("payments.refund", "POST"): (
+        Case(
+            "/orders/{order}/refund",
+            {"facilitator", "admin"},
+            not_found={"owner", "other_owner", "other_facilitator", "other_investor"},
+        ),
+    ),
     ("payments.admin_payments", "GET"): (Case("/admin/payments", ADMIN),),
-    ("payments.check", "POST"): (Case("/orders/{order}/check", ADMIN),),
-    ("payments.resend_receipt", "POST"): (Case("/orders/{order}/receipt/resend", ADMIN),),
-    ("payments.retry_refund", "POST"): (Case("/refunds/{refund}/retry", ADMIN),),
+    ("payments.check", "POST"): (
+        Case(
+            "/orders/{order}/check",
+            ADMIN,
+            not_found={"owner", "other_owner", "other_facilitator", "other_investor"},
+        ),
+    ),
+    ("payments.resend_receipt", "POST"): (
+        Case(
+            "/orders/{order}/receipt/resend",
+            ADMIN,
+            not_found={"owner", "other_owner", "other_facilitator", "other_investor"},
+        ),
+    ),
+    ("payments.retry_refund", "POST"): (
+        Case("/refunds/{refund}/retry", ADMIN, not_found=EVERYONE),
+    ),
     ("payments.stripe_webhook", "POST"): (Case("/payments/stripe/webhook", EVERYONE),),
     # --- pitches: decks, the data room (issue 3) --------------------------------------------
     # {dpage_A1} is a public page of A's current deck, {dpage_A3} a data-room page, {dpage_D1}
@@ -516,61 +772,100 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # files; {req_A} investor I's accepted request for A (I is let in; J is unverified).
     ("pitches.deck", "GET"): (
         Case("/enterprises/{A}/deck", EVERYONE),
-        Case("/enterprises/{D}/deck", D_EDITORS | ADMIN, anonymous="hidden"),
+        Case("/enterprises/{D}/deck", D_EDITORS | ADMIN, anonymous="hidden", not_found=EVERYONE),
     ),
     ("pitches.upload_deck", "GET"): (
         Case("/enterprises/{A}/deck/upload", A_EDITORS),
-        Case("/enterprises/{D}/deck/upload", D_EDITORS),
+        Case("/enterprises/{D}/deck/upload", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("pitches.upload_deck", "POST"): (
         Case("/enterprises/{A}/deck/upload", A_EDITORS),
-        Case("/enterprises/{D}/deck/upload", D_EDITORS),
+        Case("/enterprises/{D}/deck/upload", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("pitches.make_current", "POST"): (
         Case("/enterprises/{A}/deck/versions/{ver_A}/current", A_EDITORS),
-        Case("/enterprises/{D}/deck/versions/{ver_D}/current", D_EDITORS),
-        Case("/enterprises/{A}/deck/versions/{ver_D}/current", NOBODY),
+        Case("/enterprises/{D}/deck/versions/{ver_D}/current", D_EDITORS, not_found=NOT_D_VIEWERS),
+        Case(
+            "/enterprises/{A}/deck/versions/{ver_D}/current",
+            NOBODY,
+            not_found={"owner", "facilitator"},
+        ),
     ),
     ("pitches.page", "GET"): (
         Case("/enterprises/{A}/deck/pages/1", EVERYONE),
         Case("/enterprises/{A}/deck/pages/3", A_EDITORS | {"investor"}, anonymous="hidden"),
-        Case("/enterprises/{D}/deck/pages/1", D_EDITORS, anonymous="hidden"),
+        Case(
+            "/enterprises/{D}/deck/pages/1", D_EDITORS, anonymous="hidden", not_found=NOT_D_VIEWERS
+        ),
     ),
     ("pitches.page_image", "GET"): (
         Case("/deck-pages/{dpage_A1}/small", EVERYONE),
-        Case("/deck-pages/{dpage_A3}/large", A_EDITORS | {"investor"}, anonymous="hidden"),
-        Case("/deck-pages/{dpage_D1}/small", D_EDITORS, anonymous="hidden"),
+        Case(
+            "/deck-pages/{dpage_A3}/large",
+            A_EDITORS | {"investor"},
+            anonymous="hidden",
+            not_found={"anonymous"},
+        ),
+        Case(
+            "/deck-pages/{dpage_D1}/small", D_EDITORS, anonymous="hidden", not_found=NOT_D_VIEWERS
+        ),
     ),
     ("pitches.original", "GET"): (
         Case("/deck-versions/{ver_A}/original", A_EDITORS | {"investor"}),
-        Case("/deck-versions/{ver_D}/original", D_EDITORS),
+        Case("/deck-versions/{ver_D}/original", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     # The admin sees which documents exist and the requests, never a file.
     ("pitches.data_room", "GET"): (
         Case("/enterprises/{A}/data-room", A_EDITORS | {"investor", "admin"}),
-        Case("/enterprises/{D}/data-room", D_EDITORS | ADMIN),
+        Case("/enterprises/{D}/data-room", D_EDITORS | ADMIN, not_found=EVERYONE),
     ),
     ("pitches.upload_document", "POST"): (
         Case("/enterprises/{A}/data-room/documents", A_EDITORS),
-        Case("/enterprises/{D}/data-room/documents", D_EDITORS),
+        Case("/enterprises/{D}/data-room/documents", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("pitches.delete_document", "POST"): (
         Case("/enterprises/{A}/data-room/documents/{ddoc_A}/delete", A_EDITORS, data=CONFIRM),
-        Case("/enterprises/{D}/data-room/documents/{ddoc_D}/delete", D_EDITORS, data=CONFIRM),
-        Case("/enterprises/{A}/data-room/documents/{ddoc_D}/delete", NOBODY, data=CONFIRM),
+        Case(
+            "/enterprises/{D}/data-room/documents/{ddoc_D}/delete",
+            D_EDITORS,
+            data=CONFIRM,
+            not_found=NOT_D_VIEWERS,
+        ),
+        Case(
+            "/enterprises/{A}/data-room/documents/{ddoc_D}/delete",
+            NOBODY,
+            data=CONFIRM,
+            not_found={"owner", "facilitator"},
+        ),
     ),
     ("pitches.document_file", "GET"): (
         Case("/documents/{ddoc_A}/file", A_EDITORS | {"investor"}),
-        Case("/documents/{ddoc_D}/file", D_EDITORS),
+        Case("/documents/{ddoc_D}/file", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     # Verified investors ask published enterprises; I's request is open already (409-ish 422).
     ("pitches.request_access", "POST"): (
         Case("/enterprises/{A}/data-room/request", {"investor"}, data={"message": "KUR mikro"}),
-        Case("/enterprises/{D}/data-room/request", NOBODY, data={"message": "KUR mikro"}),
+        Case(
+            "/enterprises/{D}/data-room/request",
+            NOBODY,
+            data={"message": "KUR mikro"},
+            not_found=NOT_D_VIEWERS,
+        ),
     ),
     ("pitches.decide", "POST"): (
         Case("/enterprises/{A}/data-room/requests/{req_A}/revoke", A_EDITORS),
-        Case("/enterprises/{D}/data-room/requests/{req_A}/revoke", NOBODY),
+        Case(
+            "/enterprises/{D}/data-room/requests/{req_A}/revoke",
+            NOBODY,
+            not_found={
+                "owner",
+                "other_owner",
+                "facilitator",
+                "other_facilitator",
+                "investor",
+                "other_investor",
+            },
+        ),
     ),
     # --- matching (issue 4): {entry_I} I's shortlist entry for A, {meeting_I} I's pending
     # meeting request to A, {meeting_ok} an accepted one. Search is public; filters on
@@ -580,30 +875,42 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("matching.matches", "GET"): (Case("/matches", INVESTORS),),
     ("matching.enterprise_matches", "GET"): (
         Case("/enterprises/{A}/matches", A_EDITORS),
-        Case("/enterprises/{D}/matches", D_EDITORS),
+        Case("/enterprises/{D}/matches", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     # Issue 13: an enterprise's editors ask verified investor organisations for an
     # introduction (not for a draft, not to an unverified organisation); the organisation's
     # members see their inbox, and only a verified member answers.
     ("matching.new_introduction", "GET"): (
         Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS),
-        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY),
-        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY),
+        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY, not_found=NOT_D_VIEWERS),
+        Case(
+            "/enterprises/{A}/introductions/new/{org_J}", NOBODY, not_found={"owner", "facilitator"}
+        ),
     ),
     ("matching.new_introduction", "POST"): (
         # A already has an open request to I: allowed, and refused with a message (422).
         Case("/enterprises/{A}/introductions/new/{org_I}", A_EDITORS, data={"message": "Halo"}),
-        Case("/enterprises/{D}/introductions/new/{org_I}", NOBODY, data={"message": "Halo"}),
-        Case("/enterprises/{A}/introductions/new/{org_J}", NOBODY, data={"message": "Halo"}),
+        Case(
+            "/enterprises/{D}/introductions/new/{org_I}",
+            NOBODY,
+            data={"message": "Halo"},
+            not_found=NOT_D_VIEWERS,
+        ),
+        Case(
+            "/enterprises/{A}/introductions/new/{org_J}",
+            NOBODY,
+            data={"message": "Halo"},
+            not_found={"owner", "facilitator"},
+        ),
     ),
     ("matching.enterprise_introductions", "GET"): (
         Case("/enterprises/{A}/introductions", A_EDITORS),
-        Case("/enterprises/{D}/introductions", D_EDITORS),
+        Case("/enterprises/{D}/introductions", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("matching.introductions_inbox", "GET"): (Case("/introductions", INVESTORS),),
     ("matching.answer_introduction", "POST"): (
-        Case("/introductions/{intro_I}/accept", {"investor"}),
-        Case("/introductions/{intro_I}/decline", {"investor"}),
+        Case("/introductions/{intro_I}/accept", {"investor"}, not_found=EVERYONE),
+        Case("/introductions/{intro_I}/decline", {"investor"}, not_found=EVERYONE),
     ),
     # Saved searches (issue 12): {saved_I} I's saved search. Unverified investor J gets the
     # list page with a "verify first" notice but may not save, rename or delete.
@@ -620,35 +927,54 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("matching.shortlist_csv", "GET"): (Case("/shortlist.csv", INVESTORS),),
     ("matching.shortlist_add", "POST"): (
         Case("/shortlist/add/{A}", INVESTORS),
-        Case("/shortlist/add/{D}", NOBODY),
+        Case("/shortlist/add/{D}", NOBODY, not_found={"investor", "other_investor"}),
     ),
-    ("matching.entry", "GET"): (Case("/shortlist/{entry_I}", {"investor"}),),
+    ("matching.entry", "GET"): (
+        Case("/shortlist/{entry_I}", {"investor"}, not_found={"other_investor"}),
+    ),
     ("matching.entry_stage", "POST"): (
-        Case("/shortlist/{entry_I}/stage", {"investor"}, data={"stage": "meeting"}),
+        Case(
+            "/shortlist/{entry_I}/stage",
+            {"investor"},
+            data={"stage": "meeting"},
+            not_found={"other_investor"},
+        ),
     ),
     ("matching.entry_note", "POST"): (
-        Case("/shortlist/{entry_I}/notes", {"investor"}, data={"body": "Catatan"}),
+        Case(
+            "/shortlist/{entry_I}/notes",
+            {"investor"},
+            data={"body": "Catatan"},
+            not_found={"other_investor"},
+        ),
     ),
     ("matching.new_meeting", "GET"): (
         Case("/enterprises/{A}/meetings/new", {"investor"}),
-        Case("/enterprises/{D}/meetings/new", NOBODY),
+        Case("/enterprises/{D}/meetings/new", NOBODY, not_found={"investor", "other_investor"}),
     ),
     ("matching.new_meeting", "POST"): (
         Case("/enterprises/{A}/meetings/new", {"investor"}, data={"message": "Halo"}),
     ),
     ("matching.meetings", "GET"): (Case("/meetings", LOGGED_IN),),
-    ("matching.meeting", "GET"): (Case("/meetings/{meeting_I}", A_EDITORS | {"investor"}),),
+    ("matching.meeting", "GET"): (
+        Case("/meetings/{meeting_I}", A_EDITORS | {"investor"}, not_found=EVERYONE),
+    ),
     # The enterprise side answers a pending request; the asking investor waits its turn.
     ("matching.respond", "POST"): (
-        Case("/meetings/{meeting_I}/respond", A_EDITORS, data={"action": "decline"}),
+        Case(
+            "/meetings/{meeting_I}/respond",
+            A_EDITORS,
+            data={"action": "decline"},
+            not_found={"other_owner", "other_facilitator", "other_investor", "admin"},
+        ),
     ),
     ("matching.meeting_ics", "GET"): (
-        Case("/meetings/{meeting_ok}/meeting.ics", A_EDITORS | {"investor"}),
-        Case("/meetings/{meeting_I}/meeting.ics", NOBODY),
+        Case("/meetings/{meeting_ok}/meeting.ics", A_EDITORS | {"investor"}, not_found=EVERYONE),
+        Case("/meetings/{meeting_I}/meeting.ics", NOBODY, not_found=EVERYONE),
     ),
     ("pitches.activity", "GET"): (
         Case("/enterprises/{A}/activity", A_EDITORS),
-        Case("/enterprises/{D}/activity", D_EDITORS),
+        Case("/enterprises/{D}/activity", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
 }
 
@@ -957,7 +1283,7 @@ def is_login_redirect(response) -> bool:
     )
 
 
-def outcome_problem(response, *, allowed: bool | str, anonymous_rule: str, role: str) -> str | None:
+def outcome_problem(response, *, allowed: bool | str, case: Case, role: str) -> str | None:
     """Why `response` does not match the policy for `role`, or None when it does."""
     status = response.status_code
     if allowed == TO_LOGIN:
@@ -968,9 +1294,10 @@ def outcome_problem(response, *, allowed: bool | str, anonymous_rule: str, role:
         if status in (401, 403, 404) or is_login_redirect(response):
             return f"expected allowed, got {status} {response.headers.get('Location', '')}"
         return None
-    if role == "anonymous" and anonymous_rule == "login":
+    if role == "anonymous" and case.anonymous == "login":
         return None if is_login_redirect(response) else f"expected /login redirect, got {status}"
-    return None if status in (403, 404) else f"expected 403/404, got {status}"
+    expected = case.denial(role)
+    return None if status == expected else f"expected {expected}, got {status}"
 
 
 # --- fixtures --------------------------------------------------------------------------------
@@ -1054,7 +1381,7 @@ def test_role_gets_exactly_what_the_policy_allows(fresh, endpoint, method, index
 
     response = send(client_for(app, world, role), method, world.url(case.path), world.data(case))
 
-    problem = outcome_problem(response, allowed=allowed, anonymous_rule=case.anonymous, role=role)
+    problem = outcome_problem(response, allowed=allowed, case=case, role=role)
     assert problem is None, f"{role} {method} {world.url(case.path)}: {problem}"
     if before is not None:
         assert database_state(app) == before, "a denied request changed the database"

@@ -17,13 +17,6 @@ from marketplace.errors import ValidationError
 from marketplace.notifications.models import Notification
 
 
-@pytest.fixture(autouse=True)
-def _clean_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 @pytest.fixture
 def admin(db, make):
     user = make.admin(name="Admin Satu")

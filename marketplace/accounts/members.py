@@ -138,12 +138,12 @@ def invite_member(*, actor: User, email: str, role: str) -> OrganisationInvitati
         },
     )
     db.session.flush()
-    audit.record(
+    audit.on_organisation(
         "organisation.member_invited",
-        actor_id=actor.id,
-        object_type="organisation",
-        object_id=actor.organisation_id,
-        details={"invitation_id": invitation.id, "role": role},
+        actor.organisation_id,
+        by=actor.id,
+        invitation_id=invitation.id,
+        role=role,
     )
     db.session.flush()
     return invitation
@@ -219,12 +219,12 @@ def accept_invitation(*, token: str | None, user: User) -> OrganisationInvitatio
         user.organisation_admin = True
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
-    audit.record(
+    audit.on_organisation(
         "organisation.member_joined",
-        actor_id=user.id,
-        object_type="organisation",
-        object_id=organisation.id,
-        details={"invitation_id": invitation.id, "role": invitation.role},
+        organisation.id,
+        by=user.id,
+        invitation_id=invitation.id,
+        role=invitation.role,
     )
     db.session.flush()
     return invitation
@@ -266,12 +266,11 @@ def cancel_invitation(*, actor: User, invitation: OrganisationInvitation) -> Non
         raise PermissionDenied(_l("Only the inviter or an organisation admin can withdraw it."))
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
-    audit.record(
+    audit.on_organisation(
         "organisation.invitation_cancelled",
-        actor_id=actor.id,
-        object_type="organisation",
-        object_id=invitation.organisation_id,
-        details={"invitation_id": invitation.id},
+        invitation.organisation_id,
+        by=actor.id,
+        invitation_id=invitation.id,
     )
     db.session.flush()
 
@@ -295,12 +294,8 @@ def remove_member(*, actor: User, member: User) -> Organisation:
     if member.id == actor.id:
         raise ValidationError(_l("You cannot remove yourself: leave the organisation instead."))
     own = _move_to_own_organisation(member)
-    audit.record(
-        "organisation.member_removed",
-        actor_id=actor.id,
-        object_type="user",
-        object_id=member.id,
-        details={"organisation_id": organisation.id},
+    audit.on_user(
+        "organisation.member_removed", member.id, by=actor.id, organisation_id=organisation.id
     )
     db.session.flush()
     return own
@@ -342,12 +337,8 @@ def leave_organisation(*, member: User) -> Organisation:
             )
         )
     own = _move_to_own_organisation(member)
-    audit.record(
-        "organisation.member_left",
-        actor_id=member.id,
-        object_type="organisation",
-        object_id=organisation.id,
-        details={"user_id": member.id},
+    audit.on_organisation(
+        "organisation.member_left", organisation.id, by=member.id, user_id=member.id
     )
     db.session.flush()
     return own

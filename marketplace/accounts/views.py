@@ -23,7 +23,7 @@ from marketplace.accounts import forms, mails, services, sessions, totp
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import ActionForm, Attempt, form_error, form_status
+from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.models import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -255,19 +255,15 @@ def language():
 def account():
     form = forms.PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        changed = _("Your password is changed. You were logged out everywhere else.")
+        with Attempt(form=form, success=changed) as outcome:
             services.change_password(
                 user=current_user,
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            user = current_user._get_current_object()
-            sessions.log_in(user)
-            db.session.commit()
-            flash(_("Your password is changed. You were logged out everywhere else."), "success")
+            sessions.log_in(current_user._get_current_object())
+        if outcome.ok:
             return redirect(url_for("accounts.account"))
     return render_template(
         "accounts/account.html", form=form, disable_form=forms.DisableTotpForm()
@@ -290,14 +286,9 @@ def totp_setup():
             db.session.commit()
         return redirect(url_for("accounts.totp_setup"))
     if request.method == "POST" and current_user.totp_secret and form.validate_on_submit():
-        try:
+        with Attempt(form=form, success=_("Two-factor login is on.")) as outcome:
             totp.enable_totp(user=current_user, code=form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Two-factor login is on."), "success")
+        if outcome.ok:
             return redirect(url_for("accounts.account"))
     qr = None
     if current_user.totp_secret:

@@ -80,12 +80,8 @@ def invite_enterprises(
         created.append(invitation)
     db.session.flush()
     if created:
-        audit.record(
-            "event.invited",
-            actor_id=actor.id,
-            object_type="pitch_event",
-            object_id=event.id,
-            details={"enterprises": [i.enterprise_id for i in created]},
+        audit.on_event(
+            "event.invited", event.id, by=actor.id, enterprises=[i.enterprise_id for i in created]
         )
         notices.notify_invited(event, [i.enterprise for i in created])
     return created
@@ -144,12 +140,12 @@ def answer_invitation(
     invitation.available_slots = slots if attending else None
     invitation.responded_by_id = actor.id
     invitation.responded_at = utcnow()
-    audit.record(
+    audit.on_event(
         "event.answered",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"enterprise": invitation.enterprise_id, "status": invitation.status},
+        event.id,
+        by=actor.id,
+        enterprise=invitation.enterprise_id,
+        status=invitation.status,
     )
     if withdrawn:
         notices.notify_withdrawn(event, invitation.enterprise)
@@ -180,6 +176,41 @@ def register_registration_refusal(rule: Callable[[PitchEvent], object | None]) -
         _registration_refusals.append(rule)
 
 
+# --- the seat counter: one conditional UPDATE each way, never past capacity nor below zero, ---
+# --- whatever runs at once (callers hold the event's write lock) ----------------------------
+def _take_seat(event: PitchEvent) -> bool:
+    """One of the event's seats; False, changing nothing, when every seat is taken."""
+    taken = db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
+        .values(registered_count=PitchEvent.registered_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return False
+    db.session.expire(event, ["registered_count"])
+    return True
+
+
+def _give_seat_back(event: PitchEvent) -> None:
+    db.session.execute(
+        update(PitchEvent)
+        .where(PitchEvent.id == event.id, PitchEvent.registered_count > 0)
+        .values(registered_count=PitchEvent.registered_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(event, ["registered_count"])
+
+
+def _registration_afresh(event: PitchEvent, user: User) -> EventRegistration | None:
+    """The user's registration for the event (any status), read again from the database."""
+    return db.session.scalar(
+        select(EventRegistration)
+        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+
+
 def register_investor(
     *, actor: User, event: PitchEvent, now: dt.datetime | None = None
 ) -> EventRegistration:
@@ -203,22 +234,11 @@ def register_investor(
         if message is not None:
             raise Conflict(message)
     lock_for_write(db.session())
-    existing = db.session.scalar(
-        select(EventRegistration)
-        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == actor.id)
-        .execution_options(populate_existing=True)
-    )
+    existing = _registration_afresh(event, actor)
     if existing is not None and existing.status == "registered":
         raise Conflict(_l("You are registered for this event already."))
-    taken = db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
-        .values(registered_count=PitchEvent.registered_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
+    if not _take_seat(event):
         raise Conflict(_l("The event is full: every seat is taken."))
-    db.session.expire(event, ["registered_count"])
     registration = existing or EventRegistration(
         event_id=event.id, user_id=actor.id, organisation_id=actor.organisation_id
     )
@@ -235,9 +255,7 @@ def register_investor(
         # the error message can still be rendered with the user's language.
         db.session.rollback()
         raise Conflict(_l("You are registered for this event already.")) from error
-    audit.record(
-        "event.registered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
+    audit.on_event("event.registered", event.id, by=actor.id)
     db.session.flush()
     return registration
 
@@ -247,22 +265,11 @@ def seat_ticket_holder(*, event: PitchEvent, user: User, price: int) -> EventReg
     as `register_investor`, and their registration (reused when they had one). Returns None,
     changing nothing, when every seat is taken or the user is registered already. The caller
     holds the event's write lock (payments.services). Side effects: the counter, the row."""
-    existing = db.session.scalar(
-        select(EventRegistration)
-        .where(EventRegistration.event_id == event.id, EventRegistration.user_id == user.id)
-        .execution_options(populate_existing=True)
-    )
+    existing = _registration_afresh(event, user)
     if existing is not None and existing.status == "registered":
         return None
-    taken = db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == event.id, PitchEvent.registered_count < PitchEvent.capacity)
-        .values(registered_count=PitchEvent.registered_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
+    if not _take_seat(event):
         return None
-    db.session.expire(event, ["registered_count"])
     registration = existing or EventRegistration(
         event_id=event.id, user_id=user.id, organisation_id=user.organisation_id
     )
@@ -281,13 +288,7 @@ def release_seat(*, registration: EventRegistration) -> None:
     if registration.status != "registered":
         return
     registration.status = "cancelled"
-    db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == registration.event_id, PitchEvent.registered_count > 0)
-        .values(registered_count=PitchEvent.registered_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(registration.event, ["registered_count"])
+    _give_seat_back(registration.event)
     db.session.flush()
 
 
@@ -303,16 +304,8 @@ def cancel_registration(*, actor: User, event: PitchEvent) -> None:
     if event.status == "published":
         raise Conflict(_l("The schedule is published: ask the organiser to take you off it."))
     registration.status = "cancelled"
-    db.session.execute(
-        update(PitchEvent)
-        .where(PitchEvent.id == event.id, PitchEvent.registered_count > 0)
-        .values(registered_count=PitchEvent.registered_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(event, ["registered_count"])
-    audit.record(
-        "event.unregistered", actor_id=actor.id, object_type="pitch_event", object_id=event.id
-    )
+    _give_seat_back(event)
+    audit.on_event("event.unregistered", event.id, by=actor.id)
     db.session.flush()
 
 
@@ -406,12 +399,6 @@ def set_preferences(
         row.value = value
         row.set_by_id = actor.id
         saved += 1
-    audit.record(
-        "event.preferences",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"side": side, "count": saved},
-    )
+    audit.on_event("event.preferences", event.id, by=actor.id, side=side, count=saved)
     db.session.flush()
     return saved

@@ -130,12 +130,12 @@ def request_introduction(
         raise Conflict(
             _l("You have already asked this organisation; wait for its answer.")
         ) from None
-    audit.record(
+    audit.on_enterprise(
         "introduction.requested",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"organisation": organisation.id, "introduction": introduction.id},
+        enterprise.id,
+        by=actor.id,
+        organisation=organisation.id,
+        introduction=introduction.id,
     )
     notifications.notify(
         users=_investor_members(organisation.id),
@@ -170,12 +170,11 @@ def answer_introduction(
     enterprise = introduction.enterprise
     if decision == "accept":
         shortlists.add_to_shortlist(actor=actor, enterprise=enterprise)
-    audit.record(
+    audit.on_enterprise(
         f"introduction.{introduction.status}",
-        actor_id=actor.id,
-        object_type="enterprise",
-        object_id=enterprise.id,
-        details={"introduction": introduction.id},
+        enterprise.id,
+        by=actor.id,
+        introduction=introduction.id,
     )
     db.session.flush()
     notifications.notify(

@@ -18,20 +18,25 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     false,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, OrganisationId, UserId, utcnow
+from marketplace.models import (
+    ActorId,
+    EnterpriseId,
+    OrganisationId,
+    UserId,
+    unique_where,
+    utcnow,
+)
 from marketplace.profiles.models import Enterprise
 
 OUTBOX_OPS = ("sync", "remove")
@@ -234,13 +239,11 @@ class IntroductionRequest(db.Model):
     __tablename__ = "introduction_requests"
     __table_args__ = (
         CheckConstraint(f"status IN ({_in(INTRODUCTION_STATUSES)})", name="status"),
-        Index(
+        unique_where(
             "uq_introduction_requests_open_pair",
             "enterprise_id",
             "organisation_id",
-            unique=True,
-            sqlite_where=sql_text("status = 'pending'"),
-            postgresql_where=sql_text("status = 'pending'"),
+            where="status = 'pending'",
         ),
     )
 

@@ -41,8 +41,9 @@ from marketplace.matching.models import (
 from marketplace.matching.search import cli as search_cli
 from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
+from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
-from marketplace.web import page_number
+from marketplace.web import page_number, visible_or_404
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -188,11 +189,7 @@ def matches():
 @bp.get("/enterprises/<int:enterprise_id>/matches")
 @login_required
 def enterprise_matches(enterprise_id: int):
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        abort(404)
-    if not permissions.can_see_enterprise_matches(current_user, enterprise):
-        abort(403)
+    enterprise = _editable(enterprise_id)
     found = services.matches_for_enterprise(enterprise=enterprise)
     return render_template(
         "matching/enterprise_matches.html",
@@ -206,12 +203,21 @@ def enterprise_matches(enterprise_id: int):
 
 # --- shortlist -------------------------------------------------------------------------------
 def _entry(entry_id: int) -> ShortlistEntry:
-    entry = db.session.get(ShortlistEntry, entry_id)
-    if entry is None:
+    """One of the organisation's shortlist entries: 403 to anyone who keeps no shortlist
+    (whatever the id), 404 for another organisation's entry, as for a missing one."""
+    _require_shortlist()
+    return visible_or_404(ShortlistEntry, entry_id, permissions.can_view_entry)
+
+
+def _investor_target(enterprise_id: int) -> Enterprise:
+    """The published enterprise an investor's action names (shortlist, meeting). Other roles
+    get 403 whatever the id, since the action is not theirs; an investor gets 404 for a draft,
+    as for an id that does not exist."""
+    _require_shortlist()
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or not enterprise.is_published:
         abort(404)
-    if not permissions.can_view_entry(current_user, entry):
-        abort(403)
-    return entry
+    return enterprise
 
 
 def _require_shortlist() -> None:
@@ -250,10 +256,7 @@ def shortlist_csv():
 @bp.post("/shortlist/add/<int:enterprise_id>")
 @login_required
 def shortlist_add(enterprise_id: int):
-    _require_shortlist()
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not enterprise.is_published:
-        abort(404)
+    enterprise = _investor_target(enterprise_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     already = shortlists.on_shortlist(current_user.organisation_id, enterprise.id)
@@ -317,20 +320,14 @@ def entry_note(entry_id: int):
 
 # --- meetings --------------------------------------------------------------------------------
 def _meeting(meeting_id: int) -> MeetingRequest:
-    meeting = db.session.get(MeetingRequest, meeting_id)
-    if meeting is None:
-        abort(404)
-    if not permissions.can_view_meeting(current_user, meeting):
-        abort(403)
-    return meeting
+    """A meeting request between its parties; to anyone else it does not exist (404)."""
+    return visible_or_404(MeetingRequest, meeting_id, permissions.can_view_meeting)
 
 
 @bp.route("/enterprises/<int:enterprise_id>/meetings/new", methods=["GET", "POST"])
 @login_required
 def new_meeting(enterprise_id: int):
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not enterprise.is_published:
-        abort(404)
+    enterprise = _investor_target(enterprise_id)
     if not permissions.can_request_meeting(current_user, enterprise):
         abort(403)
     form = forms.MeetingRequestForm()
@@ -429,9 +426,10 @@ def meeting_ics(meeting_id: int):
 
 # --- introductions ---------------------------------------------------------------------------
 def _editable(enterprise_id: int) -> Enterprise:
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        abort(404)
+    """An enterprise whose matches and introductions the current user keeps: 404 unless they
+    may see it (a draft is hidden from all but its editors and the admin), 403 unless they edit
+    it."""
+    enterprise = visible_or_404(Enterprise, enterprise_id, profile_permissions.can_view_enterprise)
     if not permissions.can_see_enterprise_matches(current_user, enterprise):
         abort(403)
     return enterprise

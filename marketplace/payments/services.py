@@ -119,13 +119,7 @@ def hold_ticket(
     )
     db.session.add(order)
     db.session.flush()
-    audit.record(
-        "order.held",
-        actor_id=actor.id,
-        object_type="ticket_order",
-        object_id=order.id,
-        details={"event": event.id, "amount": amount},
-    )
+    audit.on_ticket_order("order.held", order.id, by=actor.id, event=event.id, amount=amount)
     if amount == 0:
         if not _seat(order, event, now):
             raise Conflict(_l("Sold out: every seat of this ticket is taken or being paid for."))
@@ -205,7 +199,7 @@ def _seat(order: TicketOrder, event: PitchEvent, now: dt.datetime) -> bool:
     order.paid_at = now
     order.receipt_number = f"KW/{now:%Y}/{order.id:06d}"
     db.session.flush()
-    audit.record("order.paid", actor_id=None, object_type="ticket_order", object_id=order.id)
+    audit.on_ticket_order("order.paid", order.id, by=None)
     _mail(order, "receipt")
     return True
 
@@ -236,13 +230,7 @@ def _refund_due(order: TicketOrder, note: str) -> None:
     )
     db.session.add(refund)
     db.session.flush()
-    audit.record(
-        "order.refund_due",
-        actor_id=None,
-        object_type="ticket_order",
-        object_id=order.id,
-        details={"reason": note},
-    )
+    audit.on_ticket_order("order.refund_due", order.id, by=None, reason=note)
     tasks.enqueue(REFUND_JOB, refund_id=refund.id)
 
 
@@ -280,12 +268,12 @@ def settle_order(
             order.note = "amount_mismatch"
             if session.currency == order.currency:
                 order.amount_received = session.amount_total
-            audit.record(
+            audit.on_ticket_order(
                 "order.flagged",
-                actor_id=None,
-                object_type="ticket_order",
-                object_id=order.id,
-                details={"stripe_amount": session.amount_total, "currency": session.currency},
+                order.id,
+                by=None,
+                stripe_amount=session.amount_total,
+                currency=session.currency,
             )
         elif order.refunded_amount >= order.amount:
             order.status = "refunded"
@@ -441,12 +429,8 @@ def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str)
     )
     db.session.add(refund)
     db.session.flush()
-    audit.record(
-        "order.refund_requested",
-        actor_id=actor.id,
-        object_type="ticket_order",
-        object_id=order.id,
-        details={"amount": amount, "reason": reason[:300]},
+    audit.on_ticket_order(
+        "order.refund_requested", order.id, by=actor.id, amount=amount, reason=reason[:300]
     )
     tasks.enqueue(REFUND_JOB, refund_id=refund.id)
     return refund
@@ -476,13 +460,7 @@ def _refund(refund_id: int) -> str:
     except gateway.GatewayError as error:
         log.warning("refund %s failed: %s", refund.id, error)
         refund.status = "failed"
-        audit.record(
-            "order.refund_failed",
-            actor_id=None,
-            object_type="ticket_order",
-            object_id=order.id,
-            details={"refund": refund.id},
-        )
+        audit.on_ticket_order("order.refund_failed", order.id, by=None, refund=refund.id)
         db.session.commit()
         return "failed"
     refund.status = "succeeded"
@@ -517,9 +495,7 @@ def resend_receipt(*, actor: User, order: TicketOrder) -> None:
         raise PermissionDenied(_l("Only administrators can do this."))
     if order.receipt_number is None:
         raise Conflict(_l("This order has no receipt: it was never paid."))
-    sent = audit.record(
-        "order.receipt_resent", actor_id=actor.id, object_type="ticket_order", object_id=order.id
-    )
+    sent = audit.on_ticket_order("order.receipt_resent", order.id, by=actor.id)
     db.session.flush()
     _mail(order, "receipt", again=sent.id)
 
@@ -684,13 +660,7 @@ def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
                 tasks.enqueue(REFUND_JOB, refund_id=refund.id)
                 refunds += 1
     db.session.flush()
-    audit.record(
-        "event.cancelled",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"reason": reason[:300], "refunds": refunds},
-    )
+    audit.on_event("event.cancelled", event.id, by=actor.id, reason=reason[:300], refunds=refunds)
     notifications.notify(
         users=cancellation_recipients(event),
         kind="event_cancelled",

@@ -311,17 +311,14 @@ def save_ticket_type(
     ticket_type.sale_starts_at = starts
     ticket_type.sale_ends_at = ends
     db.session.flush()
-    audit.record(
+    audit.on_event(
         "ticket_type.saved",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={
-            "ticket_type": ticket_type.id,
-            "kind": data.kind,
-            "price": data.price,
-            "capacity": data.capacity,
-        },
+        event.id,
+        by=actor.id,
+        ticket_type=ticket_type.id,
+        kind=data.kind,
+        price=data.price,
+        capacity=data.capacity,
     )
     return ticket_type
 
@@ -348,12 +345,13 @@ def add_discount_code(
     row = DiscountCode(event_id=event.id, code=code, percent_off=percent_off, max_uses=max_uses)
     db.session.add(row)
     db.session.flush()
-    audit.record(
+    audit.on_event(
         "discount_code.added",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"code": code, "percent_off": percent_off, "max_uses": max_uses},
+        event.id,
+        by=actor.id,
+        code=code,
+        percent_off=percent_off,
+        max_uses=max_uses,
     )
     return row
 
@@ -406,11 +404,5 @@ def set_hold_minutes(*, actor: User, event: PitchEvent, minutes: int | None) -> 
         db.session.add(settings)
     settings.hold_minutes = minutes
     db.session.flush()
-    audit.record(
-        "tickets.hold_minutes",
-        actor_id=actor.id,
-        object_type="pitch_event",
-        object_id=event.id,
-        details={"minutes": minutes},
-    )
+    audit.on_event("tickets.hold_minutes", event.id, by=actor.id, minutes=minutes)
     return minutes

@@ -27,15 +27,13 @@ from marketplace.models import as_utc, utcnow
 from marketplace.payments import forms, gateway, reports, services, tickets, webhooks
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
+from marketplace.web import visible_or_404
 
 bp = Blueprint("payments", __name__)
 
 
 def _event(event_id: int) -> PitchEvent:
-    event = db.session.get(PitchEvent, event_id)
-    if event is None or not event_permissions.can_view_event(current_user, event):
-        abort(404)
-    return event
+    return visible_or_404(PitchEvent, event_id, event_permissions.can_view_event)
 
 
 def _managed(event_id: int) -> PitchEvent:
@@ -46,10 +44,7 @@ def _managed(event_id: int) -> PitchEvent:
 
 
 def _order(order_id: int) -> TicketOrder:
-    order = db.session.get(TicketOrder, order_id)
-    if order is None or not services.can_view_order(current_user, order):
-        abort(404)
-    return order
+    return visible_or_404(TicketOrder, order_id, services.can_view_order)
 
 
 # --- the organiser ---------------------------------------------------------------------------

@@ -16,19 +16,24 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, OrganisationId, TimestampMixin, utcnow
+from marketplace.models import (
+    ActorId,
+    EnterpriseId,
+    OrganisationId,
+    TimestampMixin,
+    unique_where,
+    utcnow,
+)
 from marketplace.profiles.models import Enterprise
 
 # Files an owner keeps in the data room. The legal documents reuse the shared vocabulary's
@@ -91,13 +96,7 @@ class DeckVersion(db.Model):
         CheckConstraint(_in("state", VERSION_STATES), name="state"),
         CheckConstraint("source_kind IN ('pdf','images')", name="source_kind"),
         # At most one current version per deck, enforced by the database on both backends.
-        Index(
-            "uq_deck_versions_current",
-            "deck_id",
-            unique=True,
-            sqlite_where=text("is_current"),
-            postgresql_where=text("is_current"),
-        ),
+        unique_where("uq_deck_versions_current", "deck_id", where="is_current"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,13 +201,11 @@ class AccessRequest(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", REQUEST_STATUSES), name="status"),
         # One open (pending or accepted) request per enterprise and investor organisation.
-        Index(
+        unique_where(
             "uq_access_requests_open",
             "enterprise_id",
             "organisation_id",
-            unique=True,
-            sqlite_where=text("status IN ('pending','accepted')"),
-            postgresql_where=text("status IN ('pending','accepted')"),
+            where="status IN ('pending','accepted')",
         ),
     )
 

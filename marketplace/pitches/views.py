@@ -28,7 +28,7 @@ from marketplace.pitches.models import (
     Document,
 )
 from marketplace.profiles.models import Enterprise
-from marketplace.web import send_stored_file
+from marketplace.web import send_stored_file, visible_or_404
 
 bp = Blueprint("pitches", __name__)
 
@@ -50,9 +50,7 @@ ACTIVITY_TEXT = {
 
 
 def _enterprise(enterprise_id: int, *, manage: bool = False) -> Enterprise:
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not permissions.can_view_deck_summary(current_user, enterprise):
-        abort(404)
+    enterprise = visible_or_404(Enterprise, enterprise_id, permissions.can_view_deck_summary)
     if manage and not permissions.can_manage_deck(current_user, enterprise):
         abort(403)
     if permissions.can_manage_deck(current_user, enterprise):
@@ -185,9 +183,7 @@ def page(enterprise_id: int, number: int):
 
 @bp.get("/deck-pages/<int:page_id>/<any(small, large):size>")
 def page_image(page_id: int, size: str):
-    deck_page = db.session.get(DeckPage, page_id)
-    if deck_page is None:
-        abort(404)
+    deck_page = visible_or_404(DeckPage, page_id)
     enterprise = _enterprise(deck_page.version.deck.enterprise_id)
     if not permissions.can_view_deck_page(current_user, deck_page):
         abort(403 if current_user.is_authenticated else 404)
@@ -205,9 +201,7 @@ def page_image(page_id: int, size: str):
 @bp.get("/deck-versions/<int:version_id>/original")
 @login_required
 def original(version_id: int):
-    version = db.session.get(DeckVersion, version_id)
-    if version is None:
-        abort(404)
+    version = visible_or_404(DeckVersion, version_id)
     enterprise = _enterprise(version.deck.enterprise_id)
     if not permissions.can_view_full_deck(current_user, enterprise):
         _deny("deck.original_denied", enterprise, version=version.number)
@@ -300,9 +294,7 @@ def delete_document(enterprise_id: int, document_id: int):
 @bp.get("/documents/<int:document_id>/file")
 @login_required
 def document_file(document_id: int):
-    document = db.session.get(Document, document_id)
-    if document is None:
-        abort(404)
+    document = visible_or_404(Document, document_id)
     enterprise = _enterprise(document.enterprise_id)
     if not permissions.can_view_document(current_user, document):
         _deny("document.access_denied", enterprise, document=document.id)

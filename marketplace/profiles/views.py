@@ -36,7 +36,7 @@ from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
 from marketplace.profiles import readiness as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
-from marketplace.web import page_number, require_role, send_stored_file
+from marketplace.web import page_number, require_role, send_stored_file, visible_or_404
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -45,9 +45,7 @@ PER_PAGE = 20
 def enterprise_or_404(enterprise_id: int, *, edit: bool = False) -> Enterprise:
     """The enterprise the current user may see (404 otherwise; 403 when `edit` and they may
     not change it). Marks the page as holding personal data for the profile's editors."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not permissions.can_view_enterprise(current_user, enterprise):
-        abort(404)
+    enterprise = visible_or_404(Enterprise, enterprise_id, permissions.can_view_enterprise)
     if edit and not permissions.can_edit_enterprise(current_user, enterprise):
         abort(403)
     if permissions.can_edit_enterprise(current_user, enterprise):
@@ -422,9 +420,7 @@ def delete_photo(enterprise_id: int, photo_id: int):
 
 @bp.get("/photos/<int:photo_id>/<any(large, small):size>")
 def photo(photo_id: int, size: str):
-    photo = db.session.get(ProductPhoto, photo_id)
-    if photo is None:
-        abort(404)
+    photo = visible_or_404(ProductPhoto, photo_id)
     enterprise_or_404(photo.enterprise_id)
     key = photo.large_key if size == "large" else photo.small_key
     return send_stored_file(key, mime=photo.mime, public=photo.enterprise.is_published)

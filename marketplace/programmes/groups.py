@@ -61,7 +61,7 @@ def create_group(
     )
     db.session.add(group)
     db.session.flush()
-    audit.record("group.created", actor_id=actor.id, object_type="group", object_id=group.id)
+    audit.on_group("group.created", group.id, by=actor.id)
     return group
 
 
@@ -89,7 +89,7 @@ def add_member(
     member = GroupMember(group=group, enterprise=enterprise, joined_on=today or dt.date.today())
     db.session.add(member)
     db.session.flush()
-    audit.record("group.member_added", actor_id=actor.id, object_type="group", object_id=group.id)
+    audit.on_group("group.member_added", group.id, by=actor.id)
     enterprises.reindex_later(enterprise)
     return member
 
@@ -102,9 +102,7 @@ def remove_member(*, actor: User, group: BusinessGroup, enterprise_id: int) -> N
         if member.enterprise_id == enterprise_id:
             group.members.remove(member)
             db.session.flush()
-            audit.record(
-                "group.member_removed", actor_id=actor.id, object_type="group", object_id=group.id
-            )
+            audit.on_group("group.member_removed", group.id, by=actor.id)
             enterprises.reindex_later(member.enterprise)
             return
 
@@ -166,12 +164,7 @@ def set_priority_areas(*, actor: User, programme: Programme, regency_codes: list
         if code not in existing:
             db.session.add(PriorityArea(programme_id=programme.id, regency_code=code))
     db.session.flush()
-    audit.record(
-        "programme.priority_areas",
-        actor_id=actor.id,
-        object_type="programme",
-        object_id=programme.id,
-    )
+    audit.on_programme("programme.priority_areas", programme.id, by=actor.id)
 
 
 def priority_regencies(programme_ids: list[int] | tuple[int, ...]) -> list[str]:

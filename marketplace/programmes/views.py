@@ -18,7 +18,7 @@ from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
 from marketplace.programmes import forms, groups, handover, permissions, services
 from marketplace.programmes.models import BusinessGroup, Cohort, Enrolment, Programme
-from marketplace.web import require_role
+from marketplace.web import require_role, visible_or_404
 
 bp = Blueprint("programmes", __name__)
 
@@ -94,8 +94,12 @@ def accept_invitation(token: str):
 
 # --- programmes and cohorts ------------------------------------------------------------------
 def _programme(programme_id: int) -> Programme:
+    """A programme of the current facilitator's organisation: 403 to other roles whatever the
+    id, 404 for another organisation's programme (as for a missing one), 403 to a colleague who
+    may not manage it yet (address unconfirmed)."""
+    require_role("facilitator")
     programme = db.session.get(Programme, programme_id)
-    if programme is None:
+    if programme is None or programme.organisation_id != current_user.organisation_id:
         abort(404)
     if not permissions.can_manage_programme(current_user, programme):
         abort(403)
@@ -103,9 +107,8 @@ def _programme(programme_id: int) -> Programme:
 
 
 def _cohort(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
+    require_role("facilitator")
+    cohort = visible_or_404(Cohort, cohort_id)
     _programme(cohort.programme_id)
     return cohort
 
@@ -157,9 +160,8 @@ def _programme_page(programme: Programme, *, group_form=None, priority_form=None
 
 # --- business groups and priority areas --------------------------------------------------------
 def _group(group_id: int) -> BusinessGroup:
-    group = db.session.get(BusinessGroup, group_id)
-    if group is None:
-        abort(404)
+    require_role("facilitator")
+    group = visible_or_404(BusinessGroup, group_id)
     _programme(group.programme_id)
     return group
 
@@ -328,9 +330,8 @@ def cohort(cohort_id: int):
 @bp.post("/enrolments/<int:enrolment_id>/status")
 @login_required
 def enrolment_status(enrolment_id: int):
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        abort(404)
+    require_role("facilitator")
+    enrolment = visible_or_404(Enrolment, enrolment_id)
     _cohort(enrolment.cohort_id)
     form = forms.EnrolmentStatusForm()
     if form.validate_on_submit():
@@ -359,9 +360,7 @@ def my_programmes():
 @bp.post("/enrolments/<int:enrolment_id>/consent")
 @login_required
 def answer_enrolment(enrolment_id: int):
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or not permissions.can_answer_enrolment(current_user, enrolment):
-        abort(404)
+    enrolment = visible_or_404(Enrolment, enrolment_id, permissions.can_answer_enrolment)
     if not ActionForm().validate_on_submit():
         abort(400)
     answer = request.form.get("answer")

@@ -9,20 +9,12 @@ import io
 import pytest
 from pypdf import PdfWriter
 
-from marketplace import mail
 from marketplace.extensions import db
 from marketplace.matching import introductions, shortlists
 from marketplace.matching.models import IntroductionRequest
 from marketplace.pitches import data_room
 from marketplace.pitches import services as pitches
 from tests.matching.helpers import published
-
-
-@pytest.fixture(autouse=True)
-def _clean_mail():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def _pdf() -> bytes:

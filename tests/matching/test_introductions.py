@@ -16,13 +16,6 @@ from marketplace.notifications.models import Notification
 from tests.matching.helpers import published
 
 
-@pytest.fixture(autouse=True)
-def _clean_mail():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 def _ask(actor, enterprise, organisation, **kwargs):
     return introductions.request_introduction(
         actor=actor,

@@ -91,12 +91,16 @@ def test_an_empty_note_keeps_the_page_with_a_message(client, login, make):
     assert response.status_code == 422
 
 
-def test_another_organisation_gets_403_on_a_shortlist_entry(client, login, make):
+def test_another_organisation_gets_404_on_a_shortlist_entry(client, login, make):
+    # Another organisation's entry is hidden as if it did not exist; an owner, who keeps no
+    # shortlist, is refused whatever the id.
     _, enterprise = published(make)
     entry = shortlists.add_to_shortlist(actor=make.investor(), enterprise=enterprise)
     outsider = make.investor()
+    owner = make.owner()
     db.session.commit()
-    assert login(outsider).get(f"/shortlist/{entry.id}").status_code == 403
+    assert login(outsider).get(f"/shortlist/{entry.id}").status_code == 404
+    assert login(owner).get(f"/shortlist/{entry.id}").status_code == 403
 
 
 def test_meeting_request_accept_and_ics_download_through_the_pages(client, login, make):
@@ -160,7 +164,8 @@ def test_a_stranger_cannot_open_a_meeting(client, login, make):
     )
     stranger = make.owner()
     db.session.commit()
-    assert login(stranger).get(f"/meetings/{meeting.id}").status_code == 403
+    # Hidden as if it did not exist: the stranger is not a party.
+    assert login(stranger).get(f"/meetings/{meeting.id}").status_code == 404
 
 
 @pytest.mark.parametrize(

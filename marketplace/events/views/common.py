@@ -10,6 +10,7 @@ from marketplace.events import agendas, codes, permissions
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise
+from marketplace.web import visible_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -29,10 +30,7 @@ def inject_event_helpers():
 
 def event_or_404(event_id: int) -> PitchEvent:
     """The event, when the user may see it."""
-    event = db.session.get(PitchEvent, event_id)
-    if event is None or not permissions.can_view_event(current_user, event):
-        abort(404)
-    return event
+    return visible_or_404(PitchEvent, event_id, permissions.can_view_event)
 
 
 def managed_event(event_id: int) -> PitchEvent:
