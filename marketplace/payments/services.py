@@ -674,8 +674,8 @@ def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
 
 def cancellation_recipients(event: PitchEvent) -> list[User]:
     """Everyone concerned by the event's cancellation, each once: registered investors, every
-    ticket holder (investor or observer: paid, being paid or refunded) and the invited
-    enterprises' owners or pendamping. Reads only."""
+    ticket holder (investor or observer: paid, being paid or refunded), the judges and the
+    invited enterprises' owners or pendamping. Reads only."""
     from marketplace.events.notices import enterprise_recipients
 
     people: dict[int, User] = {}
@@ -684,6 +684,8 @@ def cancellation_recipients(event: PitchEvent) -> list[User]:
     for order in db.session.scalars(select(TicketOrder).where(TicketOrder.event_id == event.id)):
         if order.status in ("paid", "processing", "refund_due", "refunded", "flagged"):
             people[order.user_id] = order.user
+    for judge in event.judges:
+        people[judge.user_id] = judge.user
     for invitation in event.invitations:
         for user in enterprise_recipients(invitation.enterprise):
             people[user.id] = user

@@ -176,6 +176,22 @@ def test_cancelling_tells_every_ticket_holder_in_the_app_and_mails_each_once(
     assert db.session.get(TicketOrder, _order_id(db, observer)).status == "refunded"
 
 
+def test_cancelling_tells_the_judges_too(db, make, shop):
+    from marketplace.events.models import EventJudge
+
+    judge = make.investor()
+    db.session.add(EventJudge(event=shop.event, user=judge))
+    db.session.commit()
+
+    services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    db.session.commit()
+
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "event_cancelled")
+    ).all()
+    assert told.count(judge.id) == 1
+
+
 def _order_id(db, user):
     return db.session.scalar(select(TicketOrder.id).where(TicketOrder.user_id == user.id))
 
