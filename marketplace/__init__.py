@@ -62,7 +62,7 @@ def _init_logging(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from marketplace.security import select_locale
+    from marketplace.security import install_template_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
+    install_template_gettext(app)
     limiter.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -65,3 +65,20 @@ def test_pages_switch_language(client):
     english = client.get("/login").get_data(as_text=True)
     assert 'lang="id"' in page and 'lang="en"' in english
     assert "Log in" in english
+
+
+def test_templates_follow_force_locale_inside_a_request(app):
+    # Notices and mails are rendered in the recipient's language in the middle of someone
+    # else's request: the template catalogue is cached per request, but per locale.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Add to shortlist') }}"
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["locale"] = "en"
+        assert render_template_string(template) == "Add to shortlist"
+        with force_locale("id"):
+            assert render_template_string(template) == "Tambahkan ke daftar pendek"
+        assert render_template_string(template) == "Add to shortlist"
