@@ -169,6 +169,12 @@ def phone_problems(page) -> list[str]:
         name = urlsplit(page.url).path.strip("/").replace("/", "_") or "home"
         page.screenshot(path=str(ARTIFACTS / f"wide-{name}.png"), full_page=True)
         problems.append(f"{width}px wide on a {inner}px screen")
+        return problems
+    # The reader's text at 200 % (WCAG 1.4.4): still nothing sideways.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    if width > inner:
+        problems.append(f"{width}px wide on a {inner}px screen at 200 % text")
     return problems
 
 
