@@ -14,10 +14,10 @@ it is read from disk and evaluated in the page, nothing is downloaded while the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-import threading
 from urllib.parse import urlsplit
 
 import pytest
