@@ -125,6 +125,22 @@ def open_html(page, path: str) -> str | None:
     return None
 
 
+FIRST_FOCUSABLE = """() => {
+    const first = document.querySelector('a[href], button, input:not([type=hidden]), select');
+    return first && first.matches('a.skip-link[href="#main"]') && !!document.getElementById('main');
+}"""
+
+
+def every_page_problems(page, locale: str) -> list[str]:
+    """What every page owes everyone: its language declared, a skip link to the content first."""
+    problems = []
+    if page.locator("html").get_attribute("lang") != locale:
+        problems.append(f"<html lang> is not {locale}")
+    if not page.evaluate(FIRST_FOCUSABLE):
+        problems.append("the first thing to tab to is not a skip link to #main")
+    return problems
+
+
 def walk(browser, site, role: str, locale: str, check) -> list[str]:
     """Open every page of `role` in `locale` and return the problems `check(page)` names."""
     _, _, world = site
@@ -140,7 +156,8 @@ def walk(browser, site, role: str, locale: str, check) -> list[str]:
             if urlsplit(page.url).path != urlsplit(path).path:
                 # A file, or a redirect to another page (walked in its own right).
                 continue
-            problems.extend(f"{role}/{locale} {endpoint} {path}: {p}" for p in check(page))
+            found = every_page_problems(page, locale) + check(page)
+            problems.extend(f"{role}/{locale} {endpoint} {path}: {p}" for p in found)
     finally:
         context.close()
     return problems
