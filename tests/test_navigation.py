@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-NAV = re.compile(r'<nav class="nav">(.*?)</nav>', re.S)
+NAV = re.compile(r'<nav class="nav"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'<a href="([^"]+)"')
 
 

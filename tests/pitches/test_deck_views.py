@@ -383,3 +383,20 @@ def test_the_profile_links_to_the_deck_once_there_is_one(app, client, login, peo
     assert link not in _text(client.get(f"/enterprises/{people.enterprise.id}"))
     _upload(_client(app, login, people.owner), people.enterprise.id, (deck_pdf(), "Deck.pdf"))
     assert link in _text(client.get(f"/enterprises/{people.enterprise.id}"))
+
+
+def test_each_page_preview_carries_its_text_as_alternative(app, login, people):
+    """Issue 13: a screen reader (or a slow connection) gets the page's extracted text, not
+    only "Halaman 3"; a page without text is named by its number and the deck."""
+    client = _client(app, login, people.owner)
+    enterprise_id = people.enterprise.id
+    _upload(client, enterprise_id, (deck_pdf(["Masalah: pasar sulit dijangkau", ""]), "d.pdf"))
+
+    grid = _text(client.get(f"/enterprises/{enterprise_id}/deck"))
+    alts = re.findall(r'<img src="/deck-pages/\d+/small" alt="([^"]*)"', grid)
+    assert alts[0] == "Masalah: pasar sulit dijangkau"
+    assert alts[1] == f"Slide 2 dari pitch deck {people.enterprise.name}"
+
+    first = _text(client.get(f"/enterprises/{enterprise_id}/deck/pages/1"))
+    assert 'alt="Masalah: pasar sulit dijangkau"' in first
+    assert "Teks halaman ini" in first
