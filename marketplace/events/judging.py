@@ -20,7 +20,13 @@ from sqlalchemy import exists, select
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    ValidationErrors,
+)
 from marketplace.events import codes, notices, permissions, registrations, schedules
 from marketplace.events.models import (
     Criterion,
@@ -199,17 +205,23 @@ def save_review(
         )
     if not event.criteria:
         raise ValidationError(_l("The organiser has not made the score sheet yet."))
-    for criterion in event.criteria:
-        value = scores.get(criterion.id)
-        if value is None or not codes.SCORE_MIN <= value <= codes.SCORE_MAX:
-            raise ValidationError(
-                _l(
-                    "Give every criterion a score from %(low)s to %(high)s.",
-                    low=codes.SCORE_MIN,
-                    high=codes.SCORE_MAX,
-                ),
-                field=f"c{criterion.id}",
-            )
+    unscored = [
+        ValidationError(
+            _l(
+                "Give %(criterion)s a score from %(low)s to %(high)s.",
+                # Lazy: the message is read in the language of whoever reads it.
+                criterion=codes.STANDARD_CRITERIA.get(criterion.code) or criterion.name or "",
+                low=codes.SCORE_MIN,
+                high=codes.SCORE_MAX,
+            ),
+            field=f"c{criterion.id}",
+        )
+        for criterion in event.criteria
+        if scores.get(criterion.id) is None
+        or not codes.SCORE_MIN <= scores[criterion.id] <= codes.SCORE_MAX
+    ]
+    if unscored:  # every criterion left out is named at once, each on its own scale
+        raise ValidationErrors(unscored)
     review = item.review or Review(
         event_id=event.id, judge_id=actor.id, enterprise_id=enterprise.id
     )

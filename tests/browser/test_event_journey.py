@@ -175,10 +175,13 @@ def test_a_pitch_day_from_invitation_to_feedback(new_page, live_server):
         radios.nth(index).locator("label").nth(7).click()
     investor.fill("#comment", "Produk kuat, catatan keuangan perlu dirapikan.")
     submit(investor, "#comment")
-    expect_text(
-        investor.locator("#error-summary"),
-        tr(server, "Give every criterion a score from %(low)s to %(high)s.", low=1, high=10),
-    )
+    # The summary names the one criterion left out and links to its scale, which is marked.
+    assert investor.locator("#error-summary li a").count() == 1
+    assert radios.last.locator("p.error").is_visible()
+    investor.click("#error-summary li a")
+    assert investor.evaluate("document.activeElement.name") == radios.last.locator(
+        "input"
+    ).first.get_attribute("name")
     assert investor.input_value("#comment").startswith("Produk kuat")
     radios.last.locator("label").nth(8).click()
     submit(investor, "#comment")

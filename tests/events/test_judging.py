@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 
 from marketplace import mail
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, ValidationErrors
 from marketplace.events import judge_invitations, judging, outcomes
 from tests.events.conftest import make_judge
 
@@ -89,6 +89,42 @@ def test_a_judge_whose_organisation_funded_the_enterprise_cannot_score_it(db, ju
 
 def test_a_judge_from_the_enterprise_itself_is_a_conflict(db, make, judged):
     assert judging.conflict_of_interest(judged.owners[0], judged.enterprises[0]) == "own"
+
+
+def test_every_criterion_left_unscored_is_named_at_once(db, judged):
+    judge, enterprise = judged.investors[0], judged.enterprises[0]
+    first, *rest = judged.event.criteria
+    with pytest.raises(ValidationErrors) as refused:
+        judging.save_review(
+            actor=judge,
+            event=judged.event,
+            enterprise=enterprise,
+            scores={first.id: 5},
+            comment=None,
+        )
+    assert [e.field for e in refused.value.errors] == [f"c{c.id}" for c in rest]
+    with force_locale("en"):
+        assert str(refused.value.errors[0].message).startswith(
+            f"Give {judging.criterion_label(rest[0])} a score from"
+        )
+
+
+def test_the_score_form_marks_each_unscored_criterion_and_links_it(db, judged, client, login):
+    judge, enterprise, event = judged.investors[0], judged.enterprises[0], judged.event
+    login(judge)
+    first, second, *_ = event.criteria
+
+    response = client.post(
+        f"/events/{event.id}/judging/{enterprise.id}", data={f"c{first.id}": "5", "comment": "ok"}
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'href="#c{second.id}-1"' in page  # the summary links to the scale's first choice
+    assert f'id="c{second.id}-error"' in page and 'aria-invalid="true"' in page
+    assert f'id="c{first.id}-error"' not in page  # the scored one is not marked
+    with force_locale("en"):  # the judge reads English
+        assert page.count(judging.criterion_label(second)) >= 2  # in the summary and legend
 
 
 def test_scores_must_cover_every_criterion_within_the_scale(db, judged):

@@ -156,6 +156,8 @@ def score(event_id: int, enterprise_id: int):
     values = {s.criterion_id: s.value for s in (item.review.scores if item.review else [])}
     if request.method == "POST":
         values = {c.id: request.form.get(f"c{c.id}", type=int) for c in event.criteria}
+    # Each criterion left without a score is marked on its own scale and named in the summary.
+    criterion_errors: dict[str, str] = {}
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Scores saved.")) as outcome:
             judging.save_review(
@@ -167,12 +169,16 @@ def score(event_id: int, enterprise_id: int):
             )
         if outcome.ok:
             return redirect(url_for("events.judging_queue", event_id=event.id))
+        criterion_errors = {
+            e.field: str(e.message) for e in getattr(outcome.error, "errors", None) or []
+        }
     return render_template(
         "events/score.html",
         event=event,
         item=item,
         form=form,
         values=values,
+        criterion_errors=criterion_errors,
         label=judging.criterion_label,
         scale=range(codes.SCORE_MIN, codes.SCORE_MAX + 1),
         conflicts=codes.CONFLICTS_OF_INTEREST,
