@@ -99,6 +99,7 @@ def _register_models() -> None:
     import marketplace.notifications.models
     import marketplace.payments.models
     import marketplace.pitches.models
+    import marketplace.privacy.models
     import marketplace.profiles.models
     import marketplace.programmes.models
     import marketplace.queue.models  # noqa: F401
@@ -122,7 +123,8 @@ def _register_jobs() -> None:
     import marketplace.payments.hooks
     import marketplace.payments.services  # refunds, the periodic check against Stripe
     import marketplace.pitches.hooks
-    import marketplace.pitches.jobs  # noqa: F401
+    import marketplace.pitches.jobs
+    import marketplace.privacy.export  # noqa: F401 (the export job)
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
 
@@ -147,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
+    from marketplace.privacy.views import bp as privacy_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
 
@@ -161,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

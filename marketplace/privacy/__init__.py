@@ -1,0 +1,6 @@
+"""Personal data rights under UU PDP (UU 27/2022, issue 16): requests for a copy of one's data,
+corrections, and (later) deletion, each with its legal deadline and the record of its answer.
+
+It reads every domain's tables (the export walks them all), so it sits at the app level
+(tests/test_layers.py), beside admin and backups.
+"""
