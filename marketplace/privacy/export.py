@@ -564,7 +564,7 @@ def build_export(*, request_id: int) -> bool:
         )
         locale = (request.requester.locale if request.requester else None) or "id"
         data = build_zip(db.session, subject, locale=locale)
-        key = storage.save(data, suffix=".zip", session=db.session)
+        key = storage.save(data, suffix=".zip", session=db.session())
         privacy_requests.complete_export(request=request, export_key=key)
         db.session.commit()
     return True
