@@ -513,19 +513,28 @@ def download_token(request: RightsRequest) -> str:
     return _serializer().dumps({"id": request.id, "key": request.export_key})
 
 
-def check_download_token(request: RightsRequest, token: str) -> bool:
-    """Whether `token` opens `request`'s copy now: signed by us for this request and this
-    file, and younger than DOWNLOAD_VALID."""
+def check_download_token(request: RightsRequest, token: str) -> str:
+    """What `token` does for `request`'s copy now: "ok" (signed by us for this request and
+    this file, younger than DOWNLOAD_VALID), "expired" (it was, and is no longer) or "bad"."""
     try:
         data = _serializer().loads(token, max_age=int(DOWNLOAD_VALID.total_seconds()))
-    except (SignatureExpired, BadSignature):
-        return False
-    return (
+    except SignatureExpired as error:
+        data, expired = error.payload, True
+        try:
+            data = _serializer().load_payload(data)
+        except BadSignature:
+            return "bad"
+    except BadSignature:
+        return "bad"
+    else:
+        expired = False
+    if not (
         isinstance(data, dict)
         and data.get("id") == request.id
         and data.get("key") == request.export_key
-        and request.export_available()
-    )
+    ):
+        return "bad"
+    return "expired" if expired or not request.export_available() else "ok"
 
 
 def _live_export_keys(session: Session) -> Iterable[str]:

@@ -98,8 +98,9 @@ def _my_data(copy_form=None, correction_form=None):
     copy_form = copy_form or CopyForm()
     copy_form.enterprise.choices = [("", _("My own data"))] + [(str(e.id), e.name) for e in behalf]
     correction_form = correction_form or CorrectionForm()
-    correction_form.enterprise.choices = [("", _("My account"))] + [
-        (str(e.id), e.name) for e in owned
+    # An owner's enterprise first: what others record (attestations, mentoring) is about it.
+    correction_form.enterprise.choices = [(str(e.id), e.name) for e in owned] + [
+        ("", _("My account"))
     ]
     mine = services.requests_of(current_user)
     tokens = {r.id: export.download_token(r) for r in mine if r.export_available()}
@@ -163,7 +164,10 @@ def download(request_id: int, token: str):
     rights_request = services.get_request(request_id)
     if rights_request.requester_id != current_user.id or rights_request.kind != "access":
         abort(404)
-    if not export.check_download_token(rights_request, token):
+    state = export.check_download_token(rights_request, token)
+    if state == "bad":
+        abort(404)
+    if state == "expired":
         return render_template("privacy/expired.html"), 410
     return send_stored_file(
         rights_request.export_key,
