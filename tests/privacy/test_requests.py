@@ -146,3 +146,25 @@ def test_the_admin_queue_flags_overdue_requests(db, make, client, login):
 
     assert "overdue" in page
     assert "lewat tenggat" in page
+
+
+def test_a_facilitator_asks_for_the_copy_of_a_phone_only_owner_on_their_behalf(db, make):
+    from marketplace.errors import PermissionDenied
+
+    facilitator = make.facilitator()
+    phone_only = make.enterprise(
+        organisation=make.organisation("enterprise"), owner_name="Ibu Warsini"
+    )
+    make.enrol(facilitator, phone_only)
+    owned = make.enterprise_of(make.owner())
+    make.enrol(facilitator, owned)
+    db.session.commit()
+
+    request = services.request_copy(requester=facilitator, enterprise=phone_only)
+    db.session.commit()
+
+    db.session.refresh(request)
+    assert request.on_behalf and request.subject_enterprise_id == phone_only.id
+    assert request.status == "done"
+    with pytest.raises(PermissionDenied):
+        services.request_copy(requester=facilitator, enterprise=owned)
