@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 _PENDING = "temumodal_pending_files"
 _KEY_SOURCES: list[Callable[[Session], Iterable[str]]] = []
 TMP_SUFFIX = ".tmp"
-ALLOWED_SUFFIXES = frozenset({".jpg", ".webp", ".png", ".pdf"})
+# .zip: a copy of a person's data (marketplace.privacy.export), built by us, never uploaded.
+ALLOWED_SUFFIXES = frozenset({".jpg", ".webp", ".png", ".pdf", ".zip"})
 
 
 def root() -> Path:

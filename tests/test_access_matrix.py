@@ -59,7 +59,7 @@ TO_LOGIN = "to-login"
 
 MISSING_ID = 999_999
 # Placeholders in the paths below that are not database ids.
-NOT_IDS = frozenset({"token", "confirm_token", "reset_token", "join_token"})
+NOT_IDS = frozenset({"token", "confirm_token", "reset_token", "join_token", "copy_token"})
 # Tables whose rows legitimately change on a denied request: the audit log records denials,
 # and the session row notes when it was last seen.
 BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
@@ -259,6 +259,32 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("notifications.settings", "GET"): (Case("/notifications/settings", LOGGED_IN),),
     ("notifications.settings", "POST"): (Case("/notifications/settings", LOGGED_IN),),
+    # --- privacy (issue 16): each user's own data; {corr_A} owner A's correction request about
+    # A, {copy_A} owner A's ready copy ({copy_token} its signed link), {copy_B} owner B's copy
+    # still being built.
+    ("privacy.my_data", "GET"): (Case("/data-saya", LOGGED_IN),),
+    ("privacy.request_copy", "POST"): (Case("/data-saya/copy", LOGGED_IN),),
+    ("privacy.request_correction", "POST"): (
+        Case("/data-saya/correction", LOGGED_IN, data={"topic": "other", "details": "Salah."}),
+    ),
+    # Only the requester downloads, and only with the link's signed token.
+    ("privacy.download", "GET"): (
+        Case("/data-saya/copy/{copy_A}/{copy_token}", {"owner"}),
+        Case("/data-saya/copy/{copy_A}/not-a-real-token", NOBODY),
+    ),
+    # The requester reads their request; the facilitator of A and an admin answer it.
+    ("privacy.answer", "GET"): (
+        Case("/data-saya/requests/{corr_A}", {"owner", "facilitator", "admin"}),
+    ),
+    ("privacy.answer", "POST"): (
+        Case(
+            "/data-saya/requests/{corr_A}",
+            {"facilitator", "admin"},
+            data={"decision": "reject", "answer": "Tanggalnya sudah benar."},
+        ),
+    ),
+    ("privacy.admin_queue", "GET"): (Case("/admin/privacy", ADMIN),),
+    ("privacy.rebuild", "POST"): (Case("/admin/privacy/{copy_B}/rebuild", ADMIN),),
     # --- profiles: browsing -----------------------------------------------------------------
     ("profiles.dashboard", "GET"): (Case("/dashboard", LOGGED_IN),),
     ("profiles.browse", "GET"): (Case("/enterprises", EVERYONE),),
@@ -1085,6 +1111,11 @@ def build_world(db, upload_folder: Path) -> World:
     )
     event_ids |= build_payments_world(
         db, facilitator=facilitator, investor=investor, event_id=event_ids["ev"]
+    )
+    from tests.privacy.matrix_world import build_privacy_world
+
+    event_ids |= build_privacy_world(
+        db, owner=owner, other_owner=other_owner, enterprise_a=enterprise_a
     )
     # Issue 3: a deck for A (published) and D (draft), a data-room file each, and investor I
     # let into A's data room. The decks' previews are rendered after the commit below.

@@ -120,6 +120,14 @@ NOTIFICATION_TEXTS = {
         "%(event)s is cancelled by its organiser. Anyone who paid for a ticket gets the money"
         " back in full."
     ),
+    "privacy_copy_ready": _l(
+        "The copy of your data is ready. Download it under Data Saya within %(hours)s hours."
+    ),
+    "privacy_correction_requested": _l(
+        "The owner of %(enterprise)s asks for a correction of their data. Answer it within"
+        " 3 × 24 hours."
+    ),
+    "privacy_request_answered": _l("Your request about your data was answered: see Data Saya."),
 }
 # The answer of an introduction request, as the `status` of an `introduction_answer`.
 INTRODUCTION_ANSWERS = {
@@ -151,6 +159,9 @@ MAIL_SUBJECTS = {
     "introduction_answer": _l("TemuModal: your introduction request was answered"),
     "saved_search_match": _l("TemuModal: a new profile matches your saved search"),
     "event_cancelled": _l("TemuModal: an event is cancelled"),
+    "privacy_copy_ready": _l("TemuModal: the copy of your data is ready"),
+    "privacy_correction_requested": _l("TemuModal: a request to correct data"),
+    "privacy_request_answered": _l("TemuModal: your request about your data was answered"),
 }
 # What the settings page calls each kind, in the order it lists them.
 KIND_LABELS = {
@@ -178,6 +189,9 @@ KIND_LABELS = {
     "introduction_answer": _l("Answers to your introduction requests"),
     "saved_search_match": _l("New profiles matching a saved search"),
     "event_cancelled": _l("Events cancelled"),
+    "privacy_copy_ready": _l("Copies of your data ready"),
+    "privacy_correction_requested": _l("Requests to correct an enterprise's data"),
+    "privacy_request_answered": _l("Answers to your requests about your data"),
 }
 # Who can receive each kind: the settings page shows a user only their role's kinds.
 KIND_ROLES = {
@@ -205,6 +219,9 @@ KIND_ROLES = {
     "introduction_answer": ("owner", "facilitator"),
     "saved_search_match": ("investor",),
     "event_cancelled": ("owner", "facilitator", "investor"),
+    "privacy_copy_ready": ("owner", "facilitator", "investor", "admin"),
+    "privacy_correction_requested": ("facilitator",),
+    "privacy_request_answered": ("owner", "facilitator", "investor", "admin"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 # Why the mail of each kind comes (a key of mail.REASONS, said in the footer).

@@ -1,7 +1,7 @@
-"""Issue 16's consent and breach pages on a 390 px phone, in Indonesian and English: an owner
-withdraws a consent and sees it in the history; an admin records an incident (first with a
-mistake), sees the deadline and the drafts, and sends the notices. No page is wider than the
-screen; each is saved as a screenshot for a human to look at."""
+"""Data Saya on a 390 px phone, in Indonesian and English (issue 16): an owner asks for a copy of
+their data and downloads it, asks for a correction of a facilitator's attestation (first with
+nothing written: the errors show, the choice stays), the facilitator answers it, and the
+administrator's queue shows the deadlines with an overdue request flagged."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import datetime as dt
 import pytest
 
 from marketplace.extensions import db
-from marketplace.profiles.models import Enterprise
+from marketplace.models import utcnow
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot
+from tests.browser.test_admin_pages_phone import switch_to
+from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,87 +23,73 @@ pytestmark = [
 
 
 def seed(server) -> dict:
-    """An owner of a published, woman-led enterprise who shares it, created three days ago."""
     with server.app.app_context():
+        from marketplace.privacy import requests as services
+
         make = factories.Factories(db)
-        owner = make.user("owner", name="Sri Wahyuningsih", email="sri@warung.example.id")
-        enterprise = make.enterprise(
-            organisation=owner.organisation,
-            published=True,
-            name="Warung Makan Bu Sri Wahyuningsih Sumber Rejeki",
-            women_led=True,
-            share_women_led=True,
-            created_by_id=owner.id,
+        owner = make.owner(name="Sari Wulandari", email="sari@keripik.example.id")
+        enterprise = make.enterprise_of(owner)
+        enterprise.name = "Keripik Singkong Sari Rasa Makmur Sejahtera"
+        facilitator = make.facilitator(name="Dewi Pendamping", email="dewi@ypuk.example.id")
+        make.enrol(facilitator, enterprise)
+        late_owner = make.owner(name="Budi Santoso", email="budi@warung.example.id")
+        late = services.request_correction(
+            requester=late_owner, enterprise=None, topic="other", details="Nama saya salah eja."
         )
-        three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
-        owner.created_at = enterprise.created_at = three_days_ago
+        late.due_at = utcnow() - dt.timedelta(hours=2)
         db.session.commit()
-        ids = {"owner_email": owner.email, "enterprise_id": enterprise.id}
+        ids = {"owner": owner.email, "facilitator": facilitator.email}
         db.session.remove()
     return ids
 
 
-def switch_to(page, locale: str) -> None:
-    page.click(f"form.lang button[value={locale}]")
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_an_owner_withdraws_a_consent_on_a_phone(new_page, live_server, locale):
-    ids = seed(live_server)
+def test_data_saya_journey_fits_a_phone(new_page, live_server, locale):
+    seeded = seed(live_server)
     page = new_page()
-    log_in(page, live_server, ids["owner_email"])
+    log_in(page, live_server, seeded["owner"])
     switch_to(page, locale)
+
     page.goto("/account")
-    page.click("a[href='/privacy/consents']")
+    page.click("a[href='/data-saya']")
     assert_fits_phone(page)
-    screenshot(page, f"issue16-consents-{locale}")
-    page.click(f"a[href='/privacy/consents/enterprises/{ids['enterprise_id']}']")
-    page.locator("#consent-share_women_led button").click()
-    page.wait_for_load_state()
-    assert page.locator("#consent-share_women_led .badge.ok").count() == 0
-    assert "Sri Wahyuningsih" in page.inner_text("table")
-    assert_fits_phone(page)
-    screenshot(page, f"issue16-enterprise-consents-{locale}")
-    with live_server.app.app_context():
-        assert not db.session.get(Enterprise, ids["enterprise_id"]).share_women_led
-        db.session.remove()
 
+    # A correction with nothing written: both errors, the enterprise chosen stays.
+    page.select_option("#topic", "attestation")
+    submit(page, "#details")
+    assert page.locator("#details-error").count() == 1
+    assert page.input_value("#topic") == "attestation"
+    assert_fits_phone(page)
+    page.fill("#details", "Tanggal pernyataan salah: seharusnya 12 Maret 2026.")
+    submit(page, "#details")
+    assert page.locator(".flash-success").count() == 1
 
-@pytest.mark.parametrize("locale", ["id", "en"])
-def test_an_admin_records_a_breach_and_sends_the_notices_on_a_phone(new_page, live_server, locale):
-    seed(live_server)
-    page = new_page()
-    log_in(page, live_server, live_server.admin_email)
-    switch_to(page, locale)
-    page.goto("/admin/breaches")
+    page.locator("form[action$='/data-saya/copy'] button").click()
+    assert page.locator(".flash-success").count() == 1
+    link = page.locator("a[href^='/data-saya/copy/']")
+    assert link.count() == 1
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".zip")
     assert_fits_phone(page)
-    page.click("a[href='/admin/breaches/new']")
-    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
-    page.fill("#title", "Ekspor terbuka")
-    page.check("#data_kinds-0")
-    page.fill("#occurred_from", (now - dt.timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#occurred_until", (now - dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#discovered_at", (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#how_discovered", "Laporan dari peneliti keamanan.")
-    page.fill("#what_happened", "")  # forgotten: the form comes back with everything else kept
-    page.fill("#handling", "Tautan ekspor dimatikan dan kunci diganti.")
-    page.locator("form.card button").click()
-    page.wait_for_load_state()
-    assert page.locator("#what_happened[aria-invalid=true]").count() == 1
-    assert page.input_value("#how_discovered") == "Laporan dari peneliti keamanan."
-    assert_fits_phone(page)
-    screenshot(page, f"issue16-breach-form-error-{locale}")
-    page.fill("#what_happened", "Berkas ekspor dapat diunduh tanpa login selama satu hari.")
-    page.locator("form.card button").click()
-    page.wait_for_url("**/admin/breaches/*")
-    assert "Sri Wahyuningsih" in page.inner_text("#affected")
-    assert "Pasal 46" in page.inner_text("#agency-notice")  # Indonesian in both languages
-    assert_fits_phone(page)
-    screenshot(page, f"issue16-breach-{locale}")
-    people = page.locator("#people-notice form.confirm")
-    people.locator("input[name=confirm]").check()
-    people.locator("button").click()
-    page.wait_for_load_state()
-    assert "sri@warung.example.id" in page.inner_text("main")
-    assert_fits_phone(page)
+    screenshot(page, f"issue16-data-saya-{locale}")
+
+    helper = new_page()
+    log_in(helper, live_server, seeded["facilitator"])
+    switch_to(helper, locale)
+    helper.goto("/data-saya")
+    helper.locator("a[href^='/data-saya/requests/']").first.click()
+    assert_fits_phone(helper)
+    helper.check("input[name=decision][value=accept]")
+    helper.fill("#answer", "Tanggal diperbaiki menjadi 12 Maret 2026.")
+    submit(helper, "#answer")
+    assert helper.locator(".flash-success").count() == 1
+    screenshot(helper, f"issue16-correction-answered-{locale}")
+
+    admin = new_page()
+    log_in(admin, live_server, live_server.admin_email)
+    switch_to(admin, locale)
+    admin.goto("/admin/privacy")
+    assert admin.locator("li.card.overdue").count() == 1
+    assert_fits_phone(admin)
+    screenshot(admin, f"issue16-admin-privacy-{locale}")
