@@ -156,6 +156,22 @@ REGISTRY: dict[str, Exported | Excluded] = {
         match=_mails_to,
         secret=("text", "html", "key", "message_id"),
     ),
+    "consent_records": Exported(
+        "record of processing: each consent you (or your facilitator for you) gave or withdrew",
+        user_columns=("user_id", "actor_id"),
+        enterprise_columns=("enterprise_id",),
+        own_columns=("user_id", "enterprise_id"),
+        others=("ip",),
+    ),
+    "breach_incidents": Excluded(
+        "the administrator's incident record; what concerns you is the notice sent to you"
+        " (breach_notices)"
+    ),
+    "breach_notices": Exported(
+        "data-breach notices sent to you",
+        user_columns=("user_id",),
+        foreign_keep=("id", "incident_id", "recipient_kind", "sent_at"),
+    ),
     "notifications": Exported("your notifications", user_columns=("user_id",)),
     "notification_settings": Exported("your notification settings", user_columns=("user_id",)),
     "notification_digests": Exported("your daily digests", user_columns=("user_id",)),
