@@ -96,6 +96,7 @@ def _register_models() -> None:
     import marketplace.events.models
     import marketplace.mail.models
     import marketplace.matching.models
+    import marketplace.monitoring.models
     import marketplace.notifications.models
     import marketplace.payments.models
     import marketplace.pitches.models
