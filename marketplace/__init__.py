@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
+    from marketplace.monitoring.views import bp as monitoring_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(monitoring_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
 

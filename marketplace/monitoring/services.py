@@ -243,19 +243,18 @@ def breakdown(rows, indicator: str, disaggregation: str, *, cohorts=None) -> Bre
 
 
 def funnel(rows) -> list[FunnelStep]:
-    """Counts per step, conversion from the step before and the median days it took."""
+    """Counts per step (every enterprise that reached it: one financed through KUR without
+    pitching counts as financed), conversion as the share of the enterprises at the step before
+    that also reached this one, and the median days between the two steps for them."""
     steps = []
     previous = None
     for step in ind.STEPS:
         reached = [r for r in rows if r.dates.get(step) is not None]
         conversion = median = None
         if previous is not None:
-            conversion = round(100 * len(reached) / len(previous[1])) if previous[1] else None
-            gaps = [
-                (r.dates[step] - r.dates[previous[0]]).days
-                for r in reached
-                if r.dates.get(previous[0]) is not None
-            ]
+            before, both = previous[0], [r for r in previous[1] if r.dates.get(step) is not None]
+            conversion = round(100 * len(both) / len(previous[1])) if previous[1] else None
+            gaps = [max(0, (r.dates[step] - r.dates[before]).days) for r in both]
             median = statistics.median(gaps) if gaps else None
         steps.append(FunnelStep(step, len(reached), conversion, median, [r.id for r in reached]))
         previous = (step, reached)
@@ -320,3 +319,24 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     return Report(
         programme, today, rows, totals, targets, funnel(rows), route_breakdown(rows), cohorts
     )
+
+
+def public_figures(report: Report) -> dict:
+    """The platform-wide aggregates the public page shows, every small figure suppressed: the
+    funnel's counts (a step under 5 enterprises is "< 5"), headline indicators (a sum behind
+    fewer than 5 enterprises is "< 5"), financed by route and enterprises by province."""
+    steps = []
+    for step in report.funnel:
+        mark = suppression.total_mark(step.count)
+        steps.append((step.step, step.count, mark, suppression.display(step.count, mark)))
+    headline = []
+    for code in ("enterprises_supported", "financed", "finance_mobilised", "jobs", "women_led"):
+        n, value = report.totals[code]
+        mark = suppression.total_mark(n)
+        headline.append((code, value, mark, suppression.display(value, mark)))
+    return {
+        "funnel": steps,
+        "headline": headline,
+        "routes": report.routes,
+        "provinces": report.breakdown("enterprises_supported", "province"),
+    }
