@@ -12,7 +12,6 @@ from marketplace import vocab
 from marketplace.forms import MoneyField
 from marketplace.monitoring import indicators
 
-
 _PEOPLE = NumberRange(
     min=0,
     max=100_000,

@@ -3,15 +3,13 @@
 Programme ACTION (facilitator F), cohort "Angkatan 1" (regency 32.01) with E1–E7 and cohort
 "Angkatan 2" (regency 33.74) with E8; E9 is invited but declined (never counted).
 
-| ent | consent to report | women-led | born | sector   | prov | published | check-ins (month: stage size revenue w/m)          | pitched    | pipeline   | financed                       |
-| E1  | yes               | yes       | 1990 | food     | 32   | yes       | 2026-02 belum_layak mikro 1jt 1/1; 2026-05 layak kecil 3jt 2/1 | –          | –          | KUR 50jt (check-in 2026-05)    |
-| E2  | yes               | yes       | 1970 | food     | 32   | yes       | 2026-03 bankable mikro 2jt 0/2                      | 2026-04-10 | 2026-04-20 | investment 100jt (2026-06-01)  |
-| E3  | yes               | yes       | 1999 | crafts   | 32   | no        | –                                                   | –          | –          | –                              |
-| E4  | yes               | no        | –    | crafts   | 32   | no        | –                                                   | –          | –          | –                              |
-| E5  | no (women-led)    | (yes)     | –    | food     | 32   | yes       | –                                                   | –          | –          | –                              |
-| E6  | none              | no        | –    | services | 33   | no        | –                                                   | –          | –          | –                              |
-| E7  | none              | no        | –    | services | 33   | no        | –                                                   | –          | –          | –                              |
-| E8  | none              | no        | –    | food     | 33   | no        | –                                                   | –          | –          | –                              |
+E1 food/32, consented, women-led, born 1990, published; check-ins 2026-02 (belum_layak, mikro,
+   Rp1 jt, 1 woman 1 man) and 2026-05 (layak, kecil, Rp3 jt, 2/1, KUR mikro Rp50 jt received).
+E2 food/32, consented, women-led, born 1970, published; check-in 2026-03 (bankable, mikro, Rp2 jt,
+   0/2); pitched 2026-04-10, shortlisted 2026-04-20, investment Rp100 jt funded 2026-06-01.
+E3 crafts/32, consented, women-led, born 1999.  E4 crafts/32, consented, not women-led.
+E5 food/32, women-led but said no to counting it, published.
+E6, E7 services/33 and E8 food/33 (cohort 2): no answer, not women-led.
 
 All enrolled 2026-01-05. Today is 2026-07-01.
 """
