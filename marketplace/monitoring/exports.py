@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -97,7 +98,7 @@ def report_workbook(report: Report) -> bytes:
     disaggregation (indicator × category, suppressed) and a "Dictionary" sheet."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Indicators"
+    sheet.title = sheet_title(_("Indicators"))
     periods = sorted({t.period for t in report.targets}) + [report.today.isoformat()]
     header = [_("Indicator"), _("Code"), _("IRIS+"), _("Donor code")]
     for period in periods:
@@ -121,7 +122,7 @@ def report_workbook(report: Report) -> bytes:
     _bold_header(sheet)
 
     for disaggregation, title in ind.DISAGGREGATIONS.items():
-        tab = book.create_sheet(str(title)[:SHEET_NAME_MAX])
+        tab = book.create_sheet(sheet_title(title))
         codes = [c for c, s in ind.INDICATORS.items() if disaggregation in s.disaggregations]
         tables = {code: report.breakdown(code, disaggregation) for code in codes}
         categories: list[str] = []
@@ -139,13 +140,13 @@ def report_workbook(report: Report) -> bytes:
             tab.append([str(ind.INDICATORS[code].name), code, *values, tables[code].total])
         _bold_header(tab)
 
-    routes = book.create_sheet(_("Financing routes")[:SHEET_NAME_MAX])
+    routes = book.create_sheet(sheet_title(_("Financing routes")))
     routes.append([_("Route"), _("Enterprises financed")])
     for cell in report.routes.cells:
         routes.append([cell.label, cell.shown])
     _bold_header(routes)
 
-    dictionary = book.create_sheet(_("Dictionary"))
+    dictionary = book.create_sheet(sheet_title(_("Dictionary")))
     dictionary.append(
         [_("Code"), _("Name"), _("Definition"), _("Unit"), _("IRIS+"), _("Disaggregations")]
     )
@@ -169,6 +170,11 @@ def report_workbook(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sheet_title(title) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:SHEET_NAME_MAX]
 
 
 def _bold_header(sheet) -> None:

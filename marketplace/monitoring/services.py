@@ -56,19 +56,10 @@ def set_target(
     an unknown indicator, a malformed period or a missing/negative figure."""
     if not permissions.can_set_targets(actor, programme):
         raise PermissionDenied(_l("You cannot set this programme's targets."))
-    problems = Problems()
-    if indicator not in ind.INDICATORS:
-        problems.add(_l("Choose an indicator from the list."), field="indicator")
     period = (period or "").strip().upper()
-    if not PERIOD.match(period) or not 2000 <= int(period[:4]) <= 2100:
-        problems.add(
-            _l("Write the period as a year (2026) or a quarter (2026-Q3)."), field="period"
-        )
-    if target is None or target < 0:
-        problems.add(_l("Give the target as a number of 0 or more."), field="target")
-    if baseline is not None and baseline < 0:
-        problems.add(_l("The baseline cannot be negative."), field="baseline")
-    problems.raise_any()
+    target_problems(
+        indicator=indicator, period=period, target=target, baseline=baseline
+    ).raise_any()
     row = db.session.scalar(
         select(Target).where(
             Target.programme_id == programme.id,
@@ -84,6 +75,26 @@ def set_target(
     row.set_by_id = actor.id
     db.session.flush()
     return row
+
+
+def target_problems(
+    *, indicator: str | None, period: str | None, target: int | None, baseline: int | None
+) -> Problems:
+    """Every rule a target breaks (also run on a form that failed its own checks, so one submit
+    shows every error)."""
+    problems = Problems()
+    if indicator not in ind.INDICATORS:
+        problems.add(_l("Choose an indicator from the list."), field="indicator")
+    period = (period or "").strip().upper()
+    if not PERIOD.match(period) or not 2000 <= int(period[:4]) <= 2100:
+        problems.add(
+            _l("Write the period as a year (2026) or a quarter (2026-Q3)."), field="period"
+        )
+    if target is None or target < 0:
+        problems.add(_l("Give the target as a number of 0 or more."), field="target")
+    if baseline is not None and baseline < 0:
+        problems.add(_l("The baseline cannot be negative."), field="baseline")
+    return problems
 
 
 def record_check_in(

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.forms import Attempt, form_status
+from marketplace.forms import Attempt, add_problems, form_status
 from marketplace.monitoring import charts, exports, forms, permissions, services
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring.models import CheckIn, ReportingConsent
@@ -110,6 +110,16 @@ def set_target(programme_id: int):
             )
         if outcome.ok:
             return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
+    else:
+        add_problems(
+            form,
+            services.target_problems(
+                indicator=form.indicator.data,
+                period=form.period.data,
+                target=form.target.amount,
+                baseline=form.baseline.amount,
+            ),
+        )
     return _dashboard(programme, form)
 
 
