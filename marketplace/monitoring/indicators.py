@@ -28,6 +28,7 @@ iris.thegiin.org.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -196,6 +197,26 @@ def frame(*, programme_id: int | None, today: dt.date, until: dt.date | None = N
             if day is not None and day > until:
                 row.dates[step] = None
     return list(rows.values())
+
+
+# Indicators read from check-ins or amounts: their value at a past date needs the check-ins up
+# to that date (`frame(until=…)`); the others only need the step dates (`as_of`).
+NEEDS_CHECK_INS = frozenset(
+    {"jobs", "jobs_women", "size_class_up", "revenue_up", "finance_mobilised"}
+)
+
+
+def as_of(rows: list[Row], day: dt.date) -> list[Row]:
+    """The rows as they stood at the end of `day` for the step dates (an enterprise enrolled
+    later is left out; a step reached later is not reached yet). Valid for every indicator not
+    in NEEDS_CHECK_INS."""
+    past = []
+    for row in rows:
+        if row.enrolled_on > day:
+            continue
+        dates = {step: (d if d is not None and d <= day else None) for step, d in row.dates.items()}
+        past.append(dataclasses.replace(row, dates=dates))
+    return past
 
 
 def _earliest(row: Row, step: str, day: dt.date | None) -> None:

@@ -306,20 +306,23 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
             .where(Target.programme_id == programme.id)
             .order_by(Target.indicator, Target.period)
         ).all()
-        per_period: dict[str, list] = {}
+        frames: dict[tuple[dt.date, bool], list] = {}
         for line in lines:
+            spec = ind.INDICATORS.get(line.indicator)
+            if spec is None:
+                continue
             end = period_end(line.period)
-            if end not in per_period:
-                per_period[end] = (
-                    rows
-                    if end >= today
-                    else ind.frame(programme_id=programme.id, today=today, until=end)
-                )
-            actual = (
-                ind.INDICATORS[line.indicator].of(per_period[end])[1]
-                if line.indicator in ind.INDICATORS
-                else 0
-            )
+            needs = line.indicator in ind.NEEDS_CHECK_INS
+            if (end, needs) not in frames:
+                if end >= today:
+                    frames[(end, needs)] = rows
+                elif needs:
+                    frames[(end, needs)] = ind.frame(
+                        programme_id=programme.id, today=today, until=end
+                    )
+                else:
+                    frames[(end, needs)] = ind.as_of(rows, end)
+            actual = spec.of(frames[(end, needs)])[1]
             targets.append(
                 TargetLine(
                     line.indicator, line.period, line.baseline, line.target, actual, line.donor_code
