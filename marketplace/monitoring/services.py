@@ -114,21 +114,15 @@ def record_check_in(
     if not permissions.can_check_in(actor, enterprise):
         raise PermissionDenied(_l("You cannot report for this enterprise."))
     today = today or dt.date.today()
-    problems = Problems()
     month = month.replace(day=1) if month else None
-    if month is None or month > today:
-        problems.add(_l("Choose this month or an earlier one."), field="month")
-    if revenue is not None and revenue < 0:
-        problems.add(_l("Revenue cannot be negative."), field="revenue")
-    for name, value in (("employees_women", employees_women), ("employees_men", employees_men)):
-        if value is not None and value < 0:
-            problems.add(_l("Give a number of 0 or more."), field=name)
-    for route, amount in finance.items():
-        if route not in vocab.ROUTES:
-            problems.add(_l("Unknown financing route."), field=f"finance_{route}")
-        elif amount is not None and amount < 0:
-            problems.add(_l("An amount cannot be negative."), field=f"finance_{route}")
-    problems.raise_any()
+    check_in_problems(
+        month=month,
+        revenue=revenue,
+        employees_women=employees_women,
+        employees_men=employees_men,
+        finance=finance,
+        today=today,
+    ).raise_any()
     row = db.session.scalar(
         select(CheckIn).where(CheckIn.enterprise_id == enterprise.id, CheckIn.month == month)
     )
@@ -142,11 +136,44 @@ def record_check_in(
     row.stage = assessment.stage
     row.size_class = assessment.size.code
     row.entered_by_id = actor.id
-    row.finance = [
-        FinanceReceived(route=route, amount=amount) for route, amount in finance.items() if amount
-    ]
+    # Changed in place: replacing the list would insert a route's new row before deleting its
+    # old one (the unit of work's order) and break the (check-in, route) unique constraint.
+    existing = {f.route: f for f in row.finance}
+    for route, amount in finance.items():
+        if amount and route in existing:
+            existing[route].amount = amount
+        elif amount:
+            row.finance.append(FinanceReceived(route=route, amount=amount))
+        elif route in existing:
+            row.finance.remove(existing[route])
     db.session.flush()
     return row
+
+
+def check_in_problems(
+    *,
+    month: dt.date | None,
+    revenue: int | None,
+    employees_women: int | None,
+    employees_men: int | None,
+    finance: dict[str, int | None],
+    today: dt.date,
+) -> Problems:
+    """Every rule a check-in breaks (also run on a form that failed its own checks)."""
+    problems = Problems()
+    if month is None or month > today:
+        problems.add(_l("Choose this month or an earlier one."), field="month")
+    if revenue is not None and revenue < 0:
+        problems.add(_l("Revenue cannot be negative."), field="revenue")
+    for name, value in (("employees_women", employees_women), ("employees_men", employees_men)):
+        if value is not None and value < 0:
+            problems.add(_l("Give a number of 0 or more."), field=name)
+    for route, amount in finance.items():
+        if route not in vocab.ROUTES:
+            problems.add(_l("Unknown financing route."), field=f"finance_{route}")
+        elif amount is not None and amount < 0:
+            problems.add(_l("An amount cannot be negative."), field=f"finance_{route}")
+    return problems
 
 
 def answer_consent(

@@ -226,6 +226,18 @@ def check_in(enterprise_id: int):
             )
         if outcome.ok:
             return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
+    elif request.method == "POST":
+        add_problems(
+            form,
+            services.check_in_problems(
+                month=form.month.data,
+                revenue=form.revenue.amount,
+                employees_women=form.employees_women.data,
+                employees_men=form.employees_men.data,
+                finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
+                today=dt.date.today(),
+            ),
+        )
     return _check_in_page(enterprise, form)
 
 

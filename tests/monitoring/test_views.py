@@ -149,7 +149,18 @@ def test_the_owner_checks_in_on_a_phone_with_rupiah_as_typed(client, login, make
     row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
     assert (row.month, row.revenue, row.employees_women) == (dt.date(2026, 1, 1), 12_500_000, 2)
     assert [(f.route, f.amount) for f in row.finance] == [("kur_mikro", 50_000_000)]
-    assert row.stage and row.size_class is None or row.size_class
+    assert row.stage  # the readiness stage of the day it was saved
+    # Corrected the same month: one row, the new figures, the same route changed in place.
+    response = client.post(
+        f"/enterprises/{enterprise.id}/check-in",
+        data={"month": "2026-01", "revenue": "13 jt", "finance_kur_mikro": "40 jt"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(select(CheckIn)).all()
+    assert [(r.revenue, [(f.route, f.amount) for f in r.finance]) for r in rows] == [
+        (13_000_000, [("kur_mikro", 40_000_000)])
+    ]
 
 
 def test_a_bad_check_in_keeps_what_was_typed_and_shows_every_error(client, login, make, db):
@@ -165,6 +176,7 @@ def test_a_bad_check_in_keeps_what_was_typed_and_shows_every_error(client, login
     html = response.get_data(as_text=True)
     assert 'value="banyak"' in html
     assert "Enter a whole number from 0 to 100000." in html
+    assert "Choose this month or an earlier one." in html  # every error after one submit
     assert db.session.scalar(select(CheckIn)) is None
 
 
