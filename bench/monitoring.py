@@ -292,8 +292,10 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeat", type=int, help="requests per timed page (default 20, 10 quick)")
     args = parser.parse_args()
     count, months, repeat = (1_000, 12, 10) if args.quick else (10_000, 24, 20)
+    repeat = args.repeat or repeat
     folder = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
     app = create_app(
         {

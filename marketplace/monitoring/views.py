@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace import formatting
 from marketplace.extensions import db
 from marketplace.forms import Attempt, add_problems, form_status
 from marketplace.monitoring import charts, exports, forms, permissions, services
@@ -65,13 +66,20 @@ def _charts(report, table) -> dict:
         [(str(ind.STEP_LABELS[s.step]), s.count, str(s.count)) for s in report.funnel],
         title=_("The funnel"),
     )
+    # Indicators of different units share one chart as the share of their target reached
+    # (the red tick is 100 %), each bar labelled with its own figures.
     targets = charts.bars(
         [
-            (f"{ind.INDICATORS[t.indicator].name} {t.period}", t.actual, f"{t.actual} / {t.target}")
+            (
+                f"{ind.INDICATORS[t.indicator].name} {t.period}",
+                min(t.percent or 0, 150),
+                f"{t.percent or 0} % · {_figure(t.indicator, t.actual)} / "
+                f"{_figure(t.indicator, t.target)}",
+            )
             for t in report.targets
         ],
         title=_("Targets against actuals"),
-        target=[t.target for t in report.targets],
+        target=[100 for _t in report.targets],
     )
     breakdown = charts.bars(
         [
@@ -88,6 +96,12 @@ def _charts(report, table) -> dict:
         title=_("Financed, by route"),
     )
     return {"funnel": funnel, "targets": targets, "breakdown": breakdown, "routes": routes}
+
+
+def _figure(indicator: str, value: int) -> str:
+    if ind.INDICATORS[indicator].unit == "rupiah":
+        return formatting.rupiah_short(value)
+    return formatting.number(value, digits=0)
 
 
 @bp.post("/programmes/<int:programme_id>/monitoring/targets")
