@@ -97,6 +97,7 @@ def _register_models() -> None:
     import marketplace.events.models
     import marketplace.mail.models
     import marketplace.matching.models
+    import marketplace.monitoring.models
     import marketplace.notifications.models
     import marketplace.payments.models
     import marketplace.pitches.models
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.events.views import bp as events_bp
     from marketplace.matching.views import bp as matching_bp
+    from marketplace.monitoring.views import bp as monitoring_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.pitches.views import bp as pitches_bp
@@ -168,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(monitoring_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(consent_bp)

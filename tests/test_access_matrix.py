@@ -998,6 +998,46 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/meetings/{meeting_ok}/meeting.ics", A_EDITORS | {"investor"}, not_found=EVERYONE),
         Case("/meetings/{meeting_I}/meeting.ics", NOBODY, not_found=EVERYONE),
     ),
+    # --- monitoring (issue 15) ----------------------------------------------------------------
+    # A programme's dashboard, lists and exports: its organisation's facilitators and admins;
+    # targets only its facilitators. Investors and owners see only the public page.
+    ("monitoring.dashboard", "GET"): (
+        Case("/programmes/{prog_F}/monitoring", {"facilitator", "admin"}),
+        Case("/programmes/{prog_G}/monitoring", {"other_facilitator", "admin"}),
+        Case(f"/programmes/{MISSING_ID}/monitoring", NOBODY),
+    ),
+    ("monitoring.set_target", "POST"): (
+        Case(
+            "/programmes/{prog_F}/monitoring/targets",
+            {"facilitator"},
+            data={"indicator": "layak", "period": "2026", "target": "50"},
+        ),
+    ),
+    ("monitoring.funnel_list", "GET"): (
+        Case("/programmes/{prog_F}/monitoring/funnel/enrolled", {"facilitator", "admin"}),
+        Case("/programmes/{prog_F}/monitoring/funnel/nonsense", NOBODY),
+    ),
+    ("monitoring.export_csv", "GET"): (
+        Case("/programmes/{prog_F}/monitoring/report.csv", {"facilitator", "admin"}),
+    ),
+    ("monitoring.export_xlsx", "GET"): (
+        Case("/programmes/{prog_F}/monitoring/report.xlsx", {"facilitator", "admin"}),
+    ),
+    ("monitoring.public", "GET"): (Case("/monitoring", EVERYONE),),
+    ("monitoring.check_in", "GET"): (
+        Case("/enterprises/{A}/check-in", A_EDITORS),
+        Case("/enterprises/{D}/check-in", D_EDITORS),
+    ),
+    ("monitoring.check_in", "POST"): (
+        Case(
+            "/enterprises/{A}/check-in",
+            A_EDITORS,
+            data={"month": "2026-01", "revenue": "5 jt", "employees_women": "1"},
+        ),
+    ),
+    ("monitoring.reporting_consent", "POST"): (
+        Case("/enterprises/{A}/reporting-consent", A_EDITORS, data={"consented": "y"}),
+    ),
     ("pitches.activity", "GET"): (
         Case("/enterprises/{A}/activity", A_EDITORS),
         Case("/enterprises/{D}/activity", D_EDITORS, not_found=NOT_D_VIEWERS),

@@ -25,7 +25,16 @@ CORE = frozenset(
     " formatting regions security audit errors logging_filters health mail notifications"
     " queue tokens editing".split()
 )
-DOMAINS = ("accounts", "profiles", "programmes", "pitches", "matching", "events", "payments")
+DOMAINS = (
+    "accounts",
+    "profiles",
+    "programmes",
+    "pitches",
+    "matching",
+    "events",
+    "monitoring",
+    "payments",
+)
 APP = frozenset({"admin", "demo", "backups", "cli", "jobs", "privacy", "__init__"})
 
 # (importing module, imported module) -> why this upward edge stays. Keep it short.

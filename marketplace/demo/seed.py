@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from marketplace import audit, regions, vocab
 from marketplace.accounts import passwords
 from marketplace.accounts.models import User
-from marketplace.demo import decks, events, pipeline, showcase
+from marketplace.demo import decks, events, monitoring, pipeline, showcase
 from marketplace.demo.accounts import DEMO_LOGINS, DemoLogin, platform_admin
 from marketplace.demo.data import INVESTORS, PROGRAMME_ORGS
 from marketplace.demo.enterprises import DEMO_NAMES
@@ -162,7 +162,7 @@ def certify_halal(world: World) -> int:
     return added
 
 
-SHOWCASE_STEPS = ("decks", "data rooms", "shortlist", "meetings", "events")
+SHOWCASE_STEPS = ("decks", "data rooms", "shortlist", "meetings", "events", "monitoring")
 
 
 def build_showcase(world: World) -> dict[str, int]:
@@ -179,6 +179,8 @@ def build_showcase(world: World) -> dict[str, int]:
     world.step("meetings")
     events.build_events(cast)
     world.step("events")
+    monitored = monitoring.build_monitoring(world.enterprises)
+    world.step("monitoring")
     return {
         "decks": cast.decks,
         "documents": cast.documents,
@@ -186,6 +188,8 @@ def build_showcase(world: World) -> dict[str, int]:
         "shortlist_entries": cast.shortlist_entries,
         "meetings": cast.meetings,
         "events": cast.events,
+        "check_ins": monitored["check_ins"],
+        "targets": monitored["targets"],
     }
 
 

@@ -1,0 +1,122 @@
+"""Monitoring and evaluation (issue 15): a programme's targets, enterprises' periodic check-ins
+and the owner's consent to count sensitive attributes in aggregate reports.
+
+Indicator values are never stored: `marketplace.monitoring.indicators` computes them by query
+from profiles, enrolments, schedules, shortlists, outcomes and these check-ins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.extensions import db
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin, utcnow
+from marketplace.profiles.models import Enterprise
+from marketplace.programmes.models import Programme
+
+
+class Target(TimestampMixin, db.Model):
+    """What a programme promised its donor for one indicator by the end of one period.
+
+    `period` is a year (`2026`) or a quarter (`2026-Q3`); targets are cumulative from the
+    programme's start, as donors' logframes count them. `baseline` is the value the programme
+    started from (often 0); `donor_code` is the donor's own code for the indicator, if any."""
+
+    __tablename__ = "monitoring_targets"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "indicator", "period"),
+        CheckConstraint("target >= 0", name="target_non_negative"),
+        CheckConstraint("baseline IS NULL OR baseline >= 0", name="baseline_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(7))
+    target: Mapped[int] = mapped_column(BigInteger)
+    baseline: Mapped[int | None] = mapped_column(BigInteger)
+    donor_code: Mapped[str | None] = mapped_column(String(40))
+    set_by_id: Mapped[ActorId]
+
+    programme: Mapped[Programme] = relationship()
+
+
+class CheckIn(TimestampMixin, db.Model):
+    """One enterprise's figures for one month (`month` is its first day), entered by the owner
+    or their facilitator. `stage` and `size_class` are the readiness verdicts on the day it was
+    saved: the history the funnel's times and the size-class moves are read from."""
+
+    __tablename__ = "monitoring_check_ins"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "month"),
+        CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_non_negative"),
+        CheckConstraint(
+            "employees_women >= 0 AND employees_men >= 0", name="employees_non_negative"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[EnterpriseId]
+    month: Mapped[dt.date] = mapped_column(Date, index=True)
+    revenue: Mapped[int | None] = mapped_column(BigInteger)
+    employees_women: Mapped[int] = mapped_column(Integer, default=0)
+    employees_men: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(20))
+    size_class: Mapped[str | None] = mapped_column(String(20))
+    entered_by_id: Mapped[ActorId]
+
+    enterprise: Mapped[Enterprise] = relationship()
+    finance: Mapped[list[FinanceReceived]] = relationship(
+        back_populates="check_in", cascade="all, delete-orphan", order_by="FinanceReceived.route"
+    )
+
+
+class FinanceReceived(db.Model):
+    """Money the enterprise received in a check-in's month by one route (vocab.ROUTES)."""
+
+    __tablename__ = "monitoring_finance"
+    __table_args__ = (
+        UniqueConstraint("check_in_id", "route"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(
+        ForeignKey("monitoring_check_ins.id", ondelete="CASCADE"), index=True
+    )
+    route: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+    check_in: Mapped[CheckIn] = relationship(back_populates="finance")
+
+
+class ReportingConsent(db.Model):
+    """The owner's answer to: may the sensitive attributes (women-led, disability-inclusive,
+    PKH graduate, the owner's age) be counted in programmes' aggregate reports? Without a yes
+    the enterprise is counted as "not stated" under those disaggregations."""
+
+    __tablename__ = "monitoring_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
+    )
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_birth_year: Mapped[int | None] = mapped_column(Integer)
+    answered_by_id: Mapped[ActorId]
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace import formatting
+from marketplace.extensions import db
+from marketplace.forms import Attempt, add_problems, form_status
+from marketplace.monitoring import charts, exports, forms, permissions, services
+from marketplace.monitoring import indicators as ind
+from marketplace.monitoring.models import CheckIn, ReportingConsent
+from marketplace.profiles.models import Enterprise
+from marketplace.profiles.views import enterprise_or_404
+from marketplace.programmes.models import Programme
+
+bp = Blueprint("monitoring", __name__)
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id) or abort(404)
+    if not permissions.can_view_monitoring(current_user, programme):
+        abort(403)
+    g.personal_data = True
+    return programme
+
+
+@bp.get("/programmes/<int:programme_id>/monitoring")
+@login_required
+def dashboard(programme_id: int):
+    programme = _programme(programme_id)
+    return _dashboard(programme, forms.TargetForm(formdata=None))
+
+
+def _dashboard(programme: Programme, target_form):
+    report = services.programme_report(programme=programme)
+    indicator = request.args.get("indicator", "enterprises_supported")
+    if indicator not in ind.INDICATORS:
+        indicator = "enterprises_supported"
+    spec = ind.INDICATORS[indicator]
+    disaggregation = request.args.get("by", "women_led")
+    if disaggregation not in spec.disaggregations:
+        disaggregation = spec.disaggregations[0]
+    table = report.breakdown(indicator, disaggregation)
+    return render_template(
+        "monitoring/dashboard.html",
+        programme=programme,
+        report=report,
+        indicators=ind.INDICATORS,
+        step_labels=ind.STEP_LABELS,
+        disaggregations=ind.DISAGGREGATIONS,
+        indicator=indicator,
+        disaggregation=disaggregation,
+        table=table,
+        charts=_charts(report, table),
+        target_form=target_form,
+        can_set=permissions.can_set_targets(current_user, programme),
+    ), form_status(target_form)
+
+
+def _charts(report, table) -> dict:
+    funnel = charts.bars(
+        [(str(ind.STEP_LABELS[s.step]), s.count, str(s.count)) for s in report.funnel],
+        title=_("The funnel"),
+    )
+    # Indicators of different units share one chart as the share of their target reached
+    # (the red tick is 100 %), each bar labelled with its own figures.
+    targets = charts.bars(
+        [
+            (
+                f"{ind.INDICATORS[t.indicator].name} {t.period}",
+                min(t.percent or 0, 150),
+                f"{t.percent or 0} % · {_figure(t.indicator, t.actual)} / "
+                f"{_figure(t.indicator, t.target)}",
+            )
+            for t in report.targets
+        ],
+        title=_("Targets against actuals"),
+        target=[100 for _t in report.targets],
+    )
+    breakdown = charts.bars(
+        [
+            (c.label, c.value if c.mark == "shown" and not table.withheld else None, str(c.shown))
+            for c in table.cells
+        ],
+        title=_("Breakdown"),
+    )
+    routes = charts.bars(
+        [
+            (c.label, c.value if c.mark == "shown" else None, str(c.shown))
+            for c in report.routes.cells
+        ],
+        title=_("Financed, by route"),
+    )
+    return {"funnel": funnel, "targets": targets, "breakdown": breakdown, "routes": routes}
+
+
+def _figure(indicator: str, value: int) -> str:
+    if ind.INDICATORS[indicator].unit == "rupiah":
+        return formatting.rupiah_short(value)
+    return formatting.number(value, digits=0)
+
+
+@bp.post("/programmes/<int:programme_id>/monitoring/targets")
+@login_required
+def set_target(programme_id: int):
+    programme = _programme(programme_id)
+    if not permissions.can_set_targets(current_user, programme):
+        abort(403)
+    form = forms.TargetForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Target saved.")) as outcome:
+            services.set_target(
+                actor=current_user,
+                programme=programme,
+                indicator=form.indicator.data,
+                period=form.period.data,
+                target=form.target.amount,
+                baseline=form.baseline.amount,
+                donor_code=form.donor_code.data,
+            )
+        if outcome.ok:
+            return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
+    else:
+        add_problems(
+            form,
+            services.target_problems(
+                indicator=form.indicator.data,
+                period=form.period.data,
+                target=form.target.amount,
+                baseline=form.baseline.amount,
+            ),
+        )
+    return _dashboard(programme, form)
+
+
+@bp.get("/programmes/<int:programme_id>/monitoring/funnel/<step>")
+@login_required
+def funnel_list(programme_id: int, step: str):
+    programme = _programme(programme_id)
+    if step not in ind.STEPS:
+        abort(404)
+    report = services.programme_report(programme=programme)
+    rows = sorted(
+        (r for r in report.rows if r.dates.get(step) is not None), key=lambda r: r.name.lower()
+    )
+    return render_template(
+        "monitoring/funnel_list.html",
+        programme=programme,
+        step=step,
+        label=ind.STEP_LABELS[step],
+        rows=rows,
+        cohorts=report.cohorts,
+    )
+
+
+def _download(body, *, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/programmes/<int:programme_id>/monitoring/report.csv")
+@login_required
+def export_csv(programme_id: int):
+    programme = _programme(programme_id)
+    report = services.programme_report(programme=programme)
+    return _download(
+        "\ufeff" + exports.report_csv(report),
+        mimetype="text/csv",
+        filename=f"monitoring-{programme.id}.csv",
+    )
+
+
+@bp.get("/programmes/<int:programme_id>/monitoring/report.xlsx")
+@login_required
+def export_xlsx(programme_id: int):
+    programme = _programme(programme_id)
+    report = services.programme_report(programme=programme)
+    return _download(
+        exports.report_workbook(report),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"monitoring-{programme.id}.xlsx",
+    )
+
+
+@bp.get("/monitoring")
+def public():
+    report = services.programme_report(programme=None)
+    figures = services.public_figures(report)
+    funnel = charts.bars(
+        [
+            (str(ind.STEP_LABELS[step]), value if mark == "shown" else None, str(shown))
+            for step, value, mark, shown in figures["funnel"]
+        ],
+        title=_("The funnel"),
+    )
+    return render_template(
+        "monitoring/public.html",
+        report=report,
+        indicators=ind.INDICATORS,
+        step_labels=ind.STEP_LABELS,
+        public=figures,
+        charts={"funnel": funnel},
+    )
+
+
+# --- check-ins -------------------------------------------------------------------------------
+def _enterprise_for_check_in(enterprise_id: int) -> Enterprise:
+    enterprise = enterprise_or_404(enterprise_id)
+    if not permissions.can_check_in(current_user, enterprise):
+        abort(403)
+    g.personal_data = True
+    return enterprise
+
+
+@bp.route("/enterprises/<int:enterprise_id>/check-in", methods=["GET", "POST"])
+@login_required
+def check_in(enterprise_id: int):
+    enterprise = _enterprise_for_check_in(enterprise_id)
+    form = forms.CheckInForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Check-in saved.")) as outcome:
+            services.record_check_in(
+                actor=current_user,
+                enterprise=enterprise,
+                month=form.month.data or dt.date.today(),
+                revenue=form.revenue.amount,
+                employees_women=form.employees_women.data,
+                employees_men=form.employees_men.data,
+                finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
+            )
+        if outcome.ok:
+            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
+    elif request.method == "POST":
+        add_problems(
+            form,
+            services.check_in_problems(
+                month=form.month.data,
+                revenue=form.revenue.amount,
+                employees_women=form.employees_women.data,
+                employees_men=form.employees_men.data,
+                finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
+                today=dt.date.today(),
+            ),
+        )
+    return _check_in_page(enterprise, form)
+
+
+def _route_codes():
+    from marketplace import vocab
+
+    return list(vocab.ROUTES)
+
+
+def _check_in_page(enterprise, form, consent_form=None):
+    consent = db.session.scalar(
+        select(ReportingConsent).where(ReportingConsent.enterprise_id == enterprise.id)
+    )
+    consent_form = consent_form or forms.ConsentForm(
+        formdata=None,
+        data={
+            "consented": bool(consent and consent.consented),
+            "birth_year": consent.owner_birth_year if consent else None,
+        },
+    )
+    history = db.session.scalars(
+        select(CheckIn)
+        .where(CheckIn.enterprise_id == enterprise.id)
+        .order_by(CheckIn.month.desc())
+        .limit(24)
+    ).all()
+    return render_template(
+        "monitoring/check_in.html",
+        enterprise=enterprise,
+        form=form,
+        consent_form=consent_form,
+        consent=consent,
+        history=history,
+        route_codes=_route_codes(),
+    ), form_status(form, consent_form)
+
+
+@bp.post("/enterprises/<int:enterprise_id>/reporting-consent")
+@login_required
+def reporting_consent(enterprise_id: int):
+    enterprise = _enterprise_for_check_in(enterprise_id)
+    form = forms.ConsentForm()
+    if form.validate_on_submit():
+        with Attempt(form=form, success=_("Saved.")) as outcome:
+            services.answer_consent(
+                actor=current_user,
+                enterprise=enterprise,
+                consented=form.consented.data,
+                owner_birth_year=form.birth_year.data,
+            )
+        if outcome.ok:
+            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
+    return _check_in_page(enterprise, forms.CheckInForm(formdata=None), form)
