@@ -7,10 +7,11 @@ first language.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 
 DEFAULT_LOCALE = "id"
 
@@ -36,7 +37,15 @@ def rupiah(amount: int | None, locale: str | None = None) -> str:
         return ""
     locale = locale or current_locale()
     sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{format_decimal(abs(int(amount)), locale=locale, format='#,##0')}"
+    # Babel's `#,##0` for a whole number: groups of three joined by the locale's separator.
+    grouped = f"{abs(int(amount)):,}".replace(",", _group_symbol(locale))
+    return f"{sign}Rp{grouped}"
+
+
+@functools.cache
+def _group_symbol(locale: str) -> str:
+    """The locale's thousands separator (`.` in Indonesian, `,` in English)."""
+    return get_group_symbol(locale)
 
 
 _SHORT_UNITS = {

@@ -88,4 +88,8 @@ def __getattr__(name: str):
         module, predicate = _TEMPLATE_PREDICATES[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), predicate)
+    found = getattr(importlib.import_module(module), predicate)
+    # Kept as a module attribute: a list of cards asks `can.…` a few times per card, and a
+    # module attribute is found without calling this function again.
+    globals()[name] = found
+    return found

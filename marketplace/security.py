@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 
@@ -49,14 +50,27 @@ def request_translations():
     """
     if not g:
         return get_translations()
-    babel_context = g.get("_flask_babel")
-    locale = getattr(babel_context, "babel_locale", None)
-    cached = g.get("_translations")
+    app_globals = g._get_current_object()  # one proxy look-up, not one per attribute
+    locale = getattr(getattr(app_globals, "_flask_babel", None), "babel_locale", None)
+    cached = getattr(app_globals, "_translations", None)
     if cached is not None and locale is not None and cached[0] is locale:
         return cached[1]
     translations = get_translations()  # resolves and keeps the request's locale
-    g._translations = (g._flask_babel.babel_locale, translations)
+    app_globals._translations = (app_globals._flask_babel.babel_locale, translations)
     return translations
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's `gettext` (same catalogue, same `%` formatting) read through
+    `request_translations`."""
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's `lazy_gettext` made with this module's `gettext`: for labels rendered
+    many times a page (the vocabulary's sectors, stages, instruments)."""
+    return LazyString(gettext, string, **variables)
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -7,7 +7,7 @@ here, so a sector or an instrument means the same thing everywhere.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from marketplace.security import lazy_gettext as _l
 
 # --- legal forms ----------------------------------------------------------------------------
 LEGAL_FORMS = {

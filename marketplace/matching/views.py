@@ -84,27 +84,32 @@ def _query_from_args(args, amounts: dict[str, int | None]) -> search.SearchQuery
     return services.query_from_args(args, amounts, page=page_number(), per_page=PER_PAGE)
 
 
-def _toggle_url(param: str, value: str) -> str:
-    """The current search with `param=value` switched on or off, back on page 1."""
-    args = request.args.to_dict(flat=False)
-    args.pop("page", None)
-    current = args.get(param, [])
-    args[param] = [v for v in current if v != value] if value in current else [*current, value]
-    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+class _SearchLinks:
+    """Links to variants of the current search. The request's parameters and the page's path
+    are read once: a results page builds a few dozen facet links."""
 
+    def __init__(self):
+        self.base = url_for("matching.search_page")
+        self.args = request.args.to_dict(flat=False)
 
-def _words_url(text: str, *, keep_filters: bool = True) -> str:
-    """The current search with the words `text`, back on page 1 (without filters if asked)."""
-    args = request.args.to_dict(flat=False) if keep_filters else {}
-    args.pop("page", None)
-    args["q"] = [text]
-    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+    def _url(self, args: dict[str, list[str]]) -> str:
+        return self.base + "?" + urlencode(args, doseq=True)
 
+    def toggle(self, param: str, value: str) -> str:
+        """The current search with `param=value` switched on or off, back on page 1."""
+        args = {name: values for name, values in self.args.items() if name != "page"}
+        current = args.get(param, [])
+        args[param] = [v for v in current if v != value] if value in current else [*current, value]
+        return self._url(args)
 
-def _page_url(page: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for("matching.search_page") + "?" + urlencode(args, doseq=True)
+    def words(self, text: str, *, keep_filters: bool = True) -> str:
+        """The current search with the words `text`, back on page 1 (without filters if asked)."""
+        args = {n: v for n, v in self.args.items() if n != "page"} if keep_filters else {}
+        args["q"] = [text]
+        return self._url(args)
+
+    def page(self, page: int) -> str:
+        return self._url({**self.args, "page": [str(page)]})
 
 
 def _card_actions(enterprise_ids: list[int]) -> dict:
@@ -135,15 +140,16 @@ def search_page():
     amounts, amount_errors = _amounts(request.args)
     query = _query_from_args(request.args, amounts)
     result = services.run_search(viewer=current_user, query=query)
+    links = _SearchLinks()
     return render_template(
         "matching/search.html",
         result=result,
         card_actions=_card_actions([item.enterprise.id for item in result.items]),
         amount_errors=amount_errors,
         args=request.args,
-        toggle_url=_toggle_url,
-        page_url=_page_url,
-        words_url=_words_url,
+        toggle_url=links.toggle,
+        page_url=links.page,
+        words_url=links.words,
         facet_params=FACET_PARAMS,
         provinces=profile_forms.province_choices(blank=False),
         regencies=[
