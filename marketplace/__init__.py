@@ -101,6 +101,7 @@ def _register_models() -> None:
     import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.privacy.consent_models
+    import marketplace.privacy.erasure_models
     import marketplace.profiles.models
     import marketplace.programmes.models
     import marketplace.queue.models  # noqa: F401
@@ -126,6 +127,7 @@ def _register_jobs() -> None:
     import marketplace.pitches.hooks
     import marketplace.pitches.jobs
     import marketplace.privacy.consent  # consent history: profiles' and notifications' signals
+    import marketplace.privacy.erasure  # the periodic erasure job, the login message
     import marketplace.privacy.retention  # the periodic retention job
     import marketplace.profiles.hooks
     import marketplace.programmes.hooks  # noqa: F401
@@ -153,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.privacy.breach_views import bp as breach_bp
     from marketplace.privacy.consent_views import bp as consent_bp
+    from marketplace.privacy.erasure_views import bp as erasure_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
 
@@ -168,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(erasure_bp)
     app.register_blueprint(breach_bp, url_prefix="/admin")
 
 
