@@ -341,7 +341,7 @@ def _mail_cancel_link(deletion: AccountDeletion, to: User, token: str) -> None:
         subject = str(_l("TemuModal: deletion requested; you can cancel it for 72 hours"))
         body = str(
             _l(
-                "We received a request to delete %(what)s on TemuModal. The account is blocked"
+                "We received a request to delete %(what)s on TemuModal. It is blocked"
                 " now and everything will be deleted on %(due)s (WIB). To cancel, open this"
                 " link before then (it works once):\n\n%(link)s\n\nIf you did not ask for this,"
                 " open the link and change your password.",

@@ -82,6 +82,9 @@ def test_a_request_blocks_the_account_and_hides_the_profile_at_once(app, make, c
     assert client.get("/account").status_code == 302  # the session ended
     login_page = client.post("/login", data={"email": owner.email, "password": PASSWORD})
     assert login_page.status_code == 422
+    assert "buka tautan di e-mail" in login_page.get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    login_page = client.post("/login", data={"email": owner.email, "password": PASSWORD})
     assert "open the link in the e-mail" in login_page.get_data(as_text=True)
 
 
