@@ -342,7 +342,7 @@ def _mail_cancel_link(deletion: AccountDeletion, to: User, token: str) -> None:
         body = str(
             _l(
                 "We received a request to delete %(what)s on TemuModal. It is blocked"
-                " now and everything will be deleted on %(due)s (WIB). To cancel, open this"
+                " now and everything will be deleted on %(due)s. To cancel, open this"
                 " link before then (it works once):\n\n%(link)s\n\nIf you did not ask for this,"
                 " open the link and change your password.",
                 what=_deletion_subject(deletion),
@@ -497,7 +497,7 @@ def explain_inactive(user: User) -> str | None:
     return str(
         _l(
             "Your account is blocked: you asked to delete it, and it will be deleted on %(due)s"
-            " (WIB). To cancel, open the link in the e-mail we sent you when you asked.",
+            ". To cancel, open the link in the e-mail we sent you when you asked.",
             due=formatting.datetime(deletion.due_at),
         )
     )

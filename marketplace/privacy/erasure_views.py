@@ -70,7 +70,7 @@ def request_account():
             flash(
                 _(
                     "Deletion requested: your account is blocked and will be deleted on %(due)s"
-                    " (WIB). We e-mailed you a link to cancel before then.",
+                    ". We e-mailed you a link to cancel before then.",
                     due=formatting.datetime(deletion.due_at),
                 ),
                 "success",
@@ -119,7 +119,7 @@ def request_enterprise(enterprise_id: int):
             flash(
                 _(
                     "Deletion requested on the owner's behalf: the profile is hidden and will be"
-                    " deleted on %(due)s (WIB). We e-mailed you a link to cancel before then.",
+                    " deleted on %(due)s. We e-mailed you a link to cancel before then.",
                     due=formatting.datetime(deletion.due_at),
                 ),
                 "success",
