@@ -746,26 +746,42 @@ def erase(deletion: AccountDeletion) -> dict[str, int]:
     return deletion.outcome
 
 
-def erase_due(*, now: dt.datetime | None = None) -> int:
-    """Erase every pending deletion whose 72 hours are over at `now`. Returns how many.
-    Flushes, never commits."""
-    now = now or utcnow()
-    due = db.session.scalars(
-        select(AccountDeletion)
-        .where(
-            AccountDeletion.cancelled_at.is_(None),
-            AccountDeletion.done_at.is_(None),
-            AccountDeletion.due_at <= now,
+def due_deletions(*, now: dt.datetime | None = None) -> list[int]:
+    """Ids of the pending deletions whose 72 hours are over at `now` (default: the clock)."""
+    return list(
+        db.session.scalars(
+            select(AccountDeletion.id)
+            .where(
+                AccountDeletion.cancelled_at.is_(None),
+                AccountDeletion.done_at.is_(None),
+                AccountDeletion.due_at <= (now or utcnow()),
+            )
+            .order_by(AccountDeletion.id)
         )
-        .order_by(AccountDeletion.id)
-    ).all()
-    for deletion in due:
-        erase(deletion)
-    return len(due)
+    )
+
+
+def erase_due(*, now: dt.datetime | None = None, commit_each: bool = False) -> int:
+    """Erase every pending deletion whose 72 hours are over at `now`. Returns how many.
+    Flushes; with `commit_each` (the job and the command) commits after each one, so that
+    one failing deletion does not hold back the others (it is logged and tried next run)."""
+    done = 0
+    for deletion_id in due_deletions(now=now):
+        deletion = db.session.get(AccountDeletion, deletion_id)
+        if not commit_each:
+            erase(deletion)
+            done += 1
+            continue
+        try:
+            erase(deletion)
+            db.session.commit()
+            done += 1
+        except Exception:
+            db.session.rollback()
+            log.exception("erasure: deletion %s failed; tried again next run", deletion_id)
+    return done
 
 
 @tasks.job(JOB)
 def erase_due_job() -> int:
-    count = erase_due()
-    db.session.commit()
-    return count
+    return erase_due(commit_each=True)

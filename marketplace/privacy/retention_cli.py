@@ -31,6 +31,6 @@ def erase_due() -> None:
     from marketplace.extensions import db
     from marketplace.privacy import erasure
 
-    count = erasure.erase_due()
+    count = erasure.erase_due(commit_each=True)
     db.session.commit()
     click.echo(f"{count} deletion(s) carried out")
