@@ -102,6 +102,7 @@ def _register_models() -> None:
     import marketplace.payments.models
     import marketplace.pitches.models
     import marketplace.privacy.consent_models
+    import marketplace.privacy.erasure_models
     import marketplace.privacy.models
     import marketplace.profiles.models
     import marketplace.programmes.models
@@ -128,6 +129,7 @@ def _register_jobs() -> None:
     import marketplace.pitches.hooks
     import marketplace.pitches.jobs
     import marketplace.privacy.consent  # consent history: profiles' and notifications' signals
+    import marketplace.privacy.erasure  # the periodic erasure job, the login message
     import marketplace.privacy.export  # noqa: F401 (the export job)
     import marketplace.privacy.retention  # the periodic retention job
     import marketplace.profiles.hooks
@@ -157,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.pitches.views import bp as pitches_bp
     from marketplace.privacy.breach_views import bp as breach_bp
     from marketplace.privacy.consent_views import bp as consent_bp
+    from marketplace.privacy.erasure_views import bp as erasure_bp
     from marketplace.privacy.views import bp as privacy_bp
     from marketplace.profiles.views import bp as profiles_bp
     from marketplace.programmes.views import bp as programmes_bp
@@ -174,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(erasure_bp)
     app.register_blueprint(breach_bp, url_prefix="/admin")
     app.register_blueprint(privacy_bp)
 

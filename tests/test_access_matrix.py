@@ -234,6 +234,47 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             data={"purpose": "reports", "granted": "0"},
         ),
     ),
+    # Deletion (erasure): each owner, investor and facilitator asks for their own account (an
+    # empty form comes back with its errors, 422); an administrator's account is not removed
+    # this way (403). A facilitator asks for a phone-only owner's profile ({behalf}) on their
+    # behalf; where the owner has an account (A, D) nobody may, and whoever cannot see a draft
+    # gets 404. The mailed cancel link's token is the credential: an unknown one is 404.
+    ("erasure.account", "GET"): (Case("/privacy/delete", LOGGED_IN - ADMIN),),
+    ("erasure.request_account", "POST"): (Case("/privacy/delete", LOGGED_IN - ADMIN),),
+    ("erasure.enterprise", "GET"): (
+        Case(
+            "/privacy/delete/enterprises/{behalf}",
+            {"facilitator"},
+            not_found=LOGGED_IN - {"facilitator", "admin"},
+        ),
+        Case("/privacy/delete/enterprises/{A}", NOBODY),
+        Case("/privacy/delete/enterprises/{D}", NOBODY, not_found=NOT_D_VIEWERS),
+    ),
+    ("erasure.request_enterprise", "POST"): (
+        Case(
+            "/privacy/delete/enterprises/{behalf}",
+            {"facilitator"},
+            not_found=LOGGED_IN - {"facilitator", "admin"},
+        ),
+        Case("/privacy/delete/enterprises/{A}", NOBODY),
+        Case("/privacy/delete/enterprises/{D}", NOBODY, not_found=NOT_D_VIEWERS),
+    ),
+    ("erasure.cancel", "GET"): (
+        Case(
+            "/privacy/delete/cancel/not-a-real-token",
+            NOBODY,
+            anonymous="hidden",
+            not_found=EVERYONE,
+        ),
+    ),
+    ("erasure.cancel_confirmed", "POST"): (
+        Case(
+            "/privacy/delete/cancel/not-a-real-token",
+            NOBODY,
+            anonymous="hidden",
+            not_found=EVERYONE,
+        ),
+    ),
     # Breach incidents and their notices: admins only ({breach} recorded by the admin).
     ("breach.incidents", "GET"): (Case("/admin/breaches", ADMIN),),
     ("breach.new_incident", "GET"): (Case("/admin/breaches/new", ADMIN),),

@@ -9,6 +9,7 @@ those must do when an account changes, they do on the signals in `accounts/signa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -348,13 +349,30 @@ def authenticate(*, email: str, password: str) -> User | None:
             reason="password" if not password_ok else "inactive",
         )
         if password_ok:
-            raise AccountDeactivated(deactivated_message())
+            raise AccountDeactivated(deactivated_message(user))
         return None
     return user
 
 
-def deactivated_message() -> str:
-    """What a deactivated user is told, naming the contact address when one is configured."""
+# Why an account may be inactive besides an administrator's decision (a pending deletion,
+# marketplace.privacy.erasure): higher packages register an explainer here, so this module
+# never imports them (tests/test_layers.py). The first one with a message for the user wins.
+_inactive_explainers: list[Callable[[User], str | None]] = []
+
+
+def register_inactive_explainer(explainer: Callable[[User], str | None]) -> None:
+    """Add `explainer(user) -> message or None`, asked when an inactive user logs in."""
+    if explainer not in _inactive_explainers:
+        _inactive_explainers.append(explainer)
+
+
+def deactivated_message(user: User | None = None) -> str:
+    """What a deactivated user is told: a registered explainer's message (a pending deletion
+    and how to cancel it), else the administrator's decision with the contact address."""
+    for explain in _inactive_explainers if user is not None else ():
+        message = explain(user)
+        if message:
+            return message
     contact = current_app.config.get("MAIL_CONTACT")
     if contact:
         return _l(

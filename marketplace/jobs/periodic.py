@@ -67,6 +67,13 @@ PERIODIC: tuple[Periodic, ...] = (
         cron="30 19 * * *",  # 02:30 WIB
         command="flask privacy retention",
     ),
+    Periodic(
+        "privacy.erase_due",
+        "erase the accounts and profiles whose deletion was asked 72 hours ago and not"
+        " cancelled (docs/privacy.md)",
+        every_s=900,
+        command="flask privacy erase-due",
+    ),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-privacy_group = AppGroup("privacy", help="Personal data: retention periods (UU PDP).")
+privacy_group = AppGroup("privacy", help="Personal data: retention periods and erasure (UU PDP).")
 
 
 @privacy_group.command("retention")
@@ -23,3 +23,14 @@ def retention(dry_run: bool) -> None:
     verb = "due" if dry_run else "deleted"
     for rule in rules.RULES:
         click.echo(f"{rule.kind}: {counts[rule.kind]} {verb} (kept {rule.keep.days} days)")
+
+
+@privacy_group.command("erase-due")
+def erase_due() -> None:
+    """Erase the accounts and profiles whose 72-hour deletion period is over."""
+    from marketplace.extensions import db
+    from marketplace.privacy import erasure
+
+    count = erasure.erase_due(commit_each=True)
+    db.session.commit()
+    click.echo(f"{count} deletion(s) carried out")

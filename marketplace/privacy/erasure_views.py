@@ -1,0 +1,148 @@
+"""Deleting an account (and a phone-only owner's profile, by their facilitator), and cancelling
+through the mailed link: marketplace.privacy.erasure."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired
+
+from marketplace import formatting
+from marketplace.accounts import sessions
+from marketplace.extensions import db
+from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.privacy import erasure
+from marketplace.profiles import permissions
+from marketplace.profiles.models import Enterprise
+
+bp = Blueprint("erasure", __name__)
+
+
+class DeletionForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand: this cannot be undone after 72 hours."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Type your password to confirm."))]
+    )
+
+
+def _not_admin() -> None:
+    if current_user.role not in erasure.ROLES:
+        abort(403)
+
+
+def _account_page(form: DeletionForm):
+    g.personal_data = True
+    enterprise = erasure.enterprise_services.enterprise_of(current_user)
+    return render_template(
+        "privacy/delete.html",
+        form=form,
+        enterprise=enterprise,
+        period_hours=int(erasure.PENDING_PERIOD.total_seconds() // 3600),
+        on_behalf=erasure.phone_only_enterprises(current_user),
+    ), form_status(form)
+
+
+@bp.get("/privacy/delete")
+@login_required
+def account():
+    _not_admin()
+    return _account_page(DeletionForm(formdata=None))
+
+
+@bp.post("/privacy/delete")
+@login_required
+def request_account():
+    _not_admin()
+    form = DeletionForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        with Attempt(form=form) as outcome:
+            deletion = erasure.request_deletion(user=user, password=form.password.data)
+        if outcome.ok:
+            sessions.log_out()
+            flash(
+                _(
+                    "Deletion requested: your account is blocked and will be deleted on %(due)s"
+                    ". We e-mailed you a link to cancel before then.",
+                    due=formatting.datetime(deletion.due_at),
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return _account_page(form)
+
+
+def _behalf_or_error(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or not permissions.can_view_enterprise(current_user, enterprise):
+        abort(404)
+    if erasure.is_erased(enterprise) or not erasure.may_request_for(current_user, enterprise):
+        abort(403)
+    g.personal_data = True
+    return enterprise
+
+
+def _behalf_page(enterprise: Enterprise, form: DeletionForm):
+    return render_template(
+        "privacy/delete_enterprise.html",
+        form=form,
+        enterprise=enterprise,
+        pending=erasure.pending_for_enterprise(enterprise),
+        period_hours=int(erasure.PENDING_PERIOD.total_seconds() // 3600),
+    ), form_status(form)
+
+
+@bp.get("/privacy/delete/enterprises/<int:enterprise_id>")
+@login_required
+def enterprise(enterprise_id: int):
+    return _behalf_page(_behalf_or_error(enterprise_id), DeletionForm(formdata=None))
+
+
+@bp.post("/privacy/delete/enterprises/<int:enterprise_id>")
+@login_required
+def request_enterprise(enterprise_id: int):
+    enterprise = _behalf_or_error(enterprise_id)
+    form = DeletionForm()
+    if form.validate_on_submit():
+        with Attempt(form=form) as outcome:
+            deletion = erasure.request_enterprise_deletion(
+                actor=current_user, enterprise=enterprise, password=form.password.data
+            )
+        if outcome.ok:
+            flash(
+                _(
+                    "Deletion requested on the owner's behalf: the profile is hidden and will be"
+                    " deleted on %(due)s. We e-mailed you a link to cancel before then.",
+                    due=formatting.datetime(deletion.due_at),
+                ),
+                "success",
+            )
+            return redirect(url_for("erasure.enterprise", enterprise_id=enterprise.id))
+    return _behalf_page(enterprise, form)
+
+
+@bp.get("/privacy/delete/cancel/<token>")
+def cancel(token: str):
+    deletion = erasure.open_cancel_link(token)
+    return render_template(
+        "privacy/delete_cancel.html", deletion=deletion, token=token, form=ActionForm()
+    )
+
+
+@bp.post("/privacy/delete/cancel/<token>")
+def cancel_confirmed(token: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with Attempt(success=_("Deletion cancelled: nothing will be deleted.")) as outcome:
+        deletion = erasure.cancel_deletion(token=token)
+    if outcome.ok and deletion.user_id is not None:
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.home"))
