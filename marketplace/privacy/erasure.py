@@ -235,6 +235,18 @@ REGISTRY: dict[str, Handling] = {
         redact={"ip": None},
         scrub=("details",),
     ),
+    "rights_requests": Handling(
+        "the record of how each right was answered, which the law asks to keep: ids and dates"
+        " stay, the texts are scrubbed, a copy's file is let go (the nightly clean-up removes it)",
+        {
+            "requester_id": REDACT,
+            "subject_user_id": REDACT,
+            "subject_enterprise_id": REDACT,
+            "answered_by_id": KEEP,
+        },
+        redact={"export_key": None},
+        scrub=("details", "answer"),
+    ),
     "consent_records": Handling(
         "proof of consent the law asks to keep: ids and dates only, IP addresses removed",
         {"enterprise_id": REDACT, "user_id": REDACT, "actor_id": REDACT},

@@ -156,6 +156,13 @@ REGISTRY: dict[str, Exported | Excluded] = {
         match=_mails_to,
         secret=("text", "html", "key", "message_id"),
     ),
+    "account_deletions": Exported(
+        "your requests to delete your account or enterprise (dates and outcome)",
+        user_columns=("user_id", "requested_by_id"),
+        enterprise_columns=("enterprise_id",),
+        own_columns=("user_id", "enterprise_id"),
+        secret=("cancel_token_hash",),
+    ),
     "consent_records": Exported(
         "record of processing: each consent you (or your facilitator for you) gave or withdrew",
         user_columns=("user_id", "actor_id"),
