@@ -41,10 +41,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from marketplace import cli, errors, security
+    from marketplace import cli, errors, security, wtforms_i18n
     from marketplace.accounts import sessions
 
     security.init_app(app)
+    wtforms_i18n.init_app(app)
     sessions.init_app(app)
     errors.register_error_handlers(app)
     cli.register(app)

@@ -43,7 +43,8 @@ VOLATILE_COLUMNS = {
     "graduated_from",
     "graduated_on",
     # Added after the recording (organisation members, issue 13): whoever registered an
-    # organisation administers it; no demo organisation is rejected.
+    # organisation administers it (the demo's first user of each; tests/test_demo.py checks
+    # it, the recording predates the column); no demo organisation is rejected.
     "organisation_admin",
     "rejected_at",
     "rejection_reason",

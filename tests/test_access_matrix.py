@@ -347,6 +347,11 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         Case("/enterprises/{A}/edit", A_EDITORS),
         Case("/enterprises/{D}/edit", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
+    # The owner's preview of the page as a verified investor sees it: editors only.
+    ("profiles.preview", "GET"): (
+        Case("/enterprises/{A}/preview", A_EDITORS),
+        Case("/enterprises/{D}/preview", D_EDITORS),
+    ),
     ("profiles.edit", "POST"): (
         Case("/enterprises/{A}/edit", A_EDITORS, data={"name": "Keripik Bu Sri"}),
         Case(

@@ -296,6 +296,19 @@ def test_owners_with_accounts_and_profiles_created_on_behalf_by_facilitators(wor
     assert world["summary"].owner_accounts == len(owners)
 
 
+def test_the_first_user_of_each_demo_organisation_is_its_admin(world):
+    # Issue 13: the README says whoever registered an organisation administers it; the demo
+    # had no organisation admin at all, so the members page could not be tried.
+    users = db.session.scalars(select(User).order_by(User.id)).all()
+    first_of: dict[int, int] = {}
+    for user in users:
+        first_of.setdefault(user.organisation_id, user.id)
+    admins = {user.id for user in users if user.organisation_admin}
+    assert admins == set(first_of.values())
+    brn = db.session.scalar(select(User).where(User.email == "investor@brn-jatinegara.example.org"))
+    assert brn.organisation_admin
+
+
 def test_some_items_carry_a_facilitators_attestation_and_only_met_items(world):
     attested = [e for e in _enterprises() if e.attestations]
     assert 5 <= len(attested) <= len(_enterprises()) / 3

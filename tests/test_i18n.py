@@ -82,3 +82,40 @@ def test_templates_follow_force_locale_inside_a_request(app):
         with force_locale("id"):
             assert render_template_string(template) == "Tambahkan ke daftar pendek"
         assert render_template_string(template) == "Add to shortlist"
+
+
+def test_wtforms_built_in_messages_appear_in_indonesian(client, db, login, make):
+    # Issue 13: WTForms ships no Indonesian catalogue, so "Not a valid choice." showed in English.
+    from sqlalchemy import select
+
+    from marketplace.notifications.models import NotificationSetting
+
+    investor = make.investor(locale="id")
+    db.session.commit()
+    login(investor)
+
+    response = client.post("/notifications/settings", data={"data_room_accepted": "pigeon"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Pilihan tidak valid: pilih salah satu dari daftar." in page
+    assert "Not a valid choice" not in page
+    assert db.session.scalars(select(NotificationSetting)).all() == []
+
+
+def test_wtforms_built_in_messages_stay_english_for_english_readers(client, db, login, make):
+    investor = make.investor(locale="en")
+    db.session.commit()
+    login(investor)
+    response = client.post("/notifications/settings", data={"data_room_accepted": "pigeon"})
+    assert "Not a valid choice." in response.get_data(as_text=True)
+
+
+def test_every_wtforms_built_in_message_has_an_indonesian_translation():
+    from wtforms.i18n import messages_path
+
+    with open(Path(messages_path()) / "wtforms.pot", "rb") as f:
+        built_in = [m.id for m in read_po(f) if m.id]
+    catalogue = _catalogue()
+    untranslated = [m for m in built_in if catalogue.get(m) is None or not catalogue.get(m).string]
+    assert not untranslated, untranslated

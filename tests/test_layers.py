@@ -23,7 +23,7 @@ PACKAGE = ROOT / "marketplace"
 CORE = frozenset(
     "extensions config models forms permissions money vocab web tasks storage uploads sandbox"
     " formatting regions security audit errors logging_filters health mail notifications"
-    " queue tokens editing".split()
+    " queue tokens editing wtforms_i18n".split()
 )
 DOMAINS = (
     "accounts",

@@ -108,8 +108,10 @@ def make_user(
     phone: str | None,
     when: dt.date,
 ) -> User:
-    """A demo user with the shared demo password hash (see seed_demo for why it is shared)."""
+    """A demo user with the shared demo password hash (see seed_demo for why it is shared).
+    The first user of an organisation is its admin, as whoever registers one is (README)."""
     world.emails.add(email)
+    first = not organisation.members
     user = User(
         email=account_services.normalise_email(email),
         name=name,
@@ -122,6 +124,7 @@ def make_user(
         password_changed_at=moment(when),
         email_confirmed_at=moment(when),  # demo accounts count as confirmed
         totp_enabled=False,
+        organisation_admin=first,
     )
     db.session.add(user)
     world.stamp(user, when)

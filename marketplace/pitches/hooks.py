@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.pitches import services
 from marketplace.pitches.models import AccessRequest
+from marketplace.profiles import enterprises
 from marketplace.profiles import signals as profile_signals
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import consent
@@ -43,6 +44,15 @@ def waiting_access_requests(user, **_extra) -> list[profile_signals.Waiting]:
         )
         for enterprise_id, name, count in rows
     ]
+
+
+@profile_signals.dashboard_shown.connect
+def dashboard_deck(user, **_extra) -> dict:
+    """For an owner: whether their enterprise has a current deck (the dashboard links to it, or
+    to the upload page)."""
+    enterprise = enterprises.enterprise_of(user)
+    deck = services.deck_of(enterprise) if enterprise is not None else None
+    return {"has_deck": deck is not None and deck.current is not None}
 
 
 @profile_signals.profile_shown.connect

@@ -99,6 +99,7 @@ def deck(enterprise_id: int):
         services=services,
         can_request=permissions.can_request_access(current_user, enterprise),
         action_form=ActionForm(),
+        public_pages=permissions.PUBLIC_PAGES,
     )
     headers = {"Refresh": str(REFRESH_SECONDS)} if manage and pending else {}
     return response, 200, headers
@@ -127,6 +128,7 @@ def upload_deck(enterprise_id: int):
         enterprise=enterprise,
         form=form,
         limits=uploads.configured_limits(),
+        public_pages=permissions.PUBLIC_PAGES,
     ), form_status(form)
 
 

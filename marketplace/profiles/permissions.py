@@ -6,6 +6,7 @@ predicate denies when anything inside it fails (an exception is logged and means
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -27,6 +28,37 @@ def register_facilitation_rule(rule: Callable[[int, int], bool]) -> None:
     facilitators act for the enterprise now."""
     global _facilitation_rule
     _facilitation_rule = rule
+
+
+class PreviewInvestor:
+    """A stand-in viewer for the owner's "see my profile as an investor sees it": an active,
+    confirmed investor of a verified organisation that is no account and belongs to no
+    organisation, so it owns, facilitates and shortlists nothing. The profile page is rendered
+    for it and the page's own predicates decide what shows (masked NIK, sensitive attributes
+    only with consent, no editor controls). It previews one enterprise as published, so a draft
+    shows what investors will see once it is published. Never stored in a session."""
+
+    is_authenticated = True
+    is_anonymous = False
+    active = True
+    role = "investor"
+    id = None
+    organisation_id = None
+    email_confirmed_at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # "confirmed"; never compared
+
+    def __init__(self, enterprise: Enterprise) -> None:
+        self.previews_enterprise_id = enterprise.id
+        self.organisation = _VerifiedStandInOrganisation()
+
+
+class _VerifiedStandInOrganisation:
+    id = None
+    kind = "investor"
+    is_verified = True
+
+
+def _previews_as_published(user, enterprise: Enterprise) -> bool:
+    return isinstance(user, PreviewInvestor) and user.previews_enterprise_id == enterprise.id
 
 
 @deny_on_error
@@ -73,7 +105,8 @@ def can_view_full_profile(user, enterprise: Enterprise) -> bool:
     """
     if can_edit_enterprise(user, enterprise) or is_admin(user):
         return True
-    return enterprise.is_published and is_verified_investor(user)
+    published = enterprise.is_published or _previews_as_published(user, enterprise)
+    return published and is_verified_investor(user)
 
 
 @deny_on_error

@@ -16,8 +16,10 @@ the page to say that the two figures point to different classes.
 
 Embryo stage (*embrio*). Kemensos' social-entrepreneurship programme for PKH graduates starts
 from households with an *embrio usaha*: a business idea or a first try, with no sales yet. Before
-"belum layak" comes the *usaha* level with one item, business_started: at least one month of
-recorded revenue, or a valid business licence (NIB or SKU). Without either the stage is `embrio`
+"belum layak" comes the *usaha* level with one item, business_started: evidence of sales (a month
+of recorded revenue, an annual turnover above zero or a profit last year; an owner who reports a
+year's turnover has sold, even before entering month-by-month figures), or a valid business licence
+(NIB or SKU). Without either the stage is `embrio`
 and `embryo_steps` lists what the idea needs to become a business (first sales recorded, an NIB,
 mentoring or training or a business group, the owner's NIK, and for a social-assistance graduate
 the referral Kemensos gives graduates to KUR, Mekaar and UMi). A warung that sells without a
@@ -361,15 +363,24 @@ def assess(facts: EnterpriseFacts, *, today: dt.date) -> Assessment:
     )
 
 
+def has_sales(facts: EnterpriseFacts) -> bool:
+    """Evidence of sales: a month with revenue, an annual turnover above zero, or a profit."""
+    return (
+        any(month > 0 for month in facts.monthly_revenues)
+        or (facts.annual_turnover is not None and facts.annual_turnover > 0)
+        or (facts.profit_last_year is not None and facts.profit_last_year > 0)
+    )
+
+
 def business_started(facts: EnterpriseFacts, *, today: dt.date) -> bool:
-    """A business, not an idea: a month with revenue recorded, or a valid NIB or SKU."""
-    return any(month > 0 for month in facts.monthly_revenues) or _has_licence(facts, today)
+    """A business, not an idea: evidence of sales (`has_sales`), or a valid NIB or SKU."""
+    return has_sales(facts) or _has_licence(facts, today)
 
 
 def embryo_steps(facts: EnterpriseFacts, *, today: dt.date) -> tuple[Reason, ...]:
     """What a business idea or embryo still needs to become a business, in order. Pure."""
     steps: list[Reason] = []
-    if not any(month > 0 for month in facts.monthly_revenues):
+    if not has_sales(facts):
         steps.append(Reason("embryo_first_sales"))
     if not _has_licence(facts, today):
         steps.append(Reason("embryo_register_nib"))

@@ -15,7 +15,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 # sender: the logged-in User. Programmes add the owner's invitations (with `consent_form`) or
-# the facilitator's `programmes`.
+# the facilitator's `programmes`; pitches add the owner's `has_deck`.
 dashboard_shown = _signals.signal("dashboard-shown")
 
 # sender: the logged-in User; `enterprise=` the Enterprise assessed. Programmes add

@@ -153,6 +153,27 @@ def profile(enterprise_id: int):
     return page
 
 
+@bp.get("/enterprises/<int:enterprise_id>/preview")
+@login_required
+def preview(enterprise_id: int):
+    enterprise = enterprise_or_404(enterprise_id, edit=True)
+    # The page is rendered for a stand-in verified investor: its own predicates hide the editor
+    # controls, mask the NIK and keep sensitive attributes without consent out.
+    viewer = permissions.PreviewInvestor(enterprise)
+    return render_template(
+        "profiles/profile.html",
+        enterprise=enterprise,
+        viewer=viewer,
+        preview=True,
+        full=permissions.can_view_full_profile(viewer, enterprise),
+        assessment=enterprises.assess(enterprise),
+        nik=enterprises.reveal_nik(viewer=viewer, enterprise=enterprise),
+        text=readiness_text,
+        action_form=ActionForm(),
+        **signals.extra_context(signals.profile_shown, viewer, enterprise=enterprise),
+    )
+
+
 # --- editing ---------------------------------------------------------------------------------
 @bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @login_required

@@ -122,6 +122,7 @@ def test_an_owner_asks_for_an_introduction_and_the_investor_accepts(page, new_pa
 
     investor = new_page()
     log_in(investor, server, world["investor"])
+    investor.click("header details.nav-more > summary")  # the menu's "More" (issue 13)
     investor.click("header a[href='/introductions']")
     request = investor.locator("article.introduction", has_text="Roti Gandum Bu Ani")
     expect_text(request, "Kami ingin menambah oven untuk pesanan hotel.")

@@ -92,7 +92,7 @@ def test_investor_finds_shortlists_and_meets_an_owner_who_accepts(new_page, live
     # Shortlist two enterprises from the matches.
     for enterprise_id in (sri_id, seeded["ani"][1]):
         investor.goto("/matches")
-        investor.locator(f"#match-{enterprise_id} button.add-shortlist").click()
+        investor.locator(f"#e-{enterprise_id} button.add-shortlist").click()
         # Adding keeps the investor on the match list (issue 13), with the card marked.
         investor.wait_for_url("**/matches*")
     investor.goto("/shortlist")

@@ -37,7 +37,7 @@ def test_a_search_card_offers_the_investor_actions_to_a_verified_investor_only(c
     assert f'action="/shortlist/add/{enterprise.id}"' in page
     assert f"/enterprises/{enterprise.id}/meetings/new" in page
     assert f'action="/enterprises/{enterprise.id}/data-room/request"' in page
-    assert 'name="next" value="/search?q=keripik"' in page
+    assert f'name="next" value="/search?q=keripik#e-{enterprise.id}"' in page
     other = client.application.test_client()
     as_owner = login(owner, on=other).get("/search?q=keripik").get_data(as_text=True)
     assert f'action="/shortlist/add/{enterprise.id}"' not in as_owner
@@ -58,6 +58,31 @@ def test_shortlisting_from_a_card_comes_back_to_the_search_with_a_message(client
     page = client.get("/search?q=keripik").get_data(as_text=True)
     assert "Keripik Bu Sri" in page and "on-shortlist" in page
     assert shortlists.on_shortlist(investor.organisation_id, enterprise.id)
+
+
+def test_shortlisting_from_a_card_comes_back_to_that_card_on_search_and_matches(
+    client, login, make
+):
+    # Issue 13: the investor landed at the top of a long list, not at the card they used.
+    _, enterprise = published(make, name="Keripik Bu Sri")
+    investor = make.investor()
+    make.mandate(investor, instruments=["kur"], min_stage="belum_layak", sectors=["food"])
+    db.session.commit()
+    login(investor)
+
+    for url in ("/search?q=keripik", "/matches"):
+        page = client.get(url).get_data(as_text=True)
+        card = f'id="e-{enterprise.id}"'
+        assert card in page
+        forms = page.split(card, 1)[1].split("</article>", 1)[0]
+        assert (
+            forms.count(f'name="next" value="{url}#e-{enterprise.id}"') == 2
+        )  # shortlist, data room
+
+    back = client.post(
+        f"/shortlist/add/{enterprise.id}", data={"next": f"/matches#e-{enterprise.id}"}
+    )
+    assert back.headers["Location"] == f"/matches#e-{enterprise.id}"
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/x", "/\\evil"])

@@ -64,6 +64,22 @@ def test_an_owner_sees_the_investors_that_fit_and_another_owner_cannot(client, l
     assert login(stranger).get(f"/enterprises/{enterprise.id}/matches").status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("locale", "pointer"),
+    [("id", "pilih “Minta perkenalan”"), ("en", "choose “Ask for an introduction”")],
+)
+def test_when_no_investor_fits_the_owner_is_pointed_to_introductions(
+    client, login, make, locale, pointer
+):
+    # Issue 13: "no investor fits" was a dead end; introductions work from any investor's page.
+    owner, enterprise = published(make)
+    owner.locale = locale
+    db.session.commit()
+    page = login(owner).get(f"/enterprises/{enterprise.id}/matches").get_data(as_text=True)
+    assert "no-fit-introductions" in page and pointer in page
+    assert 'href="/investors"' in page
+
+
 def test_shortlist_flow_moves_notes_and_exports_csv(client, login, make):
     _, enterprise = published(make, name="Keripik Bu Sri")
     investor = make.investor()

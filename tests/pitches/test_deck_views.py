@@ -400,3 +400,45 @@ def test_each_page_preview_carries_its_text_as_alternative(app, login, people):
     first = _text(client.get(f"/enterprises/{enterprise_id}/deck/pages/1"))
     assert 'alt="Masalah: pasar sulit dijangkau"' in first
     assert "Teks halaman ini" in first
+
+
+PUBLIC_PAGES_SENTENCE = (
+    "The first %(count)s pages of the current version are public: anyone who can open your "
+    "published profile sees them, including visitors who are not logged in. The other pages "
+    "stay in the data room for the investors you accept."
+)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_owner_is_told_plainly_that_the_first_pages_are_public(app, login, people, locale):
+    # Issue 13: the upload page did not say that anyone, even logged out, sees pages 1 and 2.
+    owner = _client(app, login, people.owner)
+    owner.post("/language", data={"locale": locale, "next": "/"})
+    with app.test_request_context(), force_locale(locale):
+        from flask_babel import gettext
+
+        sentence = gettext(PUBLIC_PAGES_SENTENCE, count=2)
+    upload_page = _text(owner.get(f"/enterprises/{people.enterprise.id}/deck/upload"))
+    deck_page = _text(owner.get(f"/enterprises/{people.enterprise.id}/deck"))
+
+    assert sentence in upload_page
+    assert sentence in deck_page
+    assert ("belum masuk" in sentence) is (locale == "id")
+
+
+def test_the_versions_list_separates_the_status_from_the_current_marker(app, login, people):
+    owner = _client(app, login, people.owner)
+    owner.post("/language", data={"locale": "en", "next": "/"})
+    _upload(owner, people.enterprise.id, (deck_pdf(), "v1.pdf"))
+
+    page = _text(owner.get(f"/enterprises/{people.enterprise.id}/deck"))
+
+    versions = page.split('class="deck-versions"')[1].split("</ul>")[0]
+    flat = " ".join(re.sub(r"<[^>]+>", " ", versions).split())
+    assert "Status: ready. Current version Investors see this version." in flat
+    assert "ready current" not in flat
+
+
+def test_a_visitor_is_not_shown_the_owners_notice_about_public_pages(app, client, login, people):
+    _upload(_client(app, login, people.owner), people.enterprise.id, (deck_pdf(), "Deck.pdf"))
+    assert "deck-public-pages" not in _text(client.get(f"/enterprises/{people.enterprise.id}/deck"))

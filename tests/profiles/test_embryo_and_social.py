@@ -69,10 +69,26 @@ def english():
         ({"monthly_revenues": (1,)}, "belum_layak"),  # one rupiah of sales: a business
         ({"documents": {"nib": None}}, "belum_layak"),  # an NIB: a business
         ({"documents": {"sku": TODAY}}, "belum_layak"),  # an SKU valid through today
+        # Issue 13: a year's turnover (or a profit) is evidence of sales without monthly rows.
+        ({"annual_turnover": 120_000_000}, "belum_layak"),
+        ({"profit_last_year": 10_000_000}, "belum_layak"),
+        ({"annual_turnover": 0}, "embrio"),  # a turnover of zero shows nothing sold
+        ({"profit_last_year": -1_000_000}, "embrio"),  # a loss alone shows no sales
     ],
 )
 def test_an_idea_is_an_embryo_until_it_sells_or_holds_a_licence(changes, stage):
     assert assess(idea(**changes), today=TODAY).stage == stage
+
+
+def test_an_owner_with_an_annual_turnover_is_not_told_nothing_was_sold():
+    # The stranger test: Rp120 jt a year, founded 2021, 4 staff, no monthly rows, no licence.
+    facts = idea(annual_turnover=120_000_000, founded_on=LONG_AGO, employees=4)
+    result = assess(facts, today=TODAY)
+    assert result.stage == "belum_layak"
+    assert Reason("embryo_first_sales") not in readiness.embryo_steps(facts, today=TODAY)
+    # Banks still want month-by-month figures: that item stays open at the layak level.
+    revenue = next(item for item in result.checklist if item.code == "revenue_recorded")
+    assert not revenue.met
 
 
 def test_the_embryo_stage_comes_before_not_yet_eligible():

@@ -98,7 +98,7 @@ def test_publish_then_public_summary_hides_finances_from_anonymous(owner_client,
 
 def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
     client, _owner, enterprise = owner_client
-    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(annual_turnover=""))
     client.post("/language", data={"locale": "en", "next": "/"})
     page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
     # No sales recorded and no NIB or SKU: still a business idea, told how to become a business.
@@ -106,8 +106,17 @@ def test_readiness_page_shows_stage_checklist_and_routes(owner_client):
     assert "KUR micro" in page and "NPWP" in page
     assert "Social-investment readiness" in page and "Use of funds" in page
     month = recent_months(dt.date.today())[0]
-    form = _profile_form(**{f"revenue_{month:%Y_%m}": "2.000.000"})
+    form = _profile_form(annual_turnover="", **{f"revenue_{month:%Y_%m}": "2.000.000"})
     assert client.post(f"/enterprises/{enterprise.id}/edit", data=form).status_code == 302
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    assert "Not yet eligible" in page and "From idea to business" not in page
+
+
+def test_an_annual_turnover_alone_makes_a_business_not_an_idea(owner_client):
+    # Issue 13: Rp120 jt a year without monthly rows was told "no sales recorded".
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form(founded_on="2021-01-01"))
+    client.post("/language", data={"locale": "en", "next": "/"})
     page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
     assert "Not yet eligible" in page and "From idea to business" not in page
 
@@ -117,7 +126,11 @@ def test_graduation_is_saved_and_shown_to_an_investor_only_with_consent(owner_cl
     response = client.post(
         f"/enterprises/{enterprise.id}/edit",
         data=_profile_form(
-            women_led="y", graduated_from="pkh", graduated_on="2026-03-01", name="Usaha Bu Sri"
+            women_led="y",
+            graduated_from="pkh",
+            graduated_on="2026-03-01",
+            name="Usaha Bu Sri",
+            annual_turnover="",  # a turnover is evidence of sales: this one is still an idea
         ),
     )
     assert response.status_code == 302
