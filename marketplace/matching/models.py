@@ -222,7 +222,7 @@ class MatchCard(db.Model):
     # Consented themes only (cards.consented_themes): a card is read by every investor.
     impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Meets the social-investment checklist on consented data (readiness.social_checklist).
+    # Meets the social-investment checklist on consented data (readiness_social.social_checklist).
     social_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
     text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -34,7 +34,7 @@ from marketplace.profiles import (
 )
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
-from marketplace.profiles import readiness as readiness_rules
+from marketplace.profiles import readiness_facts as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file, visible_or_404
 
