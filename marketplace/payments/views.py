@@ -24,7 +24,17 @@ from marketplace.events.models import PitchEvent
 from marketplace.extensions import csrf, db
 from marketplace.forms import Attempt, form_status
 from marketplace.models import as_utc, utcnow
-from marketplace.payments import forms, gateway, reports, services, tickets, webhooks
+from marketplace.payments import (
+    cancellation,
+    forms,
+    gateway,
+    refunds,
+    reports,
+    services,
+    tickets,
+    webhooks,
+)
+from marketplace.payments import permissions as payment_permissions
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
 from marketplace.web import visible_or_404
@@ -44,7 +54,7 @@ def _managed(event_id: int) -> PitchEvent:
 
 
 def _order(order_id: int) -> TicketOrder:
-    return visible_or_404(TicketOrder, order_id, services.can_view_order)
+    return visible_or_404(TicketOrder, order_id, payment_permissions.can_view_order)
 
 
 # --- the organiser ---------------------------------------------------------------------------
@@ -157,17 +167,17 @@ def orders_csv(event_id: int):
 @login_required
 def refund(order_id: int):
     order = _order(order_id)
-    if not services.can_refund(current_user, order):
+    if not payment_permissions.can_refund(current_user, order):
         abort(403)
     form = forms.RefundForm()
     if request.method == "GET":
         if order.status == "flagged":  # refunds are capped by what Stripe took: ask it now
             with Attempt():
-                services.read_amount_taken(order=order)
-        form.amount.process_data(services.refundable(order))
+                refunds.read_amount_taken(order=order)
+        form.amount.process_data(refunds.refundable(order))
     if form.validate_on_submit():
         with Attempt(form=form, success=_("The refund is on its way.")) as outcome:
-            services.request_refund(
+            refunds.request_refund(
                 actor=current_user,
                 order=order,
                 amount=form.amount.amount or 0,
@@ -187,7 +197,7 @@ def cancel_event(event_id: int):
         with Attempt(
             form=form, success=_("The event is cancelled; refunds are on their way.")
         ) as outcome:
-            services.cancel_event(actor=current_user, event=event, reason=form.reason.data)
+            cancellation.cancel_event(actor=current_user, event=event, reason=form.reason.data)
         if outcome.ok:
             return redirect(url_for("payments.event_orders", event_id=event.id))
     paid = [o for o in reports.event_orders(event) if o.status == "paid" and o.amount > 0]
@@ -303,7 +313,7 @@ def order(order_id: int):
         "payments/order.html",
         order=order,
         seconds_left=seconds_left,
-        can_refund=services.can_refund(current_user, order),
+        can_refund=payment_permissions.can_refund(current_user, order),
     )
 
 
@@ -359,7 +369,7 @@ def retry_refund(refund_id: int):
     if refund_row is None or not is_admin(current_user):
         abort(404)
     with Attempt(success=_("The refund is tried again.")):
-        services.retry_refund(actor=current_user, refund=refund_row)
+        refunds.retry_refund(actor=current_user, refund=refund_row)
     return redirect(url_for("payments.admin_payments"))
 
 
