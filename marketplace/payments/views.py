@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict
 from marketplace.events import permissions as event_permissions
-from marketplace.events.models import PitchEvent
+from marketplace.events.views.common import event_or_404, managed_event
 from marketplace.extensions import csrf, db
 from marketplace.forms import Attempt, form_status
 from marketplace.models import as_utc, utcnow
@@ -42,17 +42,6 @@ from marketplace.web import visible_or_404
 bp = Blueprint("payments", __name__)
 
 
-def _event(event_id: int) -> PitchEvent:
-    return visible_or_404(PitchEvent, event_id, event_permissions.can_view_event)
-
-
-def _managed(event_id: int) -> PitchEvent:
-    event = _event(event_id)
-    if not event_permissions.can_manage_event(current_user, event):
-        abort(403)
-    return event
-
-
 def _order(order_id: int) -> TicketOrder:
     return visible_or_404(TicketOrder, order_id, payment_permissions.can_view_order)
 
@@ -61,7 +50,7 @@ def _order(order_id: int) -> TicketOrder:
 @bp.route("/events/<int:event_id>/tickets/manage", methods=["GET", "POST"])
 @login_required
 def manage(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type")
     code_form = forms.DiscountCodeForm(prefix="code")
     if form.validate_on_submit():
@@ -77,7 +66,7 @@ def manage(event_id: int):
 @bp.post("/events/<int:event_id>/tickets/codes")
 @login_required
 def add_code(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code")
     if code_form.validate_on_submit():
@@ -97,7 +86,7 @@ def add_code(event_id: int):
 @bp.post("/events/<int:event_id>/tickets/hold")
 @login_required
 def set_hold(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     hold_form = forms.HoldTimeForm(prefix="hold")
@@ -134,7 +123,7 @@ def _manage_page(event, form, code_form, hold_form=None):
 @bp.get("/events/<int:event_id>/orders")
 @login_required
 def event_orders(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
         abort(403)
     orders = reports.event_orders(event)
@@ -152,7 +141,7 @@ def event_orders(event_id: int):
 @bp.get("/events/<int:event_id>/orders.csv")
 @login_required
 def orders_csv(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
         abort(403)
     body = reports.orders_csv(reports.event_orders(event))
@@ -191,7 +180,7 @@ def refund(order_id: int):
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_event(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.CancelEventForm()
     if form.validate_on_submit():
         with Attempt(
@@ -210,7 +199,7 @@ def cancel_event(event_id: int):
 @bp.get("/events/<int:event_id>/tickets")
 @login_required
 def tickets_page(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     now = utcnow()
     types = tickets.ticket_types(event)
     mine = db.session.scalars(
@@ -239,7 +228,7 @@ def _ticket_rows(types, now):
 @bp.post("/events/<int:event_id>/tickets/<int:ticket_type_id>/buy")
 @login_required
 def buy(event_id: int, ticket_type_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     ticket_type = db.session.get(TicketType, ticket_type_id)
     if ticket_type is None or ticket_type.event_id != event.id:
         abort(404)
