@@ -125,8 +125,10 @@ def _register_jobs() -> None:
     import marketplace.matching.saved_searches  # notify saved searches of a new profile
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.notifications.services  # the digest; the mail job queued long ago
+    import marketplace.payments.cancellation  # the cancellation mail job
     import marketplace.payments.hooks
-    import marketplace.payments.services  # refunds, the periodic check against Stripe
+    import marketplace.payments.refunds  # the refund job
+    import marketplace.payments.services  # the periodic check against Stripe
     import marketplace.pitches.hooks
     import marketplace.pitches.jobs
     import marketplace.privacy.consent  # consent history: profiles' and notifications' signals

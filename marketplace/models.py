@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated
 
 from sqlalchemy import DateTime, ForeignKey, Index, text
@@ -35,6 +36,11 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """The SQL condition "`column` is one of `values`", for a CheckConstraint."""
+    return f"{column} IN ({','.join(repr(v) for v in values)})"
 
 
 def unique_where(name: str, *columns: str, where: str) -> Index:

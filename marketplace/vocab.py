@@ -18,7 +18,7 @@ LEGAL_FORMS = {
     "kube": _l("Business group (KUBE/kelompok)"),
 }
 # Badan hukum: the forms that are legal entities under Indonesian law. A CV is a business entity
-# (badan usaha) but not a legal entity; LPDB takes both (readiness.LPDB_FORMS).
+# (badan usaha) but not a legal entity; LPDB takes both (readiness_facts.LPDB_FORMS).
 LEGAL_ENTITY_FORMS = frozenset({"pt", "koperasi"})
 
 # --- sectors --------------------------------------------------------------------------------

@@ -1120,6 +1120,7 @@ def build_world(db, upload_folder: Path) -> World:
     Side effects: rows in every table the world touches, two photos under `upload_folder`,
     one live login session per logged-in role.
     """
+    from marketplace.accounts import registration as account_registration
     from marketplace.accounts import services as account_services
     from marketplace.profiles import photos
     from marketplace.programmes import handover
@@ -1177,11 +1178,11 @@ def build_world(db, upload_folder: Path) -> World:
     )
     groups.add_member(actor=other_facilitator, group=group_g, enterprise=enterprise_d)
     newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
-    confirm_token = account_services._issue_link(
-        user=newcomer, purpose="confirm", lifetime=account_services.CONFIRM_LINK_LIFETIME
+    confirm_token = account_registration._issue_link(
+        user=newcomer, purpose="confirm", lifetime=account_registration.CONFIRM_LINK_LIFETIME
     )
-    reset_token = account_services._issue_link(
-        user=newcomer, purpose="reset", lifetime=account_services.RESET_LINK_LIFETIME
+    reset_token = account_registration._issue_link(
+        user=newcomer, purpose="reset", lifetime=account_registration.RESET_LINK_LIFETIME
     )
     from tests.events.matrix_world import build_event_world
     from tests.matching.matrix_world import build_matching_world

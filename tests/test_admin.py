@@ -10,7 +10,7 @@ import json
 import pytest
 
 from marketplace import mail
-from marketplace.accounts import services as account_services
+from marketplace.accounts import administration as account_administration
 from marketplace.admin import services
 from marketplace.audit import AuditEvent
 from marketplace.errors import ValidationError
@@ -153,14 +153,14 @@ def test_a_rejection_without_a_reason_is_refused_with_a_message(db, make, client
 def test_an_enterprise_organisation_cannot_be_rejected(db, make, admin):
     owner = make.owner(verified=False)
     with pytest.raises(ValidationError):
-        account_services.reject_organisation(
+        account_administration.reject_organisation(
             admin=admin, organisation=owner.organisation, reason="x"
         )
 
 
 def test_verifying_tells_the_members(db, make, admin):
     applicant = make.investor(verified=False)
-    account_services.verify_organisation(admin=admin, organisation=applicant.organisation)
+    account_administration.verify_organisation(admin=admin, organisation=applicant.organisation)
     db.session.commit()
 
     assert [m.to for m in mail.outbox] == [applicant.email]

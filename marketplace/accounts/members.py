@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from marketplace import audit, permissions, vocab
-from marketplace.accounts import mails
+from marketplace.accounts import mails, registration
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, OrganisationInvitation, User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -242,7 +242,7 @@ def register_with_invitation(
         raise Conflict(
             _l("An account with this e-mail address exists already. Log in to accept."),
         )
-    user = account_services.register_user(
+    user = registration.register_user(
         email=invitation.email,
         name=name,
         password=password,

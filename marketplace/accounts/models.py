@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin, UserId
+from marketplace.models import OrganisationId, TimestampMixin, UserId
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -151,9 +151,7 @@ class OrganisationInvitation(db.Model):
     __table_args__ = (CheckConstraint("role IN ('member','admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[OrganisationId]
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

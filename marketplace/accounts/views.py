@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace import security
-from marketplace.accounts import forms, mails, services, sessions, totp
+from marketplace.accounts import forms, mails, registration, services, sessions, totp
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
@@ -74,7 +74,7 @@ def register():
     if form.validate_on_submit():
         with Attempt(form=form) as outcome:
             # A taken address gets no account and its holder a mail; the answer is the same.
-            services.register_account(
+            registration.register_account(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -98,13 +98,13 @@ def confirm_email(token: str):
     # A GET only shows the button: mail scanners open links, and no GET changes anything.
     form = ActionForm()
     try:
-        user = services.check_confirmation_link(token)
+        user = registration.check_confirmation_link(token)
     except DomainError as error:
         return render_template(
             "accounts/link_invalid.html", message=error.message, purpose="confirm"
         ), error.status_code
     if form.validate_on_submit():
-        services.confirm_email(token=token)
+        registration.confirm_email(token=token)
         sessions.log_in(user)
         db.session.commit()
         flash(_("Your e-mail address is confirmed. Welcome to TemuModal!"), "success")
@@ -117,7 +117,7 @@ def confirm_email(token: str):
 @limiter.limit(lambda: current_app.config["CONFIRM_RESEND_RATE_LIMIT"], key_func=_user_key)
 def resend_confirmation():
     if ActionForm().validate_on_submit():
-        if services.send_confirmation(user=current_user):
+        if registration.send_confirmation(user=current_user):
             flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email))
         db.session.commit()
     return redirect(security.safe_next(request.form.get("next"), url_for("profiles.dashboard")))
@@ -133,7 +133,7 @@ def resend_confirmation():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(email=form.email.data)
+        registration.request_password_reset(email=form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
         return redirect(url_for("accounts.forgot_password", sent=1))
@@ -148,7 +148,7 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        services.check_reset_link(token)
+        registration.check_reset_link(token)
     except DomainError as error:
         return render_template(
             "accounts/link_invalid.html", message=error.message, purpose="reset"
@@ -156,7 +156,7 @@ def reset_password(token: str):
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         with Attempt(form=form) as outcome:
-            services.reset_password(token=token, new_password=form.password.data)
+            registration.reset_password(token=token, new_password=form.password.data)
         if outcome.ok:
             sessions.log_out()  # this browser too, if it was logged in
             db.session.commit()

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, or_, select
 
+from marketplace.accounts.administration import VERIFIABLE_KINDS
 from marketplace.accounts.models import Organisation, User
-from marketplace.accounts.services import VERIFIABLE_KINDS
 from marketplace.audit import AuditEvent
 from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise, Mandate

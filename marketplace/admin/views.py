@@ -11,7 +11,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace import permissions
-from marketplace.accounts import services as account_services
+from marketplace.accounts import administration as account_administration
 from marketplace.accounts.models import Organisation, User
 from marketplace.admin import services
 from marketplace.extensions import db
@@ -92,11 +92,13 @@ def verify(organisation_id: int):
     if ActionForm().validate_on_submit():
         with Attempt(success=_("Saved.")):
             if request.form.get("undo"):
-                account_services.unverify_organisation(
+                account_administration.unverify_organisation(
                     admin=current_user, organisation=organisation
                 )
             else:
-                account_services.verify_organisation(admin=current_user, organisation=organisation)
+                account_administration.verify_organisation(
+                    admin=current_user, organisation=organisation
+                )
     return redirect(url_for("admin.organisations"))
 
 
@@ -109,7 +111,7 @@ def reject(organisation_id: int):
             form=form,
             success=_("%(name)s was told why it is not verified.", name=organisation.name),
         ) as outcome:
-            account_services.reject_organisation(
+            account_administration.reject_organisation(
                 admin=current_user, organisation=organisation, reason=form.reason.data
             )
         if outcome.ok:
@@ -141,7 +143,7 @@ def set_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ActionForm().validate_on_submit():
         with Attempt(success=_("Saved.")):
-            account_services.set_user_active(
+            account_administration.set_user_active(
                 admin=current_user, user=user, active=request.form.get("active") == "1"
             )
     return redirect(url_for("admin.users"))

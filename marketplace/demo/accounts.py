@@ -8,7 +8,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 
 from marketplace import vocab
-from marketplace.accounts import services as account_services
+from marketplace.accounts import administration as account_administration
 from marketplace.accounts.models import Organisation, User
 from marketplace.demo.world import DEMO_NOW, DEMO_PASSWORD, World, make_user, moment
 from marketplace.extensions import db
@@ -98,7 +98,7 @@ def platform_admin(world: World) -> User:
 def verify(world: World, admin: User, organisation: Organisation, when: dt.date) -> None:
     # Verified in the demo's past: the inboxes hold what tests/fixtures/demo_world_before.json
     # recorded, with no "organisation verified" notice on top.
-    account_services.verify_organisation(
+    account_administration.verify_organisation(
         admin=admin, organisation=organisation, notify_members=False
     )
     organisation.verified_at = moment(when)

@@ -32,7 +32,7 @@ from marketplace.demo.world import (
 )
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles import readiness, records
+from marketplace.profiles import readiness_facts, records
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import services as programme_services
 from marketplace.programmes.models import Cohort, Enrolment
@@ -458,7 +458,7 @@ def _documents(world: World, plan: Plan, enterprise: Enterprise, editor: User) -
     last = DEMO_TODAY - dt.timedelta(days=20)
 
     def record(kind: str, number: str | None, issued: dt.date, years: int | None) -> None:
-        expires = None if years is None else readiness.months_after(issued, 12 * years)
+        expires = None if years is None else readiness_facts.months_after(issued, 12 * years)
         records.set_document(
             actor=editor,
             enterprise=enterprise,

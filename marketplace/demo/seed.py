@@ -32,8 +32,8 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import permissions as profile_permissions
-from marketplace.profiles import readiness
 from marketplace.profiles import records as record_services
+from marketplace.profiles.readiness_facts import HALAL_MANDATORY_FROM_UMK
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def certify_halal(world: World) -> int:
         )
         if editor is None or not profile_permissions.can_edit_enterprise(editor, enterprise):
             continue
-        issued = readiness.HALAL_MANDATORY_FROM_UMK - dt.timedelta(days=30 + enterprise.id % 200)
+        issued = HALAL_MANDATORY_FROM_UMK - dt.timedelta(days=30 + enterprise.id % 200)
         record_services.set_document(
             actor=editor,
             enterprise=enterprise,

@@ -27,8 +27,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.events import codes
+from marketplace.events.scheduling.problems import PREFERENCES
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, EventId, TimestampMixin, UserId, utcnow
+from marketplace.models import (
+    ActorId,
+    EnterpriseId,
+    EventId,
+    TimestampMixin,
+    UserId,
+    one_of,
+    utcnow,
+)
 from marketplace.profiles.models import Enterprise
 
 
@@ -37,11 +47,9 @@ class PitchEvent(TimestampMixin, db.Model):
 
     __tablename__ = "pitch_events"
     __table_args__ = (
-        CheckConstraint("mode IN ('panel','meetings')", name="mode"),
-        CheckConstraint("status IN ('open','published','cancelled')", name="status"),
-        CheckConstraint(
-            "timezone IN ('Asia/Jakarta','Asia/Makassar','Asia/Jayapura')", name="timezone"
-        ),
+        CheckConstraint(one_of("mode", codes.MODES), name="mode"),
+        CheckConstraint(one_of("status", codes.EVENT_STATUSES), name="status"),
+        CheckConstraint(one_of("timezone", codes.ZONES), name="timezone"),
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
         CheckConstraint("day_end > day_start", name="hours_in_order"),
         CheckConstraint("slot_minutes BETWEEN 5 AND 240", name="slot_minutes"),
@@ -127,7 +135,7 @@ class EventInvitation(TimestampMixin, db.Model):
     __tablename__ = "event_invitations"
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id"),
-        CheckConstraint("status IN ('invited','confirmed','declined')", name="status"),
+        CheckConstraint(one_of("status", codes.INVITATION_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,12 +159,10 @@ class EventRegistration(TimestampMixin, db.Model):
     __tablename__ = "event_registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
-        CheckConstraint("status IN ('registered','cancelled')", name="status"),
+        CheckConstraint(one_of("status", codes.REGISTRATION_STATUSES), name="status"),
         # 'pending': a seat registered under the old per-event price, before tickets (issue 11);
         # no code sets it any more. 'refunded': a ticket holder whose money was given back.
-        CheckConstraint(
-            "payment_state IN ('not_required','pending','paid','refunded')", name="payment"
-        ),
+        CheckConstraint(one_of("payment_state", codes.PAYMENT_STATES), name="payment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,7 +187,7 @@ class EventPreference(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id", "investor_id", "side"),
         CheckConstraint("side IN ('enterprise','investor')", name="side"),
-        CheckConstraint("value IN ('must','meet','no')", name="value"),
+        CheckConstraint(one_of("value", PREFERENCES), name="value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,9 +203,7 @@ class ScheduleRun(db.Model):
     """One press of "Build schedule": its progress while the job runs, then the solver's report."""
 
     __tablename__ = "schedule_runs"
-    __table_args__ = (
-        CheckConstraint("status IN ('queued','running','done','failed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint(one_of("status", codes.RUN_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[EventId]
@@ -231,10 +235,8 @@ class EventReminder(db.Model):
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[EventId]
+    user_id: Mapped[UserId]
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -380,10 +382,9 @@ class Outcome(TimestampMixin, db.Model):
 
     __tablename__ = "outcomes"
     __table_args__ = (
-        CheckConstraint("track IN ('investment','kur','umi','mekaar','lpdb')", name="track"),
+        CheckConstraint(one_of("track", codes.OUTCOME_TRACKS), name="track"),
         CheckConstraint(
-            "status IN ('observing','considering','meeting','due_diligence','committed',"
-            "'funded','declined','applied','approved','disbursed')",
+            one_of("status", codes.OUTCOME_STATUSES),
             name="status",
         ),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_non_negative"),

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import one_of, utcnow
 
 # queued: waiting for its first or next attempt (next_attempt_at); sending: claimed by one
 # deliverer; sent: accepted by the SMTP server (or logged, in log-only mode); failed: given up
@@ -22,9 +22,7 @@ class OutboundMail(db.Model):
 
     __tablename__ = "outbound_mails"
     __table_args__ = (
-        CheckConstraint(
-            "status IN (" + ",".join(f"'{s}'" for s in MAIL_STATUSES) + ")", name="status"
-        ),
+        CheckConstraint(one_of("status", MAIL_STATUSES), name="status"),
         Index("ix_outbound_mails_status_next_attempt_at", "status", "next_attempt_at"),
     )
 

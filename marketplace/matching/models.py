@@ -34,6 +34,7 @@ from marketplace.models import (
     EnterpriseId,
     OrganisationId,
     UserId,
+    one_of,
     unique_where,
     utcnow,
 )
@@ -54,15 +55,11 @@ INTRODUCTION_STATUSES = {
 }
 
 
-def _in(values) -> str:
-    return ",".join(f"'{value}'" for value in values)
-
-
 class SearchOutbox(db.Model):
     """One pending index change. No foreign key: a deleted enterprise still needs removing."""
 
     __tablename__ = "search_outbox"
-    __table_args__ = (CheckConstraint(f"op IN ({_in(OUTBOX_OPS)})", name="op"),)
+    __table_args__ = (CheckConstraint(one_of("op", OUTBOX_OPS), name="op"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -76,7 +73,7 @@ class ShortlistEntry(db.Model):
     __tablename__ = "shortlist_entries"
     __table_args__ = (
         UniqueConstraint("organisation_id", "enterprise_id"),
-        CheckConstraint(f"stage IN ({_in(vocab.DEAL_STAGES)})", name="stage"),
+        CheckConstraint(one_of("stage", vocab.DEAL_STAGES), name="stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,7 +137,7 @@ class MeetingRequest(db.Model):
 
     __tablename__ = "meeting_requests"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(MEETING_STATUSES)})", name="status"),
+        CheckConstraint(one_of("status", MEETING_STATUSES), name="status"),
         CheckConstraint(
             "status != 'accepted' OR chosen_start IS NOT NULL", name="accepted_has_time"
         ),
@@ -177,7 +174,7 @@ class MeetingTime(db.Model):
     __tablename__ = "meeting_times"
     __table_args__ = (
         UniqueConstraint("request_id", "starts_at"),
-        CheckConstraint(f"proposed_by IN ({_in(MEETING_SIDES)})", name="proposed_by"),
+        CheckConstraint(one_of("proposed_by", MEETING_SIDES), name="proposed_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,7 +219,7 @@ class MatchCard(db.Model):
     # Consented themes only (cards.consented_themes): a card is read by every investor.
     impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Meets the social-investment checklist on consented data (readiness.social_checklist).
+    # Meets the social-investment checklist on consented data (readiness_social.social_checklist).
     social_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
     text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -238,7 +235,7 @@ class IntroductionRequest(db.Model):
 
     __tablename__ = "introduction_requests"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(INTRODUCTION_STATUSES)})", name="status"),
+        CheckConstraint(one_of("status", INTRODUCTION_STATUSES), name="status"),
         unique_where(
             "uq_introduction_requests_open_pair",
             "enterprise_id",
@@ -248,12 +245,8 @@ class IntroductionRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
+    organisation_id: Mapped[OrganisationId]
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(Text)
     # What the enterprise asks of this investor (an instrument code of vocab.INSTRUMENTS).

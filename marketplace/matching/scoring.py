@@ -188,7 +188,7 @@ class EnterpriseCard:
     impact_themes: frozenset[str]
     routes: frozenset[str]
     text_terms: frozenset[str] = frozenset()
-    # Meets the social-investment checklist (readiness.social_checklist) on consented data.
+    # Meets the social-investment checklist (readiness_social.social_checklist) on consented data.
     social_ready: bool = False
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import UserId, utcnow
 
 # How a user hears about a kind: only in the app, also by e-mail at once, or in a daily digest.
 DELIVERIES = ("app", "email", "digest")
@@ -25,7 +25,7 @@ class Notification(db.Model):
     __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[UserId]
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     link: Mapped[str | None] = mapped_column(String(200))

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.models import TimestampMixin, as_utc, utcnow
+from marketplace.models import EventId, TimestampMixin, as_utc, one_of, utcnow
 
 # Order states. pending: seat held until hold_expires_at, buyer on Stripe Checkout;
 # processing: Checkout completed with a delayed method, seat held until Stripe settles;
@@ -67,9 +67,7 @@ class TicketType(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(10), default="investor", server_default="investor")
     price: Mapped[int] = mapped_column(BigInteger)
@@ -116,9 +114,7 @@ class DiscountCode(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     code: Mapped[str] = mapped_column(String(40))
     percent_off: Mapped[int] = mapped_column(Integer)
     max_uses: Mapped[int] = mapped_column(Integer)
@@ -129,9 +125,7 @@ class TicketOrder(TimestampMixin, db.Model):
 
     __tablename__ = "ticket_orders"
     __table_args__ = (
-        CheckConstraint(
-            "status IN (" + ",".join(f"'{s}'" for s in ORDER_STATES) + ")", name="status"
-        ),
+        CheckConstraint(one_of("status", ORDER_STATES), name="status"),
         CheckConstraint("amount >= 0 AND list_price >= amount", name="amount"),
         # At most the order's amount, or what Stripe took when that differs (a flagged order).
         CheckConstraint(
@@ -142,9 +136,7 @@ class TicketOrder(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[EventId]
     ticket_type_id: Mapped[int] = mapped_column(
         ForeignKey("ticket_types.id", ondelete="RESTRICT"), index=True
     )

@@ -1,4 +1,7 @@
-"""Orders: hold a seat, send the buyer to Stripe Checkout, settle what Stripe says, refund.
+"""Orders: hold a seat, send the buyer to Stripe Checkout, settle what Stripe says.
+
+Refunds are in `payments.refunds`, an event's cancellation in `payments.cancellation`, who may
+see or refund an order in `payments.permissions`.
 
 The rules, after pretix's Stripe provider:
 - every change of an order is a transition allowed only from the states listed for it, made
@@ -20,10 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from marketplace import audit, formatting, mail, tasks
 from marketplace.accounts.models import User
@@ -33,7 +36,6 @@ from marketplace.events import registrations
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
-from marketplace.notifications import services as notifications
 from marketplace.payments import gateway, tickets
 from marketplace.payments.models import (
     HOLDING_STATES,
@@ -348,11 +350,11 @@ def apply_charge(*, charge: gateway.Charge) -> TicketOrder | None:
     order.stripe_payment_intent_id = order.stripe_payment_intent_id or charge.payment_intent_id
     if charge.amount_captured and charge.amount_captured != order.amount:
         order.amount_received = charge.amount_captured
-    _record_refunded(order, min(charge.amount_refunded, order.refund_cap))
+    record_refunded(order, min(charge.amount_refunded, order.refund_cap))
     return order
 
 
-def _record_refunded(order: TicketOrder, refunded: int) -> None:
+def record_refunded(order: TicketOrder, refunded: int) -> None:
     """Raise the order's refunded amount to `refunded` (never lower: refunds and the webhook
     may tell the same refund twice, in any order); refunded in full (all Stripe took) → state
     refunded, the seat given back and the registration marked refunded. On a cancelled event
@@ -375,116 +377,6 @@ def _record_refunded(order: TicketOrder, refunded: int) -> None:
         if was_paid:
             _mail(order, "refunded")
     db.session.flush()
-
-
-# --- refunds ---------------------------------------------------------------------------------
-def refundable(order: TicketOrder) -> int:
-    """What can still be given back: of what Stripe took (a flagged order's own figure) or the
-    order's amount, less refunds made or under way."""
-    requested = sum(r.amount for r in order.refunds if r.status != "failed")
-    return max(0, order.refund_cap - max(requested, order.refunded_amount))
-
-
-def read_amount_taken(*, order: TicketOrder) -> None:
-    """A flagged order took an amount that is not the order's: read it from Stripe (the
-    PaymentIntent's amount received) so refunds are capped by it. Raises Conflict when Stripe
-    cannot be reached or took another currency (an admin refunds on Stripe's dashboard)."""
-    try:
-        intent = gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
-    except gateway.GatewayError as error:
-        raise Conflict(_l("Stripe could not be reached; try again in a moment.")) from error
-    if intent.currency != order.currency:
-        raise Conflict(_l("Stripe took another currency: refund this order on Stripe's dashboard."))
-    order.amount_received = intent.amount_received
-    db.session.flush()
-
-
-def request_refund(*, actor: User, order: TicketOrder, amount: int, reason: str) -> OrderRefund:
-    """The organiser (or an admin) gives back `amount` rupiah of a paid order, with a reason.
-    The money moves in the refund job after commit. Raises PermissionDenied, ValidationError
-    (amount, reason), Conflict (not paid, free). Side effects: a refund row; audit; the job."""
-    if not can_refund(actor, order):
-        raise PermissionDenied(_l("You cannot refund this order."))
-    # A flagged order (Stripe's amount was not the order's) took money without a seat: it is
-    # refunded the same way, by an admin or the organiser after looking at it.
-    if (
-        order.status not in ("paid", "flagged")
-        or order.amount == 0
-        or not order.stripe_payment_intent_id
-    ):
-        raise Conflict(_l("Only paid orders can be refunded."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_l("Say why the money is given back."), field="reason")
-    if order.status == "flagged":
-        read_amount_taken(order=order)
-    left = refundable(order)
-    if amount < 1 or amount > left:
-        raise ValidationError(
-            _l("Enter an amount from Rp1 to %(max)s.", max=formatting.rupiah(left)),
-            field="amount",
-        )
-    refund = OrderRefund(
-        order_id=order.id, amount=amount, reason=reason[:300], requested_by_id=actor.id
-    )
-    db.session.add(refund)
-    db.session.flush()
-    audit.on_ticket_order(
-        "order.refund_requested", order.id, by=actor.id, amount=amount, reason=reason[:300]
-    )
-    tasks.enqueue(REFUND_JOB, refund_id=refund.id)
-    return refund
-
-
-@tasks.job(REFUND_JOB)
-def refund_job(refund_id: int) -> str:
-    """Give a requested refund's money back through Stripe (idempotent by the refund's id:
-    a retry after a crash returns Stripe's same refund). Returns the refund's status."""
-    from flask import current_app
-
-    with current_app._get_current_object().app_context():  # a session of the job's own
-        return _refund(refund_id)
-
-
-def _refund(refund_id: int) -> str:
-    refund = db.session.get(OrderRefund, refund_id)
-    if refund is None or refund.status != "requested":
-        return refund.status if refund else "missing"
-    order = refund.order
-    try:
-        refund.stripe_refund_id = gateway.create_refund(
-            payment_intent_id=order.stripe_payment_intent_id,
-            amount=refund.amount,
-            refund_id=refund.id,
-        )
-    except gateway.GatewayError as error:
-        log.warning("refund %s failed: %s", refund.id, error)
-        refund.status = "failed"
-        audit.on_ticket_order("order.refund_failed", order.id, by=None, refund=refund.id)
-        db.session.commit()
-        return "failed"
-    refund.status = "succeeded"
-    tickets.lock_event(order.event_id)
-    db.session.refresh(order)
-    succeeded = db.session.scalar(
-        select(func.coalesce(func.sum(OrderRefund.amount), 0)).where(
-            OrderRefund.order_id == order.id, OrderRefund.status == "succeeded"
-        )
-    )
-    _record_refunded(order, min(int(succeeded), order.refund_cap))
-    db.session.commit()
-    return "succeeded"
-
-
-def retry_refund(*, actor: User, refund: OrderRefund) -> None:
-    """An admin tries a failed refund again. Raises PermissionDenied, Conflict."""
-    if not event_permissions.is_admin(actor):
-        raise PermissionDenied(_l("Only administrators can do this."))
-    if refund.status != "failed":
-        raise Conflict(_l("This refund is not failed."))
-    refund.status = "requested"
-    db.session.flush()
-    tasks.enqueue(REFUND_JOB, refund_id=refund.id)
 
 
 def resend_receipt(*, actor: User, order: TicketOrder) -> None:
@@ -543,24 +435,6 @@ def _check_pending(now: dt.datetime) -> dict[str, int]:
     return counts
 
 
-# --- permissions -----------------------------------------------------------------------------
-def can_view_order(user, order: TicketOrder) -> bool:
-    """The buyer, the event's organisers and admins."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.active
-        and (
-            user.id == order.user_id
-            or event_permissions.can_manage_event(user, order.event)
-            or event_permissions.is_admin(user)
-        )
-    )
-
-
-def can_refund(user, order: TicketOrder) -> bool:
-    return event_permissions.can_manage_event(user, order.event) or event_permissions.is_admin(user)
-
-
 # --- e-mail ----------------------------------------------------------------------------------
 def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
     """The buyer's e-mail about the order, once per (order, kind), in their language; `again`
@@ -615,132 +489,3 @@ def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
         locale=locale,
         key=f"order-{order.id}-{kind}" + (f"-again-{again}" if again is not None else ""),
     )
-
-
-# --- cancelling an event ---------------------------------------------------------------------
-CANCELLED_JOB = "payments.event_cancelled"
-
-
-def cancel_event(*, actor: User, event: PitchEvent, reason: str) -> int:
-    """The organiser cancels the event: it is marked cancelled (calendars then carry
-    STATUS:CANCELLED under the same UIDs), every paid order is refunded in full of what is left,
-    open holds end now, and everyone concerned is e-mailed. Returns how many refunds were
-    requested. Raises PermissionDenied, Conflict (cancelled already), ValidationError (no
-    reason). Side effects: event status, orders, refund rows and jobs, audit, the mail job."""
-    if not event_permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot change this event."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_l("Say why the event is cancelled."), field="reason")
-    event = tickets.lock_event(event.id)
-    if event.status == "cancelled":
-        raise Conflict(_l("This event is cancelled."))
-    event.status = "cancelled"
-    now = utcnow()
-    refunds = 0
-    orders = db.session.scalars(
-        select(TicketOrder).where(TicketOrder.event_id == event.id).order_by(TicketOrder.id)
-    ).all()
-    for order in orders:
-        if order.status == "pending":
-            order.status = "expired"
-            order.note = "event_cancelled"
-            order.hold_expires_at = now
-        elif order.status in ("paid", "processing") and order.amount > 0:
-            left = refundable(order)
-            if left > 0 and order.stripe_payment_intent_id:
-                refund = OrderRefund(
-                    order_id=order.id,
-                    amount=left,
-                    reason=reason[:300],
-                    requested_by_id=actor.id,
-                )
-                db.session.add(refund)
-                db.session.flush()
-                tasks.enqueue(REFUND_JOB, refund_id=refund.id)
-                refunds += 1
-    db.session.flush()
-    audit.on_event("event.cancelled", event.id, by=actor.id, reason=reason[:300], refunds=refunds)
-    notifications.notify(
-        users=cancellation_recipients(event),
-        kind="event_cancelled",
-        params={"event": event.title},
-        link=f"/events/{event.id}",
-        compose=lambda user: cancellation_message(event, reason[:300]),
-    )
-    tasks.enqueue(CANCELLED_JOB, event_id=event.id, reason=reason[:300])
-    return refunds
-
-
-def cancellation_recipients(event: PitchEvent) -> list[User]:
-    """Everyone concerned by the event's cancellation, each once: registered investors, every
-    ticket holder (investor or observer: paid, being paid or refunded), the judges and the
-    invited enterprises' owners or pendamping. Reads only."""
-    from marketplace.events.notices import enterprise_recipients
-
-    people: dict[int, User] = {}
-    for registration in event.registrations:
-        people[registration.user_id] = registration.user
-    for order in db.session.scalars(select(TicketOrder).where(TicketOrder.event_id == event.id)):
-        if order.status in ("paid", "processing", "refund_due", "refunded", "flagged"):
-            people[order.user_id] = order.user
-    for judge in event.judges:
-        people[judge.user_id] = judge.user
-    for invitation in event.invitations:
-        for user in enterprise_recipients(invitation.enterprise):
-            people[user.id] = user
-    return list(people.values())
-
-
-def cancellation_message(event: PitchEvent, reason: str) -> tuple[str, str]:
-    """Subject and body of the cancellation e-mail, in the current locale."""
-    locale = str(get_locale() or "id")
-    subject = _("%(title)s is cancelled", title=event.title)
-    body = "\n".join(
-        [
-            _(
-                "The organiser has cancelled %(title)s (%(date)s).",
-                title=event.title,
-                date=formatting.date(event.starts_on, locale),
-            ),
-            _("Reason: %(reason)s", reason=reason),
-            _(
-                "Anyone who paid for a ticket gets the money back in full; "
-                "calendar entries for the event are marked cancelled."
-            ),
-        ]
-    )
-    return subject, body
-
-
-@tasks.job(CANCELLED_JOB)
-def event_cancelled_job(event_id: int, reason: str) -> int:
-    """E-mail everyone concerned that the event is cancelled, once each, in their language
-    (`cancellation_recipients`). Those whose notification setting for cancellations is
-    "email" had the same message from `notifications.notify` when the event was cancelled;
-    everyone else (in-app only, daily digest) gets it here all the same, since money and
-    travel plans depend on it. Returns how many mails were queued."""
-    from flask import current_app
-
-    with current_app._get_current_object().app_context():
-        event = db.session.get(PitchEvent, event_id)
-        people = cancellation_recipients(event)
-        mailed = notifications.deliveries_for([u.id for u in people], "event_cancelled")
-        sent = 0
-        for user in people:
-            if mailed[user.id] == "email" or not user.active:
-                continue
-            locale = user.locale or "id"
-            with force_locale(locale):
-                subject, body = cancellation_message(event, reason)
-            mail.send(
-                user.email,
-                subject,
-                body,
-                kind="event",
-                locale=locale,
-                key=f"event-{event.id}-cancelled-{user.id}",
-            )
-            sent += 1
-        db.session.commit()
-        return sent

@@ -20,11 +20,21 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict
 from marketplace.events import permissions as event_permissions
-from marketplace.events.models import PitchEvent
+from marketplace.events.views.common import event_or_404, managed_event
 from marketplace.extensions import csrf, db
 from marketplace.forms import Attempt, form_status
 from marketplace.models import as_utc, utcnow
-from marketplace.payments import forms, gateway, reports, services, tickets, webhooks
+from marketplace.payments import (
+    cancellation,
+    forms,
+    gateway,
+    refunds,
+    reports,
+    services,
+    tickets,
+    webhooks,
+)
+from marketplace.payments import permissions as payment_permissions
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
 from marketplace.web import visible_or_404
@@ -32,26 +42,15 @@ from marketplace.web import visible_or_404
 bp = Blueprint("payments", __name__)
 
 
-def _event(event_id: int) -> PitchEvent:
-    return visible_or_404(PitchEvent, event_id, event_permissions.can_view_event)
-
-
-def _managed(event_id: int) -> PitchEvent:
-    event = _event(event_id)
-    if not event_permissions.can_manage_event(current_user, event):
-        abort(403)
-    return event
-
-
 def _order(order_id: int) -> TicketOrder:
-    return visible_or_404(TicketOrder, order_id, services.can_view_order)
+    return visible_or_404(TicketOrder, order_id, payment_permissions.can_view_order)
 
 
 # --- the organiser ---------------------------------------------------------------------------
 @bp.route("/events/<int:event_id>/tickets/manage", methods=["GET", "POST"])
 @login_required
 def manage(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type")
     code_form = forms.DiscountCodeForm(prefix="code")
     if form.validate_on_submit():
@@ -67,7 +66,7 @@ def manage(event_id: int):
 @bp.post("/events/<int:event_id>/tickets/codes")
 @login_required
 def add_code(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code")
     if code_form.validate_on_submit():
@@ -87,7 +86,7 @@ def add_code(event_id: int):
 @bp.post("/events/<int:event_id>/tickets/hold")
 @login_required
 def set_hold(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     hold_form = forms.HoldTimeForm(prefix="hold")
@@ -124,7 +123,7 @@ def _manage_page(event, form, code_form, hold_form=None):
 @bp.get("/events/<int:event_id>/orders")
 @login_required
 def event_orders(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
         abort(403)
     orders = reports.event_orders(event)
@@ -142,7 +141,7 @@ def event_orders(event_id: int):
 @bp.get("/events/<int:event_id>/orders.csv")
 @login_required
 def orders_csv(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
         abort(403)
     body = reports.orders_csv(reports.event_orders(event))
@@ -157,17 +156,17 @@ def orders_csv(event_id: int):
 @login_required
 def refund(order_id: int):
     order = _order(order_id)
-    if not services.can_refund(current_user, order):
+    if not payment_permissions.can_refund(current_user, order):
         abort(403)
     form = forms.RefundForm()
     if request.method == "GET":
         if order.status == "flagged":  # refunds are capped by what Stripe took: ask it now
             with Attempt():
-                services.read_amount_taken(order=order)
-        form.amount.process_data(services.refundable(order))
+                refunds.read_amount_taken(order=order)
+        form.amount.process_data(refunds.refundable(order))
     if form.validate_on_submit():
         with Attempt(form=form, success=_("The refund is on its way.")) as outcome:
-            services.request_refund(
+            refunds.request_refund(
                 actor=current_user,
                 order=order,
                 amount=form.amount.amount or 0,
@@ -181,13 +180,13 @@ def refund(order_id: int):
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_event(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     form = forms.CancelEventForm()
     if form.validate_on_submit():
         with Attempt(
             form=form, success=_("The event is cancelled; refunds are on their way.")
         ) as outcome:
-            services.cancel_event(actor=current_user, event=event, reason=form.reason.data)
+            cancellation.cancel_event(actor=current_user, event=event, reason=form.reason.data)
         if outcome.ok:
             return redirect(url_for("payments.event_orders", event_id=event.id))
     paid = [o for o in reports.event_orders(event) if o.status == "paid" and o.amount > 0]
@@ -200,7 +199,7 @@ def cancel_event(event_id: int):
 @bp.get("/events/<int:event_id>/tickets")
 @login_required
 def tickets_page(event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     now = utcnow()
     types = tickets.ticket_types(event)
     mine = db.session.scalars(
@@ -229,7 +228,7 @@ def _ticket_rows(types, now):
 @bp.post("/events/<int:event_id>/tickets/<int:ticket_type_id>/buy")
 @login_required
 def buy(event_id: int, ticket_type_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     ticket_type = db.session.get(TicketType, ticket_type_id)
     if ticket_type is None or ticket_type.event_id != event.id:
         abort(404)
@@ -303,7 +302,7 @@ def order(order_id: int):
         "payments/order.html",
         order=order,
         seconds_left=seconds_left,
-        can_refund=services.can_refund(current_user, order),
+        can_refund=payment_permissions.can_refund(current_user, order),
     )
 
 
@@ -359,7 +358,7 @@ def retry_refund(refund_id: int):
     if refund_row is None or not is_admin(current_user):
         abort(404)
     with Attempt(success=_("The refund is tried again.")):
-        services.retry_refund(actor=current_user, refund=refund_row)
+        refunds.retry_refund(actor=current_user, refund=refund_row)
     return redirect(url_for("payments.admin_payments"))
 
 

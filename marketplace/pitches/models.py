@@ -31,6 +31,7 @@ from marketplace.models import (
     EnterpriseId,
     OrganisationId,
     TimestampMixin,
+    one_of,
     unique_where,
     utcnow,
 )
@@ -50,10 +51,6 @@ VERSION_STATES = ("uploaded", "processing", "ready", "failed")
 REQUEST_STATUSES = ("pending", "accepted", "declined", "revoked")
 # A request is "open" while it can still lead to, or gives, access.
 OPEN_STATUSES = ("pending", "accepted")
-
-
-def _in(column: str, values: tuple[str, ...] | list[str]) -> str:
-    return f"{column} IN ({','.join(repr(v) for v in values)})"
 
 
 class Deck(db.Model):
@@ -93,7 +90,7 @@ class DeckVersion(db.Model):
     __tablename__ = "deck_versions"
     __table_args__ = (
         UniqueConstraint("deck_id", "number"),
-        CheckConstraint(_in("state", VERSION_STATES), name="state"),
+        CheckConstraint(one_of("state", VERSION_STATES), name="state"),
         CheckConstraint("source_kind IN ('pdf','images')", name="source_kind"),
         # At most one current version per deck, enforced by the database on both backends.
         unique_where("uq_deck_versions_current", "deck_id", where="is_current"),
@@ -169,7 +166,7 @@ class Document(db.Model):
     """
 
     __tablename__ = "documents"
-    __table_args__ = (CheckConstraint(_in("kind", list(DOCUMENT_KINDS)), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", list(DOCUMENT_KINDS)), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
@@ -199,7 +196,7 @@ class AccessRequest(TimestampMixin, db.Model):
 
     __tablename__ = "access_requests"
     __table_args__ = (
-        CheckConstraint(_in("status", REQUEST_STATUSES), name="status"),
+        CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
         # One open (pending or accepted) request per enterprise and investor organisation.
         unique_where(
             "uq_access_requests_open",

@@ -24,6 +24,8 @@ from marketplace.profiles import consents, crypto, permissions, readiness, valid
 from marketplace.profiles.models import (
     Enterprise,
 )
+from marketplace.profiles.readiness_facts import Assessment, EnterpriseFacts, counts_as_held
+from marketplace.profiles.readiness_social import SocialReadiness, social_checklist
 from marketplace.profiles.validators import check_amount, check_code
 
 RowT = TypeVar("RowT")
@@ -355,14 +357,14 @@ def set_consent(*, actor: User, enterprise: Enterprise, purpose: str, granted: b
 
 
 # --- readiness -------------------------------------------------------------------------------
-def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
+def readiness_facts(enterprise: Enterprise) -> EnterpriseFacts:
     """The facts the readiness rules read, taken from the profile and its records."""
     completed = any(e.status == "completed" for e in enterprise.agreed_enrolments) or any(
         m.completed_on is not None for m in enterprise.mentoring
     )
     in_programme = any(e.status == "active" and e.is_accepted for e in enterprise.enrolments)
     group_kinds = frozenset(m.group.kind for m in enterprise.group_memberships)
-    return readiness.EnterpriseFacts(
+    return EnterpriseFacts(
         legal_form=enterprise.legal_form,
         sector=enterprise.sector,
         founded_on=enterprise.founded_on,
@@ -376,7 +378,7 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
         documents={
             d.kind: d.expires_on
             for d in enterprise.documents
-            if readiness.counts_as_held(d.kind, d.number, d.issued_on)
+            if counts_as_held(d.kind, d.number, d.issued_on)
         },
         has_bank_account=enterprise.has_bank_account,
         keeps_books=enterprise.keeps_books,
@@ -407,7 +409,7 @@ def readiness_facts(enterprise: Enterprise) -> readiness.EnterpriseFacts:
     )
 
 
-def assess(enterprise: Enterprise, *, today: dt.date | None = None) -> readiness.Assessment:
+def assess(enterprise: Enterprise, *, today: dt.date | None = None) -> Assessment:
     """The readiness assessment of the profile as it is now."""
     return readiness.assess(readiness_facts(enterprise), today=today or dt.date.today())
 
@@ -426,12 +428,10 @@ def declared_themes(enterprise: Enterprise) -> frozenset[str]:
     return frozenset(themes)
 
 
-def social_readiness(
-    enterprise: Enterprise, *, themes: frozenset[str]
-) -> readiness.SocialReadiness:
+def social_readiness(enterprise: Enterprise, *, themes: frozenset[str]) -> SocialReadiness:
     """The social-investment checklist of the profile, its impact item judged on `themes` (the
     themes the viewer may see). No side effects."""
-    return readiness.social_checklist(readiness_facts(enterprise), themes=themes)
+    return social_checklist(readiness_facts(enterprise), themes=themes)
 
 
 def enterprise_of(user: User) -> Enterprise | None:

@@ -1,8 +1,9 @@
 """Sentences for the readiness assessment's codes, in the request's language.
 
-`readiness.py` speaks only in codes and `Reason(code, params)`; this module owns the words. Every
-code it can produce has one English msgid in `MESSAGES` (the Indonesian catalogue is filled in from
-them), so a test can check that no code is left without a sentence.
+`readiness.py` and its `readiness_*` modules speak only in codes and `Reason(code, params)`; this
+module owns the words. Every code they can produce has one English msgid in `MESSAGES` (the
+Indonesian catalogue is filled in from them), so a test can check that no code is left without a
+sentence.
 
 Parameters are rendered by name, so that a reason never carries a pre-formatted string:
 `MONEY_SHORT_PARAMS` (round thresholds, `Rp50 jt`), `MONEY_PARAMS` (exact amounts, `Rp12.500.000`),
@@ -16,7 +17,8 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from marketplace import formatting, vocab
-from marketplace.profiles.readiness import ChecklistItem, Reason, SocialItem
+from marketplace.profiles.readiness_facts import ChecklistItem, Reason
+from marketplace.profiles.readiness_social import SocialItem
 
 MONEY_SHORT_PARAMS = frozenset({"threshold", "ceiling", "floor"})
 MONEY_PARAMS = frozenset({"ask", "profit"})

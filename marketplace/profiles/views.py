@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from marketplace import formatting, money
-from marketplace.accounts import services as account_services
+from marketplace.accounts import administration as account_administration
 from marketplace.editing import EditConflict
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, add_problems, confirmed, form_status
@@ -34,7 +34,7 @@ from marketplace.profiles import (
 )
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
-from marketplace.profiles import readiness as readiness_rules
+from marketplace.profiles import readiness_facts as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import page_number, require_role, send_stored_file, visible_or_404
 
@@ -73,7 +73,7 @@ def dashboard():
             select(Mandate).where(Mandate.organisation_id == current_user.organisation_id)
         )
     elif current_user.role == "admin":
-        counts = account_services.organisations_to_verify()
+        counts = account_administration.organisations_to_verify()
         labels = {
             "investor": lambda n: ngettext(
                 "%(num)d investor organisation to verify",

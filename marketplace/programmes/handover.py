@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace import audit, tokens
-from marketplace.accounts import services as account_services
+from marketplace.accounts import registration as account_registration
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.extensions import db
@@ -85,7 +85,7 @@ def accept_invitation(
     Side effects: the invitation is used up; audit.
     """
     invitation = find_invitation(token)
-    user = account_services.register_user(
+    user = account_registration.register_user(
         email=email,
         name=name,
         password=password,

@@ -184,9 +184,7 @@ class GroupMember(db.Model):
     group_id: Mapped[int] = mapped_column(
         ForeignKey("business_groups.id", ondelete="CASCADE"), index=True
     )
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
-    )
+    enterprise_id: Mapped[EnterpriseId]
     joined_on: Mapped[dt.date] = mapped_column(Date)
 
     group: Mapped[BusinessGroup] = relationship(back_populates="members")

@@ -441,14 +441,14 @@ def test_the_token_of_a_confirmation_link_reaches_neither_the_audit_trail_nor_it
 def test_a_server_error_on_an_emailed_link_logs_the_route_not_the_token(
     app, client, monkeypatch, caplog, kind
 ):
-    from marketplace.accounts import services as account_services
+    from marketplace.accounts import registration as account_registration
     from marketplace.programmes import handover
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(account_services, "check_confirmation_link", broken)
-    monkeypatch.setattr(account_services, "check_reset_link", broken)
+    monkeypatch.setattr(account_registration, "check_confirmation_link", broken)
+    monkeypatch.setattr(account_registration, "check_reset_link", broken)
     monkeypatch.setattr(handover, "find_invitation", broken)
     caplog.set_level(logging.INFO)
     token = "Zq3-secret_token_Zq3xYwVuTsRqPoNmLkJiH"

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from marketplace import mail
-from marketplace.accounts import services as account_services
+from marketplace.accounts import administration as account_administration
 from marketplace.mail.models import OutboundMail
 from marketplace.notifications import services
 from marketplace.notifications.models import Notification
@@ -123,7 +123,9 @@ def test_verifying_an_organisation_tells_its_members_only(client, db, login, mak
     gone = make.user("investor", organisation=investor.organisation, active=False)
     outsider = make.investor(verified=False)
     db.session.commit()
-    account_services.verify_organisation(admin=make.admin(), organisation=investor.organisation)
+    account_administration.verify_organisation(
+        admin=make.admin(), organisation=investor.organisation
+    )
     db.session.commit()
     got = notices(db, "organisation_verified")
     assert set(got) == {investor.id, colleague.id}

@@ -19,7 +19,7 @@ from marketplace.events.models import EventRegistration
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification
-from marketplace.payments import services, tickets
+from marketplace.payments import cancellation, services, tickets
 from marketplace.payments.models import TicketOrder
 from tests.payments.conftest import PRICE
 
@@ -160,7 +160,7 @@ def test_cancelling_tells_every_ticket_holder_in_the_app_and_mails_each_once(
     db.session.commit()
     mail.outbox.clear()
 
-    services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    cancellation.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
     db.session.commit()
 
     holders = {investor.id, free.id, observer.id, app_only.id}
@@ -183,7 +183,7 @@ def test_cancelling_tells_the_judges_too(db, make, shop):
     db.session.add(EventJudge(event=shop.event, user=judge))
     db.session.commit()
 
-    services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    cancellation.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
     db.session.commit()
 
     told = db.session.scalars(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace import mail
 from marketplace.events import registrations, schedules
-from marketplace.payments import services, tickets
+from marketplace.payments import cancellation, services, tickets
 from marketplace.payments.models import TicketOrder
 from tests.events.conftest import open_event, pitch_day  # noqa: F401  (fixtures)
 from tests.payments.conftest import WEBHOOK_SECRET
@@ -126,7 +126,7 @@ def test_a_refunded_buyer_keeps_the_cancelled_calendar_of_a_cancelled_event(
     before = client.get(f"/events/{day.event.id}/agenda.ics")
     assert before.status_code == 200
 
-    services.cancel_event(actor=day.facilitator, event=day.event, reason="Banjir")
+    cancellation.cancel_event(actor=day.facilitator, event=day.event, reason="Banjir")
     db.session.commit()
 
     order = db.session.scalar(select(TicketOrder).where(TicketOrder.id == order.id))

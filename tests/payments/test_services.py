@@ -14,7 +14,7 @@ from marketplace.events import permissions as event_permissions
 from marketplace.events import registrations
 from marketplace.events.models import EventRegistration
 from marketplace.models import utcnow
-from marketplace.payments import gateway, services, tickets
+from marketplace.payments import cancellation, gateway, refunds, services, tickets
 from marketplace.payments.models import OrderRefund, TicketOrder
 from tests.payments.conftest import PRICE
 
@@ -238,17 +238,15 @@ def test_a_partial_refund_keeps_the_seat_and_a_full_one_gives_it_back(db, shop, 
     fake_stripe.pay(order.stripe_session_id)
     _check(db, order)
 
-    services.request_refund(actor=shop.facilitator, order=order, amount=50_000, reason="Diskon")
+    refunds.request_refund(actor=shop.facilitator, order=order, amount=50_000, reason="Diskon")
     db.session.commit()
     db.session.refresh(order)
     assert order.status == "paid" and order.refunded_amount == 50_000
 
     with pytest.raises(ValidationError):
-        services.request_refund(
-            actor=shop.facilitator, order=order, amount=PRICE, reason="Too much"
-        )
+        refunds.request_refund(actor=shop.facilitator, order=order, amount=PRICE, reason="Too much")
     db.session.rollback()
-    services.request_refund(
+    refunds.request_refund(
         actor=shop.facilitator, order=order, amount=PRICE - 50_000, reason="Batal hadir"
     )
     db.session.commit()
@@ -311,7 +309,7 @@ def test_cancelling_an_event_refunds_every_paid_order_and_tells_everyone(db, sho
     waiting = _buy(db, shop, shop.investors[2])
     mail.outbox.clear()
 
-    refunds = services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    refunds = cancellation.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
     db.session.commit()
 
     db.session.expire_all()
@@ -323,7 +321,7 @@ def test_cancelling_an_event_refunds_every_paid_order_and_tells_everyone(db, sho
     told = {m.to for m in mail.outbox if "Banjir" in m.body}
     assert {shop.investors[0].email, shop.investors[1].email} <= told
     with pytest.raises(Conflict):
-        services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Lagi")
+        cancellation.cancel_event(actor=shop.facilitator, event=shop.event, reason="Lagi")
 
 
 def test_a_flagged_order_can_be_refunded_after_looking_at_it(db, shop, fake_stripe):
@@ -332,7 +330,7 @@ def test_a_flagged_order_can_be_refunded_after_looking_at_it(db, shop, fake_stri
     _check(db, order)
     assert order.status == "flagged"
 
-    services.request_refund(actor=shop.facilitator, order=order, amount=100, reason="Selisih")
+    refunds.request_refund(actor=shop.facilitator, order=order, amount=100, reason="Selisih")
     db.session.commit()
 
     charge = fake_stripe.charges[fake_stripe.charge_of(order.stripe_session_id)]
@@ -414,10 +412,10 @@ def test_a_flagged_order_is_refunded_at_most_what_stripe_took(db, shop, fake_str
     assert order.status == "flagged"
 
     with pytest.raises(ValidationError) as refused:
-        services.request_refund(actor=shop.facilitator, order=order, amount=PRICE, reason="x")
+        refunds.request_refund(actor=shop.facilitator, order=order, amount=PRICE, reason="x")
     assert refused.value.field == "amount" and "200.000" in str(refused.value.message)
     db.session.rollback()
-    services.request_refund(actor=shop.facilitator, order=order, amount=200_000, reason="Selisih")
+    refunds.request_refund(actor=shop.facilitator, order=order, amount=200_000, reason="Selisih")
     db.session.commit()
     db.session.refresh(order)
 
@@ -434,7 +432,7 @@ def test_a_flagged_order_that_took_more_than_its_price_can_be_refunded_all_of_it
     fake_stripe.pay(order.stripe_session_id, amount=300_000 * 100)
     _check(db, order)
 
-    services.request_refund(actor=shop.facilitator, order=order, amount=300_000, reason="Lebih")
+    refunds.request_refund(actor=shop.facilitator, order=order, amount=300_000, reason="Lebih")
     db.session.commit()
     db.session.refresh(order)
 
@@ -467,7 +465,7 @@ def test_after_a_cancellation_a_refunded_buyers_registration_says_refunded(db, s
     fake_stripe.pay(order.stripe_session_id)
     _check(db, order)
 
-    services.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
+    cancellation.cancel_event(actor=shop.facilitator, event=shop.event, reason="Banjir")
     db.session.commit()
     db.session.expire_all()
 

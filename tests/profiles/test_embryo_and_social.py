@@ -11,8 +11,10 @@ from flask import Flask
 from flask_babel import Babel
 
 from marketplace import vocab
-from marketplace.profiles import readiness, readiness_text
-from marketplace.profiles.readiness import EnterpriseFacts, Reason, assess, social_checklist
+from marketplace.profiles import readiness_facts, readiness_text
+from marketplace.profiles.readiness import assess
+from marketplace.profiles.readiness_facts import EnterpriseFacts, Reason
+from marketplace.profiles.readiness_social import social_checklist
 
 TODAY = dt.date(2026, 12, 6)
 LONG_AGO = dt.date(2021, 3, 1)
@@ -142,7 +144,7 @@ def test_graduation_is_named_only_on_routes_kemensos_links_graduates_to_and_that
     result = assess(facts, today=TODAY)
     for verdict in result.routes:
         named = any(r.code == "graduation_opens" for r in verdict.reasons)
-        assert named is (verdict.fits and verdict.code in readiness.GRADUATION_ROUTES)
+        assert named is (verdict.fits and verdict.code in readiness_facts.GRADUATION_ROUTES)
 
 
 def test_an_unknown_assistance_programme_is_refused():
@@ -195,7 +197,7 @@ def test_graduation_reasons_show_only_to_viewers_who_may_see_social_assistance_s
 )
 def test_social_checklist_items_at_their_edges(changes, themes, unmet):
     result = social_checklist(social(**changes), themes=frozenset(themes))
-    assert [item.code for item in result.items] == list(readiness.SOCIAL_ITEMS)
+    assert [item.code for item in result.items] == list(readiness_facts.SOCIAL_ITEMS)
     assert [item.code for item in result.items if not item.met] == unmet
     assert result.fits is (not unmet)
 

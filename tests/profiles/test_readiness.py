@@ -19,8 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace import vocab
-from marketplace.profiles import readiness, readiness_text
-from marketplace.profiles.readiness import EnterpriseFacts, Reason, assess
+from marketplace.profiles import (
+    readiness,
+    readiness_facts,
+    readiness_routes,
+    readiness_social,
+    readiness_text,
+)
+from marketplace.profiles.readiness import assess
+from marketplace.profiles.readiness_facts import EnterpriseFacts, Reason
 
 TODAY = dt.date(2026, 8, 17)
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -142,7 +149,9 @@ def test_size_class_keeps_what_each_figure_alone_would_say():
 def test_the_ask_amount_picks_exactly_one_kur_band_up_to_500_million(ask, fitting_kur):
     facts = bankable(ask_amount=ask, documents={"nib": None, "npwp": None})
     verdicts = assess(facts, today=TODAY).routes
-    assert [v.code for v in verdicts if v.code in readiness.KUR_ROUTES and v.fits] == fitting_kur
+    assert [
+        v.code for v in verdicts if v.code in readiness_facts.KUR_ROUTES and v.fits
+    ] == fitting_kur
 
 
 @pytest.mark.parametrize(
@@ -175,7 +184,7 @@ def test_kur_super_mikro_refusing_a_large_ask_does_not_mention_the_npwp():
     assert verdict.reasons[0].params == {"ceiling": 10_000_000}
 
 
-@pytest.mark.parametrize("route", readiness.KUR_ROUTES)
+@pytest.mark.parametrize("route", readiness_facts.KUR_ROUTES)
 def test_no_kur_route_fits_without_an_ask_amount(route):
     verdict = assess(bankable(ask_amount=None), today=TODAY).route(route)
     assert not verdict.fits
@@ -639,15 +648,17 @@ def _produced_reasons(facts: EnterpriseFacts) -> Iterator[Reason]:
     for item in result.checklist:
         yield item.next_step
     yield from result.embryo_steps
-    for social_item in readiness.social_checklist(facts, themes=frozenset()).items:
+    for social_item in readiness_social.social_checklist(facts, themes=frozenset()).items:
         yield social_item.next_step
 
 
 def _reason_codes_in_source() -> set[str]:
-    """Every literal code passed to Reason(...) in readiness.py."""
-    tree = ast.parse(inspect.getsource(readiness))
+    """Every literal code passed to Reason(...) in the readiness rules' modules."""
+    modules = (readiness, readiness_facts, readiness_routes, readiness_social)
+    trees = [ast.parse(inspect.getsource(module)) for module in modules]
     return {
         node.args[0].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -777,12 +788,12 @@ facts_strategy = st.builds(
 def test_any_enterprise_gets_explained_verdicts_and_a_stage_its_checklist_supports(facts):
     result = assess(facts, today=TODAY)
     assert all(verdict.reasons for verdict in result.routes)
-    fitting_kur = [v for v in result.routes if v.code in readiness.KUR_ROUTES and v.fits]
+    fitting_kur = [v for v in result.routes if v.code in readiness_facts.KUR_ROUTES and v.fits]
     assert len(fitting_kur) <= 1
     assert not (facts.current_programme_credit and result.route("umi").fits)
     if fitting_kur:
         assert result.size.code in (None, "mikro", "kecil")
-        assert (facts.annual_turnover or 0) <= readiness.KUR_MAX_TURNOVER
+        assert (facts.annual_turnover or 0) <= readiness_facts.KUR_MAX_TURNOVER
         assert not facts.prior_commercial_credit
     unmet = {item.level for item in result.checklist if item.counts and not item.met}
     expected = (

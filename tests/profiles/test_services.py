@@ -6,7 +6,7 @@ from PIL import Image
 from sqlalchemy import select, text
 
 from marketplace import storage
-from marketplace.accounts import services as account_services
+from marketplace.accounts import registration as account_registration
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import investors as investor_services
@@ -347,7 +347,7 @@ def test_a_photo_that_is_not_an_image_is_refused(owner, enterprise):
 
 
 def test_registering_an_owner_creates_an_enterprise_draft(db):
-    user = account_services.register_user(
+    user = account_registration.register_user(
         email="Pak.Budi@Example.id",
         name="Pak Budi",
         password="bakso-urat-solo",

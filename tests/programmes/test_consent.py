@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import mail
+from marketplace.accounts import administration as account_administration
 from marketplace.accounts import services as account_services
 from marketplace.errors import Conflict, PermissionDenied
 from marketplace.extensions import db
@@ -118,7 +119,9 @@ def test_verification_delivers_the_held_invitation_and_only_acceptance_gives_rig
     db.session.commit()
     mail.outbox.clear()
 
-    account_services.verify_organisation(admin=make.admin(), organisation=facilitator.organisation)
+    account_administration.verify_organisation(
+        admin=make.admin(), organisation=facilitator.organisation
+    )
     db.session.commit()
 
     [invitation] = programme_services.invitations_for(owner)
@@ -199,7 +202,7 @@ def test_un_verifying_the_organisation_suspends_its_rights_over_owners(db, make,
         owner=owner, enrolment=_enrolment(cohort, enterprise), accept=True
     )
 
-    account_services.unverify_organisation(
+    account_administration.unverify_organisation(
         admin=make.admin(), organisation=facilitator.organisation
     )
 
@@ -353,7 +356,9 @@ def test_the_issue_8_attack_fails_until_the_owner_accepts_and_after_withdrawal_o
     owner_client = login(owner, on=app.test_client())
     owner_client.post("/language", data={"locale": "en"})
     assert "Yayasan Baru" not in owner_client.get("/account/programmes").get_data(as_text=True)
-    account_services.verify_organisation(admin=make.admin(), organisation=facilitator.organisation)
+    account_administration.verify_organisation(
+        admin=make.admin(), organisation=facilitator.organisation
+    )
     db.session.commit()
     enrolment = _enrolment(cohort, enterprise)
 

@@ -87,7 +87,7 @@ def make_backend(
     if backend == "whoosh":
         if not index_dir:
             raise ValueError("the whoosh search backend needs index_dir")
-        from marketplace.matching.search.whoosh import WhooshBackend
+        from marketplace.matching.search.whoosh.backend import WhooshBackend
 
         return WhooshBackend(index_dir)
     if backend == "postgres":

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from marketplace.matching import analysis, search
 from marketplace.matching.search import whoosh
 from marketplace.matching.search.types import SearchQuery
-from marketplace.matching.search.whoosh import WhooshBackend
+from marketplace.matching.search.whoosh.backend import WhooshBackend
 from tests.matching.search.test_seam import doc
 
 
@@ -63,7 +63,7 @@ def test_a_writer_in_another_process_is_refused_while_one_writes(tmp_path):
     code = (
         "import datetime as dt, sys\n"
         "from marketplace.matching.search import SearchDoc, IndexLocked\n"
-        "from marketplace.matching.search.whoosh import WhooshBackend\n"
+        "from marketplace.matching.search.whoosh.backend import WhooshBackend\n"
         f"b = WhooshBackend({index_dir!r})\n"
         "try:\n"
         "    b.index_documents([SearchDoc(id=1, name='x', published_at=dt.datetime.now(dt.UTC))])\n"
