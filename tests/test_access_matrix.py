@@ -1035,8 +1035,8 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             data={"month": "2026-01", "revenue": "5 jt", "employees_women": "1"},
         ),
     ),
-    ("monitoring.reporting_consent", "POST"): (
-        Case("/enterprises/{A}/reporting-consent", A_EDITORS, data={"consented": "y"}),
+    ("monitoring.owner_age", "POST"): (
+        Case("/enterprises/{A}/owner-age", A_EDITORS, data={"birth_year": "1980"}),
     ),
     ("pitches.activity", "GET"): (
         Case("/enterprises/{A}/activity", A_EDITORS),

@@ -15,9 +15,11 @@ Steps and their dates:
 - pipeline: the first shortlist entry by an investor organisation or recorded outcome;
 - financed: the first funded/disbursed outcome or check-in reporting finance received.
 
-Sensitive attributes (women-led, disability-inclusive, PKH graduate, the owner's age band) are
-read only where the owner said yes to counting them (`ReportingConsent`); the others are
-"not stated".
+Consent (`marketplace.profiles.consents`, the one rule every report reads): an enterprise whose
+owner withdrew the reports consent (`share_in_reports`) is not in the frame at all, so every
+report made after the withdrawal leaves it out. A sensitive attribute (women-led,
+disability-inclusive, PKH graduate, the owner's age band) is read only under its own consent as
+well (`share_<attribute>`, `share_owner_age`); without it the enterprise is "not stated" there.
 
 IRIS+ codes: left empty on purpose. The codes found while building this (PI4060 "Client
 Individuals: Total", OI8869 "Permanent Employees: Total") were read from secondary sources that
@@ -41,7 +43,8 @@ from marketplace import vocab
 from marketplace.events.models import Outcome, PitchEvent, Schedule, ScheduleItem
 from marketplace.extensions import db
 from marketplace.matching.models import MatchCard, ShortlistEntry
-from marketplace.monitoring.models import CheckIn, FinanceReceived, ReportingConsent
+from marketplace.monitoring.models import CheckIn, FinanceReceived
+from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Enrolment
 
@@ -130,7 +133,12 @@ def frame(*, programme_id: int | None, today: dt.date, until: dt.date | None = N
             func.min(Enrolment.cohort_id).label("cohort_id"),
         )
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.consent.in_(("accepted", "left")), Enrolment.enrolled_on <= until)
+        .join(Enterprise, Enterprise.id == Enrolment.enterprise_id)
+        .where(
+            Enrolment.consent.in_(("accepted", "left")),
+            Enrolment.enrolled_on <= until,
+            consents.reportable(),
+        )
         .group_by(Enrolment.enterprise_id)
     )
     if programme_id is not None:
@@ -152,13 +160,15 @@ def frame(*, programme_id: int | None, today: dt.date, until: dt.date | None = N
         Enterprise.women_led,
         Enterprise.disability_inclusive,
         Enterprise.pkh_graduate,
-        ReportingConsent.consented,
-        ReportingConsent.owner_birth_year,
+        Enterprise.share_women_led,
+        Enterprise.share_disability_inclusive,
+        Enterprise.share_pkh_graduate,
+        Enterprise.share_owner_age,
+        Enterprise.owner_birth_year,
         MatchCard.stage,
         MatchCard.computed_on,
         MatchCard.size_class,
     ).join(enrolled, enrolled.c.eid == Enterprise.id)
-    query = query.outerjoin(ReportingConsent, ReportingConsent.enterprise_id == Enterprise.id)
     query = query.outerjoin(MatchCard, MatchCard.enterprise_id == Enterprise.id)
     for r in db.session.execute(query):
         row = Row(
@@ -170,10 +180,11 @@ def frame(*, programme_id: int | None, today: dt.date, until: dt.date | None = N
             regency=r.regency_code or NOT_STATED,
             sector=r.sector or NOT_STATED,
         )
-        if r.consented:
-            row.women_led = "yes" if r.women_led else "no"
-            row.disability_inclusive = "yes" if r.disability_inclusive else "no"
-            row.pkh_graduate = "yes" if r.pkh_graduate else "no"
+        # consents.may_count_in_reports(enterprise, attribute), read from the row.
+        for attribute in consents.SENSITIVE_ATTRIBUTES:
+            if getattr(r, f"share_{attribute}"):
+                setattr(row, attribute, "yes" if getattr(r, attribute) else "no")
+        if r.share_owner_age:
             row.age_band = age_band(r.owner_birth_year, today=today)
         published = r.published_at.date() if r.status == "published" and r.published_at else None
         row.dates = dict.fromkeys(STEPS)

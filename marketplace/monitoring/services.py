@@ -1,6 +1,6 @@
-"""Monitoring services: set a target, record a check-in, answer the reporting consent, and build
-the programme report (targets against actuals, the funnel, disaggregated tables) that the
-dashboard, the exports and the public page all read."""
+"""Monitoring services: set a target, record a check-in, record the owner's year of birth and its
+consent, and build the programme report (targets against actuals, the funnel, disaggregated
+tables) that the dashboard, the exports and the public page all read."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from marketplace import vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
-from marketplace.models import utcnow
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring import permissions, suppression
-from marketplace.monitoring.models import CheckIn, FinanceReceived, ReportingConsent, Target
+from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Programme
@@ -176,29 +175,36 @@ def check_in_problems(
     return problems
 
 
-def answer_consent(
-    *, actor: User, enterprise: Enterprise, consented: bool, owner_birth_year: int | None
-) -> ReportingConsent:
-    """The owner's (or facilitator's, for a phone-only owner) answer to counting the sensitive
-    attributes in aggregate reports. Flushes. Raises PermissionDenied, ValidationError."""
+def set_owner_age(
+    *, actor: User, enterprise: Enterprise, birth_year: int | None, counted: bool
+) -> None:
+    """The owner's year of birth (an owner fact on the profile) and their consent to count its
+    age band in aggregate reports (`share_owner_age`, one of `profiles.consents.PURPOSES`, so it
+    is given, withdrawn and kept in the history like the other consents). The owner, or their
+    facilitator for a phone-only owner (recorded as on their behalf). Flushes. Raises
+    PermissionDenied, ValidationError (a year outside the last 10–100 years; counting asked
+    without a year). Side effects: `enterprises.set_consent`'s (audit, consent history)."""
     if not permissions.can_check_in(actor, enterprise):
         raise PermissionDenied(_l("You cannot report for this enterprise."))
+    owner_age_problems(birth_year=birth_year, counted=counted).raise_any()
+    enterprise.owner_birth_year = birth_year
+    enterprises.set_consent(
+        actor=actor, enterprise=enterprise, purpose="share_owner_age", granted=counted
+    )
+    db.session.flush()
+
+
+def owner_age_problems(*, birth_year: int | None, counted: bool) -> Problems:
     problems = Problems()
     year = dt.date.today().year
-    if owner_birth_year is not None and not year - 100 <= owner_birth_year <= year - 10:
+    if birth_year is not None and not year - 100 <= birth_year <= year - 10:
         problems.add(_l("Give the owner's year of birth, for example 1985."), field="birth_year")
-    problems.raise_any()
-    row = db.session.scalar(
-        select(ReportingConsent).where(ReportingConsent.enterprise_id == enterprise.id)
-    )
-    if row is None:
-        row = ReportingConsent(enterprise_id=enterprise.id)
-        db.session.add(row)
-    row.consented = consented
-    row.owner_birth_year = owner_birth_year if consented else None
-    row.answered_by_id, row.answered_at = actor.id, utcnow()
-    db.session.flush()
-    return row
+    elif birth_year is None and counted:
+        problems.add(
+            _l("Give the year of birth to count the age band, or leave the box unticked."),
+            field="birth_year",
+        )
+    return problems
 
 
 # --- the report ------------------------------------------------------------------------------
