@@ -45,7 +45,8 @@ def _entered(index: int) -> dt.datetime:
 
 
 def build_monitoring(enterprises) -> dict[str, int]:
-    """Targets, owners' years of birth (age consent) and check-ins; returns counts by thing built. Flushes."""
+    """Targets, owners' years of birth (age consent) and check-ins; returns counts by thing
+    built. Flushes."""
     rng = random.Random(SEED + 15)
     programmes = {p.name: p for p in db.session.scalars(select(Programme))}
     targets = 0

@@ -52,9 +52,9 @@ def current(enterprise: Enterprise) -> dict[str, bool]:
 def may_count_in_reports(enterprise: Enterprise, attribute: str | None = None) -> bool:
     """Whether programme and donor reports (M&E) may count `enterprise` at all
     (`attribute=None`), or count it under the sensitive `attribute` (women_led,
-    disability_inclusive, pkh_graduate, owner_age): both the reports consent and that attribute's own
-    consent. Another attribute (sector, province …) needs the reports consent only. A withdrawal
-    applies to every report made after it."""
+    disability_inclusive, pkh_graduate, owner_age): both the reports consent and that
+    attribute's own consent. Another attribute (sector, province …) needs the reports consent
+    only. A withdrawal applies to every report made after it."""
     if not enterprise.share_in_reports:
         return False
     if attribute in _OWN_CONSENT:

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from marketplace.monitoring import services
-from marketplace.profiles import consents, enterprises
 from marketplace.monitoring import suppression as sup
+from marketplace.profiles import consents, enterprises
 from tests.monitoring import world
 
 
