@@ -263,26 +263,53 @@ class Report:
     funnel: list[FunnelStep]
     routes: Breakdown
     cohorts: dict[int, str]
+    # Each indicator's counted rows and each table, computed once per report: the Excel export
+    # reads every indicator by every disaggregation (over a hundred tables).
+    _counted: dict = field(default_factory=dict, repr=False)
+    _tables: dict = field(default_factory=dict, repr=False)
+
+    def counted(self, indicator: str) -> list:
+        if indicator not in self._counted:
+            self._counted[indicator] = ind.INDICATORS[indicator].counted(self.rows)
+        return self._counted[indicator]
 
     def breakdown(self, indicator: str, disaggregation: str) -> Breakdown:
-        return breakdown(self.rows, indicator, disaggregation, cohorts=self.cohorts)
+        key = (indicator, disaggregation)
+        if key not in self._tables:
+            self._tables[key] = breakdown(
+                self.rows,
+                indicator,
+                disaggregation,
+                cohorts=self.cohorts,
+                counted=self.counted(indicator),
+            )
+        return self._tables[key]
 
 
-def breakdown(rows, indicator: str, disaggregation: str, *, cohorts=None) -> Breakdown:
-    """One indicator split by one disaggregation, suppressed (`suppression.suppress`)."""
+def breakdown(
+    rows, indicator: str, disaggregation: str, *, cohorts=None, counted=None
+) -> Breakdown:
+    """One indicator split by one disaggregation, suppressed (`suppression.suppress`).
+    `counted`: the indicator's `Indicator.counted(rows)` if already known."""
     spec = ind.INDICATORS[indicator]
-    groups: dict[str, list] = {}
-    for row in rows:
-        if spec.counts(row):
-            groups.setdefault(ind.key_of(row, disaggregation), []).append(row)
-    counts = {key: len(members) for key, members in groups.items()}
-    pattern = suppression.suppress(counts)
+    if counted is None:
+        counted = spec.counted(rows)
+    groups: dict[str, list[int]] = {}  # key: [enterprises, value]
+    key_of = ind.key_of
+    for row, value in counted:
+        group = groups.get(key := key_of(row, disaggregation))
+        if group is None:
+            groups[key] = [1, value]
+        else:
+            group[0] += 1
+            group[1] += value
+    pattern = suppression.suppress({key: n for key, (n, _value) in groups.items()})
     cells = []
     for key in sorted(groups, key=lambda k: (k == ind.NOT_STATED, k)):
-        n, value = spec.of(groups[key])
+        n, value = groups[key]
         label = ind.category_label(disaggregation, key, cohorts)
         cells.append(Cell(key, label, n, value, pattern.mark(key)))
-    total = spec.of(rows)[1]
+    total = sum(value for _row, value in counted)
     return Breakdown(indicator, disaggregation, cells, total, pattern.withheld)
 
 
@@ -329,7 +356,11 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     the public page). Reads only."""
     today = today or dt.date.today()
     rows = ind.frame(programme_id=programme.id if programme else None, today=today)
-    totals = {code: spec.of(rows) for code, spec in ind.INDICATORS.items()}
+    counted = {code: spec.counted(rows) for code, spec in ind.INDICATORS.items()}
+    totals = {
+        code: (len(chosen), sum(value for _row, value in chosen))
+        for code, chosen in counted.items()
+    }
     targets = []
     cohorts = {}
     if programme is not None:
@@ -364,7 +395,15 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     else:
         cohorts = {c.id: c.name for c in db.session.scalars(select(Cohort))}
     return Report(
-        programme, today, rows, totals, targets, funnel(rows), route_breakdown(rows), cohorts
+        programme,
+        today,
+        rows,
+        totals,
+        targets,
+        funnel(rows),
+        route_breakdown(rows),
+        cohorts,
+        _counted=counted,
     )
 
 
