@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace import vocab
 from marketplace.accounts.models import User
@@ -21,7 +21,7 @@ from marketplace.monitoring import permissions, suppression
 from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
-from marketplace.programmes.models import Cohort, Programme
+from marketplace.programmes.models import Cohort, Enrolment, Programme
 
 PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
 
@@ -147,6 +147,29 @@ def record_check_in(
             row.finance.remove(existing[route])
     db.session.flush()
     return row
+
+
+def check_in_due(enterprise: Enterprise, *, today: dt.date | None = None) -> bool:
+    """Whether the enterprise owes a check-in this month: it takes part in a programme
+    (enrolment accepted and active) and has none for last month or this one (none for this
+    month, if it enrolled this month). Reads only."""
+    today = today or dt.date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    enrolled_on = db.session.scalar(
+        select(func.min(Enrolment.enrolled_on)).where(
+            Enrolment.enterprise_id == enterprise.id,
+            Enrolment.consent == "accepted",
+            Enrolment.status == "active",
+        )
+    )
+    if enrolled_on is None:
+        return False
+    since = max(last_month, enrolled_on.replace(day=1))
+    filed = db.session.scalar(
+        select(CheckIn.id).where(CheckIn.enterprise_id == enterprise.id, CheckIn.month >= since)
+    )
+    return filed is None
 
 
 def check_in_problems(
