@@ -230,6 +230,9 @@ def as_of(rows: list[Row], day: dt.date) -> list[Row]:
     for row in rows:
         if row.enrolled_on > day:
             continue
+        if all(d is None or d <= day for d in row.dates.values()):
+            past.append(row)  # nothing reached after `day`: the row as it is
+            continue
         dates = {step: (d if d is not None and d <= day else None) for step, d in row.dates.items()}
         # A shallow copy with other dates (dataclasses.replace re-runs __init__: 10× slower).
         copy = object.__new__(Row)
@@ -244,27 +247,13 @@ def _earliest(row: Row, step: str, day: dt.date | None) -> None:
 
 
 def _check_ins(rows: dict[int, Row], ids, until: dt.date) -> None:
-    stages = _run(
-        select(
-            CheckIn.enterprise_id,
-            func.min(CheckIn.month).filter(CheckIn.stage.in_(("layak", "bankable"))),
-            func.min(CheckIn.month).filter(CheckIn.stage == "bankable"),
-            func.min(CheckIn.month),
-            func.max(CheckIn.month),
-        )
-        .where(CheckIn.enterprise_id.in_(ids), CheckIn.month <= until)
-        .group_by(CheckIn.enterprise_id)
-    ).all()
-    ends = {}
-    for eid, layak_on, bankable_on, first, latest in stages:
-        _earliest(rows[eid], "layak", layak_on)
-        _earliest(rows[eid], "bankable", bankable_on)
-        ends[eid] = (first, latest)
-    if not ends:
-        return
-    bounds = (
+    """The first and latest check-in of each enterprise (one grouped pass over the check-ins,
+    joined back for those two months' figures) and the first month at layak and at bankable."""
+    ends = (
         select(
             CheckIn.enterprise_id.label("eid"),
+            func.min(CheckIn.month).filter(CheckIn.stage.in_(("layak", "bankable"))).label("layak"),
+            func.min(CheckIn.month).filter(CheckIn.stage == "bankable").label("bankable"),
             func.min(CheckIn.month).label("first"),
             func.max(CheckIn.month).label("latest"),
         )
@@ -279,19 +268,25 @@ def _check_ins(rows: dict[int, Row], ids, until: dt.date) -> None:
         CheckIn.employees_women,
         CheckIn.employees_men,
         CheckIn.size_class,
+        ends.c.layak,
+        ends.c.bankable,
+        ends.c.first,
+        ends.c.latest,
     ).join(
-        bounds,
+        ends,
         and_(
-            bounds.c.eid == CheckIn.enterprise_id,
-            (CheckIn.month == bounds.c.first) | (CheckIn.month == bounds.c.latest),
+            ends.c.eid == CheckIn.enterprise_id,
+            (CheckIn.month == ends.c.first) | (CheckIn.month == ends.c.latest),
         ),
     )
-    for eid, month, revenue, women, men, size in _run(facts):
+    for eid, month, revenue, women, men, size, layak_on, bankable_on, first, latest in _run(facts):
         row = rows[eid]
         fact = (month, revenue, women, men, size)
-        first, latest = ends[eid]
         if month == first:
             row.first = fact
+            # Once per enterprise (its first month is always one of the rows).
+            _earliest(row, "layak", layak_on)
+            _earliest(row, "bankable", bankable_on)
         if month == latest:
             row.latest = fact
             if size:
@@ -373,6 +368,9 @@ class Indicator:
     value: Callable[[Row], int] | None = None
     iris: str = ""
     disaggregations: tuple[str, ...] = ()
+    # The funnel step whose reaching is what `counts` tests, if that is all it tests: read
+    # inline, without a call per row.
+    step: str | None = None
 
     def of(self, rows: Iterable[Row]) -> tuple[int, int]:
         """(enterprises counted, value): the value is the count for an enterprise indicator."""
@@ -382,7 +380,9 @@ class Indicator:
     def counted(self, rows: Iterable[Row]) -> list[tuple[Row, int]]:
         """The rows this indicator counts, each with what it contributes (1 for an enterprise
         indicator): read once per report, then grouped by every disaggregation."""
-        counts, value = self.counts, self.value
+        counts, value, step = self.counts, self.value, self.step
+        if step is not None and value is None:
+            return [(row, 1) for row in rows if row.dates[step] is not None]
         if value is None:
             return [(row, 1) for row in rows if counts(row)]
         return [(row, value(row)) for row in rows if counts(row)]
@@ -442,6 +442,7 @@ INDICATORS = {
             "enterprises",
             _reached("enrolled"),
             disaggregations=ALL,
+            step="enrolled",
         ),
         Indicator(
             "profiles_completed",
@@ -450,6 +451,7 @@ INDICATORS = {
             "enterprises",
             _reached("profile_complete"),
             disaggregations=ALL,
+            step="profile_complete",
         ),
         Indicator(
             "layak",
@@ -458,6 +460,7 @@ INDICATORS = {
             "enterprises",
             _reached("layak"),
             disaggregations=ALL,
+            step="layak",
         ),
         Indicator(
             "bankable",
@@ -466,6 +469,7 @@ INDICATORS = {
             "enterprises",
             _reached("bankable"),
             disaggregations=ALL,
+            step="bankable",
         ),
         Indicator(
             "pitched",
@@ -474,6 +478,7 @@ INDICATORS = {
             "enterprises",
             _reached("pitched"),
             disaggregations=ALL,
+            step="pitched",
         ),
         Indicator(
             "in_pipeline",
@@ -482,6 +487,7 @@ INDICATORS = {
             "enterprises",
             _reached("pipeline"),
             disaggregations=ALL,
+            step="pipeline",
         ),
         Indicator(
             "financed",
@@ -490,6 +496,7 @@ INDICATORS = {
             "enterprises",
             _reached("financed"),
             disaggregations=ALL,
+            step="financed",
         ),
         Indicator(
             "finance_mobilised",
