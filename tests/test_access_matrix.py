@@ -1004,7 +1004,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("monitoring.dashboard", "GET"): (
         Case("/programmes/{prog_F}/monitoring", {"facilitator", "admin"}),
         Case("/programmes/{prog_G}/monitoring", {"other_facilitator", "admin"}),
-        Case(f"/programmes/{MISSING_ID}/monitoring", NOBODY),
+        Case(f"/programmes/{MISSING_ID}/monitoring", NOBODY, not_found=EVERYONE),
     ),
     ("monitoring.set_target", "POST"): (
         Case(
@@ -1015,7 +1015,12 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("monitoring.funnel_list", "GET"): (
         Case("/programmes/{prog_F}/monitoring/funnel/enrolled", {"facilitator", "admin"}),
-        Case("/programmes/{prog_F}/monitoring/funnel/nonsense", NOBODY),
+        # The step is checked after the programme: those who may see it learn it has no such step.
+        Case(
+            "/programmes/{prog_F}/monitoring/funnel/nonsense",
+            NOBODY,
+            not_found={"facilitator", "admin"},
+        ),
     ),
     ("monitoring.export_csv", "GET"): (
         Case("/programmes/{prog_F}/monitoring/report.csv", {"facilitator", "admin"}),
@@ -1026,7 +1031,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("monitoring.public", "GET"): (Case("/monitoring", EVERYONE),),
     ("monitoring.check_in", "GET"): (
         Case("/enterprises/{A}/check-in", A_EDITORS),
-        Case("/enterprises/{D}/check-in", D_EDITORS),
+        Case("/enterprises/{D}/check-in", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("monitoring.check_in", "POST"): (
         Case(
