@@ -1050,7 +1050,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("monitoring.dashboard", "GET"): (
         Case("/programmes/{prog_F}/monitoring", {"facilitator", "admin"}),
         Case("/programmes/{prog_G}/monitoring", {"other_facilitator", "admin"}),
-        Case(f"/programmes/{MISSING_ID}/monitoring", NOBODY),
+        Case(f"/programmes/{MISSING_ID}/monitoring", NOBODY, not_found=EVERYONE),
     ),
     ("monitoring.set_target", "POST"): (
         Case(
@@ -1061,7 +1061,12 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     ("monitoring.funnel_list", "GET"): (
         Case("/programmes/{prog_F}/monitoring/funnel/enrolled", {"facilitator", "admin"}),
-        Case("/programmes/{prog_F}/monitoring/funnel/nonsense", NOBODY),
+        # The step is checked after the programme: those who may see it learn it has no such step.
+        Case(
+            "/programmes/{prog_F}/monitoring/funnel/nonsense",
+            NOBODY,
+            not_found={"facilitator", "admin"},
+        ),
     ),
     ("monitoring.export_csv", "GET"): (
         Case("/programmes/{prog_F}/monitoring/report.csv", {"facilitator", "admin"}),
@@ -1072,7 +1077,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ("monitoring.public", "GET"): (Case("/monitoring", EVERYONE),),
     ("monitoring.check_in", "GET"): (
         Case("/enterprises/{A}/check-in", A_EDITORS),
-        Case("/enterprises/{D}/check-in", D_EDITORS),
+        Case("/enterprises/{D}/check-in", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("monitoring.check_in", "POST"): (
         Case(
@@ -1081,8 +1086,8 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             data={"month": "2026-01", "revenue": "5 jt", "employees_women": "1"},
         ),
     ),
-    ("monitoring.reporting_consent", "POST"): (
-        Case("/enterprises/{A}/reporting-consent", A_EDITORS, data={"consented": "y"}),
+    ("monitoring.owner_age", "POST"): (
+        Case("/enterprises/{A}/owner-age", A_EDITORS, data={"birth_year": "1980"}),
     ),
     ("pitches.activity", "GET"): (
         Case("/enterprises/{A}/activity", A_EDITORS),

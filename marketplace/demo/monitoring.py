@@ -19,7 +19,7 @@ from sqlalchemy import select
 from marketplace.demo.data import _load
 from marketplace.demo.world import DEMO_NOW, DEMO_TODAY, SEED
 from marketplace.extensions import db
-from marketplace.monitoring.models import CheckIn, FinanceReceived, ReportingConsent, Target
+from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.programmes.models import Enrolment, Programme
 
@@ -45,7 +45,8 @@ def _entered(index: int) -> dt.datetime:
 
 
 def build_monitoring(enterprises) -> dict[str, int]:
-    """Targets, reporting consents and check-ins; returns counts by thing built. Flushes."""
+    """Targets, owners' years of birth (age consent) and check-ins; returns counts by thing
+    built. Flushes."""
     rng = random.Random(SEED + 15)
     programmes = {p.name: p for p in db.session.scalars(select(Programme))}
     targets = 0
@@ -72,14 +73,10 @@ def build_monitoring(enterprises) -> dict[str, int]:
         if enterprise.id not in facilitator_of:
             continue
         if rng.random() < 0.8:
-            db.session.add(
-                ReportingConsent(
-                    enterprise_id=enterprise.id,
-                    consented=True,
-                    owner_birth_year=rng.randint(1962, 2002),
-                    answered_at=DEMO_NOW,
-                )
-            )
+            # The owner's year of birth and its consent (the reports consent is on by default;
+            # the other attributes keep the consents the profile demo gave them).
+            enterprise.owner_birth_year = rng.randint(1962, 2002)
+            enterprise.share_owner_age = True
             consents += 1
         assessment = enterprise_services.assess(enterprise, today=DEMO_TODAY)
         stage, size = assessment.stage, assessment.size.code

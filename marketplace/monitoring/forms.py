@@ -52,11 +52,16 @@ def add_finance_fields(form_class):
 add_finance_fields(CheckInForm)
 
 
-class ConsentForm(FlaskForm):
-    consented = BooleanField(
-        _l(
-            "Count the owner's sex, disability inclusion, PKH graduation and age in programmes'"
-            " aggregate reports (never shown one by one)"
-        )
+class OwnerAgeForm(FlaskForm):
+    birth_year = IntegerField(
+        _l("Owner's year of birth"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1900,
+                max=2100,
+                message=_l("Give the owner's year of birth, for example 1985."),
+            ),
+        ],
     )
-    birth_year = IntegerField(_l("Owner's year of birth (optional)"), validators=[Optional()])
+    counted = BooleanField(_l("Count the owner's age band in programme reports (totals only)"))

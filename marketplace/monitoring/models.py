@@ -1,5 +1,8 @@
-"""Monitoring and evaluation (issue 15): a programme's targets, enterprises' periodic check-ins
-and the owner's consent to count sensitive attributes in aggregate reports.
+"""Monitoring and evaluation (issue 15): a programme's targets and enterprises' periodic check-ins.
+
+Whether an enterprise is counted at all, and under which sensitive attributes, is the owner's
+consent per purpose on the enterprise (`marketplace.profiles.consents`: the reports consent and
+each attribute's own), with its history kept by `marketplace.privacy`; nothing here.
 
 Indicator values are never stored: `marketplace.monitoring.indicators` computes them by query
 from profiles, enrolments, schedules, shortlists, outcomes and these check-ins.
@@ -11,10 +14,8 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin, utcnow
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Programme
 
@@ -103,20 +104,3 @@ class FinanceReceived(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
 
     check_in: Mapped[CheckIn] = relationship(back_populates="finance")
-
-
-class ReportingConsent(db.Model):
-    """The owner's answer to: may the sensitive attributes (women-led, disability-inclusive,
-    PKH graduate, the owner's age) be counted in programmes' aggregate reports? Without a yes
-    the enterprise is counted as "not stated" under those disaggregations."""
-
-    __tablename__ = "monitoring_consents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
-    )
-    consented: Mapped[bool] = mapped_column(Boolean, default=False)
-    owner_birth_year: Mapped[int | None] = mapped_column(Integer)
-    answered_by_id: Mapped[ActorId]
-    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

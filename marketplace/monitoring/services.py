@@ -1,6 +1,6 @@
-"""Monitoring services: set a target, record a check-in, answer the reporting consent, and build
-the programme report (targets against actuals, the funnel, disaggregated tables) that the
-dashboard, the exports and the public page all read."""
+"""Monitoring services: set a target, record a check-in, record the owner's year of birth and its
+consent, and build the programme report (targets against actuals, the funnel, disaggregated
+tables) that the dashboard, the exports and the public page all read."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ import statistics
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace import vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
-from marketplace.models import utcnow
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring import permissions, suppression
-from marketplace.monitoring.models import CheckIn, FinanceReceived, ReportingConsent, Target
+from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
-from marketplace.programmes.models import Cohort, Programme
+from marketplace.programmes.models import Cohort, Enrolment, Programme
 
 PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
 
@@ -150,6 +149,29 @@ def record_check_in(
     return row
 
 
+def check_in_due(enterprise: Enterprise, *, today: dt.date | None = None) -> bool:
+    """Whether the enterprise owes a check-in this month: it takes part in a programme
+    (enrolment accepted and active) and has none for last month or this one (none for this
+    month, if it enrolled this month). Reads only."""
+    today = today or dt.date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    enrolled_on = db.session.scalar(
+        select(func.min(Enrolment.enrolled_on)).where(
+            Enrolment.enterprise_id == enterprise.id,
+            Enrolment.consent == "accepted",
+            Enrolment.status == "active",
+        )
+    )
+    if enrolled_on is None:
+        return False
+    since = max(last_month, enrolled_on.replace(day=1))
+    filed = db.session.scalar(
+        select(CheckIn.id).where(CheckIn.enterprise_id == enterprise.id, CheckIn.month >= since)
+    )
+    return filed is None
+
+
 def check_in_problems(
     *,
     month: dt.date | None,
@@ -176,29 +198,36 @@ def check_in_problems(
     return problems
 
 
-def answer_consent(
-    *, actor: User, enterprise: Enterprise, consented: bool, owner_birth_year: int | None
-) -> ReportingConsent:
-    """The owner's (or facilitator's, for a phone-only owner) answer to counting the sensitive
-    attributes in aggregate reports. Flushes. Raises PermissionDenied, ValidationError."""
+def set_owner_age(
+    *, actor: User, enterprise: Enterprise, birth_year: int | None, counted: bool
+) -> None:
+    """The owner's year of birth (an owner fact on the profile) and their consent to count its
+    age band in aggregate reports (`share_owner_age`, one of `profiles.consents.PURPOSES`, so it
+    is given, withdrawn and kept in the history like the other consents). The owner, or their
+    facilitator for a phone-only owner (recorded as on their behalf). Flushes. Raises
+    PermissionDenied, ValidationError (a year outside the last 10–100 years; counting asked
+    without a year). Side effects: `enterprises.set_consent`'s (audit, consent history)."""
     if not permissions.can_check_in(actor, enterprise):
         raise PermissionDenied(_l("You cannot report for this enterprise."))
+    owner_age_problems(birth_year=birth_year, counted=counted).raise_any()
+    enterprise.owner_birth_year = birth_year
+    enterprises.set_consent(
+        actor=actor, enterprise=enterprise, purpose="share_owner_age", granted=counted
+    )
+    db.session.flush()
+
+
+def owner_age_problems(*, birth_year: int | None, counted: bool) -> Problems:
     problems = Problems()
     year = dt.date.today().year
-    if owner_birth_year is not None and not year - 100 <= owner_birth_year <= year - 10:
+    if birth_year is not None and not year - 100 <= birth_year <= year - 10:
         problems.add(_l("Give the owner's year of birth, for example 1985."), field="birth_year")
-    problems.raise_any()
-    row = db.session.scalar(
-        select(ReportingConsent).where(ReportingConsent.enterprise_id == enterprise.id)
-    )
-    if row is None:
-        row = ReportingConsent(enterprise_id=enterprise.id)
-        db.session.add(row)
-    row.consented = consented
-    row.owner_birth_year = owner_birth_year if consented else None
-    row.answered_by_id, row.answered_at = actor.id, utcnow()
-    db.session.flush()
-    return row
+    elif birth_year is None and counted:
+        problems.add(
+            _l("Give the year of birth to count the age band, or leave the box unticked."),
+            field="birth_year",
+        )
+    return problems
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -257,26 +286,53 @@ class Report:
     funnel: list[FunnelStep]
     routes: Breakdown
     cohorts: dict[int, str]
+    # Each indicator's counted rows and each table, computed once per report: the Excel export
+    # reads every indicator by every disaggregation (over a hundred tables).
+    _counted: dict = field(default_factory=dict, repr=False)
+    _tables: dict = field(default_factory=dict, repr=False)
+
+    def counted(self, indicator: str) -> list:
+        if indicator not in self._counted:
+            self._counted[indicator] = ind.INDICATORS[indicator].counted(self.rows)
+        return self._counted[indicator]
 
     def breakdown(self, indicator: str, disaggregation: str) -> Breakdown:
-        return breakdown(self.rows, indicator, disaggregation, cohorts=self.cohorts)
+        key = (indicator, disaggregation)
+        if key not in self._tables:
+            self._tables[key] = breakdown(
+                self.rows,
+                indicator,
+                disaggregation,
+                cohorts=self.cohorts,
+                counted=self.counted(indicator),
+            )
+        return self._tables[key]
 
 
-def breakdown(rows, indicator: str, disaggregation: str, *, cohorts=None) -> Breakdown:
-    """One indicator split by one disaggregation, suppressed (`suppression.suppress`)."""
+def breakdown(
+    rows, indicator: str, disaggregation: str, *, cohorts=None, counted=None
+) -> Breakdown:
+    """One indicator split by one disaggregation, suppressed (`suppression.suppress`).
+    `counted`: the indicator's `Indicator.counted(rows)` if already known."""
     spec = ind.INDICATORS[indicator]
-    groups: dict[str, list] = {}
-    for row in rows:
-        if spec.counts(row):
-            groups.setdefault(ind.key_of(row, disaggregation), []).append(row)
-    counts = {key: len(members) for key, members in groups.items()}
-    pattern = suppression.suppress(counts)
+    if counted is None:
+        counted = spec.counted(rows)
+    groups: dict[str, list[int]] = {}  # key: [enterprises, value]
+    key_of = ind.key_of
+    for row, value in counted:
+        group = groups.get(key := key_of(row, disaggregation))
+        if group is None:
+            groups[key] = [1, value]
+        else:
+            group[0] += 1
+            group[1] += value
+    pattern = suppression.suppress({key: n for key, (n, _value) in groups.items()})
     cells = []
     for key in sorted(groups, key=lambda k: (k == ind.NOT_STATED, k)):
-        n, value = spec.of(groups[key])
+        n, value = groups[key]
         label = ind.category_label(disaggregation, key, cohorts)
         cells.append(Cell(key, label, n, value, pattern.mark(key)))
-    total = spec.of(rows)[1]
+    total = sum(value for _row, value in counted)
     return Breakdown(indicator, disaggregation, cells, total, pattern.withheld)
 
 
@@ -323,7 +379,11 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     the public page). Reads only."""
     today = today or dt.date.today()
     rows = ind.frame(programme_id=programme.id if programme else None, today=today)
-    totals = {code: spec.of(rows) for code, spec in ind.INDICATORS.items()}
+    counted = {code: spec.counted(rows) for code, spec in ind.INDICATORS.items()}
+    totals = {
+        code: (len(chosen), sum(value for _row, value in chosen))
+        for code, chosen in counted.items()
+    }
     targets = []
     cohorts = {}
     if programme is not None:
@@ -358,7 +418,15 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     else:
         cohorts = {c.id: c.name for c in db.session.scalars(select(Cohort))}
     return Report(
-        programme, today, rows, totals, targets, funnel(rows), route_breakdown(rows), cohorts
+        programme,
+        today,
+        rows,
+        totals,
+        targets,
+        funnel(rows),
+        route_breakdown(rows),
+        cohorts,
+        _counted=counted,
     )
 
 

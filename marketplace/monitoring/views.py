@@ -12,7 +12,8 @@ from marketplace.extensions import db
 from marketplace.forms import Attempt, add_problems, form_status
 from marketplace.monitoring import charts, exports, forms, permissions, services
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring.models import CheckIn, ReportingConsent
+from marketplace.monitoring.models import CheckIn
+from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
 from marketplace.programmes.models import Programme
@@ -261,16 +262,10 @@ def _route_codes():
     return list(vocab.ROUTES)
 
 
-def _check_in_page(enterprise, form, consent_form=None):
-    consent = db.session.scalar(
-        select(ReportingConsent).where(ReportingConsent.enterprise_id == enterprise.id)
-    )
-    consent_form = consent_form or forms.ConsentForm(
+def _check_in_page(enterprise, form, age_form=None):
+    age_form = age_form or forms.OwnerAgeForm(
         formdata=None,
-        data={
-            "consented": bool(consent and consent.consented),
-            "birth_year": consent.owner_birth_year if consent else None,
-        },
+        data={"birth_year": enterprise.owner_birth_year, "counted": enterprise.share_owner_age},
     )
     history = db.session.scalars(
         select(CheckIn)
@@ -282,26 +277,34 @@ def _check_in_page(enterprise, form, consent_form=None):
         "monitoring/check_in.html",
         enterprise=enterprise,
         form=form,
-        consent_form=consent_form,
-        consent=consent,
+        age_form=age_form,
+        consent_states=consents.current(enterprise),
+        consent_labels=consents.PURPOSE_LABELS,
         history=history,
         route_codes=_route_codes(),
-    ), form_status(form, consent_form)
+    ), form_status(form, age_form)
 
 
-@bp.post("/enterprises/<int:enterprise_id>/reporting-consent")
+@bp.post("/enterprises/<int:enterprise_id>/owner-age")
 @login_required
-def reporting_consent(enterprise_id: int):
+def owner_age(enterprise_id: int):
     enterprise = _enterprise_for_check_in(enterprise_id)
-    form = forms.ConsentForm()
+    form = forms.OwnerAgeForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Saved.")) as outcome:
-            services.answer_consent(
+            services.set_owner_age(
                 actor=current_user,
                 enterprise=enterprise,
-                consented=form.consented.data,
-                owner_birth_year=form.birth_year.data,
+                birth_year=form.birth_year.data,
+                counted=form.counted.data,
             )
         if outcome.ok:
-            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
+            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id) + "#age")
+    else:
+        add_problems(
+            form,
+            services.owner_age_problems(
+                birth_year=form.birth_year.data, counted=bool(form.counted.data)
+            ),
+        )
     return _check_in_page(enterprise, forms.CheckInForm(formdata=None), form)

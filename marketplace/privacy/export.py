@@ -113,7 +113,13 @@ def _mails_to(table, subject: Subject) -> ColumnElement[bool] | None:
     return table.c.recipient == subject.email if subject.email else None
 
 
-_OWNER_FIELDS = ("owner_name", "owner_phone", "owner_nik_last4", "owner_nik_prefix")
+_OWNER_FIELDS = (
+    "owner_name",
+    "owner_phone",
+    "owner_nik_last4",
+    "owner_nik_prefix",
+    "owner_birth_year",
+)
 
 REGISTRY: dict[str, Exported | Excluded] = {
     # --- accounts ------------------------------------------------------------------------
@@ -178,6 +184,10 @@ REGISTRY: dict[str, Exported | Excluded] = {
         "data-breach notices sent to you",
         user_columns=("user_id",),
         foreign_keep=("id", "incident_id", "recipient_kind", "sent_at"),
+        withheld={
+            "sent_by_id": "the administrator who sent a notice acted for TemuModal; the notice"
+            " is exported to the person it was sent to"
+        },
     ),
     "notifications": Exported("your notifications", user_columns=("user_id",)),
     "notification_settings": Exported("your notification settings", user_columns=("user_id",)),
@@ -200,6 +210,24 @@ REGISTRY: dict[str, Exported | Excluded] = {
     ),
     "match_cards": Exported(
         "what matching computed from your profile", enterprise_columns=("enterprise_id",)
+    ),
+    # --- monitoring (issue 15) -------------------------------------------------------------
+    "monitoring_check_ins": Exported(
+        "your monthly check-ins (revenue, employees, readiness on the day); the months you"
+        " entered for others (month only)",
+        user_columns=("entered_by_id",),
+        enterprise_columns=("enterprise_id",),
+        own_columns=("enterprise_id",),
+        foreign_keep=("id", "enterprise_id", "month", "entered_by_id", "created_at"),
+    ),
+    "monitoring_finance": Exported(
+        "finance received in a check-in's month, by route",
+        parent=("check_in_id", "monitoring_check_ins"),
+        foreign_keep=("id", "check_in_id"),
+    ),
+    "monitoring_targets": Excluded(
+        "a programme's targets for its donor (programme data: figures the programme promised,"
+        " nothing about an enterprise); only the facilitator who set one is named on it"
     ),
     "search_outbox": Excluded(
         "a transient work queue: an enterprise id waiting for the search index to be updated,"

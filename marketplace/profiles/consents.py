@@ -21,17 +21,22 @@ from marketplace.profiles.models import Enterprise
 # Sensitive attributes shown to investors only with their own consent
 # (enterprises.SENSITIVE_THEMES).
 SENSITIVE_ATTRIBUTES = ("women_led", "disability_inclusive", "pkh_graduate")
+# Sensitive attributes never shown to investors, counted in reports only with their own consent
+# (`share_<attribute>`) besides the reports consent: the owner's age band (owner_birth_year).
+REPORT_ONLY_ATTRIBUTES = ("owner_age",)
+_OWN_CONSENT = (*SENSITIVE_ATTRIBUTES, *REPORT_ONLY_ATTRIBUTES)
 
 VISIBLE = "visible_to_investors"
 REPORTS = "reports"
 # Every purpose of an enterprise's consent, in the page's order.
-PURPOSES = (VISIBLE, *(f"share_{a}" for a in SENSITIVE_ATTRIBUTES), REPORTS)
+PURPOSES = (VISIBLE, *(f"share_{a}" for a in _OWN_CONSENT), REPORTS)
 
 PURPOSE_LABELS = {
     VISIBLE: _l("Profile visible to investors and in search"),
     "share_women_led": _l("Investors may see: led by a woman"),
     "share_disability_inclusive": _l("Investors may see: disability-inclusive"),
     "share_pkh_graduate": _l("Investors may see: PKH graduate (social assistance)"),
+    "share_owner_age": _l("Reports may count: the owner's age band (from the year of birth)"),
     REPORTS: _l("Counted in programme and donor reports (totals only, never your name)"),
 }
 
@@ -39,7 +44,7 @@ PURPOSE_LABELS = {
 def current(enterprise: Enterprise) -> dict[str, bool]:
     """Each purpose's consent as it stands now."""
     states = {VISIBLE: enterprise.is_published, REPORTS: bool(enterprise.share_in_reports)}
-    for attribute in SENSITIVE_ATTRIBUTES:
+    for attribute in _OWN_CONSENT:
         states[f"share_{attribute}"] = bool(getattr(enterprise, f"share_{attribute}"))
     return {purpose: states[purpose] for purpose in PURPOSES}
 
@@ -47,12 +52,12 @@ def current(enterprise: Enterprise) -> dict[str, bool]:
 def may_count_in_reports(enterprise: Enterprise, attribute: str | None = None) -> bool:
     """Whether programme and donor reports (M&E) may count `enterprise` at all
     (`attribute=None`), or count it under the sensitive `attribute` (women_led,
-    disability_inclusive, pkh_graduate): both the reports consent and that attribute's own
-    consent. Another attribute (sector, province …) needs the reports consent only. A withdrawal
-    applies to every report made after it."""
+    disability_inclusive, pkh_graduate, owner_age): both the reports consent and that
+    attribute's own consent. Another attribute (sector, province …) needs the reports consent
+    only. A withdrawal applies to every report made after it."""
     if not enterprise.share_in_reports:
         return False
-    if attribute in SENSITIVE_ATTRIBUTES:
+    if attribute in _OWN_CONSENT:
         return bool(getattr(enterprise, f"share_{attribute}"))
     return True
 
@@ -61,7 +66,7 @@ def reportable(attribute: str | None = None):
     """`may_count_in_reports` as a SQL condition on Enterprise, for counting in one query:
     `select(func.count()).where(consents.reportable("women_led"), ...)`."""
     condition = Enterprise.share_in_reports.is_(True)
-    if attribute in SENSITIVE_ATTRIBUTES:
+    if attribute in _OWN_CONSENT:
         condition = and_(condition, getattr(Enterprise, f"share_{attribute}").is_(True))
     return condition
 

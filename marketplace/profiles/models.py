@@ -95,6 +95,10 @@ class Enterprise(TimestampMixin, db.Model):
     # Counted in programme and donor reports (aggregate figures, never a name): on until the
     # owner withdraws it (marketplace.profiles.consents, docs/privacy.md).
     share_in_reports: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The owner's year of birth, an owner fact read only as an age band in aggregate reports,
+    # and only under its own consent `share_owner_age` (never shown to investors).
+    owner_birth_year: Mapped[int | None] = mapped_column(Integer)
+    share_owner_age: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Graduation from social assistance (vocab.ASSISTANCE_PROGRAMMES): social-assistance status,
     # shown to investors only under the `share_pkh_graduate` consent.
     graduated_from: Mapped[str | None] = mapped_column(String(10))

@@ -9,6 +9,7 @@ import pytest
 
 from marketplace.monitoring import services
 from marketplace.monitoring import suppression as sup
+from marketplace.profiles import consents, enterprises
 from tests.monitoring import world
 
 
@@ -62,6 +63,40 @@ def test_sensitive_attributes_count_only_with_consent_and_small_cells_hide(repor
     table = report.breakdown("enterprises_supported", "women_led")
     assert _cells(table) == {"yes": (3, "< 5"), "no": (1, "< 5"), "not_stated": (4, "< 5")}
     assert not table.withheld
+
+
+def test_withdrawing_the_reports_consent_leaves_the_enterprise_out_of_new_reports_at_once(w, db):
+    # E2 pitched, was shortlisted and financed (Rp100 jt): the only one past "bankable".
+    enterprises.set_consent(
+        actor=w.facilitator,
+        enterprise=w.ents["E2"],
+        purpose=consents.REPORTS,
+        granted=False,
+    )
+    report = services.programme_report(programme=w.programme, today=world.TODAY)
+    assert w.ents["E2"].id not in {row.id for row in report.rows}
+    values = {code: value for code, (_n, value) in report.totals.items()}
+    assert values["enterprises_supported"] == 7
+    assert values["pitched"] == values["bankable"] == values["in_pipeline"] == 0
+    assert values["finance_mobilised"] == 50_000_000  # E1's KUR only
+    assert {s.step: s.count for s in report.funnel}["financed"] == 1
+    women = report.breakdown("enterprises_supported", "women_led")
+    assert {c.key: c.n for c in women.cells} == {"yes": 2, "no": 1, "not_stated": 4}
+
+
+def test_an_attributes_own_consent_is_needed_besides_the_reports_consent(w, db):
+    # E3 keeps the reports consent but withdraws counting "women-led": still supported, now
+    # "not stated" as women-led (and its other attributes unchanged).
+    enterprises.set_consent(
+        actor=w.facilitator, enterprise=w.ents["E3"], purpose="share_women_led", granted=False
+    )
+    report = services.programme_report(programme=w.programme, today=world.TODAY)
+    assert report.totals["enterprises_supported"][1] == 8
+    assert report.totals["women_led"][1] == 2
+    women = report.breakdown("enterprises_supported", "women_led")
+    assert {c.key: c.n for c in women.cells} == {"yes": 2, "no": 1, "not_stated": 5}
+    assert consents.may_count_in_reports(w.ents["E3"], "pkh_graduate")
+    assert not consents.may_count_in_reports(w.ents["E3"], "women_led")
 
 
 @pytest.mark.parametrize("attribute", ["disability_inclusive", "pkh_graduate"])

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from marketplace.monitoring import services
-from marketplace.monitoring.models import CheckIn, ReportingConsent, Target
+from marketplace.monitoring.models import CheckIn, Target
+from marketplace.privacy.consent_models import ConsentRecord
+from marketplace.profiles import consents
 from tests.monitoring import world
 
 
@@ -192,19 +194,31 @@ def test_a_future_month_is_refused(client, login, make, db):
     assert "Choose this month or an earlier one." in response.get_data(as_text=True)
 
 
-def test_reporting_consent_is_the_owners_answer(client, login, make, db):
+def test_the_owners_age_is_counted_only_with_its_own_consent_kept_in_the_history(
+    client, login, make, db
+):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
     login(owner)
+    response = client.post(f"/enterprises/{enterprise.id}/owner-age", data={"counted": "y"})
+    assert response.status_code == 422
+    assert "Isi tahun lahir agar kelompok usia dapat dihitung" in response.get_data(as_text=True)
     client.post(
-        f"/enterprises/{enterprise.id}/reporting-consent",
-        data={"consented": "y", "birth_year": "1985"},
+        f"/enterprises/{enterprise.id}/owner-age", data={"counted": "y", "birth_year": "1985"}
     )
-    consent = db.session.scalar(select(ReportingConsent))
-    assert (consent.consented, consent.owner_birth_year) == (True, 1985)
-    client.post(f"/enterprises/{enterprise.id}/reporting-consent", data={"birth_year": "1985"})
-    db.session.refresh(consent)
-    assert (consent.consented, consent.owner_birth_year) == (False, None)
+    db.session.refresh(enterprise)
+    assert (enterprise.owner_birth_year, enterprise.share_owner_age) == (1985, True)
+    assert consents.may_count_in_reports(enterprise, "owner_age")
+    client.post(f"/enterprises/{enterprise.id}/owner-age", data={"birth_year": "1985"})
+    db.session.refresh(enterprise)
+    assert (enterprise.owner_birth_year, enterprise.share_owner_age) == (1985, False)
+    history = db.session.scalars(
+        select(ConsentRecord.granted).where(
+            ConsentRecord.enterprise_id == enterprise.id,
+            ConsentRecord.purpose == "share_owner_age",
+        )
+    ).all()
+    assert sorted(history) == [False, True]
 
 
 def test_a_target_with_a_bad_period_is_refused_next_to_its_field(client, login, w, db):
@@ -219,3 +233,43 @@ def test_a_target_with_a_bad_period_is_refused_next_to_its_field(client, login, 
     assert "Write the period as a year (2026) or a quarter (2026-Q3)." in html
     assert 'value="tahun depan"' in html
     assert db.session.scalar(select(Target).where(Target.indicator == "layak")) is None
+
+
+def test_the_owner_is_asked_to_report_progress_when_a_check_in_is_due(client, login, make, db):
+    facilitator = make.facilitator()
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    assert "Lapor perkembangan" not in client.get("/dashboard").get_data(as_text=True)
+    make.enrol(facilitator, enterprise)
+    db.session.commit()
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/enterprises/{enterprise.id}/check-in">Lapor perkembangan' in page
+    client.post(
+        f"/enterprises/{enterprise.id}/check-in",
+        data={"month": dt.date.today().strftime("%Y-%m"), "revenue": "5 jt"},
+    )
+    assert db.session.scalar(select(CheckIn.id).where(CheckIn.enterprise_id == enterprise.id))
+    assert "Lapor perkembangan" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_facilitator_reaches_the_check_in_from_the_enterprise_page(client, login, make, db):
+    facilitator = make.facilitator()
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    make.enrol(facilitator, enterprise)
+    login(facilitator)
+    page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert f'href="/enterprises/{enterprise.id}/check-in"' in page
+
+
+def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
+    facilitator = make.facilitator()
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    make.enrol(facilitator, enterprise)  # enrolled 5 Jan 2026
+    assert services.check_in_due(enterprise, today=dt.date(2026, 1, 20))
+    db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 1, 1)))
+    db.session.flush()
+    assert not services.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
+    assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not

@@ -11,6 +11,8 @@ E3 crafts/32, consented, women-led, born 1999.  E4 crafts/32, consented, not wom
 E5 food/32, women-led but said no to counting it, published.
 E6, E7 services/33 and E8 food/33 (cohort 2): no answer, not women-led.
 
+"Consented": the owner let each sensitive attribute and the age band be counted (`share_*`);
+every enterprise keeps the reports consent (`share_in_reports`, on by default).
 All enrolled 2026-01-05. Today is 2026-07-01.
 """
 
@@ -22,7 +24,7 @@ from types import SimpleNamespace
 from marketplace.events.models import Outcome, PitchEvent, Schedule, ScheduleItem
 from marketplace.matching.models import ShortlistEntry
 from marketplace.models import utcnow
-from marketplace.monitoring.models import CheckIn, FinanceReceived, ReportingConsent
+from marketplace.monitoring.models import CheckIn, FinanceReceived
 
 TODAY = dt.date(2026, 7, 1)
 
@@ -53,12 +55,11 @@ def build(make, db) -> SimpleNamespace:
                 "published",
                 dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
             )
-        if consent is not None:
-            db.session.add(
-                ReportingConsent(
-                    enterprise_id=enterprise.id, consented=consent, owner_birth_year=born
-                )
-            )
+        if consent:
+            # Every sensitive attribute's own consent (the reports consent is on by default).
+            enterprise.share_women_led = enterprise.share_disability_inclusive = True
+            enterprise.share_pkh_graduate = enterprise.share_owner_age = True
+            enterprise.owner_birth_year = born
         make.enrol(facilitator, enterprise, cohort=second if name == "E8" else first)
         ents[name] = enterprise
     declined = make.enterprise(name="E9", women_led=True)

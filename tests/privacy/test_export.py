@@ -244,3 +244,24 @@ def test_a_facilitator_s_export_lists_profiles_they_created_without_their_owners
     created = [row for row in data["enterprises"] if row.get("created_by_id") == user.id]
     assert created
     assert all("owner_phone" not in row and "owner_nik" not in row for row in created)
+
+
+def test_check_ins_are_the_owner_s_data_and_targets_are_programme_data(world):
+    """Monitoring: an owner's export holds their check-ins with every figure and the finance
+    received; the facilitator who entered them gets the months only; targets are excluded."""
+    owner = _user("pemilik@sarirasa.example.org")
+    subject = export.subject_of(owner)
+    data = json.loads(_unzip(export.build_zip(_db.session, subject))["data.json"])
+    own = [r for r in data["monitoring_check_ins"] if r["enterprise_id"] in subject.enterprise_ids]
+    assert own and all("revenue" in r and "employees_women" in r for r in own)
+    assert "monitoring_targets" not in data
+    assert isinstance(export.REGISTRY["monitoring_targets"], export.Excluded)
+
+    facilitator = _user("pendamping@ypuk.example.org")
+    fdata = json.loads(
+        _unzip(export.build_zip(_db.session, export.subject_of(facilitator)))["data.json"]
+    )
+    entered = [r for r in fdata["monitoring_check_ins"] if r.get("entered_by_id") == facilitator.id]
+    assert entered
+    assert all("revenue" not in r and "employees_men" not in r for r in entered)
+    assert all("amount" not in r and "route" not in r for r in fdata["monitoring_finance"])

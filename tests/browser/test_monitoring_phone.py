@@ -1,0 +1,103 @@
+"""Monitoring on a 390 px phone, in Indonesian and English (issue 15): a facilitator sets a
+programme target (first with a malformed period: the error shows beside its field and the figures
+typed stay), opens the dashboard and downloads the donor workbook; an owner whose check-in is
+due reaches the check-in from their dashboard ("Lapor perkembangan") and files one."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from marketplace.extensions import db
+from tests import factories
+from tests.browser.conftest import CHROMIUM
+from tests.browser.test_admin_pages_phone import switch_to
+from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}"),
+]
+
+
+def seed(server) -> dict:
+    with server.app.app_context():
+        make = factories.Factories(db)
+        facilitator = make.facilitator(name="Dewi Pendamping", email="dewi@ypuk.example.id")
+        programme = make.programme(facilitator)
+        cohort = make.cohort(programme, name="Angkatan 1")
+        owner = make.owner(name="Sari Wulandari", email="sari@keripik.example.id")
+        enterprise = make.enterprise_of(owner)
+        enterprise.name = "Keripik Singkong Sari Rasa Makmur Sejahtera"
+        make.enrol(facilitator, enterprise, cohort=cohort)
+        for n in range(6):
+            make.enrol(facilitator, make.enterprise(name=f"Usaha {n + 1}"), cohort=cohort)
+        db.session.commit()
+        ids = {
+            "facilitator": facilitator.email,
+            "owner": owner.email,
+            "programme": programme.id,
+            "enterprise": enterprise.id,
+        }
+        db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_server, locale):
+    seeded = seed(live_server)
+    page = new_page()
+    log_in(page, live_server, seeded["facilitator"])
+    switch_to(page, locale)
+
+    page.goto(f"/programmes/{seeded['programme']}")
+    page.click(f"a[href='/programmes/{seeded['programme']}/monitoring']")
+    assert_fits_phone(page)
+
+    # A period that is no period: the error beside it, the figures typed kept.
+    page.locator("details:has(#period) summary").click()
+    page.select_option("#indicator", "bankable")
+    page.fill("#period", "2026-Q5")
+    page.fill("#target", "50")
+    submit(page, "#period")
+    assert page.locator("#period-error").count() == 1
+    assert page.input_value("#target") == "50"
+    assert page.input_value("#indicator") == "bankable"
+    assert_fits_phone(page)
+    screenshot(page, f"issue15-target-error-{locale}")
+    page.fill("#period", "2026")
+    submit(page, "#period")
+    assert page.locator(".flash-success").count() == 1
+    assert page.locator("#period-error").count() == 0
+    assert_fits_phone(page)
+    screenshot(page, f"issue15-dashboard-{locale}")
+
+    with page.expect_download() as download:
+        page.click(f"a[href='/programmes/{seeded['programme']}/monitoring/report.xlsx']")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    indicators = list(book.worksheets[0].iter_rows(values_only=True))
+    bankable = next(row for row in indicators if row[1] == "bankable")
+    assert 50 in bankable  # the target just set, beside its period's actual
+
+    owner = new_page()
+    log_in(owner, live_server, seeded["owner"])
+    switch_to(owner, locale)
+    owner.goto("/dashboard")
+    owner.click(f"a.button[href='/enterprises/{seeded['enterprise']}/check-in']")
+    assert_fits_phone(owner)
+    owner.fill("#revenue", "-5 jt")
+    owner.fill("#employees_women", "2")
+    submit(owner, "#revenue")
+    assert owner.locator("#revenue-error").count() == 1
+    assert owner.input_value("#employees_women") == "2"
+    owner.fill("#revenue", "7,5 jt")
+    submit(owner, "#revenue")
+    assert owner.locator(".flash-success").count() == 1
+    assert_fits_phone(owner)
+    screenshot(owner, f"issue15-check-in-{locale}")
+    owner.goto("/dashboard")
+    report_progress = f"a.button[href='/enterprises/{seeded['enterprise']}/check-in']"
+    assert owner.locator(report_progress).count() == 0
