@@ -235,6 +235,14 @@ REGISTRY: dict[str, Handling] = {
         redact={"ip": None},
         scrub=("details",),
     ),
+    "monitoring_targets": Handling(
+        "a programme's targets: whoever set one is named by the tombstone", {"set_by_id": KEEP}
+    ),
+    "monitoring_check_ins": Handling(
+        "monthly figures keep counting in aggregate M&E figures without identity (the"
+        " enterprise is a tombstone; its sensitive attributes are no longer shared)",
+        {"enterprise_id": KEEP, "entered_by_id": KEEP},
+    ),
     "rights_requests": Handling(
         "the record of how each right was answered, which the law asks to keep: ids and dates"
         " stay, the texts are scrubbed, a copy's file is let go (the nightly clean-up removes it)",
@@ -668,6 +676,7 @@ ENTERPRISE_CLEARED = (
     "owner_nik_encrypted",
     "owner_nik_last4",
     "owner_nik_prefix",
+    "owner_birth_year",
     "graduated_from",
     "graduated_on",
     "capital",
@@ -692,6 +701,7 @@ def _tombstone_enterprise(enterprise: Enterprise) -> None:
     enterprise.share_women_led = False
     enterprise.share_disability_inclusive = False
     enterprise.share_pkh_graduate = False
+    enterprise.share_owner_age = False
     organisation = db.session.get(Organisation, enterprise.organisation_id)
     if organisation is not None:
         organisation.name = label

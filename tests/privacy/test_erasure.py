@@ -324,6 +324,20 @@ def _files_of(enterprise_id: int) -> set[str]:
         keys |= set(version.original_keys or [])
         for page in _db.session.scalars(select(DeckPage).where(DeckPage.version_id == version.id)):
             keys |= {k for k in (page.small_key, page.large_key) if k}
+    # The copies of their data the enterprise's people asked for (Data Saya).
+    from marketplace.accounts.models import User
+    from marketplace.privacy.models import RightsRequest
+
+    people = select(User.id).join(Enterprise, Enterprise.organisation_id == User.organisation_id)
+    keys |= set(
+        _db.session.scalars(
+            select(RightsRequest.export_key).where(
+                RightsRequest.export_key.is_not(None),
+                (RightsRequest.subject_enterprise_id == enterprise_id)
+                | RightsRequest.subject_user_id.in_(people.where(Enterprise.id == enterprise_id)),
+            )
+        )
+    )
     return keys
 
 
