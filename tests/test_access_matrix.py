@@ -73,6 +73,10 @@ BOOKKEEPING_TABLES = frozenset({"audit_events", "user_sessions"})
 NOT_D_VIEWERS = frozenset({"anonymous", "owner", "facilitator", "investor", "other_investor"})
 # Event {ev} is seen by its organiser F, invited A's owner, registered investor I and the admin.
 NOT_EVENT_VIEWERS = frozenset({"other_owner", "other_facilitator", "other_investor"})
+# A data-rights request about A is known to its requester (A's owner), A's facilitator and admins.
+NOT_A_REQUEST_PARTIES = frozenset(
+    {"other_owner", "other_facilitator", "investor", "other_investor"}
+)
 
 
 @dataclass(frozen=True)
@@ -219,19 +223,21 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # to its owner and to the facilitator acting for it (recorded as on the owner's behalf).
     ("consent.overview", "GET"): (Case("/privacy/consents", LOGGED_IN),),
     ("consent.enterprise_consents", "GET"): (
-        Case("/privacy/consents/enterprises/{A}", A_EDITORS),
-        Case("/privacy/consents/enterprises/{D}", D_EDITORS),
+        Case("/privacy/consents/enterprises/{A}", A_EDITORS, not_found=EVERYONE),
+        Case("/privacy/consents/enterprises/{D}", D_EDITORS, not_found=EVERYONE),
     ),
     ("consent.change", "POST"): (
         Case(
             "/privacy/consents/enterprises/{A}",
             A_EDITORS,
             data={"purpose": "reports", "granted": "0"},
+            not_found=EVERYONE,
         ),
         Case(
             "/privacy/consents/enterprises/{D}",
             D_EDITORS,
             data={"purpose": "reports", "granted": "0"},
+            not_found=EVERYONE,
         ),
     ),
     # Deletion (erasure): each owner, investor and facilitator asks for their own account (an
@@ -310,18 +316,23 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     ),
     # Only the requester downloads, and only with the link's signed token.
     ("privacy.download", "GET"): (
-        Case("/data-saya/copy/{copy_A}/{copy_token}", {"owner"}),
-        Case("/data-saya/copy/{copy_A}/not-a-real-token", NOBODY),
+        Case("/data-saya/copy/{copy_A}/{copy_token}", {"owner"}, not_found=EVERYONE),
+        Case("/data-saya/copy/{copy_A}/not-a-real-token", NOBODY, not_found=EVERYONE),
     ),
     # The requester reads their request; the facilitator of A and an admin answer it.
     ("privacy.answer", "GET"): (
-        Case("/data-saya/requests/{corr_A}", {"owner", "facilitator", "admin"}),
+        Case(
+            "/data-saya/requests/{corr_A}",
+            {"owner", "facilitator", "admin"},
+            not_found=NOT_A_REQUEST_PARTIES,
+        ),
     ),
     ("privacy.answer", "POST"): (
         Case(
             "/data-saya/requests/{corr_A}",
             {"facilitator", "admin"},
             data={"decision": "reject", "answer": "Tanggalnya sudah benar."},
+            not_found=NOT_A_REQUEST_PARTIES,
         ),
     ),
     ("privacy.admin_queue", "GET"): (Case("/admin/privacy", ADMIN),),
@@ -350,7 +361,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
     # The owner's preview of the page as a verified investor sees it: editors only.
     ("profiles.preview", "GET"): (
         Case("/enterprises/{A}/preview", A_EDITORS),
-        Case("/enterprises/{D}/preview", D_EDITORS),
+        Case("/enterprises/{D}/preview", D_EDITORS, not_found=NOT_D_VIEWERS),
     ),
     ("profiles.edit", "POST"): (
         Case("/enterprises/{A}/edit", A_EDITORS, data={"name": "Keripik Bu Sri"}),
