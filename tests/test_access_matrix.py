@@ -936,7 +936,7 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
         ),
     ),
     ("pitches.decide", "POST"): (
-        Case("/enterprises/{A}/data-room/requests/{req_A}/revoke", A_EDITORS),
+        Case("/enterprises/{A}/data-room/requests/{req_A}/revoke", A_EDITORS, data=CONFIRM),
         Case(
             "/enterprises/{D}/data-room/requests/{req_A}/revoke",
             NOBODY,

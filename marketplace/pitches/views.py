@@ -345,7 +345,9 @@ def decide(enterprise_id: int, request_id: int, decision: str):
     access_request = db.session.get(AccessRequest, request_id)
     if access_request is None or access_request.enterprise_id != enterprise.id:
         abort(404)
-    if ActionForm().validate_on_submit():
+    # Ending an investor's access is asked twice (a ticked box); accepting and declining not.
+    go_ahead = confirmed() if decision == "revoke" else ActionForm().validate_on_submit()
+    if go_ahead:
         with Attempt(success=_("Saved.")):
             data_rooms.decide_access(
                 actor=current_user, access_request=access_request, decision=decision

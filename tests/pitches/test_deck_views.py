@@ -283,6 +283,26 @@ def test_investor_asks_the_owner_accepts_and_the_investor_opens_page_three(app, 
     ).details == {"version": 1, "page": 3}
 
 
+def test_ending_an_investors_access_asks_for_the_ticked_box(app, login, people):
+    owner = _client(app, login, people.owner)
+    investor = _client(app, login, people.investor)
+    enterprise_id = people.enterprise.id
+    investor.post(f"/enterprises/{enterprise_id}/data-room/request", data={"message": "Halo"})
+    access = db.session.scalar(select(AccessRequest))
+    owner.post(f"/enterprises/{enterprise_id}/data-room/requests/{access.id}/accept")
+    url = f"/enterprises/{enterprise_id}/data-room/requests/{access.id}/revoke"
+    assert f'action="{url}"' in _text(owner.get(f"/enterprises/{enterprise_id}/data-room"))
+
+    owner.post(url)  # the box not ticked: nothing changes, and the owner is told why
+    db.session.expire_all()
+    assert db.session.get(AccessRequest, access.id).status == "accepted"
+    assert "centang" in _text(owner.get(f"/enterprises/{enterprise_id}/data-room"))
+
+    owner.post(url, data={"confirm": "y"})
+    db.session.expire_all()
+    assert db.session.get(AccessRequest, access.id).status == "revoked"
+
+
 def test_a_request_without_a_message_is_refused_and_nothing_is_saved(app, login, people):
     investor = _client(app, login, people.investor)
 
