@@ -41,6 +41,7 @@ from marketplace.extensions import db
 from marketplace.mail import send as send_mail
 from marketplace.models import as_utc, utcnow
 from marketplace.privacy.erasure_models import AccountDeletion
+from marketplace.privacy.models import RightsRequest
 from marketplace.profiles import crypto, permissions
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise
@@ -380,6 +381,41 @@ def _deletion_subject(deletion: AccountDeletion) -> str:
     return str(_l("your account"))
 
 
+# --- the deletion in the rights-request queue (/admin/privacy) ----------------------------------
+def _queue(deletion: AccountDeletion) -> None:
+    """List the deletion in the admin's rights-request queue with its 72-hour deadline."""
+    db.session.add(
+        RightsRequest(
+            kind="deletion",
+            requester_id=deletion.requested_by_id,
+            subject_user_id=deletion.user_id,
+            subject_enterprise_id=deletion.enterprise_id,
+            on_behalf=deletion.on_behalf,
+            created_at=deletion.requested_at,
+            due_at=deletion.due_at,
+        )
+    )
+
+
+def _queued(deletion: AccountDeletion) -> RightsRequest | None:
+    """The open queue entry of `deletion` (read before the erasure redacts its references)."""
+    query = select(RightsRequest).where(
+        RightsRequest.kind == "deletion", RightsRequest.status == "open"
+    )
+    if deletion.user_id is not None:
+        query = query.where(RightsRequest.subject_user_id == deletion.user_id)
+    else:
+        query = query.where(RightsRequest.subject_enterprise_id == deletion.enterprise_id)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def _close(entry: RightsRequest | None, *, status: str, answer: str) -> None:
+    if entry is not None:
+        entry.status = status
+        entry.answered_at = utcnow()
+        entry.answer = answer
+
+
 def request_deletion(*, user: User, password: str | None) -> AccountDeletion:
     """Ask to delete `user`'s own account (an owner's enterprise too, when they are its last
     active owner), after checking their password.
@@ -417,6 +453,7 @@ def request_deletion(*, user: User, password: str | None) -> AccountDeletion:
     db.session.add(deletion)
     user.active = False
     accounts.end_all_sessions(user.id)
+    _queue(deletion)
     db.session.flush()
     audit.on_user(
         "erasure.requested",
@@ -462,6 +499,7 @@ def request_enterprise_deletion(
         outcome={},
     )
     db.session.add(deletion)
+    _queue(deletion)
     db.session.flush()
     audit.on_enterprise(
         "erasure.requested", enterprise.id, by=actor.id, deletion=deletion.id, on_behalf=True
@@ -491,6 +529,7 @@ def cancel_deletion(*, token: str | None) -> AccountDeletion:
     the link stops working; audit `erasure.cancelled`.
     """
     deletion = open_cancel_link(token)
+    _close(_queued(deletion), status="cancelled", answer="Dibatalkan lewat tautan di e-mail.")
     deletion.cancelled_at = utcnow()
     deletion.cancel_token_hash = None
     if deletion.user_id is not None:
@@ -724,6 +763,8 @@ def erase(deletion: AccountDeletion) -> dict[str, int]:
     )
     values = _personal_values(user, enterprise)
     keys_before = storage.referenced_keys(db.session)
+    entry = _queued(deletion)
+    entry_id = entry.id if entry is not None else None
 
     # The tombstones first, through the ORM (the enterprise's version rises as for any edit).
     if enterprise is not None:
@@ -757,6 +798,11 @@ def erase(deletion: AccountDeletion) -> dict[str, int]:
     deletion.done_at = utcnow()
     deletion.cancel_token_hash = None
     deletion.outcome = {k: v for k, v in counts.items() if v}
+    _close(
+        db.session.get(RightsRequest, entry_id) if entry_id else None,
+        status="done",
+        answer="Dihapus; catatan yang dibutuhkan orang lain disimpan atas nama terhapus.",
+    )
     audit.record(
         "erasure.done",
         actor_id=None,

@@ -132,6 +132,37 @@ def test_the_job_erases_only_after_72_hours_and_a_late_link_no_longer_cancels(
     assert _db.session.get(AccountDeletion, deletion.id).done_at is not None
 
 
+def test_each_deletion_is_in_the_admin_queue_until_it_is_done_or_cancelled(
+    app, make, client, login, outbox
+):
+    from marketplace.privacy.models import RightsRequest
+
+    def entries():
+        _db.session.expire_all()
+        return _db.session.scalars(
+            select(RightsRequest).where(RightsRequest.kind == "deletion").order_by(RightsRequest.id)
+        ).all()
+
+    kept, gone = make.owner(), make.owner()
+    first = erasure.request_deletion(user=kept, password=PASSWORD)
+    second = erasure.request_deletion(user=gone, password=PASSWORD)
+    _db.session.commit()
+    assert [(e.status, e.subject_user_id) for e in entries()] == [
+        ("open", kept.id),
+        ("open", gone.id),
+    ]
+    assert entries()[0].due_at == first.due_at  # the 72-hour legal deadline
+    login(make.admin())
+    assert client.get("/admin/privacy").status_code == 200
+
+    client.post(f"/privacy/delete/cancel/{_cancel_token(outbox[:1])}")
+    erasure.erase(second)
+    _db.session.commit()
+
+    assert [e.status for e in entries()] == ["cancelled", "done"]
+    assert all(e.answered_at is not None for e in entries())
+
+
 def test_the_job_is_in_the_scheduler_table(app):
     from marketplace import tasks
     from marketplace.jobs.periodic import PERIODIC
