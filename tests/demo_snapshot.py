@@ -29,6 +29,9 @@ VOLATILE_COLUMNS = {
     "notified_at",
     "consent_at",
     "withdrawn_at",
+    # Added after the recording (issue 15: the owner's age for reports, with its consent).
+    "share_owner_age",
+    "owner_birth_year",
     # Added after the recording (e-mail confirmation); demo users are confirmed when created.
     "email_confirmed_at",
     # Added after the recording (the 2026 financing facts, issue 14); the demo leaves them false.

@@ -556,7 +556,7 @@ def build_zip(session: Session, subject: Subject, *, locale: str = "id") -> byte
 
 # --- the download link -------------------------------------------------------------------
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_TOKEN_SALT)
 
 
 def download_token(request: RightsRequest) -> str:
