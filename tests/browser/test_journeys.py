@@ -556,6 +556,7 @@ def test_a_forgotten_password_is_reset_by_mail_and_every_old_session_ends(new_pa
         email="rina@example.id",
     )
     log_in(other_phone, server, "rina@example.id")  # a phone left logged in somewhere
+    page.locator(".nav-more summary").click()  # log-out sits under "Lainnya" (More)
     page.locator("form[action$='/logout'] button").click()
 
     page.goto("/login")
