@@ -46,10 +46,12 @@ def _both_languages(page, name: str) -> None:
     """A screenshot in Indonesian, then the same page in English, then back to Indonesian."""
     assert_fits_phone(page)
     screenshot(page, f"{name}-id")
-    page.locator("form.lang button[value=en]").click()
+    with page.expect_navigation():
+        page.locator("form.lang button[value=en]").click()
     assert_fits_phone(page)
     screenshot(page, f"{name}-en")
-    page.locator("form.lang button[value=id]").click()
+    with page.expect_navigation():
+        page.locator("form.lang button[value=id]").click()
 
 
 def test_an_investor_shortlists_and_requests_the_data_room_from_a_search_card(page, live_server):
