@@ -9,6 +9,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -16,8 +17,8 @@ from marketplace import vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
+from marketplace.monitoring import cache, permissions, suppression
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring import permissions, suppression
 from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
@@ -378,6 +379,38 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     """Everything the dashboard and the exports show for `programme` (None: every programme,
     the public page). Reads only."""
     today = today or dt.date.today()
+    token = cache.current_token()
+    if token is None:
+        with ind.gc_paused():
+            return _programme_report(programme=programme, today=today)
+    key = (programme.id if programme else None, today, token)
+    # The routes' and the tables' labels are in the request's language: kept per language.
+    locale = str(get_locale())
+    kept = cache.get(key)
+    if kept is None:
+        with ind.gc_paused():
+            report = _programme_report(programme=programme, today=today)
+        kept = {"report": report, "labelled": {locale: (report.routes, report._tables)}}
+        cache.put(key, kept)
+    base = kept["report"]
+    if locale not in kept["labelled"]:
+        kept["labelled"][locale] = (route_breakdown(base.rows), {})
+    routes, tables = kept["labelled"][locale]
+    return Report(
+        programme,
+        today,
+        base.rows,
+        base.totals,
+        base.targets,
+        base.funnel,
+        routes,
+        base.cohorts,
+        _counted=base._counted,
+        _tables=tables,
+    )
+
+
+def _programme_report(*, programme: Programme | None, today: dt.date) -> Report:
     rows = ind.frame(programme_id=programme.id if programme else None, today=today)
     counted = {code: spec.counted(rows) for code, spec in ind.INDICATORS.items()}
     totals = {
