@@ -63,6 +63,10 @@ WRITE = re.compile(
     re.IGNORECASE,
 )
 _lock = threading.Lock()
+EXISTS = {
+    "sqlite": "SELECT count(*) FROM sqlite_master WHERE name = 'monitoring_data_version'",
+    "postgresql": "SELECT to_regclass('monitoring_data_version') IS NOT NULL",
+}
 
 
 def watched_tables() -> frozenset[str]:
@@ -98,6 +102,9 @@ def init_app(app) -> None:
         if match and match.group(1).lower() in watched:
             conn.info[DIRTY] = True
 
+    exists = EXISTS[engine.dialect.name]
+    found = []  # once the table exists it stays (migrations create it in 0029)
+
     @event.listens_for(engine, "commit")
     def _bump(conn):
         if conn.info.pop(DIRTY, False):
@@ -105,6 +112,11 @@ def init_app(app) -> None:
             # events, no autobegin. The token is hex: safe to write into the statement.
             cursor = conn.connection.dbapi_connection.cursor()
             try:
+                if not found:
+                    cursor.execute(exists)  # before migration 0029 there is nothing to bump
+                    if not cursor.fetchone()[0]:
+                        return
+                    found.append(True)
                 token = uuid.uuid4().hex
                 cursor.execute(f"UPDATE monitoring_data_version SET token = '{token}' WHERE id = 1")  # noqa: S608
                 if cursor.rowcount == 0:
