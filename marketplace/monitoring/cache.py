@@ -103,7 +103,6 @@ def init_app(app) -> None:
             conn.info[DIRTY] = True
 
     exists = EXISTS[engine.dialect.name]
-    found = []  # once the table exists it stays (migrations create it in 0029)
 
     @event.listens_for(engine, "commit")
     def _bump(conn):
@@ -112,11 +111,10 @@ def init_app(app) -> None:
             # events, no autobegin. The token is hex: safe to write into the statement.
             cursor = conn.connection.dbapi_connection.cursor()
             try:
-                if not found:
-                    cursor.execute(exists)  # before migration 0029 there is nothing to bump
-                    if not cursor.fetchone()[0]:
-                        return
-                    found.append(True)
+                # Before migration 0029 (or after a downgrade) there is nothing to replace.
+                cursor.execute(exists)
+                if not cursor.fetchone()[0]:
+                    return
                 token = uuid.uuid4().hex
                 cursor.execute(f"UPDATE monitoring_data_version SET token = '{token}' WHERE id = 1")  # noqa: S608
                 if cursor.rowcount == 0:
