@@ -36,6 +36,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
@@ -439,6 +440,13 @@ def key_of(row: Row, disaggregation: str) -> str:
     if disaggregation == "cohort":
         return str(row.cohort_id)
     return getattr(row, disaggregation)
+
+
+def key_getter(disaggregation: str) -> Callable[[Row], str]:
+    """`key_of` for one disaggregation, as a function of the row (an attrgetter where it can)."""
+    if disaggregation == "cohort":
+        return lambda row: str(row.cohort_id)
+    return attrgetter(disaggregation)
 
 
 def _reached(step: str) -> Callable[[Row], bool]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, insert, update
 
-from marketplace.monitoring import cache, services
+from marketplace.monitoring import cache, services, suppression
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring.models import CheckIn, DataVersion
 from marketplace.profiles import consents, enterprises
@@ -205,6 +205,20 @@ def test_a_report_reads_only_tables_whose_writes_replace_the_version(app, db, w)
     assert "organisations" in cache.watched_tables()
 
 
+def reference_breakdown(report, code: str, by: str) -> tuple:
+    """The breakdown as it was computed before the C-level grouping: a loop over the counted
+    rows, key_of per row; suppressed with the same rule."""
+    counted = ind.INDICATORS[code].counted(report.rows)
+    groups: dict = {}
+    for row, value in counted:
+        group = groups.setdefault(ind.key_of(row, by), [0, 0])
+        group[0] += 1
+        group[1] += value
+    pattern = suppression.suppress({key: n for key, (n, _v) in groups.items()})
+    cells = sorted((key, n, value, pattern.mark(key)) for key, (n, value) in groups.items())
+    return cells, sum(value for _row, value in counted), pattern.withheld
+
+
 def _bench():
     path = Path(__file__).resolve().parents[2] / "bench" / "monitoring.py"
     spec = importlib.util.spec_from_file_location("bench_monitoring", path)
@@ -223,6 +237,12 @@ def test_on_a_seeded_world_the_kept_report_equals_a_fresh_one_after_writes(app, 
     today = dt.date.today()
     kept = figures(services.programme_report(programme=programme, today=today))
     assert kept == fresh(app, programme, today)
+    report = services.programme_report(programme=programme, today=today)
+    for code, spec in ind.INDICATORS.items():
+        for by in spec.disaggregations:
+            table = report.breakdown(code, by)
+            cells = sorted((c.key, c.n, c.value, c.mark) for c in table.cells)
+            assert (cells, table.total, table.withheld) == reference_breakdown(report, code, by)
     db.session.execute(
         update(Enterprise).where(Enterprise.id == 1001).values(share_in_reports=False)
     )
