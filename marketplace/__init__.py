@@ -43,8 +43,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from marketplace import cli, errors, security, wtforms_i18n
     from marketplace.accounts import sessions
+    from marketplace.monitoring import cache as monitoring_cache
 
     security.init_app(app)
+    monitoring_cache.init_app(app)
     wtforms_i18n.init_app(app)
     sessions.init_app(app)
     errors.register_error_handlers(app)

@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "REGISTER_RATE_LIMIT": "3 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several workers share the limits
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Programme reports kept per process until the data under them changes
+    # (marketplace/monitoring/cache.py); 0 turns the cache off.
+    "MONITORING_REPORT_CACHE": 4,
     # Uploads
     "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,  # one file
     "UPLOAD_MAX_PIXELS": 40_000_000,  # images refused before decoding beyond this

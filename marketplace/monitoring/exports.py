@@ -88,14 +88,20 @@ def report_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
     writer.writeheader()
-    for row in long_rows(report):
-        writer.writerow(row)
+    with ind.gc_paused():
+        for row in long_rows(report):
+            writer.writerow(row)
     return out.getvalue()
 
 
 def report_workbook(report: Report) -> bytes:
     """One workbook: "Indicators" (indicator × period: baseline, target, actual), one sheet per
     disaggregation (indicator × category, suppressed) and a "Dictionary" sheet."""
+    with ind.gc_paused():
+        return _workbook(report)
+
+
+def _workbook(report: Report) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(_("Indicators"))

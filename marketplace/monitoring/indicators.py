@@ -30,10 +30,13 @@ iris.thegiin.org.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
@@ -117,6 +120,21 @@ def _run(query):
     return db.session.connection().execute(query)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report builds its rows: tens of thousands of
+    small objects, none of them in a cycle, would otherwise trigger full collections that scan
+    the whole app's heap (a third to a half of the report's time on 10k enterprises). Reference
+    counting still frees everything; the collector runs again on leaving."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def age_band(birth_year: int | None, *, today: dt.date) -> str:
     if not birth_year:
         return NOT_STATED
@@ -149,7 +167,14 @@ def frame(*, programme_id: int | None, today: dt.date, until: dt.date | None = N
     if programme_id is not None:
         enrolled = enrolled.where(Cohort.programme_id == programme_id)
     enrolled = enrolled.subquery()
-    ids = select(enrolled.c.eid)
+    # The other queries narrow to the programme's enrolments by a plain indexed lookup (not the
+    # grouped, consent-checked subquery above, which SQLite would evaluate once per query); the
+    # extra enterprises it lets through (declined, withdrawn) are skipped as not in `rows`.
+    ids = select(Enrolment.enterprise_id)
+    if programme_id is not None:
+        ids = ids.join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+            Cohort.programme_id == programme_id
+        )
 
     rows: dict[int, Row] = {}
     query = select(
@@ -280,7 +305,9 @@ def _check_ins(rows: dict[int, Row], ids, until: dt.date) -> None:
         ),
     )
     for eid, month, revenue, women, men, size, layak_on, bankable_on, first, latest in _run(facts):
-        row = rows[eid]
+        row = rows.get(eid)
+        if row is None:
+            continue
         fact = (month, revenue, women, men, size)
         if month == first:
             row.first = fact
@@ -306,7 +333,8 @@ def _pitched(rows: dict[int, Row], ids) -> None:
         .group_by(ScheduleItem.enterprise_id)
     )
     for eid, day in _run(query):
-        _earliest(rows[eid], "pitched", day)
+        if eid in rows:
+            _earliest(rows[eid], "pitched", day)
 
 
 def _pipeline(rows: dict[int, Row], ids) -> None:
@@ -316,14 +344,16 @@ def _pipeline(rows: dict[int, Row], ids) -> None:
         .group_by(ShortlistEntry.enterprise_id)
     )
     for eid, at in _run(shortlisted):
-        _earliest(rows[eid], "pipeline", at.date() if isinstance(at, dt.datetime) else at)
+        if eid in rows:
+            _earliest(rows[eid], "pipeline", at.date() if isinstance(at, dt.datetime) else at)
     recorded = (
         select(Outcome.enterprise_id, func.min(Outcome.created_at))
         .where(Outcome.enterprise_id.in_(ids))
         .group_by(Outcome.enterprise_id)
     )
     for eid, at in _run(recorded):
-        _earliest(rows[eid], "pipeline", at.date() if isinstance(at, dt.datetime) else at)
+        if eid in rows:
+            _earliest(rows[eid], "pipeline", at.date() if isinstance(at, dt.datetime) else at)
 
 
 def _financed(rows: dict[int, Row], ids, until: dt.date) -> None:
@@ -338,6 +368,8 @@ def _financed(rows: dict[int, Row], ids, until: dt.date) -> None:
         Outcome.status_on <= until,
     )
     for eid, track, amount, on in _run(outcomes):
+        if eid not in rows:
+            continue
         route = ROUTE_OF.get(track, "investment")
         rows[eid].routes.add(route)
         amounts[(eid, route)][0] += amount or 0
@@ -348,6 +380,8 @@ def _financed(rows: dict[int, Row], ids, until: dt.date) -> None:
         .where(CheckIn.enterprise_id.in_(ids), CheckIn.month <= until)
     )
     for eid, code, amount, month in _run(received):
+        if eid not in rows:
+            continue
         route = ROUTE_OF.get(code, "investment")
         rows[eid].routes.add(route)
         amounts[(eid, route)][1] += amount
@@ -406,6 +440,13 @@ def key_of(row: Row, disaggregation: str) -> str:
     if disaggregation == "cohort":
         return str(row.cohort_id)
     return getattr(row, disaggregation)
+
+
+def key_getter(disaggregation: str) -> Callable[[Row], str]:
+    """`key_of` for one disaggregation, as a function of the row (an attrgetter where it can)."""
+    if disaggregation == "cohort":
+        return lambda row: str(row.cohort_id)
+    return attrgetter(disaggregation)
 
 
 def _reached(step: str) -> Callable[[Row], bool]:

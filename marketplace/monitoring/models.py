@@ -104,3 +104,14 @@ class FinanceReceived(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
 
     check_in: Mapped[CheckIn] = relationship(back_populates="finance")
+
+
+class DataVersion(db.Model):
+    """One row: a token replaced, in the same transaction, by every commit that wrote to a table
+    a programme report reads (`monitoring.cache`). A report kept in memory is valid only while
+    the token it was computed under is still this one."""
+
+    __tablename__ = "monitoring_data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

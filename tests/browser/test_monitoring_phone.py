@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_admin_pages_phone import switch_to
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
+from tests.browser.test_journeys import ARTIFACTS, assert_fits_phone, log_in, screenshot, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,6 +73,20 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     assert page.locator("#period-error").count() == 0
     assert_fits_phone(page)
     screenshot(page, f"issue15-dashboard-{locale}")
+    # Targets against actuals: one card per target on a phone, each figure under its column's
+    # name (no header row whose words break mid-word).
+    targets = page.locator("#targets table.stack")
+    assert targets.locator("tr.head").is_hidden()
+    card = targets.locator("tr:not(.head)").first
+    assert card.locator("td[data-label]").count() == 5
+    labels = card.evaluate(
+        "row => [...row.querySelectorAll('td[data-label]')].map("
+        "td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels[0].strip('"') == ("Periode" if locale == "id" else "Period")
+    box = card.bounding_box()
+    assert box["width"] <= 390
+    page.locator("#targets").screenshot(path=str(ARTIFACTS / f"issue15-targets-{locale}.png"))
 
     with page.expect_download() as download:
         page.click(f"a[href='/programmes/{seeded['programme']}/monitoring/report.xlsx']")
