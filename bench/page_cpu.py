@@ -3,9 +3,11 @@
 The pages of bench/load.py (search, matches, profile, home, and /healthz as the reference) are
 requested through Flask's test client by a logged-in investor on load.py's world (10k published
 enterprises on PostgreSQL, the search index and match cards built), with the production profile.
-No network, no gunicorn: what is left is the CPU a worker spends per page (Python, templates,
-the database driver) plus the database's answer time (wall). A warm-up request first (the match
-columns, caches), then `--requests` requests per page, interleaved page by page.
+Each request is made by the next of the six investor accounts (two of their mandates have
+matches, four none), as load.py's sessions are. No network, no gunicorn: what is left is the CPU
+a worker spends per page (Python, templates, the database driver), the CPU of the PostgreSQL
+backends that served it (from /proc), and the wall time. A warm-up request per page first (the
+match columns, caches), then `--requests` requests of each page in a row.
 
     python bench/page_cpu.py                        # builds the world (about a minute), drops it
     python bench/page_cpu.py --keep                 # ... and keeps the database for next runs
@@ -15,8 +17,9 @@ columns, caches), then `--requests` requests per page, interleaved page by page.
 
 Compare two branches on the same world in the same session: run it from each checkout with
 the same --database-url, alternating (the world's database schema must match both).
-Prints per page the median and p90 CPU ms (process time) and the median wall ms; last, one JSON
-line with `<page>_cpu_ms` and `<page>_wall_ms` medians.
+Prints per page the median, mean and p90 CPU ms of this process, the database's CPU ms per
+request and the median wall ms (wall is at the mercy of the machine's load; CPU is not); last,
+one JSON line with those figures.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import re
@@ -73,6 +77,19 @@ def log_in(client, email: str) -> None:
         raise SystemExit(f"login of {email}: {response.status_code}")
 
 
+class Rotating:
+    """Test clients taken in turn, one per request (the bench's investors have different
+    mandates: some have matches, some none)."""
+
+    def __init__(self, clients: list) -> None:
+        self.clients = clients
+        self.turn = 0
+
+    def get(self, path: str):
+        self.turn += 1
+        return self.clients[self.turn % len(self.clients)].get(path)
+
+
 def page_lists(ids: list[int]) -> dict[str, list[str]]:
     rng = random.Random(search_bench.SEED + 3)
     return {
@@ -104,13 +121,36 @@ def world_ids(app) -> tuple[list[int], list[str]]:
     return ids, emails
 
 
-def measure(client, lists: dict[str, list[str]], requests: int) -> dict[str, dict]:
-    cpu: dict[str, list[float]] = {page: [] for page in lists}
-    wall: dict[str, list[float]] = {page: [] for page in lists}
+def database_cpu_ms(app) -> float:
+    """CPU time so far of the PostgreSQL backends serving this database (this run's pool:
+    the bench is their only client), from /proc; 0.0 when they cannot be read."""
+    from marketplace.extensions import db
+
+    with app.app_context():
+        pids = db.session.scalars(
+            db.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+        db.session.rollback()
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def measure(app, client, lists: dict[str, list[str]], requests: int) -> dict[str, dict]:
+    """Each page `requests` times in a row: per request the process's CPU and wall time,
+    and the database backends' CPU over the block divided by `requests`."""
+    figures = {}
     for paths in lists.values():  # warm-up
         client.get(paths[0])
-    for n in range(requests):
-        for page, paths in lists.items():
+    for page, paths in lists.items():
+        cpu, wall = [], []
+        db_before = database_cpu_ms(app)
+        for n in range(requests):
             path = paths[n % len(paths)]
             c0, w0 = time.process_time(), time.perf_counter()
             response = client.get(path)
@@ -118,16 +158,16 @@ def measure(client, lists: dict[str, list[str]], requests: int) -> dict[str, dic
             c1, w1 = time.process_time(), time.perf_counter()
             if response.status_code != 200:
                 raise SystemExit(f"{path}: {response.status_code}")
-            cpu[page].append((c1 - c0) * 1000)
-            wall[page].append((w1 - w0) * 1000)
-    return {
-        page: {
-            "cpu_ms": statistics.median(cpu[page]),
-            "cpu_p90_ms": statistics.quantiles(cpu[page], n=10)[-1],
-            "wall_ms": statistics.median(wall[page]),
+            cpu.append((c1 - c0) * 1000)
+            wall.append((w1 - w0) * 1000)
+        figures[page] = {
+            "cpu_ms": statistics.median(cpu),
+            "cpu_mean_ms": statistics.fmean(cpu),
+            "cpu_p90_ms": statistics.quantiles(cpu, n=10)[-1],
+            "db_cpu_ms": (database_cpu_ms(app) - db_before) / requests,
+            "wall_ms": statistics.median(wall),
         }
-        for page in lists
-    }
+    return figures
 
 
 def show_queries(app, client, lists: dict[str, list[str]], requests: int) -> None:
@@ -172,6 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database it builds")
     parser.add_argument("--db-name", default="temumodal_page_cpu", help="the database it builds")
     parser.add_argument("--profile", choices=PAGES, help="cProfile this page and print the top")
+    parser.add_argument("--callees", help="with --profile: the callees of functions matching")
     parser.add_argument("--queries", action="store_true", help="each page's SQL, timed")
     parser.add_argument("--dump", help="write each page's first HTML into this folder")
     args = parser.parse_args(argv)
@@ -190,14 +231,19 @@ def main(argv: list[str] | None = None) -> None:
         database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
         app = make_app(database_url, folder)
         ids, emails = world_ids(app)
-        client = app.test_client()
-        log_in(client, emails[0])
+        # Every investor account logged in, taken in turn as load.py's sessions are.
+        clients = []
+        for email in emails:
+            clients.append(app.test_client())
+            log_in(clients[-1], email)
+        client = Rotating(clients)
         lists = page_lists(ids)
         if args.dump:
             out = Path(args.dump)
             out.mkdir(parents=True, exist_ok=True)
             for page, paths in lists.items():
-                for n, path in enumerate(paths[:12]):
+                for n in range(12):
+                    path = paths[n % len(paths)]
                     html = client.get(path).get_data(as_text=True)
                     (out / f"{page}-{n}.html").write_text(html)
             return
@@ -215,15 +261,24 @@ def main(argv: list[str] | None = None) -> None:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(45)
             stats.sort_stats("tottime").print_stats(35)
-            stats.sort_stats("cumulative").print_callees("pool/base.py.*\\(connect\\)|_get_user")
+            if args.callees:
+                stats.sort_stats("cumulative").print_callees(args.callees)
             return
-        figures = measure(client, lists, args.requests)
+        figures = measure(app, client, lists, args.requests)
         print(f"{len(ids)} published enterprises; {args.requests} requests per page, in-process")
-        print(f"{'page':<8} {'CPU ms':>8} {'CPU p90':>8} {'wall ms':>8}")
+        print(
+            f"{'page':<8} {'CPU ms':>8} {'CPU mean':>8} {'CPU p90':>8} {'DB CPU':>8} {'wall ms':>8}"
+        )
         line = {}
         for page, f in figures.items():
-            print(f"{page:<8} {f['cpu_ms']:8.1f} {f['cpu_p90_ms']:8.1f} {f['wall_ms']:8.1f}")
+            print(
+                f"{page:<8} {f['cpu_ms']:8.1f} {f['cpu_mean_ms']:8.1f} {f['cpu_p90_ms']:8.1f} "
+                f"{f['db_cpu_ms']:8.1f} "
+                f"{f['wall_ms']:8.1f}"
+            )
             line[f"{page}_cpu_ms"] = round(f["cpu_ms"], 1)
+            line[f"{page}_cpu_mean_ms"] = round(f["cpu_mean_ms"], 1)
+            line[f"{page}_db_cpu_ms"] = round(f["db_cpu_ms"], 1)
             line[f"{page}_wall_ms"] = round(f["wall_ms"], 1)
         print(json.dumps(line))
     finally:
