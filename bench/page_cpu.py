@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db-name", default="temumodal_page_cpu", help="the database it builds")
     parser.add_argument("--profile", choices=PAGES, help="cProfile this page and print the top")
     parser.add_argument("--callees", help="with --profile: the callees of functions matching")
+    parser.add_argument("--locale", choices=("id", "en"), help="the sessions' language")
     parser.add_argument("--queries", action="store_true", help="each page's SQL, timed")
     parser.add_argument("--dump", help="write each page's first HTML into this folder")
     args = parser.parse_args(argv)
@@ -236,6 +237,9 @@ def main(argv: list[str] | None = None) -> None:
         for email in emails:
             clients.append(app.test_client())
             log_in(clients[-1], email)
+            if args.locale:
+                with clients[-1].session_transaction() as session:
+                    session["locale"] = args.locale
         client = Rotating(clients)
         lists = page_lists(ids)
         if args.dump:
