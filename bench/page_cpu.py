@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db-name", default="temumodal_page_cpu", help="the database it builds")
     parser.add_argument("--profile", choices=PAGES, help="cProfile this page and print the top")
     parser.add_argument("--callees", help="with --profile: the callees of functions matching")
+    parser.add_argument("--dump-count", type=int, default=12, help="pages of each kind dumped")
     parser.add_argument("--locale", choices=("id", "en"), help="the sessions' language")
     parser.add_argument("--queries", action="store_true", help="each page's SQL, timed")
     parser.add_argument("--dump", help="write each page's first HTML into this folder")
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
             out = Path(args.dump)
             out.mkdir(parents=True, exist_ok=True)
             for page, paths in lists.items():
-                for n in range(12):
+                for n in range(args.dump_count):
                     path = paths[n % len(paths)]
                     html = client.get(path).get_data(as_text=True)
                     (out / f"{page}-{n}.html").write_text(html)

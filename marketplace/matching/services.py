@@ -238,7 +238,17 @@ def _other_choices_counts(
         # documents and themes are "must hold all": their counts narrow, as they are.
         if not getattr(query, attribute) or facet in ("documents", "impact_themes"):
             continue
-        wider = replace(query, text=text, page=1, per_page=1, with_facets=True, **{attribute: ()})
+        # Only the counts are read: sorted by date, so no match is ranked against the words.
+        wider = replace(
+            query,
+            text=text,
+            sort="newest",
+            page=1,
+            per_page=1,
+            with_facets=True,
+            with_snippets=False,
+            **{attribute: ()},
+        )
         facets[facet] = search.search(wider).facets.get(facet, {})
     return facets
 
