@@ -211,8 +211,15 @@ def _register_template_helpers(app: Flask) -> None:
         from flask_babel import get_locale
 
         from marketplace import permissions
+        from marketplace.web import id_url
 
-        return {"vocab": vocab, "label": vocab.label, "can": permissions, "get_locale": get_locale}
+        return {
+            "vocab": vocab,
+            "label": vocab.label,
+            "can": permissions,
+            "get_locale": get_locale,
+            "id_url": id_url,
+        }
 
     @app.context_processor
     def inject_unread_count():

@@ -69,9 +69,15 @@ def rupiah_short(amount: int | None, locale: str | None = None) -> str:
     value = abs(int(amount))
     for size, unit in units:
         if value >= size:
-            number = format_decimal(value / size, locale=locale, format="#,##0.#")
-            return f"{sign}Rp{number} {unit}"
+            return f"{sign}Rp{_short_number(value / size, locale)} {unit}"
     return rupiah(amount, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_number(value: float, locale: str) -> str:
+    """`50` or `1,5`: Babel's decimal format, remembered (a list of matches formats the same
+    ticket bounds on every card, and Babel parses its pattern on every call)."""
+    return format_decimal(value, locale=locale, format="#,##0.#")
 
 
 def date(value: dt.date | None, locale: str | None = None) -> str:

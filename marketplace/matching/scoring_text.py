@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-
 from marketplace import formatting, vocab
 from marketplace.matching.scoring import Reason
+
+# The catalogue read once per request (security.request_translations), as vocab's labels: a
+# page of matches renders a hundred reasons.
+from marketplace.security import gettext
+from marketplace.security import lazy_gettext as _l
 
 SEPARATOR = " · "
 

@@ -153,30 +153,31 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     ago never shows. Snippets quote the public fields (name, products, description), the
     public deck pages, and the whole deck only for viewers who may read it. Reads only.
     """
+    from dataclasses import replace
+
     from marketplace.pitches import permissions as pitch_permissions
 
     full = permissions.can_use_full_filters(viewer)
     query = resolve_priority_areas(restrict_query(query, full=full))
+    # The snippets quote what this viewer may read (below), not the index's texts.
+    query = replace(query, with_snippets=False)
     result = search.search_forgiving(query)
-    found = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Enterprise)
+    found: dict[int, Enterprise] = {}
+    stages: dict[int, str | None] = {}
+    if result.ids:
+        # The page's enterprises with their photos and their readiness stage (match card).
+        rows = db.session.execute(
+            select(Enterprise, MatchCard.stage)
+            .outerjoin(MatchCard, MatchCard.enterprise_id == Enterprise.id)
             .where(Enterprise.id.in_(result.ids), Enterprise.status == "published")
             .options(selectinload(Enterprise.photos))
-        )
-    }
-    stages = dict(
-        db.session.execute(
-            select(MatchCard.enterprise_id, MatchCard.stage).where(
-                MatchCard.enterprise_id.in_(list(found))
-            )
         ).all()
-    )
+        for enterprise, stage in rows:
+            found[enterprise.id] = enterprise
+            stages[enterprise.id] = stage
     terms = analysis.query_terms(analysis.parse_query(result.corrected or query.text))
-    previews = decks.first_deck_pages(found)
-    public_texts = decks.deck_texts(session=db.session(), enterprise_ids=found)
-    full_texts = decks.deck_texts(session=db.session(), enterprise_ids=found, full=True)
+    page_decks = decks.result_decks(found)
+    previews, public_texts, full_texts = page_decks.previews, page_decks.public, page_decks.full
     items = []
     for enterprise_id in result.ids:
         enterprise = found.get(enterprise_id)
@@ -237,7 +238,17 @@ def _other_choices_counts(
         # documents and themes are "must hold all": their counts narrow, as they are.
         if not getattr(query, attribute) or facet in ("documents", "impact_themes"):
             continue
-        wider = replace(query, text=text, page=1, per_page=1, with_facets=True, **{attribute: ()})
+        # Only the counts are read: sorted by date, so no match is ranked against the words.
+        wider = replace(
+            query,
+            text=text,
+            sort="newest",
+            page=1,
+            per_page=1,
+            with_facets=True,
+            with_snippets=False,
+            **{attribute: ()},
+        )
         facets[facet] = search.search(wider).facets.get(facet, {})
     return facets
 

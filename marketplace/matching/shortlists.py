@@ -152,6 +152,21 @@ def shortlist_of(organisation_id: int, *, stage: str | None = None) -> list[Shor
     return list(db.session.scalars(query))
 
 
+def shortlisted_among(organisation_id: int, enterprise_ids: Sequence[int]) -> set[int]:
+    """Which of `enterprise_ids` are on the organisation's shortlist (for the buttons of a list
+    of cards: one small query, not the whole shortlist). Reads only."""
+    if not enterprise_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ShortlistEntry.enterprise_id).where(
+                ShortlistEntry.organisation_id == organisation_id,
+                ShortlistEntry.enterprise_id.in_(list(enterprise_ids)),
+            )
+        )
+    )
+
+
 def _cell(value: object) -> str:
     return spreadsheet_cell("" if value is None else str(value))
 

@@ -118,11 +118,7 @@ def _card_actions(enterprise_ids: list[int]) -> dict:
     shortlisted: set[int] = set()
     access: dict[int, str] = {}
     if permissions.can_use_shortlist(current_user):
-        shortlisted = {
-            e.enterprise_id
-            for e in shortlists.shortlist_of(current_user.organisation_id)
-            if e.enterprise_id in set(enterprise_ids)
-        }
+        shortlisted = shortlists.shortlisted_among(current_user.organisation_id, enterprise_ids)
         access = pitch_data_room.open_request_states(
             organisation_id=current_user.organisation_id, enterprise_ids=enterprise_ids
         )

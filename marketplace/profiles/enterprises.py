@@ -13,7 +13,8 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace import audit, editing, regions, tasks, vocab
 from marketplace.accounts.models import User
@@ -354,6 +355,39 @@ def set_consent(*, actor: User, enterprise: Enterprise, purpose: str, granted: b
         by=actor.id,
         purpose=purpose,
     )
+
+
+# --- reading a profile ------------------------------------------------------------------------
+# The collections a profile page reads (readiness facts, photos, documents, outcomes): one query
+# each when read. A profile has rows in a few of them, often none in most.
+PROFILE_COLLECTIONS = (
+    "documents",
+    "revenues",
+    "mentoring",
+    "photos",
+    "attestations",
+    "enrolments",
+    "group_memberships",
+    "outcomes",  # a backref from events.models
+)
+
+
+def skip_empty_collections(enterprise: Enterprise, names: tuple[str, ...] = PROFILE_COLLECTIONS):
+    """Find out in one query which of `enterprise`'s collections `names` hold no row, and mark
+    those as loaded and empty, so reading them later costs no query; the others load as usual
+    when read. Collections already loaded (or unknown names) are left alone. Reads only."""
+    state = inspect(enterprise)
+    pending = [name for name in names if name in state.unloaded and hasattr(Enterprise, name)]
+    if not pending or state.key is None:
+        return
+    flags = db.session.execute(
+        select(*(getattr(Enterprise, name).any() for name in pending)).where(
+            Enterprise.id == enterprise.id
+        )
+    ).one()
+    for name, has_rows in zip(pending, flags, strict=True):
+        if not has_rows:
+            set_committed_value(enterprise, name, [])
 
 
 # --- readiness -------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ def browse():
 @bp.get("/enterprises/<int:enterprise_id>")
 def profile(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id)
+    enterprises.skip_empty_collections(enterprise)
     full = permissions.can_view_full_profile(current_user, enterprise)
     assessment = enterprises.assess(enterprise)
     nik = None

@@ -425,3 +425,27 @@ def test_the_documents_page_says_an_incomplete_certificate_does_not_count(
     login(owner)
     page = client.get(f"/enterprises/{enterprise.id}/documents").get_data(as_text=True)
     assert "not-counted" in page and "tidak dihitung untuk kesiapan" in page
+
+
+def test_skip_empty_collections_marks_only_the_empty_ones_loaded(db, enterprise):
+    from sqlalchemy import event, inspect
+
+    from marketplace.profiles.models import LegalDocument
+
+    db.session.add(LegalDocument(enterprise=enterprise, kind="nib", number="1234567890123"))
+    db.session.commit()
+    enterprise_id = enterprise.id
+    db.session.expunge_all()
+    loaded = db.session.get(Enterprise, enterprise_id)
+
+    enterprise_services.skip_empty_collections(loaded)
+
+    unloaded = inspect(loaded).unloaded
+    assert "documents" in unloaded  # has a row: loads as usual when read
+    assert not {"revenues", "photos", "mentoring", "attestations"} & unloaded
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert (loaded.revenues, loaded.photos, loaded.mentoring) == ([], [], [])
+    assert statements == []  # the empty ones cost no query
+    assert [d.kind for d in loaded.documents] == ["nib"]
+    assert len(statements) == 1

@@ -399,7 +399,7 @@ class PostgresBackend:
                 else:
                     count_sql = f"SELECT count(*) FROM {TABLE} WHERE {where}"
                     total = conn.execute(text(count_sql), params).scalar_one()
-            if ids:
+            if ids and query.with_snippets:
                 terms = analysis.query_terms(clauses)
                 snippet_sql = (
                     f"SELECT id, description, products, left(deck_text, {_DECK_SNIPPET_CHARS}) "

@@ -85,6 +85,9 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     with_facets: bool = False
+    # Snippets of the page's hits (SearchResult.snippets); a caller that quotes the profiles
+    # itself (the search page) turns them off and saves their read.
+    with_snippets: bool = True
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

@@ -278,7 +278,7 @@ class QueryEngine:
                 facets[facet] = counts
         terms = analysis.query_terms(clauses)
         snippets = {}
-        for docnum in page:
+        for docnum in page if query.with_snippets else ():
             stored = snap.searcher.stored_fields(docnum).get("snip", ())
             snippets[snap.ids[docnum]] = analysis.snippet(stored, terms)
         page_ids = [snap.ids[d] for d in page]
