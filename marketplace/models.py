@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from sqlalchemy import DateTime, ForeignKey, Index, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, Relationship, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
@@ -29,6 +29,22 @@ OrganisationId = Annotated[
 ]
 UserId = Annotated[int, mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)]
 ActorId = Annotated[int | None, mapped_column(ForeignKey("users.id", ondelete="SET NULL"))]
+
+
+def parent_id(table: str) -> MappedColumn[int]:
+    """The same rule for a domain's own parent tables: `version_id: Mapped[int] =
+    parent_id("deck_versions")`, a row that goes when its parent goes (and is found by it)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+
+
+def children(back_populates: str, *, order_by: str | None = None) -> Relationship:
+    """The parent's side of `parent_id`: rows saved and deleted with their parent, and deleted
+    when taken out of the list (`delete-orphan`)."""
+    if order_by is None:
+        return relationship(back_populates=back_populates, cascade="all, delete-orphan")
+    return relationship(
+        back_populates=back_populates, cascade="all, delete-orphan", order_by=order_by
+    )
 
 
 class TimestampMixin:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.models import EventId, TimestampMixin, as_utc, one_of, utcnow
+from marketplace.models import EventId, TimestampMixin, as_utc, one_of, parent_id, utcnow
 
 # Order states. pending: seat held until hold_expires_at, buyer on Stripe Checkout;
 # processing: Checkout completed with a delayed method, seat held until Stripe settles;
@@ -200,9 +200,7 @@ class OrderRefund(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("ticket_orders.id", ondelete="CASCADE"), index=True
-    )
+    order_id: Mapped[int] = parent_id("ticket_orders")
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(10), default="requested")
