@@ -36,13 +36,22 @@ def require_role(*roles: str) -> None:
 
 
 def visible_or_404(
-    model: type[Row], object_id: int, may_see: Callable[..., bool] | None = None
+    model: type[Row],
+    object_id: int,
+    may_see: Callable[..., bool] | None = None,
+    **belongs_to: object,
 ) -> Row:
     """The `model` row `object_id`, if the current user may see it (`may_see(user, row)`; any
-    user when not given). 404 otherwise: an object hidden from the user answers as one that
-    does not exist. What the user may do with it (a 403) is the caller's next check."""
+    user when not given) and it belongs where the URL puts it (`event_id=event.id`: a ticket
+    type of this event, not of another). 404 otherwise: an object hidden from the user answers
+    as one that does not exist. What the user may do with it (a 403) is the caller's next
+    check."""
     row = db.session.get(model, object_id)
-    if row is None or (may_see is not None and not may_see(current_user, row)):
+    if (
+        row is None
+        or any(getattr(row, column) != value for column, value in belongs_to.items())
+        or (may_see is not None and not may_see(current_user, row))
+    ):
         abort(404)
     return row
 

@@ -12,6 +12,7 @@ from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.web import visible_or_404
 
 bp = Blueprint("organisation", __name__)
 
@@ -23,6 +24,14 @@ def _member_key() -> str:
 def _sent(response) -> bool:
     # Only invitations actually sent count: a refused form answers 422 and sends nothing.
     return response.status_code == 302
+
+
+def _colleague_or_404(model, object_id: int):
+    """A member or invitation of the current user's own organisation, to one who may see the
+    members; to anyone else it does not exist (404)."""
+    if not members.can_see_members(current_user):
+        abort(404)
+    return visible_or_404(model, object_id, organisation_id=current_user.organisation_id)
 
 
 def _members_page(invite_form):
@@ -75,13 +84,7 @@ def invite():
 @bp.post("/organisation/invitations/<int:invitation_id>/cancel")
 @login_required
 def cancel_invitation(invitation_id: int):
-    invitation = db.session.get(OrganisationInvitation, invitation_id)
-    if (
-        invitation is None
-        or invitation.organisation_id != current_user.organisation_id
-        or not members.can_see_members(current_user)
-    ):
-        abort(404)
+    invitation = _colleague_or_404(OrganisationInvitation, invitation_id)
     if not (current_user.organisation_admin or invitation.invited_by_id == current_user.id):
         abort(403)
     if confirmed():
@@ -93,13 +96,7 @@ def cancel_invitation(invitation_id: int):
 @bp.post("/organisation/members/<int:user_id>/remove")
 @login_required
 def remove_member(user_id: int):
-    member = db.session.get(User, user_id)
-    if (
-        member is None
-        or member.organisation_id != current_user.organisation_id
-        or not members.can_see_members(current_user)
-    ):
-        abort(404)
+    member = _colleague_or_404(User, user_id)
     if not members.is_organisation_admin(current_user, current_user.organisation):
         abort(403)
     if confirmed():

@@ -52,7 +52,6 @@ def _order(order_id: int) -> TicketOrder:
 def manage(event_id: int):
     event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type")
-    code_form = forms.DiscountCodeForm(prefix="code")
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Ticket saved.")) as outcome:
             tickets.save_ticket_type(
@@ -60,14 +59,13 @@ def manage(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form)
+    return _manage_page(event, form=form)
 
 
 @bp.post("/events/<int:event_id>/tickets/codes")
 @login_required
 def add_code(event_id: int):
     event = managed_event(event_id)
-    form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code")
     if code_form.validate_on_submit():
         with Attempt(form=code_form, success=_("Code added.")) as outcome:
@@ -80,15 +78,13 @@ def add_code(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form)
+    return _manage_page(event, code_form=code_form)
 
 
 @bp.post("/events/<int:event_id>/tickets/hold")
 @login_required
 def set_hold(event_id: int):
     event = managed_event(event_id)
-    form = forms.TicketTypeForm(prefix="type", formdata=None)
-    code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     hold_form = forms.HoldTimeForm(prefix="hold")
     if hold_form.validate_on_submit():
         with Attempt(form=hold_form, success=_("Hold time saved.")) as outcome:
@@ -97,16 +93,22 @@ def set_hold(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form, hold_form)
+    return _manage_page(event, hold_form=hold_form)
 
 
-def _manage_page(event, form, code_form, hold_form=None):
-    now = utcnow()
-    types = tickets.ticket_types(event)
-    codes = tickets.discount_codes(event)
+def _manage_page(event, *, form=None, code_form=None, hold_form=None):
+    """The organiser's ticket page: the form just sent (with its data and errors) and the
+    other two blank, the hold time filled in with the event's current one."""
+    if form is None:
+        form = forms.TicketTypeForm(prefix="type", formdata=None)
+    if code_form is None:
+        code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     if hold_form is None:
         hold_form = forms.HoldTimeForm(prefix="hold", formdata=None)
         hold_form.hold_minutes.data = tickets.hold_minutes(event)
+    now = utcnow()
+    types = tickets.ticket_types(event)
+    codes = tickets.discount_codes(event)
     return render_template(
         "payments/manage.html",
         event=event,
@@ -229,9 +231,7 @@ def _ticket_rows(types, now):
 @login_required
 def buy(event_id: int, ticket_type_id: int):
     event = event_or_404(event_id)
-    ticket_type = db.session.get(TicketType, ticket_type_id)
-    if ticket_type is None or ticket_type.event_id != event.id:
-        abort(404)
+    ticket_type = visible_or_404(TicketType, ticket_type_id, event_id=event.id)
     if not tickets.can_buy(current_user, ticket_type):
         abort(403)
     form = forms.BuyForm()

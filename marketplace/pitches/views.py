@@ -342,9 +342,7 @@ def request_access(enterprise_id: int):
 @login_required
 def decide(enterprise_id: int, request_id: int, decision: str):
     enterprise = _enterprise(enterprise_id, manage=True)
-    access_request = db.session.get(AccessRequest, request_id)
-    if access_request is None or access_request.enterprise_id != enterprise.id:
-        abort(404)
+    access_request = visible_or_404(AccessRequest, request_id, enterprise_id=enterprise.id)
     # Ending an investor's access is asked twice (a ticked box); accepting and declining not.
     go_ahead = confirmed() if decision == "revoke" else ActionForm().validate_on_submit()
     if go_ahead:

@@ -98,9 +98,9 @@ def _programme(programme_id: int) -> Programme:
     id, 404 for another organisation's programme (as for a missing one), 403 to a colleague who
     may not manage it yet (address unconfirmed)."""
     require_role("facilitator")
-    programme = db.session.get(Programme, programme_id)
-    if programme is None or programme.organisation_id != current_user.organisation_id:
-        abort(404)
+    programme = visible_or_404(
+        Programme, programme_id, organisation_id=current_user.organisation_id
+    )
     if not permissions.can_manage_programme(current_user, programme):
         abort(403)
     return programme
