@@ -16,7 +16,8 @@ from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
 from marketplace.formatting import csv_datetime, spreadsheet_cell
 from marketplace.models import as_utc, utcnow
-from marketplace.payments.models import OrderRefund, TicketOrder, TicketType, WebhookFailure
+from marketplace.payments import tickets
+from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
 
 
 def event_orders(event: PitchEvent) -> list[TicketOrder]:
@@ -91,15 +92,7 @@ def attendees(event: PitchEvent) -> list[Attendee]:
         for r in event.registrations
         if r.status == "registered"
     ]
-    observers = db.session.scalars(
-        select(TicketOrder)
-        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
-        .where(
-            TicketOrder.event_id == event.id,
-            TicketType.kind == "observer",
-            TicketOrder.status == "paid",
-        )
-    )
+    observers = db.session.scalars(tickets.paid_observer_orders(event.id).order_by(TicketOrder.id))
     people += [
         Attendee(
             o.user.name,
