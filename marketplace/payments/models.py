@@ -63,7 +63,7 @@ class TicketType(TimestampMixin, db.Model):
             "sale_ends_at IS NULL OR sale_starts_at IS NULL OR sale_ends_at > sale_starts_at",
             name="sale_window_in_order",
         ),
-        CheckConstraint("kind IN ('investor','observer')", name="kind"),
+        CheckConstraint(one_of("kind", TICKET_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

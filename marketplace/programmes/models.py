@@ -22,9 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin, children, parent_id
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin, children, one_of, parent_id
 from marketplace.profiles.models import Enterprise
 
 
@@ -149,9 +150,7 @@ class BusinessGroup(TimestampMixin, db.Model):
     programme's organisation acts for (`programmes.groups.add_member`)."""
 
     __tablename__ = "business_groups"
-    __table_args__ = (
-        CheckConstraint("kind IN ('kube','kelompok_mekaar','koperasi','sentra')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", vocab.GROUP_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = parent_id("programmes")
