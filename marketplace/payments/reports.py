@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.formatting import csv_datetime, spreadsheet_cell
+from marketplace.formatting import csv_datetime, csv_text
 from marketplace.models import as_utc, utcnow
 from marketplace.payments import tickets
 from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
@@ -137,44 +135,36 @@ def totals(orders: Sequence[TicketOrder]) -> Totals:
 def orders_csv(orders: Sequence[TicketOrder]) -> str:
     """The orders as CSV for a finance team, labels in the current language; every text cell
     defused against spreadsheet formulas. No side effects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            gettext("Order"),
-            gettext("Receipt"),
-            gettext("Buyer"),
-            gettext("E-mail"),
-            gettext("Ticket"),
-            gettext("Status"),
-            gettext("List price (Rp)"),
-            gettext("Paid (Rp)"),
-            gettext("Refunded (Rp)"),
-            gettext("Paid at (WIB)"),
-            gettext("Stripe payment"),
-        ]
+    header = [
+        gettext("Order"),
+        gettext("Receipt"),
+        gettext("Buyer"),
+        gettext("E-mail"),
+        gettext("Ticket"),
+        gettext("Status"),
+        gettext("List price (Rp)"),
+        gettext("Paid (Rp)"),
+        gettext("Refunded (Rp)"),
+        gettext("Paid at (WIB)"),
+        gettext("Stripe payment"),
+    ]
+    return csv_text(header, (_order_row(order) for order in orders))
+
+
+def _order_row(order: TicketOrder) -> tuple:
+    return (
+        order.reference,
+        order.receipt_number or "",
+        order.user.name,
+        order.user.email,
+        order.ticket_type.name,
+        display_status(order),
+        order.list_price,
+        order.amount if order.paid_at else 0,
+        order.refunded_amount,
+        csv_datetime(as_utc(order.paid_at)),
+        order.stripe_payment_intent_id or "",
     )
-    for order in orders:
-        paid_at = as_utc(order.paid_at)
-        writer.writerow(
-            [
-                spreadsheet_cell(v)
-                for v in (
-                    order.reference,
-                    order.receipt_number or "",
-                    order.user.name,
-                    order.user.email,
-                    order.ticket_type.name,
-                    display_status(order),
-                    order.list_price,
-                    order.amount if order.paid_at else 0,
-                    order.refunded_amount,
-                    csv_datetime(paid_at),
-                    order.stripe_payment_intent_id or "",
-                )
-            ]
-        )
-    return buffer.getvalue()
 
 
 def needing_action() -> list[TicketOrder]:
