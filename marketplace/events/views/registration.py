@@ -164,9 +164,9 @@ def _preference_page(
     *,
     side: str,
     enterprise: Enterprise | None,
-    counterparts: list[tuple[int, str]],
     current: dict[int, str],
 ):
+    counterparts = registrations.preference_counterparts(event, side=side)
     form = ActionForm()
     if form.validate_on_submit():
         values = forms.read_preferences(request.form, [i for i, _n in counterparts])
@@ -193,17 +193,11 @@ def preferences(event_id: int):
     event = event_or_404(event_id)
     if permissions.registration_of(current_user, event) is None:
         abort(403)
-    counterparts = sorted(
-        ((i.enterprise_id, i.enterprise.name) for i in event.invitations if i.status != "declined"),
-        key=lambda p: p[1],
-    )
-    current = {
-        e: v
-        for (e, i), v in registrations.preferences(event, side="investor").items()
-        if i == current_user.id
-    }
     return _preference_page(
-        event, side="investor", enterprise=None, counterparts=counterparts, current=current
+        event,
+        side="investor",
+        enterprise=None,
+        current=registrations.own_preferences(event, side="investor", party_id=current_user.id),
     )
 
 
@@ -212,18 +206,9 @@ def preferences(event_id: int):
 def enterprise_preferences(event_id: int, enterprise_id: int):
     event = event_or_404(event_id)
     enterprise = enterprise_of_event(event, enterprise_id, manager_too=False)
-    counterparts = sorted(
-        (
-            (r.user_id, f"{r.organisation.name} ({r.user.name})")
-            for r in registrations.live_registrations(event)
-        ),
-        key=lambda p: p[1],
-    )
-    current = {
-        i: v
-        for (e, i), v in registrations.preferences(event, side="enterprise").items()
-        if e == enterprise.id
-    }
     return _preference_page(
-        event, side="enterprise", enterprise=enterprise, counterparts=counterparts, current=current
+        event,
+        side="enterprise",
+        enterprise=enterprise,
+        current=registrations.own_preferences(event, side="enterprise", party_id=enterprise.id),
     )
