@@ -68,6 +68,15 @@ def members_of(organisation: Organisation) -> list[User]:
     )
 
 
+def active_members(organisation_id: int, *, role: str | None = None) -> list[User]:
+    """The organisation's active users (only those of `role` when given), by id: who hears
+    for it. Reads only."""
+    query = select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
+    if role is not None:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
 def open_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
     """Invitations not yet accepted, cancelled or expired, newest first. Reads only."""
     now = utcnow()

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import formatting
+from marketplace.accounts import members
 from marketplace.accounts.models import User
 from marketplace.events import agendas
 from marketplace.events.models import EventInvitation, PitchEvent
@@ -22,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
-from marketplace.programmes import consent
+from marketplace.programmes import services as programmes
 
 
 def _link(path: str) -> str:
@@ -32,34 +33,9 @@ def _link(path: str) -> str:
 def enterprise_recipients(enterprise: Enterprise) -> list[User]:
     """Who hears for an enterprise: its owners, or its pendamping when no owner has an account
     yet (profiles made on behalf of owners with only a phone)."""
-    owners = list(
-        db.session.scalars(
-            select(User).where(
-                User.organisation_id == enterprise.organisation_id,
-                User.role == "owner",
-                User.active.is_(True),
-            )
-        )
-    )
-    if owners:
-        return owners
-    rows = consent.consented_enrolments().subquery()
-    facilitator_ids = {
-        facilitator_id
-        for facilitator_id in db.session.scalars(
-            select(rows.c.facilitator_id).where(rows.c.enterprise_id == enterprise.id)
-        )
-        if facilitator_id
-    }
-    return (
-        list(
-            db.session.scalars(
-                select(User).where(User.id.in_(facilitator_ids), User.active.is_(True))
-            )
-        )
-        if facilitator_ids
-        else []
-    )
+    return members.active_members(
+        enterprise.organisation_id, role="owner"
+    ) or programmes.facilitators_of(enterprise)
 
 
 def _locale() -> str:
@@ -243,17 +219,7 @@ def notify_feedback(event: PitchEvent, enterprise_ids: Iterable[int]) -> None:
 
 def organisers(event: PitchEvent) -> list[User]:
     """The active facilitators of the organisation that runs the event."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == event.organisation_id,
-                User.role == "facilitator",
-                User.active.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return members.active_members(event.organisation_id, role="facilitator")
 
 
 def notify_withdrawn(event: PitchEvent, enterprise: Enterprise) -> None:
