@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, message_text
 from marketplace.extensions import db
 from marketplace.matching import permissions
 from marketplace.matching.models import MeetingRequest, MeetingTime
@@ -120,16 +120,11 @@ def request_meeting(
         raise PermissionDenied(
             _l("Only investors of a verified organisation can ask for meetings.")
         )
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            _l("Write a short message: who you are and what you would like to discuss."),
-            field="message",
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            _l("A message has at most %(num)s characters.", num=MAX_MESSAGE_CHARS), field="message"
-        )
+    message = message_text(
+        message,
+        limit=MAX_MESSAGE_CHARS,
+        empty=_l("Write a short message: who you are and what you would like to discuss."),
+    )
     if not 15 <= duration_minutes <= 480:
         raise ValidationError(
             _l("A meeting lasts between 15 minutes and 8 hours."), field="duration_minutes"
