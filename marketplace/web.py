@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from marketplace import storage
-from marketplace.extensions import db
+from marketplace.models import row_belonging
 
 Row = TypeVar("Row")
 
@@ -46,12 +46,8 @@ def visible_or_404(
     type of this event, not of another). 404 otherwise: an object hidden from the user answers
     as one that does not exist. What the user may do with it (a 403) is the caller's next
     check."""
-    row = db.session.get(model, object_id)
-    if (
-        row is None
-        or any(getattr(row, column) != value for column, value in belongs_to.items())
-        or (may_see is not None and not may_see(current_user, row))
-    ):
+    row = row_belonging(model, object_id, **belongs_to)
+    if row is None or (may_see is not None and not may_see(current_user, row)):
         abort(404)
     return row
 
