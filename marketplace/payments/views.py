@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict
 from marketplace.events import permissions as event_permissions
-from marketplace.events.views.common import event_or_404, managed_event
+from marketplace.events.views.common import event_for, event_or_404, managed_event
 from marketplace.extensions import csrf, db
 from marketplace.forms import Attempt, form_status
 from marketplace.models import as_utc, utcnow
@@ -125,9 +125,7 @@ def _manage_page(event, *, form=None, code_form=None, hold_form=None):
 @bp.get("/events/<int:event_id>/orders")
 @login_required
 def event_orders(event_id: int):
-    event = event_or_404(event_id)
-    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
-        abort(403)
+    event = event_for(event_id, payment_permissions.can_see_event_orders)
     orders = reports.event_orders(event)
     return render_template(
         "payments/orders.html",
@@ -143,9 +141,7 @@ def event_orders(event_id: int):
 @bp.get("/events/<int:event_id>/orders.csv")
 @login_required
 def orders_csv(event_id: int):
-    event = event_or_404(event_id)
-    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
-        abort(403)
+    event = event_for(event_id, payment_permissions.can_see_event_orders)
     body = reports.orders_csv(reports.event_orders(event))
     return Response(
         body,

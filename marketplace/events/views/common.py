@@ -3,6 +3,8 @@ see or manage, and an enterprise that takes part in it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort
 from flask_login import current_user
 
@@ -33,12 +35,17 @@ def event_or_404(event_id: int) -> PitchEvent:
     return visible_or_404(PitchEvent, event_id, permissions.can_view_event)
 
 
-def managed_event(event_id: int) -> PitchEvent:
-    """The event, when the user runs it."""
+def event_for(event_id: int, may: Callable[..., bool]) -> PitchEvent:
+    """The event the user may see (404 otherwise), when `may(user, event)` (403 otherwise)."""
     event = event_or_404(event_id)
-    if not permissions.can_manage_event(current_user, event):
+    if not may(current_user, event):
         abort(403)
     return event
+
+
+def managed_event(event_id: int) -> PitchEvent:
+    """The event, when the user runs it."""
+    return event_for(event_id, permissions.can_manage_event)
 
 
 def enterprise_of_event(

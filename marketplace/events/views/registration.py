@@ -14,6 +14,7 @@ from marketplace.events.models import PitchEvent
 from marketplace.events.views.common import (
     bp,
     enterprise_of_event,
+    event_for,
     event_or_404,
     managed_event,
 )
@@ -110,9 +111,7 @@ def attendance(event_id: int, enterprise_id: int):
 @bp.post("/<int:event_id>/register")
 @login_required
 def register(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.can_register(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.can_register)
     if ActionForm().validate_on_submit():
         success = _("You are registered. Tell us when you can attend.")
         with Attempt(success=success) as outcome:
@@ -125,9 +124,7 @@ def register(event_id: int):
 @bp.post("/<int:event_id>/unregister")
 @login_required
 def unregister(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.is_registered(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.is_registered)
     if confirmed():
         with Attempt() as outcome:
             registrations.cancel_registration(actor=current_user, event=event)
