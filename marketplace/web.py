@@ -35,6 +35,13 @@ def require_role(*roles: str) -> None:
         abort(403)
 
 
+def require_permission(may: Callable[..., bool], *objects: object) -> None:
+    """403 unless the logged-in user may (`may(current_user, *objects)`, a predicate from a
+    permissions module)."""
+    if not may(current_user, *objects):
+        abort(403)
+
+
 def visible_or_404(
     model: type[Row],
     object_id: int,

@@ -12,7 +12,7 @@ from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms import ActionForm, Attempt, confirmed, form_status
-from marketplace.web import visible_or_404
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("organisation", __name__)
 
@@ -35,8 +35,7 @@ def _colleague_or_404(model, object_id: int):
 
 
 def _members_page(invite_form):
-    if not members.can_see_members(current_user):
-        abort(403)
+    require_permission(members.can_see_members)
     g.personal_data = True
     organisation = current_user.organisation
     return render_template(
@@ -63,8 +62,7 @@ def members_page():
     lambda: current_app.config["MEMBER_INVITE_RATE_LIMIT"], key_func=_member_key, deduct_when=_sent
 )
 def invite():
-    if not members.can_see_members(current_user):
-        abort(403)
+    require_permission(members.can_see_members)
     form = forms.MemberInviteForm()
     if form.validate_on_submit():
         # The same answer whether or not the address has an account.
@@ -97,8 +95,7 @@ def cancel_invitation(invitation_id: int):
 @login_required
 def remove_member(user_id: int):
     member = _colleague_or_404(User, user_id)
-    if not members.is_organisation_admin(current_user, current_user.organisation):
-        abort(403)
+    require_permission(members.is_organisation_admin, current_user.organisation)
     if confirmed():
         with Attempt(success=_("%(name)s is no longer a member.", name=member.name)):
             members.remove_member(actor=current_user, member=member)
@@ -108,8 +105,7 @@ def remove_member(user_id: int):
 @bp.post("/organisation/leave")
 @login_required
 def leave():
-    if not members.can_see_members(current_user):
-        abort(403)
+    require_permission(members.can_see_members)
     organisation_name = current_user.organisation.name
     if confirmed():
         with Attempt(

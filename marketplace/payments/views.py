@@ -37,7 +37,7 @@ from marketplace.payments import (
 from marketplace.payments import permissions as payment_permissions
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
-from marketplace.web import visible_or_404
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("payments", __name__)
 
@@ -154,8 +154,7 @@ def orders_csv(event_id: int):
 @login_required
 def refund(order_id: int):
     order = _order(order_id)
-    if not payment_permissions.can_refund(current_user, order):
-        abort(403)
+    require_permission(payment_permissions.can_refund, order)
     form = forms.RefundForm()
     if request.method == "GET":
         if order.status == "flagged":  # refunds are capped by what Stripe took: ask it now
@@ -228,8 +227,7 @@ def _ticket_rows(types, now):
 def buy(event_id: int, ticket_type_id: int):
     event = event_or_404(event_id)
     ticket_type = visible_or_404(TicketType, ticket_type_id, event_id=event.id)
-    if not tickets.can_buy(current_user, ticket_type):
-        abort(403)
+    require_permission(tickets.can_buy, ticket_type)
     form = forms.BuyForm()
     if not form.validate_on_submit():
         return redirect(url_for("payments.tickets_page", event_id=event.id))
@@ -315,8 +313,7 @@ def receipt(order_id: int):
 @login_required
 def resend_receipt(order_id: int):
     order = _order(order_id)
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     with Attempt(success=_("The receipt is sent again to %(email)s.", email=order.user.email)):
         services.resend_receipt(actor=current_user, order=order)
     return redirect(url_for("payments.order", order_id=order.id))
@@ -326,8 +323,7 @@ def resend_receipt(order_id: int):
 @bp.get("/admin/payments")
 @login_required
 def admin_payments():
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     return render_template(
         "payments/admin.html",
         needing_action=reports.needing_action(),
@@ -340,8 +336,7 @@ def admin_payments():
 @login_required
 def check(order_id: int):
     order = _order(order_id)
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     with Attempt(success=_("Checked against Stripe.")):
         services.check_order(order=order)
     return redirect(url_for("payments.order", order_id=order.id))

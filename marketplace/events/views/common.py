@@ -12,7 +12,7 @@ from marketplace.events import agendas, codes, permissions
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise
-from marketplace.web import visible_or_404
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -38,8 +38,7 @@ def event_or_404(event_id: int) -> PitchEvent:
 def event_for(event_id: int, may: Callable[..., bool]) -> PitchEvent:
     """The event the user may see (404 otherwise), when `may(user, event)` (403 otherwise)."""
     event = event_or_404(event_id)
-    if not may(current_user, event):
-        abort(403)
+    require_permission(may, event)
     return event
 
 
