@@ -18,27 +18,27 @@ from marketplace.payments import tickets
 from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
 
 
-def event_orders(event: PitchEvent) -> list[TicketOrder]:
+def _orders_newest_first(where, shown) -> list[TicketOrder]:
+    """The orders meeting `where`, newest first, with their ticket type and `shown` (the
+    buyer or the event, whichever the list names) loaded."""
     return list(
         db.session.scalars(
             select(TicketOrder)
-            .where(TicketOrder.event_id == event.id)
-            .options(selectinload(TicketOrder.user), selectinload(TicketOrder.ticket_type))
+            .where(where)
+            .options(selectinload(shown), selectinload(TicketOrder.ticket_type))
             .order_by(TicketOrder.id.desc())
         )
     )
+
+
+def event_orders(event: PitchEvent) -> list[TicketOrder]:
+    """The event's orders, newest first, with their buyers."""
+    return _orders_newest_first(TicketOrder.event_id == event.id, TicketOrder.user)
 
 
 def orders_of(user: User) -> list[TicketOrder]:
     """The user's own orders at every event, newest first."""
-    return list(
-        db.session.scalars(
-            select(TicketOrder)
-            .where(TicketOrder.user_id == user.id)
-            .options(selectinload(TicketOrder.event), selectinload(TicketOrder.ticket_type))
-            .order_by(TicketOrder.id.desc())
-        )
-    )
+    return _orders_newest_first(TicketOrder.user_id == user.id, TicketOrder.event)
 
 
 def unpaid_seats_before_tickets(user: User) -> list[EventRegistration]:
