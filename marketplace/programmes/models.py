@@ -89,7 +89,7 @@ class Enrolment(TimestampMixin, db.Model):
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "enterprise_id"),
-        CheckConstraint("status IN ('active','completed','withdrawn')", name="status"),
+        CheckConstraint(one_of("status", vocab.ENROLMENT_STATUSES), name="status"),
         CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
     )
 

@@ -13,7 +13,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions
+from marketplace import audit, regions, vocab
 from marketplace.accounts import members
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
@@ -210,7 +210,7 @@ def set_enrolment_status(
     """
     if not permissions.can_manage_programme(facilitator, enrolment.cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
-    if status not in ("active", "completed", "withdrawn"):
+    if status not in vocab.ENROLMENT_STATUSES:
         raise ValidationError(_l("Choose one of the options offered."))
     was_withdrawn = enrolment.status == "withdrawn"
     enrolment.status = status
