@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -48,7 +49,10 @@ HOLDING_STATES = ("pending", "processing")
 # order seats them through an event registration); observer: a place to watch, for any
 # confirmed account (owners, facilitators of other programmes, investors not at the tables):
 # the paid order itself is the seat, with no registration, so observers are never scheduled.
-TICKET_KINDS = ("investor", "observer")
+TICKET_KINDS = {
+    "investor": _l("Investor seat (verified investors)"),
+    "observer": _l("Observer (any confirmed account)"),
+}
 
 
 class TicketType(TimestampMixin, db.Model):
