@@ -20,14 +20,18 @@ from sqlalchemy import func, select
 from marketplace import audit, permissions, vocab
 from marketplace.accounts import mails, registration
 from marketplace.accounts import services as account_services
-from marketplace.accounts.models import Organisation, OrganisationInvitation, User
+from marketplace.accounts.models import (
+    INVITATION_ROLES,
+    Organisation,
+    OrganisationInvitation,
+    User,
+)
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 MEMBER_KINDS = frozenset({"investor", "programme"})
-INVITATION_ROLES = {"member": _l("Member"), "admin": _l("Organisation admin")}
 # The user role that belongs in each organisation kind taking members.
 KIND_ROLE = {kind: role for role, kind in vocab.ROLE_ORGANISATION_KIND.items()}
 
