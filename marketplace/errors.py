@@ -42,6 +42,21 @@ class ValidationErrors(ValidationError):
         self.errors = list(errors)
 
 
+def message_text(message: str | None, *, limit: int, empty, too_long=None) -> str:
+    """A note written to the other side (an introduction, a meeting or data-room request),
+    stripped. Raises ValidationError on `message`: `empty` when there is nothing left,
+    `too_long` (or "at most `limit` characters") when it is longer than `limit`."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(empty, field="message")
+    if len(message) > limit:
+        raise ValidationError(
+            too_long or _l("A message has at most %(num)s characters.", num=limit),
+            field="message",
+        )
+    return message
+
+
 class Problems:
     """Collects the validation errors of one input so a service can report them together::
 

@@ -6,8 +6,11 @@ first language.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
+from collections.abc import Iterable, Sequence
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
@@ -138,6 +141,16 @@ def csv_datetime(value: dt.datetime | None, tz: str = "Asia/Jakarta") -> str:
 
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV export as text: the header, then each row with every cell made safe for a
+    spreadsheet (`spreadsheet_cell`; None is an empty cell)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
 
 
 def spreadsheet_cell(value: object) -> str:

@@ -120,6 +120,13 @@ ASSISTANCE_PROGRAMMES = {
     "other": _l("Another social-assistance programme"),
 }
 
+# --- an enrolment's mentoring status in its cohort -------------------------------------------
+ENROLMENT_STATUSES = {
+    "active": _l("Mentoring in progress"),
+    "completed": _l("Mentoring completed"),
+    "withdrawn": _l("Withdrawn"),
+}
+
 # --- business groups a facilitator registers (KemenkopUKM: kelompok, sentra, koperasi) --------
 GROUP_KINDS = {
     "kube": _l("KUBE (Kelompok Usaha Bersama)"),

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from marketplace import storage
-from marketplace.extensions import db
+from marketplace.models import row_belonging
 
 Row = TypeVar("Row")
 
@@ -51,13 +51,25 @@ def require_role(*roles: str) -> None:
         abort(403)
 
 
+def require_permission(may: Callable[..., bool], *objects: object) -> None:
+    """403 unless the logged-in user may (`may(current_user, *objects)`, a predicate from a
+    permissions module)."""
+    if not may(current_user, *objects):
+        abort(403)
+
+
 def visible_or_404(
-    model: type[Row], object_id: int, may_see: Callable[..., bool] | None = None
+    model: type[Row],
+    object_id: int,
+    may_see: Callable[..., bool] | None = None,
+    **belongs_to: object,
 ) -> Row:
     """The `model` row `object_id`, if the current user may see it (`may_see(user, row)`; any
-    user when not given). 404 otherwise: an object hidden from the user answers as one that
-    does not exist. What the user may do with it (a 403) is the caller's next check."""
-    row = db.session.get(model, object_id)
+    user when not given) and it belongs where the URL puts it (`event_id=event.id`: a ticket
+    type of this event, not of another). 404 otherwise: an object hidden from the user answers
+    as one that does not exist. What the user may do with it (a 403) is the caller's next
+    check."""
+    row = row_belonging(model, object_id, **belongs_to)
     if row is None or (may_see is not None and not may_see(current_user, row)):
         abort(404)
     return row

@@ -19,3 +19,8 @@ def test_a_csv_moment_is_in_wib_and_names_its_zone():
     assert formatting.csv_datetime(moment, "Asia/Makassar") == "2026-08-22 01:30 WITA"
     assert formatting.local_date(moment) == dt.date(2026, 8, 22)  # already the next day in WIB
     assert formatting.csv_datetime(None) == ""
+
+
+def test_a_csv_export_keeps_its_header_and_defuses_every_cell():
+    text = formatting.csv_text(["Name", "Amount"], [("=HYPERLINK(1)", 5), (None, -3)])
+    assert text.splitlines() == ["Name,Amount", "'=HYPERLINK(1),5", ",-3"]

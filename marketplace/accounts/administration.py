@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace import audit
 from marketplace.accounts import signals
+from marketplace.accounts.members import active_members
 from marketplace.accounts.models import Organisation, User
 from marketplace.accounts.services import end_all_sessions
 from marketplace.errors import PermissionDenied, ValidationError
@@ -22,10 +23,9 @@ MEMBERS_LINK = "/organisation"
 
 
 def _tell_members(organisation: Organisation, kind: str, params: dict) -> None:
-    members = db.session.scalars(
-        select(User).where(User.organisation_id == organisation.id, User.active.is_(True))
+    notifications.notify(
+        users=active_members(organisation.id), kind=kind, params=params, link=MEMBERS_LINK
     )
-    notifications.notify(users=list(members), kind=kind, params=params, link=MEMBERS_LINK)
 
 
 def verify_organisation(

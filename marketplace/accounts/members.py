@@ -20,14 +20,18 @@ from sqlalchemy import func, select
 from marketplace import audit, permissions, vocab
 from marketplace.accounts import mails, registration
 from marketplace.accounts import services as account_services
-from marketplace.accounts.models import Organisation, OrganisationInvitation, User
+from marketplace.accounts.models import (
+    INVITATION_ROLES,
+    Organisation,
+    OrganisationInvitation,
+    User,
+)
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 MEMBER_KINDS = frozenset({"investor", "programme"})
-INVITATION_ROLES = {"member": _l("Member"), "admin": _l("Organisation admin")}
 # The user role that belongs in each organisation kind taking members.
 KIND_ROLE = {kind: role for role, kind in vocab.ROLE_ORGANISATION_KIND.items()}
 
@@ -66,6 +70,15 @@ def members_of(organisation: Organisation) -> list[User]:
             .order_by(User.organisation_admin.desc(), User.name)
         )
     )
+
+
+def active_members(organisation_id: int, *, role: str | None = None) -> list[User]:
+    """The organisation's active users (only those of `role` when given), by id: who hears
+    for it. Reads only."""
+    query = select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
+    if role is not None:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query.order_by(User.id)))
 
 
 def open_invitations(organisation: Organisation) -> list[OrganisationInvitation]:

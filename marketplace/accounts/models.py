@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
 from marketplace.extensions import db
-from marketplace.models import OrganisationId, TimestampMixin, UserId
+from marketplace.models import OrganisationId, TimestampMixin, UserId, one_of
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -140,6 +141,10 @@ class EmailToken(db.Model):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# The role an invitation offers in the organisation (an admin can also remove members).
+INVITATION_ROLES = {"member": _l("Member"), "admin": _l("Organisation admin")}
+
+
 class OrganisationInvitation(db.Model):
     """An invitation, sent by e-mail, to join an organisation as a member or an admin.
 
@@ -148,7 +153,7 @@ class OrganisationInvitation(db.Model):
     """
 
     __tablename__ = "organisation_invitations"
-    __table_args__ = (CheckConstraint("role IN ('member','admin')", name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", INVITATION_ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[OrganisationId]

@@ -12,6 +12,7 @@ from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("organisation", __name__)
 
@@ -25,9 +26,16 @@ def _sent(response) -> bool:
     return response.status_code == 302
 
 
-def _members_page(invite_form):
+def _colleague_or_404(model, object_id: int):
+    """A member or invitation of the current user's own organisation, to one who may see the
+    members; to anyone else it does not exist (404)."""
     if not members.can_see_members(current_user):
-        abort(403)
+        abort(404)
+    return visible_or_404(model, object_id, organisation_id=current_user.organisation_id)
+
+
+def _members_page(invite_form):
+    require_permission(members.can_see_members)
     g.personal_data = True
     organisation = current_user.organisation
     return render_template(
@@ -54,8 +62,7 @@ def members_page():
     lambda: current_app.config["MEMBER_INVITE_RATE_LIMIT"], key_func=_member_key, deduct_when=_sent
 )
 def invite():
-    if not members.can_see_members(current_user):
-        abort(403)
+    require_permission(members.can_see_members)
     form = forms.MemberInviteForm()
     if form.validate_on_submit():
         # The same answer whether or not the address has an account.
@@ -75,13 +82,7 @@ def invite():
 @bp.post("/organisation/invitations/<int:invitation_id>/cancel")
 @login_required
 def cancel_invitation(invitation_id: int):
-    invitation = db.session.get(OrganisationInvitation, invitation_id)
-    if (
-        invitation is None
-        or invitation.organisation_id != current_user.organisation_id
-        or not members.can_see_members(current_user)
-    ):
-        abort(404)
+    invitation = _colleague_or_404(OrganisationInvitation, invitation_id)
     if not (current_user.organisation_admin or invitation.invited_by_id == current_user.id):
         abort(403)
     if confirmed():
@@ -93,15 +94,8 @@ def cancel_invitation(invitation_id: int):
 @bp.post("/organisation/members/<int:user_id>/remove")
 @login_required
 def remove_member(user_id: int):
-    member = db.session.get(User, user_id)
-    if (
-        member is None
-        or member.organisation_id != current_user.organisation_id
-        or not members.can_see_members(current_user)
-    ):
-        abort(404)
-    if not members.is_organisation_admin(current_user, current_user.organisation):
-        abort(403)
+    member = _colleague_or_404(User, user_id)
+    require_permission(members.is_organisation_admin, current_user.organisation)
     if confirmed():
         with Attempt(success=_("%(name)s is no longer a member.", name=member.name)):
             members.remove_member(actor=current_user, member=member)
@@ -111,8 +105,7 @@ def remove_member(user_id: int):
 @bp.post("/organisation/leave")
 @login_required
 def leave():
-    if not members.can_see_members(current_user):
-        abort(403)
+    require_permission(members.can_see_members)
     organisation_name = current_user.organisation.name
     if confirmed():
         with Attempt(

@@ -16,7 +16,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.admin import services
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, confirmed, form_status
-from marketplace.web import page_number
+from marketplace.web import page_number, require_permission
 
 bp = Blueprint("admin", __name__)
 PER_PAGE = 50
@@ -25,8 +25,7 @@ PER_PAGE = 50
 @bp.before_request
 @login_required
 def require_admin():
-    if not permissions.is_admin(current_user):
-        abort(403)
+    require_permission(permissions.is_admin)
     g.personal_data = True
 
 

@@ -86,7 +86,7 @@ OUTCOME_TRACKS = {
     "mekaar": _l("PNM Mekaar"),
     "lpdb": _l("LPDB"),
 }
-LOAN_TRACKS = frozenset({"kur", "umi", "mekaar", "lpdb"})
+LOAN_TRACKS = frozenset(OUTCOME_TRACKS) - {"investment"}
 LOAN_STATUSES = {
     "applied": _l("Applied"),
     "approved": _l("Approved"),

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from marketplace import audit, mail
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.events import permissions
 from marketplace.events.models import EventJudge, JudgeInvitation, PitchEvent
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import row_or_not_found, utcnow
 from marketplace.notifications import services as notifications
 
 # Where the invited person accepts or declines.
@@ -175,9 +175,13 @@ def withdraw_judge_invitation(*, actor: User, event: PitchEvent, invitation_id: 
     """The organiser takes back an invitation nobody has answered. Raises PermissionDenied,
     NotFound (not a pending invitation of this event). Side effects: the invitation's status."""
     _require_manager(actor, event)
-    invitation = db.session.get(JudgeInvitation, invitation_id)
-    if invitation is None or invitation.event_id != event.id or invitation.status != "pending":
-        raise NotFound(_l("This invitation is not pending."))
+    invitation = row_or_not_found(
+        JudgeInvitation,
+        invitation_id,
+        _l("This invitation is not pending."),
+        event_id=event.id,
+        status="pending",
+    )
     invitation.status = "withdrawn"
     invitation.decided_by_id = actor.id
     invitation.decided_at = utcnow()

@@ -22,7 +22,6 @@ from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.errors import (
     Conflict,
-    NotFound,
     PermissionDenied,
     ValidationError,
     ValidationErrors,
@@ -37,6 +36,7 @@ from marketplace.events.models import (
     ReviewScore,
 )
 from marketplace.extensions import db
+from marketplace.models import row_or_not_found
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Enrolment, Programme
 
@@ -103,9 +103,9 @@ def save_sheet(
 def remove_judge(*, actor: User, event: PitchEvent, judge_id: int) -> None:
     """Take a judge off the event (their scores stay). Raises PermissionDenied, NotFound."""
     _require_manager(actor, event)
-    judge = db.session.get(EventJudge, judge_id)
-    if judge is None or judge.event_id != event.id:
-        raise NotFound(_l("This judge is not part of the event."))
+    judge = row_or_not_found(
+        EventJudge, judge_id, _l("This judge is not part of the event."), event_id=event.id
+    )
     db.session.delete(judge)
     db.session.flush()
 

@@ -36,7 +36,9 @@ from marketplace.models import (
     EventId,
     TimestampMixin,
     UserId,
+    children,
     one_of,
+    parent_id,
     utcnow,
 )
 from marketplace.profiles.models import Enterprise
@@ -97,21 +99,13 @@ class PitchEvent(TimestampMixin, db.Model):
     published_version: Mapped[int] = mapped_column(Integer, default=0)
 
     organisation: Mapped[Organisation] = relationship()
-    rooms: Mapped[list[EventRoom]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventRoom.position"
+    rooms: Mapped[list[EventRoom]] = children("event", order_by="EventRoom.position")
+    invitations: Mapped[list[EventInvitation]] = children("event", order_by="EventInvitation.id")
+    registrations: Mapped[list[EventRegistration]] = children(
+        "event", order_by="EventRegistration.id"
     )
-    invitations: Mapped[list[EventInvitation]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventInvitation.id"
-    )
-    registrations: Mapped[list[EventRegistration]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventRegistration.id"
-    )
-    criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Criterion.position"
-    )
-    judges: Mapped[list[EventJudge]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventJudge.id"
-    )
+    criteria: Mapped[list[Criterion]] = children("event", order_by="Criterion.position")
+    judges: Mapped[list[EventJudge]] = children("event", order_by="EventJudge.id")
 
 
 class EventRoom(db.Model):
@@ -256,10 +250,8 @@ class Schedule(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    items: Mapped[list[ScheduleItem]] = relationship(
-        back_populates="schedule",
-        cascade="all, delete-orphan",
-        order_by="(ScheduleItem.slot, ScheduleItem.room)",
+    items: Mapped[list[ScheduleItem]] = children(
+        "schedule", order_by="(ScheduleItem.slot, ScheduleItem.room)"
     )
 
 
@@ -270,9 +262,7 @@ class ScheduleItem(db.Model):
     __table_args__ = (UniqueConstraint("schedule_id", "slot", "room"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[int] = mapped_column(
-        ForeignKey("event_schedules.id", ondelete="CASCADE"), index=True
-    )
+    schedule_id: Mapped[int] = parent_id("event_schedules")
     slot: Mapped[int] = mapped_column(Integer)
     room: Mapped[int] = mapped_column(Integer)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
@@ -354,9 +344,7 @@ class Review(TimestampMixin, db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     comment: Mapped[str | None] = mapped_column(Text)
 
-    scores: Mapped[list[ReviewScore]] = relationship(
-        back_populates="review", cascade="all, delete-orphan"
-    )
+    scores: Mapped[list[ReviewScore]] = children("review")
 
 
 class ReviewScore(db.Model):
@@ -367,9 +355,7 @@ class ReviewScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(
-        ForeignKey("judge_reviews.id", ondelete="CASCADE"), index=True
-    )
+    review_id: Mapped[int] = parent_id("judge_reviews")
     criterion_id: Mapped[int] = mapped_column(ForeignKey("judging_criteria.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
 
@@ -409,9 +395,7 @@ class Outcome(TimestampMixin, db.Model):
         backref=backref("outcomes", order_by="Outcome.status_on.desc()", viewonly=True)
     )
     organisation: Mapped[Organisation | None] = relationship()
-    steps: Mapped[list[OutcomeStep]] = relationship(
-        back_populates="outcome", cascade="all, delete-orphan", order_by="OutcomeStep.id"
-    )
+    steps: Mapped[list[OutcomeStep]] = children("outcome", order_by="OutcomeStep.id")
 
     @property
     def party(self) -> str:
@@ -424,9 +408,7 @@ class OutcomeStep(db.Model):
     __tablename__ = "outcome_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outcome_id: Mapped[int] = mapped_column(
-        ForeignKey("outcomes.id", ondelete="CASCADE"), index=True
-    )
+    outcome_id: Mapped[int] = parent_id("outcomes")
     status: Mapped[str] = mapped_column(String(16))
     on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int | None] = mapped_column(BigInteger)

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import formatting
+from marketplace.accounts import members
 from marketplace.accounts.models import User
 from marketplace.events import agendas
 from marketplace.events.models import EventInvitation, PitchEvent
@@ -22,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
-from marketplace.programmes import consent
+from marketplace.programmes import services as programmes
 
 
 def _link(path: str) -> str:
@@ -32,34 +33,9 @@ def _link(path: str) -> str:
 def enterprise_recipients(enterprise: Enterprise) -> list[User]:
     """Who hears for an enterprise: its owners, or its pendamping when no owner has an account
     yet (profiles made on behalf of owners with only a phone)."""
-    owners = list(
-        db.session.scalars(
-            select(User).where(
-                User.organisation_id == enterprise.organisation_id,
-                User.role == "owner",
-                User.active.is_(True),
-            )
-        )
-    )
-    if owners:
-        return owners
-    rows = consent.consented_enrolments().subquery()
-    facilitator_ids = {
-        facilitator_id
-        for facilitator_id in db.session.scalars(
-            select(rows.c.facilitator_id).where(rows.c.enterprise_id == enterprise.id)
-        )
-        if facilitator_id
-    }
-    return (
-        list(
-            db.session.scalars(
-                select(User).where(User.id.in_(facilitator_ids), User.active.is_(True))
-            )
-        )
-        if facilitator_ids
-        else []
-    )
+    return members.active_members(
+        enterprise.organisation_id, role="owner"
+    ) or programmes.facilitators_of(enterprise)
 
 
 def _locale() -> str:
@@ -153,15 +129,38 @@ def _params(event: PitchEvent, **more) -> dict:
     return {"event": event.title, **more}
 
 
+def _notify_enterprise(
+    event: PitchEvent, enterprise: Enterprise, *, kind: str, page: str, compose, params: dict
+) -> None:
+    """The enterprise's owners (or pendamping) hear about the event, with a link to the
+    enterprise's own `page` of it."""
+    notifications.notify(
+        users=enterprise_recipients(enterprise),
+        kind=kind,
+        params=_params(event, **params),
+        link=f"/events/{event.id}/enterprises/{enterprise.id}/{page}",
+        compose=compose,
+    )
+
+
+def _existing_enterprises(enterprise_ids: Iterable[int]) -> Iterable[Enterprise]:
+    """The enterprises of `enterprise_ids` that still exist, in id order."""
+    for enterprise_id in sorted(enterprise_ids):
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        if enterprise is not None:
+            yield enterprise
+
+
 def notify_invited(event: PitchEvent, enterprises: Iterable[Enterprise]) -> None:
     """Each newly invited enterprise's owners (or pendamping) hear, with a link to answer."""
     for enterprise in enterprises:
-        notifications.notify(
-            users=enterprise_recipients(enterprise),
+        _notify_enterprise(
+            event,
+            enterprise,
             kind="event_invited",
-            params=_params(event, enterprise=enterprise.name),
-            link=f"/events/{event.id}/enterprises/{enterprise.id}/attendance",
+            page="attendance",
             compose=lambda _user, e=enterprise: invitation_message(event, e),
+            params={"enterprise": enterprise.name},
         )
 
 
@@ -171,16 +170,14 @@ def notify_schedule(
     """The people whose agenda the published `version` sets or changes hear, each with a link
     to their own agenda."""
     kind = "schedule_published" if version == 1 else "schedule_changed"
-    for enterprise_id in sorted(enterprise_ids):
-        enterprise = db.session.get(Enterprise, enterprise_id)
-        if enterprise is None:
-            continue
-        notifications.notify(
-            users=enterprise_recipients(enterprise),
+    for enterprise in _existing_enterprises(enterprise_ids):
+        _notify_enterprise(
+            event,
+            enterprise,
             kind=kind,
-            params=_params(event, version=version),
-            link=f"/events/{event.id}/enterprises/{enterprise.id}/agenda",
+            page="agenda",
             compose=lambda _user, e=enterprise: schedule_message(event, version, enterprise=e),
+            params={"version": version},
         )
     investors = db.session.scalars(
         select(User).where(User.id.in_(sorted(investor_ids))).order_by(User.id)
@@ -200,16 +197,14 @@ def notify_feedback(event: PitchEvent, enterprise_ids: Iterable[int]) -> None:
     invitation records when. Side effects: `feedback_sent_at`."""
     from marketplace.events import judging
 
-    for enterprise_id in sorted(enterprise_ids):
-        enterprise = db.session.get(Enterprise, enterprise_id)
-        if enterprise is None:
-            continue
-        notifications.notify(
-            users=enterprise_recipients(enterprise),
+    for enterprise in _existing_enterprises(enterprise_ids):
+        _notify_enterprise(
+            event,
+            enterprise,
             kind="feedback_sent",
-            params=_params(event, enterprise=enterprise.name),
-            link=f"/events/{event.id}/enterprises/{enterprise.id}/feedback",
+            page="feedback",
             compose=lambda _user, e=enterprise: judging.feedback_message(event, e),
+            params={"enterprise": enterprise.name},
         )
         invitation = db.session.scalar(
             select(EventInvitation).where(
@@ -224,17 +219,7 @@ def notify_feedback(event: PitchEvent, enterprise_ids: Iterable[int]) -> None:
 
 def organisers(event: PitchEvent) -> list[User]:
     """The active facilitators of the organisation that runs the event."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == event.organisation_id,
-                User.role == "facilitator",
-                User.active.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return members.active_members(event.organisation_id, role="facilitator")
 
 
 def notify_withdrawn(event: PitchEvent, enterprise: Enterprise) -> None:

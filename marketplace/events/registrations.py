@@ -343,6 +343,31 @@ def preferences(event: PitchEvent, *, side: str) -> dict[tuple[int, int], str]:
     return {(p.enterprise_id, p.investor_id): p.value for p in rows}
 
 
+def own_preferences(event: PitchEvent, *, side: str, party_id: int) -> dict[int, str]:
+    """{counterpart id: value} said by one party: an investor's (`party_id` its user id) by
+    enterprise id, an enterprise's (`party_id` the enterprise id) by investor user id."""
+    mine = 1 if side == "investor" else 0
+    return {
+        pair[1 - mine]: value
+        for pair, value in preferences(event, side=side).items()
+        if pair[mine] == party_id
+    }
+
+
+def preference_counterparts(event: PitchEvent, *, side: str) -> list[tuple[int, str]]:
+    """Whom a `side` may state preferences about, (id, label) by label: an investor about the
+    invited enterprises that have not declined, an enterprise about the registered investors
+    ("organisation (name)")."""
+    if side == "investor":
+        invited = (i for i in event.invitations if i.status != "declined")
+        people = ((i.enterprise_id, i.enterprise.name) for i in invited)
+    else:
+        people = (
+            (r.user_id, f"{r.organisation.name} ({r.user.name})") for r in live_registrations(event)
+        )
+    return sorted(people, key=lambda p: p[1])
+
+
 def set_preferences(
     *,
     actor: User,

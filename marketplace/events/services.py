@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import audit, editing
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.events import codes, permissions
 from marketplace.events.models import (
     EventInvitation,
@@ -31,6 +31,7 @@ from marketplace.events.models import (
 )
 from marketplace.events.scheduling import Slot
 from marketplace.extensions import db
+from marketplace.models import row_or_not_found
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import consent
@@ -329,10 +330,7 @@ def _resize_rooms(event: PitchEvent, count: int, panel_size: int) -> None:
 
 def get_event(event_id: int) -> PitchEvent:
     """The event; raises NotFound."""
-    event = db.session.get(PitchEvent, event_id)
-    if event is None:
-        raise NotFound(_l("This event does not exist."))
-    return event
+    return row_or_not_found(PitchEvent, event_id, _l("This event does not exist."))
 
 
 def events_for(user: User) -> list[PitchEvent]:

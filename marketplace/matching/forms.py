@@ -107,24 +107,23 @@ class IntroductionForm(FlaskForm):
     )
 
 
-class SavedSearchForm(FlaskForm):
-    """Save the current search: a name and the search page's query string (hidden)."""
-
-    name = StringField(
-        _l("Name of this search"),
+def _search_name(label) -> StringField:
+    """A saved search's name, with the same rule whether it is given or changed."""
+    return StringField(
+        label,
         validators=[
             DataRequired(message=_l("Give the search a name.")),
             Length(max=MAX_NAME_CHARS),
         ],
     )
+
+
+class SavedSearchForm(FlaskForm):
+    """Save the current search: a name and the search page's query string (hidden)."""
+
+    name = _search_name(_l("Name of this search"))
     params = HiddenField()
 
 
 class RenameSearchForm(FlaskForm):
-    name = StringField(
-        _l("New name"),
-        validators=[
-            DataRequired(message=_l("Give the search a name.")),
-            Length(max=MAX_NAME_CHARS),
-        ],
-    )
+    name = _search_name(_l("New name"))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace import audit, vocab
 from marketplace.accounts.models import Organisation, User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, message_text
 from marketplace.extensions import db
 from marketplace.matching import permissions, shortlists
 from marketplace.matching.meetings import enterprise_side_users
@@ -91,16 +91,11 @@ def request_introduction(
         )
     if organisation.kind != "investor" or not organisation.is_verified:
         raise NotFound(_l("Introductions go only to verified investor organisations."))
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            _l("Write a few words: what your business does and what you would like to discuss."),
-            field="message",
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            _l("A message has at most %(num)s characters.", num=MAX_MESSAGE_CHARS), field="message"
-        )
+    message = message_text(
+        message,
+        limit=MAX_MESSAGE_CHARS,
+        empty=_l("Write a few words: what your business does and what you would like to discuss."),
+    )
     if instrument and instrument not in vocab.INSTRUMENTS:
         raise ValidationError(_l("Choose one of the options offered."), field="instrument")
     if open_request(enterprise_id=enterprise.id, organisation_id=organisation.id):

@@ -17,11 +17,11 @@ from sqlalchemy import or_, select
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, message_text
 from marketplace.extensions import db
 from marketplace.matching import permissions
 from marketplace.matching.models import MeetingRequest, MeetingTime
-from marketplace.models import as_utc, utcnow
+from marketplace.models import as_utc, row_or_not_found, utcnow
 from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import consent
@@ -120,16 +120,11 @@ def request_meeting(
         raise PermissionDenied(
             _l("Only investors of a verified organisation can ask for meetings.")
         )
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            _l("Write a short message: who you are and what you would like to discuss."),
-            field="message",
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            _l("A message has at most %(num)s characters.", num=MAX_MESSAGE_CHARS), field="message"
-        )
+    message = message_text(
+        message,
+        limit=MAX_MESSAGE_CHARS,
+        empty=_l("Write a short message: who you are and what you would like to discuss."),
+    )
     if not 15 <= duration_minutes <= 480:
         raise ValidationError(
             _l("A meeting lasts between 15 minutes and 8 hours."), field="duration_minutes"
@@ -250,10 +245,7 @@ def respond_to_meeting(
 
 def get_meeting(meeting_id: int) -> MeetingRequest:
     """The meeting request, or NotFound."""
-    meeting = db.session.get(MeetingRequest, meeting_id)
-    if meeting is None:
-        raise NotFound(_l("This meeting request does not exist."))
-    return meeting
+    return row_or_not_found(MeetingRequest, meeting_id, _l("This meeting request does not exist."))
 
 
 def meetings_for(user: User) -> list[MeetingRequest]:

@@ -34,7 +34,9 @@ from marketplace.models import (
     EnterpriseId,
     OrganisationId,
     UserId,
+    children,
     one_of,
+    parent_id,
     unique_where,
     utcnow,
 )
@@ -88,12 +90,8 @@ class ShortlistEntry(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
-    moves: Mapped[list[ShortlistMove]] = relationship(
-        back_populates="entry", cascade="all, delete-orphan", order_by="ShortlistMove.id"
-    )
-    notes: Mapped[list[ShortlistNote]] = relationship(
-        back_populates="entry", cascade="all, delete-orphan", order_by="ShortlistNote.id"
-    )
+    moves: Mapped[list[ShortlistMove]] = children("entry", order_by="ShortlistMove.id")
+    notes: Mapped[list[ShortlistNote]] = children("entry", order_by="ShortlistNote.id")
 
 
 class ShortlistMove(db.Model):
@@ -102,9 +100,7 @@ class ShortlistMove(db.Model):
     __tablename__ = "shortlist_moves"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("shortlist_entries.id", ondelete="CASCADE"), index=True
-    )
+    entry_id: Mapped[int] = parent_id("shortlist_entries")
     from_stage: Mapped[str | None] = mapped_column(String(20))
     to_stage: Mapped[str] = mapped_column(String(20))
     moved_by_id: Mapped[ActorId]
@@ -121,9 +117,7 @@ class ShortlistNote(db.Model):
     __tablename__ = "shortlist_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("shortlist_entries.id", ondelete="CASCADE"), index=True
-    )
+    entry_id: Mapped[int] = parent_id("shortlist_entries")
     author_id: Mapped[ActorId]
     author_name: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
@@ -163,9 +157,7 @@ class MeetingRequest(db.Model):
     organisation: Mapped[Organisation] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys="MeetingRequest.requested_by_id")
     decided_by: Mapped[User | None] = relationship(foreign_keys="MeetingRequest.decided_by_id")
-    times: Mapped[list[MeetingTime]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="MeetingTime.starts_at"
-    )
+    times: Mapped[list[MeetingTime]] = children("request", order_by="MeetingTime.starts_at")
 
 
 class MeetingTime(db.Model):
@@ -178,9 +170,7 @@ class MeetingTime(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = parent_id("meeting_requests")
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     proposed_by: Mapped[str] = mapped_column(String(10))
 

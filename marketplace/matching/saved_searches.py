@@ -28,6 +28,7 @@ from marketplace.extensions import db
 from marketplace.matching import permissions, search, services
 from marketplace.matching.models import SavedSearch, SavedSearchHit
 from marketplace.matching.services import LIST_PARAMS, query_from_args, restrict_query
+from marketplace.models import row_or_not_found
 from marketplace.profiles.models import Enterprise
 
 log = logging.getLogger(__name__)
@@ -178,10 +179,9 @@ def get_saved_search(*, user: User, saved_search_id: int) -> SavedSearch:
     missing one), PermissionDenied when the user may not keep saved searches."""
     if not permissions.can_save_searches(user):
         raise PermissionDenied(_l("Only investors of a verified organisation can save searches."))
-    saved = db.session.get(SavedSearch, saved_search_id)
-    if saved is None or saved.user_id != user.id:
-        raise NotFound(_l("This saved search does not exist."))
-    return saved
+    return row_or_not_found(
+        SavedSearch, saved_search_id, _l("This saved search does not exist."), user_id=user.id
+    )
 
 
 def rename_saved_search(*, user: User, saved: SavedSearch, name: str | None) -> None:

@@ -7,8 +7,6 @@ domain errors with messages in the user's language.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from flask_babel import gettext
@@ -21,7 +19,7 @@ from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.formatting import csv_datetime, local_date, spreadsheet_cell
+from marketplace.formatting import csv_datetime, csv_text, local_date
 from marketplace.matching import permissions
 from marketplace.matching.models import (
     ShortlistEntry,
@@ -167,47 +165,36 @@ def shortlisted_among(organisation_id: int, enterprise_ids: Sequence[int]) -> se
     )
 
 
-def _cell(value: object) -> str:
-    return spreadsheet_cell("" if value is None else str(value))
-
-
 def shortlist_csv(entries: Sequence[ShortlistEntry]) -> str:
     """The shortlist as CSV, labels in the current language. No side effects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            gettext("Enterprise"),
-            gettext("Sector"),
-            gettext("Province"),
-            gettext("Funding ask (Rp)"),
-            gettext("Stage"),
-            gettext("Added on"),
-            gettext("Last moved (WIB)"),
-            gettext("Moved by"),
-            gettext("Notes"),
-        ]
+    header = [
+        gettext("Enterprise"),
+        gettext("Sector"),
+        gettext("Province"),
+        gettext("Funding ask (Rp)"),
+        gettext("Stage"),
+        gettext("Added on"),
+        gettext("Last moved (WIB)"),
+        gettext("Moved by"),
+        gettext("Notes"),
+    ]
+    return csv_text(header, (_shortlist_row(entry) for entry in entries))
+
+
+def _shortlist_row(entry: ShortlistEntry) -> tuple:
+    enterprise = entry.enterprise
+    last = entry.moves[-1] if entry.moves else None
+    return (
+        enterprise.name,
+        vocab.label(vocab.SECTORS, enterprise.sector),
+        enterprise.province_code and _province_name(enterprise.province_code),
+        enterprise.ask_amount if enterprise.ask_amount is not None else "",
+        vocab.label(vocab.DEAL_STAGES, entry.stage),
+        local_date(entry.created_at).isoformat(),
+        csv_datetime(last.moved_at) if last else "",
+        last.moved_by_name if last else "",
+        len(entry.notes),
     )
-    for entry in entries:
-        enterprise = entry.enterprise
-        last = entry.moves[-1] if entry.moves else None
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    enterprise.name,
-                    vocab.label(vocab.SECTORS, enterprise.sector),
-                    enterprise.province_code and _province_name(enterprise.province_code),
-                    enterprise.ask_amount if enterprise.ask_amount is not None else "",
-                    vocab.label(vocab.DEAL_STAGES, entry.stage),
-                    local_date(entry.created_at).isoformat(),
-                    csv_datetime(last.moved_at) if last else "",
-                    last.moved_by_name if last else "",
-                    len(entry.notes),
-                )
-            ]
-        )
-    return buffer.getvalue()
 
 
 def _province_name(code: str) -> str:

@@ -43,7 +43,7 @@ from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
-from marketplace.web import page_number, visible_or_404
+from marketplace.web import page_number, require_permission, visible_or_404
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -223,8 +223,7 @@ def _investor_target(enterprise_id: int) -> Enterprise:
 
 
 def _require_shortlist() -> None:
-    if not permissions.can_use_shortlist(current_user):
-        abort(403)
+    require_permission(permissions.can_use_shortlist)
 
 
 @bp.get("/shortlist")
@@ -330,8 +329,7 @@ def _meeting(meeting_id: int) -> MeetingRequest:
 @login_required
 def new_meeting(enterprise_id: int):
     enterprise = _investor_target(enterprise_id)
-    if not permissions.can_request_meeting(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_request_meeting, enterprise)
     form = forms.MeetingRequestForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Meeting request sent.")) as outcome:
@@ -432,8 +430,7 @@ def _editable(enterprise_id: int) -> Enterprise:
     may see it (a draft is hidden from all but its editors and the admin), 403 unless they edit
     it."""
     enterprise = visible_or_404(Enterprise, enterprise_id, profile_permissions.can_view_enterprise)
-    if not permissions.can_see_enterprise_matches(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_see_enterprise_matches, enterprise)
     return enterprise
 
 
@@ -447,8 +444,7 @@ def new_introduction(enterprise_id: int, organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or organisation.kind != "investor" or not organisation.is_verified:
         abort(404)
-    if not permissions.can_request_introduction(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_request_introduction, enterprise)
     form = forms.IntroductionForm()
     if form.validate_on_submit():
         sent = _("Your introduction request is sent to %(name)s.", name=organisation.name)
@@ -487,8 +483,7 @@ def enterprise_introductions(enterprise_id: int):
 @bp.get("/introductions")
 @login_required
 def introductions_inbox():
-    if not permissions.can_see_introductions(current_user):
-        abort(403)
+    require_permission(permissions.can_see_introductions)
     return render_template(
         "matching/introductions.html",
         introductions=introductions.inbox_of(current_user.organisation_id),
@@ -506,8 +501,7 @@ def answer_introduction(introduction_id: int, decision: str):
         abort(404)
     if item.organisation_id != current_user.organisation_id:
         abort(404)
-    if not permissions.can_answer_introduction(current_user, item):
-        abort(403)
+    require_permission(permissions.can_answer_introduction, item)
     if not ActionForm().validate_on_submit():
         abort(400)
     done = (

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
-from marketplace.models import UserId, utcnow
+from marketplace.models import UserId, one_of, utcnow
 
 # How a user hears about a kind: only in the app, also by e-mail at once, or in a daily digest.
 DELIVERIES = ("app", "email", "digest")
@@ -37,7 +37,7 @@ class NotificationSetting(db.Model):
     """A user's delivery for one kind; no row means DEFAULT_DELIVERY."""
 
     __tablename__ = "notification_settings"
-    __table_args__ = (CheckConstraint("delivery IN ('app','email','digest')", name="delivery"),)
+    __table_args__ = (CheckConstraint(one_of("delivery", DELIVERIES), name="delivery"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

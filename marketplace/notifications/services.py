@@ -26,9 +26,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import column, func, select, table
 
 from marketplace import formatting, mail, tasks
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import row_or_not_found, utcnow
 from marketplace.notifications.models import (
     DEFAULT_DELIVERY,
     DELIVERIES,
@@ -393,9 +393,9 @@ def mark_all_read(*, user: Recipient) -> int:
 def open_notification(*, user: Recipient, notification_id: int) -> Notification:
     """The user's notification, marked read (they opened its link). Raises NotFound for
     another user's or a missing one. Side effects: read_at."""
-    notice = db.session.get(Notification, notification_id)
-    if notice is None or notice.user_id != user.id:
-        raise NotFound(_l("This notification does not exist."))
+    notice = row_or_not_found(
+        Notification, notification_id, _l("This notification does not exist."), user_id=user.id
+    )
     if notice.read_at is None:
         notice.read_at = utcnow()
         db.session.flush()

@@ -11,6 +11,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from marketplace.forms import MoneyField
+from marketplace.payments.models import TICKET_KINDS
 from marketplace.payments.tickets import TicketTypeData
 
 
@@ -24,10 +25,7 @@ class TicketTypeForm(FlaskForm):
     )
     kind = SelectField(
         _l("Who it is for"),
-        choices=[
-            ("investor", _l("Investor seat (verified investors)")),
-            ("observer", _l("Observer (any confirmed account)")),
-        ],
+        choices=list(TICKET_KINDS.items()),
         default="investor",
     )
     price = MoneyField(_l("Price, Rp (0: free)"), validators=[InputRequired()])

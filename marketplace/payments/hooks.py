@@ -47,16 +47,7 @@ def observer_events(user: User) -> list[PitchEvent]:
 
 def observers_expected(event: PitchEvent) -> list[tuple[User, str]]:
     """Observers with a paid place, each pointed to their order (the place, time and receipt)."""
-    orders = db.session.scalars(
-        select(TicketOrder)
-        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
-        .where(
-            TicketOrder.event_id == event.id,
-            TicketType.kind == "observer",
-            TicketOrder.status == "paid",
-        )
-        .order_by(TicketOrder.id)
-    )
+    orders = db.session.scalars(tickets.paid_observer_orders(event.id).order_by(TicketOrder.id))
     return [(o.user, f"/orders/{o.id}") for o in orders]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.models import EventId, TimestampMixin, as_utc, one_of, utcnow
+from marketplace.models import EventId, TimestampMixin, as_utc, one_of, parent_id, utcnow
 
 # Order states. pending: seat held until hold_expires_at, buyer on Stripe Checkout;
 # processing: Checkout completed with a delayed method, seat held until Stripe settles;
@@ -48,7 +49,10 @@ HOLDING_STATES = ("pending", "processing")
 # order seats them through an event registration); observer: a place to watch, for any
 # confirmed account (owners, facilitators of other programmes, investors not at the tables):
 # the paid order itself is the seat, with no registration, so observers are never scheduled.
-TICKET_KINDS = ("investor", "observer")
+TICKET_KINDS = {
+    "investor": _l("Investor seat (verified investors)"),
+    "observer": _l("Observer (any confirmed account)"),
+}
 
 
 class TicketType(TimestampMixin, db.Model):
@@ -63,7 +67,7 @@ class TicketType(TimestampMixin, db.Model):
             "sale_ends_at IS NULL OR sale_starts_at IS NULL OR sale_ends_at > sale_starts_at",
             name="sale_window_in_order",
         ),
-        CheckConstraint("kind IN ('investor','observer')", name="kind"),
+        CheckConstraint(one_of("kind", TICKET_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,9 +204,7 @@ class OrderRefund(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("ticket_orders.id", ondelete="CASCADE"), index=True
-    )
+    order_id: Mapped[int] = parent_id("ticket_orders")
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(10), default="requested")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.events import permissions as event_permissions
+from marketplace.events.models import PitchEvent
 from marketplace.payments.models import TicketOrder
 
 
@@ -19,5 +20,10 @@ def can_view_order(user, order: TicketOrder) -> bool:
     )
 
 
+def can_see_event_orders(user, event: PitchEvent) -> bool:
+    """The event's organisers and admins: the orders list, its CSV and refunds."""
+    return event_permissions.can_manage_event(user, event) or event_permissions.is_admin(user)
+
+
 def can_refund(user, order: TicketOrder) -> bool:
-    return event_permissions.can_manage_event(user, order.event) or event_permissions.is_admin(user)
+    return can_see_event_orders(user, order.event)

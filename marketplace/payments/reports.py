@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,32 +12,33 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.formatting import csv_datetime, spreadsheet_cell
+from marketplace.formatting import csv_datetime, csv_text
 from marketplace.models import as_utc, utcnow
-from marketplace.payments.models import OrderRefund, TicketOrder, TicketType, WebhookFailure
+from marketplace.payments import tickets
+from marketplace.payments.models import OrderRefund, TicketOrder, WebhookFailure
 
 
-def event_orders(event: PitchEvent) -> list[TicketOrder]:
+def _orders_newest_first(where, shown) -> list[TicketOrder]:
+    """The orders meeting `where`, newest first, with their ticket type and `shown` (the
+    buyer or the event, whichever the list names) loaded."""
     return list(
         db.session.scalars(
             select(TicketOrder)
-            .where(TicketOrder.event_id == event.id)
-            .options(selectinload(TicketOrder.user), selectinload(TicketOrder.ticket_type))
+            .where(where)
+            .options(selectinload(shown), selectinload(TicketOrder.ticket_type))
             .order_by(TicketOrder.id.desc())
         )
     )
+
+
+def event_orders(event: PitchEvent) -> list[TicketOrder]:
+    """The event's orders, newest first, with their buyers."""
+    return _orders_newest_first(TicketOrder.event_id == event.id, TicketOrder.user)
 
 
 def orders_of(user: User) -> list[TicketOrder]:
     """The user's own orders at every event, newest first."""
-    return list(
-        db.session.scalars(
-            select(TicketOrder)
-            .where(TicketOrder.user_id == user.id)
-            .options(selectinload(TicketOrder.event), selectinload(TicketOrder.ticket_type))
-            .order_by(TicketOrder.id.desc())
-        )
-    )
+    return _orders_newest_first(TicketOrder.user_id == user.id, TicketOrder.event)
 
 
 def unpaid_seats_before_tickets(user: User) -> list[EventRegistration]:
@@ -91,15 +90,7 @@ def attendees(event: PitchEvent) -> list[Attendee]:
         for r in event.registrations
         if r.status == "registered"
     ]
-    observers = db.session.scalars(
-        select(TicketOrder)
-        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
-        .where(
-            TicketOrder.event_id == event.id,
-            TicketType.kind == "observer",
-            TicketOrder.status == "paid",
-        )
-    )
+    observers = db.session.scalars(tickets.paid_observer_orders(event.id).order_by(TicketOrder.id))
     people += [
         Attendee(
             o.user.name,
@@ -144,44 +135,36 @@ def totals(orders: Sequence[TicketOrder]) -> Totals:
 def orders_csv(orders: Sequence[TicketOrder]) -> str:
     """The orders as CSV for a finance team, labels in the current language; every text cell
     defused against spreadsheet formulas. No side effects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            gettext("Order"),
-            gettext("Receipt"),
-            gettext("Buyer"),
-            gettext("E-mail"),
-            gettext("Ticket"),
-            gettext("Status"),
-            gettext("List price (Rp)"),
-            gettext("Paid (Rp)"),
-            gettext("Refunded (Rp)"),
-            gettext("Paid at (WIB)"),
-            gettext("Stripe payment"),
-        ]
+    header = [
+        gettext("Order"),
+        gettext("Receipt"),
+        gettext("Buyer"),
+        gettext("E-mail"),
+        gettext("Ticket"),
+        gettext("Status"),
+        gettext("List price (Rp)"),
+        gettext("Paid (Rp)"),
+        gettext("Refunded (Rp)"),
+        gettext("Paid at (WIB)"),
+        gettext("Stripe payment"),
+    ]
+    return csv_text(header, (_order_row(order) for order in orders))
+
+
+def _order_row(order: TicketOrder) -> tuple:
+    return (
+        order.reference,
+        order.receipt_number or "",
+        order.user.name,
+        order.user.email,
+        order.ticket_type.name,
+        display_status(order),
+        order.list_price,
+        order.amount if order.paid_at else 0,
+        order.refunded_amount,
+        csv_datetime(as_utc(order.paid_at)),
+        order.stripe_payment_intent_id or "",
     )
-    for order in orders:
-        paid_at = as_utc(order.paid_at)
-        writer.writerow(
-            [
-                spreadsheet_cell(v)
-                for v in (
-                    order.reference,
-                    order.receipt_number or "",
-                    order.user.name,
-                    order.user.email,
-                    order.ticket_type.name,
-                    display_status(order),
-                    order.list_price,
-                    order.amount if order.paid_at else 0,
-                    order.refunded_amount,
-                    csv_datetime(paid_at),
-                    order.stripe_payment_intent_id or "",
-                )
-            ]
-        )
-    return buffer.getvalue()
 
 
 def needing_action() -> list[TicketOrder]:

@@ -30,12 +30,12 @@ from sqlalchemy import or_, select
 
 from marketplace import audit, formatting, mail, tasks
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.events import permissions as event_permissions
 from marketplace.events import registrations
 from marketplace.events.models import EventRegistration, PitchEvent
 from marketplace.extensions import db
-from marketplace.models import as_utc, utcnow
+from marketplace.models import as_utc, row_or_not_found, utcnow
 from marketplace.payments import gateway, tickets
 from marketplace.payments.models import (
     HOLDING_STATES,
@@ -251,9 +251,7 @@ def settle_order(
     Raises NotFound (no such order). Side effects: the order, seat, receipt e-mail, refund job.
     """
     now = now or utcnow()
-    order = db.session.get(TicketOrder, order_id)
-    if order is None:
-        raise NotFound(_l("There is no such order."))
+    order = row_or_not_found(TicketOrder, order_id, _l("There is no such order."))
     event = tickets.lock_event(order.event_id)
     db.session.refresh(order)
     if session.id != order.stripe_session_id and order.stripe_session_id is not None:

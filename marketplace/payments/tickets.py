@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 
 from marketplace import audit, formatting
@@ -79,6 +79,20 @@ def offers_observer_tickets(event: PitchEvent) -> bool:
             .limit(1)
         )
         is not None
+    )
+
+
+def paid_observer_orders(event_id: int) -> Select[tuple[TicketOrder]]:
+    """The query of an event's paid observer orders: an observer has no registration, so the
+    paid order is the seat (it is counted against capacity, listed and reminded)."""
+    return (
+        select(TicketOrder)
+        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
+        .where(
+            TicketOrder.event_id == event_id,
+            TicketType.kind == "observer",
+            TicketOrder.status == "paid",
+        )
     )
 
 
@@ -204,14 +218,9 @@ def seats_left(
     )
     # Observers have no registration: their paid orders take event seats by themselves.
     observers_seated = db.session.scalar(
-        select(func.count(TicketOrder.id))
-        .join(TicketType, TicketType.id == TicketOrder.ticket_type_id)
-        .where(
-            TicketOrder.event_id == ticket_type.event_id,
-            TicketType.kind == "observer",
-            TicketOrder.status == "paid",
-            others,
-        )
+        paid_observer_orders(ticket_type.event_id)
+        .with_only_columns(func.count(TicketOrder.id))
+        .where(others)
     )
     event = db.session.get(PitchEvent, ticket_type.event_id)
     return Seats(

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict
 from marketplace.events import permissions as event_permissions
-from marketplace.events.views.common import event_or_404, managed_event
+from marketplace.events.views.common import event_for, event_or_404, managed_event
 from marketplace.extensions import csrf, db
 from marketplace.forms import Attempt, form_status
 from marketplace.models import as_utc, utcnow
@@ -37,7 +37,7 @@ from marketplace.payments import (
 from marketplace.payments import permissions as payment_permissions
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
-from marketplace.web import visible_or_404
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("payments", __name__)
 
@@ -52,7 +52,6 @@ def _order(order_id: int) -> TicketOrder:
 def manage(event_id: int):
     event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type")
-    code_form = forms.DiscountCodeForm(prefix="code")
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Ticket saved.")) as outcome:
             tickets.save_ticket_type(
@@ -60,14 +59,13 @@ def manage(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form)
+    return _manage_page(event, form=form)
 
 
 @bp.post("/events/<int:event_id>/tickets/codes")
 @login_required
 def add_code(event_id: int):
     event = managed_event(event_id)
-    form = forms.TicketTypeForm(prefix="type", formdata=None)
     code_form = forms.DiscountCodeForm(prefix="code")
     if code_form.validate_on_submit():
         with Attempt(form=code_form, success=_("Code added.")) as outcome:
@@ -80,15 +78,13 @@ def add_code(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form)
+    return _manage_page(event, code_form=code_form)
 
 
 @bp.post("/events/<int:event_id>/tickets/hold")
 @login_required
 def set_hold(event_id: int):
     event = managed_event(event_id)
-    form = forms.TicketTypeForm(prefix="type", formdata=None)
-    code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     hold_form = forms.HoldTimeForm(prefix="hold")
     if hold_form.validate_on_submit():
         with Attempt(form=hold_form, success=_("Hold time saved.")) as outcome:
@@ -97,16 +93,22 @@ def set_hold(event_id: int):
             )
         if outcome.ok:
             return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form, code_form, hold_form)
+    return _manage_page(event, hold_form=hold_form)
 
 
-def _manage_page(event, form, code_form, hold_form=None):
-    now = utcnow()
-    types = tickets.ticket_types(event)
-    codes = tickets.discount_codes(event)
+def _manage_page(event, *, form=None, code_form=None, hold_form=None):
+    """The organiser's ticket page: the form just sent (with its data and errors) and the
+    other two blank, the hold time filled in with the event's current one."""
+    if form is None:
+        form = forms.TicketTypeForm(prefix="type", formdata=None)
+    if code_form is None:
+        code_form = forms.DiscountCodeForm(prefix="code", formdata=None)
     if hold_form is None:
         hold_form = forms.HoldTimeForm(prefix="hold", formdata=None)
         hold_form.hold_minutes.data = tickets.hold_minutes(event)
+    now = utcnow()
+    types = tickets.ticket_types(event)
+    codes = tickets.discount_codes(event)
     return render_template(
         "payments/manage.html",
         event=event,
@@ -123,9 +125,7 @@ def _manage_page(event, form, code_form, hold_form=None):
 @bp.get("/events/<int:event_id>/orders")
 @login_required
 def event_orders(event_id: int):
-    event = event_or_404(event_id)
-    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
-        abort(403)
+    event = event_for(event_id, payment_permissions.can_see_event_orders)
     orders = reports.event_orders(event)
     return render_template(
         "payments/orders.html",
@@ -141,9 +141,7 @@ def event_orders(event_id: int):
 @bp.get("/events/<int:event_id>/orders.csv")
 @login_required
 def orders_csv(event_id: int):
-    event = event_or_404(event_id)
-    if not (event_permissions.can_manage_event(current_user, event) or is_admin(current_user)):
-        abort(403)
+    event = event_for(event_id, payment_permissions.can_see_event_orders)
     body = reports.orders_csv(reports.event_orders(event))
     return Response(
         body,
@@ -156,8 +154,7 @@ def orders_csv(event_id: int):
 @login_required
 def refund(order_id: int):
     order = _order(order_id)
-    if not payment_permissions.can_refund(current_user, order):
-        abort(403)
+    require_permission(payment_permissions.can_refund, order)
     form = forms.RefundForm()
     if request.method == "GET":
         if order.status == "flagged":  # refunds are capped by what Stripe took: ask it now
@@ -229,11 +226,8 @@ def _ticket_rows(types, now):
 @login_required
 def buy(event_id: int, ticket_type_id: int):
     event = event_or_404(event_id)
-    ticket_type = db.session.get(TicketType, ticket_type_id)
-    if ticket_type is None or ticket_type.event_id != event.id:
-        abort(404)
-    if not tickets.can_buy(current_user, ticket_type):
-        abort(403)
+    ticket_type = visible_or_404(TicketType, ticket_type_id, event_id=event.id)
+    require_permission(tickets.can_buy, ticket_type)
     form = forms.BuyForm()
     if not form.validate_on_submit():
         return redirect(url_for("payments.tickets_page", event_id=event.id))
@@ -319,8 +313,7 @@ def receipt(order_id: int):
 @login_required
 def resend_receipt(order_id: int):
     order = _order(order_id)
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     with Attempt(success=_("The receipt is sent again to %(email)s.", email=order.user.email)):
         services.resend_receipt(actor=current_user, order=order)
     return redirect(url_for("payments.order", order_id=order.id))
@@ -330,8 +323,7 @@ def resend_receipt(order_id: int):
 @bp.get("/admin/payments")
 @login_required
 def admin_payments():
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     return render_template(
         "payments/admin.html",
         needing_action=reports.needing_action(),
@@ -344,8 +336,7 @@ def admin_payments():
 @login_required
 def check(order_id: int):
     order = _order(order_id)
-    if not is_admin(current_user):
-        abort(403)
+    require_permission(is_admin)
     with Attempt(success=_("Checked against Stripe.")):
         services.check_order(order=order)
     return redirect(url_for("payments.order", order_id=order.id))

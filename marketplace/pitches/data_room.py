@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from marketplace import storage, uploads
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, ValidationError
+from marketplace.errors import Conflict, ValidationError, message_text
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
@@ -144,17 +144,12 @@ def request_access(*, investor: User, enterprise: Enterprise, message: str) -> A
         permissions.can_request_access(investor, enterprise),
         _l("Only investors of a verified organisation can ask for access."),
     )
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            _l("Write a few words about who you are and why you want to see the documents."),
-            field="message",
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            _l("Keep the message under %(count)s characters.", count=MAX_MESSAGE_CHARS),
-            field="message",
-        )
+    message = message_text(
+        message,
+        limit=MAX_MESSAGE_CHARS,
+        empty=_l("Write a few words about who you are and why you want to see the documents."),
+        too_long=_l("Keep the message under %(count)s characters.", count=MAX_MESSAGE_CHARS),
+    )
     if open_request(organisation_id=investor.organisation_id, enterprise=enterprise):
         raise Conflict(_l("Your organisation has already asked for access to this data room."))
     access_request = AccessRequest(

@@ -31,7 +31,9 @@ from marketplace.models import (
     EnterpriseId,
     OrganisationId,
     TimestampMixin,
+    children,
     one_of,
+    parent_id,
     unique_where,
     utcnow,
 )
@@ -65,9 +67,7 @@ class Deck(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
-    versions: Mapped[list[DeckVersion]] = relationship(
-        back_populates="deck", cascade="all, delete-orphan", order_by="DeckVersion.number.desc()"
-    )
+    versions: Mapped[list[DeckVersion]] = children("deck", order_by="DeckVersion.number.desc()")
 
     @property
     def current(self) -> DeckVersion | None:
@@ -116,9 +116,7 @@ class DeckVersion(db.Model):
 
     deck: Mapped[Deck] = relationship(back_populates="versions")
     created_by: Mapped[User | None] = relationship()
-    pages: Mapped[list[DeckPage]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="DeckPage.index"
-    )
+    pages: Mapped[list[DeckPage]] = children("version", order_by="DeckPage.index")
 
     @property
     def original_key(self) -> str | None:
@@ -135,9 +133,7 @@ class DeckPage(db.Model):
     __table_args__ = (UniqueConstraint("version_id", "index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("deck_versions.id", ondelete="CASCADE"), index=True
-    )
+    version_id: Mapped[int] = parent_id("deck_versions")
     index: Mapped[int] = mapped_column(Integer)  # 0-based; pages are shown 1-based
     mime: Mapped[str] = mapped_column(String(30))
     small_key: Mapped[str] = mapped_column(String(80))

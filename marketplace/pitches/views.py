@@ -28,7 +28,7 @@ from marketplace.pitches.models import (
     Document,
 )
 from marketplace.profiles.models import Enterprise
-from marketplace.web import send_stored_file, visible_or_404
+from marketplace.web import require_permission, send_stored_file, visible_or_404
 
 bp = Blueprint("pitches", __name__)
 
@@ -222,8 +222,7 @@ def original(version_id: int):
 
 # --- the data room ---------------------------------------------------------------------------
 def _data_room(enterprise: Enterprise, *, document_form=None, request_form=None, status=200):
-    if not permissions.can_see_data_room(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_see_data_room, enterprise)
     g.personal_data = True
     manage = permissions.can_manage_deck(current_user, enterprise)
     own_request = None
@@ -313,8 +312,7 @@ def document_file(document_id: int):
 @login_required
 def request_access(enterprise_id: int):
     enterprise = _enterprise(enterprise_id)
-    if not permissions.can_request_access(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_request_access, enterprise)
     form = forms.AccessRequestForm()
     if form.validate_on_submit():
         sent = _(
@@ -342,9 +340,7 @@ def request_access(enterprise_id: int):
 @login_required
 def decide(enterprise_id: int, request_id: int, decision: str):
     enterprise = _enterprise(enterprise_id, manage=True)
-    access_request = db.session.get(AccessRequest, request_id)
-    if access_request is None or access_request.enterprise_id != enterprise.id:
-        abort(404)
+    access_request = visible_or_404(AccessRequest, request_id, enterprise_id=enterprise.id)
     # Ending an investor's access is asked twice (a ticked box); accepting and declining not.
     go_ahead = confirmed() if decision == "revoke" else ActionForm().validate_on_submit()
     if go_ahead:
@@ -359,8 +355,7 @@ def decide(enterprise_id: int, request_id: int, decision: str):
 @login_required
 def activity(enterprise_id: int):
     enterprise = _enterprise(enterprise_id)
-    if not permissions.can_view_activity(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_view_activity, enterprise)
     entries = [(entry, _activity_text(entry)) for entry in services.activity(enterprise)]
     return render_template("pitches/activity.html", enterprise=enterprise, entries=entries)
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace import audit, editing, regions, tasks, vocab
 from marketplace.accounts.models import User
-from marketplace.errors import NotFound, PermissionDenied, Problems, ValidationError
+from marketplace.errors import PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import row_or_not_found, utcnow
 from marketplace.profiles import consents, crypto, permissions, readiness, validators
 from marketplace.profiles.models import (
     Enterprise,
@@ -257,10 +257,7 @@ def reveal_nik(*, viewer: User, enterprise: Enterprise) -> str | None:
 def row_of(model: type[RowT], row_id: int, enterprise: Enterprise, missing: str) -> RowT:
     """The `model` row `row_id` when it belongs to `enterprise`, so that an id taken from another
     profile is never acted on. Raises NotFound(`missing`) otherwise."""
-    row = db.session.get(model, row_id)
-    if row is None or row.enterprise_id != enterprise.id:
-        raise NotFound(missing)
-    return row
+    return row_or_not_found(model, row_id, missing, enterprise_id=enterprise.id)
 
 
 def reindex_later(enterprise: Enterprise) -> None:
@@ -478,10 +475,7 @@ def enterprise_of(user: User) -> Enterprise | None:
 
 
 def get_enterprise(enterprise_id: int) -> Enterprise:
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound(_l("This profile does not exist."))
-    return enterprise
+    return row_or_not_found(Enterprise, enterprise_id, _l("This profile does not exist."))
 
 
 def create_draft_profile(*, owner: User) -> Enterprise:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin, children
 
 if TYPE_CHECKING:
     from marketplace.programmes.models import Attestation, Enrolment, GroupMember
@@ -145,31 +145,17 @@ class Enterprise(TimestampMixin, db.Model):
     created_by_id: Mapped[ActorId]
 
     organisation: Mapped[Organisation] = relationship()
-    documents: Mapped[list[LegalDocument]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan", order_by="LegalDocument.kind"
+    documents: Mapped[list[LegalDocument]] = children("enterprise", order_by="LegalDocument.kind")
+    revenues: Mapped[list[MonthlyRevenue]] = children(
+        "enterprise", order_by="MonthlyRevenue.month.desc()"
     )
-    revenues: Mapped[list[MonthlyRevenue]] = relationship(
-        back_populates="enterprise",
-        cascade="all, delete-orphan",
-        order_by="MonthlyRevenue.month.desc()",
+    mentoring: Mapped[list[MentoringRecord]] = children(
+        "enterprise", order_by="MentoringRecord.started_on"
     )
-    mentoring: Mapped[list[MentoringRecord]] = relationship(
-        back_populates="enterprise",
-        cascade="all, delete-orphan",
-        order_by="MentoringRecord.started_on",
-    )
-    photos: Mapped[list[ProductPhoto]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan", order_by="ProductPhoto.position"
-    )
-    attestations: Mapped[list[Attestation]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan"
-    )
-    enrolments: Mapped[list[Enrolment]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan"
-    )
-    group_memberships: Mapped[list[GroupMember]] = relationship(
-        back_populates="enterprise", cascade="all, delete-orphan"
-    )
+    photos: Mapped[list[ProductPhoto]] = children("enterprise", order_by="ProductPhoto.position")
+    attestations: Mapped[list[Attestation]] = children("enterprise")
+    enrolments: Mapped[list[Enrolment]] = children("enterprise")
+    group_memberships: Mapped[list[GroupMember]] = children("enterprise")
 
     @property
     def is_published(self) -> bool:

@@ -36,7 +36,13 @@ from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
 from marketplace.profiles import readiness_facts as readiness_rules
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
-from marketplace.web import page_number, require_role, send_stored_file, visible_or_404
+from marketplace.web import (
+    page_number,
+    require_permission,
+    require_role,
+    send_stored_file,
+    visible_or_404,
+)
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
@@ -293,8 +299,7 @@ def readiness_today() -> dt.date:
 @login_required
 def readiness(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id)
-    if not permissions.can_view_full_profile(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_view_full_profile, enterprise)
     today = readiness_today()
     assessment = enterprises.assess(enterprise, today=today)
     user = current_user._get_current_object()

@@ -57,14 +57,7 @@ class EnrolByEmailForm(FlaskForm):
 
 
 class EnrolmentStatusForm(FlaskForm):
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            ("active", _l("Mentoring in progress")),
-            ("completed", _l("Mentoring completed")),
-            ("withdrawn", _l("Withdrawn")),
-        ],
-    )
+    status = SelectField(_l("Status"), choices=list(vocab.ENROLMENT_STATUSES.items()))
 
 
 class GroupForm(FlaskForm):

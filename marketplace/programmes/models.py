@@ -22,9 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace import vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin, children, one_of, parent_id
 from marketplace.profiles.models import Enterprise
 
 
@@ -57,18 +58,14 @@ class Programme(TimestampMixin, db.Model):
     donor: Mapped[str | None] = mapped_column(String(160))
 
     organisation: Mapped[Organisation] = relationship()
-    cohorts: Mapped[list[Cohort]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="Cohort.starts_on"
-    )
+    cohorts: Mapped[list[Cohort]] = children("programme", order_by="Cohort.starts_on")
 
 
 class Cohort(TimestampMixin, db.Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = parent_id("programmes")
     name: Mapped[str] = mapped_column(String(120))
     province_code: Mapped[str | None] = mapped_column(String(2))
     regency_code: Mapped[str | None] = mapped_column(String(5))
@@ -77,9 +74,7 @@ class Cohort(TimestampMixin, db.Model):
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     programme: Mapped[Programme] = relationship(back_populates="cohorts")
-    enrolments: Mapped[list[Enrolment]] = relationship(
-        back_populates="cohort", cascade="all, delete-orphan"
-    )
+    enrolments: Mapped[list[Enrolment]] = children("cohort")
 
 
 class Enrolment(TimestampMixin, db.Model):
@@ -94,7 +89,7 @@ class Enrolment(TimestampMixin, db.Model):
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "enterprise_id"),
-        CheckConstraint("status IN ('active','completed','withdrawn')", name="status"),
+        CheckConstraint(one_of("status", vocab.ENROLMENT_STATUSES), name="status"),
         CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
     )
 
@@ -155,23 +150,17 @@ class BusinessGroup(TimestampMixin, db.Model):
     programme's organisation acts for (`programmes.groups.add_member`)."""
 
     __tablename__ = "business_groups"
-    __table_args__ = (
-        CheckConstraint("kind IN ('kube','kelompok_mekaar','koperasi','sentra')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", vocab.GROUP_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = parent_id("programmes")
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(160))
     regency_code: Mapped[str | None] = mapped_column(String(5))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     programme: Mapped[Programme] = relationship()
-    members: Mapped[list[GroupMember]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", order_by="GroupMember.id"
-    )
+    members: Mapped[list[GroupMember]] = children("group", order_by="GroupMember.id")
 
 
 class GroupMember(db.Model):
@@ -181,9 +170,7 @@ class GroupMember(db.Model):
     __table_args__ = (UniqueConstraint("group_id", "enterprise_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("business_groups.id", ondelete="CASCADE"), index=True
-    )
+    group_id: Mapped[int] = parent_id("business_groups")
     enterprise_id: Mapped[EnterpriseId]
     joined_on: Mapped[dt.date] = mapped_column(Date)
 
@@ -199,7 +186,5 @@ class PriorityArea(db.Model):
     __table_args__ = (UniqueConstraint("programme_id", "regency_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = parent_id("programmes")
     regency_code: Mapped[str] = mapped_column(String(5))

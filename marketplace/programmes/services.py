@@ -13,7 +13,8 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions
+from marketplace import audit, regions, vocab
+from marketplace.accounts import members
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -209,7 +210,7 @@ def set_enrolment_status(
     """
     if not permissions.can_manage_programme(facilitator, enrolment.cohort.programme):
         raise PermissionDenied(_l("You cannot change this programme."))
-    if status not in ("active", "completed", "withdrawn"):
+    if status not in vocab.ENROLMENT_STATUSES:
         raise ValidationError(_l("Choose one of the options offered."))
     was_withdrawn = enrolment.status == "withdrawn"
     enrolment.status = status
@@ -463,13 +464,5 @@ def facilitators_of(enterprise: Enterprise) -> list[User]:
 
 def owners_and_facilitators(enterprise: Enterprise) -> list[User]:
     """Who answers for the enterprise: its active owners and its consenting facilitators."""
-    owners = db.session.scalars(
-        select(User)
-        .where(
-            User.organisation_id == enterprise.organisation_id,
-            User.role == "owner",
-            User.active.is_(True),
-        )
-        .order_by(User.id)
-    ).all()
+    owners = members.active_members(enterprise.organisation_id, role="owner")
     return [*owners, *facilitators_of(enterprise)]

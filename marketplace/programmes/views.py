@@ -18,7 +18,7 @@ from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
 from marketplace.programmes import forms, groups, handover, permissions, services
 from marketplace.programmes.models import BusinessGroup, Cohort, Enrolment, Programme
-from marketplace.web import require_role, visible_or_404
+from marketplace.web import require_permission, require_role, visible_or_404
 
 bp = Blueprint("programmes", __name__)
 
@@ -28,8 +28,7 @@ bp = Blueprint("programmes", __name__)
 @login_required
 def attest(enterprise_id: int, item_code: str):
     enterprise = enterprise_or_404(enterprise_id)
-    if not permissions.can_attest(current_user, enterprise):
-        abort(403)
+    require_permission(permissions.can_attest, enterprise)
     form = forms.AttestForm()
     if form.validate_on_submit():
         with Attempt(success=_("Saved.")):
@@ -52,8 +51,7 @@ def attest(enterprise_id: int, item_code: str):
 @login_required
 def invite_owner(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id)
-    if not profile_permissions.is_facilitator_of(current_user, enterprise):
-        abort(403)
+    require_permission(profile_permissions.is_facilitator_of, enterprise)
     if not ActionForm().validate_on_submit():
         abort(400)
     with Attempt() as outcome:
@@ -98,11 +96,10 @@ def _programme(programme_id: int) -> Programme:
     id, 404 for another organisation's programme (as for a missing one), 403 to a colleague who
     may not manage it yet (address unconfirmed)."""
     require_role("facilitator")
-    programme = db.session.get(Programme, programme_id)
-    if programme is None or programme.organisation_id != current_user.organisation_id:
-        abort(404)
-    if not permissions.can_manage_programme(current_user, programme):
-        abort(403)
+    programme = visible_or_404(
+        Programme, programme_id, organisation_id=current_user.organisation_id
+    )
+    require_permission(permissions.can_manage_programme, programme)
     return programme
 
 

@@ -262,6 +262,15 @@ def test_preferences_are_saved_per_side_and_blank_removes_them(db, open_event):
         (b, investor.id): "no",
     }
     assert registrations.preferences(event, side="enterprise") == {(a, investor.id): "no"}
+    # Each party reads back its own, keyed by the counterpart.
+    assert registrations.own_preferences(event, side="investor", party_id=investor.id) == {
+        a: "must",
+        b: "no",
+    }
+    assert registrations.own_preferences(event, side="enterprise", party_id=a) == {
+        investor.id: "no"
+    }
+    assert registrations.own_preferences(event, side="enterprise", party_id=b) == {}
     registrations.set_preferences(actor=investor, event=event, side="investor", values={b: ""})
     assert db.session.query(EventPreference).count() == 2
 

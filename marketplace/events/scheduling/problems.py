@@ -123,27 +123,36 @@ CONFLICTS = {
 }
 
 
-def _check_common(
-    slots: Sequence[Slot], enterprises: Sequence[Participant], investors: Sequence[Participant]
-) -> None:
-    if len({s.index for s in slots}) != len(slots):
-        raise ValueError("slot indices must be unique")
-    for people, kind in ((enterprises, "enterprise"), (investors, "investor")):
-        if len({p.id for p in people}) != len(people):
-            raise ValueError(f"{kind} ids must be unique")
-        if any(p.kind != kind for p in people):
-            raise ValueError(f"every {kind} must have kind={kind!r}")
+@dataclass(frozen=True, kw_only=True)
+class _SchedulingProblem:
+    """What both kinds of problem hold and check the same way: the slots, the two sides, the
+    match quality of each pair 0..100, what a 'must' adds, how long the solver may search and
+    the earlier plan to start from."""
+
+    slots: Sequence[Slot]
+    enterprises: Sequence[Participant]
+    investors: Sequence[Participant]
+    score: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    must_bonus: int = 200
+    time_limit_s: float = 10.0
+    warm_start: Sequence[Assignment] = ()
+
+    def __post_init__(self) -> None:
+        if len({s.index for s in self.slots}) != len(self.slots):
+            raise ValueError("slot indices must be unique")
+        for people, kind in ((self.enterprises, "enterprise"), (self.investors, "investor")):
+            if len({p.id for p in people}) != len(people):
+                raise ValueError(f"{kind} ids must be unique")
+            if any(p.kind != kind for p in people):
+                raise ValueError(f"every {kind} must have kind={kind!r}")
+        if any(not 0 <= v <= 100 for v in self.score.values()):
+            raise ValueError("match scores must be between 0 and 100")
+        if self.must_bonus < 0 or self.time_limit_s <= 0:
+            raise ValueError("must_bonus must be >= 0 and time_limit_s > 0")
 
 
-def _check_scores(score: Mapping[tuple[int, int], int], must_bonus: int, time_limit_s: float):
-    if any(not 0 <= v <= 100 for v in score.values()):
-        raise ValueError("match scores must be between 0 and 100")
-    if must_bonus < 0 or time_limit_s <= 0:
-        raise ValueError("must_bonus must be >= 0 and time_limit_s > 0")
-
-
-@dataclass(frozen=True)
-class PanelProblem:
+@dataclass(frozen=True, kw_only=True)
+class PanelProblem(_SchedulingProblem):
     """Panel pitching: each enterprise pitches once, in one room and slot, to the panel present.
 
     `panel_assignment` maps an investor to a fixed room; an investor missing from it (or mapped to
@@ -156,22 +165,14 @@ class PanelProblem:
     panel larger than its room, scores outside 0..100).
     """
 
-    slots: Sequence[Slot]
     rooms: Sequence[Room]
-    enterprises: Sequence[Participant]
-    investors: Sequence[Participant]
     panel_assignment: Mapping[int, int | None] = field(default_factory=dict)
-    score: Mapping[tuple[int, int], int] = field(default_factory=dict)
     no_thanks: frozenset[tuple[int, int]] = frozenset()
     must_meet: frozenset[tuple[int, int]] = frozenset()
     min_panel_size: int = 1
-    must_bonus: int = 200
-    time_limit_s: float = 10.0
-    warm_start: Sequence[Assignment] = ()
 
     def __post_init__(self) -> None:
-        _check_common(self.slots, self.enterprises, self.investors)
-        _check_scores(self.score, self.must_bonus, self.time_limit_s)
+        super().__post_init__()
         rooms = {r.id: r for r in self.rooms}
         if len(rooms) != len(self.rooms) or any(r.capacity_investors < 0 for r in self.rooms):
             raise ValueError("room ids must be unique and capacities >= 0")
@@ -194,8 +195,8 @@ class PanelProblem:
         return self.score.get((enterprise_id, investor_id), 0) + bonus
 
 
-@dataclass(frozen=True)
-class MeetingProblem:
+@dataclass(frozen=True, kw_only=True)
+class MeetingProblem(_SchedulingProblem):
     """1:1 meetings: investor-enterprise pairs meet at one of `tables` tables in a slot.
 
     Preferences are keyed (enterprise_id, investor_id) on both sides: 'no' from either side
@@ -207,23 +208,15 @@ class MeetingProblem:
     Raises ValueError on inconsistent data (see PanelProblem) or a maximum below the minimum.
     """
 
-    slots: Sequence[Slot]
     tables: int
-    enterprises: Sequence[Participant]
-    investors: Sequence[Participant]
-    score: Mapping[tuple[int, int], int] = field(default_factory=dict)
     enterprise_prefs: Mapping[tuple[int, int], str] = field(default_factory=dict)
     investor_prefs: Mapping[tuple[int, int], str] = field(default_factory=dict)
     min_meetings_per_enterprise: int = 1
     max_meetings_per_enterprise: int | None = None
     max_meetings_per_investor: int | None = None
-    must_bonus: int = 200
-    time_limit_s: float = 10.0
-    warm_start: Sequence[Assignment] = ()
 
     def __post_init__(self) -> None:
-        _check_common(self.slots, self.enterprises, self.investors)
-        _check_scores(self.score, self.must_bonus, self.time_limit_s)
+        super().__post_init__()
         if self.tables < 0 or self.min_meetings_per_enterprise < 0:
             raise ValueError("tables and min_meetings_per_enterprise must be >= 0")
         cap = self.max_meetings_per_enterprise

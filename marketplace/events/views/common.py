@@ -3,6 +3,8 @@ see or manage, and an enterprise that takes part in it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort
 from flask_login import current_user
 
@@ -10,7 +12,7 @@ from marketplace.events import agendas, codes, permissions
 from marketplace.events.models import PitchEvent
 from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise
-from marketplace.web import visible_or_404
+from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -33,12 +35,16 @@ def event_or_404(event_id: int) -> PitchEvent:
     return visible_or_404(PitchEvent, event_id, permissions.can_view_event)
 
 
+def event_for(event_id: int, may: Callable[..., bool]) -> PitchEvent:
+    """The event the user may see (404 otherwise), when `may(user, event)` (403 otherwise)."""
+    event = event_or_404(event_id)
+    require_permission(may, event)
+    return event
+
+
 def managed_event(event_id: int) -> PitchEvent:
     """The event, when the user runs it."""
-    event = event_or_404(event_id)
-    if not permissions.can_manage_event(current_user, event):
-        abort(403)
-    return event
+    return event_for(event_id, permissions.can_manage_event)
 
 
 def enterprise_of_event(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.events import forms, outcomes, permissions
-from marketplace.events.views.common import bp, event_or_404
+from marketplace.events.views.common import bp, event_for
 from marketplace.extensions import db
 from marketplace.forms import Attempt, form_status
 from marketplace.profiles.models import Enterprise
@@ -19,9 +19,7 @@ from marketplace.profiles.models import Enterprise
 @bp.route("/<int:event_id>/outcomes", methods=["GET", "POST"])
 @login_required
 def record_outcomes(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.can_record_outcome(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.can_record_outcome)
     enterprises = sorted((i.enterprise for i in event.invitations), key=lambda e: e.name)
     form = forms.OutcomeForm(enterprises=enterprises)
     if request.method == "GET":
@@ -53,9 +51,7 @@ def record_outcomes(event_id: int):
 @bp.get("/<int:event_id>/summary")
 @login_required
 def summary(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.can_record_outcome(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.can_record_outcome)
     return render_template(
         "events/summary.html",
         event=event,

@@ -14,6 +14,7 @@ from marketplace.events.models import PitchEvent
 from marketplace.events.views.common import (
     bp,
     enterprise_of_event,
+    event_for,
     event_or_404,
     managed_event,
 )
@@ -110,9 +111,7 @@ def attendance(event_id: int, enterprise_id: int):
 @bp.post("/<int:event_id>/register")
 @login_required
 def register(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.can_register(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.can_register)
     if ActionForm().validate_on_submit():
         success = _("You are registered. Tell us when you can attend.")
         with Attempt(success=success) as outcome:
@@ -125,9 +124,7 @@ def register(event_id: int):
 @bp.post("/<int:event_id>/unregister")
 @login_required
 def unregister(event_id: int):
-    event = event_or_404(event_id)
-    if not permissions.is_registered(current_user, event):
-        abort(403)
+    event = event_for(event_id, permissions.is_registered)
     if confirmed():
         with Attempt() as outcome:
             registrations.cancel_registration(actor=current_user, event=event)
@@ -164,9 +161,9 @@ def _preference_page(
     *,
     side: str,
     enterprise: Enterprise | None,
-    counterparts: list[tuple[int, str]],
     current: dict[int, str],
 ):
+    counterparts = registrations.preference_counterparts(event, side=side)
     form = ActionForm()
     if form.validate_on_submit():
         values = forms.read_preferences(request.form, [i for i, _n in counterparts])
@@ -193,17 +190,11 @@ def preferences(event_id: int):
     event = event_or_404(event_id)
     if permissions.registration_of(current_user, event) is None:
         abort(403)
-    counterparts = sorted(
-        ((i.enterprise_id, i.enterprise.name) for i in event.invitations if i.status != "declined"),
-        key=lambda p: p[1],
-    )
-    current = {
-        e: v
-        for (e, i), v in registrations.preferences(event, side="investor").items()
-        if i == current_user.id
-    }
     return _preference_page(
-        event, side="investor", enterprise=None, counterparts=counterparts, current=current
+        event,
+        side="investor",
+        enterprise=None,
+        current=registrations.own_preferences(event, side="investor", party_id=current_user.id),
     )
 
 
@@ -212,18 +203,9 @@ def preferences(event_id: int):
 def enterprise_preferences(event_id: int, enterprise_id: int):
     event = event_or_404(event_id)
     enterprise = enterprise_of_event(event, enterprise_id, manager_too=False)
-    counterparts = sorted(
-        (
-            (r.user_id, f"{r.organisation.name} ({r.user.name})")
-            for r in registrations.live_registrations(event)
-        ),
-        key=lambda p: p[1],
-    )
-    current = {
-        i: v
-        for (e, i), v in registrations.preferences(event, side="enterprise").items()
-        if e == enterprise.id
-    }
     return _preference_page(
-        event, side="enterprise", enterprise=enterprise, counterparts=counterparts, current=current
+        event,
+        side="enterprise",
+        enterprise=enterprise,
+        current=registrations.own_preferences(event, side="enterprise", party_id=enterprise.id),
     )

@@ -12,6 +12,7 @@ from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt
+from marketplace.web import visible_or_404
 
 
 # --- building and editing the schedule ----------------------------------------------------------
@@ -31,9 +32,7 @@ def build(event_id: int):
 @login_required
 def run(event_id: int, run_id: int):
     event = managed_event(event_id)
-    run = db.session.get(ScheduleRun, run_id)
-    if run is None or run.event_id != event.id:
-        abort(404)
+    run = visible_or_404(ScheduleRun, run_id, event_id=event.id)
     response = Response(render_template("events/run.html", event=event, run=run))
     if run.status in ("queued", "running"):
         # Progress without JavaScript: the browser reloads the page every two seconds.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.programmes.models import Programme
+from marketplace.web import require_permission
 
 
 @bp.get("")
@@ -38,8 +39,7 @@ def _programmes():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not permissions.can_create_event(current_user):
-        abort(403)
+    require_permission(permissions.can_create_event)
     form = forms.EventForm(programmes=_programmes())
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Event created. Now invite enterprises.")) as outcome:

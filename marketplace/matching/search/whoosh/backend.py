@@ -172,36 +172,39 @@ class WhooshBackend:
 
     # --- writing ---------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator:
+        """The current generation's writer, without waiting for its lock (LockError if busy):
+        committed when the block ends, cancelled when it raises (anything, even a
+        KeyboardInterrupt), so a half-applied batch never lands."""
+        writer = self._open().writer(timeout=0.0)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """See :func:`marketplace.matching.search.index_documents`; raises LockError if busy."""
-        writer = self._open().writer(timeout=0.0)
-        # An index built before a field was added takes the documents without it until
-        # `flask search reindex` builds one with the current schema.
-        known = set(writer.schema.names())
         count = 0
-        try:
+        with self._writing() as writer:
+            # An index built before a field was added takes the documents without it until
+            # `flask search reindex` builds one with the current schema.
+            known = set(writer.schema.names())
             for doc in docs:
                 fields = document_fields(doc)
                 writer.update_document(**{k: v for k, v in fields.items() if k in known})
                 count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
         return count
 
     def remove_documents(self, ids: Iterable[int]) -> int:
         """See :func:`marketplace.matching.search.remove_documents`; raises LockError if busy."""
-        writer = self._open().writer(timeout=0.0)
         count = 0
-        try:
+        with self._writing() as writer:
             for doc_id in ids:
                 writer.delete_by_term("key", str(doc_id))
                 count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
         return count
 
     def rebuild(
