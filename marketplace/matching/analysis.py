@@ -125,9 +125,15 @@ def _stemmer():  # noqa: ANN202 - PySastrawi has no type hints
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Indonesian stem of one folded word (cached per process); no side effects."""
+    """The Indonesian stem of one folded word (cached per process); no side effects.
+
+    Region names of one word (:func:`place_words`) are kept as written: the stemmer would
+    read Pemalang as pe-malang, Kediri as ke-diri, Bekasi as bekas-i.
+    """
     if word in STEM_OVERRIDES:
         return STEM_OVERRIDES[word]
+    if word in place_words():
+        return word
     word = VARIANTS.get(word, word)
     suffixed = _SUFFIX_RE.match(word)
     if suffixed and suffixed.group(1) in VARIANTS:
@@ -145,6 +151,8 @@ def analyze_word(word: str) -> tuple[str, ...]:
     folded = fold(word)
     if "-" in folded or "'" in folded or "’" in folded:
         whole = folded.replace("’", "'").replace("'", "")
+        if whole.replace("-", "") in place_words():
+            return (whole.replace("-", ""),)  # Toli-Toli is the regency, not "tol"
         # Reduplication (kue-kue → kue) stems to one word; anything else (e-commerce) is
         # split into its parts so each part stays searchable.
         if "-" in whole and _PART_RE.fullmatch(whole.replace("-", "")):
@@ -171,6 +179,29 @@ def words_data() -> dict:
     """The parsed words file (read once per process)."""
     with WORDS_FILE.open("rb") as handle:
         return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """The names of provinces and kabupaten/kota that are one word once "Kabupaten", "Kota" …
+    (``[region_words]``) are dropped, and the one-word short names of ``[places]`` (Jogja,
+    Jaktim), folded, hyphens removed (Toli-Toli → tolitoli). The stemmer leaves them alone, on
+    every backend and in queries alike. Read once per process from marketplace/data/regions."""
+    from marketplace import regions
+
+    data = words_data()
+    drop = {w.casefold() for w in data["region_words"]["drop"].split()}
+    names = set()
+    for region in (*regions.provinces().values(), *regions.regencies().values()):
+        words = region.name.split()
+        while words and words[0].casefold() in drop:
+            words.pop(0)
+        if len(words) == 1:
+            names.add(words[0])
+    for short in data["places"].values():
+        names.update(short.split())
+    folded = ("".join(_PART_RE.findall(fold(name).replace("-", ""))) for name in names)
+    return frozenset(name for name in folded if name.isalpha() and name not in STOP_WORDS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,6 +246,8 @@ EXACT_PREFIX = "0x"
 def exact_word(word: str) -> tuple[str, ...]:
     """The exact-form terms of one word: its folded parts whose stem differs from them."""
     folded = fold(word).replace("’", "'").replace("'", "")
+    if folded.replace("-", "") in place_words():
+        return ()
     return tuple(
         EXACT_PREFIX + part
         for part in _PART_RE.findall(folded)

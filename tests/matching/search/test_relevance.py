@@ -92,6 +92,44 @@ WORLD = {
         "products": "Sambal bawang botolan",
         "description": "Sambal dipasarkan ke warung sekitar",
     },
+    # Region names the stemmer would cut into common words (Pemalang → malang, Kediri →
+    # diri, Bekasi → bekas): kept whole (analysis.place_words).
+    "malang": {
+        "name": "Apel Kota Wisata",
+        "sector": "agriculture",
+        "province_code": "35",
+        "regency_code": "35.73",  # Kota Malang
+        "products": "Apel segar dan sari apel",
+    },
+    "pemalang": {
+        "name": "Konveksi Pantura",
+        "sector": "fashion",
+        "province_code": "33",
+        "regency_code": "33.27",  # Kabupaten Pemalang
+        "products": "Kaos sablon dan seragam",
+    },
+    "kediri": {
+        "name": "Tahu Takwa Pak Gun",
+        "sector": "manufacturing",
+        "province_code": "35",
+        "regency_code": "35.71",  # Kota Kediri
+        "products": "Tahu takwa kuning",
+    },
+    "bekasi": {
+        "name": "Kasir Pintar",
+        "sector": "digital",
+        "province_code": "32",
+        "regency_code": "32.75",  # Kota Bekasi
+        "products": "Aplikasi kasir dan pembukuan",
+    },
+    "bekas": {
+        "name": "Loak Jaya",
+        "sector": "retail",
+        "province_code": "51",
+        "regency_code": "51.71",  # Kota Denpasar
+        "products": "Jual beli barang bekas layak pakai",
+        "description": "Berdiri sejak 2015",
+    },
 }
 
 # (what an investor types, the profiles it must find: exactly these)
@@ -135,6 +173,13 @@ QUERIES = [
     ("kerip*", {"keripik"}),
     ("samb* OR lel*", {"sambal", "lele"}),
     ('"toko sembako"', {"warung"}),
+    # region names are not stemmed into common words (nor common words into them)
+    ("Malang", {"malang"}),
+    ("Pemalang", {"pemalang"}),
+    ("Kediri", {"kediri"}),
+    ("berdiri", {"bekas"}),
+    ("Bekasi", {"bekasi"}),
+    ("barang bekas", {"bekas"}),
 ]
 
 
@@ -179,6 +224,18 @@ def test_the_search_page_highlights_the_use_of_funds_it_matched(world, client):
 def test_a_place_name_of_common_words_is_one_term():
     assert analysis.analyze("Keripik dari Pasar Rebo") == ("keripik", "pasarrebo")
     assert "pasar" in analysis.analyze("pemasaran")
+
+
+def test_one_word_region_names_are_not_stemmed():
+    assert analysis.analyze("Pemalang Kediri Bekasi Berau Maluku") == (
+        "pemalang",
+        "kediri",
+        "bekasi",
+        "berau",
+        "maluku",
+    )
+    assert analysis.analyze("malang berdiri bekas") == ("malang", "diri", "bekas")
+    assert analysis.analyze("Toli-Toli") == analysis.analyze("Tolitoli") == ("tolitoli",)
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
