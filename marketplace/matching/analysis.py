@@ -484,8 +484,48 @@ def term_matches(term: str, held: str) -> bool:
     return term == held
 
 
+def word_matches(word: str, terms: frozenset[str]) -> bool:
+    """Whether one word as the tokenizer found it matches a query term of `terms` (prefix
+    terms ``kerip*`` included); no side effects."""
+    held = analyze_word(word)
+    if terms.intersection(held):
+        return True
+    prefixes = [t[:-1] for t in terms if t.endswith(PREFIX_MARK)]
+    return any(h.startswith(p) for h in held for p in prefixes)
+
+
+def text_matches(text: str | None, terms: frozenset[str]) -> bool:
+    """Whether any word of `text` matches a query term of `terms`; no side effects."""
+    if not text or not terms:
+        return False
+    return any(word_matches(m.group(), terms) for m in _WORD_RE.finditer(join_place_names(text)))
+
+
+def mark(text: str | None, terms: frozenset[str]) -> Markup:
+    """The whole of `text`, HTML-escaped, its words matching `terms` in ``<mark>`` (a card's
+    title); no side effects."""
+    if not text:
+        return Markup("")
+    return _marked(text, [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)])
+
+
+def _marked(text: str, hits: Sequence[re.Match[str]], start: int = 0, end: int | None = None) -> Markup:
+    end = len(text) if end is None else end
+    parts = []
+    cursor = start
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        parts.append(html.escape(text[cursor : hit.start()]))
+        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
+        cursor = hit.end()
+    parts.append(html.escape(text[cursor:end]))
+    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+
+
 def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:
-    """An HTML-safe excerpt of the first text mentioning `terms`, matches in ``<mark>``.
+    """An HTML-safe excerpt of the first text mentioning `terms` (prefix terms included),
+    matches in ``<mark>``.
 
     Falls back to the start of the first non-empty text when no word matches; returns an empty
     Markup when all texts are empty. No side effects.
@@ -494,7 +534,7 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
     if not candidates:
         return Markup("")
     for text in candidates:
-        hits = [m for m in _WORD_RE.finditer(text) if terms.intersection(analyze_word(m.group()))]
+        hits = [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)]
         if hits:
             break
     else:
@@ -507,18 +547,8 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
         end = len(text)
     else:
         end = max(text.rfind(" ", start, start + width), start + width // 2)
-    parts = ["…" if start > 0 else ""]
-    cursor = start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
-            continue
-        parts.append(html.escape(text[cursor : hit.start()]))
-        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
-        cursor = hit.end()
-    parts.append(html.escape(text[cursor:end]))
-    if end < len(text):
-        parts.append("…")
-    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+    body = _marked(text, hits, start, end)
+    return Markup("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
 def __getattr__(name: str) -> type:

@@ -41,6 +41,10 @@ class SearchItem:
     snippet: Markup
     preview_page_id: int | None
     stage: str | None = None  # readiness stage, from the match card
+    title: Markup = Markup("")  # the name, the words that matched in <mark>
+    # What the words matched through the profile's codes (words.toml): "sector", "location"
+    # and instrument codes, so the card marks that label.
+    marked: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -192,7 +196,14 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
             sources.append(deck_text)
         snippet = analysis.snippet(sources, terms)
         items.append(
-            SearchItem(enterprise, snippet, previews.get(enterprise_id), stages.get(enterprise_id))
+            SearchItem(
+                enterprise,
+                snippet,
+                previews.get(enterprise_id),
+                stages.get(enterprise_id),
+                title=analysis.mark(enterprise.name, terms),
+                marked=keyword_matches(enterprise, terms),
+            )
         )
     facets = {
         name: counts
@@ -208,6 +219,27 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         corrected=result.corrected,
         filter_hints=filter_hints(query, full=full),
     )
+
+
+def keyword_matches(enterprise: Enterprise, terms: frozenset[str]) -> frozenset[str]:
+    """Which of `enterprise`'s coded fields the query `terms` match through their words
+    (search.keywords, words.toml): "sector", "location" and each matching instrument code,
+    for the card to mark. No side effects."""
+    from marketplace.matching.search import keywords
+
+    if not terms:
+        return frozenset()
+    none = {"sector": None, "instruments": (), "province_code": None, "regency_code": None}
+    found = set()
+    if analysis.text_matches(keywords.keywords_for(**{**none, "sector": enterprise.sector}), terms):
+        found.add("sector")
+    places = {"province_code": enterprise.province_code, "regency_code": enterprise.regency_code}
+    if analysis.text_matches(keywords.keywords_for(**{**none, **places}), terms):
+        found.add("location")
+    for code in enterprise.ask_instruments or ():
+        if analysis.text_matches(keywords.keywords_for(**{**none, "instruments": (code,)}), terms):
+            found.add(code)
+    return frozenset(found)
 
 
 # Facet → the query field that filters on it.

@@ -357,3 +357,30 @@ def test_choosing_a_facet_value_keeps_the_other_values_counts(world, client):
     assert 'data-facet="sector-craft"' in page
     both = client.get("/search?sector=food&sector=craft").text
     assert 'data-facet="sector-food"' in both and 'data-facet="sector-craft"' in both
+
+
+def _card(page: str, enterprise_id: int) -> str:
+    return re.search(rf'<article [^>]*id="e-{enterprise_id}">(.*?)</article>', page, re.S).group(1)
+
+
+def test_a_prefix_is_marked_in_the_title_and_the_snippet(world, client):
+    card = _card(client.get("/search?q=kerip*").text, world["keripik"])
+    assert "<mark>Keripik</mark> Tempe Sari Rasa</a></h3>" in card
+    assert '<p class="snippet"><mark>Keripik</mark> tempe renyah' in card
+
+
+def test_words_matched_through_a_code_mark_its_label(world, client):
+    # "Jogja" is a word of the kabupaten/kota 34.71: the location line is marked.
+    card = _card(client.get("/search?q=Jogja").text, world["kue"])
+    assert re.search(r'<p class="muted">[^<]* · <mark>[^<]*Yogyakarta</mark></p>', card)
+    # "kuliner" is a word of the sector food: the sector label is marked, not the place.
+    card = _card(client.get("/search?q=kuliner").text, world["sambal"])
+    assert re.search(r'<p class="muted"><mark>[^<]+</mark> · [^<]+</p>', card)
+    # "syariah" is a word of the sharia contracts: only those instruments are marked.
+    card = _card(client.get("/search?q=syariah").text, world["warung"])
+    ask = re.search(r'<p class="card-ask">(.*?)</p>', card).group(1)
+    assert ask.count("<mark>") == 1 and "Mudharabah" in ask.split("<mark>")[1]
+    # A word found only in the text marks no label.
+    card = _card(client.get("/search?q=sambal").text, world["sambal"])
+    assert "<mark>Sambal</mark> Bu Rini" in card
+    assert not re.search(r'<p class="(muted|card-ask)">[^\n]*<mark>', card)
