@@ -360,6 +360,25 @@ def is_long(text: str | None) -> bool:
     return len(parse_query(text)) == 1 and len(words) > LONG_QUERY_CLAUSES
 
 
+def typed_words(text: str | None) -> tuple[list[str], list[str]]:
+    """The words of `text` as typed, each once (by its terms; stop words and operators left
+    out, quotes dropped), and the words written with a minus (``-pisang``), as typed: what the
+    page offers to widen a search that found nothing. No side effects."""
+    if not text:
+        return [], []
+    text = _PHRASE_RE.sub(lambda m: f" {m.group(1)} ", text)
+    excluded = list(dict.fromkeys(f"-{word}" for word in _EXCLUDED_RE.findall(text)))
+    text = _OR_RE.sub(" ", f" {_EXCLUDED_RE.sub(' ', text)} ")
+    words: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for token in text.split():
+        key = (fold(token),) if _PREFIX_RE.fullmatch(token) else analyze(token)
+        if key and key not in seen:
+            seen.add(key)
+            words.append(token)
+    return words, excluded
+
+
 def excluded_terms(text: str | None) -> tuple[str, ...]:
     """The terms of the words written with a minus (``keripik -pisang`` → ``("pisang",)``):
     no profile holding one of them is found. No side effects."""
@@ -407,37 +426,60 @@ def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
 
 def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:
     """The words among index terms that a typo may be corrected to: exact forms without their
-    prefix and stems, letters only, five or more of them."""
+    prefix and stems, letters only, SHORT_TYPO_LENGTH or more of them."""
     words = set()
     for term in index_terms:
         word = term[len(EXACT_PREFIX) :] if term.startswith(EXACT_PREFIX) else term
-        if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+        if len(word) >= SHORT_TYPO_LENGTH and word.isalpha():
             words.add(word)
     return frozenset(words)
 
 
+# A word of TYPO_MIN_LENGTH letters or more may be two edits from what was meant; a shorter
+# one of SHORT_TYPO_LENGTH letters one edit (btik → batik); anything shorter is kept as typed.
 TYPO_MIN_LENGTH = 5
+SHORT_TYPO_LENGTH = 4
+
+
+def unknown_words(text: str | None, vocabulary: frozenset[str]) -> list[str]:
+    """The typed words of `text` (SHORT_TYPO_LENGTH letters or more) that the index does not
+    know: neither the word nor its stem is in `vocabulary`, and it is no synonym, English word
+    or region name (those find profiles through other words). No side effects."""
+    if not text:
+        return []
+    table = _synonym_table()
+    found = []
+    for token in text.split():
+        word = fold(token)
+        terms = analyze(word)
+        if (
+            len(word) >= SHORT_TYPO_LENGTH
+            and word.isalpha()
+            and terms
+            and word not in vocabulary
+            and not set(terms) & vocabulary
+            and terms not in table
+            and word not in place_words()
+        ):
+            found.append(token)
+    return found
 
 
 def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
-    """`text` with each word of five or more letters that the index does not know replaced by
-    the closest word it does know (one or two letters off), or None when nothing changes.
+    """`text` with each word the index does not know (:func:`unknown_words`) replaced by the
+    closest word it does know (two letters off at most, one for a word of four letters), or
+    None when nothing changes.
 
     Operators and short words are kept as typed. No side effects.
     """
-    if not text:
+    unknown = set(unknown_words(text, vocabulary))
+    if not unknown:
         return None
     changed = False
     out = []
     for token in text.split():
-        word = fold(token)
-        if (
-            len(word) >= TYPO_MIN_LENGTH
-            and word.isalpha()
-            and word not in vocabulary
-            and not set(analyze(word)) & vocabulary
-        ):
-            close = _closest(word, vocabulary)
+        if token in unknown:
+            close = _closest(fold(token), vocabulary)
             if close is not None:
                 out.append(close)
                 changed = True
@@ -448,13 +490,22 @@ def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
 
 def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
     # Candidates of about the same length sharing the first letter (slips rarely hit it),
-    # then the smallest edit distance, at most two.
+    # then the smallest edit distance; only when none is close, a slip in the first letter
+    # (ieripik → keripik) for words of TYPO_MIN_LENGTH letters or more.
+    limit = 2 if len(word) >= TYPO_MIN_LENGTH else 1
+    best = _nearest(word, (k for k in vocabulary if k[0] == word[0]), limit)
+    if best is None and len(word) >= TYPO_MIN_LENGTH:
+        best = _nearest(word, (k for k in vocabulary if k[0] != word[0]), limit)
+    return best
+
+
+def _nearest(word: str, candidates: Iterable[str], limit: int) -> str | None:
     best: tuple[int, str] | None = None
-    for known in vocabulary:
-        if known[0] != word[0] or abs(len(known) - len(word)) > 2:
+    for known in candidates:
+        if abs(len(known) - len(word)) > limit:
             continue
-        distance = _edit_distance(word, known, limit=2)
-        if distance <= 2 and (best is None or (distance, known) < best):
+        distance = _edit_distance(word, known, limit=limit)
+        if distance <= limit and (best is None or (distance, known) < best):
             best = (distance, known)
     return best[1] if best else None
 
