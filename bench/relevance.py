@@ -136,6 +136,7 @@ REGENCIES = {
     "34.02": ["Kasihan", "Imogiri"],
     "35.78": ["Wonokromo", "Rungkut"],
     "35.73": ["Lowokwaru", "Klojen"],
+    "33.27": ["Comal", "Petarukan"],  # Pemalang: not Malang (analysis.place_words)
     "51.71": ["Denpasar Barat", "Sanur"],
     "73.71": ["Panakkukang", "Tamalate"],
 }
@@ -303,6 +304,8 @@ def generated_cases(profiles: Sequence[Profile]) -> list[Case]:
         ("place", "Jakarta Timur", regency("31.75")),
         ("place", "Bali", province("51")),
         ("place", "Makassar", regency("73.71")),
+        ("place", "Malang", regency("35.73")),
+        ("place", "Pemalang", regency("33.27")),
         ("place", "keripik Jogja", both(tag("keripik"), province("34"))),
         ("place", "batik Solo", both(tag("batik"), regency("33.72"))),
         # slips
@@ -313,6 +316,7 @@ def generated_cases(profiles: Sequence[Profile]) -> list[Case]:
         ("typo", "hidroponk", tag("hidroponik")),
         ("typo", "Yogyakrta", province("34")),
         ("typo", "perikann", sector("fishery")),
+        ("typo", "ieripik", tag("keripik")),  # the first letter
         # operators
         ("operator", "keripik OR batik", lambda p: bool({"keripik", "batik"} & p.tags())),
         ("operator", "lele ATAU udang", lambda p: bool({"lele", "udang"} & p.tags())),
