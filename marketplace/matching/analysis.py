@@ -495,8 +495,21 @@ def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
     limit = 2 if len(word) >= TYPO_MIN_LENGTH else 1
     best = _nearest(word, (k for k in vocabulary if k[0] == word[0]), limit)
     if best is None and len(word) >= TYPO_MIN_LENGTH:
-        best = _nearest(word, (k for k in vocabulary if k[0] != word[0]), limit)
+        best = _nearest(word, _first_letter_slips(word, vocabulary), limit)
     return best
+
+
+def _first_letter_slips(word: str, vocabulary: frozenset[str]) -> Iterable[str]:
+    # Known words starting with another letter that could be `word` with its first letter
+    # changed (ieripik), dropped (eripik) or added (xkeripik), and one more edit: the letters
+    # after the first line up, or else the last three do. Cheap slices before any distance.
+    heads = (word[1:3], word[2:4])
+    tail = word[-3:]
+    for known in vocabulary:
+        if known[0] != word[0] and (
+            known[1:3] in heads or known[2:4] == word[1:3] or known.endswith(tail)
+        ):
+            yield known
 
 
 def _nearest(word: str, candidates: Iterable[str], limit: int) -> str | None:
@@ -560,9 +573,17 @@ def mark(text: str | None, terms: frozenset[str]) -> Markup:
     return _marked(text, [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)])
 
 
-def _marked(text: str, hits: Sequence[re.Match[str]], start: int = 0, end: int | None = None) -> Markup:
+def _marked(
+    text: str,
+    hits: Sequence[re.Match[str]],
+    start: int = 0,
+    end: int | None = None,
+    *,
+    before: str = "",
+    after: str = "",
+) -> Markup:
     end = len(text) if end is None else end
-    parts = []
+    parts = [html.escape(before)]
     cursor = start
     for hit in hits:
         if hit.start() < start or hit.end() > end:
@@ -571,6 +592,7 @@ def _marked(text: str, hits: Sequence[re.Match[str]], start: int = 0, end: int |
         parts.append(f"<mark>{html.escape(hit.group())}</mark>")
         cursor = hit.end()
     parts.append(html.escape(text[cursor:end]))
+    parts.append(html.escape(after))
     return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
 
 
@@ -598,8 +620,8 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
         end = len(text)
     else:
         end = max(text.rfind(" ", start, start + width), start + width // 2)
-    body = _marked(text, hits, start, end)
-    return Markup("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+    before, after = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    return _marked(text, hits, start, end, before=before, after=after)
 
 
 def __getattr__(name: str) -> type:

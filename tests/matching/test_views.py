@@ -275,7 +275,9 @@ def test_a_search_card_shows_stage_ask_instruments_location_and_a_thumbnail(clie
     # the first product photo, or else the deck's first page, small and lazy
     assert re.search(rf'<img src="/photos/{photo.id}/small"[^>]*loading="lazy"', card)
     deck_card = _card(page, decked.id)
-    assert re.search(r'<img src="/deck-pages/\d+/small" alt="Slide 1 dari pitch deck Keripik Dek"', deck_card)
+    assert re.search(
+        r'<img src="/deck-pages/\d+/small" alt="Slide 1 dari pitch deck Keripik Dek"', deck_card
+    )
     assert '<p class="card-stage"><span class="badge">' in deck_card
 
 

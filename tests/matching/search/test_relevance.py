@@ -436,7 +436,9 @@ def test_nothing_found_without_filters_or_slips_offers_every_profile(world, clie
 def test_an_unknown_word_beside_a_found_one_offers_its_correction(world, client):
     page = client.get("/search", query_string={"q": "keripik OR batk"}).text
     assert 'id="result-count">1 ' in page
-    link = re.search(r'<p id="did-you-mean">Mungkin maksud Anda: <a href="([^"]+)">([^<]+)</a>', page)
+    link = re.search(
+        r'<p id="did-you-mean">Mungkin maksud Anda: <a href="([^"]+)">([^<]+)</a>', page
+    )
     assert link.group(2) == "keripik OR batik"
     assert 'id="result-count">2 ' in client.get(link.group(1).replace("&amp;", "&")).text
     # every word known: nothing offered
