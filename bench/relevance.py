@@ -19,9 +19,9 @@ corrected when the typed words find nothing) on Whoosh and on PostgreSQL at BENC
 throw-away schema; when no server answers there the run fails, exit status 1). Reported per
 kind and overall: recall (share of the relevant profiles found, all pages), precision@10
 (share of the first ten, or of all when fewer are relevant, that are relevant) and nDCG@10
-(binary gains), and every query with no result although relevant profiles exist. Bars (issue 12): recall ≥ 0.95 and P@10 ≥ 0.9
-overall on both backends, no such zero-result query. The last line printed is one flat JSON
-object; the exit status is 1 when a bar is missed.
+(binary gains), and every query with no result although relevant profiles exist. Bars (issue
+12): recall ≥ 0.95 and P@10 ≥ 0.9 overall on both backends, no such zero-result query. The
+last line printed is one flat JSON object; the exit status is 1 when a bar is missed.
 """
 
 from __future__ import annotations
