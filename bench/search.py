@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from marketplace.matching import analysis  # noqa: E402
 from marketplace.matching.search import SearchDoc, SearchQuery, SearchResult  # noqa: E402
 from marketplace.matching.search.types import counted_facets  # noqa: E402
-from marketplace.matching.search.whoosh import WhooshBackend  # noqa: E402
+from marketplace.matching.search.whoosh.backend import WhooshBackend  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SEED = 20260817
