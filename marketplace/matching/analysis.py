@@ -125,9 +125,15 @@ def _stemmer():  # noqa: ANN202 - PySastrawi has no type hints
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Indonesian stem of one folded word (cached per process); no side effects."""
+    """The Indonesian stem of one folded word (cached per process); no side effects.
+
+    Region names of one word (:func:`place_words`) are kept as written: the stemmer would
+    read Pemalang as pe-malang, Kediri as ke-diri, Bekasi as bekas-i.
+    """
     if word in STEM_OVERRIDES:
         return STEM_OVERRIDES[word]
+    if word in place_words():
+        return word
     word = VARIANTS.get(word, word)
     suffixed = _SUFFIX_RE.match(word)
     if suffixed and suffixed.group(1) in VARIANTS:
@@ -145,6 +151,8 @@ def analyze_word(word: str) -> tuple[str, ...]:
     folded = fold(word)
     if "-" in folded or "'" in folded or "’" in folded:
         whole = folded.replace("’", "'").replace("'", "")
+        if whole.replace("-", "") in place_words():
+            return (whole.replace("-", ""),)  # Toli-Toli is the regency, not "tol"
         # Reduplication (kue-kue → kue) stems to one word; anything else (e-commerce) is
         # split into its parts so each part stays searchable.
         if "-" in whole and _PART_RE.fullmatch(whole.replace("-", "")):
@@ -171,6 +179,29 @@ def words_data() -> dict:
     """The parsed words file (read once per process)."""
     with WORDS_FILE.open("rb") as handle:
         return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """The names of provinces and kabupaten/kota that are one word once "Kabupaten", "Kota" …
+    (``[region_words]``) are dropped, and the one-word short names of ``[places]`` (Jogja,
+    Jaktim), folded, hyphens removed (Toli-Toli → tolitoli). The stemmer leaves them alone, on
+    every backend and in queries alike. Read once per process from marketplace/data/regions."""
+    from marketplace import regions
+
+    data = words_data()
+    drop = {w.casefold() for w in data["region_words"]["drop"].split()}
+    names = set()
+    for region in (*regions.provinces().values(), *regions.regencies().values()):
+        words = region.name.split()
+        while words and words[0].casefold() in drop:
+            words.pop(0)
+        if len(words) == 1:
+            names.add(words[0])
+    for short in data["places"].values():
+        names.update(short.split())
+    folded = ("".join(_PART_RE.findall(fold(name).replace("-", ""))) for name in names)
+    return frozenset(name for name in folded if name.isalpha() and name not in STOP_WORDS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,6 +246,8 @@ EXACT_PREFIX = "0x"
 def exact_word(word: str) -> tuple[str, ...]:
     """The exact-form terms of one word: its folded parts whose stem differs from them."""
     folded = fold(word).replace("’", "'").replace("'", "")
+    if folded.replace("-", "") in place_words():
+        return ()
     return tuple(
         EXACT_PREFIX + part
         for part in _PART_RE.findall(folded)
@@ -327,6 +360,25 @@ def is_long(text: str | None) -> bool:
     return len(parse_query(text)) == 1 and len(words) > LONG_QUERY_CLAUSES
 
 
+def typed_words(text: str | None) -> tuple[list[str], list[str]]:
+    """The words of `text` as typed, each once (by its terms; stop words and operators left
+    out, quotes dropped), and the words written with a minus (``-pisang``), as typed: what the
+    page offers to widen a search that found nothing. No side effects."""
+    if not text:
+        return [], []
+    text = _PHRASE_RE.sub(lambda m: f" {m.group(1)} ", text)
+    excluded = list(dict.fromkeys(f"-{word}" for word in _EXCLUDED_RE.findall(text)))
+    text = _OR_RE.sub(" ", f" {_EXCLUDED_RE.sub(' ', text)} ")
+    words: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for token in text.split():
+        key = (fold(token),) if _PREFIX_RE.fullmatch(token) else analyze(token)
+        if key and key not in seen:
+            seen.add(key)
+            words.append(token)
+    return words, excluded
+
+
 def excluded_terms(text: str | None) -> tuple[str, ...]:
     """The terms of the words written with a minus (``keripik -pisang`` → ``("pisang",)``):
     no profile holding one of them is found. No side effects."""
@@ -374,37 +426,60 @@ def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
 
 def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:
     """The words among index terms that a typo may be corrected to: exact forms without their
-    prefix and stems, letters only, five or more of them."""
+    prefix and stems, letters only, SHORT_TYPO_LENGTH or more of them."""
     words = set()
     for term in index_terms:
         word = term[len(EXACT_PREFIX) :] if term.startswith(EXACT_PREFIX) else term
-        if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+        if len(word) >= SHORT_TYPO_LENGTH and word.isalpha():
             words.add(word)
     return frozenset(words)
 
 
+# A word of TYPO_MIN_LENGTH letters or more may be two edits from what was meant; a shorter
+# one of SHORT_TYPO_LENGTH letters one edit (btik → batik); anything shorter is kept as typed.
 TYPO_MIN_LENGTH = 5
+SHORT_TYPO_LENGTH = 4
+
+
+def unknown_words(text: str | None, vocabulary: frozenset[str]) -> list[str]:
+    """The typed words of `text` (SHORT_TYPO_LENGTH letters or more) that the index does not
+    know: neither the word nor its stem is in `vocabulary`, and it is no synonym, English word
+    or region name (those find profiles through other words). No side effects."""
+    if not text:
+        return []
+    table = _synonym_table()
+    found = []
+    for token in text.split():
+        word = fold(token)
+        terms = analyze(word)
+        if (
+            len(word) >= SHORT_TYPO_LENGTH
+            and word.isalpha()
+            and terms
+            and word not in vocabulary
+            and not set(terms) & vocabulary
+            and terms not in table
+            and word not in place_words()
+        ):
+            found.append(token)
+    return found
 
 
 def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
-    """`text` with each word of five or more letters that the index does not know replaced by
-    the closest word it does know (one or two letters off), or None when nothing changes.
+    """`text` with each word the index does not know (:func:`unknown_words`) replaced by the
+    closest word it does know (two letters off at most, one for a word of four letters), or
+    None when nothing changes.
 
     Operators and short words are kept as typed. No side effects.
     """
-    if not text:
+    unknown = set(unknown_words(text, vocabulary))
+    if not unknown:
         return None
     changed = False
     out = []
     for token in text.split():
-        word = fold(token)
-        if (
-            len(word) >= TYPO_MIN_LENGTH
-            and word.isalpha()
-            and word not in vocabulary
-            and not set(analyze(word)) & vocabulary
-        ):
-            close = _closest(word, vocabulary)
+        if token in unknown:
+            close = _closest(fold(token), vocabulary)
             if close is not None:
                 out.append(close)
                 changed = True
@@ -415,13 +490,35 @@ def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
 
 def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
     # Candidates of about the same length sharing the first letter (slips rarely hit it),
-    # then the smallest edit distance, at most two.
-    best: tuple[int, str] | None = None
+    # then the smallest edit distance; only when none is close, a slip in the first letter
+    # (ieripik → keripik) for words of TYPO_MIN_LENGTH letters or more.
+    limit = 2 if len(word) >= TYPO_MIN_LENGTH else 1
+    best = _nearest(word, (k for k in vocabulary if k[0] == word[0]), limit)
+    if best is None and len(word) >= TYPO_MIN_LENGTH:
+        best = _nearest(word, _first_letter_slips(word, vocabulary), limit)
+    return best
+
+
+def _first_letter_slips(word: str, vocabulary: frozenset[str]) -> Iterable[str]:
+    # Known words starting with another letter that could be `word` with its first letter
+    # changed (ieripik), dropped (eripik) or added (xkeripik), and one more edit: the letters
+    # after the first line up, or else the last three do. Cheap slices before any distance.
+    heads = (word[1:3], word[2:4])
+    tail = word[-3:]
     for known in vocabulary:
-        if known[0] != word[0] or abs(len(known) - len(word)) > 2:
+        if known[0] != word[0] and (
+            known[1:3] in heads or known[2:4] == word[1:3] or known.endswith(tail)
+        ):
+            yield known
+
+
+def _nearest(word: str, candidates: Iterable[str], limit: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for known in candidates:
+        if abs(len(known) - len(word)) > limit:
             continue
-        distance = _edit_distance(word, known, limit=2)
-        if distance <= 2 and (best is None or (distance, known) < best):
+        distance = _edit_distance(word, known, limit=limit)
+        if distance <= limit and (best is None or (distance, known) < best):
             best = (distance, known)
     return best[1] if best else None
 
@@ -451,8 +548,57 @@ def term_matches(term: str, held: str) -> bool:
     return term == held
 
 
+def word_matches(word: str, terms: frozenset[str]) -> bool:
+    """Whether one word as the tokenizer found it matches a query term of `terms` (prefix
+    terms ``kerip*`` included); no side effects."""
+    held = analyze_word(word)
+    if terms.intersection(held):
+        return True
+    prefixes = [t[:-1] for t in terms if t.endswith(PREFIX_MARK)]
+    return any(h.startswith(p) for h in held for p in prefixes)
+
+
+def text_matches(text: str | None, terms: frozenset[str]) -> bool:
+    """Whether any word of `text` matches a query term of `terms`; no side effects."""
+    if not text or not terms:
+        return False
+    return any(word_matches(m.group(), terms) for m in _WORD_RE.finditer(join_place_names(text)))
+
+
+def mark(text: str | None, terms: frozenset[str]) -> Markup:
+    """The whole of `text`, HTML-escaped, its words matching `terms` in ``<mark>`` (a card's
+    title); no side effects."""
+    if not text:
+        return Markup("")
+    return _marked(text, [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)])
+
+
+def _marked(
+    text: str,
+    hits: Sequence[re.Match[str]],
+    start: int = 0,
+    end: int | None = None,
+    *,
+    before: str = "",
+    after: str = "",
+) -> Markup:
+    end = len(text) if end is None else end
+    parts = [html.escape(before)]
+    cursor = start
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        parts.append(html.escape(text[cursor : hit.start()]))
+        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
+        cursor = hit.end()
+    parts.append(html.escape(text[cursor:end]))
+    parts.append(html.escape(after))
+    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+
+
 def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:
-    """An HTML-safe excerpt of the first text mentioning `terms`, matches in ``<mark>``.
+    """An HTML-safe excerpt of the first text mentioning `terms` (prefix terms included),
+    matches in ``<mark>``.
 
     Falls back to the start of the first non-empty text when no word matches; returns an empty
     Markup when all texts are empty. No side effects.
@@ -461,7 +607,7 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
     if not candidates:
         return Markup("")
     for text in candidates:
-        hits = [m for m in _WORD_RE.finditer(text) if terms.intersection(analyze_word(m.group()))]
+        hits = [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)]
         if hits:
             break
     else:
@@ -474,18 +620,8 @@ def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 
         end = len(text)
     else:
         end = max(text.rfind(" ", start, start + width), start + width // 2)
-    parts = ["…" if start > 0 else ""]
-    cursor = start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
-            continue
-        parts.append(html.escape(text[cursor : hit.start()]))
-        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
-        cursor = hit.end()
-    parts.append(html.escape(text[cursor:end]))
-    if end < len(text):
-        parts.append("…")
-    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+    before, after = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    return _marked(text, hits, start, end, before=before, after=after)
 
 
 def __getattr__(name: str) -> type:

@@ -41,6 +41,17 @@ class SearchItem:
     snippet: Markup
     preview_page_id: int | None
     stage: str | None = None  # readiness stage, from the match card
+    title: Markup = Markup("")  # the name, the words that matched in <mark>
+    # What the words matched through the profile's codes (words.toml): "sector", "location"
+    # and instrument codes, so the card marks that label.
+    marked: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class WiderWords:
+    text: str  # the words to search
+    dropped: str | None  # the word left out, or None for "any of these words"
+    total: int  # how many enterprises they find
 
 
 @dataclass
@@ -54,6 +65,12 @@ class SearchPage:
     corrected: str | None = None
     # (facet, code) of filters the words name (words.toml [filter_words]), not yet selected.
     filter_hints: list[tuple[str, str]] = field(default_factory=list)
+    # When the words found nothing: wider words that find something (any of them, or one
+    # left out), under the same filters.
+    wider: list[WiderWords] = field(default_factory=list)
+    # When the words found something although one of them is unknown: the corrected words,
+    # if they find something too ("keripik OR batk" → "keripik OR batik").
+    did_you_mean: str | None = None
 
     @property
     def filtered(self) -> bool:
@@ -193,7 +210,14 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
             sources.append(deck_text)
         snippet = analysis.snippet(sources, terms)
         items.append(
-            SearchItem(enterprise, snippet, previews.get(enterprise_id), stages.get(enterprise_id))
+            SearchItem(
+                enterprise,
+                snippet,
+                previews.get(enterprise_id),
+                stages.get(enterprise_id),
+                title=analysis.mark(enterprise.name, terms),
+                marked=keyword_matches(enterprise, terms),
+            )
         )
     facets = {
         name: counts
@@ -208,7 +232,76 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
         full_filters=full,
         corrected=result.corrected,
         filter_hints=filter_hints(query, full=full),
+        wider=wider_words(query) if not result.total else [],
+        did_you_mean=did_you_mean(query, result),
     )
+
+
+# Wider words are offered for at most this many distinct words (a longer query already
+# matches any of its words, analysis.LONG_QUERY_CLAUSES).
+MAX_WIDER_WORDS = analysis.LONG_QUERY_CLAUSES
+
+
+def _count(query: search.SearchQuery, text: str) -> int:
+    from dataclasses import replace
+
+    return search.search(replace(query, text=text, page=1, per_page=1, with_facets=False)).total
+
+
+def wider_words(query: search.SearchQuery) -> list[WiderWords]:
+    """For words that find nothing together ("keripik rotan"): "any of these words" and each
+    word left out, those that find something under the same filters, any-of first, then the
+    most found. Nothing for a single word or more than MAX_WIDER_WORDS distinct words. One
+    search per offer; reads only."""
+    words, excluded = analysis.typed_words(query.text)
+    if not 2 <= len(words) <= MAX_WIDER_WORDS:
+        return []
+    offers = [(" OR ".join(words), None)]
+    offers += [(" ".join(w for w in words if w != dropped), dropped) for dropped in words]
+    found = []
+    for text, dropped in offers:
+        text = " ".join([text, *excluded])
+        total = _count(query, text)
+        if total:
+            found.append(WiderWords(text, dropped, total))
+    return sorted(found, key=lambda w: (w.dropped is not None, -w.total))
+
+
+def did_you_mean(query: search.SearchQuery, result: search.SearchResult) -> str | None:
+    """The words of `query` with each unknown word corrected, when the query found something
+    all the same (a word OR-ed with an unknown one, "keripik OR batk") and the corrected words
+    find something too. Only for queries with alternatives (an unknown word in plain words
+    finds nothing, and search_forgiving corrects it) and not for a pasted paragraph. Reads
+    only (the index vocabulary and one search)."""
+    if not result.total or result.corrected or not query.text or analysis.is_long(query.text):
+        return None
+    if not any(len(clause) > 1 for clause in analysis.parse_query(query.text)):
+        return None
+    corrected = analysis.suggest(query.text, search.vocabulary())
+    if corrected is None or not _count(query, corrected):
+        return None
+    return corrected
+
+
+def keyword_matches(enterprise: Enterprise, terms: frozenset[str]) -> frozenset[str]:
+    """Which of `enterprise`'s coded fields the query `terms` match through their words
+    (search.keywords, words.toml): "sector", "location" and each matching instrument code,
+    for the card to mark. No side effects."""
+    from marketplace.matching.search import keywords
+
+    if not terms:
+        return frozenset()
+    none = {"sector": None, "instruments": (), "province_code": None, "regency_code": None}
+    found = set()
+    if analysis.text_matches(keywords.keywords_for(**{**none, "sector": enterprise.sector}), terms):
+        found.add("sector")
+    places = {"province_code": enterprise.province_code, "regency_code": enterprise.regency_code}
+    if analysis.text_matches(keywords.keywords_for(**{**none, **places}), terms):
+        found.add("location")
+    for code in enterprise.ask_instruments or ():
+        if analysis.text_matches(keywords.keywords_for(**{**none, "instruments": (code,)}), terms):
+            found.add(code)
+    return frozenset(found)
 
 
 # Facet → the query field that filters on it.

@@ -130,6 +130,22 @@ def test_a_newly_published_matching_profile_notifies_once(make):
     assert db.session.scalar(select(SavedSearchHit.enterprise_id)) == enterprise.id
 
 
+def test_the_investor_gets_an_email_when_a_new_profile_matches(make, outbox):
+    investor, other = make.investor(), make.investor()
+    db.session.commit()
+    saved_searches.save_search(user=investor, name="Keripik Jabar", params="q=keripik&province=32")
+    saved_searches.save_search(user=other, name="Batik", params="q=batik")
+    db.session.commit()
+    outbox.clear()
+
+    published(make, name="Keripik Bu Sri", products="Keripik tempe")
+
+    mails = [m for m in outbox if m.to == investor.email]
+    assert len(mails) == 1
+    assert "Keripik Bu Sri" in mails[0].body and "Keripik Jabar" in mails[0].body
+    assert not [m for m in outbox if m.to == other.email]
+
+
 def test_a_profile_outside_the_filters_does_not_notify(make):
     investor = make.investor()
     db.session.commit()

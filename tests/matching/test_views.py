@@ -7,9 +7,11 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
+from sqlalchemy import select
 
-from marketplace import mail
+from marketplace import mail, vocab
 from marketplace.extensions import db
 from marketplace.matching import meetings, shortlists
 from tests.matching.helpers import future, published
@@ -220,10 +222,86 @@ def test_a_search_that_reads_every_amount_has_a_plain_title(client):
 
 
 def test_the_regency_facet_counts_show_once_a_province_is_chosen(client, make):
-    published(make, name="Keripik Bogor", regency_code="32.01")
-    published(make, name="Keripik Bandung", regency_code="32.73")
+    _, bogor = published(make, name="Keripik Bogor", regency_code="32.01")
+    _, bandung = published(make, name="Keripik Bandung", regency_code="32.73")
     assert 'data-facet="regency-' not in client.get("/search?q=keripik").get_data(as_text=True)
     page = client.get("/search?q=keripik&province=32&regency=32.01").get_data(as_text=True)
     # Multi-select: with Bogor chosen, Kota Bandung still shows what it would add.
     assert 'data-facet="regency-32.01"' in page and 'data-facet="regency-32.73"' in page
-    assert "Keripik Bogor" in page and "Keripik Bandung" not in page
+    assert f'id="e-{bogor.id}"' in page and f'id="e-{bandung.id}"' not in page
+
+
+def _card(page: str, enterprise_id: int) -> str:
+    return re.search(rf'<article [^>]*id="e-{enterprise_id}">(.*?)</article>', page, re.S).group(1)
+
+
+def _facet_count(page: str, facet: str) -> int | None:
+    found = re.search(rf'data-facet="{re.escape(facet)}">[^<]*\((\d+)\)</a>', page)
+    return int(found.group(1)) if found else None
+
+
+def test_a_search_card_shows_stage_ask_instruments_location_and_a_thumbnail(client, make):
+    from marketplace.matching.models import MatchCard
+    from marketplace.pitches import services as pitch_services
+    from marketplace.profiles.models import ProductPhoto
+    from tests.uploads import corpus
+
+    _, pictured = published(
+        make,
+        name="Keripik Foto",
+        ask_amount=1_500_000_000,
+        ask_instruments=["kur", "grant"],
+        regency_code="32.73",
+    )
+    photo = ProductPhoto(
+        enterprise=pictured, large_key="l", small_key="s", mime="image/jpeg", width=9, height=9
+    )
+    db.session.add(photo)
+    owner, decked = published(make, name="Keripik Dek", regency_code="32.01")
+    pitch_services.upload_deck(
+        actor=owner, enterprise=decked, files=[("deck.pdf", corpus.build_pdf(["Keripik", "x"]))]
+    )
+    db.session.commit()  # the deck is processed after the commit
+
+    page = client.get("/search?q=keripik").get_data(as_text=True)
+    card = _card(page, pictured.id)
+    stage = db.session.scalar(select(MatchCard.stage).where(MatchCard.enterprise_id == pictured.id))
+    with force_locale("id"):
+        assert f'<span class="badge">{vocab.STAGES[stage]}</span>' in card
+        ask = re.search(r'<p class="card-ask">(.*?)</p>', card).group(1)
+        assert "Rp1.500.000.000" in ask
+        assert str(vocab.INSTRUMENTS["kur"]) in ask and str(vocab.INSTRUMENTS["grant"]) in ask
+    assert re.search(r'<p class="muted">[^<]* · Kota Bandung</p>', card)
+    # the first product photo, or else the deck's first page, small and lazy
+    assert re.search(rf'<img src="/photos/{photo.id}/small"[^>]*loading="lazy"', card)
+    deck_card = _card(page, decked.id)
+    assert re.search(
+        r'<img src="/deck-pages/\d+/small" alt="Slide 1 dari pitch deck Keripik Dek"', deck_card
+    )
+    assert '<p class="card-stage"><span class="badge">' in deck_card
+
+
+def test_facet_counts_of_the_other_values_stay_right_after_picking_one(client, make):
+    published(make, name="Keripik A", sector="food", province_code="32", regency_code="32.01")
+    published(make, name="Keripik B", sector="food", province_code="32", regency_code="32.01")
+    published(make, name="Keripik C", sector="food", province_code="34", regency_code="34.71")
+    published(make, name="Keripik D", sector="craft", province_code="32", regency_code="32.01")
+    page = client.get("/search?q=keripik&sector=food").get_data(as_text=True)
+    assert 'id="result-count">3 ' in page
+    # the chosen facet counts as if nothing of it were chosen
+    assert _facet_count(page, "sector-food") == 3 and _facet_count(page, "sector-craft") == 1
+    # another facet counts within the choice
+    assert _facet_count(page, "province-32") == 2 and _facet_count(page, "province-34") == 1
+    both = client.get("/search?q=keripik&sector=food&province=34").get_data(as_text=True)
+    assert _facet_count(both, "sector-food") == 1 and _facet_count(both, "sector-craft") is None
+    assert _facet_count(both, "province-32") == 2 and _facet_count(both, "province-34") == 1
+
+
+def test_the_ask_box_reads_an_amount_in_billions_with_a_decimal_comma(client, make):
+    published(make, name="Keripik Besar", ask_amount=1_500_000_000)
+    published(make, name="Keripik Sedang", ask_amount=1_000_000_000)
+    response = client.get("/search", query_string={"ask_min": "1,5 M"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Keripik Besar" in page and "Keripik Sedang" not in page
+    assert 'value="1,5 M"' in page

@@ -179,9 +179,10 @@ def search(query: SearchQuery) -> SearchResult:
 
 def search_forgiving(query: SearchQuery) -> SearchResult:
     """:func:`search`, and when it finds nothing, the same query with each word the index does
-    not know replaced by the closest word it does (one or two letters off,
-    :func:`analysis.suggest`), if that finds something: then ``result.corrected`` holds the
-    words searched. What the page and the relevance bench use; read-only."""
+    not know replaced by the closest word it does (one or two letters off, the first letter
+    only when nothing else is close: :func:`analysis.suggest`), if that finds something: then
+    ``result.corrected`` holds the words searched. What the page and the relevance bench use;
+    read-only."""
     from dataclasses import replace
 
     from marketplace.matching import analysis

@@ -92,6 +92,44 @@ WORLD = {
         "products": "Sambal bawang botolan",
         "description": "Sambal dipasarkan ke warung sekitar",
     },
+    # Region names the stemmer would cut into common words (Pemalang → malang, Kediri →
+    # diri, Bekasi → bekas): kept whole (analysis.place_words).
+    "malang": {
+        "name": "Apel Kota Wisata",
+        "sector": "agriculture",
+        "province_code": "35",
+        "regency_code": "35.73",  # Kota Malang
+        "products": "Apel segar dan sari apel",
+    },
+    "pemalang": {
+        "name": "Konveksi Pantura",
+        "sector": "fashion",
+        "province_code": "33",
+        "regency_code": "33.27",  # Kabupaten Pemalang
+        "products": "Kaos sablon dan seragam",
+    },
+    "kediri": {
+        "name": "Tahu Takwa Pak Gun",
+        "sector": "manufacturing",
+        "province_code": "35",
+        "regency_code": "35.71",  # Kota Kediri
+        "products": "Tahu takwa kuning",
+    },
+    "bekasi": {
+        "name": "Kasir Pintar",
+        "sector": "digital",
+        "province_code": "32",
+        "regency_code": "32.75",  # Kota Bekasi
+        "products": "Aplikasi kasir dan pembukuan",
+    },
+    "bekas": {
+        "name": "Loak Jaya",
+        "sector": "retail",
+        "province_code": "51",
+        "regency_code": "51.71",  # Kota Denpasar
+        "products": "Jual beli barang bekas layak pakai",
+        "description": "Berdiri sejak 2015",
+    },
 }
 
 # (what an investor types, the profiles it must find: exactly these)
@@ -135,6 +173,13 @@ QUERIES = [
     ("kerip*", {"keripik"}),
     ("samb* OR lel*", {"sambal", "lele"}),
     ('"toko sembako"', {"warung"}),
+    # region names are not stemmed into common words (nor common words into them)
+    ("Malang", {"malang"}),
+    ("Pemalang", {"pemalang"}),
+    ("Kediri", {"kediri"}),
+    ("berdiri", {"bekas"}),
+    ("Bekasi", {"bekasi"}),
+    ("barang bekas", {"bekas"}),
 ]
 
 
@@ -181,6 +226,18 @@ def test_a_place_name_of_common_words_is_one_term():
     assert "pasar" in analysis.analyze("pemasaran")
 
 
+def test_one_word_region_names_are_not_stemmed():
+    assert analysis.analyze("Pemalang Kediri Bekasi Berau Maluku") == (
+        "pemalang",
+        "kediri",
+        "bekasi",
+        "berau",
+        "maluku",
+    )
+    assert analysis.analyze("malang berdiri bekas") == ("malang", "diri", "bekas")
+    assert analysis.analyze("Toli-Toli") == analysis.analyze("Tolitoli") == ("tolitoli",)
+
+
 @pytest.mark.parametrize("locale", ["id", "en"])
 def test_every_sector_and_instrument_label_finds_its_code(app, locale):
     # The labels people read on the pages, in both languages, are words of the keywords
@@ -205,7 +262,9 @@ TYPOS = [
     ("kripki", "keripik"),  # two letters swapped, and the variant spelling
     ("pemasarn digital", "pemasaran digital"),
     ("sertifkasi halal", "sertifikasi halal"),
-    ("btik OR prak", None),  # words under five letters are not corrected
+    ("btik OR prak", "batik OR perak"),  # four letters: one edit
+    ("ieripik", "keripik"),  # a slip in the first letter, when nothing else is close
+    ("btk OR prk", None),  # words under four letters are not corrected
 ]
 
 
@@ -234,12 +293,17 @@ def test_a_search_with_no_match_under_its_filters_offers_to_drop_them(world, cli
     assert 'id="result-count">1 ' in client.get(link.replace("&amp;", "&")).text
 
 
-def test_suggest_corrects_only_unknown_words_of_five_letters_or_more():
-    vocabulary = analysis.vocabulary_of(["keripik", "batik", "0xkerajinan", "rajin"])
+def test_suggest_corrects_only_unknown_words_of_four_letters_or_more():
+    vocabulary = analysis.vocabulary_of(["keripik", "batik", "0xkerajinan", "rajin", "kopi"])
     assert analysis.suggest("kerajinan", vocabulary) is None  # known
     assert analysis.suggest("krajinan", vocabulary) == "kerajinan"
     assert analysis.suggest("zzzzzzzz", vocabulary) is None  # nothing close
-    assert analysis.suggest("btik", vocabulary) is None  # too short to guess
+    assert analysis.suggest("btik", vocabulary) == "batik"  # four letters: one edit
+    assert analysis.suggest("bzzk", vocabulary) is None  # four letters: not two edits
+    assert analysis.suggest("btk", vocabulary) is None  # too short to guess
+    assert analysis.suggest("ieripik", vocabulary) == "keripik"  # the first letter
+    # synonyms, English words and region names are not slips, stop words are not words
+    assert analysis.suggest("coffee Malang untuk", vocabulary) is None
 
 
 def test_words_that_are_filters_offer_the_filter_to_those_who_may_use_it(
@@ -300,3 +364,82 @@ def test_choosing_a_facet_value_keeps_the_other_values_counts(world, client):
     assert 'data-facet="sector-craft"' in page
     both = client.get("/search?sector=food&sector=craft").text
     assert 'data-facet="sector-food"' in both and 'data-facet="sector-craft"' in both
+
+
+def _card(page: str, enterprise_id: int) -> str:
+    return re.search(rf'<article [^>]*id="e-{enterprise_id}">(.*?)</article>', page, re.S).group(1)
+
+
+def test_a_prefix_is_marked_in_the_title_and_the_snippet(world, client):
+    card = _card(client.get("/search?q=kerip*").text, world["keripik"])
+    assert "<mark>Keripik</mark> Tempe Sari Rasa</a></h3>" in card
+    assert '<p class="snippet"><mark>Keripik</mark> tempe renyah' in card
+
+
+def test_words_matched_through_a_code_mark_its_label(world, client):
+    # "Jogja" is a word of the kabupaten/kota 34.71: the location line is marked.
+    card = _card(client.get("/search?q=Jogja").text, world["kue"])
+    assert re.search(r'<p class="muted">[^<]* · <mark>[^<]*Yogyakarta</mark></p>', card)
+    # "kuliner" is a word of the sector food: the sector label is marked, not the place.
+    card = _card(client.get("/search?q=kuliner").text, world["sambal"])
+    assert re.search(r'<p class="muted"><mark>[^<]+</mark> · [^<]+</p>', card)
+    # "syariah" is a word of the sharia contracts: only those instruments are marked.
+    card = _card(client.get("/search?q=syariah").text, world["warung"])
+    ask = re.search(r'<p class="card-ask">(.*?)</p>', card).group(1)
+    assert ask.count("<mark>") == 1 and "Mudharabah" in ask.split("<mark>")[1]
+    # A word found only in the text marks no label.
+    card = _card(client.get("/search?q=sambal").text, world["sambal"])
+    assert "<mark>Sambal</mark> Bu Rini" in card
+    assert not re.search(r'<p class="(muted|card-ask)">[^\n]*<mark>', card)
+
+
+def _link(page: str, pattern: str) -> str:
+    return re.search(pattern, page).group(1).replace("&amp;", "&")
+
+
+def test_words_never_found_together_offer_any_of_them_or_one_left_out(world, client):
+    page = client.get("/search?q=keripik+rotan").text
+    assert 'id="result-count">0 ' in page
+    offers = re.search(r'<p id="wider">(.*?)</p>', page).group(1)
+    assert "salah satu kata ini</a> (1)" in offers
+    assert "tanpa “rotan”</a> (1)" in offers
+    assert "tanpa “keripik”" not in offers  # rotan alone finds nothing: not offered
+    found = client.get(_link(offers, r'<a href="([^"]+)" class="wider">salah satu')).text
+    assert 'id="result-count">1 ' in found
+    assert f'id="e-{world["keripik"]}"' in found
+
+
+def test_wider_words_keep_the_filters(world, client):
+    page = client.get("/search?q=keripik+rotan&province=34").text
+    assert 'id="wider"' not in page  # keripik is in Jakarta: nothing under this filter
+    page = client.get("/search?q=keripik+rotan&province=31").text
+    link = _link(page, r'<a href="([^"]+)" class="wider">')
+    assert "province=31" in link
+
+
+def test_a_long_query_of_few_distinct_words_is_not_a_silent_zero(world, client):
+    text = "keripik rotan " * 16
+    assert len(text) > 200
+    page = client.get("/search", query_string={"q": text}).text
+    assert 'id="result-count">0 ' in page
+    assert "salah satu kata ini</a> (1)" in page
+
+
+def test_nothing_found_without_filters_or_slips_offers_every_profile(world, client):
+    page = client.get("/search?q=zqxwv+qqqqqq").text
+    assert 'id="result-count">0 ' in page
+    assert 'id="wider"' not in page and 'id="corrected"' not in page
+    link = _link(page, r'<p id="browse-all"><a href="([^"]+)"')
+    assert f'id="result-count">{len(world)} ' in client.get(link).text
+
+
+def test_an_unknown_word_beside_a_found_one_offers_its_correction(world, client):
+    page = client.get("/search", query_string={"q": "keripik OR batk"}).text
+    assert 'id="result-count">1 ' in page
+    link = re.search(
+        r'<p id="did-you-mean">Mungkin maksud Anda: <a href="([^"]+)">([^<]+)</a>', page
+    )
+    assert link.group(2) == "keripik OR batik"
+    assert 'id="result-count">2 ' in client.get(link.group(1).replace("&amp;", "&")).text
+    # every word known: nothing offered
+    assert 'id="did-you-mean"' not in client.get("/search?q=keripik+OR+batik").text
