@@ -318,3 +318,45 @@ def explain_inactive(user: User) -> str | None:
 
 
 accounts.register_inactive_explainer(explain_inactive)
+
+
+def record_retention_deletion(
+    *, enterprise: Enterprise, owners: list[User], now: dt.datetime
+) -> list[AccountDeletion]:
+    """Record the deletion of a stale draft and its owners' accounts, due at once (the
+    retention rule of marketplace.privacy.stale_drafts, after its warning): nobody asked, so
+    no password, no cancel link and no entry in the rights-request queue. The first owner's
+    deletion carries the enterprise, as when the last owner asks; without an owner account
+    the enterprise's own. The caller erases them (marketplace.privacy.erasure.erase).
+
+    Side effects: `account_deletions` rows (requested by no one, due `now`); every owner
+    blocked and their sessions ended; audit `erasure.requested` with reason "retention".
+    """
+    subjects = [(o.id, enterprise.id if i == 0 else None) for i, o in enumerate(owners)]
+    deletions = []
+    for user_id, enterprise_id in subjects or [(None, enterprise.id)]:
+        deletion = AccountDeletion(
+            user_id=user_id,
+            enterprise_id=enterprise_id,
+            requested_by_id=None,
+            on_behalf=False,
+            requested_at=now,
+            due_at=now,
+            was_published=False,
+            outcome={},
+        )
+        db.session.add(deletion)
+        deletions.append(deletion)
+    for owner in owners:
+        owner.active = False
+        accounts.end_all_sessions(owner.id)
+    db.session.flush()
+    for deletion in deletions:
+        audit.record(
+            "erasure.requested",
+            actor_id=None,
+            object_type="account_deletion",
+            object_id=deletion.id,
+            details={"reason": "retention", "enterprise": deletion.enterprise_id},
+        )
+    return deletions
