@@ -458,3 +458,102 @@ def test_erasing_an_investor_keeps_the_payment_and_the_judges_panel(world, clien
     login(_db.session.get(User, ids["user_facilitator"]))
     for path in (f"/events/{ids['ev']}", f"/events/{ids['ev']}/ranking"):
         assert client.get(path).status_code == 200, path
+
+
+# --- the erasure of a facilitator --------------------------------------------------------------
+FACILITATOR = "Dewi Kartikasari Pendamping"
+FACILITATOR_PHONE = "081355566677"
+
+
+def test_erasing_a_facilitator_keeps_their_programme_and_records_but_not_their_name(
+    world, client, login
+):
+    from marketplace import mail
+    from marketplace.events.models import PitchEvent
+    from marketplace.notifications.models import Notification
+    from marketplace.programmes import services as programmes
+    from marketplace.programmes.models import (
+        Attestation,
+        Cohort,
+        Enrolment,
+        GroupMember,
+        Programme,
+    )
+
+    ids = world.ids
+
+    def members_of_group_f() -> list[int]:
+        return sorted(
+            _db.session.scalars(
+                select(GroupMember.enterprise_id).where(GroupMember.group_id == ids["group_F"])
+            )
+        )
+
+    facilitator = _db.session.get(User, ids["user_facilitator"])
+    facilitator.name, facilitator.phone = FACILITATOR, FACILITATOR_PHONE
+    email = facilitator.email
+    enterprise = _db.session.get(Enterprise, ids["A"])
+    attestation = programmes.attest_item(
+        facilitator=facilitator,
+        enterprise=enterprise,
+        item_code="identity",
+        note=f"KTP dicek oleh {FACILITATOR}, telp {FACILITATOR_PHONE}",
+    )
+    attested_on = attestation.attested_on
+    owner = _db.session.get(User, ids["user_owner"])
+    _db.session.add(
+        Notification(
+            user_id=owner.id, kind="programme_accepted", params={"by": FACILITATOR}, link="/"
+        )
+    )
+    mail.send(
+        owner.email, "Pendamping", f"Pendamping Anda: {FACILITATOR} ({email})", kind="account"
+    )
+    _db.session.commit()
+    kept_before = {
+        "programme": _db.session.get(Programme, ids["prog_F"]).name,
+        "cohort": _db.session.get(Cohort, ids["cohort_F"]).name,
+        "enrolment": _db.session.get(Enrolment, ids["enrol_F"]).enterprise_id,
+        "group": members_of_group_f(),
+        "event": _db.session.get(PitchEvent, ids["ev"]).title,
+        "behalf": _db.session.get(Enterprise, ids["behalf"]).name,
+    }
+
+    assert kept_before["group"] == [ids["A"]]
+    deletion = deletion_requests.request_deletion(user=facilitator, password=PASSWORD)
+    _db.session.commit()
+    assert deletion.enterprise_id is None  # a facilitator has no enterprise of their own
+    erasure.erase(deletion)
+    _db.session.commit()
+    _db.session.expire_all()
+
+    # Nothing of the person in any text or JSON column.
+    assert personal_values_left([FACILITATOR, FACILITATOR_PHONE, email]) == []
+    label = f"Pengguna terhapus #{facilitator.id}"
+    assert _db.session.get(User, facilitator.id).name == label
+    # Their programme and what it holds stay, naming the tombstone.
+    enrolment = _db.session.get(Enrolment, ids["enrol_F"])
+    assert enrolment.facilitator_id == facilitator.id and enrolment.enterprise_id == ids["A"]
+    assert {
+        "programme": _db.session.get(Programme, ids["prog_F"]).name,
+        "cohort": _db.session.get(Cohort, ids["cohort_F"]).name,
+        "enrolment": enrolment.enterprise_id,
+        "group": members_of_group_f(),
+        "event": _db.session.get(PitchEvent, ids["ev"]).title,
+        "behalf": _db.session.get(Enterprise, ids["behalf"]).name,
+    } == kept_before
+    # The attestation keeps its item and date, not the person's name.
+    attestation = _db.session.scalar(
+        select(Attestation).where(
+            Attestation.enterprise_id == ids["A"], Attestation.item_code == "identity"
+        )
+    )
+    assert attestation.attested_by_name == label and attestation.attested_on == attested_on
+    assert attestation.attested_by_id == facilitator.id
+    # The enterprise they worked with is untouched, and its pages still render.
+    assert _db.session.get(Enterprise, ids["A"]).name == enterprise.name
+    login(owner)
+    page = client.get(f"/enterprises/{ids['A']}/readiness")
+    assert page.status_code == 200 and label in page.get_data(as_text=True)
+    login(_db.session.get(User, ids["user_investor"]))
+    assert client.get(f"/events/{ids['ev']}").status_code == 200
