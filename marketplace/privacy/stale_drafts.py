@@ -2,16 +2,16 @@
 warning (UU PDP 27/2022 art. 16 (2): data kept no longer than its purpose needs; issue 16).
 
 A draft profile holds the owner's name, phone, NIK and finances for one purpose: to be shown to
-investors once published. A draft nobody has touched for `STALE_AFTER` (365 days: its last
-change, and its owners' last login) has lost that purpose. Its owners and the facilitators
-acting for it are warned `NOTICE` (28 days) before, in the app and by e-mail (per their
-notification settings, kind "privacy_draft_expiring"); an edit or an owner's login in between
-keeps it (the idle time starts again). Then the profile and its owners' accounts are erased
-through the deletion service (marketplace.privacy.deletion_requests, .erasure): tombstones,
-records others depend on kept. A draft is never deleted less than `NOTICE` after its warning,
-whenever the warning went out. The retention job (marketplace.privacy.retention) runs both
-steps daily; the warning is recorded as the audit event `WARNED`, which is how the next runs
-know it was given.
+investors once published. A draft nobody has touched for `STALE_AFTER` (365 days since the
+latest of its last change, the last work on it in its audit log and its owners' last login)
+has lost that purpose. Its owners and the facilitators acting for it are warned `NOTICE` (28
+days) before, in the app and by e-mail (per their notification settings, kind
+"privacy_draft_expiring"); an edit, other work on it or an owner's login in between keeps it
+(the idle time starts again). Then the profile and its owners' accounts are erased through the
+deletion service (marketplace.privacy.deletion_requests, .erasure): tombstones, records others
+depend on kept. A draft is never deleted less than `NOTICE` after its warning, whenever the
+warning went out. The retention job (marketplace.privacy.retention) runs both steps daily; the
+warning is recorded as the audit event `WARNED`, which is how the next runs know it was given.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace import audit
 from marketplace.accounts.models import User
@@ -39,7 +39,9 @@ KIND = "privacy_draft_expiring"
 class Stale:
     enterprise: Enterprise
     owners: list[User]
-    idle_since: dt.datetime  # its last change or its owners' last login, whichever is later
+    # The latest of: its last change, the last work on it in its audit log, its owners' last
+    # login.
+    idle_since: dt.datetime
     warned_at: dt.datetime | None  # the warning given since then, if any
 
     @property
@@ -82,6 +84,20 @@ def _warned_at(enterprise: Enterprise, since: dt.datetime) -> dt.datetime | None
     return as_utc(at) if at is not None and as_utc(at) >= since else None
 
 
+def _last_worked_on(enterprise: Enterprise) -> dt.datetime | None:
+    """The last thing someone did to the profile that its audit log records (a photo or a
+    document added, an item attested …): work that does not change the profile's own row.
+    Entries without a person (the warning, the retention run) do not count."""
+    at = db.session.scalar(
+        select(func.max(audit.AuditEvent.created_at)).where(
+            audit.AuditEvent.object_type == "enterprise",
+            audit.AuditEvent.object_id == enterprise.id,
+            audit.AuditEvent.actor_id.is_not(None),
+        )
+    )
+    return as_utc(at) if at is not None else None
+
+
 def idle_drafts(*, idle_since: dt.datetime) -> list[Stale]:
     """Drafts never published, idle since `idle_since` or earlier, not already deleted or
     pending deletion, oldest first. Reads only."""
@@ -103,6 +119,9 @@ def idle_drafts(*, idle_since: dt.datetime) -> list[Stale]:
         owners = _owners(enterprise)
         moments = [as_utc(enterprise.updated_at)]
         moments += [as_utc(o.last_login_at) for o in owners if o.last_login_at is not None]
+        worked_on = _last_worked_on(enterprise)
+        if worked_on is not None:
+            moments.append(worked_on)
         last = max(moments)
         if last <= idle_since:
             found.append(Stale(enterprise, owners, last, _warned_at(enterprise, last)))

@@ -30,9 +30,17 @@ def at(days: float) -> dt.datetime:
 
 
 def set_last_change(enterprise_id: int, when: dt.datetime) -> None:
-    db.session.execute(
-        update(Enterprise).where(Enterprise.id == enterprise_id).values(updated_at=when)
+    """The profile last changed at `when`, and everything its audit log says people did to it."""
+    from marketplace.audit import AuditEvent
+
+    statement = update(Enterprise).where(Enterprise.id == enterprise_id)
+    db.session.execute(statement.values(updated_at=when))
+    history = update(AuditEvent).where(
+        AuditEvent.object_type == "enterprise",
+        AuditEvent.object_id == enterprise_id,
+        AuditEvent.actor_id.is_not(None),  # what people did, not the warning
     )
+    db.session.execute(history.values(created_at=when))
     db.session.commit()
 
 
@@ -127,12 +135,25 @@ def test_a_late_warning_still_gives_its_full_28_days(draft):
     assert run(428)["stale_drafts"] == 1
 
 
-@pytest.mark.parametrize("activity", ["edit", "login"])
-def test_an_edit_or_an_owners_login_after_the_warning_keeps_the_draft(draft, activity):
-    owner, enterprise, _ = draft
+@pytest.mark.parametrize("activity", ["edit", "photo", "login"])
+def test_an_edit_other_work_or_an_owners_login_after_the_warning_keeps_the_draft(draft, activity):
+    from marketplace.audit import AuditEvent
+
+    owner, enterprise, facilitator = draft
     assert run(337)["stale_draft_warnings"] == 1
     if activity == "edit":
         set_last_change(enterprise.id, at(350))
+    elif activity == "photo":  # work recorded in its audit log, not on the profile's row
+        event = AuditEvent(
+            action="photo.added",
+            actor_id=facilitator.id,
+            object_type="enterprise",
+            object_id=enterprise.id,
+        )
+        db.session.add(event)
+        db.session.flush()
+        event.created_at = at(350)
+        db.session.commit()
     else:
         db.session.get(User, owner.id).last_login_at = at(350)
         db.session.commit()
