@@ -4,7 +4,8 @@ UU PDP 27/2022 (art. 16 (2), 43) asks that personal data be kept no longer than 
 needs. Each `Rule` names a kind of data, the period it is kept after its use ended, why, and
 what is removed; docs/privacy.md lists the same table for people. `apply(now=…)` deletes what
 is due (the periodic job "privacy.retention", `flask privacy retention`); `dry_run=True` counts
-without deleting. Every rule is idempotent: running twice deletes nothing the second time.
+without deleting. Every rule is idempotent: running twice deletes nothing the second time. Stale
+drafts are erased, not deleted, and only after a warning: marketplace.privacy.stale_drafts.
 """
 
 from __future__ import annotations
