@@ -135,7 +135,8 @@ def _register_jobs() -> None:
     import marketplace.pitches.hooks
     import marketplace.pitches.jobs
     import marketplace.privacy.consent  # consent history: profiles' and notifications' signals
-    import marketplace.privacy.erasure  # the periodic erasure job, the login message
+    import marketplace.privacy.deletion_requests  # the login message of a blocked account
+    import marketplace.privacy.erasure  # the periodic erasure job
     import marketplace.privacy.export  # noqa: F401 (the export job)
     import marketplace.privacy.retention  # the periodic retention job
     import marketplace.profiles.hooks

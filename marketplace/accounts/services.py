@@ -69,7 +69,7 @@ def authenticate(*, email: str, password: str) -> User | None:
 
 
 # Why an account may be inactive besides an administrator's decision (a pending deletion,
-# marketplace.privacy.erasure): higher packages register an explainer here, so this module
+# marketplace.privacy.deletion_requests): higher packages register an explainer here, so this module
 # never imports them (tests/test_layers.py). The first one with a message for the user wins.
 _inactive_explainers: list[Callable[[User], str | None]] = []
 

@@ -63,7 +63,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(
         "privacy.retention",
         "delete personal data whose retention period is over: expired links, old sessions,"
-        " notifications and mails, rejected registrations (docs/privacy.md)",
+        " notifications and mails, rejected registrations, stale drafts (after a warning),"
+        " audit entries older than two years (docs/privacy.md)",
         cron="30 19 * * *",  # 02:30 WIB
         command="flask privacy retention",
     ),

@@ -128,6 +128,11 @@ NOTIFICATION_TEXTS = {
         " 3 × 24 hours."
     ),
     "privacy_request_answered": _l("Your request about your data was answered: see Data Saya."),
+    "privacy_draft_expiring": _l(
+        "The draft profile of %(enterprise)s was never published and has not been changed for"
+        " almost a year. It will be deleted on %(time)s, with its owners' accounts, unless"
+        " someone edits it or its owner logs in before then."
+    ),
 }
 # The answer of an introduction request, as the `status` of an `introduction_answer`.
 INTRODUCTION_ANSWERS = {
@@ -162,6 +167,7 @@ MAIL_SUBJECTS = {
     "privacy_copy_ready": _l("TemuModal: the copy of your data is ready"),
     "privacy_correction_requested": _l("TemuModal: a request to correct data"),
     "privacy_request_answered": _l("TemuModal: your request about your data was answered"),
+    "privacy_draft_expiring": _l("TemuModal: an unused draft profile will be deleted"),
 }
 # What the settings page calls each kind, in the order it lists them.
 KIND_LABELS = {
@@ -192,6 +198,7 @@ KIND_LABELS = {
     "privacy_copy_ready": _l("Copies of your data ready"),
     "privacy_correction_requested": _l("Requests to correct an enterprise's data"),
     "privacy_request_answered": _l("Answers to your requests about your data"),
+    "privacy_draft_expiring": _l("Unused draft profiles about to be deleted"),
 }
 # Who can receive each kind: the settings page shows a user only their role's kinds.
 KIND_ROLES = {
@@ -222,6 +229,7 @@ KIND_ROLES = {
     "privacy_copy_ready": ("owner", "facilitator", "investor", "admin"),
     "privacy_correction_requested": ("facilitator",),
     "privacy_request_answered": ("owner", "facilitator", "investor", "admin"),
+    "privacy_draft_expiring": ("owner", "facilitator"),
 }
 KINDS = frozenset(NOTIFICATION_TEXTS)
 # Why the mail of each kind comes (a key of mail.REASONS, said in the footer).

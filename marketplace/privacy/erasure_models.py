@@ -1,5 +1,6 @@
 """Deletion requests (UU PDP 27/2022 art. 8, 16 (2) h): one row per request to erase an account,
-or an enterprise on its phone-only owner's behalf; see marketplace.privacy.erasure."""
+or an enterprise on its phone-only owner's behalf; see marketplace.privacy.deletion_requests
+and marketplace.privacy.erasure."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Deleting an account (and a phone-only owner's profile, by their facilitator), and cancelling
-through the mailed link: marketplace.privacy.erasure."""
+through the mailed link: marketplace.privacy.deletion_requests."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from marketplace import formatting
 from marketplace.accounts import sessions
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
-from marketplace.privacy import erasure
+from marketplace.privacy import deletion_requests
+from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import permissions
 from marketplace.profiles.models import Enterprise
 
@@ -33,19 +34,19 @@ class DeletionForm(FlaskForm):
 
 
 def _not_admin() -> None:
-    if current_user.role not in erasure.ROLES:
+    if current_user.role not in deletion_requests.ROLES:
         abort(403)
 
 
 def _account_page(form: DeletionForm):
     g.personal_data = True
-    enterprise = erasure.enterprise_services.enterprise_of(current_user)
+    enterprise = enterprise_services.enterprise_of(current_user)
     return render_template(
         "privacy/delete.html",
         form=form,
         enterprise=enterprise,
-        period_hours=int(erasure.PENDING_PERIOD.total_seconds() // 3600),
-        on_behalf=erasure.phone_only_enterprises(current_user),
+        period_hours=int(deletion_requests.PENDING_PERIOD.total_seconds() // 3600),
+        on_behalf=deletion_requests.phone_only_enterprises(current_user),
     ), form_status(form)
 
 
@@ -64,7 +65,7 @@ def request_account():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         with Attempt(form=form) as outcome:
-            deletion = erasure.request_deletion(user=user, password=form.password.data)
+            deletion = deletion_requests.request_deletion(user=user, password=form.password.data)
         if outcome.ok:
             sessions.log_out()
             flash(
@@ -83,7 +84,9 @@ def _behalf_or_error(enterprise_id: int) -> Enterprise:
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None or not permissions.can_view_enterprise(current_user, enterprise):
         abort(404)
-    if erasure.is_erased(enterprise) or not erasure.may_request_for(current_user, enterprise):
+    if deletion_requests.is_erased(enterprise) or not deletion_requests.may_request_for(
+        current_user, enterprise
+    ):
         abort(403)
     g.personal_data = True
     return enterprise
@@ -94,8 +97,8 @@ def _behalf_page(enterprise: Enterprise, form: DeletionForm):
         "privacy/delete_enterprise.html",
         form=form,
         enterprise=enterprise,
-        pending=erasure.pending_for_enterprise(enterprise),
-        period_hours=int(erasure.PENDING_PERIOD.total_seconds() // 3600),
+        pending=deletion_requests.pending_for_enterprise(enterprise),
+        period_hours=int(deletion_requests.PENDING_PERIOD.total_seconds() // 3600),
     ), form_status(form)
 
 
@@ -112,7 +115,7 @@ def request_enterprise(enterprise_id: int):
     form = DeletionForm()
     if form.validate_on_submit():
         with Attempt(form=form) as outcome:
-            deletion = erasure.request_enterprise_deletion(
+            deletion = deletion_requests.request_enterprise_deletion(
                 actor=current_user, enterprise=enterprise, password=form.password.data
             )
         if outcome.ok:
@@ -130,7 +133,7 @@ def request_enterprise(enterprise_id: int):
 
 @bp.get("/privacy/delete/cancel/<token>")
 def cancel(token: str):
-    deletion = erasure.open_cancel_link(token)
+    deletion = deletion_requests.open_cancel_link(token)
     return render_template(
         "privacy/delete_cancel.html", deletion=deletion, token=token, form=ActionForm()
     )
@@ -142,7 +145,7 @@ def cancel_confirmed(token: str):
     if not form.validate_on_submit():
         abort(400)
     with Attempt(success=_("Deletion cancelled: nothing will be deleted.")) as outcome:
-        deletion = erasure.cancel_deletion(token=token)
+        deletion = deletion_requests.cancel_deletion(token=token)
     if outcome.ok and deletion.user_id is not None:
         return redirect(url_for("accounts.login"))
     return redirect(url_for("accounts.home"))

@@ -4,7 +4,8 @@ UU PDP 27/2022 (art. 16 (2), 43) asks that personal data be kept no longer than 
 needs. Each `Rule` names a kind of data, the period it is kept after its use ended, why, and
 what is removed; docs/privacy.md lists the same table for people. `apply(now=…)` deletes what
 is due (the periodic job "privacy.retention", `flask privacy retention`); `dry_run=True` counts
-without deleting. Every rule is idempotent: running twice deletes nothing the second time.
+without deleting. Every rule is idempotent: running twice deletes nothing the second time. Stale
+drafts are erased, not deleted, and only after a warning: marketplace.privacy.stale_drafts.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from marketplace.accounts.models import (
     User,
     UserSession,
 )
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
 from marketplace.mail.models import OutboundMail
 from marketplace.models import utcnow
 from marketplace.notifications.models import Notification
+from marketplace.privacy import stale_drafts
 from marketplace.programmes.models import Invitation
 
 log = logging.getLogger(__name__)
@@ -44,12 +47,16 @@ class Rule:
     why: str
     # (cutoff, dry_run) -> rows removed (or due, in a dry run)
     purge: Callable[[dt.datetime, bool], int]
+    done: str = "deleted"  # what the command says was done to them
 
 
 def _delete(model, condition, dry_run: bool) -> int:
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-    return db.session.execute(delete(model).where(condition)).rowcount or 0
+    # "fetch": rows loaded in the session are matched by key, not by comparing their
+    # datetimes in Python (SQLite gives them back without a time zone).
+    statement = delete(model).where(condition).execution_options(synchronize_session="fetch")
+    return db.session.execute(statement).rowcount or 0
 
 
 def _email_links(cutoff: dt.datetime, dry_run: bool) -> int:
@@ -113,6 +120,21 @@ def _rejected_registrations(cutoff: dt.datetime, dry_run: bool) -> int:
     return removed
 
 
+def _audit_events(cutoff: dt.datetime, dry_run: bool) -> int:
+    return _delete(AuditEvent, AuditEvent.created_at < cutoff, dry_run)
+
+
+def _stale_draft_warnings(cutoff: dt.datetime, dry_run: bool) -> int:
+    now = cutoff + stale_drafts.STALE_AFTER - stale_drafts.NOTICE
+    return stale_drafts.warn(now=now, dry_run=dry_run)
+
+
+def _stale_drafts(cutoff: dt.datetime, dry_run: bool) -> int:
+    return stale_drafts.delete(now=cutoff + stale_drafts.STALE_AFTER, dry_run=dry_run)
+
+
+AUDIT_KEPT = 730 * DAY
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "email_links",
@@ -162,6 +184,34 @@ RULES: tuple[Rule, ...] = (
         "organisations an admin rejected, with their users, 180 days after the rejection",
         "time to appeal or register again; after that the registration has no purpose",
         _rejected_registrations,
+    ),
+    Rule(
+        "stale_draft_warnings",
+        stale_drafts.STALE_AFTER - stale_drafts.NOTICE,
+        "nothing: the owners and facilitators of a draft never published and idle for 337"
+        " days are told it will be deleted 28 days later unless someone edits it or logs in",
+        "no profile is deleted without a warning its people can act on",
+        _stale_draft_warnings,
+        done="warned",
+    ),
+    Rule(
+        "stale_drafts",
+        stale_drafts.STALE_AFTER,
+        "draft profiles never published and idle (no edit, no owner login) for 365 days, at"
+        " least 28 days after the warning, with their owners' accounts (erased as on a"
+        " deletion request: tombstones, records others depend on kept)",
+        "a draft holds the owner's personal data only to be published; a year untouched, that"
+        " purpose is gone",
+        _stale_drafts,
+    ),
+    Rule(
+        "audit_events",
+        AUDIT_KEPT,
+        "audit log entries (who did what, when, from which IP address) older than two years",
+        "long enough to investigate an incident found late and to answer a request for the"
+        " record of processing for two full years; the proofs the law asks for (consents,"
+        " rights requests, deletions, breaches, payments) are kept in their own records",
+        _audit_events,
     ),
 )
 

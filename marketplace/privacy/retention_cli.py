@@ -20,8 +20,8 @@ def retention(dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-    verb = "due" if dry_run else "deleted"
     for rule in rules.RULES:
+        verb = "due" if dry_run else rule.done
         click.echo(f"{rule.kind}: {counts[rule.kind]} {verb} (kept {rule.keep.days} days)")
 
 

@@ -16,7 +16,7 @@ from marketplace.accounts.models import User
 from marketplace.audit import AuditEvent
 from marketplace.extensions import db as _db
 from marketplace.models import utcnow
-from marketplace.privacy import erasure
+from marketplace.privacy import deletion_requests, erasure, erasure_registry
 from marketplace.privacy.erasure_models import AccountDeletion
 from marketplace.profiles import crypto
 from marketplace.profiles.models import Enterprise
@@ -26,7 +26,7 @@ DATABASE_RULE = "a column naming a user or an enterprise"
 
 
 def referring_columns(table) -> list[str]:
-    return [c.name for c in table.columns if erasure.ref_target(c) is not None]
+    return [c.name for c in table.columns if erasure_registry.ref_target(c) is not None]
 
 
 def test_every_table_naming_a_user_or_an_enterprise_says_how_it_is_erased(app):
@@ -35,30 +35,31 @@ def test_every_table_naming_a_user_or_an_enterprise_says_how_it_is_erased(app):
         columns = referring_columns(table)
         if not columns:
             continue
-        handling = erasure.REGISTRY.get(table.name)
+        handling = erasure_registry.REGISTRY.get(table.name)
         if handling is None:
             missing.append(f"{table.name} (every column: {', '.join(columns)})")
             continue
         missing += [f"{table.name}.{c}" for c in columns if c not in handling.refs]
     assert missing == [], (
-        "add these to marketplace.privacy.erasure.REGISTRY, saying whether erasure deletes the"
-        f" rows, keeps them against the tombstone or redacts fields: {missing}"
+        "add these to marketplace.privacy.erasure_registry.REGISTRY, saying whether erasure"
+        " deletes the rows, keeps them against the tombstone or redacts fields: {missing}"
     )
 
 
 def test_the_registry_names_only_real_tables_columns_and_rules(app):
     tables = _db.Model.metadata.tables
-    for name, handling in erasure.REGISTRY.items():
+    registry = erasure_registry
+    for name, handling in registry.REGISTRY.items():
         assert name in tables, name
         assert handling.why
         for column, how in handling.refs.items():
             assert column in tables[name].c, f"{name}.{column}"
-            assert erasure.ref_target(tables[name].c[column]) is not None, f"{name}.{column}"
-            assert how in (erasure.DELETE, erasure.KEEP, erasure.REDACT)
+            assert registry.ref_target(tables[name].c[column]) is not None, f"{name}.{column}"
+            assert how in (registry.DELETE, registry.KEEP, registry.REDACT)
         assert set(handling.redact) <= set(tables[name].c.keys()), name
         assert set(handling.scrub) <= set(tables[name].c.keys()), name
         if handling.redact:
-            assert erasure.REDACT in handling.refs.values(), name
+            assert erasure_registry.REDACT in handling.refs.values(), name
 
 
 # --- requests, the pending period, cancelling --------------------------------------------------
@@ -76,9 +77,9 @@ def test_a_request_blocks_the_account_and_hides_the_profile_at_once(app, make, c
     _db.session.expire_all()
     assert not _db.session.get(User, owner.id).active
     assert _db.session.get(Enterprise, enterprise.id).status == "draft"
-    deletion = erasure.pending_for_user(owner)
+    deletion = deletion_requests.pending_for_user(owner)
     assert deletion.enterprise_id == enterprise.id and not deletion.on_behalf
-    assert erasure.PENDING_PERIOD == dt.timedelta(hours=72)
+    assert deletion_requests.PENDING_PERIOD == dt.timedelta(hours=72)
     assert client.get("/account").status_code == 302  # the session ended
     login_page = client.post("/login", data={"email": owner.email, "password": PASSWORD})
     assert login_page.status_code == 422
@@ -96,13 +97,13 @@ def test_a_wrong_password_or_no_tick_changes_nothing_and_keeps_the_form(app, mak
         assert response.status_code == 422
     _db.session.expire_all()
     assert _db.session.get(User, owner.id).active
-    assert erasure.pending_for_user(owner) is None
+    assert deletion_requests.pending_for_user(owner) is None
 
 
 def test_the_mailed_link_cancels_and_publishes_the_profile_again(app, make, client, outbox):
     owner = make.user("owner")
     enterprise = make.enterprise(organisation=owner.organisation, published=True)
-    erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion_requests.request_deletion(user=owner, password=PASSWORD)
     _db.session.commit()
     token = _cancel_token(outbox)
     assert client.get(f"/privacy/delete/cancel/{token}").status_code == 200
@@ -117,7 +118,7 @@ def test_the_job_erases_only_after_72_hours_and_a_late_link_no_longer_cancels(
     app, make, client, outbox, runner
 ):
     owner = make.owner()
-    deletion = erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion = deletion_requests.request_deletion(user=owner, password=PASSWORD)
     _db.session.commit()
     token = _cancel_token(outbox)
     assert erasure.erase_due(now=utcnow() + dt.timedelta(hours=71)) == 0
@@ -144,8 +145,8 @@ def test_each_deletion_is_in_the_admin_queue_until_it_is_done_or_cancelled(
         ).all()
 
     kept, gone = make.owner(), make.owner()
-    first = erasure.request_deletion(user=kept, password=PASSWORD)
-    second = erasure.request_deletion(user=gone, password=PASSWORD)
+    first = deletion_requests.request_deletion(user=kept, password=PASSWORD)
+    second = deletion_requests.request_deletion(user=gone, password=PASSWORD)
     _db.session.commit()
     assert [(e.status, e.subject_user_id) for e in entries()] == [
         ("open", kept.id),
@@ -205,7 +206,7 @@ def test_a_facilitator_deletes_a_phone_only_owners_profile_on_their_behalf(
         data={"confirm": "y", "password": PASSWORD},
     )
     assert response.status_code == 302
-    deletion = erasure.pending_for_enterprise(enterprise)
+    deletion = deletion_requests.pending_for_enterprise(enterprise)
     assert deletion.on_behalf and deletion.requested_by_id == facilitator.id
     assert deletion.user_id is None
     assert _cancel_token(outbox)  # mailed to the facilitator
@@ -388,7 +389,7 @@ def test_erasing_a_rich_owner_leaves_no_personal_value_file_or_index_entry(world
         (o.id, o.amount, o.receipt_number) for o in _db.session.scalars(select(TicketOrder))
     ]
 
-    deletion = erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion = deletion_requests.request_deletion(user=owner, password=PASSWORD)
     _db.session.commit()
     outcome = erasure.erase(deletion)
     _db.session.commit()
@@ -444,7 +445,7 @@ def test_erasing_an_investor_keeps_the_payment_and_the_judges_panel(world, clien
     name, email = investor.name, investor.email
     order = _db.session.get(TicketOrder, ids["order"])
     kept = (order.amount, order.receipt_number, order.created_at)
-    deletion = erasure.request_deletion(user=investor, password=PASSWORD)
+    deletion = deletion_requests.request_deletion(user=investor, password=PASSWORD)
     _db.session.commit()
     erasure.erase(deletion)
     _db.session.commit()
@@ -457,3 +458,102 @@ def test_erasing_an_investor_keeps_the_payment_and_the_judges_panel(world, clien
     login(_db.session.get(User, ids["user_facilitator"]))
     for path in (f"/events/{ids['ev']}", f"/events/{ids['ev']}/ranking"):
         assert client.get(path).status_code == 200, path
+
+
+# --- the erasure of a facilitator --------------------------------------------------------------
+FACILITATOR = "Dewi Kartikasari Pendamping"
+FACILITATOR_PHONE = "081355566677"
+
+
+def test_erasing_a_facilitator_keeps_their_programme_and_records_but_not_their_name(
+    world, client, login
+):
+    from marketplace import mail
+    from marketplace.events.models import PitchEvent
+    from marketplace.notifications.models import Notification
+    from marketplace.programmes import services as programmes
+    from marketplace.programmes.models import (
+        Attestation,
+        Cohort,
+        Enrolment,
+        GroupMember,
+        Programme,
+    )
+
+    ids = world.ids
+
+    def members_of_group_f() -> list[int]:
+        return sorted(
+            _db.session.scalars(
+                select(GroupMember.enterprise_id).where(GroupMember.group_id == ids["group_F"])
+            )
+        )
+
+    facilitator = _db.session.get(User, ids["user_facilitator"])
+    facilitator.name, facilitator.phone = FACILITATOR, FACILITATOR_PHONE
+    email = facilitator.email
+    enterprise = _db.session.get(Enterprise, ids["A"])
+    attestation = programmes.attest_item(
+        facilitator=facilitator,
+        enterprise=enterprise,
+        item_code="identity",
+        note=f"KTP dicek oleh {FACILITATOR}, telp {FACILITATOR_PHONE}",
+    )
+    attested_on = attestation.attested_on
+    owner = _db.session.get(User, ids["user_owner"])
+    _db.session.add(
+        Notification(
+            user_id=owner.id, kind="programme_accepted", params={"by": FACILITATOR}, link="/"
+        )
+    )
+    mail.send(
+        owner.email, "Pendamping", f"Pendamping Anda: {FACILITATOR} ({email})", kind="account"
+    )
+    _db.session.commit()
+    kept_before = {
+        "programme": _db.session.get(Programme, ids["prog_F"]).name,
+        "cohort": _db.session.get(Cohort, ids["cohort_F"]).name,
+        "enrolment": _db.session.get(Enrolment, ids["enrol_F"]).enterprise_id,
+        "group": members_of_group_f(),
+        "event": _db.session.get(PitchEvent, ids["ev"]).title,
+        "behalf": _db.session.get(Enterprise, ids["behalf"]).name,
+    }
+
+    assert kept_before["group"] == [ids["A"]]
+    deletion = deletion_requests.request_deletion(user=facilitator, password=PASSWORD)
+    _db.session.commit()
+    assert deletion.enterprise_id is None  # a facilitator has no enterprise of their own
+    erasure.erase(deletion)
+    _db.session.commit()
+    _db.session.expire_all()
+
+    # Nothing of the person in any text or JSON column.
+    assert personal_values_left([FACILITATOR, FACILITATOR_PHONE, email]) == []
+    label = f"Pengguna terhapus #{facilitator.id}"
+    assert _db.session.get(User, facilitator.id).name == label
+    # Their programme and what it holds stay, naming the tombstone.
+    enrolment = _db.session.get(Enrolment, ids["enrol_F"])
+    assert enrolment.facilitator_id == facilitator.id and enrolment.enterprise_id == ids["A"]
+    assert {
+        "programme": _db.session.get(Programme, ids["prog_F"]).name,
+        "cohort": _db.session.get(Cohort, ids["cohort_F"]).name,
+        "enrolment": enrolment.enterprise_id,
+        "group": members_of_group_f(),
+        "event": _db.session.get(PitchEvent, ids["ev"]).title,
+        "behalf": _db.session.get(Enterprise, ids["behalf"]).name,
+    } == kept_before
+    # The attestation keeps its item and date, not the person's name.
+    attestation = _db.session.scalar(
+        select(Attestation).where(
+            Attestation.enterprise_id == ids["A"], Attestation.item_code == "identity"
+        )
+    )
+    assert attestation.attested_by_name == label and attestation.attested_on == attested_on
+    assert attestation.attested_by_id == facilitator.id
+    # The enterprise they worked with is untouched, and its pages still render.
+    assert _db.session.get(Enterprise, ids["A"]).name == enterprise.name
+    login(owner)
+    page = client.get(f"/enterprises/{ids['A']}/readiness")
+    assert page.status_code == 200 and label in page.get_data(as_text=True)
+    login(_db.session.get(User, ids["user_investor"]))
+    assert client.get(f"/events/{ids['ev']}").status_code == 200

@@ -15,9 +15,11 @@ from marketplace.accounts.models import (
     User,
     UserSession,
 )
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
 from marketplace.jobs.periodic import PERIODIC
 from marketplace.mail.models import OutboundMail
+from marketplace.models import as_utc
 from marketplace.notifications.models import Notification
 from marketplace.privacy import retention
 from marketplace.programmes.models import Invitation
@@ -139,6 +141,12 @@ def build_world(make) -> dict[str, dict[str, int]]:
         "new": rejected_new.organisation_id,
         "old_user": rejected_old.id,
     }
+
+    def audit_event(days: float) -> int:
+        row = AuditEvent(action="login.ok", actor_id=owner.id, ip="10.0.0.9", created_at=ago(days))
+        return make._add(row).id
+
+    world["audit_events"] = {"old": audit_event(731), "new": audit_event(729)}
     world["admin"] = {"id": admin.id}
     db.session.commit()
     return world
@@ -157,6 +165,9 @@ def test_each_rule_removes_exactly_what_is_past_its_period(make):
         "notifications": 1,
         "sent_mails": 1,
         "rejected_registrations": 1,
+        "stale_draft_warnings": 0,
+        "stale_drafts": 0,
+        "audit_events": 1,
     }
     assert world["email_links"]["new"] in ids(EmailToken)
     assert world["email_links"]["old"] not in ids(EmailToken)
@@ -174,6 +185,8 @@ def test_each_rule_removes_exactly_what_is_past_its_period(make):
     assert world["rejected_registrations"]["new"] in ids(Organisation)
     assert world["rejected_registrations"]["old"] not in ids(Organisation)
     assert world["rejected_registrations"]["old_user"] not in ids(User)
+    assert world["audit_events"]["new"] in ids(AuditEvent)
+    assert world["audit_events"]["old"] not in ids(AuditEvent)
 
     # Nothing is due any more at the same moment.
     assert set(retention.apply(now=NOW).values()) == {0}
@@ -213,3 +226,21 @@ def test_the_command_reports_each_kind_and_the_job_is_in_the_scheduler_table(app
 
     assert retention.JOB in tasks.job_names()
     assert mail.outbox == []
+
+
+def test_audit_events_are_kept_two_years_then_deleted(make):
+    """The day before, on and after the two years: only what is older goes."""
+    assert retention.AUDIT_KEPT == 730 * DAY
+    owner = make.owner()
+    for days in (729, 730, 731):
+        make._add(
+            AuditEvent(action="doc.viewed", actor_id=owner.id, ip="10.0.0.7", created_at=ago(days))
+        )
+    db.session.commit()
+    counts = retention.apply(now=NOW)
+    db.session.commit()
+    assert counts["audit_events"] == 1
+    left = db.session.scalars(
+        sa.select(AuditEvent.created_at).where(AuditEvent.action == "doc.viewed")
+    )
+    assert sorted((NOW - as_utc(at)).days for at in left) == [729, 730]
