@@ -36,7 +36,7 @@ class TargetForm(FlaskForm):
 class CheckInForm(FlaskForm):
     """A month's figures, on a phone: rupiah as people type them (MoneyField)."""
 
-    month = MonthField(_l("Month"), validators=[Optional()], default=dt.date.today)
+    month = MonthField(_l("Month"), validators=[Optional()])
     revenue = MoneyField(_l("Revenue this month (Rp)"))
     employees_women = IntegerField(_l("Employees: women"), validators=[Optional(), _PEOPLE])
     employees_men = IntegerField(_l("Employees: men"), validators=[Optional(), _PEOPLE])
@@ -50,6 +50,20 @@ def add_finance_fields(form_class):
 
 
 add_finance_fields(CheckInForm)
+
+
+def check_in_form(month: dt.date, saved=None) -> CheckInForm:
+    """The check-in form for `month`, showing the figures `saved` for it (a CheckIn) if any."""
+    data: dict = {"month": month}
+    if saved is not None:
+        data.update(
+            revenue=saved.revenue,
+            employees_women=saved.employees_women,
+            employees_men=saved.employees_men,
+        )
+        for received in saved.finance:
+            data[f"finance_{received.route}"] = received.amount
+    return CheckInForm(formdata=None, data=data)
 
 
 class OwnerAgeForm(FlaskForm):

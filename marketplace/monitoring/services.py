@@ -107,9 +107,12 @@ def record_check_in(
     finance: dict[str, int | None],
     today: dt.date | None = None,
 ) -> CheckIn:
-    """Record (or correct) one month's check-in, stamping today's readiness stage and size class
-    on it. Flushes. Raises PermissionDenied unless `actor` edits the enterprise (its owner or
-    facilitator), ValidationErrors for a future month, negative figures or an unknown route."""
+    """Record one month's check-in, or correct it: a figure given as None is "not reported"
+    and leaves what the month already holds as it is (a new month: no revenue, 0 employees);
+    a finance amount of 0 removes that route's amount, the only way one is removed. Stamps
+    today's readiness stage and size class. Flushes. Raises PermissionDenied unless `actor`
+    edits the enterprise (its owner or facilitator), ValidationErrors for a month before
+    `earliest_check_in_month` or in the future, negative figures or an unknown route."""
     if not permissions.can_check_in(actor, enterprise):
         raise PermissionDenied(_l("You cannot report for this enterprise."))
     today = today or dt.date.today()
@@ -121,17 +124,19 @@ def record_check_in(
         employees_men=employees_men,
         finance=finance,
         today=today,
+        earliest=earliest_check_in_month(enterprise),
     ).raise_any()
-    row = db.session.scalar(
-        select(CheckIn).where(CheckIn.enterprise_id == enterprise.id, CheckIn.month == month)
-    )
+    row = check_in_for(enterprise, month)
     if row is None:
-        row = CheckIn(enterprise_id=enterprise.id, month=month)
+        row = CheckIn(enterprise_id=enterprise.id, month=month, employees_women=0, employees_men=0)
         db.session.add(row)
     assessment = enterprises.assess(enterprise, today=today)
-    row.revenue = revenue
-    row.employees_women = employees_women or 0
-    row.employees_men = employees_men or 0
+    if revenue is not None:
+        row.revenue = revenue
+    if employees_women is not None:
+        row.employees_women = employees_women
+    if employees_men is not None:
+        row.employees_men = employees_men
     row.stage = assessment.stage
     row.size_class = assessment.size.code
     row.entered_by_id = actor.id
@@ -139,14 +144,67 @@ def record_check_in(
     # old one (the unit of work's order) and break the (check-in, route) unique constraint.
     existing = {f.route: f for f in row.finance}
     for route, amount in finance.items():
-        if amount and route in existing:
+        if amount is None:
+            continue  # not reported: an amount saved earlier stays
+        if amount > 0 and route in existing:
             existing[route].amount = amount
-        elif amount:
+        elif amount > 0:
             row.finance.append(FinanceReceived(route=route, amount=amount))
-        elif route in existing:
+        elif route in existing:  # 0 typed: the user removes it
             row.finance.remove(existing[route])
     db.session.flush()
     return row
+
+
+def check_in_for(enterprise: Enterprise, month: dt.date | None) -> CheckIn | None:
+    """The enterprise's check-in for `month` (any day of it), if there is one. Reads only."""
+    if month is None:
+        return None
+    return db.session.scalar(
+        select(CheckIn).where(
+            CheckIn.enterprise_id == enterprise.id, CheckIn.month == month.replace(day=1)
+        )
+    )
+
+
+EARLIEST_MONTH = dt.date(2000, 1, 1)
+
+
+def earliest_check_in_month(enterprise: Enterprise) -> dt.date:
+    """The first month a check-in may be for: January of the enterprise's founding year, and
+    never before 2000 (a figure from before is a typing slip, not a report)."""
+    founded = enterprise.founded_on
+    if founded is None:
+        return EARLIEST_MONTH
+    return max(EARLIEST_MONTH, dt.date(founded.year, 1, 1))
+
+
+def default_check_in_month(enterprise: Enterprise, *, today: dt.date | None = None) -> dt.date:
+    """The month the check-in form opens on: most owners report the month that just ended, so
+    last month when neither it nor this month has a check-in yet (and the enterprise did not
+    enrol only this month); otherwise this month (prefilled if it has one). Reads only."""
+    today = today or dt.date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    filed = set(
+        db.session.scalars(
+            select(CheckIn.month).where(
+                CheckIn.enterprise_id == enterprise.id, CheckIn.month >= last_month
+            )
+        )
+    )
+    if filed or last_month < earliest_check_in_month(enterprise):
+        return this_month
+    enrolled_on = db.session.scalar(
+        select(func.min(Enrolment.enrolled_on)).where(
+            Enrolment.enterprise_id == enterprise.id,
+            Enrolment.consent == "accepted",
+            Enrolment.status == "active",
+        )
+    )
+    if enrolled_on is not None and enrolled_on >= this_month:
+        return this_month
+    return last_month
 
 
 def check_in_due(enterprise: Enterprise, *, today: dt.date | None = None) -> bool:
@@ -180,11 +238,17 @@ def check_in_problems(
     employees_men: int | None,
     finance: dict[str, int | None],
     today: dt.date,
+    earliest: dt.date = EARLIEST_MONTH,
 ) -> Problems:
     """Every rule a check-in breaks (also run on a form that failed its own checks)."""
     problems = Problems()
     if month is None or month > today:
         problems.add(_l("Choose this month or an earlier one."), field="month")
+    elif month < earliest:
+        problems.add(
+            _l("Choose a month in %(year)s or later.", year=earliest.year),
+            field="month",
+        )
     if revenue is not None and revenue < 0:
         problems.add(_l("Revenue cannot be negative."), field="revenue")
     for name, value in (("employees_women", employees_women), ("employees_men", employees_men)):

@@ -227,21 +227,34 @@ def _enterprise_for_check_in(enterprise_id: int) -> Enterprise:
 @login_required
 def check_in(enterprise_id: int):
     enterprise = _enterprise_for_check_in(enterprise_id)
+    if request.method == "GET":
+        # A month that already has a check-in opens with its saved figures (`?month=2026-10`,
+        # the links of "Earlier check-ins"); without one, the month most owners report.
+        month = _month_arg(request.args.get("month")) or services.default_check_in_month(
+            enterprise
+        )
+        saved = services.check_in_for(enterprise, month)
+        return _check_in_page(enterprise, forms.check_in_form(month, saved), saved=saved)
     form = forms.CheckInForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Check-in saved.")) as outcome:
-            services.record_check_in(
+            row = services.record_check_in(
                 actor=current_user,
                 enterprise=enterprise,
-                month=form.month.data or dt.date.today(),
+                month=form.month.data or services.default_check_in_month(enterprise),
                 revenue=form.revenue.amount,
                 employees_women=form.employees_women.data,
                 employees_men=form.employees_men.data,
                 finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
             )
+            month = row.month
         if outcome.ok:
-            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
-    elif request.method == "POST":
+            return redirect(
+                url_for(
+                    "monitoring.check_in", enterprise_id=enterprise.id, month=f"{month:%Y-%m}"
+                )
+            )
+    else:
         add_problems(
             form,
             services.check_in_problems(
@@ -251,9 +264,19 @@ def check_in(enterprise_id: int):
                 employees_men=form.employees_men.data,
                 finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
                 today=dt.date.today(),
+                earliest=services.earliest_check_in_month(enterprise),
             ),
         )
-    return _check_in_page(enterprise, form)
+    month = form.month.data if isinstance(form.month.data, dt.date) else None
+    return _check_in_page(enterprise, form, saved=services.check_in_for(enterprise, month))
+
+
+def _month_arg(value: str | None) -> dt.date | None:
+    """`2026-10` → 1 Oct 2026; anything else None (the default month is used instead)."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
 
 
 def _route_codes():
@@ -262,7 +285,7 @@ def _route_codes():
     return list(vocab.ROUTES)
 
 
-def _check_in_page(enterprise, form, age_form=None):
+def _check_in_page(enterprise, form, age_form=None, saved=None):
     age_form = age_form or forms.OwnerAgeForm(
         formdata=None,
         data={"birth_year": enterprise.owner_birth_year, "counted": enterprise.share_owner_age},
@@ -281,6 +304,7 @@ def _check_in_page(enterprise, form, age_form=None):
         consent_states=consents.current(enterprise),
         consent_labels=consents.PURPOSE_LABELS,
         history=history,
+        saved=saved,
         route_codes=_route_codes(),
     ), form_status(form, age_form)
 
@@ -307,4 +331,6 @@ def owner_age(enterprise_id: int):
                 birth_year=form.birth_year.data, counted=bool(form.counted.data)
             ),
         )
-    return _check_in_page(enterprise, forms.CheckInForm(formdata=None), form)
+    month = services.default_check_in_month(enterprise)
+    saved = services.check_in_for(enterprise, month)
+    return _check_in_page(enterprise, forms.check_in_form(month, saved), form, saved=saved)

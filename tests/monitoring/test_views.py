@@ -273,3 +273,69 @@ def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
     db.session.flush()
     assert not services.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
     assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
+
+
+def test_re_saving_a_month_keeps_what_was_not_submitted_and_shows_the_saved_figures(
+    client, login, make, db
+):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    url = f"/enterprises/{enterprise.id}/check-in"
+    first = {
+        "month": "2026-10",
+        "revenue": "10 jt",
+        "employees_women": "2",
+        "employees_men": "1",
+        "finance_umi": "5 jt",
+    }
+    assert client.post(url, data=first).status_code == 302
+    # The month opens with its saved figures, from the link in "Earlier check-ins".
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="{url}?month=2026-10"' in page
+    html = client.get(f"{url}?month=2026-10").get_data(as_text=True)
+    assert 'id="saved-month"' in html
+    assert re.search(r'name="employees_women"[^>]*value="2"', html)
+    assert re.search(r'name="finance_umi"[^>]*value="5\.000\.000"', html)
+    # Re-saved with only the revenue: employees and the UMi amount stay.
+    response = client.post(url, data={"month": "2026-10", "revenue": "12 jt"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("?month=2026-10")
+    db.session.expire_all()
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert (row.revenue, row.employees_women, row.employees_men) == (12_000_000, 2, 1)
+    assert [(f.route, f.amount) for f in row.finance] == [("umi", 5_000_000)]
+    # Removing an amount is explicit: 0 written in its field.
+    client.post(url, data={"month": "2026-10", "finance_umi": "0"})
+    db.session.expire_all()
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert row.finance == [] and row.revenue == 12_000_000
+
+
+def test_a_month_before_2000_or_before_the_founding_year_is_refused(client, login, make, db):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    client.post("/language", data={"locale": "en"})
+    url = f"/enterprises/{enterprise.id}/check-in"
+    response = client.post(url, data={"month": "1999-12", "revenue": "1 jt"})
+    assert response.status_code == 422
+    assert "Choose a month in 2000 or later." in response.get_data(as_text=True)
+    enterprise.founded_on = dt.date(2019, 6, 1)
+    db.session.commit()
+    response = client.post(url, data={"month": "2018-12", "revenue": "1 jt"})
+    assert response.status_code == 422
+    assert "Choose a month in 2019 or later." in response.get_data(as_text=True)
+    assert db.session.scalar(select(CheckIn)) is None
+
+
+def test_the_form_opens_on_last_month_until_it_is_reported(make, db):
+    facilitator = make.facilitator()
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    make.enrol(facilitator, enterprise)  # enrolled 5 Jan 2026
+    today = dt.date(2026, 10, 6)
+    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 9, 1)
+    db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 9, 1)))
+    db.session.flush()
+    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 10, 1)
