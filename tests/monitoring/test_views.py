@@ -339,3 +339,36 @@ def test_the_form_opens_on_last_month_until_it_is_reported(make, db):
     db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 9, 1)))
     db.session.flush()
     assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 10, 1)
+
+
+EVIL = '=HYPERLINK("http://evil","x")'
+
+
+def test_a_donor_code_that_looks_like_a_formula_is_exported_as_text(client, login, w, db):
+    services.set_target(
+        actor=w.facilitator,
+        programme=w.programme,
+        indicator="layak",
+        period="2026",
+        target=50,
+        donor_code=EVIL,
+    )
+    db.session.commit()
+    login(w.facilitator)
+    body = client.get(f"/programmes/{w.programme.id}/monitoring/report.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    codes = {r["donor_code"] for r in rows if r["indicator"] == "layak"}
+    assert codes == {"'" + EVIL}
+    for row in rows:
+        for value in row.values():
+            assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+    book = load_workbook(
+        io.BytesIO(client.get(f"/programmes/{w.programme.id}/monitoring/report.xlsx").data)
+    )
+    cell = next(
+        row[3] for row in book.worksheets[0].iter_rows(min_row=2) if row[1].value == "layak"
+    )
+    assert (cell.value, cell.data_type) == ("'" + EVIL, "s")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row), sheet.title
