@@ -50,7 +50,8 @@ def set_target(
     baseline: int | None = None,
     donor_code: str | None = None,
 ) -> Target:
-    """Set (or change) the programme's target for one indicator and period. Flushes.
+    """Set (or change) the programme's target for one indicator and period; `donor_code` None
+    or blank keeps the donor's code the target already has. Flushes.
     Raises PermissionDenied for anyone who cannot manage the programme, ValidationErrors for
     an unknown indicator, a malformed period or a missing/negative figure."""
     if not permissions.can_set_targets(actor, programme):
@@ -70,10 +71,61 @@ def set_target(
         row = Target(programme_id=programme.id, indicator=indicator, period=period)
         db.session.add(row)
     row.target, row.baseline = target, baseline
-    row.donor_code = (donor_code or "").strip() or None
+    # Re-entering a target without a donor's code keeps the one it had.
+    row.donor_code = (donor_code or "").strip() or row.donor_code
     row.set_by_id = actor.id
     db.session.flush()
     return row
+
+
+def update_target(
+    *,
+    actor: User,
+    target_row: Target,
+    target: int | None,
+    baseline: int | None,
+    donor_code: str | None,
+) -> Target:
+    """Correct a target's figures and donor's code (its indicator and period stay: another
+    pair is another target). An empty donor's code here removes it: the form showed it.
+    Flushes. Raises PermissionDenied for anyone but the programme's facilitators,
+    ValidationErrors for a missing or negative figure."""
+    if not permissions.can_set_targets(actor, target_row.programme):
+        raise PermissionDenied(_l("You cannot set this programme's targets."))
+    target_problems(
+        indicator=target_row.indicator,
+        period=target_row.period,
+        target=target,
+        baseline=baseline,
+    ).raise_any()
+    target_row.target, target_row.baseline = target, baseline
+    target_row.donor_code = (donor_code or "").strip() or None
+    target_row.set_by_id = actor.id
+    db.session.flush()
+    return target_row
+
+
+def delete_target(*, actor: User, target_row: Target) -> None:
+    """Remove a target the programme no longer promises. Flushes. Raises PermissionDenied for
+    anyone but the programme's facilitators."""
+    if not permissions.can_set_targets(actor, target_row.programme):
+        raise PermissionDenied(_l("You cannot set this programme's targets."))
+    db.session.delete(target_row)
+    db.session.flush()
+
+
+def target_warnings(*, target: int | None, baseline: int | None) -> list:
+    """What is allowed but probably a typing slip: every indicator counts up from its baseline,
+    so a baseline above the target promises a fall (and the share reached runs far past
+    100 %). Shown as a warning after saving, never refused."""
+    if target is not None and baseline is not None and baseline > target:
+        return [
+            _l(
+                "The baseline is larger than the target: this indicator counts up from its"
+                " baseline, so check both figures."
+            )
+        ]
+    return []
 
 
 def target_problems(

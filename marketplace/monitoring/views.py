@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace import formatting
 from marketplace.extensions import db
-from marketplace.forms import Attempt, add_problems, form_status
+from marketplace.forms import Attempt, add_problems, confirmed, form_status
 from marketplace.monitoring import charts, exports, forms, permissions, services
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring.models import CheckIn
+from marketplace.monitoring.models import CheckIn, Target
 from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
@@ -59,7 +69,16 @@ def _dashboard(programme: Programme, target_form):
         charts=_charts(report, table),
         target_form=target_form,
         can_set=permissions.can_set_targets(current_user, programme),
+        target_rows=_target_rows(programme),
     ), form_status(target_form)
+
+
+def _target_rows(programme: Programme) -> list[Target]:
+    return db.session.scalars(
+        select(Target)
+        .where(Target.programme_id == programme.id)
+        .order_by(Target.indicator, Target.period)
+    ).all()
 
 
 def _charts(report, table) -> dict:
@@ -124,6 +143,7 @@ def set_target(programme_id: int):
                 donor_code=form.donor_code.data,
             )
         if outcome.ok:
+            _warn(form)
             return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
     else:
         add_problems(
@@ -136,6 +156,84 @@ def set_target(programme_id: int):
             ),
         )
     return _dashboard(programme, form)
+
+
+def _warn(form) -> None:
+    for warning in services.target_warnings(
+        target=form.target.amount, baseline=form.baseline.amount
+    ):
+        flash(str(warning), "warning")
+
+
+def _target_to_manage(programme_id: int, target_id: int) -> tuple[Programme, Target]:
+    programme = _programme(programme_id)
+    if not permissions.can_set_targets(current_user, programme):
+        abort(403)
+    row = db.session.get(Target, target_id)
+    if row is None or row.programme_id != programme.id:
+        abort(404)
+    return programme, row
+
+
+@bp.route(
+    "/programmes/<int:programme_id>/monitoring/targets/<int:target_id>", methods=["GET", "POST"]
+)
+@login_required
+def edit_target(programme_id: int, target_id: int):
+    programme, row = _target_to_manage(programme_id, target_id)
+    unit = ind.INDICATORS[row.indicator].unit if row.indicator in ind.INDICATORS else "rupiah"
+    if request.method == "GET":
+        form = forms.TargetEditForm(
+            formdata=None,
+            unit=unit,
+            data={"target": row.target, "baseline": row.baseline, "donor_code": row.donor_code},
+        )
+    else:
+        form = forms.TargetEditForm(unit=unit)
+        if form.validate_on_submit():
+            with Attempt(form=form, success=_("Target saved.")) as outcome:
+                services.update_target(
+                    actor=current_user,
+                    target_row=row,
+                    target=form.target.amount,
+                    baseline=form.baseline.amount,
+                    donor_code=form.donor_code.data,
+                )
+            if outcome.ok:
+                _warn(form)
+                return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
+        else:
+            add_problems(
+                form,
+                services.target_problems(
+                    indicator=row.indicator,
+                    period=row.period,
+                    target=form.target.amount,
+                    baseline=form.baseline.amount,
+                ),
+            )
+    return render_template(
+        "monitoring/target_edit.html",
+        programme=programme,
+        target=row,
+        spec=ind.INDICATORS.get(row.indicator),
+        form=form,
+    ), form_status(form)
+
+
+@bp.post("/programmes/<int:programme_id>/monitoring/targets/<int:target_id>/delete")
+@login_required
+def delete_target(programme_id: int, target_id: int):
+    programme, row = _target_to_manage(programme_id, target_id)
+    if not confirmed():
+        return redirect(
+            url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id)
+        )
+    with Attempt(success=_("Target removed.")) as outcome:
+        services.delete_target(actor=current_user, target_row=row)
+    if outcome.ok:
+        return redirect(url_for("monitoring.dashboard", programme_id=programme.id) + "#targets")
+    return redirect(url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id))
 
 
 @bp.get("/programmes/<int:programme_id>/monitoring/funnel/<step>")

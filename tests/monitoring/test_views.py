@@ -372,3 +372,90 @@ def test_a_donor_code_that_looks_like_a_formula_is_exported_as_text(client, logi
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             assert all(c.data_type != "f" for c in row), sheet.title
+
+
+def _target(db, indicator="enterprises_supported", period="2026"):
+    db.session.expire_all()
+    return db.session.scalar(
+        select(Target).where(Target.indicator == indicator, Target.period == period)
+    )
+
+
+def test_the_facilitator_corrects_and_removes_a_target(client, login, w, db):
+    login(w.facilitator)
+    row = _target(db)
+    page = client.get(f"/programmes/{w.programme.id}/monitoring").get_data(as_text=True)
+    edit = f"/programmes/{w.programme.id}/monitoring/targets/{row.id}"
+    assert f'href="{edit}"' in page
+    html = client.get(edit).get_data(as_text=True)
+    assert re.search(r'name="target"[^>]*value="150"', html)
+    assert re.search(r'name="donor_code"[^>]*value="ACT-1"', html)
+    response = client.post(edit, data={"target": "1.200", "baseline": "0", "donor_code": "ACT-1"})
+    assert response.status_code == 302
+    assert (_target(db).target, _target(db).donor_code) == (1200, "ACT-1")
+    # Removing needs the tick: without it nothing changes.
+    client.post(f"{edit}/delete")
+    assert _target(db) is not None
+    response = client.post(f"{edit}/delete", data={"confirm": "y"})
+    assert response.status_code == 302
+    assert _target(db) is None
+
+
+def test_re_entering_a_target_keeps_its_donor_code(client, login, w, db):
+    login(w.facilitator)
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "enterprises_supported", "period": "2026", "target": "160"},
+    )
+    assert response.status_code == 302
+    assert (_target(db).target, _target(db).donor_code) == (160, "ACT-1")
+
+
+@pytest.mark.parametrize("typed", ["1.2OO", "12,5", "banyak"])
+def test_a_count_target_is_read_as_a_whole_number(client, login, w, db, typed):
+    login(w.facilitator)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": typed},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Write a whole number, for example 120." in html
+    assert "Enter an amount in rupiah" not in html and "Enter whole rupiah" not in html
+    assert _target(db, "jobs") is None
+    client.post("/language", data={"locale": "id"})
+    html = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": typed},
+    ).get_data(as_text=True)
+    assert "Isi bilangan bulat, misalnya 120." in html
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": "1.200"},
+    )
+    assert response.status_code == 302
+    assert _target(db, "jobs").target == 1200
+
+
+def test_a_baseline_above_the_target_is_saved_with_a_warning(client, login, w, db):
+    login(w.facilitator)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "layak", "period": "2026", "target": "10", "baseline": "379"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "flash-warning" in html and "The baseline is larger than the target" in html
+    assert (_target(db, "layak").target, _target(db, "layak").baseline) == (10, 379)
+
+
+def test_only_the_programmes_facilitators_manage_its_targets(client, login, w, db, make):
+    row = _target(db)
+    edit = f"/programmes/{w.programme.id}/monitoring/targets/{row.id}"
+    login(make.facilitator())
+    assert client.get(edit).status_code == 403
+    assert client.post(f"{edit}/delete", data={"confirm": "y"}).status_code == 403
+    assert _target(db) is not None
