@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 
 from flask_babel import get_locale

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import vocab
+from marketplace import formatting, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
@@ -546,22 +546,114 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     )
 
 
-def public_figures(report: Report) -> dict:
-    """The platform-wide aggregates the public page shows, every small figure suppressed: the
-    funnel's counts (a step under 5 enterprises is "< 5"), headline indicators (a sum behind
-    fewer than 5 enterprises is "< 5"), financed by route and enterprises by province."""
-    steps = []
-    for step in report.funnel:
-        mark = suppression.total_mark(step.count)
-        steps.append((step.step, step.count, mark, suppression.display(step.count, mark)))
+PUBLIC_ROUNDING = 10_000_000  # the public page's rupiah figures, to the nearest Rp10 jt
+PUBLIC_HEADLINE = ("enterprises_supported", "financed", "finance_mobilised", "jobs", "women_led")
+
+
+def snapshot_day(today: dt.date | None = None) -> dt.date:
+    """The day the public page's figures stand at: the end of the last complete month."""
+    today = today or dt.date.today()
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def public_counts(*, day: dt.date) -> dict:
+    """The aggregate counts the public page is drawn from, as they stood at the end of `day`
+    (every programme; consents as they are when computed). Plain JSON. Reads only."""
+    rows = ind.as_of(ind.frame(programme_id=None, today=day, until=day), day)
     headline = []
-    for code in ("enterprises_supported", "financed", "finance_mobilised", "jobs", "women_led"):
-        n, value = report.totals[code]
-        mark = suppression.total_mark(n)
-        headline.append((code, value, mark, suppression.display(value, mark)))
+    for code in PUBLIC_HEADLINE:
+        chosen = ind.INDICATORS[code].counted(rows)
+        headline.append([code, len(chosen), sum(value for _row, value in chosen)])
+    routes = dict.fromkeys(ind.FUNDING_ROUTES, 0)
+    for row in rows:
+        for route in row.routes:
+            routes[route] += 1
+    provinces: dict[str, int] = {}
+    for row, _value in ind.INDICATORS["enterprises_supported"].counted(rows):
+        key = ind.key_of(row, "province")
+        provinces[key] = provinces.get(key, 0) + 1
     return {
+        "as_of": day.isoformat(),
+        "funnel": [[s.step, s.count] for s in funnel(rows)],
+        "headline": headline,
+        "routes": routes,
+        "financed": sum(1 for r in rows if r.dates.get("financed")),
+        "provinces": provinces,
+    }
+
+
+def public_snapshot(*, today: dt.date | None = None) -> dict:
+    """The public page's counts at the end of the last complete month: stored the first time
+    they are asked for after the month ended (commits that one row), read unchanged after."""
+    from sqlalchemy.exc import IntegrityError
+
+    from marketplace.monitoring.models import PublicSnapshot
+
+    day = snapshot_day(today)
+    stored = db.session.scalar(select(PublicSnapshot.figures).where(PublicSnapshot.as_of == day))
+    if stored is not None:
+        return stored
+    figures = public_counts(day=day)
+    try:
+        with db.session.begin_nested():
+            db.session.add(PublicSnapshot(as_of=day, figures=figures))
+        db.session.commit()
+    except IntegrityError:  # another request stored it first: read theirs
+        db.session.rollback()
+        return db.session.scalar(select(PublicSnapshot.figures).where(PublicSnapshot.as_of == day))
+    return figures
+
+
+def round_public_rupiah(value: int) -> int:
+    """A public rupiah figure to the nearest Rp10 jt (half up), so no one enterprise's amount
+    can be read from a change in it."""
+    return (value + PUBLIC_ROUNDING // 2) // PUBLIC_ROUNDING * PUBLIC_ROUNDING
+
+
+def public_figures(counts: dict) -> dict:
+    """The platform-wide aggregates the public page shows, from a snapshot (`public_snapshot`),
+    every small figure suppressed: the funnel's counts (a step under 5 enterprises is "< 5"),
+    headline indicators (a sum behind fewer than 5 enterprises is "< 5"; rupiah rounded to
+    Rp10 jt, under Rp10 jt shown as such), financed by route and enterprises by province
+    (suppressed as disaggregations, secondary suppression included)."""
+    steps = []
+    for step, count in counts["funnel"]:
+        mark = suppression.total_mark(count)
+        steps.append((step, count, mark, suppression.display(count, mark)))
+    headline = []
+    for code, n, value in counts["headline"]:
+        mark = suppression.total_mark(n)
+        shown = suppression.display(value, mark)
+        if mark == suppression.SHOWN and ind.INDICATORS[code].unit == "rupiah":
+            value = round_public_rupiah(value)
+            shown = (
+                formatting.rupiah_short(value)
+                if value
+                else "< " + formatting.rupiah_short(PUBLIC_ROUNDING)
+            )
+        headline.append((code, value, mark, shown))
+    routes = counts["routes"]
+    pattern = suppression.suppress(routes)
+    route_cells = [
+        Cell(r, str(ind.FUNDING_ROUTES[r]), routes.get(r, 0), routes.get(r, 0), pattern.mark(r))
+        for r in ind.FUNDING_ROUTES
+    ]
+    provinces = counts["provinces"]
+    pattern_p = suppression.suppress(provinces)
+    province_cells = [
+        Cell(key, ind.category_label("province", key), n, n, pattern_p.mark(key))
+        for key, n in sorted(provinces.items(), key=lambda kv: (kv[0] == ind.NOT_STATED, kv[0]))
+    ]
+    return {
+        "as_of": dt.date.fromisoformat(counts["as_of"]),
         "funnel": steps,
         "headline": headline,
-        "routes": report.routes,
-        "provinces": report.breakdown("enterprises_supported", "province"),
+        "routes": Breakdown("financed", "route", route_cells, counts["financed"], pattern.withheld),
+        "provinces": Breakdown(
+            "enterprises_supported",
+            "province",
+            province_cells,
+            sum(provinces.values()),
+            pattern_p.withheld,
+        ),
     }

@@ -293,8 +293,9 @@ def export_xlsx(programme_id: int):
 
 @bp.get("/monitoring")
 def public():
-    report = services.programme_report(programme=None)
-    figures = services.public_figures(report)
+    # Drawn from the snapshot at the end of the last complete month, never live: a single
+    # change (one grant, one consent withdrawn) cannot be seen by comparing two visits.
+    figures = services.public_figures(services.public_snapshot())
     funnel = charts.bars(
         [
             (str(ind.STEP_LABELS[step]), value if mark == "shown" else None, str(shown))
@@ -304,7 +305,6 @@ def public():
     )
     return render_template(
         "monitoring/public.html",
-        report=report,
         indicators=ind.INDICATORS,
         step_labels=ind.STEP_LABELS,
         public=figures,
@@ -328,9 +328,7 @@ def check_in(enterprise_id: int):
     if request.method == "GET":
         # A month that already has a check-in opens with its saved figures (`?month=2026-10`,
         # the links of "Earlier check-ins"); without one, the month most owners report.
-        month = _month_arg(request.args.get("month")) or services.default_check_in_month(
-            enterprise
-        )
+        month = _month_arg(request.args.get("month")) or services.default_check_in_month(enterprise)
         saved = services.check_in_for(enterprise, month)
         return _check_in_page(enterprise, forms.check_in_form(month, saved), saved=saved)
     form = forms.CheckInForm()
@@ -348,9 +346,7 @@ def check_in(enterprise_id: int):
             month = row.month
         if outcome.ok:
             return redirect(
-                url_for(
-                    "monitoring.check_in", enterprise_id=enterprise.id, month=f"{month:%Y-%m}"
-                )
+                url_for("monitoring.check_in", enterprise_id=enterprise.id, month=f"{month:%Y-%m}")
             )
     else:
         add_problems(

@@ -124,6 +124,76 @@ def test_the_public_page_suppresses_small_figures(client, w):
     assert not re.search(r">E\d<", html)
 
 
+def _public_counts(**headline):
+    counts = {
+        "as_of": "2026-11-30",
+        "funnel": [["enrolled", 40]],
+        "headline": [
+            [code, *headline.get(code, (40, 40))]
+            for code in ("enterprises_supported", "financed", "finance_mobilised")
+        ],
+        "routes": {"kur": 6, "umi": 2, "grant": 0},
+        "financed": 8,
+        "provinces": {"32": 30, "33": 10},
+    }
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("value", "indonesian", "english"),
+    [
+        (857_000_001, "Rp860 jt", "Rp860 million"),
+        (7_000_001, "Rp10 jt", "Rp10 million"),
+        (4_999_999, "< Rp10 jt", "< Rp10 million"),
+    ],
+)
+def test_public_money_is_rounded_to_ten_million(app, value, indonesian, english):
+    counts = _public_counts(finance_mobilised=(8, value))
+    for locale, expected in (("id", indonesian), ("en", english)):
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            from flask_babel import force_locale
+
+            with force_locale(locale):
+                figures = services.public_figures(counts)
+                shown = {code: shown for code, _v, _m, shown in figures["headline"]}
+                assert shown["finance_mobilised"] == expected
+    # The route beside zeros and a small one: the small one is never given away.
+    routes = {c.key: c.mark for c in figures["routes"].cells}
+    assert routes["umi"] == "small" and routes["kur"] != "shown"
+
+
+def _headline(html: str) -> str:
+    start = html.index("<h2")
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(client, w, db, make):
+    before = client.get("/monitoring").get_data(as_text=True)
+    # A grant recorded today and a consent withdrawn today: the page does not change.
+    row = CheckIn(
+        enterprise_id=w.ents["E3"].id,
+        month=dt.date.today().replace(day=1),
+        employees_women=3,
+        employees_men=0,
+    )
+    db.session.add(row)
+    db.session.flush()
+    from marketplace.monitoring.models import FinanceReceived
+
+    db.session.add(FinanceReceived(check_in_id=row.id, route="grant", amount=7_000_001))
+    w.ents["E1"].share_in_reports = False
+    db.session.commit()
+    after = client.get("/monitoring").get_data(as_text=True)
+    assert _headline(after) == _headline(before)
+    day = services.snapshot_day()
+    assert f"{day.day} " in after  # "as of" the last day of the last complete month
+    # The next month's snapshot takes them in.
+    next_month = (day + dt.timedelta(days=40)).replace(day=1) + dt.timedelta(days=40)
+    later = services.public_counts(day=services.snapshot_day(next_month))
+    earlier = services.public_snapshot()
+    assert later["funnel"][0][1] == earlier["funnel"][0][1] - 1  # E1 left the counts
+
+
 def test_investors_and_owners_see_only_the_public_page(client, login, w, make):
     login(make.investor())
     assert client.get(f"/programmes/{w.programme.id}/monitoring").status_code == 403
