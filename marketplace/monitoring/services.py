@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import formatting, vocab
+from marketplace import formatting, tasks, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring import permissions, suppression
-from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
+from marketplace.monitoring.models import CheckIn, FinanceReceived, PublicSnapshot, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Enrolment, Programme
@@ -582,26 +582,38 @@ def public_counts(*, day: dt.date) -> dict:
     }
 
 
-def public_snapshot(*, today: dt.date | None = None) -> dict:
-    """The public page's counts at the end of the last complete month: stored the first time
-    they are asked for after the month ended (commits that one row), read unchanged after."""
-    from sqlalchemy.exc import IntegrityError
-
-    from marketplace.monitoring.models import PublicSnapshot
-
+def store_public_snapshot(*, today: dt.date | None = None) -> bool:
+    """Store the public page's counts at the end of the last complete month, unless they are
+    stored already (the daily periodic job "monitoring.public_snapshot", `flask monitoring
+    snapshot`: idempotent, so it may run every day). Flushes; the caller commits. True when
+    it stored one."""
     day = snapshot_day(today)
-    stored = db.session.scalar(select(PublicSnapshot.figures).where(PublicSnapshot.as_of == day))
-    if stored is not None:
-        return stored
-    figures = public_counts(day=day)
-    try:
-        with db.session.begin_nested():
-            db.session.add(PublicSnapshot(as_of=day, figures=figures))
-        db.session.commit()
-    except IntegrityError:  # another request stored it first: read theirs
-        db.session.rollback()
-        return db.session.scalar(select(PublicSnapshot.figures).where(PublicSnapshot.as_of == day))
-    return figures
+    if db.session.scalar(select(PublicSnapshot.id).where(PublicSnapshot.as_of == day)):
+        return False
+    db.session.add(PublicSnapshot(as_of=day, figures=public_counts(day=day)))
+    db.session.flush()
+    return True
+
+
+def public_snapshot(*, today: dt.date | None = None) -> dict:
+    """The counts the public page shows: the latest stored snapshot up to the end of the last
+    complete month. Only before the first one is stored (a new installation, the job not run
+    yet) are they computed as of that day, consents as they are now. Reads only: a GET
+    changes nothing."""
+    stored = db.session.scalar(
+        select(PublicSnapshot.figures)
+        .where(PublicSnapshot.as_of <= snapshot_day(today))
+        .order_by(PublicSnapshot.as_of.desc())
+        .limit(1)
+    )
+    return stored if stored is not None else public_counts(day=snapshot_day(today))
+
+
+@tasks.job("monitoring.public_snapshot")
+def public_snapshot_job() -> bool:
+    stored = store_public_snapshot()
+    db.session.commit()
+    return stored
 
 
 def round_public_rupiah(value: int) -> int:

@@ -167,7 +167,10 @@ def _headline(html: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(client, w, db, make):
+def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(client, w, db, runner):
+    result = runner.invoke(args=["monitoring", "snapshot"])  # the daily job, or cron
+    assert result.exit_code == 0 and "stored" in result.output
+    assert services.store_public_snapshot() is False  # once a month: the next run does nothing
     before = client.get("/monitoring").get_data(as_text=True)
     # A grant recorded today and a consent withdrawn today: the page does not change.
     row = CheckIn(
@@ -189,7 +192,8 @@ def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(cli
     assert f"{day.day} " in after  # "as of" the last day of the last complete month
     # The next month's snapshot takes them in.
     next_month = (day + dt.timedelta(days=40)).replace(day=1) + dt.timedelta(days=40)
-    later = services.public_counts(day=services.snapshot_day(next_month))
+    assert services.store_public_snapshot(today=next_month)
+    later = services.public_snapshot(today=next_month)
     earlier = services.public_snapshot()
     assert later["funnel"][0][1] == earlier["funnel"][0][1] - 1  # E1 left the counts
 
@@ -529,3 +533,10 @@ def test_only_the_programmes_facilitators_manage_its_targets(client, login, w, d
     assert client.get(edit).status_code == 403
     assert client.post(f"{edit}/delete", data={"confirm": "y"}).status_code == 403
     assert _target(db) is not None
+
+
+def test_the_snapshot_is_a_periodic_job():
+    from marketplace.jobs.periodic import PERIODIC
+
+    entry = next(p for p in PERIODIC if p.job == "monitoring.public_snapshot")
+    assert entry.cron and entry.command == "flask monitoring snapshot"
