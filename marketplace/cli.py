@@ -41,6 +41,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(privacy_group)
 
+    from marketplace.monitoring.cli import monitoring_group
+
+    app.cli.add_command(monitoring_group)
+
 
 def collect_stats() -> dict:
     """The counts `flask stats` prints: the same service feeds the admin statistics page."""

@@ -1070,6 +1070,41 @@ POLICY: dict[tuple[str, str], tuple[Case, ...]] = {
             data={"indicator": "layak", "period": "2026", "target": "50"},
         ),
     ),
+    # Correcting or removing a target: the programme's facilitators only (an admin reads). A
+    # target of another programme is not found for those who manage this one.
+    ("monitoring.edit_target", "GET"): (
+        Case("/programmes/{prog_F}/monitoring/targets/{target_F}", {"facilitator"}),
+        Case(
+            "/programmes/{prog_F}/monitoring/targets/{target_G}",
+            NOBODY,
+            not_found={"facilitator"},
+        ),
+    ),
+    ("monitoring.edit_target", "POST"): (
+        Case(
+            "/programmes/{prog_F}/monitoring/targets/{target_F}",
+            {"facilitator"},
+            data={"target": "60", "baseline": "0", "donor_code": "D-1"},
+        ),
+        Case(
+            "/programmes/{prog_G}/monitoring/targets/{target_G}",
+            {"other_facilitator"},
+            data={"target": "60"},
+        ),
+    ),
+    ("monitoring.delete_target", "POST"): (
+        Case(
+            "/programmes/{prog_F}/monitoring/targets/{target_F}/delete",
+            {"facilitator"},
+            data={"confirm": "y"},
+        ),
+        Case(
+            "/programmes/{prog_F}/monitoring/targets/{target_G}/delete",
+            NOBODY,
+            not_found={"facilitator"},
+            data={"confirm": "y"},
+        ),
+    ),
     ("monitoring.funnel_list", "GET"): (
         Case("/programmes/{prog_F}/monitoring/funnel/enrolled", {"facilitator", "admin"}),
         # The step is checked after the programme: those who may see it learn it has no such step.
@@ -1193,6 +1228,14 @@ def build_world(db, upload_folder: Path) -> World:
         actor=other_facilitator, programme=programme_g, kind="koperasi", name="G"
     )
     groups.add_member(actor=other_facilitator, group=group_g, enterprise=enterprise_d)
+    from marketplace.monitoring import services as monitoring
+
+    target_f = monitoring.set_target(
+        actor=facilitator, programme=programme_f, indicator="layak", period="2026", target=50
+    )
+    target_g = monitoring.set_target(
+        actor=other_facilitator, programme=programme_g, indicator="layak", period="2026", target=9
+    )
     newcomer = make.investor(email="newcomer@example.id", email_confirmed_at=None)
     confirm_token = account_registration._issue_link(
         user=newcomer, purpose="confirm", lifetime=account_registration.CONFIRM_LINK_LIFETIME
@@ -1285,6 +1328,8 @@ def build_world(db, upload_folder: Path) -> World:
         "photo_D": photo_d.id,
         "prog_F": programme_f.id,
         "prog_G": programme_g.id,
+        "target_F": target_f.id,
+        "target_G": target_g.id,
         "cohort_F": cohort_f.id,
         "cohort_G": cohort_g.id,
         "group_F": group_f.id,

@@ -75,6 +75,13 @@ PERIODIC: tuple[Periodic, ...] = (
         every_s=900,
         command="flask privacy erase-due",
     ),
+    Periodic(
+        "monitoring.public_snapshot",
+        "store the public /monitoring page's figures as they stood at the end of the month"
+        " that just ended (once a month; a day that finds it stored does nothing)",
+        cron="15 17 * * *",  # 00:15 WIB
+        command="flask monitoring snapshot",
+    ),
 )
 
 

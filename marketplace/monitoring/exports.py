@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from marketplace.formatting import spreadsheet_cell
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring import suppression
 from marketplace.monitoring.services import Report
@@ -90,8 +91,21 @@ def report_csv(report: Report) -> str:
     writer.writeheader()
     with ind.gc_paused():
         for row in long_rows(report):
-            writer.writerow(row)
+            # Text a spreadsheet would run as a formula (a donor code "=HYPERLINK(…)") is
+            # escaped by the rule orders.csv uses (`formatting.spreadsheet_cell`).
+            writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
     return out.getvalue()
+
+
+def _text_cells(sheet) -> None:
+    """Every text cell of `sheet` as plain text, never a formula: openpyxl writes a string
+    starting with "=" as a formula unless its data type says string, and Excel also runs
+    + - @ at the start, so those are escaped as in the CSV."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = spreadsheet_cell(cell.value)
+                cell.data_type = "s"
 
 
 def report_workbook(report: Report) -> bytes:
@@ -173,6 +187,8 @@ def _workbook(report: Report) -> bytes:
     dictionary.append(["–", _("too few enterprises to show this breakdown")])
     _bold_header(dictionary)
 
+    for one in book.worksheets:
+        _text_cells(one)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -24,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
-from marketplace.models import ActorId, EnterpriseId, TimestampMixin
+from marketplace.models import ActorId, EnterpriseId, TimestampMixin, utcnow
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Programme
 
@@ -115,3 +117,17 @@ class DataVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
+
+class PublicSnapshot(db.Model):
+    """The counts behind the public page (`/monitoring`) as they stood at the end of one month
+    (`as_of`, that month's last day), computed once when the page is first asked for after the
+    month ended and read unchanged until the next one: a single grant, check-in or consent
+    withdrawal is never seen on its own. Aggregate counts and sums only, no enterprise;
+    suppression and rounding are applied when the page is drawn."""
+
+    __tablename__ = "monitoring_public_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, unique=True)
+    figures: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,13 +14,13 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import vocab
+from marketplace import formatting, tasks, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
 from marketplace.monitoring import cache, permissions, suppression
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring.models import CheckIn, FinanceReceived, Target
+from marketplace.monitoring.models import CheckIn, FinanceReceived, PublicSnapshot, Target
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Enrolment, Programme
@@ -52,7 +52,8 @@ def set_target(
     baseline: int | None = None,
     donor_code: str | None = None,
 ) -> Target:
-    """Set (or change) the programme's target for one indicator and period. Flushes.
+    """Set (or change) the programme's target for one indicator and period; `donor_code` None
+    or blank keeps the donor's code the target already has. Flushes.
     Raises PermissionDenied for anyone who cannot manage the programme, ValidationErrors for
     an unknown indicator, a malformed period or a missing/negative figure."""
     if not permissions.can_set_targets(actor, programme):
@@ -72,10 +73,61 @@ def set_target(
         row = Target(programme_id=programme.id, indicator=indicator, period=period)
         db.session.add(row)
     row.target, row.baseline = target, baseline
-    row.donor_code = (donor_code or "").strip() or None
+    # Re-entering a target without a donor's code keeps the one it had.
+    row.donor_code = (donor_code or "").strip() or row.donor_code
     row.set_by_id = actor.id
     db.session.flush()
     return row
+
+
+def update_target(
+    *,
+    actor: User,
+    target_row: Target,
+    target: int | None,
+    baseline: int | None,
+    donor_code: str | None,
+) -> Target:
+    """Correct a target's figures and donor's code (its indicator and period stay: another
+    pair is another target). An empty donor's code here removes it: the form showed it.
+    Flushes. Raises PermissionDenied for anyone but the programme's facilitators,
+    ValidationErrors for a missing or negative figure."""
+    if not permissions.can_set_targets(actor, target_row.programme):
+        raise PermissionDenied(_l("You cannot set this programme's targets."))
+    target_problems(
+        indicator=target_row.indicator,
+        period=target_row.period,
+        target=target,
+        baseline=baseline,
+    ).raise_any()
+    target_row.target, target_row.baseline = target, baseline
+    target_row.donor_code = (donor_code or "").strip() or None
+    target_row.set_by_id = actor.id
+    db.session.flush()
+    return target_row
+
+
+def delete_target(*, actor: User, target_row: Target) -> None:
+    """Remove a target the programme no longer promises. Flushes. Raises PermissionDenied for
+    anyone but the programme's facilitators."""
+    if not permissions.can_set_targets(actor, target_row.programme):
+        raise PermissionDenied(_l("You cannot set this programme's targets."))
+    db.session.delete(target_row)
+    db.session.flush()
+
+
+def target_warnings(*, target: int | None, baseline: int | None) -> list:
+    """What is allowed but probably a typing slip: every indicator counts up from its baseline,
+    so a baseline above the target promises a fall (and the share reached runs far past
+    100 %). Shown as a warning after saving, never refused."""
+    if target is not None and baseline is not None and baseline > target:
+        return [
+            _l(
+                "The baseline is larger than the target: this indicator counts up from its"
+                " baseline, so check both figures."
+            )
+        ]
+    return []
 
 
 def target_problems(
@@ -109,9 +161,12 @@ def record_check_in(
     finance: dict[str, int | None],
     today: dt.date | None = None,
 ) -> CheckIn:
-    """Record (or correct) one month's check-in, stamping today's readiness stage and size class
-    on it. Flushes. Raises PermissionDenied unless `actor` edits the enterprise (its owner or
-    facilitator), ValidationErrors for a future month, negative figures or an unknown route."""
+    """Record one month's check-in, or correct it: a figure given as None is "not reported"
+    and leaves what the month already holds as it is (a new month: no revenue, 0 employees);
+    a finance amount of 0 removes that route's amount, the only way one is removed. Stamps
+    today's readiness stage and size class. Flushes. Raises PermissionDenied unless `actor`
+    edits the enterprise (its owner or facilitator), ValidationErrors for a month before
+    `earliest_check_in_month` or in the future, negative figures or an unknown route."""
     if not permissions.can_check_in(actor, enterprise):
         raise PermissionDenied(_l("You cannot report for this enterprise."))
     today = today or dt.date.today()
@@ -123,17 +178,19 @@ def record_check_in(
         employees_men=employees_men,
         finance=finance,
         today=today,
+        earliest=earliest_check_in_month(enterprise),
     ).raise_any()
-    row = db.session.scalar(
-        select(CheckIn).where(CheckIn.enterprise_id == enterprise.id, CheckIn.month == month)
-    )
+    row = check_in_for(enterprise, month)
     if row is None:
-        row = CheckIn(enterprise_id=enterprise.id, month=month)
+        row = CheckIn(enterprise_id=enterprise.id, month=month, employees_women=0, employees_men=0)
         db.session.add(row)
     assessment = enterprises.assess(enterprise, today=today)
-    row.revenue = revenue
-    row.employees_women = employees_women or 0
-    row.employees_men = employees_men or 0
+    if revenue is not None:
+        row.revenue = revenue
+    if employees_women is not None:
+        row.employees_women = employees_women
+    if employees_men is not None:
+        row.employees_men = employees_men
     row.stage = assessment.stage
     row.size_class = assessment.size.code
     row.entered_by_id = actor.id
@@ -141,14 +198,67 @@ def record_check_in(
     # old one (the unit of work's order) and break the (check-in, route) unique constraint.
     existing = {f.route: f for f in row.finance}
     for route, amount in finance.items():
-        if amount and route in existing:
+        if amount is None:
+            continue  # not reported: an amount saved earlier stays
+        if amount > 0 and route in existing:
             existing[route].amount = amount
-        elif amount:
+        elif amount > 0:
             row.finance.append(FinanceReceived(route=route, amount=amount))
-        elif route in existing:
+        elif route in existing:  # 0 typed: the user removes it
             row.finance.remove(existing[route])
     db.session.flush()
     return row
+
+
+def check_in_for(enterprise: Enterprise, month: dt.date | None) -> CheckIn | None:
+    """The enterprise's check-in for `month` (any day of it), if there is one. Reads only."""
+    if month is None:
+        return None
+    return db.session.scalar(
+        select(CheckIn).where(
+            CheckIn.enterprise_id == enterprise.id, CheckIn.month == month.replace(day=1)
+        )
+    )
+
+
+EARLIEST_MONTH = dt.date(2000, 1, 1)
+
+
+def earliest_check_in_month(enterprise: Enterprise) -> dt.date:
+    """The first month a check-in may be for: January of the enterprise's founding year, and
+    never before 2000 (a figure from before is a typing slip, not a report)."""
+    founded = enterprise.founded_on
+    if founded is None:
+        return EARLIEST_MONTH
+    return max(EARLIEST_MONTH, dt.date(founded.year, 1, 1))
+
+
+def default_check_in_month(enterprise: Enterprise, *, today: dt.date | None = None) -> dt.date:
+    """The month the check-in form opens on: most owners report the month that just ended, so
+    last month when neither it nor this month has a check-in yet (and the enterprise did not
+    enrol only this month); otherwise this month (prefilled if it has one). Reads only."""
+    today = today or dt.date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    filed = set(
+        db.session.scalars(
+            select(CheckIn.month).where(
+                CheckIn.enterprise_id == enterprise.id, CheckIn.month >= last_month
+            )
+        )
+    )
+    if filed or last_month < earliest_check_in_month(enterprise):
+        return this_month
+    enrolled_on = db.session.scalar(
+        select(func.min(Enrolment.enrolled_on)).where(
+            Enrolment.enterprise_id == enterprise.id,
+            Enrolment.consent == "accepted",
+            Enrolment.status == "active",
+        )
+    )
+    if enrolled_on is not None and enrolled_on >= this_month:
+        return this_month
+    return last_month
 
 
 def check_in_due(enterprise: Enterprise, *, today: dt.date | None = None) -> bool:
@@ -182,11 +292,17 @@ def check_in_problems(
     employees_men: int | None,
     finance: dict[str, int | None],
     today: dt.date,
+    earliest: dt.date = EARLIEST_MONTH,
 ) -> Problems:
     """Every rule a check-in breaks (also run on a form that failed its own checks)."""
     problems = Problems()
     if month is None or month > today:
         problems.add(_l("Choose this month or an earlier one."), field="month")
+    elif month < earliest:
+        problems.add(
+            _l("Choose a month in %(year)s or later.", year=earliest.year),
+            field="month",
+        )
     if revenue is not None and revenue < 0:
         problems.add(_l("Revenue cannot be negative."), field="revenue")
     for name, value in (("employees_women", employees_women), ("employees_men", employees_men)):
@@ -471,22 +587,126 @@ def _programme_report(*, programme: Programme | None, today: dt.date) -> Report:
     )
 
 
-def public_figures(report: Report) -> dict:
-    """The platform-wide aggregates the public page shows, every small figure suppressed: the
-    funnel's counts (a step under 5 enterprises is "< 5"), headline indicators (a sum behind
-    fewer than 5 enterprises is "< 5"), financed by route and enterprises by province."""
-    steps = []
-    for step in report.funnel:
-        mark = suppression.total_mark(step.count)
-        steps.append((step.step, step.count, mark, suppression.display(step.count, mark)))
+PUBLIC_ROUNDING = 10_000_000  # the public page's rupiah figures, to the nearest Rp10 jt
+PUBLIC_HEADLINE = ("enterprises_supported", "financed", "finance_mobilised", "jobs", "women_led")
+
+
+def snapshot_day(today: dt.date | None = None) -> dt.date:
+    """The day the public page's figures stand at: the end of the last complete month."""
+    today = today or dt.date.today()
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def public_counts(*, day: dt.date) -> dict:
+    """The aggregate counts the public page is drawn from, as they stood at the end of `day`
+    (every programme; consents as they are when computed). Plain JSON. Reads only."""
+    rows = ind.as_of(ind.frame(programme_id=None, today=day, until=day), day)
     headline = []
-    for code in ("enterprises_supported", "financed", "finance_mobilised", "jobs", "women_led"):
-        n, value = report.totals[code]
-        mark = suppression.total_mark(n)
-        headline.append((code, value, mark, suppression.display(value, mark)))
+    for code in PUBLIC_HEADLINE:
+        chosen = ind.INDICATORS[code].counted(rows)
+        headline.append([code, len(chosen), sum(value for _row, value in chosen)])
+    routes = dict.fromkeys(ind.FUNDING_ROUTES, 0)
+    for row in rows:
+        for route in row.routes:
+            routes[route] += 1
+    provinces: dict[str, int] = {}
+    for row, _value in ind.INDICATORS["enterprises_supported"].counted(rows):
+        key = ind.key_of(row, "province")
+        provinces[key] = provinces.get(key, 0) + 1
     return {
+        "as_of": day.isoformat(),
+        "funnel": [[s.step, s.count] for s in funnel(rows)],
+        "headline": headline,
+        "routes": routes,
+        "financed": sum(1 for r in rows if r.dates.get("financed")),
+        "provinces": provinces,
+    }
+
+
+def store_public_snapshot(*, today: dt.date | None = None) -> bool:
+    """Store the public page's counts at the end of the last complete month, unless they are
+    stored already (the daily periodic job "monitoring.public_snapshot", `flask monitoring
+    snapshot`: idempotent, so it may run every day). Flushes; the caller commits. True when
+    it stored one."""
+    day = snapshot_day(today)
+    if db.session.scalar(select(PublicSnapshot.id).where(PublicSnapshot.as_of == day)):
+        return False
+    db.session.add(PublicSnapshot(as_of=day, figures=public_counts(day=day)))
+    db.session.flush()
+    return True
+
+
+def public_snapshot(*, today: dt.date | None = None) -> dict:
+    """The counts the public page shows: the latest stored snapshot up to the end of the last
+    complete month. Only before the first one is stored (a new installation, the job not run
+    yet) are they computed as of that day, consents as they are now. Reads only: a GET
+    changes nothing."""
+    stored = db.session.scalar(
+        select(PublicSnapshot.figures)
+        .where(PublicSnapshot.as_of <= snapshot_day(today))
+        .order_by(PublicSnapshot.as_of.desc())
+        .limit(1)
+    )
+    return stored if stored is not None else public_counts(day=snapshot_day(today))
+
+
+@tasks.job("monitoring.public_snapshot")
+def public_snapshot_job() -> bool:
+    stored = store_public_snapshot()
+    db.session.commit()
+    return stored
+
+
+def round_public_rupiah(value: int) -> int:
+    """A public rupiah figure to the nearest Rp10 jt (half up), so no one enterprise's amount
+    can be read from a change in it."""
+    return (value + PUBLIC_ROUNDING // 2) // PUBLIC_ROUNDING * PUBLIC_ROUNDING
+
+
+def public_figures(counts: dict) -> dict:
+    """The platform-wide aggregates the public page shows, from a snapshot (`public_snapshot`),
+    every small figure suppressed: the funnel's counts (a step under 5 enterprises is "< 5"),
+    headline indicators (a sum behind fewer than 5 enterprises is "< 5"; rupiah rounded to
+    Rp10 jt, under Rp10 jt shown as such), financed by route and enterprises by province
+    (suppressed as disaggregations, secondary suppression included)."""
+    steps = []
+    for step, count in counts["funnel"]:
+        mark = suppression.total_mark(count)
+        steps.append((step, count, mark, suppression.display(count, mark)))
+    headline = []
+    for code, n, value in counts["headline"]:
+        mark = suppression.total_mark(n)
+        shown = suppression.display(value, mark)
+        if mark == suppression.SHOWN and ind.INDICATORS[code].unit == "rupiah":
+            value = round_public_rupiah(value)
+            shown = (
+                formatting.rupiah_short(value)
+                if value
+                else "< " + formatting.rupiah_short(PUBLIC_ROUNDING)
+            )
+        headline.append((code, value, mark, shown))
+    routes = counts["routes"]
+    pattern = suppression.suppress(routes)
+    route_cells = [
+        Cell(r, str(ind.FUNDING_ROUTES[r]), routes.get(r, 0), routes.get(r, 0), pattern.mark(r))
+        for r in ind.FUNDING_ROUTES
+    ]
+    provinces = counts["provinces"]
+    pattern_p = suppression.suppress(provinces)
+    province_cells = [
+        Cell(key, ind.category_label("province", key), n, n, pattern_p.mark(key))
+        for key, n in sorted(provinces.items(), key=lambda kv: (kv[0] == ind.NOT_STATED, kv[0]))
+    ]
+    return {
+        "as_of": dt.date.fromisoformat(counts["as_of"]),
         "funnel": steps,
         "headline": headline,
-        "routes": report.routes,
-        "provinces": report.breakdown("enterprises_supported", "province"),
+        "routes": Breakdown("financed", "route", route_cells, counts["financed"], pattern.withheld),
+        "provinces": Breakdown(
+            "enterprises_supported",
+            "province",
+            province_cells,
+            sum(provinces.values()),
+            pattern_p.withheld,
+        ),
     }

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace import formatting
 from marketplace.extensions import db
-from marketplace.forms import Attempt, add_problems, form_status
+from marketplace.forms import Attempt, add_problems, confirmed, form_status
 from marketplace.monitoring import charts, exports, forms, permissions, services
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring.models import CheckIn
+from marketplace.monitoring.models import CheckIn, Target
 from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
@@ -59,7 +69,16 @@ def _dashboard(programme: Programme, target_form):
         charts=_charts(report, table),
         target_form=target_form,
         can_set=permissions.can_set_targets(current_user, programme),
+        target_rows=_target_rows(programme),
     ), form_status(target_form)
+
+
+def _target_rows(programme: Programme) -> list[Target]:
+    return db.session.scalars(
+        select(Target)
+        .where(Target.programme_id == programme.id)
+        .order_by(Target.indicator, Target.period)
+    ).all()
 
 
 def _charts(report, table) -> dict:
@@ -124,6 +143,7 @@ def set_target(programme_id: int):
                 donor_code=form.donor_code.data,
             )
         if outcome.ok:
+            _warn(form)
             return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
     else:
         add_problems(
@@ -136,6 +156,84 @@ def set_target(programme_id: int):
             ),
         )
     return _dashboard(programme, form)
+
+
+def _warn(form) -> None:
+    for warning in services.target_warnings(
+        target=form.target.amount, baseline=form.baseline.amount
+    ):
+        flash(str(warning), "warning")
+
+
+def _target_to_manage(programme_id: int, target_id: int) -> tuple[Programme, Target]:
+    programme = _programme(programme_id)
+    if not permissions.can_set_targets(current_user, programme):
+        abort(403)
+    row = db.session.get(Target, target_id)
+    if row is None or row.programme_id != programme.id:
+        abort(404)
+    return programme, row
+
+
+@bp.route(
+    "/programmes/<int:programme_id>/monitoring/targets/<int:target_id>", methods=["GET", "POST"]
+)
+@login_required
+def edit_target(programme_id: int, target_id: int):
+    programme, row = _target_to_manage(programme_id, target_id)
+    unit = ind.INDICATORS[row.indicator].unit if row.indicator in ind.INDICATORS else "rupiah"
+    if request.method == "GET":
+        form = forms.TargetEditForm(
+            formdata=None,
+            unit=unit,
+            data={"target": row.target, "baseline": row.baseline, "donor_code": row.donor_code},
+        )
+    else:
+        form = forms.TargetEditForm(unit=unit)
+        if form.validate_on_submit():
+            with Attempt(form=form, success=_("Target saved.")) as outcome:
+                services.update_target(
+                    actor=current_user,
+                    target_row=row,
+                    target=form.target.amount,
+                    baseline=form.baseline.amount,
+                    donor_code=form.donor_code.data,
+                )
+            if outcome.ok:
+                _warn(form)
+                return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
+        else:
+            add_problems(
+                form,
+                services.target_problems(
+                    indicator=row.indicator,
+                    period=row.period,
+                    target=form.target.amount,
+                    baseline=form.baseline.amount,
+                ),
+            )
+    return render_template(
+        "monitoring/target_edit.html",
+        programme=programme,
+        target=row,
+        spec=ind.INDICATORS.get(row.indicator),
+        form=form,
+    ), form_status(form)
+
+
+@bp.post("/programmes/<int:programme_id>/monitoring/targets/<int:target_id>/delete")
+@login_required
+def delete_target(programme_id: int, target_id: int):
+    programme, row = _target_to_manage(programme_id, target_id)
+    if not confirmed():
+        return redirect(
+            url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id)
+        )
+    with Attempt(success=_("Target removed.")) as outcome:
+        services.delete_target(actor=current_user, target_row=row)
+    if outcome.ok:
+        return redirect(url_for("monitoring.dashboard", programme_id=programme.id) + "#targets")
+    return redirect(url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id))
 
 
 @bp.get("/programmes/<int:programme_id>/monitoring/funnel/<step>")
@@ -195,8 +293,9 @@ def export_xlsx(programme_id: int):
 
 @bp.get("/monitoring")
 def public():
-    report = services.programme_report(programme=None)
-    figures = services.public_figures(report)
+    # Drawn from the snapshot at the end of the last complete month, never live: a single
+    # change (one grant, one consent withdrawn) cannot be seen by comparing two visits.
+    figures = services.public_figures(services.public_snapshot())
     funnel = charts.bars(
         [
             (str(ind.STEP_LABELS[step]), value if mark == "shown" else None, str(shown))
@@ -206,7 +305,6 @@ def public():
     )
     return render_template(
         "monitoring/public.html",
-        report=report,
         indicators=ind.INDICATORS,
         step_labels=ind.STEP_LABELS,
         public=figures,
@@ -227,21 +325,30 @@ def _enterprise_for_check_in(enterprise_id: int) -> Enterprise:
 @login_required
 def check_in(enterprise_id: int):
     enterprise = _enterprise_for_check_in(enterprise_id)
+    if request.method == "GET":
+        # A month that already has a check-in opens with its saved figures (`?month=2026-10`,
+        # the links of "Earlier check-ins"); without one, the month most owners report.
+        month = _month_arg(request.args.get("month")) or services.default_check_in_month(enterprise)
+        saved = services.check_in_for(enterprise, month)
+        return _check_in_page(enterprise, forms.check_in_form(month, saved), saved=saved)
     form = forms.CheckInForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Check-in saved.")) as outcome:
-            services.record_check_in(
+            row = services.record_check_in(
                 actor=current_user,
                 enterprise=enterprise,
-                month=form.month.data or dt.date.today(),
+                month=form.month.data or services.default_check_in_month(enterprise),
                 revenue=form.revenue.amount,
                 employees_women=form.employees_women.data,
                 employees_men=form.employees_men.data,
                 finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
             )
+            month = row.month
         if outcome.ok:
-            return redirect(url_for("monitoring.check_in", enterprise_id=enterprise.id))
-    elif request.method == "POST":
+            return redirect(
+                url_for("monitoring.check_in", enterprise_id=enterprise.id, month=f"{month:%Y-%m}")
+            )
+    else:
         add_problems(
             form,
             services.check_in_problems(
@@ -251,9 +358,19 @@ def check_in(enterprise_id: int):
                 employees_men=form.employees_men.data,
                 finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
                 today=dt.date.today(),
+                earliest=services.earliest_check_in_month(enterprise),
             ),
         )
-    return _check_in_page(enterprise, form)
+    month = form.month.data if isinstance(form.month.data, dt.date) else None
+    return _check_in_page(enterprise, form, saved=services.check_in_for(enterprise, month))
+
+
+def _month_arg(value: str | None) -> dt.date | None:
+    """`2026-10` → 1 Oct 2026; anything else None (the default month is used instead)."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
 
 
 def _route_codes():
@@ -262,7 +379,7 @@ def _route_codes():
     return list(vocab.ROUTES)
 
 
-def _check_in_page(enterprise, form, age_form=None):
+def _check_in_page(enterprise, form, age_form=None, saved=None):
     age_form = age_form or forms.OwnerAgeForm(
         formdata=None,
         data={"birth_year": enterprise.owner_birth_year, "counted": enterprise.share_owner_age},
@@ -281,6 +398,7 @@ def _check_in_page(enterprise, form, age_form=None):
         consent_states=consents.current(enterprise),
         consent_labels=consents.PURPOSE_LABELS,
         history=history,
+        saved=saved,
         route_codes=_route_codes(),
     ), form_status(form, age_form)
 
@@ -307,4 +425,6 @@ def owner_age(enterprise_id: int):
                 birth_year=form.birth_year.data, counted=bool(form.counted.data)
             ),
         )
-    return _check_in_page(enterprise, forms.CheckInForm(formdata=None), form)
+    month = services.default_check_in_month(enterprise)
+    saved = services.check_in_for(enterprise, month)
+    return _check_in_page(enterprise, forms.check_in_form(month, saved), form, saved=saved)

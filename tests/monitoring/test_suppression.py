@@ -67,3 +67,38 @@ def test_shown_cells_are_exact_and_nothing_large_is_called_small(counts):
 
 def test_a_single_small_cell_beside_zeros_withholds_the_breakdown():
     assert sup.suppress({"yes": 3, "no": 0}).withheld
+
+
+# The public page's "financed, by route": one enterprise may use several routes, so the cells
+# add up to at least the number financed (shown in the funnel), not to it; each is at most it.
+enterprises_routes = st.lists(
+    st.sets(st.sampled_from("abcd"), min_size=1, max_size=3), min_size=0, max_size=14
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(enterprises_routes)
+def test_no_small_route_can_be_recovered_from_the_number_financed(enterprises):
+    counts = {route: sum(route in used for used in enterprises) for route in "abcd"}
+    financed = len(enterprises)
+    pattern = sup.suppress(counts)
+    if pattern.withheld:
+        return
+    hidden = [k for k in counts if pattern.mark(k) != sup.SHOWN]
+    shown = sum(counts[k] for k in counts if pattern.mark(k) == sup.SHOWN)
+    ranges = [
+        range(1, sup.THRESHOLD)
+        if pattern.mark(k) == sup.SMALL
+        else range(sup.THRESHOLD, max(financed, sup.THRESHOLD) + 1)
+        for k in hidden
+    ]
+    seen = {k: set() for k in hidden}
+    for values in itertools.product(*ranges):
+        # What a reader knows: every cell ≤ financed ≤ the sum of the cells.
+        if max(values, default=0) <= financed <= shown + sum(values):
+            for k, v in zip(hidden, values, strict=True):
+                seen[k].add(v)
+    for key in hidden:
+        if pattern.mark(key) == sup.SMALL:
+            assert counts[key] in seen[key]
+            assert len(seen[key]) > 1, (counts, financed, pattern.marks)

@@ -124,6 +124,80 @@ def test_the_public_page_suppresses_small_figures(client, w):
     assert not re.search(r">E\d<", html)
 
 
+def _public_counts(**headline):
+    counts = {
+        "as_of": "2026-11-30",
+        "funnel": [["enrolled", 40]],
+        "headline": [
+            [code, *headline.get(code, (40, 40))]
+            for code in ("enterprises_supported", "financed", "finance_mobilised")
+        ],
+        "routes": {"kur": 6, "umi": 2, "grant": 0},
+        "financed": 8,
+        "provinces": {"32": 30, "33": 10},
+    }
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("value", "indonesian", "english"),
+    [
+        (857_000_001, "Rp860 jt", "Rp860 million"),
+        (7_000_001, "Rp10 jt", "Rp10 million"),
+        (4_999_999, "< Rp10 jt", "< Rp10 million"),
+    ],
+)
+def test_public_money_is_rounded_to_ten_million(app, value, indonesian, english):
+    counts = _public_counts(finance_mobilised=(8, value))
+    for locale, expected in (("id", indonesian), ("en", english)):
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            from flask_babel import force_locale
+
+            with force_locale(locale):
+                figures = services.public_figures(counts)
+                shown = {code: shown for code, _v, _m, shown in figures["headline"]}
+                assert shown["finance_mobilised"] == expected
+    # The route beside zeros and a small one: the small one is never given away.
+    routes = {c.key: c.mark for c in figures["routes"].cells}
+    assert routes["umi"] == "small" and routes["kur"] != "shown"
+
+
+def _headline(html: str) -> str:
+    start = html.index("<h2")
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(client, w, db, runner):
+    result = runner.invoke(args=["monitoring", "snapshot"])  # the daily job, or cron
+    assert result.exit_code == 0 and "stored" in result.output
+    assert services.store_public_snapshot() is False  # once a month: the next run does nothing
+    before = client.get("/monitoring").get_data(as_text=True)
+    # A grant recorded today and a consent withdrawn today: the page does not change.
+    row = CheckIn(
+        enterprise_id=w.ents["E3"].id,
+        month=dt.date.today().replace(day=1),
+        employees_women=3,
+        employees_men=0,
+    )
+    db.session.add(row)
+    db.session.flush()
+    from marketplace.monitoring.models import FinanceReceived
+
+    db.session.add(FinanceReceived(check_in_id=row.id, route="grant", amount=7_000_001))
+    w.ents["E1"].share_in_reports = False
+    db.session.commit()
+    after = client.get("/monitoring").get_data(as_text=True)
+    assert _headline(after) == _headline(before)
+    day = services.snapshot_day()
+    assert f"{day.day} " in after  # "as of" the last day of the last complete month
+    # The next month's snapshot takes them in.
+    next_month = (day + dt.timedelta(days=40)).replace(day=1) + dt.timedelta(days=40)
+    assert services.store_public_snapshot(today=next_month)
+    later = services.public_snapshot(today=next_month)
+    earlier = services.public_snapshot()
+    assert later["funnel"][0][1] == earlier["funnel"][0][1] - 1  # E1 left the counts
+
+
 def test_investors_and_owners_see_only_the_public_page(client, login, w, make):
     login(make.investor())
     assert client.get(f"/programmes/{w.programme.id}/monitoring").status_code == 403
@@ -273,3 +347,196 @@ def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
     db.session.flush()
     assert not services.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
     assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
+
+
+def test_re_saving_a_month_keeps_what_was_not_submitted_and_shows_the_saved_figures(
+    client, login, make, db
+):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    url = f"/enterprises/{enterprise.id}/check-in"
+    first = {
+        "month": "2026-10",
+        "revenue": "10 jt",
+        "employees_women": "2",
+        "employees_men": "1",
+        "finance_umi": "5 jt",
+    }
+    assert client.post(url, data=first).status_code == 302
+    # The month opens with its saved figures, from the link in "Earlier check-ins".
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="{url}?month=2026-10"' in page
+    html = client.get(f"{url}?month=2026-10").get_data(as_text=True)
+    assert 'id="saved-month"' in html
+    assert re.search(r'name="employees_women"[^>]*value="2"', html)
+    assert re.search(r'name="finance_umi"[^>]*value="5\.000\.000"', html)
+    # Re-saved with only the revenue: employees and the UMi amount stay.
+    response = client.post(url, data={"month": "2026-10", "revenue": "12 jt"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("?month=2026-10")
+    db.session.expire_all()
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert (row.revenue, row.employees_women, row.employees_men) == (12_000_000, 2, 1)
+    assert [(f.route, f.amount) for f in row.finance] == [("umi", 5_000_000)]
+    # Removing an amount is explicit: 0 written in its field.
+    client.post(url, data={"month": "2026-10", "finance_umi": "0"})
+    db.session.expire_all()
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert row.finance == [] and row.revenue == 12_000_000
+
+
+def test_a_month_before_2000_or_before_the_founding_year_is_refused(client, login, make, db):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    client.post("/language", data={"locale": "en"})
+    url = f"/enterprises/{enterprise.id}/check-in"
+    response = client.post(url, data={"month": "1999-12", "revenue": "1 jt"})
+    assert response.status_code == 422
+    assert "Choose a month in 2000 or later." in response.get_data(as_text=True)
+    enterprise.founded_on = dt.date(2019, 6, 1)
+    db.session.commit()
+    response = client.post(url, data={"month": "2018-12", "revenue": "1 jt"})
+    assert response.status_code == 422
+    assert "Choose a month in 2019 or later." in response.get_data(as_text=True)
+    assert db.session.scalar(select(CheckIn)) is None
+
+
+def test_the_form_opens_on_last_month_until_it_is_reported(make, db):
+    facilitator = make.facilitator()
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    make.enrol(facilitator, enterprise)  # enrolled 5 Jan 2026
+    today = dt.date(2026, 10, 6)
+    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 9, 1)
+    db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 9, 1)))
+    db.session.flush()
+    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 10, 1)
+
+
+EVIL = '=HYPERLINK("http://evil","x")'
+
+
+def test_a_donor_code_that_looks_like_a_formula_is_exported_as_text(client, login, w, db):
+    services.set_target(
+        actor=w.facilitator,
+        programme=w.programme,
+        indicator="layak",
+        period="2026",
+        target=50,
+        donor_code=EVIL,
+    )
+    db.session.commit()
+    login(w.facilitator)
+    body = client.get(f"/programmes/{w.programme.id}/monitoring/report.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    codes = {r["donor_code"] for r in rows if r["indicator"] == "layak"}
+    assert codes == {"'" + EVIL}
+    for row in rows:
+        for value in row.values():
+            assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+    book = load_workbook(
+        io.BytesIO(client.get(f"/programmes/{w.programme.id}/monitoring/report.xlsx").data)
+    )
+    cell = next(
+        row[3] for row in book.worksheets[0].iter_rows(min_row=2) if row[1].value == "layak"
+    )
+    assert (cell.value, cell.data_type) == ("'" + EVIL, "s")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row), sheet.title
+
+
+def _target(db, indicator="enterprises_supported", period="2026"):
+    db.session.expire_all()
+    return db.session.scalar(
+        select(Target).where(Target.indicator == indicator, Target.period == period)
+    )
+
+
+def test_the_facilitator_corrects_and_removes_a_target(client, login, w, db):
+    login(w.facilitator)
+    row = _target(db)
+    page = client.get(f"/programmes/{w.programme.id}/monitoring").get_data(as_text=True)
+    edit = f"/programmes/{w.programme.id}/monitoring/targets/{row.id}"
+    assert f'href="{edit}"' in page
+    html = client.get(edit).get_data(as_text=True)
+    assert re.search(r'name="target"[^>]*value="150"', html)
+    assert re.search(r'name="donor_code"[^>]*value="ACT-1"', html)
+    response = client.post(edit, data={"target": "1.200", "baseline": "0", "donor_code": "ACT-1"})
+    assert response.status_code == 302
+    assert (_target(db).target, _target(db).donor_code) == (1200, "ACT-1")
+    # Removing needs the tick: without it nothing changes.
+    client.post(f"{edit}/delete")
+    assert _target(db) is not None
+    response = client.post(f"{edit}/delete", data={"confirm": "y"})
+    assert response.status_code == 302
+    assert _target(db) is None
+
+
+def test_re_entering_a_target_keeps_its_donor_code(client, login, w, db):
+    login(w.facilitator)
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "enterprises_supported", "period": "2026", "target": "160"},
+    )
+    assert response.status_code == 302
+    assert (_target(db).target, _target(db).donor_code) == (160, "ACT-1")
+
+
+@pytest.mark.parametrize("typed", ["1.2OO", "12,5", "banyak"])
+def test_a_count_target_is_read_as_a_whole_number(client, login, w, db, typed):
+    login(w.facilitator)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": typed},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Write a whole number, for example 120." in html
+    assert "Enter an amount in rupiah" not in html and "Enter whole rupiah" not in html
+    assert _target(db, "jobs") is None
+    client.post("/language", data={"locale": "id"})
+    html = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": typed},
+    ).get_data(as_text=True)
+    assert "Isi bilangan bulat, misalnya 120." in html
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "jobs", "period": "2026", "target": "1.200"},
+    )
+    assert response.status_code == 302
+    assert _target(db, "jobs").target == 1200
+
+
+def test_a_baseline_above_the_target_is_saved_with_a_warning(client, login, w, db):
+    login(w.facilitator)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "layak", "period": "2026", "target": "10", "baseline": "379"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "flash-warning" in html and "The baseline is larger than the target" in html
+    assert (_target(db, "layak").target, _target(db, "layak").baseline) == (10, 379)
+
+
+def test_only_the_programmes_facilitators_manage_its_targets(client, login, w, db, make):
+    row = _target(db)
+    edit = f"/programmes/{w.programme.id}/monitoring/targets/{row.id}"
+    login(make.facilitator())
+    assert client.get(edit).status_code == 403
+    assert client.post(f"{edit}/delete", data={"confirm": "y"}).status_code == 403
+    assert _target(db) is not None
+
+
+def test_the_snapshot_is_a_periodic_job():
+    from marketplace.jobs.periodic import PERIODIC
+
+    entry = next(p for p in PERIODIC if p.job == "monitoring.public_snapshot")
+    assert entry.cron and entry.command == "flask monitoring snapshot"
