@@ -337,7 +337,7 @@ def _documents(card: EnterpriseCard) -> tuple[int, list[Reason]]:
     if has_permit or not needs_permit:
         points += DOCUMENT_POINTS["food_permit"]
     reasons = []
-    held = docs & ({"nib", "npwp", "sku", "halal"} | FOOD_SAFETY_PERMITS_SET)
+    held = docs & frozenset(vocab.DOCUMENT_KINDS)
     if held:
         reasons.append(
             Reason("documents_held", {"documents": _ordered(held, vocab.DOCUMENT_KINDS)})
