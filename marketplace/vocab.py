@@ -67,7 +67,6 @@ DOCUMENT_KINDS = {
     "slhs": _l("SLHS (hygiene and sanitation certificate)"),
     "sku": _l("Surat Keterangan Usaha (business letter)"),
 }
-FOOD_PERMITS = frozenset({"spp_irt", "halal", "bpom", "slhs"})
 
 # --- size classes (PP 7/2021) ---------------------------------------------------------------
 SIZE_CLASSES = {

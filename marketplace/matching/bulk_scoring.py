@@ -17,6 +17,7 @@ import numpy as np
 from marketplace import vocab
 from marketplace.matching.scoring import (
     DOCUMENT_POINTS,
+    FOOD_SAFETY_PERMITS_SET,
     SKU_POINTS,
     STAGE_SHARE,
     TEXT_SATURATION_TERMS,
@@ -176,7 +177,7 @@ def bulk_scores(mandate: MandateSpec, columns: CardColumns, rows: np.ndarray) ->
     points = np.where(nib, DOCUMENT_POINTS["nib"], np.where(sku, SKU_POINTS, 0))
     points += np.where((docs & DOCUMENT_BITS["npwp"]) != 0, DOCUMENT_POINTS["npwp"], 0)
     food = _lookup(vocab.FOOD_SECTORS, columns.sector_index)[sector]
-    permit = (docs & _mask(vocab.FOOD_PERMITS, DOCUMENT_BITS)) != 0
+    permit = (docs & _mask(FOOD_SAFETY_PERMITS_SET, DOCUMENT_BITS)) != 0
     points += np.where(permit | ~food, DOCUMENT_POINTS["food_permit"], 0)
     total += points
 

@@ -64,7 +64,7 @@ def write_match_cards(
                 "routes": sorted(card.routes),
                 "social_ready": card.social_ready,
                 "text_terms": sorted(card.text_terms),
-                "computed_on": computed_on,
+                "computed_on": card.as_of or computed_on,
                 "updated_at": now,
             }
             for card in cards
@@ -87,6 +87,7 @@ _CARD_FIELDS = (
     MatchCard.routes,
     MatchCard.social_ready,
     MatchCard.text_terms,
+    MatchCard.computed_on,
 )
 
 
@@ -115,6 +116,7 @@ def _card_of(row, shared: dict | None = None) -> scoring.EnterpriseCard:
         routes=codes(row.routes),
         text_terms=frozenset(map(sys.intern, row.text_terms)),
         social_ready=bool(row.social_ready),
+        as_of=row.computed_on,
     )
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from marketplace.matching import analysis, scoring
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise, Mandate
+from marketplace.profiles.readiness_facts import counts_as_held, still_valid
 
 # Themes an enterprise shows only with consent (`share_<theme>`); "green" needs none.
 CONSENTED_THEMES = enterprise_services.SENSITIVE_THEMES
@@ -32,10 +33,18 @@ def consented_themes(enterprise: Enterprise) -> list[str]:
 
 
 def held_documents(enterprise: Enterprise, *, today: dt.date | None = None) -> list[str]:
-    """Kinds of the legal documents the enterprise holds and that have not expired."""
+    """Kinds of the legal documents the enterprise holds on `today`, decided as readiness does:
+    a halal certificate or food-safety permit only with its number and issue date
+    (`counts_as_held`), valid through its expiry date, a halal certificate with no expiry
+    (`still_valid`)."""
     today = today or dt.date.today()
     return sorted(
-        {d.kind for d in enterprise.documents if d.expires_on is None or d.expires_on >= today}
+        {
+            d.kind
+            for d in enterprise.documents
+            if counts_as_held(d.kind, d.number, d.issued_on)
+            and still_valid(d.kind, d.expires_on, today)
+        }
     )
 
 
@@ -47,6 +56,7 @@ def enterprise_card(
     enterprise: Enterprise, *, deck_text: str = "", today: dt.date | None = None
 ) -> scoring.EnterpriseCard:
     """What scoring may know of an enterprise: public and consented data only. No side effects."""
+    today = today or dt.date.today()
     assessment = enterprise_services.assess(enterprise, today=today)
     return scoring.EnterpriseCard(
         id=enterprise.id,
@@ -66,6 +76,7 @@ def enterprise_card(
             enterprise, themes=frozenset(consented_themes(enterprise))
         ).fits,
         text_terms=_terms(enterprise.name, enterprise.products, enterprise.description, deck_text),
+        as_of=today,
     )
 
 

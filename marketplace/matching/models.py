@@ -184,7 +184,8 @@ class MatchCard(db.Model):
     outbox indexer for every change and rebuilt by `flask search reindex`, so the match list
     reads one narrow row per enterprise instead of loading profiles and recomputing readiness.
     Readiness depends on today's date (months of trading, document expiry): `computed_on` says
-    which day the stage, routes and documents are true of, and the daily reindex renews them.
+    which day the stage, routes and documents are true of (the card's `as_of`, on which matching
+    judges date-bound obligations such as halal), and the daily reindex renews them.
 
     Every write inserts a new row (delete, then insert) so `id` only grows and is never reused
     (AUTOINCREMENT on SQLite): `(count, max(id))` then changes with every change of the table,

@@ -41,8 +41,13 @@ Soft factors (WEIGHTS, summing to 100), each share in 0..1 times its weight:
   TICKET_EDGE_SHARE at the tolerance edge; no ask UNSTATED_SHARE.
 - instrument 10: any overlap 1; no instruments stated UNSTATED_SHARE.
 - readiness 10: STAGE_SHARE of the enterprise's stage (bankable 1, layak 0.5, belum layak 0).
-- documents 10: DOCUMENT_POINTS - NIB 5 (an SKU without NIB: SKU_POINTS), NPWP 3, and 2 for a food
-  permit (SPP-IRT, halal or BPOM) in food sectors; other sectors need none and get the 2.
+- documents 10: DOCUMENT_POINTS - NIB 5 (an SKU without NIB: SKU_POINTS), NPWP 3, and 2 for a
+  food-safety permit (FOOD_SAFETY_PERMITS: SPP-IRT, BPOM MD or SLHS, as readiness) in food
+  sectors; other sectors need none and get the 2. Halal certification is a separate obligation
+  (PP 42/2024 art. 160) and earns no permit points: a food business without it on or after the
+  day it became mandatory for its size (`readiness_facts.halal_overdue`, judged on the card's
+  `as_of` day) gets the negative reason `halal_overdue`, with no points taken (the weights stay).
+  A card's documents are those readiness counts as held (`cards.held_documents`).
 - impact 12: shared themes / the mandate's themes (open: 1). Only consented themes reach a card.
 - text 8: shared terms between thesis and enterprise text / min(len(thesis), TEXT_SATURATION_TERMS),
   capped at 1 (open thesis: 1). The terms arrive already analyzed (stemmed) by the search module.
@@ -66,6 +71,7 @@ enterprises (see bench/match.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections.abc import Collection, Iterable, Mapping
@@ -73,6 +79,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from marketplace import vocab
+from marketplace.profiles.readiness_facts import (
+    FOOD_SAFETY_PERMITS,
+    halal_mandatory_from,
+    halal_overdue,
+)
 
 # --- weights and tolerances: the one place to tune matching ----------------------------------
 WEIGHTS: Mapping[str, int] = MappingProxyType(
@@ -97,6 +108,8 @@ STAGE_SHARE: Mapping[str, float] = MappingProxyType(
     {"embrio": 0.0, "belum_layak": 0.0, "layak": 0.5, "bankable": 1.0}
 )
 DOCUMENT_POINTS: Mapping[str, int] = MappingProxyType({"nib": 5, "npwp": 3, "food_permit": 2})
+# The documents that earn the food permit points: food-safety permits only, not halal.
+FOOD_SAFETY_PERMITS_SET = frozenset(FOOD_SAFETY_PERMITS)
 SKU_POINTS = 2  # the village business letter predates NIB: worth part of NIB's points
 TEXT_SATURATION_TERMS = 3  # this many shared thesis terms earn the full text points
 SHARIA_COMPATIBLE = vocab.SHARIA_INSTRUMENTS | frozenset(
@@ -155,6 +168,7 @@ REASON_CODES = frozenset(
         "documents_held",
         "documents_missing",
         "food_permit_missing",
+        "halal_overdue",
         "impact_match",
         "impact_none",
         "text_overlap",
@@ -190,6 +204,9 @@ class EnterpriseCard:
     text_terms: frozenset[str] = frozenset()
     # Meets the social-investment checklist (readiness_social.social_checklist) on consented data.
     social_ready: bool = False
+    # The day the stage, routes and documents are true of (MatchCard.computed_on); None: unknown,
+    # and date-bound obligations (halal) are not judged.
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -316,11 +333,11 @@ def _documents(card: EnterpriseCard) -> tuple[int, list[Reason]]:
     if "npwp" in docs:
         points += DOCUMENT_POINTS["npwp"]
     needs_permit = card.sector in vocab.FOOD_SECTORS
-    has_permit = bool(docs & vocab.FOOD_PERMITS)
+    has_permit = bool(docs & FOOD_SAFETY_PERMITS_SET)
     if has_permit or not needs_permit:
         points += DOCUMENT_POINTS["food_permit"]
     reasons = []
-    held = docs & ({"nib", "npwp", "sku"} | vocab.FOOD_PERMITS)
+    held = docs & frozenset(vocab.DOCUMENT_KINDS)
     if held:
         reasons.append(
             Reason("documents_held", {"documents": _ordered(held, vocab.DOCUMENT_KINDS)})
@@ -330,6 +347,12 @@ def _documents(card: EnterpriseCard) -> tuple[int, list[Reason]]:
         reasons.append(Reason("documents_missing", {"documents": missing}, False))
     if needs_permit and not has_permit:
         reasons.append(Reason("food_permit_missing", {}, False))
+    size = card.size_class or None
+    if card.as_of is not None and halal_overdue(
+        sector=card.sector, size=size, holds_halal="halal" in docs, today=card.as_of
+    ):
+        since = halal_mandatory_from(size)
+        reasons.append(Reason("halal_overdue", {"since": since}, False))
     return points, reasons
 
 

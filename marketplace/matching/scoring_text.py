@@ -51,7 +51,11 @@ TEXTS = {
     "stage_below_minimum": _l("readiness %(stage)s is below the minimum (%(min_stage)s)"),
     "documents_held": _l("has %(documents)s"),
     "documents_missing": _l("no %(documents)s yet"),
-    "food_permit_missing": _l("no food permit (SPP-IRT, halal or BPOM) yet"),
+    "food_permit_missing": _l("no food-safety permit (SPP-IRT, BPOM MD or SLHS) yet"),
+    "halal_overdue": _l(
+        "no halal certificate: overdue, mandatory for food and drink since %(since)s "
+        "(micro businesses may self-declare via SIHALAL)"
+    ),
     "impact_match": _l("impact: %(themes)s"),
     "impact_none": _l("none of the impact themes (%(themes)s)"),
     "text_overlap": _l("thesis and profile share: %(terms)s"),
@@ -64,6 +68,7 @@ DOCUMENT_SHORT_NAMES = {
     "spp_irt": "SPP-IRT",
     "halal": "halal",
     "bpom": "BPOM",
+    "slhs": "SLHS",
     "sku": "SKU",
 }
 
@@ -108,6 +113,7 @@ _RENDER_PARAM: Mapping[str, Callable[[Any], str]] = {
     "themes": lambda v: _labels(vocab.IMPACT_THEMES, v),
     "documents": lambda v: _labels(DOCUMENT_SHORT_NAMES, v, " + "),
     "terms": lambda v: ", ".join(str(term) for term in v),
+    "since": formatting.date,
 }
 
 

@@ -162,6 +162,33 @@ def resolve_priority_areas(query: search.SearchQuery) -> search.SearchQuery:
     return replace(query, regency_codes=tuple(codes) or (NO_REGENCY,), priority_programme_ids=())
 
 
+def priority_programme_choices(viewer) -> list[tuple[int, str]]:
+    """(id, name) of the programmes with priority kabupaten/kota that `viewer` may offer as a
+    search filter, by name: a facilitator the programmes it manages; a verified investor or an
+    admin every such programme (programme names are public on profiles); nobody else. Reads
+    only."""
+    from marketplace.programmes import permissions as programme_permissions
+    from marketplace.programmes.models import PriorityArea, Programme
+
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    facilitator = viewer.role == "facilitator"
+    if not facilitator and not permissions.can_use_full_filters(viewer):
+        return []
+    query = (
+        select(Programme)
+        .where(Programme.id.in_(select(PriorityArea.programme_id)))
+        .order_by(Programme.name, Programme.id)
+    )
+    if facilitator:
+        query = query.where(Programme.organisation_id == viewer.organisation_id)
+    return [
+        (programme.id, programme.name)
+        for programme in db.session.scalars(query)
+        if not facilitator or programme_permissions.can_manage_programme(viewer, programme)
+    ]
+
+
 def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
     """One page of search results for `viewer`, with snippets and first-page deck previews.
 

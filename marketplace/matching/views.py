@@ -155,6 +155,7 @@ def search_page():
         cut_query=len(request.args.get("q") or "") > MAX_QUERY_CHARS,
         max_query_chars=MAX_QUERY_CHARS,
         can_save=permissions.can_save_searches(current_user),
+        priority_choices=services.priority_programme_choices(current_user),
     ), (422 if amount_errors else 200)
 
 

@@ -33,15 +33,16 @@ collateral, condition) built on what banks channelling KUR ask for:
   mentoring or training, belongs to a business group or has a family member with a business, as
   young KUR super-mikro applicants may), business_licence (a valid NIB or Surat Keterangan Usaha),
   revenue_recorded (at least one month with revenue: there is a business to finance).
-- *bankable* level: mentoring, bookkeeping, bank_account, revenue_history (>= 6 months recorded,
-  the cash-flow window a loan officer reads), profitable (last year's profit > 0), npwp (only for
-  asks above Rp50 juta, the KUR NPWP threshold; for a sole proprietor the NPWP is the NIK activated
-  as NPWP, PMK 112/2022), collateral (only for asks above Rp100 juta: KUR up to Rp100 juta needs no
-  additional collateral), and for food sectors two separate obligations: food_permit (a
-  food-safety permit: SPP-IRT, BPOM MD or SLHS) and halal (PP 42/2024 art. 160: mandatory from
-  18 October 2026 for micro and small businesses, from 18 October 2024 for the others; before its
-  date it does not apply yet and the next step names the deadline; from it on, a missing
-  certificate is overdue).
+- *bankable* level: mentoring, bookkeeping, bank_account, revenue_history (>= 6 months recorded, the
+  cash-flow window a loan officer reads), profitable (last year's profit > 0), npwp (only for asks
+  above Rp50 juta, the KUR NPWP threshold; for a sole proprietor the NPWP is the NIK activated as
+  NPWP, PMK 112/2022), collateral (only for asks above Rp100 juta: KUR up to Rp100 juta needs no
+  additional collateral), and for food sectors two separate obligations: food_permit (a food-safety
+  permit under PP 5/2021's risk-based licensing: SPP-IRT via OSS at the kabupaten/kota PTSP, BPOM
+  MD, or SLHS for food keeping under 7 days) and halal (PP 42/2024 art. 160: mandatory from 18
+  October 2026 for micro and small businesses, from 18 October 2024 for the others; before its date
+  it does not apply yet and the next step names the deadline; from it on, a missing certificate is
+  overdue).
 
 Mentoring sits at the *bankable* level, under character. A three-year-old warung with an NIK, an
 NIB and sales meets KUR's eligibility rules without ever joining a programme, so requiring
@@ -59,31 +60,34 @@ met: it is shown beside a met item as a trust signal, and dropped on an unmet on
 Documents are valid through their expiry date (`expiry >= today`); an expired document counts as
 not held. A document without an expiry date (NIB, NPWP) never expires.
 
-Financing routes (one verdict per `vocab.ROUTES` code, in that order), each rule with its source
-in the constants block. KUR (Permenko Perekonomian 1/2026): bands super-mikro ask <= Rp10 juta,
-mikro Rp10 juta < ask <= Rp100 juta, kecil Rp100 juta < ask <= Rp500 juta; micro and small
-businesses only (menengah and besar refused) with a turnover of at most Rp4,8 miliar; the NIK, a
-valid NIB or SKU, and 6 months of trading, which young-business support (see above) replaces only
-for super-mikro; no earlier commercial productive credit (Permenko 12/2025, kept as a documented
-constant). An NPWP is needed above Rp50 juta, judged at the nearest ask the route accepts (the ask
-clamped into its band, or the band's smallest ask when the ask is unknown): so KUR kecil always
-needs it, KUR mikro needs it for asks above Rp50 juta, super-mikro never. A fitting KUR says that
-the rate is a flat 6 % with no limit on repeat KUR, that KUR syariah exists, and what the bank will
-ask that we cannot check (BPJS Ketenagakerjaan for KUR kecil; age 21 or married). UMi (PMK
-130/2024 art. 5) is refused only while the business has a government programme credit recorded in
-SIKP, and is channelled by non-bank lenders. Mekaar lends to women from low-income or PKH
-households running micro businesses, in groups with joint liability, up to MEKAAR_MAX. UMi and
-Mekaar also need the NIK. LPDB lends to a PT or CV with a positive profit, or a koperasi that held
-its RAT with a positive SHU. Equity needs a PT (shares to sell) and stage *layak*; revenue share
-needs books, 6 recorded months and stage *layak*; grants go to mikro and kecil businesses in or
-through a mentoring programme. A fitting verdict has at least one reason saying why it fits; a
-non-fitting one lists every reason why not. A household that graduated from social assistance
-(PKH, BPNT, PENA; `graduated_from`, `graduated_on`) counts as low-income for Mekaar, and each
-fitting KUR, UMi and Mekaar route says that graduation links the owner to it (Kemensos refers
-graduates to KUR, Mekaar and UMi); that reason is sensitive (social-assistance status). Members
-of a business group a facilitator registered (`group_kinds`) count as in a business group; a
-Mekaar group's member is told Mekaar lends through it, and a cooperative's member that is not an
-LPDB borrower itself is told LPDB lends to it through the cooperative.
+Financing routes (one verdict per `vocab.ROUTES` code, in that order), each rule with its source in
+the constants block. KUR (Permenko Perekonomian 1/2026; we could read only public summaries, so no
+articles are named): bands super-mikro ask <= Rp10 juta, mikro Rp10 juta < ask <= Rp100 juta, kecil
+Rp100 juta < ask <= Rp500 juta; micro and small businesses only (menengah and besar refused) with a
+turnover of at most Rp4,8 miliar; the NIK, a valid NIB or SKU, and 6 months of trading, which
+young-business support (see above) replaces only for super-mikro; no earlier commercial productive
+credit (Permenko 12/2025, kept as a documented constant). An NPWP is needed above Rp50 juta, judged
+at the nearest ask the route accepts (the ask clamped into its band, or the band's smallest ask when
+the ask is unknown): so KUR kecil always needs it, KUR mikro needs it for asks above Rp50 juta,
+super-mikro never. A fitting KUR says that the rate is a flat 6 % with no limit on repeat KUR, that
+KUR syariah exists, and what the bank will ask that we cannot check (BPJS Ketenagakerjaan for KUR
+kecil; age 21 or married). UMi (PMK 130/2024 art. 5) is refused only while the business has a
+government programme credit recorded in SIKP, and is channelled by non-bank lenders. Mekaar lends to
+women from low-income or PKH households running micro businesses, in groups with joint liability, up
+to MEKAAR_MAX. UMi and Mekaar also need the NIK. LPDB lends to a PT or CV with a positive profit, or
+a koperasi that held its RAT with a positive SHU (Permenkop UKM 4/2020), and says LPDB now finances
+cooperatives first (Kemenkop's stated direction). Our own rules, with no public source (named
+constants, and the page says so): equity needs a PT (EQUITY_FORMS: shares to sell) and stage *layak*
+(INVESTOR_ROUTES_MIN_STAGE); revenue share needs books, REVENUE_HISTORY_MONTHS recorded months and
+stage *layak*; grants go to GRANT_SIZES businesses in or through a mentoring programme. A fitting
+verdict has at least one reason saying why it fits; a non-fitting one lists every reason why not. A
+household that graduated from social assistance (PKH, BPNT, PENA; `graduated_from`, `graduated_on`)
+counts as low-income for Mekaar, and each fitting KUR, UMi and Mekaar route says that graduation
+links the owner to it (Kemensos refers graduates to KUR, Mekaar and UMi); that reason is sensitive
+(social-assistance status). Members of a business group a facilitator registered (`group_kinds`)
+count as in a business group; a Mekaar group's member is told Mekaar lends through it, and a
+cooperative's member that is not an LPDB borrower itself is told LPDB lends to it through the
+cooperative.
 
 Social-investment readiness (`social_checklist`): SEDAYA (Sentra Pemberdayaan Masyarakat, Dinas
 Sosial DKI Jakarta with UNDP Indonesia's Accelerator Lab, Kemensos and Bappenas, November 2024)
@@ -112,6 +116,7 @@ from marketplace.profiles.readiness_facts import (
     FOOD_SAFETY_PERMITS,
     KUR_MIN_TRADING_MONTHS,
     KUR_NPWP_ABOVE,
+    MENTORING_LEVEL,
     REVENUE_HISTORY_MONTHS,
     Assessment,
     ChecklistItem,
@@ -126,6 +131,7 @@ from marketplace.profiles.readiness_facts import (
     _trading_at_least,
     _valid,
     halal_mandatory_from,
+    halal_overdue,
     months_after,
     size_class,
     young_business_support,
@@ -201,6 +207,8 @@ def _checklist(
     recorded = len(facts.monthly_revenues)
     food = facts.sector in vocab.FOOD_SECTORS
     halal_from = halal_mandatory_from(size.code)
+    # The obligation applies (matching's halal_overdue reason uses the same function).
+    halal_due = halal_overdue(sector=facts.sector, size=size.code, holds_halal=False, today=today)
     # PMK 112/2022: an individual's NPWP is the NIK, activated as NPWP; others register.
     npwp_missing = (
         Reason("activate_nik_as_npwp", {"threshold": KUR_NPWP_ABOVE})
@@ -246,7 +254,7 @@ def _checklist(
         (
             "mentoring",
             "character",
-            "bankable",
+            MENTORING_LEVEL,
             facts.mentoring_completed or facts.in_programme,
             False,
             Reason("join_programme"),
@@ -310,11 +318,11 @@ def _checklist(
             "condition",
             "bankable",
             _valid(facts, "halal", today),
-            not food or today < halal_from,
+            not halal_due,
             Reason("halal_food_only")
             if not food
             else Reason("halal_overdue", {"since": halal_from})
-            if today >= halal_from
+            if halal_due
             else Reason("get_halal_before", {"deadline": halal_from}),
         ),
     ]

@@ -24,6 +24,9 @@ MENENGAH_MAX_TURNOVER = 50_000_000_000
 
 # KUR (Permenko Perekonomian 1/2026 on the KUR guidelines, set 5 January 2026): bands per akad,
 # each ceiling inclusive and each floor exclusive; NPWP above Rp50 juta; KUR kecil above Rp100 juta.
+# We could not read the regulation's own text, only public summaries of it (e.g. DDTC News,
+# 2 February 2026), so no article numbers are given for the KUR constants below; the page says
+# so. Add them when the text can be read.
 KUR_SUPER_MIKRO_MAX = 10_000_000
 KUR_MIKRO_MAX = 100_000_000
 KUR_KECIL_MAX = 500_000_000
@@ -71,8 +74,11 @@ def counts_as_held(kind: str, number: str | None, issued_on: dt.date | None) -> 
     return True
 
 
-# LPDB-KUMKM (Permenkop 4/2020 and LPDB's published criteria): a business "berbadan hukum atau
-# berbadan usaha" with a positive profit; a koperasi that held its RAT with a positive SHU.
+# LPDB-KUMKM (Permenkop UKM 4/2020 on the revolving funds LPDB-KUMKM lends, and LPDB's published
+# criteria; we name no article): a business "berbadan hukum atau berbadan usaha" with a positive
+# profit; a koperasi that held its RAT with a positive SHU. LPDB now finances cooperatives first:
+# Kemenkop's stated direction (its secretary at LPDB's 19th anniversary, August 2025: LPDB exists
+# to finance cooperatives, in the real sector), not a regulation's article; routes say so.
 LPDB_FORMS = ("pt", "cv", "koperasi")
 # Routes a social-assistance graduate is linked to (Kemensos, socio-entrepreneurship for PKH
 # graduates: "KUR, Mekaar, UMi").
@@ -83,12 +89,28 @@ USE_OF_FUNDS_MIN_CHARS = 20
 SOCIAL_ITEMS = ("impact", "team", "use_of_funds", "governance")
 
 # --- durations (calendar months) -------------------------------------------------------------
+# KUR's minimum of six months of trading (Permenko 1/2026, as publicly summarised).
 KUR_MIN_TRADING_MONTHS = 6
+# Our rule: the cash-flow window a loan officer or revenue-share investor reads (bankable level,
+# revenue share). No regulation sets it.
 REVENUE_HISTORY_MONTHS = 6
 # Art. 35 classes a business by annual sales once it has a year of sales to report.
 TURNOVER_DECIDES_AFTER_MONTHS = 12
 
 BUSINESS_LICENCES = ("nib", "sku")
+
+# --- our rules (no public source sets them; the page says so) -------------------------------
+# Equity: only a PT has shares to sell an investor (a CV, sole proprietor or koperasi has none),
+# and an investor buying in wants at least an eligible (layak) business.
+EQUITY_FORMS = ("pt",)
+# Equity and revenue share need at least this stage.
+INVESTOR_ROUTES_MIN_STAGE: Stage = "layak"
+# Grants (hibah, CSR and programme grants) go to micro and small businesses in or through a
+# mentoring programme: the programme is what hands them out and follows them up.
+GRANT_SIZES = ("mikro", "kecil")
+# Mentoring sits at the bankable level, not the eligible one: KUR's eligibility does not ask for a
+# programme, but a pendamping's word is the character evidence a first-time borrower lacks.
+MENTORING_LEVEL: Level = "bankable"
 
 SizeCode = Literal["mikro", "kecil", "menengah", "besar"]
 Dimension = Literal["character", "capacity", "capital", "collateral", "condition"]
@@ -319,13 +341,24 @@ def _trading_at_least(founded_on: dt.date | None, months: int, today: dt.date) -
     return founded_on is not None and founded_on <= months_before(today, months)
 
 
+def still_valid(kind: str, expires_on: dt.date | None, today: dt.date) -> bool:
+    """Whether a held document of `kind` is valid on `today`: through its expiry date (none: never
+    expires); a halal certificate does not expire while the composition is unchanged (UU 6/2023 on
+    UU 33/2014), whatever date was entered. Readiness and the match cards both decide with it."""
+    return kind == "halal" or expires_on is None or expires_on >= today
+
+
+def halal_overdue(
+    *, sector: str | None, size: str | None, holds_halal: bool, today: dt.date
+) -> bool:
+    """Whether a food business (vocab.FOOD_SECTORS) lacks the halal certificate it must have on
+    `today` (PP 42/2024 art. 160, `halal_mandatory_from` its size). Readiness and matching both
+    decide with it."""
+    return sector in vocab.FOOD_SECTORS and not holds_halal and today >= halal_mandatory_from(size)
+
+
 def _valid(facts: EnterpriseFacts, kind: str, today: dt.date) -> bool:
-    if kind not in facts.documents:
-        return False
-    if kind == "halal":
-        return True  # no expiry while the composition is unchanged (UU 6/2023 on UU 33/2014)
-    expiry = facts.documents[kind]
-    return expiry is None or expiry >= today
+    return kind in facts.documents and still_valid(kind, facts.documents[kind], today)
 
 
 def _expired_on(facts: EnterpriseFacts, kinds: tuple[str, ...], today: dt.date) -> dt.date | None:
@@ -354,7 +387,7 @@ def young_business_support(facts: EnterpriseFacts) -> bool:
     )
 
 
-def halal_mandatory_from(size: SizeCode | None) -> dt.date:
+def halal_mandatory_from(size: str | None) -> dt.date:
     """The day halal certification became mandatory for food of a business of `size` (PP 42/2024
     art. 160): micro and small (or unknown size) from 18 October 2026, others from 2024."""
     if size in ("menengah", "besar"):

@@ -6,7 +6,10 @@ import datetime as dt
 
 from marketplace import vocab
 from marketplace.profiles.readiness_facts import (
+    EQUITY_FORMS,
     GRADUATION_ROUTES,
+    GRANT_SIZES,
+    INVESTOR_ROUTES_MIN_STAGE,
     KUR_BANDS,
     KUR_MAX_TURNOVER,
     KUR_MIN_TRADING_MONTHS,
@@ -70,8 +73,8 @@ def _size_reasons(size: SizeClass, allowed: tuple[str, ...]) -> list[Reason]:
 
 
 def _stage_reasons(stage: Stage) -> list[Reason]:
-    if vocab.STAGE_ORDER[stage] < vocab.STAGE_ORDER["layak"]:
-        return [Reason("stage_below", {"stage": "layak"})]
+    if vocab.STAGE_ORDER[stage] < vocab.STAGE_ORDER[INVESTOR_ROUTES_MIN_STAGE]:
+        return [Reason("stage_below", {"stage": INVESTOR_ROUTES_MIN_STAGE})]
     return []
 
 
@@ -197,7 +200,7 @@ def _equity(facts: EnterpriseFacts, *, stage: Stage) -> RouteVerdict:
     why_not: list[Reason] = []
     if facts.legal_form is None:
         why_not.append(Reason("legal_form_missing"))
-    elif facts.legal_form != "pt":
+    elif facts.legal_form not in EQUITY_FORMS:
         why_not.append(Reason("equity_needs_pt", {"legal_form": facts.legal_form}))
     why_not.extend(_stage_reasons(stage))
     return _verdict("equity", why_not, [Reason("equity_pt_shares")])
@@ -225,5 +228,5 @@ def _grant(facts: EnterpriseFacts, *, size: SizeClass) -> RouteVerdict:
     why_not: list[Reason] = []
     if not (facts.in_programme or facts.mentoring_completed):
         why_not.append(Reason("not_in_programme"))
-    why_not.extend(_size_reasons(size, ("mikro", "kecil")))
+    why_not.extend(_size_reasons(size, GRANT_SIZES))
     return _verdict("grant", why_not, [Reason("grant_through_programme")])

@@ -269,7 +269,8 @@ RULES = (
         "KUR: Permenko Perekonomian 1/2026 (micro and small businesses, turnover up to Rp4,8 "
         "miliar; super-micro up to Rp10 jt, micro up to Rp100 jt, small up to Rp500 jt; NPWP above "
         "Rp50 jt; no extra collateral up to Rp100 jt; a flat 6 percent, no limit on repeat KUR; "
-        "KUR syariah too)."
+        "KUR syariah too). We could read only public summaries of this regulation, not its text, "
+        "so we cannot name its articles."
     ),
     _l(
         "No earlier commercial productive credit for KUR: Permenko Perekonomian 12/2025 (arts. 19, "
@@ -277,8 +278,9 @@ RULES = (
         "checks SLIK."
     ),
     _l(
-        "Young businesses and KUR super-micro: under 6 months of trading with mentoring or "
-        "training, a business group or a family member with a business."
+        "Young businesses and KUR super-micro: Permenko Perekonomian 1/2026 (from public "
+        "summaries): under 6 months of trading with mentoring or training, a business group or a "
+        "family member with a business."
     ),
     _l(
         "UMi: PMK 130/2024 art. 5 (not while on a government programme credit recorded in SIKP); "
@@ -289,14 +291,41 @@ RULES = (
         "liability); the Rp25 jt ceiling is our documented constant from public reports."
     ),
     _l(
-        "LPDB: LPDB-KUMKM criteria (legal or business entity with a positive profit; a "
-        "cooperative with its RAT held and a positive SHU)."
+        "LPDB: Permenkop UKM 4/2020 on LPDB-KUMKM revolving funds and LPDB-KUMKM's published "
+        "criteria (a legal or business entity, PT or CV, with a positive profit; a cooperative "
+        "with its RAT held and a positive SHU). LPDB now finances cooperatives first (Kemenkop's "
+        "stated direction, 2025): a member can borrow through its cooperative."
+    ),
+    _l(
+        "Food-safety permit, an obligation separate from halal: PP 5/2021 on risk-based business "
+        "licensing (SPP-IRT through OSS at the kabupaten/kota PTSP; BPOM MD for registered "
+        "processed food; SLHS for food that keeps under 7 days)."
     ),
     _l(
         "Halal: PP 42/2024 art. 160 (mandatory for micro and small food and drink businesses from "
         "18 October 2026); a certificate does not expire while the composition is unchanged."
     ),
     _l("NPWP: PMK 112/2022 (16 digits since 2024; for individuals the NIK is the NPWP)."),
+    _l(
+        "Equity: our own rule, no regulation sets it: only a PT has shares to sell, and the "
+        "business must be at least eligible (layak)."
+    ),
+    _l(
+        "Revenue share: our own rule, no regulation sets it: books kept, 6 months of revenue "
+        "recorded and at least eligible (layak)."
+    ),
+    _l(
+        "Grants: our own rule, no regulation sets it: micro and small businesses in or through a "
+        "mentoring programme."
+    ),
+    _l(
+        "6 months of recorded revenue for bankable: our own rule, the cash-flow window a loan "
+        "officer reads; no regulation sets it."
+    ),
+    _l(
+        "Mentoring is needed for bankable, not for eligible: our own rule. KUR's eligibility does "
+        "not ask for a programme, but a mentor's word is what a first-time borrower lacks."
+    ),
     _l(
         "Business idea or embryo (embrio usaha): no recorded sales and no NIB or SKU yet. "
         "Graduates of PKH and other social assistance are linked by Kemensos to KUR, Mekaar and "

@@ -364,3 +364,70 @@ def test_hard_rules_still_exclude(make, enterprise_fields, mandate_fields, kept)
     db.session.commit()
     found = {m.enterprise.id for m in services.matches_for_mandate(mandate=mandate)}
     assert (enterprise.id in found) is kept
+
+
+# --- documents held, as readiness decides ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "number", "issued_on", "expires_on", "held"),
+    [
+        ("halal", "ID32110000012345", dt.date(2025, 3, 1), None, True),
+        # A halal certificate has no expiry while the composition is unchanged.
+        ("halal", "ID32110000012345", dt.date(2021, 3, 1), dt.date(2025, 3, 1), True),
+        # A certificate recorded without number and issue date is a ticked box, not held.
+        ("halal", None, None, None, False),
+        ("spp_irt", "P-IRT 2063201010123-29", None, None, False),
+        ("spp_irt", "P-IRT 2063201010123-29", dt.date(2024, 1, 5), dt.date(2029, 1, 5), True),
+        ("spp_irt", "P-IRT 2063201010123-29", dt.date(2019, 1, 5), dt.date(2026, 12, 5), False),
+        ("slhs", "SLHS 12/2026", dt.date(2026, 1, 5), dt.date(2029, 1, 5), True),
+        ("nib", None, None, None, True),
+    ],
+)
+def test_a_card_holds_the_documents_readiness_counts_as_held(
+    make, kind, number, issued_on, expires_on, held
+):
+    today = dt.date(2026, 12, 6)
+    _, enterprise = published(make)
+    db.session.add(
+        LegalDocument(
+            enterprise=enterprise,
+            kind=kind,
+            number=number,
+            issued_on=issued_on,
+            expires_on=expires_on,
+        )
+    )
+    db.session.commit()
+    db.session.refresh(enterprise)
+
+    card = match_cards.enterprise_card(enterprise, today=today)
+    assessment = profile_services.assess(enterprise, today=today)
+
+    assert (kind in card.documents) is held
+    assert card.as_of == today
+    if kind in ("halal", "spp_irt", "slhs"):
+        item = assessment.item("halal" if kind == "halal" else "food_permit")
+        assert item.met is held
+
+
+def test_a_stored_card_keeps_the_day_it_is_true_of_for_the_halal_reason(make):
+    _, enterprise = published(make, sector="food")
+    indexing.reindex()
+    spec = scoring.MandateSpec(
+        organisation_id=1,
+        name="m",
+        kind="bank",
+        sectors=frozenset(),
+        provinces=frozenset(),
+        ticket_min=None,
+        ticket_max=None,
+        instruments=frozenset(),
+        sharia_only=False,
+        impact_themes=frozenset(),
+        min_stage=None,
+    )
+
+    stored = next(c for c in card_store.candidate_cards(spec=spec) if c.id == enterprise.id)
+
+    assert stored.as_of == card_of(enterprise.id).computed_on
+    live = match_cards.enterprise_card(enterprise, today=stored.as_of)
+    assert scoring.score(stored, spec).reasons == scoring.score(live, spec).reasons

@@ -8,6 +8,7 @@ channelling KUR, and states the verdict and the reasons a user must see.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 from collections.abc import Iterable, Iterator
 
@@ -33,10 +34,11 @@ BASE_CARD = EnterpriseCard(
     stage="bankable",
     ask_amount=50 * JT,
     instruments=frozenset({"kur"}),
-    documents=frozenset({"nib", "npwp", "halal"}),
+    documents=frozenset({"nib", "npwp", "spp_irt", "halal"}),
     impact_themes=frozenset({"women_led"}),
     routes=frozenset({"kur_mikro", "equity"}),
     text_terms=frozenset({"kopi", "organik", "ekspor", "petani"}),
+    as_of=dt.date(2026, 12, 6),
 )
 BASE_MANDATE = MandateSpec(
     organisation_id=10,
@@ -165,15 +167,37 @@ CASES = [
     ("a national mandate is open to every province",
      {"province_code": "94"}, {"provinces": fs()}, (100, 100), ["province_open"]),
     # --- documents -----------------------------------------------------------------------------
-    ("a food enterprise without SPP-IRT, halal or BPOM misses the permit points",
-     {"documents": fs("nib", "npwp")}, {}, (98, 98), ["food_permit_missing"]),
+    ("a food enterprise without SPP-IRT, BPOM or SLHS misses the permit points",
+     {"documents": fs("nib", "npwp", "halal")}, {}, (98, 98), ["food_permit_missing"]),
+    ("a halal certificate is not a food-safety permit",
+     {"documents": fs("nib", "npwp", "halal")}, {}, (98, 98),
+     ["documents_held", "food_permit_missing"]),
+    ("BPOM MD earns the permit points",
+     {"documents": fs("nib", "npwp", "bpom", "halal")}, {}, (100, 100), ["documents_held"]),
+    ("SLHS (food keeping under 7 days) earns the permit points",
+     {"documents": fs("nib", "npwp", "slhs", "halal")}, {}, (100, 100), ["documents_held"]),
+    ("a micro food business without halal on 17 October 2026 is not yet overdue",
+     {"documents": fs("nib", "npwp", "spp_irt"), "as_of": dt.date(2026, 10, 17)}, {},
+     (100, 100), ["documents_held"]),
+    ("a micro food business without halal on 18 October 2026 is overdue, points unchanged",
+     {"documents": fs("nib", "npwp", "spp_irt"), "as_of": dt.date(2026, 10, 18)}, {},
+     (100, 100), ["documents_held", "halal_overdue"]),
+    ("a small food business without halal on 19 October 2026 is overdue",
+     {"documents": fs("nib", "npwp", "spp_irt"), "size_class": "kecil",
+      "as_of": dt.date(2026, 10, 19)}, {}, (100, 100), ["halal_overdue"]),
+    ("a medium food business has owed halal since October 2024",
+     {"documents": fs("nib", "npwp", "spp_irt"), "size_class": "menengah",
+      "as_of": dt.date(2026, 10, 17)}, {}, (100, 100), ["halal_overdue"]),
+    ("a food business without any food document misses the permit and is overdue on halal",
+     {"documents": fs("nib", "npwp")}, {}, (98, 98), ["food_permit_missing", "halal_overdue"]),
     ("a craft enterprise needs no food permit",
      {"sector": "craft", "documents": fs("nib", "npwp")}, {}, (100, 100), ["documents_held"]),
     ("an SKU without NIB or NPWP earns part of the document points",
      {"sector": "craft", "documents": fs("sku")}, {}, (94, 94),
      ["documents_held", "documents_missing"]),
     ("an enterprise without any document is told which are missing",
-     {"documents": fs()}, {}, (90, 90), ["documents_missing", "food_permit_missing"]),
+     {"documents": fs()}, {}, (90, 90),
+     ["documents_missing", "food_permit_missing", "halal_overdue"]),
     # --- impact themes ----------------------------------------------------------------------
     ("one of two impact themes earns half the impact points",
      {}, {"impact_themes": fs("women_led", "green")}, (94, 94), ["impact_match"]),
@@ -333,7 +357,7 @@ cards_strategy = st.builds(
     sector=st.sampled_from(sorted(vocab.SECTORS)),
     province_code=st.sampled_from(["31", "33", "52", "94"]),
     regency_code=st.just("0000"),
-    size_class=st.just("mikro"),
+    size_class=st.sampled_from(["", *sorted(vocab.SIZE_CLASSES)]),
     stage=st.sampled_from(sorted(vocab.STAGES)),
     ask_amount=amounts,
     instruments=subset(vocab.INSTRUMENTS),
@@ -341,6 +365,10 @@ cards_strategy = st.builds(
     impact_themes=subset(vocab.IMPACT_THEMES),
     routes=subset(vocab.ROUTES),
     text_terms=subset(["kopi", "batik", "ikan", "organik", "ekspor"]),
+    as_of=st.one_of(
+        st.none(),
+        st.sampled_from([dt.date(2026, 10, d) for d in (17, 18, 19)] + [dt.date(2024, 1, 1)]),
+    ),
 )
 mandates_strategy = st.builds(
     MandateSpec,
@@ -409,6 +437,7 @@ SAMPLE_PARAMS = {
     "documents": ["nib", "halal"],
     "themes": ["women_led"],
     "terms": ["kopi"],
+    "since": dt.date(2026, 10, 18),
 }
 
 
@@ -438,8 +467,24 @@ def test_reasons_line_reads_like_the_product_example_in_english(english: None) -
     assert scoring_text.reasons_line(result.reasons) == (
         "sector fits (Food and beverages) · ticket Rp50 million within the range "
         "Rp10 million–Rp100 million · instrument fits (KUR (people's business credit)) · "
-        "bankable · has NIB + halal · province outside the target area (52) · no NPWP yet"
+        "bankable · has NIB + halal · province outside the target area (52) · no NPWP yet · "
+        "no food-safety permit (SPP-IRT, BPOM MD or SLHS) yet"
     )
+
+
+def test_an_overdue_halal_certificate_reads_with_its_date_in_indonesian() -> None:
+    result = scoring.score(card(documents=fs("nib", "npwp", "slhs")), mandate())
+
+    overdue = [r for r in result.reasons if r.code == "halal_overdue"]
+    assert overdue == [Reason("halal_overdue", {"since": dt.date(2026, 10, 18)}, False)]
+    text = scoring_text.reason_text(overdue[0])
+    assert "18 Oktober 2026" in text and "SIHALAL" in text
+
+
+def test_slhs_is_named_by_its_acronym_among_held_documents(english: None) -> None:
+    reason = Reason("documents_held", {"documents": ["nib", "slhs", "halal"]})
+
+    assert scoring_text.reason_text(reason) == "has NIB + SLHS + halal"
 
 
 def test_money_in_reasons_is_indonesian_outside_a_request() -> None:

@@ -37,13 +37,20 @@ def test_sensitive_themes_reach_the_index_only_with_consent(make, attribute, sha
     assert (enterprise.id in search.search(theme_filter).ids) is shared
 
 
-def test_an_expired_document_is_not_held(make):
+def test_an_expired_document_is_not_held_but_a_halal_certificate_never_expires(make):
     _, enterprise = published(make, documents=("nib",))
-    db.session.add(
-        LegalDocument(enterprise=enterprise, kind="halal", expires_on=dt.date(2020, 1, 1))
-    )
+    for kind in ("spp_irt", "halal"):
+        db.session.add(
+            LegalDocument(
+                enterprise=enterprise,
+                kind=kind,
+                number="P-IRT 2063201010123-29" if kind == "spp_irt" else "ID32110000012345",
+                issued_on=dt.date(2015, 1, 1),
+                expires_on=dt.date(2020, 1, 1),
+            )
+        )
     db.session.flush()
-    assert indexing.build_search_doc(enterprise).documents == ("nib",)
+    assert indexing.build_search_doc(enterprise).documents == ("halal", "nib")
 
 
 def test_a_draft_is_never_built_into_an_index_document(make):

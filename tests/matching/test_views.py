@@ -305,3 +305,67 @@ def test_the_ask_box_reads_an_amount_in_billions_with_a_decimal_comma(client, ma
     assert response.status_code == 200
     assert "Keripik Besar" in page and "Keripik Sedang" not in page
     assert 'value="1,5 M"' in page
+
+    assert "Keripik Bogor" in page and "Keripik Bandung" not in page
+
+
+# --- the priority kabupaten/kota filter ----------------------------------------------------------
+def _programme_with_priority(make, facilitator, name, codes):
+    from marketplace.programmes import groups
+
+    programme = make.programme(facilitator, name=name)
+    groups.set_priority_areas(actor=facilitator, programme=programme, regency_codes=codes)
+    db.session.commit()
+    return programme
+
+
+def test_a_facilitator_filters_search_by_its_programmes_priority_kabupaten_kota(
+    client, login, make
+):
+    _, bogor = published(make, name="Keripik Bogor", province_code="32", regency_code="32.01")
+    published(make, name="Keripik Bandung", province_code="32", regency_code="32.73")
+    facilitator = make.facilitator()
+    ours = _programme_with_priority(make, facilitator, "Kemiskinan Ekstrem", ["32.01"])
+    make.programme(facilitator, name="Tanpa Daftar")  # no priority list: not offered
+    other = _programme_with_priority(make, make.facilitator(), "Program Lain", ["32.73"])
+    login(facilitator)
+
+    page = client.get("/search").get_data(as_text=True)
+    assert 'id="f-priority"' in page
+    assert f'<option value="{ours.id}" >Kemiskinan Ekstrem</option>' in page
+    assert "Tanpa Daftar" not in page and "Program Lain" not in page
+
+    page = client.get(f"/search?q=keripik&priority={ours.id}").get_data(as_text=True)
+    assert f'<option value="{ours.id}" selected>Kemiskinan Ekstrem</option>' in page
+    assert "Keripik Bogor" in page and "Keripik Bandung" not in page
+    # The chosen programme is carried by the select, not repeated as a hidden field.
+    assert f'type="hidden" name="priority" value="{ours.id}"' not in page
+    assert bogor.id and other.id
+
+
+def test_a_verified_investor_is_offered_every_programme_with_a_priority_list(client, login, make):
+    facilitator = make.facilitator()
+    programme = _programme_with_priority(make, facilitator, "Kemiskinan Ekstrem", ["32.01"])
+    login(make.investor())
+
+    page = client.get("/search").get_data(as_text=True)
+
+    assert f'<option value="{programme.id}" >Kemiskinan Ekstrem</option>' in page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner", "unverified investor"])
+def test_the_priority_filter_is_not_offered_to_those_who_cannot_see_programmes(
+    client, login, make, who
+):
+    facilitator = make.facilitator()
+    programme = _programme_with_priority(make, facilitator, "Kemiskinan Ekstrem", ["32.01"])
+    if who == "owner":
+        login(make.owner())
+    elif who == "unverified investor":
+        login(make.investor(verified=False))
+
+    page = client.get(f"/search?priority={programme.id}").get_data(as_text=True)
+
+    assert 'id="f-priority"' not in page and "Kemiskinan Ekstrem" not in page
+    # A link from a programme page still keeps its filter through the next search.
+    assert f'type="hidden" name="priority" value="{programme.id}"' in page

@@ -187,6 +187,24 @@ def test_readiness_page_says_halal_is_overdue_from_18_october_2026(
     assert "Aturan yang kami pakai" in page and "PP 42/2024 pasal 160" in page
 
 
+def test_the_readiness_page_names_each_rules_source_or_says_the_rule_is_ours(owner_client):
+    client, _owner, enterprise = owner_client
+    client.post(f"/enterprises/{enterprise.id}/edit", data=_profile_form())
+    page = client.get(f"/enterprises/{enterprise.id}/readiness").get_data(as_text=True)
+    rules = page.split("Aturan yang kami pakai", 1)[1]
+
+    # Food safety is its own obligation with its own source, and names the OSS route.
+    assert "PP 5/2021" in rules and "SPP-IRT lewat OSS di PTSP kabupaten/kota" in rules
+    # The KUR articles could not be read: the page says so instead of inventing them.
+    assert "hanya dapat membaca ringkasan publik peraturan ini" in rules
+    assert "Usaha baru dan KUR super mikro: Permenko Perekonomian 1/2026" in rules
+    assert "Permenkop UKM 4/2020" in rules and "mengutamakan pembiayaan koperasi" in rules
+    # Rules with no public source say they are ours.
+    for rule in ("Ekuitas", "Bagi hasil pendapatan", "Hibah", "Omzet 6 bulan", "Pendampingan"):
+        assert f"{rule}" in rules
+    assert rules.count("aturan kami sendiri") >= 5
+
+
 def test_the_2026_profile_facts_are_saved_from_the_form(owner_client):
     client, _owner, enterprise = owner_client
     response = client.post(
