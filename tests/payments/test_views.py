@@ -202,3 +202,24 @@ def test_fifty_buyers_at_once_for_seven_seats_get_exactly_seven(app, db, make, l
         )
     )
     assert paid == seated == SEATS == db.session.get(PitchEvent, shop.event.id).registered_count
+
+
+def test_a_sale_closing_before_it_opens_or_in_the_past_is_refused_by_its_field(
+    client, db, login, shop
+):
+    login(shop.facilitator)
+    base = {"type-name": "Pers", "type-price": "0", "type-capacity": "2"}
+    for extra, message in (
+        ({"type-sale_ends_at": "2020-01-01T10:00"}, "tidak bisa ditutup pada waktu yang sudah"),
+        (
+            {"type-sale_starts_at": "2099-02-01T10:00", "type-sale_ends_at": "2099-01-01T10:00"},
+            "harus ditutup setelah dibuka",
+        ),
+    ):
+        response = client.post(
+            f"/events/{shop.event.id}/tickets/manage", data={**base, **extra}
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and message in page
+        assert 'id="type-sale_ends_at-error"' in page or "type-sale_ends_at" in page
+    assert [t.name for t in tickets.ticket_types(shop.event)].count("Pers") == 0
