@@ -273,3 +273,27 @@ def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
     db.session.flush()
     assert not services.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
     assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
+
+
+def test_the_birth_year_input_offers_exactly_the_years_the_service_accepts(
+    client, login, make, db
+):
+    import datetime as dt
+
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    year = dt.date.today().year
+    for birth_year in (year - 100, year - 10):
+        response = client.post(
+            f"/enterprises/{enterprise.id}/owner-age", data={"birth_year": str(birth_year)}
+        )
+        assert response.status_code == 302, birth_year
+    for birth_year in (year - 101, year - 9):
+        response = client.post(
+            f"/enterprises/{enterprise.id}/owner-age", data={"birth_year": str(birth_year)}
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert f"dari {year - 100} sampai {year - 10}" in page
+        assert f'min="{year - 100}"' in page and f'max="{year - 10}"' in page
