@@ -67,6 +67,18 @@ def _live_order(event: PitchEvent, user: User, now: dt.datetime) -> TicketOrder 
     return next((o for o in rows if o.holds_seat(now)), None)
 
 
+def held_seat(
+    *, user: User, event: PitchEvent, now: dt.datetime | None = None
+) -> TicketOrder | EventRegistration | None:
+    """The user's seat at `event`, if they hold one: their live order (being paid, or paid),
+    else their registration (a free registration on the event page). The tickets page shows
+    it instead of offering another seat. Reads only."""
+    order = _live_order(event, user, now or utcnow())
+    if order is not None:
+        return order
+    return event_permissions.registration_of(user, event)
+
+
 def hold_ticket(
     *, actor: User, ticket_type: TicketType, code: str = "", now: dt.datetime | None = None
 ) -> TicketOrder:

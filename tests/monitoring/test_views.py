@@ -275,9 +275,7 @@ def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
     assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
 
 
-def test_the_birth_year_input_offers_exactly_the_years_the_service_accepts(
-    client, login, make, db
-):
+def test_the_birth_year_input_offers_exactly_the_years_the_service_accepts(client, login, make, db):
     import datetime as dt
 
     owner = make.owner()
