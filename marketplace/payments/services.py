@@ -451,11 +451,10 @@ def _check_pending(now: dt.datetime) -> dict[str, int]:
 def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
     """The buyer's e-mail about the order, once per (order, kind), in their language; `again`
     (an admin's re-send) makes one more."""
-    from flask import current_app
 
     user = order.user
     locale = user.locale or "id"
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = mail.public_url()
     with force_locale(locale):
         title = order.event.title
         if kind == "receipt":

@@ -3,10 +3,23 @@ copy's README, answers shown in the reader's language)."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
+from sqlalchemy import select
+
 from marketplace.accounts.models import User
 from marketplace.extensions import db as _db
-from marketplace.privacy import erasure
+from marketplace.models import utcnow
+from marketplace.privacy import consent, erasure, export
+from marketplace.profiles.models import Enterprise
 from tests.factories import PASSWORD
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def test_no_tick_and_a_wrong_password_are_both_reported_at_once(app, make, client, login):
@@ -25,3 +38,68 @@ def test_no_tick_and_a_wrong_password_are_both_reported_at_once(app, make, clien
     page = client.post("/privacy/delete", data={"password": PASSWORD}).get_data(as_text=True)
     assert "Centang kotak untuk mengonfirmasi." in page
     assert "Kata sandi salah." not in page
+
+
+# --- the reports consent's default is in the history ------------------------------------------
+def _new_owner():
+    from marketplace.accounts import registration
+
+    user = registration.register_user(
+        email="bu.sri@example.id",
+        name="Bu Sri",
+        password=PASSWORD,
+        role="owner",
+        organisation_name="Keripik Bu Sri",
+    )
+    enterprise = _db.session.scalar(
+        select(Enterprise).where(Enterprise.organisation_id == user.organisation_id)
+    )
+    return user, enterprise
+
+
+def test_a_new_enterprise_starts_its_history_with_the_default_reports_consent(app, db):
+    user, enterprise = _new_owner()
+    _db.session.commit()
+    [row] = consent.history(enterprise)
+    assert (row.purpose, row.granted, row.basis) == ("reports", True, "default")
+    assert row.actor_id is None and not row.on_behalf and row.ip is None
+    data = json.loads(_unzip(export.build_zip(_db.session, export.subject_of(user)))["data.json"])
+    [exported] = data["consent_records"]
+    assert (exported["purpose"], exported["basis"]) == ("reports", "default")
+
+
+def test_a_profile_made_by_a_facilitator_starts_with_the_default_too(app, db, make):
+    from marketplace.programmes import services as programme_services
+
+    facilitator = make.facilitator()
+    cohort = make.cohort(make.programme(facilitator))
+    enterprise = programme_services.create_enterprise_on_behalf(
+        facilitator=facilitator,
+        cohort=cohort,
+        name="Warung Bu Tini",
+        owner_name="Bu Tini",
+        owner_phone="081234567890",
+    )
+    [row] = consent.history(enterprise)
+    assert (row.purpose, row.basis, row.on_behalf) == ("reports", "default", False)
+
+
+def test_the_history_page_says_the_default_and_its_basis_in_both_languages(app, db, client, login):
+    user, enterprise = _new_owner()
+    user.email_confirmed_at = utcnow()
+    _db.session.commit()
+    login(user)
+    page = client.get(f"/privacy/consents/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "Belum ada perubahan yang dicatat." not in page
+    assert "kepentingan yang sah dari program" in page
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/privacy/consents/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "the legitimate interest of the programme" in page and "withdraw it" in page
+
+
+def test_withdrawing_after_the_default_adds_a_row_and_keeps_the_default(app, db):
+    user, enterprise = _new_owner()
+    consent.change_consent(actor=user, enterprise=enterprise, purpose="reports", granted=False)
+    _db.session.commit()
+    rows = consent.history(enterprise)
+    assert [(r.granted, r.basis) for r in rows] == [(False, None), (True, "default")]
