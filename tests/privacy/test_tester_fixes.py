@@ -103,3 +103,47 @@ def test_withdrawing_after_the_default_adds_a_row_and_keeps_the_default(app, db)
     _db.session.commit()
     rows = consent.history(enterprise)
     assert [(r.granted, r.basis) for r in rows] == [(False, None), (True, "default")]
+
+
+# --- texts in the reader's language --------------------------------------------------------
+def test_a_cancelled_deletions_answer_is_shown_in_the_readers_language(
+    app, make, client, login, outbox
+):
+    import re
+
+    owner = make.owner()
+    erasure.request_deletion(user=owner, password=PASSWORD)
+    _db.session.commit()
+    [message] = [m for m in outbox if "/privacy/delete/cancel/" in m.body]
+    token = re.search(r"/privacy/delete/cancel/([\w-]+)", message.body).group(1)
+    assert client.post(f"/privacy/delete/cancel/{token}").status_code == 302
+    admin = make.admin()
+    for user, path in ((owner, "/data-saya"), (admin, "/admin/privacy")):
+        login(user)
+        client.post("/language", data={"locale": "en"})
+        page = client.get(path).get_data(as_text=True)
+        assert "Cancelled through the link in the e-mail." in page, path
+        assert "Dibatalkan lewat tautan" not in page, path
+        client.post("/language", data={"locale": "id"})
+        assert "Dibatalkan lewat tautan di e-mail." in client.get(path).get_data(as_text=True)
+
+
+def test_a_persons_answer_is_shown_as_written(app):
+    from marketplace.privacy import requests
+    from marketplace.privacy.models import RightsRequest
+
+    with app.test_request_context():
+        written = RightsRequest(answer="Nama usaha sudah saya betulkan.")
+        assert requests.answer_text(written) == "Nama usaha sudah saya betulkan."
+        coded = RightsRequest(answer="deletion_done")
+        assert requests.answer_text(coded).startswith("Dihapus;")
+
+
+def test_the_copys_readme_describes_each_table_in_the_requesters_language(app, make):
+    owner = make.owner()
+    subject = export.subject_of(owner)
+    readme = _unzip(export.build_zip(_db.session, subject, locale="id"))["README.txt"].decode()
+    assert "users: 1 — akun Anda" in readme
+    assert "your account" not in readme and "record of processing" not in readme
+    readme = _unzip(export.build_zip(_db.session, subject, locale="en"))["README.txt"].decode()
+    assert "users: 1 — your account" in readme
