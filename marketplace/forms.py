@@ -7,8 +7,8 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import editing, money
@@ -37,6 +37,21 @@ class MoneyField(StringField):
     def process_data(self, value):
         self.amount = value
         self.data = money.input_value(value)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number: "1.5" or "dua" is one error ("enter a whole number"), not that error
+    and then the range's error about the missing number as well."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a whole number, without a decimal point."))) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 class MultiCheckboxField(SelectMultipleField):

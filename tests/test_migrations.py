@@ -162,3 +162,32 @@ def test_0015_turns_an_old_ticket_price_into_a_ticket_type_and_drops_it(app, mak
     assert registration.payment_state == "pending" and priced.registered_count == 1
     with pytest.raises(Conflict):
         registrations.register_investor(actor=db.session.merge(late), event=priced)
+
+
+def test_0031_records_the_default_reports_consent_of_enterprises_without_a_record(app, make):
+    # Existing enterprises: the one counted in reports with no record gets the default row;
+    # the one with a record of its own and the one not counted (how is unknown) get none.
+    from flask_migrate import downgrade
+
+    from marketplace.privacy.consent_models import ConsentRecord
+
+    _empty_database()
+    upgrade()
+    plain, recorded, withdrawn = (make.enterprise() for _ in range(3))
+    withdrawn.share_in_reports = False
+    db.session.add(
+        ConsentRecord(enterprise_id=recorded.id, purpose="reports", granted=True, actor_id=None)
+    )
+    ids = (plain.id, recorded.id, withdrawn.id)
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0030_monitoring_public_snapshots")
+
+    upgrade()
+
+    rows = db.session.execute(
+        select(ConsentRecord.enterprise_id, ConsentRecord.granted, ConsentRecord.basis).where(
+            ConsentRecord.purpose == "reports"
+        )
+    ).all()
+    assert sorted(rows) == [(ids[0], True, "default"), (ids[1], True, None)]

@@ -2,24 +2,21 @@
 written in the recipient's language and queued through the mail seam (`mail.send`, delivered
 after commit, with the footer of kind "account").
 
-In development with log-only mail (`make run`) nothing leaves the machine, so a job after the
-commit also prints the whole message, link included, to the console: that is how a developer
-follows a confirmation or reset link. Never outside development.
+In development with log-only mail (`make run`) nothing leaves the machine, so the mail seam
+prints every delivered message, link included, to the console (`mail.development_console`):
+that is how a developer follows a confirmation or reset link. Never outside development.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from marketplace import mail, tasks
+from marketplace import mail
 
 log = logging.getLogger(__name__)
-
-CONSOLE_JOB = "accounts.print_development_mail"
 
 SUBJECTS = {
     "confirm": _l("TemuModal: confirm your e-mail address"),
@@ -53,12 +50,9 @@ BODIES = {
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail: the request's host, or PUBLIC_BASE_URL outside one."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    with current_app.test_request_context():
-        return base + url_for(endpoint, **values)
+    """An absolute link for an e-mail, from PUBLIC_BASE_URL like every mail's footer
+    (`mail.external_url`), whether sent from a request or by a worker."""
+    return mail.external_url(endpoint, **values)
 
 
 def queue(kind: str, *, to: str, locale: str, params: dict) -> None:
@@ -68,17 +62,6 @@ def queue(kind: str, *, to: str, locale: str, params: dict) -> None:
         subject = str(SUBJECTS[kind])
         body = str(BODIES[kind]) % params
     mail.send(to, subject, body, kind="account", locale=locale)
-    if development_console():
-        tasks.enqueue(CONSOLE_JOB, to=to, subject=subject, body=body)
 
 
-def development_console() -> bool:
-    """True when mail stays on this machine in development (`make run`)."""
-    config = current_app.config
-    return config.get("ENV_NAME") == "development" and bool(config.get("MAIL_LOG_ONLY", True))
-
-
-@tasks.job(CONSOLE_JOB)
-def print_development_mail(*, to: str, subject: str, body: str) -> None:
-    """`make run` only: the mail was not sent, so show it, link included, to the developer."""
-    print(f"\n--- e-mail to {to} (development: not sent) ---\n{subject}\n\n{body}\n---\n")
+development_console = mail.development_console

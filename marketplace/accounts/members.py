@@ -195,6 +195,27 @@ def _only_admin_of_others(user: User) -> bool:
     return bool(others) and not any(o.organisation_admin for o in others)
 
 
+def role_refusal(user: User, invitation: OrganisationInvitation):
+    """Why `user`'s account cannot join the invitation's organisation because of its role
+    (an owner's account invited into an investor organisation), in plain words with what to do;
+    None when the role fits. Said only to the account's own holder, when they open or accept
+    the invitation: the invite form answers the same for every address (docs/security.md,
+    "Forms that could tell whether an e-mail has an account"), so it cannot refuse it then."""
+    organisation = invitation.organisation
+    if user.role == KIND_ROLE[organisation.kind]:
+        return None
+    return _l(
+        "This account's role (%(role)s) cannot join %(organisation)s (%(kind)s), and"
+        " an account's role cannot change. To join, ask %(inviter)s to invite another"
+        " e-mail address of yours and register with that address; this account stays"
+        " as it is.",
+        role=vocab.ROLES[user.role],
+        organisation=organisation.name,
+        kind=vocab.ORGANISATION_KINDS[organisation.kind],
+        inviter=invitation.invited_by.name if invitation.invited_by else organisation.name,
+    )
+
+
 def accept_invitation(*, token: str | None, user: User) -> OrganisationInvitation:
     """`user` joins the invitation's organisation in its role; rights over the organisation's
     objects follow at once.
@@ -213,10 +234,9 @@ def accept_invitation(*, token: str | None, user: User) -> OrganisationInvitatio
             _l("This invitation was sent to another e-mail address. Log in with that address.")
         )
     organisation = invitation.organisation
-    if user.role != KIND_ROLE[organisation.kind]:
-        raise ValidationError(
-            _l("Your account's role does not fit this organisation: ask for another invitation.")
-        )
+    refusal = role_refusal(user, invitation)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if user.organisation_id != organisation.id:
         if _only_admin_of_others(user):
             raise ValidationError(

@@ -158,4 +158,7 @@ def join(token: str):
         accept_form=accept_form,
         register_form=register_form,
         role_label=members.INVITATION_ROLES[invitation.role],
+        refusal=members.role_refusal(current_user, invitation)
+        if current_user.is_authenticated
+        else None,
     ), form_status(register_form)

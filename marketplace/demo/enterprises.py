@@ -31,8 +31,8 @@ from marketplace.demo.world import (
     unique_email,
 )
 from marketplace.extensions import db
+from marketplace.profiles import consents, readiness_facts, records
 from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles import readiness_facts, records
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import services as programme_services
 from marketplace.programmes.models import Cohort, Enrolment
@@ -291,6 +291,7 @@ def build_enterprise(
         enterprise = Enterprise(organisation=organisation, name=name, created_by_id=owner.id)
         db.session.add(enterprise)
         db.session.flush()
+        consents.announce_defaults(enterprise=enterprise)
         enrolment = enrol(
             world,
             facilitator=facilitator,

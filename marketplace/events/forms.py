@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -18,11 +17,11 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
 from marketplace.events.scheduling import PREFERENCES, Slot
-from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm
+from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm, WholeNumberField
 
 
 def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):
-    return IntegerField(
+    return WholeNumberField(
         label,
         default=default,
         validators=[
@@ -161,7 +160,7 @@ class CohortInviteForm(FlaskForm):
 
 
 class InviteOneForm(FlaskForm):
-    enterprise_id = IntegerField(validators=[DataRequired()])
+    enterprise_id = WholeNumberField(validators=[DataRequired()])
 
 
 def preference_choices():
@@ -174,7 +173,7 @@ def read_preferences(formdata, ids) -> dict[int, str]:
 
 
 class MoveForm(FlaskForm):
-    item_id = IntegerField(validators=[DataRequired()])
+    item_id = WholeNumberField(validators=[DataRequired()])
     slot = SelectField(_l("Time"), coerce=int)
     room = SelectField(_l("Room or table"), coerce=int)
 

@@ -89,7 +89,7 @@ def _tell_invitee(event: PitchEvent, invitation: JudgeInvitation) -> None:
                 users=[user], kind="judge_invited", params=params, link=ANSWER_PATH
             )
         return
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = mail.public_url()
     # No account, so no language of theirs to go by: the platform's first language.
     locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
     with force_locale(locale):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace import formatting
+from marketplace import formatting, mail
 from marketplace.accounts import members
 from marketplace.accounts.models import User
 from marketplace.events import agendas
@@ -27,7 +26,7 @@ from marketplace.programmes import services as programmes
 
 
 def _link(path: str) -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+    return mail.public_url(path)
 
 
 def enterprise_recipients(enterprise: Enterprise) -> list[User]:

@@ -115,7 +115,7 @@ def register_recipient_source(source: Callable[[PitchEvent], Iterable[tuple[User
 
 def reminder_message(event: PitchEvent, person: Reminded) -> tuple[str, str]:
     """Subject and body of the reminder, in the current locale."""
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = mail.public_url()
     when = formatting.datetime(starts_at(event), tz=event.timezone)
     subject = _("Reminder: %(title)s starts on %(when)s", title=event.title, when=when)
     lines = [

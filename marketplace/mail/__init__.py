@@ -10,8 +10,9 @@ queue with an exponential backoff, and after MAIL_MAX_ATTEMPTS marks it failed.
 what a crash between the commit and the delivery left behind.
 
 With MAIL_LOG_ONLY (development and tests) delivery writes one log line instead of talking to
-a server. Either way a delivered message is appended to `outbox`, which tests read. The real
-transport (smtplib) lives in `marketplace.mail.transport`, the only module that imports it.
+a server; in development (`make run`) it also prints the whole mail, links included. Either way
+a delivered message is appended to `outbox`, which tests read. The real transport (smtplib)
+lives in `marketplace.mail.transport`, the only module that imports it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 DELIVER_JOB = "mail.deliver"
 REASONS = compose.REASONS
+# The one way to build a link for a mail (PUBLIC_BASE_URL): see compose.public_url.
+public_url = compose.public_url
+external_url = compose.external_url
 # A row claimed (sending) for this long belongs to a deliverer that died: the sweep re-queues
 # it. Far above MAIL_TIMEOUT, so a slow but live delivery is not sent a second time.
 STALE_CLAIM = dt.timedelta(minutes=15)
@@ -132,6 +136,18 @@ def _message(mail: OutboundMail) -> Message:
     )
 
 
+def development_console() -> bool:
+    """True when mail stays on this machine in development (`make run`, log-only mail): then
+    every mail delivered is also printed whole, links included, to the console, which is how a
+    developer follows a confirmation, invitation or deletion-cancel link. Never elsewhere."""
+    config = current_app.config
+    return config.get("ENV_NAME") == "development" and bool(config.get("MAIL_LOG_ONLY", True))
+
+
+def print_development_mail(*, to: str, subject: str, body: str) -> None:
+    print(f"\n--- e-mail to {to} (development: not sent) ---\n{subject}\n\n{body}\n---\n")
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """How long to wait before the next try after `attempts` failed ones: doubling from
     MAIL_RETRY_SECONDS, at most six hours."""
@@ -185,6 +201,8 @@ def deliver(*, mail_id: int, now: dt.datetime | None = None) -> str | None:
                 mail.subject,
                 len(mail.text),
             )
+            if development_console():
+                print_development_mail(to=mail.recipient, subject=mail.subject, body=mail.text)
         else:
             sender = config["MAIL_DEFAULT_SENDER"]
             contact = config.get("MAIL_CONTACT")

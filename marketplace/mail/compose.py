@@ -8,7 +8,7 @@ import re
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,13 +39,25 @@ SIGNATURE = "-- "  # the standard signature separator: mail readers grey out wha
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
+def public_url(path: str = "") -> str:
+    """An absolute link for an e-mail: PUBLIC_BASE_URL + `path` ("/orders/3"). Every link in
+    every mail is built here, body and footer alike, so a mail sent from a request and one sent
+    by a worker point at the same public address (never the request's own host)."""
+    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+
+
+def external_url(endpoint: str, **values) -> str:
+    """`public_url` of a route: `external_url("erasure.cancel", token=...)`."""
+    with current_app.test_request_context():
+        return public_url(url_for(endpoint, **values))
+
+
 def footer(kind: str, locale: str) -> str:
     """Why the recipient got this mail and how to get fewer, in `locale`: every mail links the
     notification settings page; account mails (which no setting stops) say so, and whom to
     write to when MAIL_CONTACT is set. Raises KeyError for an unknown kind."""
-    config = current_app.config
-    base = config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    contact = config.get("MAIL_CONTACT")
+    base = public_url()
+    contact = current_app.config.get("MAIL_CONTACT")
     with force_locale(locale):
         lines = [str(REASONS[kind])]
         if kind != "account":

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import vocab
+from marketplace.forms import WholeNumberField
 from marketplace.matching import introductions
 from marketplace.matching.meetings import MAX_MESSAGE_CHARS
 from marketplace.matching.saved_searches import MAX_NAME_CHARS
@@ -53,7 +53,7 @@ class MeetingRequestForm(FlaskForm):
     time_1 = _time_field(_l("Proposed time 1 (WIB)"))
     time_2 = _time_field(_l("Proposed time 2 (WIB, optional)"))
     time_3 = _time_field(_l("Proposed time 3 (WIB, optional)"))
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         _l("Length in minutes"),
         default=60,
         validators=[

@@ -6,12 +6,12 @@ import re
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import MonthField
 from wtforms.validators import NumberRange, Optional
 
 from marketplace import money, vocab
-from marketplace.forms import MoneyField
+from marketplace.forms import MoneyField, WholeNumberField
 from marketplace.monitoring import indicators
 
 _PEOPLE = NumberRange(
@@ -125,8 +125,8 @@ class CheckInForm(FlaskForm):
 
     month = MonthField(_l("Month"), validators=[Optional()])
     revenue = MoneyField(_l("Revenue this month (Rp)"))
-    employees_women = IntegerField(_l("Employees: women"), validators=[Optional(), _PEOPLE])
-    employees_men = IntegerField(_l("Employees: men"), validators=[Optional(), _PEOPLE])
+    employees_women = WholeNumberField(_l("Employees: women"), validators=[Optional(), _PEOPLE])
+    employees_men = WholeNumberField(_l("Employees: men"), validators=[Optional(), _PEOPLE])
 
 
 def add_finance_fields(form_class):
@@ -154,15 +154,15 @@ def check_in_form(month: dt.date, saved=None) -> CheckInForm:
 
 
 class OwnerAgeForm(FlaskForm):
-    birth_year = IntegerField(
-        _l("Owner's year of birth"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1900,
-                max=2100,
-                message=_l("Give the owner's year of birth, for example 1985."),
-            ),
-        ],
-    )
+    birth_year = WholeNumberField(_l("Owner's year of birth"), validators=[Optional()])
     counted = BooleanField(_l("Count the owner's age band in programme reports (totals only)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The input's min and max are the service's range (monitoring.services), this year's.
+        earliest, latest = indicators.birth_year_range()
+        self.birth_year.validators = [
+            Optional(),
+            NumberRange(min=earliest, max=latest, message=indicators.birth_year_message()),
+        ]
+        self.birth_year.flags.min, self.birth_year.flags.max = earliest, latest

@@ -135,6 +135,22 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def birth_year_range(today: dt.date | None = None) -> tuple[int, int]:
+    """The owner's years of birth accepted (10 to 100 years before this year): the check-in
+    form's input offers the same min and max."""
+    year = (today or dt.date.today()).year
+    return year - 100, year - 10
+
+
+def birth_year_message():
+    earliest, latest = birth_year_range()
+    return _l(
+        "Give the owner's year of birth, from %(min)s to %(max)s (for example 1985).",
+        min=earliest,
+        max=latest,
+    )
+
+
 def age_band(birth_year: int | None, *, today: dt.date) -> str:
     if not birth_year:
         return NOT_STATED

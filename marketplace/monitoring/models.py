@@ -118,6 +118,7 @@ class DataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
 
+
 class PublicSnapshot(db.Model):
     """The counts behind the public page (`/monitoring`) as they stood at the end of one month
     (`as_of`, that month's last day), computed once when the page is first asked for after the

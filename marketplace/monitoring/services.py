@@ -337,9 +337,9 @@ def set_owner_age(
 
 def owner_age_problems(*, birth_year: int | None, counted: bool) -> Problems:
     problems = Problems()
-    year = dt.date.today().year
-    if birth_year is not None and not year - 100 <= birth_year <= year - 10:
-        problems.add(_l("Give the owner's year of birth, for example 1985."), field="birth_year")
+    earliest, latest = ind.birth_year_range()
+    if birth_year is not None and not earliest <= birth_year <= latest:
+        problems.add(ind.birth_year_message(), field="birth_year")
     elif birth_year is None and counted:
         problems.add(
             _l("Give the year of birth to count the age band, or leave the box unticked."),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from blinker import Namespace
-from flask import current_app, g
+from flask import g
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import column, func, select, table
@@ -272,7 +272,7 @@ def text_of(notification: Notification) -> str:
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    return mail.public_url()
 
 
 def _reason(kind: str) -> str:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from marketplace.forms import MoneyField
+from marketplace.forms import MoneyField, WholeNumberField
 from marketplace.payments.models import TICKET_KINDS
 from marketplace.payments.tickets import TicketTypeData
 
@@ -29,7 +29,7 @@ class TicketTypeForm(FlaskForm):
         default="investor",
     )
     price = MoneyField(_l("Price, Rp (0: free)"), validators=[InputRequired()])
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Seats of this ticket"), validators=[InputRequired(), NumberRange(min=1, max=10000)]
     )
     sale_starts_at = DateTimeLocalField(
@@ -54,18 +54,18 @@ class TicketTypeForm(FlaskForm):
 
 class DiscountCodeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    percent_off = IntegerField(
+    percent_off = WholeNumberField(
         _l("Discount, % (100: free ticket)"),
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
-    max_uses = IntegerField(
+    max_uses = WholeNumberField(
         _l("How many times it can be used"),
         validators=[InputRequired(), NumberRange(min=1, max=10000)],
     )
 
 
 class HoldTimeForm(FlaskForm):
-    hold_minutes = IntegerField(
+    hold_minutes = WholeNumberField(
         _l("Minutes a seat is held while the buyer pays"), validators=[InputRequired()]
     )
 

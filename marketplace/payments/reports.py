@@ -59,6 +59,28 @@ def unpaid_seats_before_tickets(user: User) -> list[EventRegistration]:
     )
 
 
+def registrations_without_order(user: User) -> list[EventRegistration]:
+    """The user's seats taken by registering on the event page (a free registration, no
+    ticket bought): no order stands for them, yet they are the user's seat, so /orders lists
+    them. Seats reserved before tickets are `unpaid_seats_before_tickets`. Reads only."""
+    ordered = select(TicketOrder.registration_id).where(
+        TicketOrder.user_id == user.id, TicketOrder.registration_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            select(EventRegistration)
+            .where(
+                EventRegistration.user_id == user.id,
+                EventRegistration.status == "registered",
+                EventRegistration.payment_state != "pending",
+                EventRegistration.id.not_in(ordered),
+            )
+            .options(selectinload(EventRegistration.event))
+            .order_by(EventRegistration.id.desc())
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Attendee:
     name: str

@@ -67,6 +67,18 @@ def _live_order(event: PitchEvent, user: User, now: dt.datetime) -> TicketOrder 
     return next((o for o in rows if o.holds_seat(now)), None)
 
 
+def held_seat(
+    *, user: User, event: PitchEvent, now: dt.datetime | None = None
+) -> TicketOrder | EventRegistration | None:
+    """The user's seat at `event`, if they hold one: their live order (being paid, or paid),
+    else their registration (a free registration on the event page). The tickets page shows
+    it instead of offering another seat. Reads only."""
+    order = _live_order(event, user, now or utcnow())
+    if order is not None:
+        return order
+    return event_permissions.registration_of(user, event)
+
+
 def hold_ticket(
     *, actor: User, ticket_type: TicketType, code: str = "", now: dt.datetime | None = None
 ) -> TicketOrder:
@@ -437,11 +449,10 @@ def _check_pending(now: dt.datetime) -> dict[str, int]:
 def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
     """The buyer's e-mail about the order, once per (order, kind), in their language; `again`
     (an admin's re-send) makes one more."""
-    from flask import current_app
 
     user = order.user
     locale = user.locale or "id"
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = mail.public_url()
     with force_locale(locale):
         title = order.event.title
         if kind == "receipt":

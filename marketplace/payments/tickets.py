@@ -25,7 +25,7 @@ from marketplace.events import permissions as event_permissions
 from marketplace.events.models import PitchEvent
 from marketplace.events.services import lock_for_write
 from marketplace.extensions import db
-from marketplace.models import as_utc
+from marketplace.models import as_utc, utcnow
 from marketplace.money import MAX_AMOUNT
 from marketplace.payments import gateway
 from marketplace.payments.models import (
@@ -251,10 +251,16 @@ class TicketTypeData:
 
 
 def save_ticket_type(
-    *, actor: User, event: PitchEvent, data: TicketTypeData, ticket_type: TicketType | None = None
+    *,
+    actor: User,
+    event: PitchEvent,
+    data: TicketTypeData,
+    ticket_type: TicketType | None = None,
+    now: dt.datetime | None = None,
 ) -> TicketType:
     """Create (or change) a ticket type. The capacities of all types together stay within the
-    event's seats; a priced type needs Stripe to be configured. Raises PermissionDenied,
+    event's seats; a priced type needs Stripe to be configured; the sale closes after it opens
+    and, when the close is set or changed, after `now`. Raises PermissionDenied,
     ValidationError (with the field), Conflict (event cancelled). Side effects: audit."""
     if not event_permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot change this event."))
@@ -300,7 +306,16 @@ def save_ticket_type(
         )
     starts, ends = as_utc(data.sale_starts_at), as_utc(data.sale_ends_at)
     if starts and ends and ends <= starts:
-        raise ValidationError(_l("The sale must end after it starts."), field="sale_ends_at")
+        raise ValidationError(
+            _l("The sale must close after it opens: choose a later time, or leave it blank."),
+            field="sale_ends_at",
+        )
+    unchanged = ticket_type is not None and as_utc(ticket_type.sale_ends_at) == ends
+    if ends and not unchanged and ends <= (now or utcnow()):
+        raise ValidationError(
+            _l("The sale cannot close in the past: choose a later time, or leave it blank."),
+            field="sale_ends_at",
+        )
     duplicate = db.session.scalar(
         select(TicketType.id).where(
             TicketType.event_id == event.id,

@@ -209,6 +209,7 @@ def tickets_page(event_id: int):
         event=event,
         rows=_ticket_rows(types, now),
         mine=mine,
+        held=services.held_seat(user=current_user, event=event, now=now),
         form=forms.BuyForm(),
         hold_minutes=tickets.hold_minutes(event),
     )
@@ -277,6 +278,7 @@ def my_orders():
         orders=orders,
         statuses={o.id: reports.display_status(o) for o in orders},
         unpaid_seats=reports.unpaid_seats_before_tickets(current_user),
+        registrations=reports.registrations_without_order(current_user),
     )
 
 

@@ -37,17 +37,30 @@ def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
+# Why a consent nobody chose applies (ConsentRecord.basis), as the history shows it.
+BASIS_LABELS = {
+    consents.DEFAULT_BASIS: _l(
+        "on by default when the profile was created: the legitimate interest of the programme"
+        " (totals only); you can withdraw it"
+    ),
+}
+
+
 @signals.consent_changed.connect
-def record_enterprise_consent(actor, *, enterprise: Enterprise, purpose: str, granted: bool):
-    """Receiver: one history row for a change of an enterprise's consent."""
+def record_enterprise_consent(
+    actor, *, enterprise: Enterprise, purpose: str, granted: bool, basis: str | None = None
+):
+    """Receiver: one history row for a change of an enterprise's consent, or for a consent it
+    has by default (`basis`, no actor)."""
     db.session.add(
         ConsentRecord(
             enterprise_id=enterprise.id,
             purpose=purpose,
             granted=granted,
             actor_id=getattr(actor, "id", None),
-            on_behalf=not permissions.is_owner_of(actor, enterprise),
-            ip=_ip(),
+            on_behalf=basis is None and not permissions.is_owner_of(actor, enterprise),
+            basis=basis,
+            ip=_ip() if basis is None else None,
         )
     )
 

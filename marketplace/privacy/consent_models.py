@@ -53,6 +53,9 @@ class ConsentRecord(db.Model):
     actor_id: Mapped[ActorId]
     # The actor is not the owner: a facilitator acting for them (or an admin).
     on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: someone's choice (actor_id). "default": the default applied when the profile was
+    # created, nobody's choice (consent.BASIS_LABELS says on what basis).
+    basis: Mapped[str | None] = mapped_column(String(40))
     ip: Mapped[str | None] = mapped_column(String(45))
 
     actor: Mapped[User | None] = relationship(foreign_keys="ConsentRecord.actor_id")

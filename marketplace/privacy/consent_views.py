@@ -61,6 +61,7 @@ def _enterprise_page(enterprise: Enterprise, form: ConsentForm | None = None):
         states=consents.current(enterprise),
         history=consent.history(enterprise),
         labels=consent.PURPOSE_LABELS,
+        bases=consent.BASIS_LABELS,
         form=form or ConsentForm(formdata=None),
         on_behalf=not permissions.is_owner_of(current_user, enterprise),
     ), form_status(form) if form else 200

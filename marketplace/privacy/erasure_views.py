@@ -12,7 +12,7 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired
 
 from marketplace import formatting
-from marketplace.accounts import sessions
+from marketplace.accounts import passwords, sessions
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.privacy import deletion_requests
@@ -31,6 +31,15 @@ class DeletionForm(FlaskForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Type your password to confirm."))]
     )
+
+    def validate_for(self, user) -> bool:
+        """`validate()`, with the password checked even when the box is not ticked, so both
+        problems are reported at once (the service checks it again before deleting)."""
+        valid = self.validate_on_submit()
+        if not valid and self.password.data and not self.password.errors:
+            if not passwords.verify_password(user.password_hash, self.password.data):
+                self.password.errors = [*self.password.errors, _l("The password is not correct.")]
+        return valid
 
 
 def _not_admin() -> None:
@@ -62,8 +71,8 @@ def account():
 def request_account():
     _not_admin()
     form = DeletionForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
+    user = current_user._get_current_object()
+    if form.validate_for(user):
         with Attempt(form=form) as outcome:
             deletion = deletion_requests.request_deletion(user=user, password=form.password.data)
         if outcome.ok:

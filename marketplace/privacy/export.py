@@ -31,6 +31,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -74,7 +75,7 @@ class Exported:
     their own, `others` are blanked, or only `foreign_keep` is kept when it is set.
     """
 
-    how: str
+    how: str  # a lazy gettext string: the README shows it in the subject's language
     user_columns: tuple[str, ...] = ()
     enterprise_columns: tuple[str, ...] = ()
     organisation_columns: tuple[str, ...] = ()
@@ -124,53 +125,53 @@ _OWNER_FIELDS = (
 REGISTRY: dict[str, Exported | Excluded] = {
     # --- accounts ------------------------------------------------------------------------
     "users": Exported(
-        "your account",
+        _l("your account"),
         user_columns=("id",),
         secret=("password_hash", "totp_secret", "totp_last_step"),
     ),
     "organisations": Exported(
-        "your organisation; organisations you verified as an administrator",
+        _l("your organisation; organisations you verified as an administrator"),
         user_columns=("verified_by_id",),
         organisation_columns=("id",),
     ),
     "user_sessions": Exported(
-        "record of processing: your logins (time, address, browser)",
+        _l("record of processing: your logins (time, address, browser)"),
         user_columns=("user_id",),
         secret=("token_hash",),
     ),
     "email_tokens": Exported(
-        "links e-mailed to you (purpose and dates)",
+        _l("links e-mailed to you (purpose and dates)"),
         user_columns=("user_id",),
         secret=("token_hash",),
     ),
     "organisation_invitations": Exported(
-        "invitations to your organisation you sent or accepted",
+        _l("invitations to your organisation you sent or accepted"),
         user_columns=("invited_by_id", "accepted_by_id"),
         own_columns=("accepted_by_id",),
         secret=("token_hash",),
         others=("email",),
     ),
     "audit_events": Exported(
-        "record of processing: what you did, and what was done to your account and enterprise",
+        _l("record of processing: what you did, and what was done to your account and enterprise"),
         user_columns=("actor_id",),
         match=_audit_about,
         own_columns=("actor_id",),
         others=("ip", "details"),
     ),
     "outbound_mails": Exported(
-        "record of processing: the e-mails sent to you (the messages are in your mailbox)",
+        _l("record of processing: the e-mails sent to you (the messages are in your mailbox)"),
         match=_mails_to,
         secret=("text", "html", "key", "message_id"),
     ),
     "account_deletions": Exported(
-        "your requests to delete your account or enterprise (dates and outcome)",
+        _l("your requests to delete your account or enterprise (dates and outcome)"),
         user_columns=("user_id", "requested_by_id"),
         enterprise_columns=("enterprise_id",),
         own_columns=("user_id", "enterprise_id"),
         secret=("cancel_token_hash",),
     ),
     "consent_records": Exported(
-        "record of processing: each consent you (or your facilitator for you) gave or withdrew",
+        _l("record of processing: each consent you (or your facilitator for you) gave or withdrew"),
         user_columns=("user_id", "actor_id"),
         enterprise_columns=("enterprise_id",),
         own_columns=("user_id", "enterprise_id"),
@@ -181,7 +182,7 @@ REGISTRY: dict[str, Exported | Excluded] = {
         " (breach_notices)"
     ),
     "breach_notices": Exported(
-        "data-breach notices sent to you",
+        _l("data-breach notices sent to you"),
         user_columns=("user_id",),
         foreign_keep=("id", "incident_id", "recipient_kind", "sent_at"),
         withheld={
@@ -189,12 +190,12 @@ REGISTRY: dict[str, Exported | Excluded] = {
             " is exported to the person it was sent to"
         },
     ),
-    "notifications": Exported("your notifications", user_columns=("user_id",)),
-    "notification_settings": Exported("your notification settings", user_columns=("user_id",)),
-    "notification_digests": Exported("your daily digests", user_columns=("user_id",)),
+    "notifications": Exported(_l("your notifications"), user_columns=("user_id",)),
+    "notification_settings": Exported(_l("your notification settings"), user_columns=("user_id",)),
+    "notification_digests": Exported(_l("your daily digests"), user_columns=("user_id",)),
     # --- profiles ------------------------------------------------------------------------
     "enterprises": Exported(
-        "your enterprise's profile; the profiles you created for others (name only)",
+        _l("your enterprise's profile; the profiles you created for others (name only)"),
         user_columns=("created_by_id",),
         enterprise_columns=("id",),
         own_columns=("id",),
@@ -202,26 +203,28 @@ REGISTRY: dict[str, Exported | Excluded] = {
         others=_OWNER_FIELDS,
         foreign_keep=("id", "name", "status", "created_by_id", "created_at"),
     ),
-    "legal_documents": Exported("legal documents", enterprise_columns=("enterprise_id",)),
-    "mentoring_records": Exported("mentoring records", enterprise_columns=("enterprise_id",)),
-    "monthly_revenues": Exported("monthly revenue", enterprise_columns=("enterprise_id",)),
+    "legal_documents": Exported(_l("legal documents"), enterprise_columns=("enterprise_id",)),
+    "mentoring_records": Exported(_l("mentoring records"), enterprise_columns=("enterprise_id",)),
+    "monthly_revenues": Exported(_l("monthly revenue"), enterprise_columns=("enterprise_id",)),
     "product_photos": Exported(
-        "product photos", enterprise_columns=("enterprise_id",), files=("large_key",)
+        _l("product photos"), enterprise_columns=("enterprise_id",), files=("large_key",)
     ),
     "match_cards": Exported(
-        "what matching computed from your profile", enterprise_columns=("enterprise_id",)
+        _l("what matching computed from your profile"), enterprise_columns=("enterprise_id",)
     ),
     # --- monitoring (issue 15) -------------------------------------------------------------
     "monitoring_check_ins": Exported(
-        "your monthly check-ins (revenue, employees, readiness on the day); the months you"
-        " entered for others (month only)",
+        _l(
+            "your monthly check-ins (revenue, employees, readiness on the day); the months you"
+            " entered for others (month only)"
+        ),
         user_columns=("entered_by_id",),
         enterprise_columns=("enterprise_id",),
         own_columns=("enterprise_id",),
         foreign_keep=("id", "enterprise_id", "month", "entered_by_id", "created_at"),
     ),
     "monitoring_finance": Exported(
-        "finance received in a check-in's month, by route",
+        _l("finance received in a check-in's month, by route"),
         parent=("check_in_id", "monitoring_check_ins"),
         foreign_keep=("id", "check_in_id"),
     ),
@@ -235,21 +238,23 @@ REGISTRY: dict[str, Exported | Excluded] = {
     ),
     # --- programmes ----------------------------------------------------------------------
     "enrolments": Exported(
-        "programme enrolments and consent",
+        _l("programme enrolments and consent"),
         user_columns=("facilitator_id", "consent_by_id", "withdrawn_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
     "attestations": Exported(
-        "facilitators' attestations",
+        _l("facilitators' attestations"),
         user_columns=("attested_by_id",),
         enterprise_columns=("enterprise_id",),
         own_columns=("attested_by_id",),
         others=("attested_by_name",),
     ),
-    "business_groups": Exported("business groups you created", user_columns=("created_by_id",)),
-    "group_members": Exported("business group membership", enterprise_columns=("enterprise_id",)),
+    "business_groups": Exported(_l("business groups you created"), user_columns=("created_by_id",)),
+    "group_members": Exported(
+        _l("business group membership"), enterprise_columns=("enterprise_id",)
+    ),
     "invitations": Exported(
-        "hand-over invitations of your enterprise, or that you created",
+        _l("hand-over invitations of your enterprise, or that you created"),
         user_columns=("created_by_id", "accepted_by_id"),
         enterprise_columns=("enterprise_id",),
         own_columns=("enterprise_id", "accepted_by_id"),
@@ -257,9 +262,9 @@ REGISTRY: dict[str, Exported | Excluded] = {
         others=("phone",),
     ),
     # --- pitches -------------------------------------------------------------------------
-    "decks": Exported("pitch decks", enterprise_columns=("enterprise_id",)),
+    "decks": Exported(_l("pitch decks"), enterprise_columns=("enterprise_id",)),
     "deck_versions": Exported(
-        "pitch deck versions",
+        _l("pitch deck versions"),
         user_columns=("created_by_id",),
         parent=("deck_id", "decks"),
         own_columns=(),
@@ -267,7 +272,7 @@ REGISTRY: dict[str, Exported | Excluded] = {
         foreign_keep=("id", "deck_id", "number", "filename", "created_by_id", "created_at"),
     ),
     "documents": Exported(
-        "data-room documents",
+        _l("data-room documents"),
         user_columns=("uploaded_by_id",),
         enterprise_columns=("enterprise_id",),
         own_columns=("enterprise_id",),
@@ -275,14 +280,14 @@ REGISTRY: dict[str, Exported | Excluded] = {
         foreign_keep=("id", "enterprise_id", "kind", "uploaded_by_id", "created_at"),
     ),
     "access_requests": Exported(
-        "data-room requests",
+        _l("data-room requests"),
         user_columns=("requested_by_id", "decided_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
     # --- matching ------------------------------------------------------------------------
-    "saved_searches": Exported("your saved searches", user_columns=("user_id",)),
+    "saved_searches": Exported(_l("your saved searches"), user_columns=("user_id",)),
     "saved_search_hits": Exported(
-        "profiles that matched your saved searches",
+        _l("profiles that matched your saved searches"),
         parent=("saved_search_id", "saved_searches"),
         withheld={
             "enterprise_id": "an investor's saved search is the investor's own data: the"
@@ -290,76 +295,78 @@ REGISTRY: dict[str, Exported | Excluded] = {
         },
     ),
     "shortlist_entries": Exported(
-        "shortlists your enterprise is on; entries you added",
+        _l("shortlists your enterprise is on; entries you added"),
         user_columns=("added_by_id",),
         enterprise_columns=("enterprise_id",),
     ),
-    "shortlist_moves": Exported("shortlist moves you made", user_columns=("moved_by_id",)),
-    "shortlist_notes": Exported("shortlist notes you wrote", user_columns=("author_id",)),
+    "shortlist_moves": Exported(_l("shortlist moves you made"), user_columns=("moved_by_id",)),
+    "shortlist_notes": Exported(_l("shortlist notes you wrote"), user_columns=("author_id",)),
     "introduction_requests": Exported(
-        "introduction requests",
+        _l("introduction requests"),
         user_columns=("requested_by_id", "decided_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
     "meeting_requests": Exported(
-        "meeting requests",
+        _l("meeting requests"),
         user_columns=("requested_by_id", "decided_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
     "meeting_times": Exported(
-        "times proposed for those meetings", parent=("request_id", "meeting_requests")
+        _l("times proposed for those meetings"), parent=("request_id", "meeting_requests")
     ),
     # --- events --------------------------------------------------------------------------
-    "pitch_events": Exported("events you created", user_columns=("created_by_id",)),
+    "pitch_events": Exported(_l("events you created"), user_columns=("created_by_id",)),
     "event_invitations": Exported(
-        "invitations to pitch",
+        _l("invitations to pitch"),
         user_columns=("invited_by_id", "responded_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
     "event_preferences": Exported(
-        "meeting preferences at events",
+        _l("meeting preferences at events"),
         user_columns=("investor_id", "set_by_id"),
         enterprise_columns=("enterprise_id",),
     ),
-    "event_reminders": Exported("event reminders sent to you", user_columns=("user_id",)),
-    "event_judges": Exported("events you judge", user_columns=("user_id",)),
-    "event_registrations": Exported("event registrations", user_columns=("user_id",)),
+    "event_reminders": Exported(_l("event reminders sent to you"), user_columns=("user_id",)),
+    "event_judges": Exported(_l("events you judge"), user_columns=("user_id",)),
+    "event_registrations": Exported(_l("event registrations"), user_columns=("user_id",)),
     "judge_invitations": Exported(
-        "invitations to judge you sent or answered",
+        _l("invitations to judge you sent or answered"),
         user_columns=("invited_by_id", "decided_by_id"),
         own_columns=("decided_by_id",),
         others=("email", "email_key"),
     ),
     "judge_reviews": Exported(
-        "judges' reviews of your pitch; reviews you wrote",
+        _l("judges' reviews of your pitch; reviews you wrote"),
         user_columns=("judge_id",),
         enterprise_columns=("enterprise_id",),
     ),
-    "review_scores": Exported("the scores of those reviews", parent=("review_id", "judge_reviews")),
-    "schedule_runs": Exported("schedules you asked for", user_columns=("requested_by_id",)),
+    "review_scores": Exported(
+        _l("the scores of those reviews"), parent=("review_id", "judge_reviews")
+    ),
+    "schedule_runs": Exported(_l("schedules you asked for"), user_columns=("requested_by_id",)),
     "schedule_items": Exported(
-        "your places in event schedules", enterprise_columns=("enterprise_id",)
+        _l("your places in event schedules"), enterprise_columns=("enterprise_id",)
     ),
     "outcomes": Exported(
-        "financing outcomes",
+        _l("financing outcomes"),
         user_columns=("recorded_by_id",),
         enterprise_columns=("enterprise_id",),
     ),
     "outcome_steps": Exported(
-        "steps of those outcomes",
+        _l("steps of those outcomes"),
         user_columns=("recorded_by_id",),
         parent=("outcome_id", "outcomes"),
     ),
     # --- payments ------------------------------------------------------------------------
-    "ticket_orders": Exported("your ticket orders", user_columns=("user_id",)),
+    "ticket_orders": Exported(_l("your ticket orders"), user_columns=("user_id",)),
     "order_refunds": Exported(
-        "refunds of your orders, or that you asked for",
+        _l("refunds of your orders, or that you asked for"),
         user_columns=("requested_by_id",),
         parent=("order_id", "ticket_orders"),
     ),
     # --- privacy -------------------------------------------------------------------------
     "rights_requests": Exported(
-        "your requests about your data, and those you answered",
+        _l("your requests about your data, and those you answered"),
         user_columns=("requester_id", "subject_user_id", "answered_by_id"),
         enterprise_columns=("subject_enterprise_id",),
         secret=("export_key",),
@@ -528,7 +535,7 @@ def _readme(collected: Collected, *, made_at: dt.datetime) -> str:
     for name, rows in collected.tables.items():
         rule = REGISTRY[name]
         assert isinstance(rule, Exported)
-        lines.append(f"{name}: {len(rows)} — {rule.how}")
+        lines.append(f"{name}: {len(rows)} — {rule.how!s}")
     return "\n".join(lines) + "\n"
 
 

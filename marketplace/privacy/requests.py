@@ -32,6 +32,26 @@ DETAILS_MAX = 2000
 ANSWER_MAX = 2000
 DECISIONS = ("accept", "reject")
 
+# Answers the app gives by itself (no person wrote them): the row should hold the code, shown
+# in the reader's language. A person's answer (a correction's) is shown as written.
+SYSTEM_ANSWERS = {
+    "deletion_cancelled": _l("Cancelled through the link in the e-mail."),
+    "deletion_done": _l("Deleted; records others need are kept under the erased name."),
+}
+# Rows written before the codes, with the Indonesian text itself (privacy.erasure).
+_STORED_TEXTS = {
+    "Dibatalkan lewat tautan di e-mail.": "deletion_cancelled",
+    "Dihapus; catatan yang dibutuhkan orang lain disimpan atas nama terhapus.": "deletion_done",
+}
+
+
+def answer_text(request: RightsRequest) -> str:
+    """The request's answer in the current language: a system answer (a code, or its old
+    Indonesian text) translated; a person's answer as they wrote it."""
+    answer = request.answer or ""
+    code = _STORED_TEXTS.get(answer.strip(), answer)
+    return str(SYSTEM_ANSWERS[code]) if code in SYSTEM_ANSWERS else answer
+
 
 def open_request(*, requester: User, kind: str, enterprise: Enterprise | None = None):
     """The requester's open request of `kind` (for `enterprise` when given), or None."""

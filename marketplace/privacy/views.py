@@ -80,6 +80,7 @@ def _labels():
         "topic_labels": TOPIC_LABELS,
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "answer_text": services.answer_text,
     }
 
 

@@ -71,6 +71,21 @@ def reportable(attribute: str | None = None):
     return condition
 
 
+# The basis of a consent that applies by default (`announce_defaults`): counting in programme
+# and donor reports is the programme's legitimate interest (totals only), withdrawable.
+DEFAULT_BASIS = "default"
+
+
+def announce_defaults(*, enterprise: Enterprise) -> None:
+    """Send `signals.consent_changed` for each consent a new enterprise has by default (the
+    reports consent, when on), with no actor and `basis=DEFAULT_BASIS`, so its history starts
+    with it. Call once, when the enterprise is created, after its row is flushed."""
+    if enterprise.share_in_reports is not False:
+        signals.consent_changed.send(
+            None, enterprise=enterprise, purpose=REPORTS, granted=True, basis=DEFAULT_BASIS
+        )
+
+
 def announce(*, actor, enterprise: Enterprise, before: dict[str, bool]) -> None:
     """Send `signals.consent_changed` once for each purpose whose consent differs from
     `before` (a `current()` taken before the change). Side effects: the receivers' (privacy

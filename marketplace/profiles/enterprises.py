@@ -496,4 +496,5 @@ def create_draft_profile(*, owner: User) -> Enterprise:
     )
     db.session.add(enterprise)
     db.session.flush()
+    consents.announce_defaults(enterprise=enterprise)
     return enterprise

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace import regions, vocab
-from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm
+from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm, WholeNumberField
 
 
 def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
@@ -37,7 +36,7 @@ def regency_choices():
 
 
 def _optional_int(label, maximum=1_000_000):
-    return IntegerField(
+    return WholeNumberField(
         label,
         validators=[
             Optional(),
@@ -90,7 +89,7 @@ class ProfileForm(VersionedForm):
     use_of_funds = TextAreaField(
         _l("What the money is for"), validators=[Optional(), Length(max=2000)]
     )
-    tenor_months = IntegerField(
+    tenor_months = WholeNumberField(
         _l("Tenor (months)"),
         validators=[
             Optional(),

@@ -59,6 +59,7 @@ def waiting_for(user) -> list[Waiting]:
 
 
 # sender: the acting User (the owner, or their facilitator on the owner's behalf);
-# `enterprise=`, `purpose=` (consents.PURPOSES), `granted=` (bool). Sent by
-# `consents.announce` in the caller's transaction; privacy records the history.
+# `enterprise=`, `purpose=` (consents.PURPOSES), `granted=` (bool), perhaps `basis=`. Sent by
+# `consents.announce` in the caller's transaction, and by `consents.announce_defaults` (sender
+# None, basis "default") when an enterprise is created; privacy records the history.
 consent_changed = _signals.signal("consent-changed")

@@ -21,7 +21,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
-from marketplace.profiles import enterprises, readiness_text, validators
+from marketplace.profiles import consents, enterprises, readiness_text, validators
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import permissions
 from marketplace.programmes.models import Attestation, Cohort, Enrolment, Programme
@@ -383,6 +383,7 @@ def create_enterprise_on_behalf(
     )
     db.session.add_all([organisation, enterprise])
     db.session.flush()
+    consents.announce_defaults(enterprise=enterprise)
     enrol_enterprise(facilitator=facilitator, cohort=cohort, enterprise=enterprise, on_behalf=True)
     audit.on_enterprise("profile.created_on_behalf", enterprise.id, by=facilitator.id)
     return enterprise

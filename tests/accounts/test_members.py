@@ -199,8 +199,31 @@ def test_an_account_of_the_wrong_role_cannot_join(db, make):
     owner = make.owner(email="owner@example.id")
     token, _invitation = invite(db, bank, owner.email)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         members.accept_invitation(token=token, user=owner)
+    assert "tidak bisa bergabung dengan" in str(refused.value.message)
+    db.session.refresh(owner)
+    assert owner.organisation_id != bank.organisation_id
+
+
+def test_the_wrong_roles_holder_is_told_plainly_why_and_what_to_do_in_both_languages(
+    db, make, client, login
+):
+    bank = make.investor(name="Rina Bank")
+    owner = make.owner(email="owner@example.id")
+    token, _invitation = invite(db, bank, owner.email)
+    login(owner)
+    page = client.get(f"/join/{token}").get_data(as_text=True)
+    assert "Peran akun ini (Pemilik usaha) tidak bisa bergabung dengan" in page
+    assert "minta Rina Bank mengundang alamat e-mail Anda yang lain" in page
+    assert "Terima dan bergabung" not in page  # no button that can only fail
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/join/{token}", data={"accept-submit": "1"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "This account's role (Enterprise owner) cannot join" in page
+    assert "ask Rina Bank to invite another e-mail address of yours" in page
+    db.session.refresh(owner)
+    assert owner.organisation_id != bank.organisation_id
 
 
 def test_a_plain_member_cannot_invite_an_admin(db, make):

@@ -540,3 +540,25 @@ def test_the_snapshot_is_a_periodic_job():
 
     entry = next(p for p in PERIODIC if p.job == "monitoring.public_snapshot")
     assert entry.cron and entry.command == "flask monitoring snapshot"
+
+
+def test_the_birth_year_input_offers_exactly_the_years_the_service_accepts(client, login, make, db):
+    import datetime as dt
+
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    year = dt.date.today().year
+    for birth_year in (year - 100, year - 10):
+        response = client.post(
+            f"/enterprises/{enterprise.id}/owner-age", data={"birth_year": str(birth_year)}
+        )
+        assert response.status_code == 302, birth_year
+    for birth_year in (year - 101, year - 9):
+        response = client.post(
+            f"/enterprises/{enterprise.id}/owner-age", data={"birth_year": str(birth_year)}
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert f"dari {year - 100} sampai {year - 10}" in page
+        assert f'min="{year - 100}"' in page and f'max="{year - 10}"' in page

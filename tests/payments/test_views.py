@@ -202,3 +202,70 @@ def test_fifty_buyers_at_once_for_seven_seats_get_exactly_seven(app, db, make, l
         )
     )
     assert paid == seated == SEATS == db.session.get(PitchEvent, shop.event.id).registered_count
+
+
+def test_a_sale_closing_before_it_opens_or_in_the_past_is_refused_by_its_field(
+    client, db, login, shop
+):
+    login(shop.facilitator)
+    base = {"type-name": "Pers", "type-price": "0", "type-capacity": "2"}
+    for extra, message in (
+        ({"type-sale_ends_at": "2020-01-01T10:00"}, "tidak bisa ditutup pada waktu yang sudah"),
+        (
+            {"type-sale_starts_at": "2099-02-01T10:00", "type-sale_ends_at": "2099-01-01T10:00"},
+            "harus ditutup setelah dibuka",
+        ),
+    ):
+        response = client.post(f"/events/{shop.event.id}/tickets/manage", data={**base, **extra})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and message in page
+        assert 'id="type-sale_ends_at-error"' in page or "type-sale_ends_at" in page
+    assert [t.name for t in tickets.ticket_types(shop.event)].count("Pers") == 0
+
+
+def test_a_registered_investor_is_shown_their_seat_not_a_button_and_finds_it_in_orders(
+    client, db, login, shop
+):
+    investor = shop.investors[0]
+    db.session.add(
+        EventRegistration(
+            event_id=shop.event.id,
+            user_id=investor.id,
+            organisation_id=investor.organisation_id,
+            status="registered",
+            payment_state="not_required",
+        )
+    )
+    db.session.commit()
+    login(investor)
+    page = client.get(f"/events/{shop.event.id}/tickets").get_data(as_text=True)
+    assert "Anda sudah terdaftar di acara ini" in page
+    assert "Ambil kursi gratis" not in page and "/buy" not in page
+    orders = client.get("/orders").get_data(as_text=True)
+    assert "Kursi lewat pendaftaran (tanpa tiket)" in orders and shop.event.title in orders
+    assert "Anda belum punya tiket" not in orders
+
+
+def test_a_free_ticket_holder_is_not_offered_another_seat(client, db, login, shop):
+    investor = shop.investors[1]
+    services.hold_ticket(actor=investor, ticket_type=shop.free)
+    db.session.commit()
+    login(investor)
+    page = client.get(f"/events/{shop.event.id}/tickets").get_data(as_text=True)
+    assert "Anda sudah punya tiket untuk acara ini" in page and "/buy" not in page
+    orders = client.get("/orders").get_data(as_text=True)
+    assert "Kursi lewat pendaftaran" not in orders  # the order stands for the seat
+
+
+def test_the_english_tickets_page_says_one_seat_left(app, client, db, login, shop):
+    tickets.save_ticket_type(
+        actor=shop.facilitator,
+        event=shop.event,
+        data=tickets.TicketTypeData(name="Press", price=0, capacity=1, kind="observer"),
+    )
+    db.session.commit()
+    login(shop.investors[2])
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/events/{shop.event.id}/tickets").get_data(as_text=True)
+    assert "1 seat left" in page and "1 seats left" not in page
+    assert "5 seats left" in page

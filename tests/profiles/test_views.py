@@ -542,3 +542,14 @@ def test_the_nik_hint_says_investors_see_it_masked(owner_client):
     page = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
     assert "melihatnya tersamar" in page  # the promise matches what investors are shown
     assert "tidak pernah bisa melihatnya" not in page
+
+
+def test_a_decimal_number_of_employees_gets_one_error_in_the_summary(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/edit", data=_profile_form(employees="1.5")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="employees-error"' in page
+    assert page.count("Isi bilangan bulat, tanpa koma desimal.") == 2  # summary and field
+    assert "Isi bilangan bulat mulai dari 0." not in page and 'value="1.5"' in page
