@@ -282,9 +282,7 @@ def cancel_deletion(*, token: str | None) -> AccountDeletion:
     the link stops working; audit `erasure.cancelled`.
     """
     deletion = open_cancel_link(token)
-    close_entry(
-        queue_entry(deletion), status="cancelled", answer="Dibatalkan lewat tautan di e-mail."
-    )
+    close_entry(queue_entry(deletion), status="cancelled", answer="deletion_cancelled")
     deletion.cancelled_at = utcnow()
     deletion.cancel_token_hash = None
     if deletion.user_id is not None:

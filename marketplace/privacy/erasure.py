@@ -257,7 +257,7 @@ def erase(deletion: AccountDeletion) -> dict[str, int]:
     deletion_requests.close_entry(
         db.session.get(RightsRequest, entry_id) if entry_id else None,
         status="done",
-        answer="Dihapus; catatan yang dibutuhkan orang lain disimpan atas nama terhapus.",
+        answer="deletion_done",  # requests.SYSTEM_ANSWERS: shown in the reader's language
     )
     audit.record(
         "erasure.done",

@@ -38,7 +38,7 @@ SYSTEM_ANSWERS = {
     "deletion_cancelled": _l("Cancelled through the link in the e-mail."),
     "deletion_done": _l("Deleted; records others need are kept under the erased name."),
 }
-# Rows written before the codes, with the Indonesian text itself (privacy.erasure).
+# Rows written before the codes held the Indonesian text itself: read as their code.
 _STORED_TEXTS = {
     "Dibatalkan lewat tautan di e-mail.": "deletion_cancelled",
     "Dihapus; catatan yang dibutuhkan orang lain disimpan atas nama terhapus.": "deletion_done",
