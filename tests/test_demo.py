@@ -40,7 +40,7 @@ from marketplace.programmes.models import Enrolment
 from tests import demo_snapshot
 
 # The demo is seeded into SQLite files of this module's own (`_app`), whatever the suite's
-# database: the PostgreSQL pass would only repeat the SQLite pass's work (four minutes of CI).
+# database: the PostgreSQL pass would only repeat the SQLite pass's two seeds.
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("TEST_DATABASE_URL")),
     reason="seeds its own SQLite files; the SQLite pass runs it",
