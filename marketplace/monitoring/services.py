@@ -499,21 +499,27 @@ def route_breakdown(rows) -> Breakdown:
     return Breakdown("financed", "route", cells, financed, pattern.withheld)
 
 
-def programme_report(*, programme: Programme | None, today: dt.date | None = None) -> Report:
+def programme_report(
+    *,
+    programme: Programme | None,
+    today: dt.date | None = None,
+    regencies: frozenset[str] | None = None,
+) -> Report:
     """Everything the dashboard and the exports show for `programme` (None: every programme,
-    the public page). Reads only."""
+    the public page); with `regencies`, only the enterprises located in those kabupaten/kota
+    (a programme's priority areas). Reads only."""
     today = today or dt.date.today()
     token = cache.current_token()
     if token is None:
         with ind.gc_paused():
-            return _programme_report(programme=programme, today=today)
-    key = (programme.id if programme else None, today, token)
+            return _programme_report(programme=programme, today=today, regencies=regencies)
+    key = (programme.id if programme else None, today, token, regencies)
     # The routes' and the tables' labels are in the request's language: kept per language.
     locale = str(get_locale())
     kept = cache.get(key)
     if kept is None:
         with ind.gc_paused():
-            report = _programme_report(programme=programme, today=today)
+            report = _programme_report(programme=programme, today=today, regencies=regencies)
         kept = {"report": report, "labelled": {locale: (report.routes, report._tables)}}
         cache.put(key, kept)
     base = kept["report"]
@@ -534,8 +540,18 @@ def programme_report(*, programme: Programme | None, today: dt.date | None = Non
     )
 
 
-def _programme_report(*, programme: Programme | None, today: dt.date) -> Report:
-    rows = ind.frame(programme_id=programme.id if programme else None, today=today)
+def _in_areas(rows: list, regencies: frozenset[str] | None) -> list:
+    if regencies is None:
+        return rows
+    return [row for row in rows if row.regency in regencies]
+
+
+def _programme_report(
+    *, programme: Programme | None, today: dt.date, regencies: frozenset[str] | None = None
+) -> Report:
+    rows = _in_areas(
+        ind.frame(programme_id=programme.id if programme else None, today=today), regencies
+    )
     counted = {code: spec.counted(rows) for code, spec in ind.INDICATORS.items()}
     totals = {
         code: (len(chosen), sum(value for _row, value in chosen))
@@ -561,8 +577,8 @@ def _programme_report(*, programme: Programme | None, today: dt.date) -> Report:
                 if end >= today:
                     frames[(end, needs)] = rows
                 elif needs:
-                    frames[(end, needs)] = ind.frame(
-                        programme_id=programme.id, today=today, until=end
+                    frames[(end, needs)] = _in_areas(
+                        ind.frame(programme_id=programme.id, today=today, until=end), regencies
                     )
                 else:
                     frames[(end, needs)] = ind.as_of(rows, end)

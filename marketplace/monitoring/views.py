@@ -26,6 +26,7 @@ from marketplace.monitoring.models import CheckIn, Target
 from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
+from marketplace.programmes import groups
 from marketplace.programmes.models import Programme
 
 bp = Blueprint("monitoring", __name__)
@@ -46,8 +47,20 @@ def dashboard(programme_id: int):
     return _dashboard(programme, forms.TargetForm(formdata=None))
 
 
+def _report(programme: Programme):
+    """The programme's report, for its priority kabupaten/kota only with `?areas=priority`
+    (and a priority list to apply): the dashboard, its lists and exports read the same."""
+    return services.programme_report(programme=programme, regencies=_areas(programme))
+
+
+def _areas(programme: Programme) -> frozenset[str] | None:
+    if request.args.get("areas") != "priority":
+        return None
+    return frozenset(groups.priority_regencies([programme.id])) or None
+
+
 def _dashboard(programme: Programme, target_form):
-    report = services.programme_report(programme=programme)
+    report = _report(programme)
     indicator = request.args.get("indicator", "enterprises_supported")
     if indicator not in ind.INDICATORS:
         indicator = "enterprises_supported"
@@ -70,6 +83,8 @@ def _dashboard(programme: Programme, target_form):
         target_form=target_form,
         can_set=permissions.can_set_targets(current_user, programme),
         target_rows=_target_rows(programme),
+        priority_count=len(groups.priority_regencies([programme.id])),
+        areas="priority" if _areas(programme) else None,
     ), form_status(target_form)
 
 
@@ -242,7 +257,7 @@ def funnel_list(programme_id: int, step: str):
     programme = _programme(programme_id)
     if step not in ind.STEPS:
         abort(404)
-    report = services.programme_report(programme=programme)
+    report = _report(programme)
     rows = sorted(
         (r for r in report.rows if r.dates.get(step) is not None), key=lambda r: r.name.lower()
     )
@@ -271,7 +286,7 @@ def _download(body, *, mimetype: str, filename: str) -> Response:
 @login_required
 def export_csv(programme_id: int):
     programme = _programme(programme_id)
-    report = services.programme_report(programme=programme)
+    report = _report(programme)
     return _download(
         "\ufeff" + exports.report_csv(report),
         mimetype="text/csv",
@@ -283,7 +298,7 @@ def export_csv(programme_id: int):
 @login_required
 def export_xlsx(programme_id: int):
     programme = _programme(programme_id)
-    report = services.programme_report(programme=programme)
+    report = _report(programme)
     return _download(
         exports.report_workbook(report),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

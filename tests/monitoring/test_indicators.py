@@ -197,3 +197,18 @@ def test_suppression_marks():
     assert sup.suppress({"a": 0, "b": 12}).marks == {"a": "shown", "b": "shown"}
     pattern = sup.suppress({"a": 3, "b": 12, "c": 20})
     assert pattern.marks == {"a": "small", "b": "hidden", "c": "shown"}
+
+
+def test_a_programmes_priority_kabupaten_kota_restrict_every_figure(w):
+    # E1–E5 are in 32.01, E6–E8 in 33.01 (world.py); the financed ones (E1, E2) in 32.01.
+    inside = services.programme_report(
+        programme=w.programme, today=world.TODAY, regencies=frozenset({"32.01"})
+    )
+    outside = services.programme_report(
+        programme=w.programme, today=world.TODAY, regencies=frozenset({"33.01"})
+    )
+    assert inside.totals["enterprises_supported"][1] == 5
+    assert inside.totals["finance_mobilised"][1] == 150_000_000
+    assert outside.totals["enterprises_supported"][1] == 3
+    assert outside.totals["financed"][1] == 0 and outside.totals["women_led"][1] == 0
+    assert {row.name for row in outside.rows} == {"E6", "E7", "E8"}

@@ -562,3 +562,26 @@ def test_the_birth_year_input_offers_exactly_the_years_the_service_accepts(clien
         assert response.status_code == 422
         assert f"dari {year - 100} sampai {year - 10}" in page
         assert f'min="{year - 100}"' in page and f'max="{year - 10}"' in page
+
+
+def test_the_dashboard_and_its_exports_can_show_the_priority_areas_only(client, login, w, db):
+    from marketplace.programmes import groups
+
+    login(w.facilitator)
+    page = client.get(f"/programmes/{w.programme.id}/monitoring").get_data(as_text=True)
+    assert 'id="areas"' not in page  # no priority list: nothing to choose
+    groups.set_priority_areas(actor=w.facilitator, programme=w.programme, regency_codes=["33.01"])
+    db.session.commit()
+
+    page = client.get(f"/programmes/{w.programme.id}/monitoring").get_data(as_text=True)
+    assert "1 kabupaten/kota prioritas" in page and "areas=priority" in page
+    chosen = client.get(f"/programmes/{w.programme.id}/monitoring?areas=priority")
+    html = chosen.get_data(as_text=True)
+    assert chosen.status_code == 200
+    assert f"/programmes/{w.programme.id}/monitoring/report.xlsx?areas=priority" in html
+    assert 'name="areas" value="priority"' in html  # the breakdown's form keeps the choice
+    # The list behind the funnel's first number names only the enterprises in the area.
+    listed = client.get(
+        f"/programmes/{w.programme.id}/monitoring/funnel/enrolled?areas=priority"
+    ).get_data(as_text=True)
+    assert ">E6</a>" in listed and ">E1</a>" not in listed
