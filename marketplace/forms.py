@@ -44,6 +44,10 @@ class WholeNumberField(IntegerField):
     and then the range's error about the missing number as well."""
 
     def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str) and not valuelist[0].strip():
+            # Left empty: no number, no error here (Optional or a required check decides).
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:

@@ -7,7 +7,7 @@ import re
 
 from marketplace import mail
 from marketplace.extensions import db
-from marketplace.privacy import erasure
+from marketplace.privacy import deletion_requests
 from tests.factories import PASSWORD
 
 
@@ -42,7 +42,7 @@ def test_in_development_the_deletion_cancel_mail_is_printed_with_its_link(app, m
     app.config["ENV_NAME"] = "development"
     app.config["MAIL_LOG_ONLY"] = True
     owner = make.owner()
-    erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion_requests.request_deletion(user=owner, password=PASSWORD)
     db.session.commit()
     printed = capsys.readouterr().out
     assert "(development: not sent)" in printed
@@ -51,6 +51,6 @@ def test_in_development_the_deletion_cancel_mail_is_printed_with_its_link(app, m
 
 def test_outside_development_nothing_is_printed(app, make, capsys):
     owner = make.owner()
-    erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion_requests.request_deletion(user=owner, password=PASSWORD)
     db.session.commit()
     assert "(development: not sent)" not in capsys.readouterr().out

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.extensions import db as _db
 from marketplace.models import utcnow
-from marketplace.privacy import consent, erasure, export
+from marketplace.privacy import consent, deletion_requests, export
 from marketplace.profiles.models import Enterprise
 from tests.factories import PASSWORD
 
@@ -33,7 +33,7 @@ def test_no_tick_and_a_wrong_password_are_both_reported_at_once(app, make, clien
     assert ".:" not in page
     _db.session.expire_all()
     assert _db.session.get(User, owner.id).active
-    assert erasure.pending_for_user(owner) is None
+    assert deletion_requests.pending_for_user(owner) is None
     # The right password without the tick: only the tick is asked for.
     page = client.post("/privacy/delete", data={"password": PASSWORD}).get_data(as_text=True)
     assert "Centang kotak untuk mengonfirmasi." in page
@@ -112,7 +112,7 @@ def test_a_cancelled_deletions_answer_is_shown_in_the_readers_language(
     import re
 
     owner = make.owner()
-    erasure.request_deletion(user=owner, password=PASSWORD)
+    deletion_requests.request_deletion(user=owner, password=PASSWORD)
     _db.session.commit()
     [message] = [m for m in outbox if "/privacy/delete/cancel/" in m.body]
     token = re.search(r"/privacy/delete/cancel/([\w-]+)", message.body).group(1)

@@ -553,3 +553,16 @@ def test_a_decimal_number_of_employees_gets_one_error_in_the_summary(owner_clien
     assert response.status_code == 422 and 'id="employees-error"' in page
     assert page.count("Isi bilangan bulat, tanpa koma desimal.") == 2  # summary and field
     assert "Isi bilangan bulat mulai dari 0." not in page and 'value="1.5"' in page
+
+
+def test_whole_number_fields_left_empty_are_saved_as_not_given(owner_client):
+    # A browser sends an empty string for an empty number box: that is "not given", not an
+    # error (the owner of a young business does not know its tenor yet).
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/edit",
+        data=_profile_form(employees="", women_employees=" ", tenor_months=""),
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert enterprise.employees is None and enterprise.tenor_months is None
