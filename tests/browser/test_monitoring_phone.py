@@ -11,10 +11,18 @@ import pytest
 from openpyxl import load_workbook
 
 from marketplace.extensions import db
+from marketplace.programmes import groups
 from tests import factories
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_admin_pages_phone import switch_to
-from tests.browser.test_journeys import ARTIFACTS, assert_fits_phone, log_in, screenshot, submit
+from tests.browser.test_journeys import (
+    ARTIFACTS,
+    assert_fits_phone,
+    expect_text,
+    log_in,
+    screenshot,
+    submit,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,6 +42,9 @@ def seed(server) -> dict:
         make.enrol(facilitator, enterprise, cohort=cohort)
         for n in range(6):
             make.enrol(facilitator, make.enterprise(name=f"Usaha {n + 1}"), cohort=cohort)
+        groups.set_priority_areas(
+            actor=facilitator, programme=programme, regency_codes=["32.01", "52.03"]
+        )
         db.session.commit()
         ids = {
             "facilitator": facilitator.email,
@@ -95,6 +106,14 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     indicators = list(book.worksheets[0].iter_rows(values_only=True))
     bankable = next(row for row in indicators if row[1] == "bankable")
     assert 50 in bankable  # the target just set, beside its period's actual
+
+    # The programme's priority kabupaten/kota: every figure for the enterprises there only.
+    with page.expect_navigation():
+        page.click("#areas a")
+    assert page.url.endswith("/monitoring?areas=priority")
+    expect_text(page.locator("#areas strong"), "2")
+    assert_fits_phone(page)
+    page.locator("#areas").screenshot(path=str(ARTIFACTS / f"issue14-areas-{locale}.png"))
 
     owner = new_page()
     log_in(owner, live_server, seeded["owner"])
