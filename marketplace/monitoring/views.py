@@ -146,38 +146,48 @@ def set_target(programme_id: int):
     if not permissions.can_set_targets(current_user, programme):
         abort(403)
     form = forms.TargetForm()
+    saved = _save_target(
+        programme,
+        form,
+        indicator=form.indicator.data,
+        period=form.period.data,
+        save=lambda: services.set_target(
+            actor=current_user,
+            programme=programme,
+            indicator=form.indicator.data,
+            period=form.period.data,
+            target=form.target.amount,
+            baseline=form.baseline.amount,
+            donor_code=form.donor_code.data,
+        ),
+    )
+    return saved or _dashboard(programme, form)
+
+
+def _save_target(programme: Programme, form, *, indicator, period, save):
+    """Run `save` for a valid target form and go back to the dashboard with any warning
+    (a baseline above the target); otherwise put the target's problems on the form and answer
+    None, for the caller to show it again."""
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Target saved.")) as outcome:
-            services.set_target(
-                actor=current_user,
-                programme=programme,
-                indicator=form.indicator.data,
-                period=form.period.data,
-                target=form.target.amount,
-                baseline=form.baseline.amount,
-                donor_code=form.donor_code.data,
-            )
+            save()
         if outcome.ok:
-            _warn(form)
+            for warning in services.target_warnings(
+                target=form.target.amount, baseline=form.baseline.amount
+            ):
+                flash(str(warning), "warning")
             return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
-    else:
-        add_problems(
-            form,
-            services.target_problems(
-                indicator=form.indicator.data,
-                period=form.period.data,
-                target=form.target.amount,
-                baseline=form.baseline.amount,
-            ),
-        )
-    return _dashboard(programme, form)
-
-
-def _warn(form) -> None:
-    for warning in services.target_warnings(
-        target=form.target.amount, baseline=form.baseline.amount
-    ):
-        flash(str(warning), "warning")
+        return None
+    add_problems(
+        form,
+        services.target_problems(
+            indicator=indicator,
+            period=period,
+            target=form.target.amount,
+            baseline=form.baseline.amount,
+        ),
+    )
+    return None
 
 
 def _target_to_manage(programme_id: int, target_id: int) -> tuple[Programme, Target]:
@@ -205,28 +215,21 @@ def edit_target(programme_id: int, target_id: int):
         )
     else:
         form = forms.TargetEditForm(unit=unit)
-        if form.validate_on_submit():
-            with Attempt(form=form, success=_("Target saved.")) as outcome:
-                services.update_target(
-                    actor=current_user,
-                    target_row=row,
-                    target=form.target.amount,
-                    baseline=form.baseline.amount,
-                    donor_code=form.donor_code.data,
-                )
-            if outcome.ok:
-                _warn(form)
-                return redirect(url_for("monitoring.dashboard", programme_id=programme.id))
-        else:
-            add_problems(
-                form,
-                services.target_problems(
-                    indicator=row.indicator,
-                    period=row.period,
-                    target=form.target.amount,
-                    baseline=form.baseline.amount,
-                ),
-            )
+        saved = _save_target(
+            programme,
+            form,
+            indicator=row.indicator,
+            period=row.period,
+            save=lambda: services.update_target(
+                actor=current_user,
+                target_row=row,
+                target=form.target.amount,
+                baseline=form.baseline.amount,
+                donor_code=form.donor_code.data,
+            ),
+        )
+        if saved:
+            return saved
     return render_template(
         "monitoring/target_edit.html",
         programme=programme,
