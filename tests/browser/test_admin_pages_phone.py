@@ -14,7 +14,14 @@ from marketplace.audit import AuditEvent
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    log_in,
+    press,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,11 +77,6 @@ def seed(server) -> dict:
         ids = {"bank_email": bank.email}
         db.session.remove()
     return ids
-
-
-def switch_to(page, locale: str) -> None:
-    page.click(f"form.lang button[value={locale}]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
@@ -141,7 +143,7 @@ def test_the_admin_pages_fit_a_phone(new_page, live_server, locale):
     # Rejecting without a reason keeps the admin on the page with the message.
     card = page.locator("article.card", has_text=LONG_NAME)
     card.locator("summary").click()
-    card.locator("form[action$='/reject'] button").click()
+    press(card.locator("form[action$='/reject'] button"))
     assert page.locator("textarea[aria-invalid=true]").count() == 1
     assert_fits_phone(page)
 
@@ -173,8 +175,7 @@ def test_a_member_leaves_the_organisation_on_a_phone(new_page, live_server, loca
     screenshot(page, f"issue13-members-leave-{locale}")
 
     leave.locator("input[name=confirm]").check()
-    leave.locator("button").click()
-    page.wait_for_load_state()
+    press(leave.locator("button"))
     assert page.locator(".flash-success").count() == 1
     assert "Bank Maju Bersama" in page.locator(".flash-success").inner_text()
     assert "Budi Santoso" not in page.inner_text("main")  # no longer a colleague

@@ -14,8 +14,14 @@ from marketplace import mail
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
-from tests.browser.test_privacy_phone import switch_to
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    follow,
+    log_in,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,7 +67,7 @@ def test_an_owner_asks_for_deletion_and_cancels_it_on_a_phone(new_page, live_ser
     log_in(page, live_server, ids["owner_email"])
     switch_to(page, locale)
     page.goto("/account")
-    page.click("a[href='/privacy/delete']")
+    follow(page, "a[href='/privacy/delete']")
     assert_fits_phone(page)
     screenshot(page, f"issue16-delete-{locale}")
 
@@ -103,6 +109,6 @@ def test_a_facilitator_opens_the_deletion_of_a_phone_only_profile(new_page, live
     log_in(page, live_server, ids["facilitator_email"])
     switch_to(page, locale)
     page.goto("/privacy/delete")
-    page.click(f"a[href='/privacy/delete/enterprises/{ids['behalf']}']")
+    follow(page, f"a[href='/privacy/delete/enterprises/{ids['behalf']}']")
     assert_fits_phone(page)
     screenshot(page, f"issue16-delete-behalf-{locale}")

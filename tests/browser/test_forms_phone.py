@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.test_journeys import assert_fits_phone, expect_text, register, screenshot, submit
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    expect_text,
+    register,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,8 +61,7 @@ def test_the_profile_form_shows_every_error_at_once_on_a_phone(new_page, live_se
     screenshot(page, "profile-errors-id")
 
     page.goto(edit_url)
-    page.click("form.lang button[value=en]")
-    page.wait_for_url(edit_url)
+    switch_to(page, "en")
     _type_six_wrong_fields(page)
     submit(page, "#capital")
     expect_text(page.locator("#error-summary"), "6 problems to correct")
@@ -98,8 +104,7 @@ def test_the_cohort_page_fits_a_phone_with_its_status_choices(new_page, live_ser
     assert_fits_phone(page)
     screenshot(page, "cohort-id")
 
-    page.click("form.lang button[value=en]")
-    page.wait_for_url(cohort_url)
+    switch_to(page, "en")
     box = page.locator("select[name=status]").first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert_fits_phone(page)

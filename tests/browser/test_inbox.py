@@ -15,8 +15,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.pitches import data_room as pitches
 from tests import factories
-from tests.browser.conftest import PHONE_VIEWPORT
-from tests.browser.test_journeys import log_in
+from tests.browser.test_journeys import assert_fits_phone, log_in, press, switch_to
 
 pytestmark = pytest.mark.browser
 
@@ -40,19 +39,9 @@ def _seed(server) -> dict:
     return ids
 
 
-def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_VIEWPORT["width"], f"{page.url} is {width} px wide"
-
-
 def _shoot(page, folder: Path, name: str) -> None:
-    _fits(page)
+    assert_fits_phone(page)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def _switch_language(page, code: str) -> None:
-    page.locator(f"form.lang button[value={code}]").click()
-    page.wait_for_load_state()
 
 
 def test_the_data_room_loop_through_the_inbox_on_a_phone(new_page, live_server, tmp_path):
@@ -66,23 +55,22 @@ def test_the_data_room_loop_through_the_inbox_on_a_phone(new_page, live_server, 
     waiting = owner.locator("ul.waiting li")
     assert "1" in waiting.first.inner_text() and "ruang data" in waiting.first.inner_text()
     _shoot(owner, folder, "dashboard-owner-id")
-    _switch_language(owner, "en")
+    switch_to(owner, "en")
     assert "1 data-room request to answer" in owner.locator("ul.waiting").inner_text()
     _shoot(owner, folder, "dashboard-owner-en")
 
     owner.goto("/notifications")
     _shoot(owner, folder, "notifications-owner-en")
-    _switch_language(owner, "id")
+    switch_to(owner, "id")
     _shoot(owner, folder, "notifications-owner-id")
     owner.locator("ul.notifications a").first.click()
     owner.wait_for_url(f"**/enterprises/{ids['enterprise']}/data-room")
     assert owner.locator("header .count").count() == 0  # opened: read
-    owner.locator("form[action$='/accept'] button").click()
-    owner.wait_for_load_state()
+    press(owner.locator("form[action$='/accept'] button"))
 
     owner.goto("/notifications/settings")
     _shoot(owner, folder, "settings-owner-id")
-    _switch_language(owner, "en")
+    switch_to(owner, "en")
     _shoot(owner, folder, "settings-owner-en")
     owner.locator("input[name=data_room_requested][value=digest]").check()
     owner.locator("form.card button").click()
@@ -98,4 +86,4 @@ def test_the_data_room_loop_through_the_inbox_on_a_phone(new_page, live_server, 
     _shoot(investor, folder, "notifications-investor-id")
     investor.locator("ul.notifications a").first.click()
     investor.wait_for_url(f"**/enterprises/{ids['enterprise']}/data-room")
-    _fits(investor)
+    assert_fits_phone(investor)

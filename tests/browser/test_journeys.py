@@ -57,8 +57,16 @@ def expect_text(locator, text: str) -> None:
 
 
 def assert_fits_phone(page) -> None:
-    """No horizontal scrolling on a 390 px wide phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
+    """No horizontal scrolling on a 390 px wide phone, measured once the page has loaded.
+
+    Polled rather than evaluated once: straight after a navigation commits, the new document
+    has no root element yet, and reading its width then fails on a busy machine.
+    """
+    page.wait_for_load_state()
+    width = page.wait_for_function(
+        "() => document.readyState === 'complete' && document.documentElement"
+        " && document.documentElement.scrollWidth"
+    ).json_value()
     assert width <= PHONE_VIEWPORT["width"], f"{page.url} is {width}px wide on a phone"
 
 
@@ -70,9 +78,29 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def follow(page, selector: str) -> None:
+    """Click the link at `selector` and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def press(locator) -> None:
+    """Click a button or link and wait for the page the server answers with: checking right
+    after a bare click reads the old page on a busy machine."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
+def switch_to(page, locale: str) -> None:
+    """Change the interface language with the header's buttons, staying on the same page."""
+    press(page.locator(f"form.lang button[value={locale}]"))
+
+
 def submit(page, field_selector: str) -> None:
-    """Press the submit button of the form that holds `field_selector`."""
-    page.locator(f"form:has({field_selector}) button").last.click()
+    """Press the submit button of the form that holds `field_selector` and wait for the page
+    the server answers with (checking the old page for the new page's message races it)."""
+    with page.expect_navigation():
+        page.locator(f"form:has({field_selector}) button").last.click()
 
 
 def register(
@@ -200,7 +228,7 @@ def test_owner_registers_fills_the_profile_recovers_from_mistakes_and_publishes(
         field_error(page, "capital"),
         tr(
             server,
-            "Enter an amount in rupiah, for example 50.000.000, 50 jt (juta) or 1,5 M (miliar).",
+            "Enter an amount in rupiah, for example 50,000,000, 50 jt (juta) or 1.5 miliar.",
         ),
     )
     # Nothing else typed is lost.
@@ -537,7 +565,7 @@ def test_monthly_revenue_typed_before_a_wrong_capital_is_still_there(page, live_
         field_error(page, "capital"),
         tr(
             live_server,
-            "Enter an amount in rupiah, for example 50.000.000, 50 jt (juta) or 1,5 M (miliar).",
+            "Enter an amount in rupiah, for example 50,000,000, 50 jt (juta) or 1.5 miliar.",
         ),
     )
     assert [m.input_value() for m in months.all()] == ["7.500.000"] * months.count()

@@ -11,17 +11,19 @@ import pytest
 from openpyxl import load_workbook
 
 from marketplace.extensions import db
+from marketplace.monitoring import targets
 from marketplace.programmes import groups
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_admin_pages_phone import switch_to
 from tests.browser.test_journeys import (
     ARTIFACTS,
     assert_fits_phone,
     expect_text,
+    follow,
     log_in,
     screenshot,
     submit,
+    switch_to,
 )
 
 pytestmark = [
@@ -45,6 +47,14 @@ def seed(server) -> dict:
         groups.set_priority_areas(
             actor=facilitator, programme=programme, regency_codes=["32.01", "52.03"]
         )
+        # A target whose label and figures are long, in rupiah: its chart label must wrap.
+        targets.set_target(
+            actor=facilitator,
+            programme=programme,
+            indicator="finance_mobilised",
+            period="2026-Q4",
+            target=2_500_000_000,
+        )
         db.session.commit()
         ids = {
             "facilitator": facilitator.email,
@@ -64,7 +74,7 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     switch_to(page, locale)
 
     page.goto(f"/programmes/{seeded['programme']}")
-    page.click(f"a[href='/programmes/{seeded['programme']}/monitoring']")
+    follow(page, f"a[href='/programmes/{seeded['programme']}/monitoring']")
     assert_fits_phone(page)
 
     # A period that is no period: the error beside it, the figures typed kept.
@@ -84,6 +94,7 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     assert page.locator("#period-error").count() == 0
     assert_fits_phone(page)
     screenshot(page, f"issue15-dashboard-{locale}")
+    assert_charts_readable(page)
     # Targets against actuals: one card per target on a phone, each figure under its column's
     # name (no header row whose words break mid-word).
     targets = page.locator("#targets table.stack")
@@ -119,7 +130,7 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     log_in(owner, live_server, seeded["owner"])
     switch_to(owner, locale)
     owner.goto("/dashboard")
-    owner.click(f"a.button[href='/enterprises/{seeded['enterprise']}/check-in']")
+    follow(owner, f"a.button[href='/enterprises/{seeded['enterprise']}/check-in']")
     assert_fits_phone(owner)
     owner.fill("#revenue", "-5 jt")
     owner.fill("#employees_women", "2")
@@ -134,3 +145,23 @@ def test_targets_dashboard_workbook_and_check_in_fit_a_phone(new_page, live_serv
     owner.goto("/dashboard")
     report_progress = f"a.button[href='/enterprises/{seeded['enterprise']}/check-in']"
     assert owner.locator(report_progress).count() == 0
+
+
+def assert_charts_readable(page) -> None:
+    """Every chart's text is at least 12 CSS px on the 390 px screen, after whatever scaling the
+    SVG gets (its font size times the text's scale on screen), and none of it runs out of its
+    chart (where it would be cut off; 2 px of slack for a glyph that overhangs its start)."""
+    texts = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart text')].map(text => {
+            const chart = text.ownerSVGElement.getBoundingClientRect();
+            const box = text.getBoundingClientRect();
+            return {
+                text: text.textContent,
+                px: parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a,
+                inside: box.left >= chart.left - 2 && box.right <= chart.right + 2,
+            };
+        })"""
+    )
+    assert len(texts) > 10  # targets, funnel, routes and breakdown charts
+    assert min(t["px"] for t in texts) >= 12, texts
+    assert [t["text"] for t in texts if not t["inside"]] == []

@@ -13,7 +13,14 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    follow,
+    log_in,
+    press,
+    screenshot,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,11 +49,6 @@ def seed(server) -> dict:
     return ids
 
 
-def switch_to(page, locale: str) -> None:
-    page.click(f"form.lang button[value={locale}]")
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("locale", ["id", "en"])
 def test_an_owner_withdraws_a_consent_on_a_phone(new_page, live_server, locale):
     ids = seed(live_server)
@@ -54,12 +56,11 @@ def test_an_owner_withdraws_a_consent_on_a_phone(new_page, live_server, locale):
     log_in(page, live_server, ids["owner_email"])
     switch_to(page, locale)
     page.goto("/account")
-    page.click("a[href='/privacy/consents']")
+    follow(page, "a[href='/privacy/consents']")
     assert_fits_phone(page)
     screenshot(page, f"issue16-consents-{locale}")
     page.click(f"a[href='/privacy/consents/enterprises/{ids['enterprise_id']}']")
-    page.locator("#consent-share_women_led button").click()
-    page.wait_for_load_state()
+    press(page.locator("#consent-share_women_led button"))
     assert page.locator("#consent-share_women_led .badge.ok").count() == 0
     assert "Sri Wahyuningsih" in page.inner_text("table")
     assert_fits_phone(page)
@@ -87,8 +88,7 @@ def test_an_admin_records_a_breach_and_sends_the_notices_on_a_phone(new_page, li
     page.fill("#how_discovered", "Laporan dari peneliti keamanan.")
     page.fill("#what_happened", "")  # forgotten: the form comes back with everything else kept
     page.fill("#handling", "Tautan ekspor dimatikan dan kunci diganti.")
-    page.locator("form.card button").click()
-    page.wait_for_load_state()
+    press(page.locator("form.card button"))
     assert page.locator("#what_happened[aria-invalid=true]").count() == 1
     assert page.input_value("#how_discovered") == "Laporan dari peneliti keamanan."
     assert_fits_phone(page)
@@ -102,7 +102,6 @@ def test_an_admin_records_a_breach_and_sends_the_notices_on_a_phone(new_page, li
     screenshot(page, f"issue16-breach-{locale}")
     people = page.locator("#people-notice form.confirm")
     people.locator("input[name=confirm]").check()
-    people.locator("button").click()
-    page.wait_for_load_state()
+    press(people.locator("button"))
     assert "sri@warung.example.id" in page.inner_text("main")
     assert_fits_phone(page)

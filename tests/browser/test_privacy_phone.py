@@ -13,8 +13,15 @@ from marketplace.extensions import db
 from marketplace.models import utcnow
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_admin_pages_phone import switch_to
-from tests.browser.test_journeys import assert_fits_phone, log_in, screenshot, submit
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    follow,
+    log_in,
+    press,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,7 +58,7 @@ def test_data_saya_journey_fits_a_phone(new_page, live_server, locale):
     switch_to(page, locale)
 
     page.goto("/account")
-    page.click("a[href='/data-saya']")
+    follow(page, "a[href='/data-saya']")
     assert_fits_phone(page)
 
     # A correction with nothing written: both errors, the enterprise chosen stays.
@@ -64,7 +71,7 @@ def test_data_saya_journey_fits_a_phone(new_page, live_server, locale):
     submit(page, "#details")
     assert page.locator(".flash-success").count() == 1
 
-    page.locator("form[action$='/data-saya/copy'] button").click()
+    press(page.locator("form[action$='/data-saya/copy'] button"))
     assert page.locator(".flash-success").count() == 1
     link = page.locator("a[href^='/data-saya/copy/']")
     assert link.count() == 1
@@ -78,7 +85,7 @@ def test_data_saya_journey_fits_a_phone(new_page, live_server, locale):
     log_in(helper, live_server, seeded["facilitator"])
     switch_to(helper, locale)
     helper.goto("/data-saya")
-    helper.locator("a[href^='/data-saya/requests/']").first.click()
+    press(helper.locator("a[href^='/data-saya/requests/']").first)
     assert_fits_phone(helper)
     helper.check("input[name=decision][value=accept]")
     helper.fill("#answer", "Tanggal diperbaiki menjadi 12 Maret 2026.")

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.test_journeys import assert_fits_phone, expect_text, register, screenshot, submit
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    expect_text,
+    register,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,8 +53,7 @@ def test_the_readiness_page_of_a_food_business_fits_a_phone_in_both_languages(
     assert_fits_phone(page)
     screenshot(page, "readiness-food-id")
 
-    page.click("form.lang button[value=en]")
-    page.wait_for_url(readiness_url)
+    switch_to(page, "en")
     expect_text(page.locator("ul.rules"), "PP 42/2024 art. 160")
     expect_text(page.locator("ul.checklist").first, "Overdue: halal certification")
     assert_fits_phone(page)

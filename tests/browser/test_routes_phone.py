@@ -16,18 +16,13 @@ from tests.browser.test_journeys import (
     register,
     screenshot,
     submit,
+    switch_to,
 )
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}"),
 ]
-
-
-def _switch_to_english(page) -> None:
-    url = page.url
-    page.click("form.lang button[value=en]")
-    page.wait_for_url(url)
 
 
 def test_a_business_idea_sees_its_steps_and_the_social_checklist_on_a_phone(
@@ -60,7 +55,7 @@ def test_a_business_idea_sees_its_steps_and_the_social_checklist_on_a_phone(
     assert_fits_phone(page)
     screenshot(page, "readiness-embryo-id")
 
-    _switch_to_english(page)
+    switch_to(page, "en")
     expect_text(page.locator("ol.embryo-steps"), "As a PKH (Program Keluarga Harapan) graduate")
     expect_text(page.locator("#social"), "Use of funds: the ask and what the money will buy")
     assert_fits_phone(page)
@@ -96,7 +91,7 @@ def test_a_groups_combined_profile_fits_a_phone_in_both_languages(
     assert_fits_phone(page)
     screenshot(page, "group-id")
 
-    _switch_to_english(page)
+    switch_to(page, "en")
     expect_text(page.locator("main"), "Combined annual turnover")
     expect_text(page.locator("dl.facts"), "Rp150,000,000")
     assert_fits_phone(page)

@@ -8,7 +8,14 @@ import pytest
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.test_journeys import assert_fits_phone, expect_text, log_in, screenshot, submit
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    expect_text,
+    log_in,
+    screenshot,
+    submit,
+    switch_to,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,8 +50,7 @@ def test_an_investor_saves_a_search_on_a_phone_in_both_languages(new_page, live_
     screenshot(page, "saved-searches-id")
 
     page.goto("/searches")
-    page.click("form.lang button[value=en]")
-    page.wait_for_url("**/searches")
+    switch_to(page, "en")
     expect_text(page.locator("main h1"), "Saved searches")
     page.locator("article.saved-search summary").click()
     assert_fits_phone(page)

@@ -8,7 +8,13 @@ import pytest
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.test_journeys import assert_fits_phone, expect_text, log_in, screenshot
+from tests.browser.test_journeys import (
+    assert_fits_phone,
+    expect_text,
+    log_in,
+    screenshot,
+    switch_to,
+)
 from tests.matching.helpers import published
 
 pytestmark = [
@@ -49,8 +55,7 @@ def test_a_facilitator_filters_search_by_priority_areas_on_a_phone(
     assert_fits_phone(page)
     screenshot(page, "search-priority-id")
 
-    page.click("form.lang button[value=en]")
-    page.wait_for_url("**/search?**")
+    switch_to(page, "en")
     expect_text(page.locator("#search-form"), "Priority kabupaten/kota of a programme")
     assert_fits_phone(page)
     screenshot(page, "search-priority-en")
