@@ -127,7 +127,7 @@ def _register_jobs() -> None:
     import marketplace.matching.saved_searches  # notify saved searches of a new profile
     import marketplace.matching.search.indexing  # search.sync_enterprise, outbox listeners
     import marketplace.monitoring.hooks  # the owner's "Report progress" when a check-in is due
-    import marketplace.monitoring.services  # the public page's month-end snapshot job
+    import marketplace.monitoring.snapshots  # the public page's month-end snapshot job
     import marketplace.notifications.services  # the digest; the mail job queued long ago
     import marketplace.payments.cancellation  # the cancellation mail job
     import marketplace.payments.hooks

@@ -40,7 +40,7 @@ from marketplace.monitoring.models import CheckIn, DataVersion, FinanceReceived,
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Enrolment, Programme
 
-# The tables `indicators.frame` and `services.programme_report` read (a test checks every
+# The tables `facts.frame` and `services.programme_report` read (a test checks every
 # statement of a report against `watched_tables()`).
 READ_MODELS = (
     Enrolment,
@@ -96,10 +96,10 @@ def init_app(app) -> None:
 
     @event.listens_for(engine, "after_cursor_execute")
     def _noticed(conn, _cursor, statement, _parameters, _context, _executemany):
-        if conn.info.get(DIRTY):
-            return
+        # Every statement passes here: a read fails the pattern at its first word, before
+        # the connection's info (a chain of properties) is looked at.
         match = WRITE.match(statement)
-        if match and match.group(1).lower() in watched:
+        if match and match.group(1).lower() in watched and not conn.info.get(DIRTY):
             conn.info[DIRTY] = True
 
     exists = EXISTS[engine.dialect.name]

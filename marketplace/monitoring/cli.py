@@ -12,9 +12,9 @@ monitoring_group = AppGroup("monitoring", help="Monitoring and evaluation (issue
 def snapshot() -> None:
     """Store the public /monitoring figures at the end of the last complete month, if not yet."""
     from marketplace.extensions import db
-    from marketplace.monitoring import services
+    from marketplace.monitoring import snapshots
 
-    stored = services.store_public_snapshot()
+    stored = snapshots.store_public_snapshot()
     db.session.commit()
-    day = services.snapshot_day()
+    day = snapshots.snapshot_day()
     click.echo(f"{day.isoformat()}: {'stored' if stored else 'already stored'}")

@@ -1,7 +1,7 @@
 """The donor exports of one programme report: CSV in long format and an Excel workbook.
 
-Both read the same `services.Report` the dashboard shows, and every disaggregated cell goes
-through the same suppression pattern (`services.breakdown`), so no export shows a cell the
+Both read the same `reports.Report` the dashboard shows, and every disaggregated cell goes
+through the same suppression pattern (`reports.breakdown`), so no export shows a cell the
 dashboard hides.
 
 Long format, one row per figure: programme, indicator, indicator name, IRIS+ code, donor code,
@@ -20,9 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from marketplace.formatting import spreadsheet_cell
+from marketplace.monitoring import facts, suppression
 from marketplace.monitoring import indicators as ind
-from marketplace.monitoring import suppression
-from marketplace.monitoring.services import Report
+from marketplace.monitoring.reports import Report
 
 COLUMNS = (
     "programme",
@@ -89,7 +89,7 @@ def report_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
     writer.writeheader()
-    with ind.gc_paused():
+    with facts.gc_paused():
         for row in long_rows(report):
             # Text a spreadsheet would run as a formula (a donor code "=HYPERLINK(…)") is
             # escaped by the rule orders.csv uses (`formatting.spreadsheet_cell`).
@@ -111,7 +111,7 @@ def _text_cells(sheet) -> None:
 def report_workbook(report: Report) -> bytes:
     """One workbook: "Indicators" (indicator × period: baseline, target, actual), one sheet per
     disaggregation (indicator × category, suppressed) and a "Dictionary" sheet."""
-    with ind.gc_paused():
+    with facts.gc_paused():
         return _workbook(report)
 
 

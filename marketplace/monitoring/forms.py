@@ -7,21 +7,22 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.fields import MonthField
 from wtforms.validators import NumberRange, Optional
 
 from marketplace import money, vocab
-from marketplace.forms import MoneyField, WholeNumberField
+from marketplace.forms import (
+    MoneyField,
+    MonthOfYearField,
+    WholeNumberField,
+    optional_whole_number,
+    whole_number_range,
+)
 from marketplace.monitoring import indicators
 
-_PEOPLE = NumberRange(
-    min=0,
-    max=100_000,
-    message=_l("Enter a whole number from %(min)s to %(max)s.", min=0, max=100_000),
-)
-
-
 COUNT_MESSAGE = _l("Write a whole number, for example 120.")
+# A target or baseline counts enterprises or people: far above any programme, far below what
+# the database's integer column holds (a larger figure answered 500).
+COUNT_MAX = 1_000_000_000
 # Digits, grouped by thousands the way the user's language writes them (1.200 in Indonesian,
 # 1,200 in English) or by spaces; never a fraction or a letter O for a zero.
 _COUNT = {
@@ -30,17 +31,24 @@ _COUNT = {
 }
 
 
-def parse_count(text: str | None, *, locale: str | None = None) -> int | None:
+def parse_count(text: str | None, *, locale: str | None = None, least: int = 0) -> int | None:
     """A whole count as people type it (`120`, `1.200`; `1,200` in English); None when blank.
-    Raises ValueError with COUNT_MESSAGE for anything else (`12,5`, `1.2OO`)."""
+    Raises ValueError with COUNT_MESSAGE for anything else (`12,5`, `1.2OO`), and one naming
+    the range for a count over COUNT_MAX."""
     raw = " ".join((text or "").split())
     if not raw:
         return None
     locale = locale or str(get_locale() or "id")
     pattern = _COUNT["en" if locale.startswith("en") else "id"]
+    if raw.startswith("-") and pattern.match(raw[1:].strip()):
+        # A whole number, only below the range: say the range, not "write a whole number".
+        raise ValueError(str(whole_number_range(least, COUNT_MAX).message))
     if not pattern.match(raw):
         raise ValueError(str(COUNT_MESSAGE))
-    return int(re.sub(r"\D", "", raw))
+    count = int(re.sub(r"\D", "", raw))
+    if count > COUNT_MAX:
+        raise ValueError(str(whole_number_range(least, COUNT_MAX).message))
+    return count
 
 
 class FigureField(StringField):
@@ -48,9 +56,10 @@ class FigureField(StringField):
     the others. The unit is known only with the indicator, so the form reads it (`read`);
     `amount` holds the number or None."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, least: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.amount: int | None = None
+        self.least = least  # the smallest figure accepted, named in the range a message gives
 
     def process_data(self, value):
         self.amount = value
@@ -62,7 +71,7 @@ class FigureField(StringField):
             if unit == "rupiah":
                 self.amount = money.parse_rupiah(self.data)
             else:
-                self.amount = parse_count(self.data)
+                self.amount = parse_count(self.data, least=self.least)
         except money.MoneyError as error:
             self.errors.append(str(error.message))
             return False
@@ -90,7 +99,7 @@ class _Figures:
 class TargetForm(_Figures, FlaskForm):
     indicator = SelectField(_l("Indicator"), choices=[], validate_choice=False)
     period = StringField(_l("Period (2026 or 2026-Q3)"))
-    target = FigureField(_l("Target"))
+    target = FigureField(_l("Target"), least=1)
     baseline = FigureField(_l("Baseline (optional)"))
     donor_code = StringField(_l("Donor's code (optional)"))
 
@@ -108,7 +117,7 @@ class TargetForm(_Figures, FlaskForm):
 class TargetEditForm(_Figures, FlaskForm):
     """A target's figures and donor's code, corrected (its indicator and period stay)."""
 
-    target = FigureField(_l("Target"))
+    target = FigureField(_l("Target"), least=1)
     baseline = FigureField(_l("Baseline (optional)"))
     donor_code = StringField(_l("Donor's code (optional)"))
 
@@ -123,10 +132,10 @@ class TargetEditForm(_Figures, FlaskForm):
 class CheckInForm(FlaskForm):
     """A month's figures, on a phone: rupiah as people type them (MoneyField)."""
 
-    month = MonthField(_l("Month"), validators=[Optional()])
+    month = MonthOfYearField(_l("Month"), validators=[Optional()])
     revenue = MoneyField(_l("Revenue this month (Rp)"))
-    employees_women = WholeNumberField(_l("Employees: women"), validators=[Optional(), _PEOPLE])
-    employees_men = WholeNumberField(_l("Employees: men"), validators=[Optional(), _PEOPLE])
+    employees_women = optional_whole_number(_l("Employees: women"), most=100_000)
+    employees_men = optional_whole_number(_l("Employees: men"), most=100_000)
 
 
 def add_finance_fields(form_class):
@@ -159,7 +168,7 @@ class OwnerAgeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The input's min and max are the service's range (monitoring.services), this year's.
+        # The input's min and max are the service's range (monitoring.check_ins), this year's.
         earliest, latest = indicators.birth_year_range()
         self.birth_year.validators = [
             Optional(),

@@ -4,7 +4,7 @@ dashboard offers "Report progress" when a check-in is due. Registered by
 
 from __future__ import annotations
 
-from marketplace.monitoring import services
+from marketplace.monitoring import check_ins
 from marketplace.profiles import enterprises
 from marketplace.profiles import signals as profile_signals
 
@@ -15,6 +15,6 @@ def dashboard_context(user, **_extra) -> dict:
     if user.role != "owner":
         return {}
     enterprise = enterprises.enterprise_of(user)
-    if enterprise is None or not services.check_in_due(enterprise):
+    if enterprise is None or not check_ins.check_in_due(enterprise):
         return {"check_in_due": None}
     return {"check_in_due": enterprise}

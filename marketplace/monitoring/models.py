@@ -62,12 +62,15 @@ class Target(TimestampMixin, db.Model):
 class CheckIn(TimestampMixin, db.Model):
     """One enterprise's figures for one month (`month` is its first day), entered by the owner
     or their facilitator. `stage` and `size_class` are the readiness verdicts on the day it was
-    saved: the history the funnel's times and the size-class moves are read from."""
+    saved: the history the funnel's times and the size-class moves are read from. A figure left
+    empty is NULL, "not reported" (never 0): the jobs indicators then read an earlier month
+    that reported employees (`indicators._employees`)."""
 
     __tablename__ = "monitoring_check_ins"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "month"),
         CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_non_negative"),
+        # A NULL (not reported) passes: a CHECK fails only on false.
         CheckConstraint(
             "employees_women >= 0 AND employees_men >= 0", name="employees_non_negative"
         ),
@@ -77,8 +80,8 @@ class CheckIn(TimestampMixin, db.Model):
     enterprise_id: Mapped[EnterpriseId]
     month: Mapped[dt.date] = mapped_column(Date, index=True)
     revenue: Mapped[int | None] = mapped_column(BigInteger)
-    employees_women: Mapped[int] = mapped_column(Integer, default=0)
-    employees_men: Mapped[int] = mapped_column(Integer, default=0)
+    employees_women: Mapped[int | None] = mapped_column(Integer)
+    employees_men: Mapped[int | None] = mapped_column(Integer)
     stage: Mapped[str | None] = mapped_column(String(20))
     size_class: Mapped[str | None] = mapped_column(String(20))
     entered_by_id: Mapped[ActorId]

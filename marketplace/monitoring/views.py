@@ -4,7 +4,6 @@ import datetime as dt
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,
@@ -17,12 +16,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace import formatting
+from marketplace import formatting, web
 from marketplace.extensions import db
 from marketplace.forms import Attempt, add_problems, confirmed, form_status
-from marketplace.monitoring import charts, exports, forms, permissions, services
+from marketplace.monitoring import (
+    charts,
+    check_ins,
+    exports,
+    forms,
+    permissions,
+    reports,
+    snapshots,
+    targets,
+)
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring.models import CheckIn, Target
+from marketplace.permissions import is_admin
 from marketplace.profiles import consents
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
@@ -33,9 +42,16 @@ bp = Blueprint("monitoring", __name__)
 
 
 def _programme(programme_id: int) -> Programme:
-    programme = db.session.get(Programme, programme_id) or abort(404)
-    if not permissions.can_view_monitoring(current_user, programme):
-        abort(403)
+    """The programme whose monitoring the URL names, as its own pages answer: 403 to roles that
+    see no programme's monitoring whatever the id, 404 for another organisation's programme (as
+    for a missing one, so its existence is not given away), 403 to a colleague who may not
+    manage it yet (address unconfirmed)."""
+    admin = is_admin(current_user)
+    if not admin:
+        web.require_role("facilitator")
+    organisation = {} if admin else {"organisation_id": current_user.organisation_id}
+    programme = web.visible_or_404(Programme, programme_id, **organisation)
+    web.require_permission(permissions.can_view_monitoring, programme)
     g.personal_data = True
     return programme
 
@@ -50,7 +66,7 @@ def dashboard(programme_id: int):
 def _report(programme: Programme):
     """The programme's report, for its priority kabupaten/kota only with `?areas=priority`
     (and a priority list to apply): the dashboard, its lists and exports read the same."""
-    return services.programme_report(programme=programme, regencies=_areas(programme))
+    return reports.programme_report(programme=programme, regencies=_areas(programme))
 
 
 def _areas(programme: Programme) -> frozenset[str] | None:
@@ -151,7 +167,7 @@ def set_target(programme_id: int):
         form,
         indicator=form.indicator.data,
         period=form.period.data,
-        save=lambda: services.set_target(
+        save=lambda: targets.set_target(
             actor=current_user,
             programme=programme,
             indicator=form.indicator.data,
@@ -172,7 +188,7 @@ def _save_target(programme: Programme, form, *, indicator, period, save):
         with Attempt(form=form, success=_("Target saved.")) as outcome:
             save()
         if outcome.ok:
-            for warning in services.target_warnings(
+            for warning in targets.target_warnings(
                 target=form.target.amount, baseline=form.baseline.amount
             ):
                 flash(str(warning), "warning")
@@ -180,7 +196,7 @@ def _save_target(programme: Programme, form, *, indicator, period, save):
         return None
     add_problems(
         form,
-        services.target_problems(
+        targets.target_problems(
             indicator=indicator,
             period=period,
             target=form.target.amount,
@@ -220,7 +236,7 @@ def edit_target(programme_id: int, target_id: int):
             form,
             indicator=row.indicator,
             period=row.period,
-            save=lambda: services.update_target(
+            save=lambda: targets.update_target(
                 actor=current_user,
                 target_row=row,
                 target=form.target.amount,
@@ -248,7 +264,7 @@ def delete_target(programme_id: int, target_id: int):
             url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id)
         )
     with Attempt(success=_("Target removed.")) as outcome:
-        services.delete_target(actor=current_user, target_row=row)
+        targets.delete_target(actor=current_user, target_row=row)
     if outcome.ok:
         return redirect(url_for("monitoring.dashboard", programme_id=programme.id) + "#targets")
     return redirect(url_for("monitoring.edit_target", programme_id=programme.id, target_id=row.id))
@@ -274,23 +290,12 @@ def funnel_list(programme_id: int, step: str):
     )
 
 
-def _download(body, *, mimetype: str, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.get("/programmes/<int:programme_id>/monitoring/report.csv")
 @login_required
 def export_csv(programme_id: int):
     programme = _programme(programme_id)
     report = _report(programme)
-    return _download(
+    return web.download(
         "\ufeff" + exports.report_csv(report),
         mimetype="text/csv",
         filename=f"monitoring-{programme.id}.csv",
@@ -302,7 +307,7 @@ def export_csv(programme_id: int):
 def export_xlsx(programme_id: int):
     programme = _programme(programme_id)
     report = _report(programme)
-    return _download(
+    return web.download(
         exports.report_workbook(report),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename=f"monitoring-{programme.id}.xlsx",
@@ -313,7 +318,7 @@ def export_xlsx(programme_id: int):
 def public():
     # Drawn from the snapshot at the end of the last complete month, never live: a single
     # change (one grant, one consent withdrawn) cannot be seen by comparing two visits.
-    figures = services.public_figures(services.public_snapshot())
+    figures = snapshots.public_figures(snapshots.public_snapshot())
     funnel = charts.bars(
         [
             (str(ind.STEP_LABELS[step]), value if mark == "shown" else None, str(shown))
@@ -346,16 +351,18 @@ def check_in(enterprise_id: int):
     if request.method == "GET":
         # A month that already has a check-in opens with its saved figures (`?month=2026-10`,
         # the links of "Earlier check-ins"); without one, the month most owners report.
-        month = _month_arg(request.args.get("month")) or services.default_check_in_month(enterprise)
-        saved = services.check_in_for(enterprise, month)
+        month = _month_arg(request.args.get("month")) or check_ins.default_check_in_month(
+            enterprise
+        )
+        saved = check_ins.check_in_for(enterprise, month)
         return _check_in_page(enterprise, forms.check_in_form(month, saved), saved=saved)
     form = forms.CheckInForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Check-in saved.")) as outcome:
-            row = services.record_check_in(
+            row = check_ins.record_check_in(
                 actor=current_user,
                 enterprise=enterprise,
-                month=form.month.data or services.default_check_in_month(enterprise),
+                month=form.month.data or check_ins.default_check_in_month(enterprise),
                 revenue=form.revenue.amount,
                 employees_women=form.employees_women.data,
                 employees_men=form.employees_men.data,
@@ -369,18 +376,18 @@ def check_in(enterprise_id: int):
     else:
         add_problems(
             form,
-            services.check_in_problems(
+            check_ins.check_in_problems(
                 month=form.month.data,
                 revenue=form.revenue.amount,
                 employees_women=form.employees_women.data,
                 employees_men=form.employees_men.data,
                 finance={code: getattr(form, f"finance_{code}").amount for code in _route_codes()},
                 today=dt.date.today(),
-                earliest=services.earliest_check_in_month(enterprise),
+                earliest=check_ins.earliest_check_in_month(enterprise),
             ),
         )
     month = form.month.data if isinstance(form.month.data, dt.date) else None
-    return _check_in_page(enterprise, form, saved=services.check_in_for(enterprise, month))
+    return _check_in_page(enterprise, form, saved=check_ins.check_in_for(enterprise, month))
 
 
 def _month_arg(value: str | None) -> dt.date | None:
@@ -428,7 +435,7 @@ def owner_age(enterprise_id: int):
     form = forms.OwnerAgeForm()
     if form.validate_on_submit():
         with Attempt(form=form, success=_("Saved.")) as outcome:
-            services.set_owner_age(
+            check_ins.set_owner_age(
                 actor=current_user,
                 enterprise=enterprise,
                 birth_year=form.birth_year.data,
@@ -439,10 +446,10 @@ def owner_age(enterprise_id: int):
     else:
         add_problems(
             form,
-            services.owner_age_problems(
+            check_ins.owner_age_problems(
                 birth_year=form.birth_year.data, counted=bool(form.counted.data)
             ),
         )
-    month = services.default_check_in_month(enterprise)
-    saved = services.check_in_for(enterprise, month)
+    month = check_ins.default_check_in_month(enterprise)
+    saved = check_ins.check_in_for(enterprise, month)
     return _check_in_page(enterprise, forms.check_in_form(month, saved), form, saved=saved)

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from marketplace.monitoring import services
+from marketplace.monitoring import check_ins, facts, reports, targets
 from marketplace.monitoring import suppression as sup
 from marketplace.profiles import consents, enterprises
 from tests.monitoring import world
@@ -20,7 +21,7 @@ def w(make, db):
 
 @pytest.fixture
 def report(w):
-    return services.programme_report(programme=w.programme, today=world.TODAY)
+    return reports.programme_report(programme=w.programme, today=world.TODAY)
 
 
 def test_every_indicator_counts_unique_enrolled_enterprises(report):
@@ -73,7 +74,7 @@ def test_withdrawing_the_reports_consent_leaves_the_enterprise_out_of_new_report
         purpose=consents.REPORTS,
         granted=False,
     )
-    report = services.programme_report(programme=w.programme, today=world.TODAY)
+    report = reports.programme_report(programme=w.programme, today=world.TODAY)
     assert w.ents["E2"].id not in {row.id for row in report.rows}
     values = {code: value for code, (_n, value) in report.totals.items()}
     assert values["enterprises_supported"] == 7
@@ -84,13 +85,22 @@ def test_withdrawing_the_reports_consent_leaves_the_enterprise_out_of_new_report
     assert {c.key: c.n for c in women.cells} == {"yes": 2, "no": 1, "not_stated": 4}
 
 
+def test_the_frame_reads_each_sensitive_attribute_into_the_row_field_of_its_name():
+    # The frame fills a Row positionally: its query reads the attributes in
+    # consents.SENSITIVE_ATTRIBUTES order, right after the sector.
+    names = [f.name for f in dataclasses.fields(facts.Row)]
+    start = names.index("sector") + 1
+    attributes = tuple(consents.SENSITIVE_ATTRIBUTES)
+    assert tuple(names[start : start + len(attributes)]) == attributes
+
+
 def test_an_attributes_own_consent_is_needed_besides_the_reports_consent(w, db):
     # E3 keeps the reports consent but withdraws counting "women-led": still supported, now
     # "not stated" as women-led (and its other attributes unchanged).
     enterprises.set_consent(
         actor=w.facilitator, enterprise=w.ents["E3"], purpose="share_women_led", granted=False
     )
-    report = services.programme_report(programme=w.programme, today=world.TODAY)
+    report = reports.programme_report(programme=w.programme, today=world.TODAY)
     assert report.totals["enterprises_supported"][1] == 8
     assert report.totals["women_led"][1] == 2
     women = report.breakdown("enterprises_supported", "women_led")
@@ -161,7 +171,7 @@ def test_financed_by_route(report):
 
 
 def test_targets_are_compared_with_the_actual_at_the_end_of_their_period(w, make, db):
-    from marketplace.monitoring.services import set_target
+    from marketplace.monitoring.targets import set_target
 
     set_target(
         actor=w.facilitator,
@@ -179,7 +189,7 @@ def test_targets_are_compared_with_the_actual_at_the_end_of_their_period(w, make
         target=2_000_000_000,
         donor_code="ACT-3.1",
     )
-    report = services.programme_report(programme=w.programme, today=world.TODAY)
+    report = reports.programme_report(programme=w.programme, today=world.TODAY)
     lines = {(t.indicator, t.period): (t.baseline, t.target, t.actual) for t in report.targets}
     # By 31 March only E2 (bankable from its March check-in) was layak; E1 became so in May.
     assert lines[("layak", "2026-Q1")] == (0, 5, 1)
@@ -187,9 +197,9 @@ def test_targets_are_compared_with_the_actual_at_the_end_of_their_period(w, make
 
 
 def test_period_ends():
-    assert services.period_end("2026") == dt.date(2026, 12, 31)
-    assert services.period_end("2026-Q1") == dt.date(2026, 3, 31)
-    assert services.period_end("2026-Q4") == dt.date(2026, 12, 31)
+    assert targets.period_end("2026") == dt.date(2026, 12, 31)
+    assert targets.period_end("2026-Q1") == dt.date(2026, 3, 31)
+    assert targets.period_end("2026-Q4") == dt.date(2026, 12, 31)
 
 
 def test_suppression_marks():
@@ -201,10 +211,10 @@ def test_suppression_marks():
 
 def test_a_programmes_priority_kabupaten_kota_restrict_every_figure(w):
     # E1–E5 are in 32.01, E6–E8 in 33.01 (world.py); the financed ones (E1, E2) in 32.01.
-    inside = services.programme_report(
+    inside = reports.programme_report(
         programme=w.programme, today=world.TODAY, regencies=frozenset({"32.01"})
     )
-    outside = services.programme_report(
+    outside = reports.programme_report(
         programme=w.programme, today=world.TODAY, regencies=frozenset({"33.01"})
     )
     assert inside.totals["enterprises_supported"][1] == 5
@@ -212,3 +222,56 @@ def test_a_programmes_priority_kabupaten_kota_restrict_every_figure(w):
     assert outside.totals["enterprises_supported"][1] == 3
     assert outside.totals["financed"][1] == 0 and outside.totals["women_led"][1] == 0
     assert {row.name for row in outside.rows} == {"E6", "E7", "E8"}
+
+
+def test_a_new_month_with_the_employee_boxes_empty_stores_not_reported_and_keeps_the_jobs(w, db):
+    # E1 reported 2 women and 1 man in May; its June check-in leaves both boxes empty. The month
+    # stores NULL ("not reported"), and the jobs still come from May, not from 0 in June.
+    row = check_ins.record_check_in(
+        actor=w.facilitator,
+        enterprise=w.ents["E1"],
+        month=dt.date(2026, 6, 1),
+        revenue=4_000_000,
+        employees_women=None,
+        employees_men=None,
+        finance={},
+        today=world.TODAY,
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert (row.employees_women, row.employees_men) == (None, None)
+    # E3's only check-in reports no employees: E3 is not counted, rather than counted as 0.
+    check_ins.record_check_in(
+        actor=w.facilitator,
+        enterprise=w.ents["E3"],
+        month=dt.date(2026, 6, 1),
+        revenue=1_000_000,
+        employees_women=None,
+        employees_men=None,
+        finance={},
+        today=world.TODAY,
+    )
+    report = reports.programme_report(programme=w.programme, today=world.TODAY)
+    assert report.totals["jobs"] == (2, 5)  # (enterprises counted, jobs): E1 3 and E2 2
+    assert report.totals["jobs_women"] == (2, 2)
+    assert report.totals["revenue_up"][1] == 1  # June is still E1's latest month for revenue
+
+
+def test_one_employee_box_filled_counts_the_empty_one_as_0_in_that_month(w, db):
+    # E2 reported 0 women and 2 men in March; in June only "1 woman", the men's box empty. The
+    # jobs come from June, where the empty box beside a filled one counts 0 (the owner answered
+    # the question): women and men from one month, so jobs_women never exceeds jobs.
+    row = check_ins.record_check_in(
+        actor=w.facilitator,
+        enterprise=w.ents["E2"],
+        month=dt.date(2026, 6, 1),
+        revenue=None,
+        employees_women=1,
+        employees_men=None,
+        finance={},
+        today=world.TODAY,
+    )
+    assert (row.employees_women, row.employees_men) == (1, None)
+    report = reports.programme_report(programme=w.programme, today=world.TODAY)
+    assert report.totals["jobs"] == (2, 3 + 1)  # E1 2/1 in May, E2 1/– in June
+    assert report.totals["jobs_women"] == (2, 2 + 1)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from marketplace.monitoring import services
+from marketplace.monitoring import check_ins, reports, snapshots, targets
 from marketplace.monitoring.models import CheckIn, Target
 from marketplace.privacy.consent_models import ConsentRecord
 from marketplace.profiles import consents
@@ -22,7 +22,7 @@ from tests.monitoring import world
 @pytest.fixture
 def w(make, db):
     built = world.build(make, db)
-    services.set_target(
+    targets.set_target(
         actor=built.facilitator,
         programme=built.programme,
         indicator="enterprises_supported",
@@ -51,9 +51,18 @@ def test_the_facilitator_sees_targets_funnel_and_charts_in_both_languages(client
     counts = re.findall(r'<td class="num">(\d+)</td><td class="num">', funnel)
     assert counts == ["8", "3", "2", "1", "1", "1", "2"]
     assert "Terdaftar" in html or "Enrolled" in html
+    # More financed (2) than in a pipeline (1): the page says why a step can outgrow the last.
+    assert "bisa lebih besar daripada tahap sebelumnya" in html
+    # A target is typed on a phone's number keypad (with the separators "1.200" needs).
+    for name in ("target", "baseline"):
+        tag = re.search(rf'<input[^>]*\bid="{name}"[^>]*>', html).group()
+        assert 'inputmode="decimal"' in tag
+    # Each label names one control: the breakdown's indicator has an id of its own.
+    assert html.count('id="indicator"') == 1 and html.count('id="breakdown-indicator"') == 1
     client.post("/language", data={"locale": "en"})
     english = client.get(f"/programmes/{w.programme.id}/monitoring").get_data(as_text=True)
     assert "Targets against actuals" in english and "Enterprises supported" in english
+    assert "a step can hold more than the one before" in english
 
 
 def test_a_breakdown_shows_small_cells_as_fewer_than_five(client, login, w):
@@ -79,7 +88,7 @@ def test_the_workbook_matches_the_dashboard(client, login, w):
     response = client.get(f"/programmes/{w.programme.id}/monitoring/report.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    report = services.programme_report(programme=w.programme)
+    report = reports.programme_report(programme=w.programme)
     sheets = book.worksheets
     indicators = sheets[0]
     rows = {row[1]: row for row in indicators.iter_rows(min_row=2, values_only=True)}
@@ -98,6 +107,12 @@ def test_the_workbook_matches_the_dashboard(client, login, w):
         assert line[header.index(cell.label)] == ("–" if table.withheld else cell.shown)
     names = [s.title for s in sheets]
     assert len(names) == 1 + 9 + 2  # indicators, disaggregations, routes, dictionary
+    # The IRIS+ code beside each indicator that has one, on the first sheet and the dictionary.
+    assert rows["enterprises_supported"][2] == "PI9652"
+    assert rows["financed"][2] == "PI2575"
+    assert not rows["layak"][2]
+    dictionary = {row[0]: row[4] for row in sheets[-1].iter_rows(min_row=2, values_only=True)}
+    assert dictionary["jobs"] == "PI4874" and dictionary["women_led"] == "PI5576"
 
 
 def test_no_export_or_page_shows_a_small_count(client, login, w):
@@ -154,7 +169,7 @@ def test_public_money_is_rounded_to_ten_million(app, value, indonesian, english)
             from flask_babel import force_locale
 
             with force_locale(locale):
-                figures = services.public_figures(counts)
+                figures = snapshots.public_figures(counts)
                 shown = {code: shown for code, _v, _m, shown in figures["headline"]}
                 assert shown["finance_mobilised"] == expected
     # The route beside zeros and a small one: the small one is never given away.
@@ -170,7 +185,7 @@ def _headline(html: str) -> str:
 def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(client, w, db, runner):
     result = runner.invoke(args=["monitoring", "snapshot"])  # the daily job, or cron
     assert result.exit_code == 0 and "stored" in result.output
-    assert services.store_public_snapshot() is False  # once a month: the next run does nothing
+    assert snapshots.store_public_snapshot() is False  # once a month: the next run does nothing
     before = client.get("/monitoring").get_data(as_text=True)
     # A grant recorded today and a consent withdrawn today: the page does not change.
     row = CheckIn(
@@ -188,13 +203,13 @@ def test_the_public_page_stands_at_the_last_month_end_and_does_not_move_live(cli
     db.session.commit()
     after = client.get("/monitoring").get_data(as_text=True)
     assert _headline(after) == _headline(before)
-    day = services.snapshot_day()
+    day = snapshots.snapshot_day()
     assert f"{day.day} " in after  # "as of" the last day of the last complete month
     # The next month's snapshot takes them in.
     next_month = (day + dt.timedelta(days=40)).replace(day=1) + dt.timedelta(days=40)
-    assert services.store_public_snapshot(today=next_month)
-    later = services.public_snapshot(today=next_month)
-    earlier = services.public_snapshot()
+    assert snapshots.store_public_snapshot(today=next_month)
+    later = snapshots.public_snapshot(today=next_month)
+    earlier = snapshots.public_snapshot()
     assert later["funnel"][0][1] == earlier["funnel"][0][1] - 1  # E1 left the counts
 
 
@@ -202,9 +217,12 @@ def test_investors_and_owners_see_only_the_public_page(client, login, w, make):
     login(make.investor())
     assert client.get(f"/programmes/{w.programme.id}/monitoring").status_code == 403
     assert client.get("/monitoring").status_code == 200
+    # Another organisation's facilitator is told nothing, not even that the programme exists.
     other = make.facilitator()
     login(other)
-    assert client.get(f"/programmes/{w.programme.id}/monitoring/report.xlsx").status_code == 403
+    assert client.get(f"/programmes/{w.programme.id}/monitoring/report.xlsx").status_code == 404
+    assert client.get(f"/programmes/{w.programme.id}/monitoring").status_code == 404
+    assert client.get("/programmes/999999/monitoring").status_code == 404
 
 
 def test_the_owner_checks_in_on_a_phone_with_rupiah_as_typed(client, login, make, db):
@@ -251,7 +269,7 @@ def test_a_bad_check_in_keeps_what_was_typed_and_shows_every_error(client, login
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'value="banyak"' in html
-    assert "Enter a whole number from 0 to 100000." in html
+    assert "Enter a whole number from 0 to 100,000." in html
     assert "Choose this month or an earlier one." in html  # every error after one submit
     assert db.session.scalar(select(CheckIn)) is None
 
@@ -276,7 +294,12 @@ def test_the_owners_age_is_counted_only_with_its_own_consent_kept_in_the_history
     login(owner)
     response = client.post(f"/enterprises/{enterprise.id}/owner-age", data={"counted": "y"})
     assert response.status_code == 422
-    assert "Isi tahun lahir agar kelompok usia dapat dihitung" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Isi tahun lahir agar kelompok usia dapat dihitung" in page
+    # Two forms on one page: each button says what it saves.
+    assert (
+        "<button>Simpan laporan</button>" in page and "<button>Simpan usia pemilik</button>" in page
+    )
     client.post(
         f"/enterprises/{enterprise.id}/owner-age", data={"counted": "y", "birth_year": "1985"}
     )
@@ -307,6 +330,38 @@ def test_a_target_with_a_bad_period_is_refused_next_to_its_field(client, login, 
     assert "Write the period as a year (2026) or a quarter (2026-Q3)." in html
     assert 'value="tahun depan"' in html
     assert db.session.scalar(select(Target).where(Target.indicator == "layak")) is None
+
+
+@pytest.mark.parametrize(("locale", "message"), [("id", "lebih dari 0"), ("en", "above 0")])
+def test_a_target_of_zero_is_refused_next_to_its_field(client, login, w, db, locale, message):
+    # "65 / 0" would read as 0 % however much the programme reached.
+    login(w.facilitator)
+    client.post("/language", data={"locale": locale})
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets",
+        data={"indicator": "layak", "period": "2027", "target": "0", "baseline": "3"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and 'value="3"' in html
+    assert db.session.scalar(select(Target).where(Target.period == "2027")) is None
+
+
+@pytest.mark.parametrize("field", ["target", "baseline"])
+def test_a_count_too_large_for_any_programme_is_refused_not_a_server_error(
+    client, login, w, db, field
+):
+    login(w.facilitator)
+    typed = "9" * 40
+    data = {"indicator": "layak", "period": "2027", "target": "50", field: typed}
+    response = client.post(f"/programmes/{w.programme.id}/monitoring/targets", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    # The range named is the field's own: a target starts at 1, a baseline at 0.
+    least = 1 if field == "target" else 0
+    assert f"Masukkan bilangan bulat dari {least} sampai 1.000.000.000" in html
+    assert f'value="{typed}"' in html
+    assert db.session.scalar(select(Target).where(Target.period == "2027")) is None
 
 
 def test_the_owner_is_asked_to_report_progress_when_a_check_in_is_due(client, login, make, db):
@@ -342,11 +397,11 @@ def test_a_check_in_is_due_for_last_month_and_not_before_enrolment(make, db):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
     make.enrol(facilitator, enterprise)  # enrolled 5 Jan 2026
-    assert services.check_in_due(enterprise, today=dt.date(2026, 1, 20))
+    assert check_ins.check_in_due(enterprise, today=dt.date(2026, 1, 20))
     db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 1, 1)))
     db.session.flush()
-    assert not services.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
-    assert services.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
+    assert not check_ins.check_in_due(enterprise, today=dt.date(2026, 2, 3))  # January's is in
+    assert check_ins.check_in_due(enterprise, today=dt.date(2026, 3, 3))  # February's is not
 
 
 def test_re_saving_a_month_keeps_what_was_not_submitted_and_shows_the_saved_figures(
@@ -386,6 +441,33 @@ def test_re_saving_a_month_keeps_what_was_not_submitted_and_shows_the_saved_figu
     assert row.finance == [] and row.revenue == 12_000_000
 
 
+def test_employee_boxes_left_empty_stay_not_reported_and_show_empty_when_the_month_reopens(
+    client, login, make, db
+):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    login(owner)
+    url = f"/enterprises/{enterprise.id}/check-in"
+    data = {"month": "2026-10", "revenue": "10 jt", "employees_women": "", "employees_men": ""}
+    assert client.post(url, data=data).status_code == 302
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert (row.employees_women, row.employees_men) == (None, None)  # not 0 / 0
+    html = client.get(f"{url}?month=2026-10").get_data(as_text=True)
+    for name in ("employees_women", "employees_men"):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*value=""', html)
+    history = html[html.index("<table") :]
+    assert "None" not in history and ">—</td>" in history
+    # Only the women's box filled later: the men's stays not reported, and shows empty.
+    client.post(url, data={"month": "2026-10", "employees_women": "2"})
+    db.session.expire_all()
+    row = db.session.scalar(select(CheckIn).where(CheckIn.enterprise_id == enterprise.id))
+    assert (row.revenue, row.employees_women, row.employees_men) == (10_000_000, 2, None)
+    html = client.get(f"{url}?month=2026-10").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="employees_women"[^>]*value="2"', html)
+    assert re.search(r'<input[^>]*name="employees_men"[^>]*value=""', html)
+    assert ">2 / —</td>" in html
+
+
 def test_a_month_before_2000_or_before_the_founding_year_is_refused(client, login, make, db):
     owner = make.owner()
     enterprise = make.enterprise_of(owner)
@@ -409,17 +491,17 @@ def test_the_form_opens_on_last_month_until_it_is_reported(make, db):
     enterprise = make.enterprise_of(owner)
     make.enrol(facilitator, enterprise)  # enrolled 5 Jan 2026
     today = dt.date(2026, 10, 6)
-    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 9, 1)
+    assert check_ins.default_check_in_month(enterprise, today=today) == dt.date(2026, 9, 1)
     db.session.add(CheckIn(enterprise_id=enterprise.id, month=dt.date(2026, 9, 1)))
     db.session.flush()
-    assert services.default_check_in_month(enterprise, today=today) == dt.date(2026, 10, 1)
+    assert check_ins.default_check_in_month(enterprise, today=today) == dt.date(2026, 10, 1)
 
 
 EVIL = '=HYPERLINK("http://evil","x")'
 
 
 def test_a_donor_code_that_looks_like_a_formula_is_exported_as_text(client, login, w, db):
-    services.set_target(
+    targets.set_target(
         actor=w.facilitator,
         programme=w.programme,
         indicator="layak",
@@ -529,9 +611,9 @@ def test_a_baseline_above_the_target_is_saved_with_a_warning(client, login, w, d
 def test_only_the_programmes_facilitators_manage_its_targets(client, login, w, db, make):
     row = _target(db)
     edit = f"/programmes/{w.programme.id}/monitoring/targets/{row.id}"
-    login(make.facilitator())
-    assert client.get(edit).status_code == 403
-    assert client.post(f"{edit}/delete", data={"confirm": "y"}).status_code == 403
+    login(make.facilitator())  # of another organisation: the programme is hidden
+    assert client.get(edit).status_code == 404
+    assert client.post(f"{edit}/delete", data={"confirm": "y"}).status_code == 404
     assert _target(db) is not None
 
 
@@ -585,3 +667,29 @@ def test_the_dashboard_and_its_exports_can_show_the_priority_areas_only(client, 
         f"/programmes/{w.programme.id}/monitoring/funnel/enrolled?areas=priority"
     ).get_data(as_text=True)
     assert ">E6</a>" in listed and ">E1</a>" not in listed
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        # A year, only out of range: the range, not "write it as a year".
+        ({"period": "1900", "target": "5"}, "period", "Isi tahun dari 2000 sampai 2100"),
+        ({"period": "9999-Q4", "target": "5"}, "period", "Isi tahun dari 2000 sampai 2100"),
+        # A whole number, only negative: the range, not "write a whole number".
+        ({"period": "2027", "target": "-10"}, "target", "dari 1 sampai 1.000.000.000"),
+        ({"period": "2027", "target": "5", "baseline": "-5"}, "baseline", "dari 0 sampai"),
+    ],
+)
+def test_a_target_nearly_right_is_told_what_is_wrong_with_it(
+    client, login, w, db, typed, field, message
+):
+    login(w.facilitator)
+    response = client.post(
+        f"/programmes/{w.programme.id}/monitoring/targets", data={"indicator": "layak", **typed}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = re.search(rf'id="{field}-error"[^>]*>(.*?)</', html, re.S).group(1)
+    assert message in error
+    assert "Isi bilangan bulat, misalnya 120." not in html
+    assert db.session.scalar(select(Target).where(Target.period == typed["period"])) is None
