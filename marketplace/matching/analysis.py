@@ -19,20 +19,17 @@ as one token.
 from __future__ import annotations
 
 import functools
-import html
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-
-from markupsafe import Markup
 
 # One regex decides what a "word" is for every backend and for snippets. Hyphens and
 # apostrophes inside a word are kept so that reduplication (kue-kue, oleh-oleh) reaches the
 # stemmer whole.
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
-_WORD_RE = re.compile(WORD_PATTERN)
+WORD_RE = re.compile(WORD_PATTERN)
 _PART_RE = re.compile(r"[a-z0-9]+")
 _SUFFIX_RE = re.compile(r"^(.+?)(nya|ku|mu|lah|kah)$")
 
@@ -232,7 +229,7 @@ def analyze(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     text = join_place_names(text)
-    return tuple(term for word in _WORD_RE.findall(text) for term in analyze_word(word))
+    return tuple(term for word in WORD_RE.findall(text) for term in analyze_word(word))
 
 
 # Exact word forms are indexed next to the stems with this prefix, which no analyzed term can
@@ -263,7 +260,7 @@ def exact_forms(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     text = join_place_names(text)
-    return tuple(term for word in _WORD_RE.findall(text) for term in exact_word(word))
+    return tuple(term for word in WORD_RE.findall(text) for term in exact_word(word))
 
 
 def analyzed_text(*texts: str | None) -> str:
@@ -287,7 +284,7 @@ def synonym_groups() -> list[tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _synonym_table() -> dict[Alternative, Clause]:
+def synonym_table() -> dict[Alternative, Clause]:
     table: dict[Alternative, Clause] = {}
     for group in synonym_groups():
         alternatives = tuple(dict.fromkeys(tuple(analyze(entry)) for entry in group))
@@ -399,7 +396,7 @@ def _parse_words(text: str) -> list[Clause]:
 
     text = _PREFIX_RE.sub(take_prefix, text)
     terms = analyze(text)
-    table = _synonym_table()
+    table = synonym_table()
     longest = max((len(key) for key in table), default=1)
     clauses: list[Clause] = []
     position = 0
@@ -424,122 +421,6 @@ def query_terms(clauses: Sequence[Clause]) -> frozenset[str]:
     return frozenset(term for clause in clauses for alt in clause for term in alt)
 
 
-def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:
-    """The words among index terms that a typo may be corrected to: exact forms without their
-    prefix and stems, letters only, SHORT_TYPO_LENGTH or more of them."""
-    words = set()
-    for term in index_terms:
-        word = term[len(EXACT_PREFIX) :] if term.startswith(EXACT_PREFIX) else term
-        if len(word) >= SHORT_TYPO_LENGTH and word.isalpha():
-            words.add(word)
-    return frozenset(words)
-
-
-# A word of TYPO_MIN_LENGTH letters or more may be two edits from what was meant; a shorter
-# one of SHORT_TYPO_LENGTH letters one edit (btik → batik); anything shorter is kept as typed.
-TYPO_MIN_LENGTH = 5
-SHORT_TYPO_LENGTH = 4
-
-
-def unknown_words(text: str | None, vocabulary: frozenset[str]) -> list[str]:
-    """The typed words of `text` (SHORT_TYPO_LENGTH letters or more) that the index does not
-    know: neither the word nor its stem is in `vocabulary`, and it is no synonym, English word
-    or region name (those find profiles through other words). No side effects."""
-    if not text:
-        return []
-    table = _synonym_table()
-    found = []
-    for token in text.split():
-        word = fold(token)
-        terms = analyze(word)
-        if (
-            len(word) >= SHORT_TYPO_LENGTH
-            and word.isalpha()
-            and terms
-            and word not in vocabulary
-            and not set(terms) & vocabulary
-            and terms not in table
-            and word not in place_words()
-        ):
-            found.append(token)
-    return found
-
-
-def suggest(text: str | None, vocabulary: frozenset[str]) -> str | None:
-    """`text` with each word the index does not know (:func:`unknown_words`) replaced by the
-    closest word it does know (two letters off at most, one for a word of four letters), or
-    None when nothing changes.
-
-    Operators and short words are kept as typed. No side effects.
-    """
-    unknown = set(unknown_words(text, vocabulary))
-    if not unknown:
-        return None
-    changed = False
-    out = []
-    for token in text.split():
-        if token in unknown:
-            close = _closest(fold(token), vocabulary)
-            if close is not None:
-                out.append(close)
-                changed = True
-                continue
-        out.append(token)
-    return " ".join(out) if changed else None
-
-
-def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
-    # Candidates of about the same length sharing the first letter (slips rarely hit it),
-    # then the smallest edit distance; only when none is close, a slip in the first letter
-    # (ieripik → keripik) for words of TYPO_MIN_LENGTH letters or more.
-    limit = 2 if len(word) >= TYPO_MIN_LENGTH else 1
-    best = _nearest(word, (k for k in vocabulary if k[0] == word[0]), limit)
-    if best is None and len(word) >= TYPO_MIN_LENGTH:
-        best = _nearest(word, _first_letter_slips(word, vocabulary), limit)
-    return best
-
-
-def _first_letter_slips(word: str, vocabulary: frozenset[str]) -> Iterable[str]:
-    # Known words starting with another letter that could be `word` with its first letter
-    # changed (ieripik), dropped (eripik) or added (xkeripik), and one more edit: the letters
-    # after the first line up, or else the last three do. Cheap slices before any distance.
-    heads = (word[1:3], word[2:4])
-    tail = word[-3:]
-    for known in vocabulary:
-        if known[0] != word[0] and (
-            known[1:3] in heads or known[2:4] == word[1:3] or known.endswith(tail)
-        ):
-            yield known
-
-
-def _nearest(word: str, candidates: Iterable[str], limit: int) -> str | None:
-    best: tuple[int, str] | None = None
-    for known in candidates:
-        if abs(len(known) - len(word)) > limit:
-            continue
-        distance = _edit_distance(word, known, limit=limit)
-        if distance <= limit and (best is None or (distance, known) < best):
-            best = (distance, known)
-    return best[1] if best else None
-
-
-def _edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Optimal-string-alignment distance (a swap of neighbours is one edit), cut at limit+1."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def term_matches(term: str, held: str) -> bool:
     """Whether the query `term` (a prefix when it ends in PREFIX_MARK) matches index term
     `held`."""
@@ -562,66 +443,7 @@ def text_matches(text: str | None, terms: frozenset[str]) -> bool:
     """Whether any word of `text` matches a query term of `terms`; no side effects."""
     if not text or not terms:
         return False
-    return any(word_matches(m.group(), terms) for m in _WORD_RE.finditer(join_place_names(text)))
-
-
-def mark(text: str | None, terms: frozenset[str]) -> Markup:
-    """The whole of `text`, HTML-escaped, its words matching `terms` in ``<mark>`` (a card's
-    title); no side effects."""
-    if not text:
-        return Markup("")
-    return _marked(text, [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)])
-
-
-def _marked(
-    text: str,
-    hits: Sequence[re.Match[str]],
-    start: int = 0,
-    end: int | None = None,
-    *,
-    before: str = "",
-    after: str = "",
-) -> Markup:
-    end = len(text) if end is None else end
-    parts = [html.escape(before)]
-    cursor = start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
-            continue
-        parts.append(html.escape(text[cursor : hit.start()]))
-        parts.append(f"<mark>{html.escape(hit.group())}</mark>")
-        cursor = hit.end()
-    parts.append(html.escape(text[cursor:end]))
-    parts.append(html.escape(after))
-    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
-
-
-def snippet(texts: Sequence[str | None], terms: frozenset[str], *, width: int = 160) -> Markup:
-    """An HTML-safe excerpt of the first text mentioning `terms` (prefix terms included),
-    matches in ``<mark>``.
-
-    Falls back to the start of the first non-empty text when no word matches; returns an empty
-    Markup when all texts are empty. No side effects.
-    """
-    candidates = [text for text in texts if text]
-    if not candidates:
-        return Markup("")
-    for text in candidates:
-        hits = [m for m in _WORD_RE.finditer(text) if word_matches(m.group(), terms)]
-        if hits:
-            break
-    else:
-        text, hits = candidates[0], []
-    start = 0
-    if hits and hits[0].start() > width // 3:
-        # Start a little before the first hit, at a word boundary, so it is not cut.
-        start = text.rfind(" ", 0, hits[0].start() - width // 4) + 1
-    if len(text) - start <= width:
-        end = len(text)
-    else:
-        end = max(text.rfind(" ", start, start + width), start + width // 2)
-    before, after = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
-    return _marked(text, hits, start, end, before=before, after=after)
+    return any(word_matches(m.group(), terms) for m in WORD_RE.finditer(join_place_names(text)))
 
 
 def __getattr__(name: str) -> type:

@@ -12,21 +12,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import vocab
-from marketplace.forms import WholeNumberField
+from marketplace.forms import MomentField, WholeNumberField
 from marketplace.matching import introductions
 from marketplace.matching.meetings import MAX_MESSAGE_CHARS
 from marketplace.matching.saved_searches import MAX_NAME_CHARS
 from marketplace.matching.shortlists import MAX_NOTE_CHARS
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M"
-
 
 def _time_field(label):
-    return DateTimeLocalField(label, format=TIME_FORMAT, validators=[Optional()])
+    return MomentField(label, validators=[Optional()])
 
 
 class StageForm(FlaskForm):

@@ -6,13 +6,14 @@ Reads only: nothing here writes.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from marketplace import regions
@@ -23,10 +24,12 @@ from marketplace.matching import (
     card_store,
     cards,
     decks,
+    highlight,
     permissions,
     scoring,
     scoring_text,
     search,
+    spelling,
 )
 from marketplace.matching.models import MatchCard
 from marketplace.profiles.models import Enterprise, Mandate
@@ -175,18 +178,32 @@ def priority_programme_choices(viewer) -> list[tuple[int, str]]:
     facilitator = viewer.role == "facilitator"
     if not facilitator and not permissions.can_use_full_filters(viewer):
         return []
+    if not facilitator:
+        # Every search page of an investor asks: ids and names only, a statement built once.
+        return [(id_, name) for id_, name in db.session.execute(_every_priority_programme())]
     query = (
         select(Programme)
         .where(Programme.id.in_(select(PriorityArea.programme_id)))
+        .where(Programme.organisation_id == viewer.organisation_id)
         .order_by(Programme.name, Programme.id)
     )
-    if facilitator:
-        query = query.where(Programme.organisation_id == viewer.organisation_id)
     return [
         (programme.id, programme.name)
         for programme in db.session.scalars(query)
-        if not facilitator or programme_permissions.can_manage_programme(viewer, programme)
+        if programme_permissions.can_manage_programme(viewer, programme)
     ]
+
+
+@functools.cache
+def _every_priority_programme() -> Select:
+    """(id, name) of every programme with priority kabupaten/kota, by name."""
+    from marketplace.programmes.models import PriorityArea, Programme
+
+    return (
+        select(Programme.id, Programme.name)
+        .where(Programme.id.in_(select(PriorityArea.programme_id)))
+        .order_by(Programme.name, Programme.id)
+    )
 
 
 def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
@@ -203,8 +220,10 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
 
     full = permissions.can_use_full_filters(viewer)
     query = resolve_priority_areas(restrict_query(query, full=full))
-    # The snippets quote what this viewer may read (below), not the index's texts.
-    query = replace(query, with_snippets=False)
+    # The snippets quote what this viewer may read (below), not the index's texts. A chosen
+    # facet counts its other values too (picking "food" still shows what "craft" would add),
+    # in the same statement on PostgreSQL.
+    query = replace(query, with_snippets=False, other_choices=True)
     result = search.search_forgiving(query)
     found: dict[int, Enterprise] = {}
     stages: dict[int, str | None] = {}
@@ -235,20 +254,20 @@ def run_search(*, viewer, query: search.SearchQuery) -> SearchPage:
             deck_text = full_texts[enterprise_id]
         if deck_text:
             sources.append(deck_text)
-        snippet = analysis.snippet(sources, terms)
+        snippet = highlight.snippet(sources, terms)
         items.append(
             SearchItem(
                 enterprise,
                 snippet,
                 previews.get(enterprise_id),
                 stages.get(enterprise_id),
-                title=analysis.mark(enterprise.name, terms),
+                title=highlight.mark(enterprise.name, terms),
                 marked=keyword_matches(enterprise, terms),
             )
         )
     facets = {
         name: counts
-        for name, counts in _other_choices_counts(query, result).items()
+        for name, counts in result.facets.items()
         if full or name not in FULL_ONLY_FACETS
     }
     return SearchPage(
@@ -304,7 +323,7 @@ def did_you_mean(query: search.SearchQuery, result: search.SearchResult) -> str 
         return None
     if not any(len(clause) > 1 for clause in analysis.parse_query(query.text)):
         return None
-    corrected = analysis.suggest(query.text, search.vocabulary())
+    corrected = spelling.suggest(query.text, search.vocabulary())
     if corrected is None or not _count(query, corrected):
         return None
     return corrected
@@ -329,48 +348,6 @@ def keyword_matches(enterprise: Enterprise, terms: frozenset[str]) -> frozenset[
         if analysis.text_matches(keywords.keywords_for(**{**none, "instruments": (code,)}), terms):
             found.add(code)
     return frozenset(found)
-
-
-# Facet → the query field that filters on it.
-_FACET_FIELDS = {
-    "sector": "sectors",
-    "province_code": "province_codes",
-    "regency_code": "regency_codes",
-    "size_class": "size_classes",
-    "stage": "stages",
-    "instruments": "instruments",
-    "documents": "documents",
-    "impact_themes": "impact_themes",
-}
-
-
-def _other_choices_counts(
-    query: search.SearchQuery, result: search.SearchResult
-) -> dict[str, dict[str, int]]:
-    """Facet counts for multi-select facets: a facet with values chosen counts its other
-    values as if none of its own were chosen (every other filter applied), so picking "food"
-    still shows how many "craft" would add. One extra search per such facet; reads only."""
-    from dataclasses import replace
-
-    facets = dict(result.facets)
-    text = result.corrected or query.text
-    for facet, attribute in _FACET_FIELDS.items():
-        # documents and themes are "must hold all": their counts narrow, as they are.
-        if not getattr(query, attribute) or facet in ("documents", "impact_themes"):
-            continue
-        # Only the counts are read: sorted by date, so no match is ranked against the words.
-        wider = replace(
-            query,
-            text=text,
-            sort="newest",
-            page=1,
-            per_page=1,
-            with_facets=True,
-            with_snippets=False,
-            **{attribute: ()},
-        )
-        facets[facet] = search.search(wider).facets.get(facet, {})
-    return facets
 
 
 _FACET_QUERY_FIELDS = {
@@ -432,10 +409,7 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
         found = {
             e.id: e
             for e in db.session.scalars(
-                select(Enterprise).where(
-                    Enterprise.id.in_([r.enterprise_id for r in ranked]),
-                    Enterprise.status == "published",
-                )
+                _PUBLISHED_AMONG, {"ids": [r.enterprise_id for r in ranked]}
             )
         }
         kept = [
@@ -469,7 +443,14 @@ def matches_for_enterprise(*, enterprise: Enterprise, limit: int = 20) -> list[I
 
 def mandate_of(organisation_id: int) -> Mandate | None:
     """The organisation's mandate, or None. Reads only."""
-    return db.session.scalar(select(Mandate).where(Mandate.organisation_id == organisation_id))
+    return db.session.scalar(_MANDATE_OF, {"organisation_id": organisation_id})
+
+
+# /matches runs these on every request: built once per process.
+_MANDATE_OF = select(Mandate).where(Mandate.organisation_id == bindparam("organisation_id"))
+_PUBLISHED_AMONG = select(Enterprise).where(
+    Enterprise.id.in_(bindparam("ids", expanding=True)), Enterprise.status == "published"
+)
 
 
 def parse_ids(values: Sequence[str]) -> tuple[int, ...]:

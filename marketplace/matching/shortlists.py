@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -41,8 +41,9 @@ def _entry_for(organisation_id: int, enterprise_id: int) -> ShortlistEntry | Non
 
 
 def on_shortlist(organisation_id: int, enterprise_id: int) -> bool:
-    """Whether the enterprise is on the organisation's shortlist. Reads only."""
-    return _entry_for(organisation_id, enterprise_id) is not None
+    """Whether the enterprise is on the organisation's shortlist (its id read, not the entry
+    with its notes: the profile page asks on every view). Reads only."""
+    return bool(shortlisted_among(organisation_id, [enterprise_id]))
 
 
 def entry_id(organisation_id: int, enterprise_id: int) -> int | None:
@@ -150,6 +151,13 @@ def shortlist_of(organisation_id: int, *, stage: str | None = None) -> list[Shor
     return list(db.session.scalars(query))
 
 
+# Every search and match page and every profile asks: built once per process.
+_SHORTLISTED_AMONG = select(ShortlistEntry.enterprise_id).where(
+    ShortlistEntry.organisation_id == bindparam("organisation_id"),
+    ShortlistEntry.enterprise_id.in_(bindparam("enterprise_ids", expanding=True)),
+)
+
+
 def shortlisted_among(organisation_id: int, enterprise_ids: Sequence[int]) -> set[int]:
     """Which of `enterprise_ids` are on the organisation's shortlist (for the buttons of a list
     of cards: one small query, not the whole shortlist). Reads only."""
@@ -157,10 +165,8 @@ def shortlisted_among(organisation_id: int, enterprise_ids: Sequence[int]) -> se
         return set()
     return set(
         db.session.scalars(
-            select(ShortlistEntry.enterprise_id).where(
-                ShortlistEntry.organisation_id == organisation_id,
-                ShortlistEntry.enterprise_id.in_(list(enterprise_ids)),
-            )
+            _SHORTLISTED_AMONG,
+            {"organisation_id": organisation_id, "enterprise_ids": list(enterprise_ids)},
         )
     )
 

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -18,7 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import money, regions, security, vocab
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, field_values, form_status, submitted
 from marketplace.matching import (
     analysis,
     forms,
@@ -43,7 +42,7 @@ from marketplace.pitches import data_room as pitch_data_room
 from marketplace.profiles import forms as profile_forms
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
-from marketplace.web import page_number, require_permission, visible_or_404
+from marketplace.web import download, page_number, require_permission, visible_or_404
 
 # `flask search reindex` and `flask search apply-outbox` live in matching/search/cli.py.
 bp = Blueprint("matching", __name__, cli_group="search")
@@ -245,14 +244,8 @@ def shortlist():
 def shortlist_csv():
     _require_shortlist()
     body = shortlists.shortlist_csv(shortlists.shortlist_of(current_user.organisation_id))
-    return Response(
-        "\ufeff" + body,  # the BOM makes spreadsheet programs read UTF-8 names correctly
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": 'attachment; filename="shortlist.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    # The BOM makes spreadsheet programs read UTF-8 names correctly.
+    return download("\ufeff" + body, mimetype="text/csv", filename="shortlist.csv")
 
 
 @bp.post("/shortlist/add/<int:enterprise_id>")
@@ -298,13 +291,13 @@ def _entry_page(item, stage_form, note_form, status: int = 200):
 def entry_stage(entry_id: int):
     item = _entry(entry_id)
     form = forms.StageForm()
-    if form.validate_on_submit():
-        moved = _("Moved to %(stage)s.", stage=vocab.DEAL_STAGES[form.stage.data])
-        with Attempt(form=form, success=moved) as outcome:
-            shortlists.move_entry(actor=current_user, entry=item, stage=form.stage.data)
-        if outcome.ok:
-            return redirect(url_for("matching.entry", entry_id=item.id))
-    return _entry_page(_entry(entry_id), form, forms.NoteForm(), 422)
+    done = submitted(
+        form,
+        lambda: shortlists.move_entry(actor=current_user, entry=item, stage=form.stage.data),
+        success=_("Moved to %(stage)s.", stage=vocab.DEAL_STAGES.get(form.stage.data, "")),
+        then=url_for("matching.entry", entry_id=item.id),
+    )
+    return done or _entry_page(_entry(entry_id), form, forms.NoteForm(), 422)
 
 
 @bp.post("/shortlist/<int:entry_id>/notes")
@@ -312,12 +305,13 @@ def entry_stage(entry_id: int):
 def entry_note(entry_id: int):
     item = _entry(entry_id)
     form = forms.NoteForm()
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Note saved.")) as outcome:
-            shortlists.add_note(actor=current_user, entry=item, body=form.body.data)
-        if outcome.ok:
-            return redirect(url_for("matching.entry", entry_id=item.id))
-    return _entry_page(_entry(entry_id), forms.StageForm(stage=item.stage), form, 422)
+    done = submitted(
+        form,
+        lambda: shortlists.add_note(actor=current_user, entry=item, body=form.body.data),
+        success=_("Note saved."),
+        then=url_for("matching.entry", entry_id=item.id),
+    )
+    return done or _entry_page(_entry(entry_id), forms.StageForm(stage=item.stage), form, 422)
 
 
 # --- meetings --------------------------------------------------------------------------------
@@ -332,21 +326,21 @@ def new_meeting(enterprise_id: int):
     enterprise = _investor_target(enterprise_id)
     require_permission(permissions.can_request_meeting, enterprise)
     form = forms.MeetingRequestForm()
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Meeting request sent.")) as outcome:
-            meeting = meeting_services.request_meeting(
-                actor=current_user,
-                enterprise=enterprise,
-                message=form.message.data,
-                times=[meeting_services.local_to_utc(t) for t in form.proposed_times()],
-                place=form.place.data,
-                duration_minutes=form.duration_minutes.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("matching.meeting", meeting_id=meeting.id))
-    return render_template(
-        "matching/meeting_form.html", form=form, enterprise=enterprise
-    ), form_status(form)
+    done = submitted(
+        form,
+        lambda: meeting_services.request_meeting(
+            actor=current_user,
+            enterprise=enterprise,
+            times=[meeting_services.local_to_utc(t) for t in form.proposed_times()],
+            **field_values(form, "message", "place", "duration_minutes"),
+        ),
+        success=_("Meeting request sent."),
+        then=lambda meeting: url_for("matching.meeting", meeting_id=meeting.id),
+    )
+    return done or (
+        render_template("matching/meeting_form.html", form=form, enterprise=enterprise),
+        form_status(form),
+    )
 
 
 @bp.get("/meetings")
@@ -415,13 +409,10 @@ def meeting_ics(meeting_id: int):
     item = _meeting(meeting_id)
     if item.status != "accepted":
         abort(404)
-    return Response(
+    return download(
         meeting_services.meeting_ics(item),
         mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="temumodal-meeting-{item.id}.ics"',
-            "Cache-Control": "no-store",
-        },
+        filename=f"temumodal-meeting-{item.id}.ics",
     )
 
 
@@ -447,20 +438,20 @@ def new_introduction(enterprise_id: int, organisation_id: int):
         abort(404)
     require_permission(permissions.can_request_introduction, enterprise)
     form = forms.IntroductionForm()
-    if form.validate_on_submit():
-        sent = _("Your introduction request is sent to %(name)s.", name=organisation.name)
-        with Attempt(form=form, success=sent) as outcome:
-            introductions.request_introduction(
-                actor=current_user,
-                enterprise=enterprise,
-                organisation=organisation,
-                message=form.message.data,
-                instrument=form.instrument.data or None,
-            )
-        if outcome.ok:
-            return redirect(
-                url_for("matching.enterprise_introductions", enterprise_id=enterprise.id)
-            )
+    done = submitted(
+        form,
+        lambda: introductions.request_introduction(
+            actor=current_user,
+            enterprise=enterprise,
+            organisation=organisation,
+            message=form.message.data,
+            instrument=form.instrument.data or None,
+        ),
+        success=_("Your introduction request is sent to %(name)s.", name=organisation.name),
+        then=url_for("matching.enterprise_introductions", enterprise_id=enterprise.id),
+    )
+    if done:
+        return done
     return render_template(
         "matching/introduction_form.html",
         form=form,
@@ -555,14 +546,16 @@ def saved_search_new():
     form = forms.SavedSearchForm()
     if request.method == "GET":
         form.params.data = request.query_string.decode("utf-8", "replace")
-    elif form.validate_on_submit():
-        with Attempt(form=form, success=_("Search saved.")) as outcome:
-            saved_searches.save_search(
-                user=current_user, name=form.name.data, params=form.params.data or ""
-            )
-        if outcome.ok:
-            return redirect(url_for("matching.saved_search_list"))
-    return _saved_searches_page(form, form_status(form) if request.method == "POST" else 200)
+    done = submitted(
+        form,
+        lambda: saved_searches.save_search(
+            user=current_user, name=form.name.data, params=form.params.data or ""
+        ),
+        success=_("Search saved."),
+        then=url_for("matching.saved_search_list"),
+    )
+    status = form_status(form) if request.method == "POST" else 200
+    return done or _saved_searches_page(form, status)
 
 
 @bp.post("/searches/<int:saved_search_id>/rename")
@@ -573,12 +566,15 @@ def saved_search_rename(saved_search_id: int):
     with Attempt():
         saved = saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
     form = forms.RenameSearchForm()
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Search renamed.")) as outcome:
-            saved_searches.rename_saved_search(user=current_user, saved=saved, name=form.name.data)
-        if outcome.ok:
-            return redirect(url_for("matching.saved_search_list"))
-    return _saved_searches_page(status=422, rename_forms={saved_search_id: form})
+    done = submitted(
+        form,
+        lambda: saved_searches.rename_saved_search(
+            user=current_user, saved=saved, name=form.name.data
+        ),
+        success=_("Search renamed."),
+        then=url_for("matching.saved_search_list"),
+    )
+    return done or _saved_searches_page(status=422, rename_forms={saved_search_id: form})
 
 
 @bp.post("/searches/<int:saved_search_id>/delete")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.matching import analysis
+from marketplace.matching import analysis, highlight
 
 
 @pytest.mark.parametrize(
@@ -71,18 +71,18 @@ def test_every_term_is_plain_ascii_letters_and_digits_for_any_sql_tokenizer():
 
 def test_snippet_marks_matched_words_and_escapes_html():
     text = "Kami <b>memasarkan</b> keripik & kerupuk ke pasar modern di Bandung."
-    html = analysis.snippet(["", text], frozenset(analysis.analyze("pemasaran")))
+    html = highlight.snippet(["", text], frozenset(analysis.analyze("pemasaran")))
     assert "<mark>memasarkan</mark>" in html and "<mark>pasar</mark>" in html
     assert "&lt;b&gt;" in html and "&amp;" in html and "<b>" not in html
 
 
 def test_snippet_of_a_long_text_starts_near_the_first_match():
     text = "Usaha keluarga. " * 30 + "Produk kami dipasarkan ke Jakarta." + " Lainnya." * 30
-    html = analysis.snippet([text], frozenset({"pasar"}), width=120)
+    html = highlight.snippet([text], frozenset({"pasar"}), width=120)
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>dipasarkan</mark>" in html and len(html) < 200
 
 
 def test_snippet_without_a_match_shows_the_opening_text():
-    assert analysis.snippet(["", "Batik tulis Lasem"], frozenset({"kopi"})) == "Batik tulis Lasem"
-    assert analysis.snippet([None, ""], frozenset()) == ""
+    assert highlight.snippet(["", "Batik tulis Lasem"], frozenset({"kopi"})) == "Batik tulis Lasem"
+    assert highlight.snippet([None, ""], frozenset()) == ""

@@ -431,3 +431,32 @@ def test_a_stored_card_keeps_the_day_it_is_true_of_for_the_halal_reason(make):
     assert stored.as_of == card_of(enterprise.id).computed_on
     live = match_cards.enterprise_card(enterprise, today=stored.as_of)
     assert scoring.score(stored, spec).reasons == scoring.score(live, spec).reasons
+
+
+def test_a_web_worker_builds_its_columns_before_its_first_request(app, make):
+    # deploy/gunicorn.conf.py calls warm() as each worker starts: the first /matches after a
+    # worker is started or replaced finds the columns built.
+    people = [published(make, name=f"Usaha {n}") for n in range(3)]
+    app.extensions.pop(card_store._COLUMNS_KEY, None)
+    assert card_store.warm(app) is True
+    kept = app.extensions[card_store._COLUMNS_KEY]
+    assert [card.id for card in kept.columns.cards] == sorted(e.id for _, e in people)
+    assert card_store.card_columns() is kept.columns  # the first request reuses them
+
+
+def test_a_worker_starting_before_the_database_is_migrated_still_starts(tmp_path, caplog):
+    from marketplace import create_app
+
+    empty = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+            "SEARCH_BACKEND": "whoosh",
+        }
+    )
+    with caplog.at_level("WARNING", logger="marketplace.matching.card_store"):
+        assert card_store.warm(empty) is False
+    assert "match columns not built at start" in caplog.text
+    assert card_store._COLUMNS_KEY not in empty.extensions

@@ -22,6 +22,8 @@ from marketplace import vocab
 from marketplace.matching import bulk_scoring, scoring, scoring_text
 from marketplace.matching.scoring import EnterpriseCard, MandateSpec, Reason
 
+pytestmark = pytest.mark.database_free
+
 JT = 1_000_000
 
 BASE_CARD = EnterpriseCard(

@@ -37,7 +37,7 @@ from marketplace.matching.search.types import (
 
 if TYPE_CHECKING:
     from flask import Flask
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 __all__ = [
     "FACETS",
@@ -78,9 +78,14 @@ _EXTENSION_KEY = "temumodal.search"
 
 
 def make_backend(
-    *, backend: str = "whoosh", index_dir: str | None = None, engine: Engine | None = None
+    *,
+    backend: str = "whoosh",
+    index_dir: str | None = None,
+    engine: Engine | None = None,
+    connection: Callable[[], Connection | None] | None = None,
 ) -> Backend:
     """A new backend object; opens (or creates) the Whoosh index directory if `backend` is whoosh.
+    `connection` (postgres only): the caller's connection for searches, see PostgresBackend.
 
     Raises ValueError for an unknown backend or a missing `index_dir`/`engine`.
     """
@@ -95,7 +100,7 @@ def make_backend(
             raise ValueError("the postgres search backend needs an engine")
         from marketplace.matching.search.postgres import PostgresBackend
 
-        return PostgresBackend(engine)
+        return PostgresBackend(engine, connection)
     raise ValueError(f"unknown search backend {backend!r}")
 
 
@@ -131,12 +136,22 @@ def init_search(app: Flask) -> None:
         "SEARCH_INDEX_DIR", os.path.join(app.instance_path, "search-index")
     )
     engine = None
+    connection = None
     if name == "postgres":
+        from flask import has_app_context
+
         from marketplace.extensions import db
 
         with app.app_context():
             engine = db.engine
-    app.extensions[_EXTENSION_KEY] = make_backend(backend=name, index_dir=index_dir, engine=engine)
+
+        def connection() -> Connection | None:
+            # Searches read in the request's (or command's) own transaction.
+            return db.session.connection() if has_app_context() else None
+
+    app.extensions[_EXTENSION_KEY] = make_backend(
+        backend=name, index_dir=index_dir, engine=engine, connection=connection
+    )
 
 
 def current_backend() -> Backend:
@@ -180,17 +195,17 @@ def search(query: SearchQuery) -> SearchResult:
 def search_forgiving(query: SearchQuery) -> SearchResult:
     """:func:`search`, and when it finds nothing, the same query with each word the index does
     not know replaced by the closest word it does (one or two letters off, the first letter
-    only when nothing else is close: :func:`analysis.suggest`), if that finds something: then
+    only when nothing else is close: :func:`spelling.suggest`), if that finds something: then
     ``result.corrected`` holds the words searched. What the page and the relevance bench use;
     read-only."""
     from dataclasses import replace
 
-    from marketplace.matching import analysis
+    from marketplace.matching import spelling
 
     result = search(query)
     if result.total or not query.text:
         return result
-    corrected = analysis.suggest(query.text, vocabulary())
+    corrected = spelling.suggest(query.text, vocabulary())
     if corrected is None:
         return result
     fixed = search(replace(query, text=corrected))

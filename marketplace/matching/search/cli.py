@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 from flask import Blueprint
 
+from marketplace.logging_filters import quieted
 from marketplace.matching.search import indexing
 
 
@@ -21,8 +20,10 @@ def register(bp: Blueprint) -> None:
 def reindex() -> None:
     """Rebuild the search index from the published profiles (new directory, then swap)."""
     # Every indexed profile logs nothing, but readiness may: keep the bar readable.
-    logging.getLogger("temumodal.security").setLevel(logging.WARNING)
-    with click.progressbar(length=1, label="Indexing published profiles") as bar:
+    with (
+        quieted("temumodal.security"),
+        click.progressbar(length=1, label="Indexing published profiles") as bar,
+    ):
         state = {"done": 0}
 
         def progress(done: int, total: int) -> None:

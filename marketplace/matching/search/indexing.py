@@ -61,7 +61,7 @@ def _record_outbox(session: Session) -> None:
         {
             kwargs["enterprise_id"]
             for name, kwargs in tasks.queued(session)
-            if name == SYNC_JOB and not kwargs.get("recorded")
+            if name == SYNC_JOB and "recorded" not in kwargs
         }
     )
     if ids:
@@ -79,14 +79,17 @@ def _record_deletions(session: Session, _context, _instances) -> None:
 
 
 @tasks.job(SYNC_JOB)
-def sync_enterprise(*, enterprise_id: int, recorded: bool = False) -> int:
+def sync_enterprise(*, enterprise_id: int, recorded: bool = True) -> int:
     """Bring one enterprise's index entry up to date (the after-commit job).
 
-    Makes sure an outbox row exists (callers that run the job directly, such as deck
-    processing, wrote none), then applies the outbox when SEARCH_INDEXER is "inline".
-    `recorded` says the caller wrote the row already. Returns the number of outbox rows
-    applied. Raises search.IndexLocked only if the lock
-    discipline is broken by a writer outside `apply_outbox`.
+    A queued job's outbox row was written in the transaction that queued it (`_record_outbox`,
+    `_record_deletions`), so the job only applies the outbox, when SEARCH_INDEXER is "inline".
+    A caller that runs the job directly without having written a row (deck processing) passes
+    `recorded=False`, and the job writes it first. It never writes one for a queued job: after
+    a change to many profiles in one commit, the first job applies every row in batches and the
+    others find the outbox empty, instead of each putting its own row back and committing the
+    index once per profile. Returns the number of outbox rows applied. Raises
+    search.IndexLocked only if the lock discipline is broken by a writer outside `apply_outbox`.
     """
     if not recorded:
         with tasks.job_session() as session:

@@ -21,19 +21,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from marketplace.matching import analysis
+from marketplace.matching import analysis, highlight, spelling
 from marketplace.matching.search.types import (
     FACETS,
     SearchDoc,
     SearchQuery,
     SearchResult,
     counted_facets,
+    other_choice_queries,
 )
 
 TABLE = "search_documents"
@@ -265,19 +267,31 @@ def _sort_key(sort: str, params: dict[str, Any], text: str) -> str:
     return _SORT_KEYS[sort]
 
 
-def _facet_sql(where: str, sort: str, key: str, facets: Sequence[str]) -> str:
+def _facet_sql(
+    where: str, sort: str, key: str, facets: Sequence[str], others: dict[str, str] | None = None
+) -> str:
     """One statement for page, total and facet counts, so the words are matched only once.
 
+    `others`: facet → the WHERE of the query without that facet's filter
+    (`SearchQuery.other_choices`); such a facet is counted over those rows, not the matches.
     Rows: ``('', NULL, total, page ids in order)`` then ``(facet, code, count, NULL)``.
     """
-    parts = [
-        f"SELECT '{f}', {f}, count(*), NULL FROM m WHERE {f} IS NOT NULL GROUP BY {f}"
-        for f in _SCALAR_FACETS
-        if f in facets
-    ] + [
-        f"SELECT '{f}', code, count(*), NULL FROM m, unnest(m.{f}) AS code GROUP BY code"
-        for f in facets
-        if f not in _SCALAR_FACETS
+    others = others or {}
+
+    def count(facet: str) -> str:
+        source, condition = ("m", "TRUE") if facet not in others else (TABLE, others[facet])
+        if facet in _SCALAR_FACETS:
+            return (
+                f"SELECT '{facet}', {facet}, count(*), NULL FROM {source} "
+                f"WHERE {facet} IS NOT NULL AND {condition} GROUP BY {facet}"
+            )
+        return (
+            f"SELECT '{facet}', code, count(*), NULL FROM {source}, unnest({source}.{facet}) "
+            f"AS code WHERE {condition} GROUP BY code"
+        )
+
+    parts = [count(f) for f in facets if f in _SCALAR_FACETS] + [
+        count(f) for f in facets if f not in _SCALAR_FACETS
     ]
     key_column = "rank" if sort == "relevance" else key
     page = (
@@ -291,12 +305,47 @@ def _facet_sql(where: str, sort: str, key: str, facets: Sequence[str]) -> str:
     )
 
 
+def _other_choices(
+    query: SearchQuery, clauses: Sequence[analysis.Clause], params: dict[str, Any]
+) -> tuple[dict[str, str], list[str]]:
+    """For `query.other_choices`: the facets counted over a wider WHERE (facet → its SQL, its
+    parameters added to `params`), and the chosen facets that the wider query does not count
+    (kabupaten/kota without a province), whose counts are empty."""
+    others: dict[str, str] = {}
+    empty: list[str] = []
+    for facet, wider in other_choice_queries(query).items():
+        if facet not in counted_facets(wider):
+            empty.append(facet)
+            continue
+        others[facet], wider_params = _where(wider, clauses)
+        params.update(wider_params)  # the same names bind the same values (a subset)
+    return others, empty
+
+
 class PostgresBackend:
     """The search seam on a PostgreSQL table (see the module docstring)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, connection: Callable[[], Connection | None] | None = None
+    ) -> None:
+        """`connection`, when given, returns the caller's connection for reads (a request's
+        own, in its transaction) or None; searches then run on it instead of checking out a
+        second pooled connection, which costs a pre-ping, a BEGIN and a COMMIT per search
+        (three to five searches a search page). Writes always use their own transaction."""
         self.engine = engine
+        self._connection = connection
         self._vocabulary: tuple[float, frozenset[str]] | None = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection inside a transaction for a search: the caller's (left open: its
+        transaction, and a SET LOCAL in it, end with the caller's), else one of our own."""
+        conn = self._connection() if self._connection is not None else None
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own, own.begin():
+            yield own
 
     def index_documents(self, docs: Iterable[SearchDoc]) -> int:
         """Upsert `docs` in one transaction; returns how many."""
@@ -348,7 +397,7 @@ class PostgresBackend:
             sql = f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}')"
             with self.engine.connect() as conn:
                 words = conn.execute(text(sql)).scalars().all()
-            self._vocabulary = (now, analysis.vocabulary_of(words))
+            self._vocabulary = (now, spelling.vocabulary_of(words))
         return self._vocabulary[1]
 
     def ping(self) -> None:
@@ -378,14 +427,18 @@ class PostgresBackend:
         facets: dict[str, dict[str, int]] = {}
         snippets: dict[int, str] = {}
         paging = {"limit": query.per_page, "offset": query.offset}
-        with self.engine.connect() as conn, conn.begin():
+        with self._reading() as conn:
             if query.with_facets:
                 # The matches of a broad query (tens of thousands of rows with their facet
                 # columns) must fit in memory, or the CTE spills to disk.
                 conn.execute(text("SET LOCAL work_mem = '32MB'"))
                 counted = counted_facets(query)
                 facets = {facet: {} for facet in counted}
-                sql = _facet_sql(where, sort, key, counted)
+                others, empty = (
+                    _other_choices(query, clauses, params) if query.other_choices else ({}, [])
+                )
+                facets.update({facet: {} for facet in empty})
+                sql = _facet_sql(where, sort, key, counted, others)
                 rows = conn.execute(text(sql), {**params, **paging}).all()
                 _, _, total, page_ids = rows[0]
                 ids = list(page_ids or [])
@@ -406,7 +459,7 @@ class PostgresBackend:
                     f"FROM {TEXTS} WHERE id = ANY(:ids)"
                 )
                 for row in conn.execute(text(snippet_sql), {"ids": ids}):
-                    snippets[row[0]] = analysis.snippet(row[1:], terms)
+                    snippets[row[0]] = highlight.snippet(row[1:], terms)
         return SearchResult(ids=ids, total=total, facets=facets, snippets=snippets)
 
     def close(self) -> None:

@@ -25,6 +25,41 @@ MAX_PER_PAGE = 100
 REGENCY_FACET = "regency_code"
 
 
+# Multi-select facet → the query field that filters on it, for `SearchQuery.other_choices`.
+# Documents and impact themes are "must hold all": their counts narrow, as they are.
+OTHER_CHOICE_FIELDS = {
+    "sector": "sectors",
+    "province_code": "province_codes",
+    "regency_code": "regency_codes",
+    "size_class": "size_classes",
+    "stage": "stages",
+    "instruments": "instruments",
+}
+
+
+def other_choice_queries(query: SearchQuery) -> dict[str, SearchQuery]:
+    """For `query.other_choices`: each multi-select facet with values chosen → the query that
+    counts its other values (the same query without that facet's filter; only its facet counts
+    are read, so sorted by date, one hit, nothing ranked). What a backend runs, in one
+    statement or one search each."""
+    from dataclasses import replace
+
+    return {
+        facet: replace(
+            query,
+            sort="newest",
+            page=1,
+            per_page=1,
+            with_facets=True,
+            with_snippets=False,
+            other_choices=False,
+            **{attribute: ()},
+        )
+        for facet, attribute in OTHER_CHOICE_FIELDS.items()
+        if getattr(query, attribute)
+    }
+
+
 def counted_facets(query: SearchQuery) -> tuple[str, ...]:
     """The facets a search counts for `query` (every one but kabupaten/kota without a province)."""
     if query.province_codes:
@@ -85,6 +120,10 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     with_facets: bool = False
+    # With facets: a multi-select facet with values chosen is counted as if none of its own
+    # were chosen (every other filter applied), so picking "food" still shows how many "craft"
+    # would add (OTHER_CHOICE_FIELDS; other_choice_queries).
+    other_choices: bool = False
     # Snippets of the page's hits (SearchResult.snippets); a caller that quotes the profiles
     # itself (the search page) turns them off and saves their read.
     with_snippets: bool = True

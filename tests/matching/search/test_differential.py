@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from marketplace.matching import search
 from marketplace.matching.search import SearchDoc, SearchQuery
+from marketplace.matching.search.types import other_choice_queries
 from tests.matching.search import reference
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -125,6 +126,15 @@ def _build_world(ops) -> dict[int, SearchDoc]:
     return live
 
 
+def _other_choice_facets(live: dict[int, SearchDoc], query: SearchQuery, facets: dict) -> dict:
+    """The reference's facets for `other_choices`: each chosen multi-select facet counted by
+    the query without its own filter, one reference search each."""
+    wanted = dict(facets)
+    for facet, wider in other_choice_queries(query).items():
+        wanted[facet] = reference.expected(live.values(), wider)[1].get(facet, {})
+    return wanted
+
+
 def _check(live: dict[int, SearchDoc], params: dict, sort: str) -> None:
     first = SearchQuery(sort=sort, **params)
     want_ids, want_facets = reference.expected(live.values(), first)
@@ -140,6 +150,11 @@ def _check(live: dict[int, SearchDoc], params: dict, sort: str) -> None:
             assert with_facets.ids == result.ids
             assert with_facets.total == result.total
             assert with_facets.facets == want_facets, query
+            others = search.search(
+                SearchQuery(sort=sort, with_facets=True, other_choices=True, **params)
+            )
+            assert (others.ids, others.total) == (result.ids, result.total)
+            assert others.facets == _other_choice_facets(live, first, want_facets), query
     assert len(got) == len(set(got)), f"a profile on two pages: {first}"
     if reference.is_total(first):
         assert got == want_ids, first

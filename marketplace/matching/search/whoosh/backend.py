@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from whoosh import index
 from whoosh.util.numeric import byte_to_length
 
-from marketplace.matching import analysis
+from marketplace.matching import spelling
 from marketplace.matching.search.types import FACETS, SearchDoc, SearchQuery, SearchResult
 from marketplace.matching.search.whoosh import TEXT_FIELDS, document_fields, make_schema
 from marketplace.matching.search.whoosh import query as whoosh_query
@@ -158,7 +158,7 @@ class WhooshBackend:
                 if fieldname in reader.schema:
                     for term in reader.lexicon(fieldname):
                         words.add(term.decode() if isinstance(term, bytes) else term)
-            snap._lazy["vocabulary"] = analysis.vocabulary_of(words)
+            snap._lazy["vocabulary"] = spelling.vocabulary_of(words)
         return snap._lazy["vocabulary"]
 
     def ping(self) -> None:

@@ -11,8 +11,13 @@ from collections.abc import Iterable
 
 from whoosh.reading import TermNotFound
 
-from marketplace.matching import analysis
-from marketplace.matching.search.types import SearchQuery, SearchResult, counted_facets
+from marketplace.matching import analysis, highlight
+from marketplace.matching.search.types import (
+    SearchQuery,
+    SearchResult,
+    counted_facets,
+    other_choice_queries,
+)
 from marketplace.matching.search.whoosh import FILTERS, STEM_FIELDS, TEXT_FIELDS
 from marketplace.matching.search.whoosh.segments import (
     Segment,
@@ -276,10 +281,13 @@ class QueryEngine:
                     if count:
                         counts[code] = count
                 facets[facet] = counts
+            if query.other_choices:
+                for facet, wider in other_choice_queries(query).items():
+                    facets[facet] = self.search(snap, wider).facets.get(facet, {})
         terms = analysis.query_terms(clauses)
         snippets = {}
         for docnum in page if query.with_snippets else ():
             stored = snap.searcher.stored_fields(docnum).get("snip", ())
-            snippets[snap.ids[docnum]] = analysis.snippet(stored, terms)
+            snippets[snap.ids[docnum]] = highlight.snippet(stored, terms)
         page_ids = [snap.ids[d] for d in page]
         return SearchResult(ids=page_ids, total=total, facets=facets, snippets=snippets)
