@@ -12,9 +12,10 @@ What it does, all on this machine:
    organisations with the mandates of bench/match.py and one investor account each, then
    `indexing.reindex()` fills the search index (the PostgreSQL backend) and the match cards
    exactly as `flask search reindex` does.
-3. Starts `gunicorn -w 2 run:app` in production mode (its own secret keys, rate limits in
-   Redis at BENCH_REDIS_URL, default redis://127.0.0.1:6379, under a key prefix of this run),
-   logs in 20 sessions over the six accounts through the real login form (CSRF included).
+3. Starts gunicorn with the production settings (deploy/gunicorn.conf.py, 2 workers) in
+   production mode (its own secret keys, rate limits in Redis at BENCH_REDIS_URL, default
+   redis://127.0.0.1:6379, under a key prefix of this run), logs in 20 sessions over the six
+   accounts through the real login form (CSRF included).
 4. Runs wrk (Debian's `wrk`; `apt-get install wrk`) against five page kinds at once: the search
    page (varied 1-3-word queries with filters), the match list (/matches), an enterprise
    profile (varied ids), the home page of a logged-in investor (/ redirects there:
@@ -247,14 +248,15 @@ def start_gunicorn(env: dict[str, str], port: int, folder: Path) -> subprocess.P
     log = (folder / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [
+            # The production settings (deploy/gunicorn.conf.py: gc.freeze() after each worker
+            # starts, the access log), with the bench's workers and port.
             str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "-w",
             "2",
             "-b",
             f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "run:app",
         ],
         cwd=ROOT,
         env=env,

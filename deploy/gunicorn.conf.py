@@ -2,6 +2,7 @@
 from the repository root (README, "Production layout"). Every value can be changed through the
 environment variable named next to it; command-line options win over this file."""
 
+import gc
 import multiprocessing
 import os
 import re
@@ -28,10 +29,15 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 90))
 graceful_timeout = 30  # on stop/restart, requests in flight get this long to finish
 keepalive = 5  # seconds, for the proxy's keep-alive connections
 
-# A worker is replaced after this many requests (with jitter, so they do not all restart at once):
-# bounds the slow growth of long-lived processes that parse PDFs and images.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (with jitter, so they do not all restart at
+# once), a bound on any slow growth. Uploads are parsed in a sandboxed child, not in the worker,
+# and a worker's memory stayed flat at 264-266 MB over 15,000 requests of bench/load.py. Each
+# replacement costs a worker start (the app, then the match columns: post_worker_init) while
+# the other workers carry the load: at 2,000 it came every ~20 s under that bench, whose p95
+# was 662-1,193 ms against 94-101 ms at this bound (README, "Under load"), so the bound is far
+# above what a day asks of a worker.
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 # preload_app off: each worker builds the app after the fork, so no database connection, Redis
 # pool or library thread crosses a fork, and `kill -HUP` (systemctl reload) starts workers on new
@@ -73,3 +79,17 @@ def on_starting(server):
     status = subprocess.call(check, cwd=ROOT)  # noqa: S603 - a fixed command, our interpreter
     if status:
         sys.exit(status)
+
+
+def post_worker_init(worker):
+    """Before the worker takes a request: build its match columns (`card_store.warm`), which
+    the first /matches would otherwise wait for (about 1.4 s for 10k enterprises), then keep
+    what it built (the app, its libraries and templates, the columns: about 300,000 objects
+    that live as long as the worker) out of the garbage collector's full collections. A full
+    pass over them took a median 176-226 ms and landed in whichever request crossed the
+    collector's threshold (python bench/gc_pause.py measures it); what requests create is still
+    collected as before."""
+    from marketplace.matching import card_store
+
+    card_store.warm(worker.wsgi)
+    gc.freeze()
