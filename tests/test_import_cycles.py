@@ -17,6 +17,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # One fresh interpreter; before each module of a cycle every `marketplace` module is forgotten,

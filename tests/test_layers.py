@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.database_free
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "marketplace"
 

@@ -6,6 +6,8 @@ import pytest
 
 from marketplace import formatting, money
 
+pytestmark = pytest.mark.database_free
+
 JT = 1_000_000
 M = 1_000_000_000
 

@@ -14,6 +14,8 @@ from marketplace.pitches import decks
 from tests.uploads import corpus
 from tests.uploads.measure import measure_refusal
 
+pytestmark = pytest.mark.database_free
+
 LIMITS = uploads.UploadLimits()
 DECK_CASES = [case for case in corpus.CASES if case.target == "deck"]
 

@@ -13,6 +13,8 @@ from marketplace.pitches import decks
 from marketplace.profiles import images
 from tests.uploads import corpus
 
+pytestmark = pytest.mark.database_free
+
 LIMITS = uploads.UploadLimits()
 # No example database: it would write into the shared source tree.
 FUZZ = settings(

@@ -12,6 +12,8 @@ from marketplace.profiles import images
 from tests.uploads import corpus
 from tests.uploads.measure import measure_refusal
 
+pytestmark = pytest.mark.database_free
+
 LIMITS = uploads.UploadLimits()
 PHOTO_CASES = [case for case in corpus.CASES if case.target == "photo"]
 

@@ -9,6 +9,8 @@ import pytest
 from marketplace import uploads
 from tests.uploads import corpus
 
+pytestmark = pytest.mark.database_free
+
 
 def test_limits_are_frozen_and_default_to_the_documented_values() -> None:
     limits = uploads.UploadLimits()

@@ -20,6 +20,8 @@ from marketplace.events.scheduling import (
     validate_schedule,
 )
 
+pytestmark = pytest.mark.database_free
+
 START = datetime(2026, 8, 21, 9)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from marketplace.events.scheduling import (
     validate_schedule,
 )
 from marketplace.events.scheduling import solver as solver_module
+
+pytestmark = pytest.mark.database_free
 
 # database=None: no .hypothesis folder in the working tree; failures print their example.
 SETTINGS = settings(
