@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 from collections import Counter
@@ -422,9 +423,13 @@ def test_the_world_is_the_same_in_every_database_and_never_dated_by_the_clock(
 ):
     first = _snapshot()
     other = _app(tmp_path_factory.mktemp("demo-b"))
+    quiet_during_seed = [logging.getLogger(n) for n in ("temumodal.security", "marketplace.mail")]
+    levels_before = [logger.level for logger in quiet_during_seed]
     with other.app_context():
         result = other.test_cli_runner().invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
+        # The command quiets the audit and mail logs for its progress bar only.
+        assert [logger.level for logger in quiet_during_seed] == levels_before
         assert "Bankable" in result.output and demo.DEMO_LOGINS[0].email in result.output
         second = _snapshot()
         db.session.remove()

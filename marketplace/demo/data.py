@@ -119,6 +119,36 @@ def _kinds() -> dict[str, Kind]:
     return kinds
 
 
+# --- the demo owners who log in --------------------------------------------------------------
+@dataclass(frozen=True)
+class OwnerSpec:
+    """A demo owner who can log in: the first enterprise of `cohort`, its plan's facts fixed."""
+
+    cohort: str
+    login: int  # index into DEMO_LOGINS
+    business: str
+    draft: bool  # the profile is started, not finished
+    plan: tuple[tuple[str, Any], ...]  # Plan fields and their values, in rupiah
+
+
+def _owners() -> tuple[OwnerSpec, ...]:
+    owners = []
+    for row in _load("owners.toml")["owner"]:
+        facts = dict(row)
+        head = {key: facts.pop(key) for key in ("cohort", "login", "business")}
+        draft = facts.pop("draft", False)
+        plan = []
+        for key, value in facts.items():
+            if key.endswith("_jt"):
+                plan.append((key.removesuffix("_jt"), value * 1_000_000))
+            elif key == "kind":
+                plan.append((key, KINDS[value]))
+            else:
+                plan.append((key, tuple(value) if isinstance(value, list) else value))
+        owners.append(OwnerSpec(**head, draft=draft, plan=tuple(plan)))
+    return tuple(owners)
+
+
 # --- programmes and cohorts -------------------------------------------------------------------
 @dataclass(frozen=True)
 class CohortSpec:
@@ -232,5 +262,6 @@ def _investors() -> tuple[tuple[InvestorSpec, ...], dict[str, str]]:
 PLACES = _places()
 NAMES = _names()
 KINDS = _kinds()
+OWNERS = _owners()
 PROGRAMME_ORGS = _programme_orgs()
 INVESTORS, DEMO_INVESTOR_NAMES = _investors()

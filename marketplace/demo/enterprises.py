@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,7 +14,17 @@ from sqlalchemy import select
 from marketplace import regions, vocab
 from marketplace.accounts.models import Organisation, User
 from marketplace.demo.accounts import DEMO_LOGINS
-from marketplace.demo.data import KINDS, NAMES, PLACES, CohortSpec, Kind, Place, ProgrammeSpec
+from marketplace.demo.data import (
+    KINDS,
+    NAMES,
+    OWNERS,
+    PLACES,
+    CohortSpec,
+    Kind,
+    OwnerSpec,
+    Place,
+    ProgrammeSpec,
+)
 from marketplace.demo.world import (
     DEMO_TODAY,
     JT,
@@ -266,8 +275,8 @@ def build_enterprise(
     special = DEMO_OWNERS.get((cohort_spec.name, position))
     plan = _plan(world, programme, cohort_spec)
     if special is not None:
-        plan = special(plan)
-    name = DEMO_NAMES[special] if special is not None else _business_name(world, plan)
+        plan = _as_owner(plan, special)
+    name = special.business if special is not None else _business_name(world, plan)
     owner_phone = phone_number(rng)
     with_account = special is not None or rng.random() < 0.2
 
@@ -275,7 +284,7 @@ def build_enterprise(
         organisation = Organisation(kind="enterprise", name=name)
         db.session.add(organisation)
         if special is not None:
-            email = DEMO_EMAILS[special]
+            email = DEMO_LOGINS[special.login].email
         else:
             email = unique_email(world, slug(plan.owner_name), "pemilik.example.org")
         owner = make_user(
@@ -337,7 +346,7 @@ def build_enterprise(
     )
     enrolment.modules_completed = list(programme.modules[:done])
 
-    if special is _draft_owner:
+    if special is not None and special.draft:
         _fill_draft(world, plan, enterprise, editor, owner_phone=owner_phone)
         _withdraw_if_planned(plan, facilitator, enrolment)
         return enterprise
@@ -567,39 +576,10 @@ def _attest(
     db.session.expire(enterprise, ["attestations"])
 
 
-# --- the two demo owners ----------------------------------------------------------------------
-def _bankable_owner(plan: Plan) -> Plan:
-    """A well-filled bankable snack producer, women-led, asking Rp75 juta KUR mikro."""
-    plan.kind = KINDS["keripik"]
-    plan.target = "bankable"
-    plan.legal_form = "perorangan"
-    plan.woman = True
-    plan.owner_name = "Sari Puspitasari"
-    plan.founded_on = dt.date(2017, 8, 14)
-    plan.months = 12
-    plan.monthly = 28 * JT
-    plan.margin = 0.22
-    plan.capital = 85 * JT
-    plan.ask = 75 * JT
-    plan.failures = set()
-    plan.sharia = False
-    plan.published = True
-    plan.status = "completed"
-    return plan
-
-
-def _draft_owner(plan: Plan) -> Plan:
-    """A young jamu business whose owner has started a profile and not finished it."""
-    plan.kind = KINDS["jamu"]
-    plan.target = "belum_layak"
-    plan.legal_form = "perorangan"
-    plan.woman = True
-    plan.owner_name = "Darmi Sulistyowati"
-    plan.founded_on = dt.date(2026, 5, 18)
-    plan.months = 2
-    plan.monthly = 4 * JT
-    plan.published = False
-    plan.status = "active"
+# --- the two demo owners (data/owners.toml) ---------------------------------------------------
+def _as_owner(plan: Plan, owner: OwnerSpec) -> Plan:
+    for field_name, value in owner.plan:
+        setattr(plan, field_name, set(value) if field_name == "failures" else value)
     return plan
 
 
@@ -626,9 +606,4 @@ def _fill_draft(
     _revenues(world, plan, enterprise, editor)
 
 
-DEMO_OWNERS: dict[tuple[str, int], Callable[[Plan], Plan]] = {
-    ("AKSI Jakarta Timur 2025", 0): _bankable_owner,
-    ("Siap Pitching Yogyakarta 2026", 0): _draft_owner,
-}
-DEMO_NAMES = {_bankable_owner: "Keripik Tempe Sari Rasa", _draft_owner: "Jamu Gendong Mbok Darmi"}
-DEMO_EMAILS = {_bankable_owner: DEMO_LOGINS[4].email, _draft_owner: DEMO_LOGINS[5].email}
+DEMO_OWNERS: dict[tuple[str, int], OwnerSpec] = {(owner.cohort, 0): owner for owner in OWNERS}

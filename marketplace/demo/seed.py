@@ -15,8 +15,7 @@ from marketplace.accounts import passwords
 from marketplace.accounts.models import User
 from marketplace.demo import decks, events, monitoring, pipeline, showcase
 from marketplace.demo.accounts import DEMO_LOGINS, DemoLogin, platform_admin
-from marketplace.demo.data import INVESTORS, PROGRAMME_ORGS
-from marketplace.demo.enterprises import DEMO_NAMES
+from marketplace.demo.data import INVESTORS, OWNERS, PROGRAMME_ORGS
 from marketplace.demo.investors import investor
 from marketplace.demo.programmes import programme_organisation
 from marketplace.demo.world import (
@@ -89,7 +88,7 @@ def seed_demo(*, progress: Progress | None = None) -> DemoSummary:
         progress=progress,
         total=1 + enterprise_count + len(INVESTORS) + len(SHOWCASE_STEPS) + 1,
     )
-    world.names.update(DEMO_NAMES.values())
+    world.names.update(owner.business for owner in OWNERS)
     world.targets = stage_targets(world.rng, enterprise_count)
 
     admin = platform_admin(world)
