@@ -96,6 +96,8 @@ def _about(object_type: str) -> Callable[..., AuditEvent]:
 
 # One recorder per kind of object, so that the object types are named once:
 # `audit.on_enterprise("document.recorded", enterprise.id, by=actor.id, kind=kind)`.
+on_account_deletion = _about("account_deletion")
+on_breach = _about("breach")
 on_enterprise = _about("enterprise")
 on_event = _about("pitch_event")
 on_group = _about("group")

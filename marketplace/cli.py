@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 
 import click
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace.backups import cli as backups_cli
 from marketplace.extensions import db
+from marketplace.logging_filters import quieted
 
 
 def register(app: Flask) -> None:
@@ -78,11 +78,12 @@ def seed_demo(if_empty: bool) -> None:
             print_logins()
             return
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
-    # Every service writes its audit line; 1,000 of them would bury the progress bar.
-    logging.getLogger("temumodal.security").setLevel(logging.WARNING)
-    # The showcase's invitations and schedules send (log-only) mails: 70 lines of them too.
-    logging.getLogger("marketplace.mail").setLevel(logging.WARNING)
-    with click.progressbar(length=100, label="Loading demo data") as bar:
+    # Every service writes its audit line (1,000 of them would bury the progress bar), and the
+    # showcase's invitations and schedules send (log-only) mails: 70 lines of them too.
+    with (
+        quieted("temumodal.security", "marketplace.mail"),
+        click.progressbar(length=100, label="Loading demo data") as bar,
+    ):
         state = {"done": 0}
 
         def progress(done: int, total: int, message: str = "") -> None:

@@ -3,17 +3,33 @@ form, and how a domain error lands on a form."""
 
 from __future__ import annotations
 
-from flask import flash
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, StopValidation
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    MonthField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace import editing, money
+from marketplace import editing, formatting, money
 from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
+
+Result = TypeVar("Result")
 
 
 class MoneyField(StringField):
@@ -39,23 +55,123 @@ class MoneyField(StringField):
         self.data = money.input_value(value)
 
 
-class WholeNumberField(IntegerField):
-    """A whole number: "1.5" or "dua" is one error ("enter a whole number"), not that error
-    and then the range's error about the missing number as well."""
+class _Typed:
+    """A field whose typed text is read before validation. Left empty, it holds no value and no
+    error (Optional or a required check decides). Text it cannot read is one error in the user's
+    words, and the validators after it do not run: a range's message about the missing number,
+    or a required check's "give the date" (which clears the errors before it), would hide what
+    is wrong."""
+
+    def unreadable(self, typed: str) -> str:
+        raise NotImplementedError
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str) and not valuelist[0].strip():
-            # Left empty: no number, no error here (Optional or a required check decides).
             self.data = None
             return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(str(_l("Enter a whole number, without a decimal point."))) from error
+            raise ValueError(self.unreadable(str(valuelist[0]))) from error
 
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
+
+    def __call__(self, **kwargs):
+        # A browser empties a date, month or number input holding text it cannot read: shown
+        # again as a text box, what was typed stays in front of the user beside its error.
+        if self.process_errors:
+            kwargs["type"] = "text"
+        return super().__call__(**kwargs)
+
+
+class WholeNumberField(_Typed, IntegerField):
+    """A whole number: "1.5" or "dua" is one error ("enter a whole number"), not that error
+    and then the range's error about the missing number as well."""
+
+    def unreadable(self, typed: str) -> str:
+        return str(_l("Enter a whole number, without a decimal point."))
+
+
+def whole_number_range(least: int, most: int) -> NumberRange:
+    """A whole number's range, its message naming both ends as the user's language writes
+    numbers ("dari 0 sampai 1.000.000" / "from 0 to 1,000,000")."""
+    message = _l(
+        "Enter a whole number from %(min)s to %(max)s.",
+        min=LazyString(formatting.number, least, 0),
+        max=LazyString(formatting.number, most, 0),
+    )
+    return NumberRange(min=least, max=most, message=message)
+
+
+def optional_whole_number(label, *, least: int = 0, most: int, default: int | None = None):
+    """A whole-number field that may be left empty, within `least`..`most` (both named in its
+    message)."""
+    return WholeNumberField(
+        label, default=default, validators=[Optional(), whole_number_range(least, most)]
+    )
+
+
+# What a datetime-local input sends, then what people type in a plain text box: a space for
+# the T, and the time written 09.30 as Indonesian writes it.
+MOMENT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H.%M")
+
+
+class _Calendar(_Typed):
+    """A date, month or moment. Text written the way the input writes one (`written`) but
+    naming no real day is `missing`; any other text is `misspelt`, told the format and never
+    read by guessing which number is the day. Both messages name what was typed."""
+
+    written: re.Pattern[str]
+    missing: Any
+    misspelt: Any
+
+    def unreadable(self, typed: str) -> str:
+        message = self.missing if self.written.match(typed) else self.misspelt
+        return str(message) % {"value": typed[:20]}
+
+    def _value(self):
+        # Read fine, it is shown as the input writes it: a date-and-time typed "2026-12-10
+        # 10.00" (or a date "2026-3-5") would leave the browser's input empty.
+        if self.data is not None and not self.process_errors:
+            return self.data.strftime(self.format[0])
+        return super()._value()
+
+
+class DayField(_Calendar, DateField):
+    """A date as a date input sends it (2026-03-31; an old phone shows a plain text box)."""
+
+    written = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+    missing = _l("There is no date %(value)s: write it as year-month-day, for example 2026-03-31.")
+    misspelt = _l("Write the date as year-month-day, for example 2026-03-31 (not %(value)s).")
+
+
+class MomentField(_Calendar, DateTimeLocalField):
+    """A date and time (2026-03-31T09:30 from a datetime-local input; typed, also
+    2026-03-31 09.30)."""
+
+    written = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}[:.]\d{2}\s*$")
+    missing = _l(
+        "There is no date and time %(value)s: check the day and the hour, for example"
+        " 2026-03-31 09.30."
+    )
+    misspelt = _l(
+        "Write the date and time as year-month-day hour.minute, for example"
+        " 2026-03-31 09.30 (not %(value)s)."
+    )
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", list(MOMENT_FORMATS))
+        super().__init__(label, validators, **kwargs)
+
+
+class MonthOfYearField(_Calendar, MonthField):
+    """A month as a month input sends it (2026-03)."""
+
+    written = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
+    missing = _l("There is no month %(value)s: write it as year-month, for example 2026-03.")
+    misspelt = _l("Write the month as year-month, for example 2026-03 (not %(value)s).")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -153,7 +269,8 @@ class Attempt:
             return redirect(...)
         return render_template(..., form=form), form_status(form)
 
-    When the block finishes, the session is committed and `success` (if any) is flashed. When
+    When the block finishes, the session is committed and `success` (if any) is flashed (as
+    `category`: "success", or "info" for an undoing such as a removal). When
     it raises a :class:`DomainError`, the session is rolled back and the error is shown next to
     its field of `form` (or at the top of the form), or flashed when there is no form; the
     error is swallowed and `outcome.ok` is False (`outcome.error` holds it). An access error
@@ -163,9 +280,10 @@ class Attempt:
     rolls back).
     """
 
-    def __init__(self, *, form=None, success: str | None = None) -> None:
+    def __init__(self, *, form=None, success: str | None = None, category: str = "success") -> None:
         self.form = form
         self.success = success
+        self.category = category
         self.ok = False
         self.error: DomainError | None = None
 
@@ -181,7 +299,7 @@ class Attempt:
             else:
                 self.ok = True
                 if self.success:
-                    flash(str(self.success), "success")
+                    flash(str(self.success), self.category)
                 return False
         if issubclass(exc_type, StaleDataError):
             # Someone else's save reached a versioned row between this request's read and
@@ -198,6 +316,71 @@ class Attempt:
         else:
             flash(str(exc.message), "error")
         return True
+
+
+def submitted(
+    form,
+    action: Callable[[], Result],
+    *,
+    then: str | Callable[[Result], str],
+    success: str | None = None,
+):
+    """The POST half of a form view, the same in every view: when `form` is sent and valid,
+    run `action()` in an :class:`Attempt` (commit and flash `success`; or roll back and show
+    the domain error on the form) and redirect to `then` (a URL, or a function of what
+    `action` returned). None when the form is not sent, not valid or refused: the caller
+    shows its page again with the form and its errors.
+
+    ::
+
+        form = forms.GroupForm()
+        done = submitted(
+            form,
+            lambda: groups.create_group(actor=current_user, **field_values(form, "name")),
+            then=lambda group: url_for("programmes.group", group_id=group.id),
+        )
+        return done or (render_template(..., form=form), form_status(form))
+
+    (The parentheses matter: without them a redirect would go out as a 200.)
+    """
+    if not form.validate_on_submit():
+        return None
+    with Attempt(form=form, success=success) as outcome:
+        result = action()
+    if not outcome.ok:
+        return None
+    return redirect(then(result) if callable(then) else then)
+
+
+def pressed(
+    action: Callable[[], Result],
+    *,
+    then: str,
+    success: str | Callable[[Result], str] | None = None,
+    category: str = "success",
+    confirm: bool = False,
+):
+    """The POST of a button (an :class:`ActionForm`; with `confirm`, a :class:`ConfirmForm`
+    whose box must be ticked, see :func:`confirmed`): run `action()` in an :class:`Attempt`
+    (commit and flash `success` as `category`, a text or a function of what `action`
+    returned; or roll back and flash the domain error) and go back to `then` either way."""
+    if confirmed() if confirm else ActionForm().validate_on_submit():
+        said = None if callable(success) else success
+        with Attempt(success=said, category=category) as outcome:
+            result = action()
+        if outcome.ok and callable(success):
+            flash(str(success(result)), category)
+    return redirect(then)
+
+
+def field_values(form, *names: str) -> dict[str, Any]:
+    """The named fields' values, as a service's keyword arguments of the same names: a money
+    field gives its whole rupiah (`amount`), every other field its `data`."""
+    return {
+        name: field.amount if isinstance(field, MoneyField) else field.data
+        for name in names
+        for field in [getattr(form, name)]
+    }
 
 
 def mark_pages_with_errors(sender, template, context, **extra) -> None:

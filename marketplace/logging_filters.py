@@ -1,9 +1,12 @@
-"""Keep secrets and identity numbers out of the logs, whatever a caller passes in."""
+"""Keep secrets and identity numbers out of the logs, whatever a caller passes in; quiet chatty
+loggers for the length of a command."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _PATTERNS = [
     # 16-digit runs are NIKs (or card numbers): keep the first four and the last four.
@@ -62,3 +65,19 @@ def loggable_path() -> str:
         return "[token]" if name in SECRET_URL_ARGS else str(args.get(name, match.group(0)))
 
     return request.script_root + _RULE_ARG.sub(fill, rule.rule)
+
+
+@contextmanager
+def quieted(*names: str, level: int = logging.WARNING) -> Iterator[None]:
+    """Raise the named loggers to `level` inside the block and give them their own level back after,
+    so a command run in a long-lived process (a worker, a test session) leaves the logs as it found
+    them."""
+    loggers = [logging.getLogger(name) for name in names]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, old in zip(loggers, before, strict=True):
+            logger.setLevel(old)

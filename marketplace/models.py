@@ -20,6 +20,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_EASTERNMOST = dt.timezone(dt.timedelta(hours=9))  # WIT (Papua, Maluku), no daylight saving
+
+
+def latest_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date where it is latest in Indonesia (WIT, UTC+9): a date that is today
+    anywhere in the country is never refused as being in the future."""
+    return (now or utcnow()).astimezone(_EASTERNMOST).date()
+
+
 # References shared by many tables, each rule written once: `enterprise_id: Mapped[EnterpriseId]`.
 # A row that belongs to an enterprise, an event, an organisation or a user goes when it goes
 # (and is found by it); a user named as the one who did something (recorded_by_id …) outlives

@@ -40,8 +40,9 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
-from marketplace.formatting import current_locale
+from marketplace.formatting import current_locale, rupiah
 
 # A sanity ceiling far above any UMKM figure, below BigInteger's range; services check stored
 # amounts against the same figure (amount_problem).
@@ -80,12 +81,17 @@ _WORD_RE = re.compile(r"^(?P<number>.*?)\s*(?P<word>[^\d\s.,]+)\.?$")
 _SPACED_GROUPS_RE = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
 _NUMBER_RE = re.compile(r"^[\d.,]+$")
 
+# The English wording never suggests "M", which English readers take for million (the
+# Indonesian translation keeps "1,5 M", which Indonesian reads as miliar).
 MESSAGE_UNREADABLE = _l(
-    "Enter an amount in rupiah, for example 50.000.000, 50 jt (juta) or 1,5 M (miliar)."
+    "Enter an amount in rupiah, for example 50,000,000, 50 jt (juta) or 1.5 miliar."
 )
 MESSAGE_FRACTION = _l("Enter whole rupiah: amounts in sen are not used.")
 MESSAGE_NEGATIVE = _l("The amount cannot be negative.")
-MESSAGE_TOO_LARGE = _l("That amount is too large.")
+MESSAGE_TOO_LARGE = _l(
+    "That amount is too large: check the number of zeros (at most %(max)s).",
+    max=LazyString(rupiah, MAX_AMOUNT),
+)
 MESSAGE_AMBIGUOUS_M = _l(
     "Write “million” or “billion” (juta or miliar) instead of M: "
     "M means miliar in Indonesian but million in English."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, request, send_file, url_for
+from flask import Response, abort, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -99,6 +99,19 @@ def send_stored_file(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response
+
+
+def download(body, *, mimetype: str, filename: str) -> Response:
+    """`body` (text or bytes made for this request: an export, a calendar) as a file to save
+    under `filename`, never kept by a cache. `filename` is ours, not the user's: no quoting."""
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 class DatabaseId(IntegerConverter):

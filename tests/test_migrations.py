@@ -191,3 +191,49 @@ def test_0031_records_the_default_reports_consent_of_enterprises_without_a_recor
         )
     ).all()
     assert sorted(rows) == [(ids[0], True, "default"), (ids[1], True, None)]
+
+
+def test_0032_lets_a_check_in_leave_its_employees_not_reported_and_keeps_existing_figures(
+    app, make
+):
+    # A month saved before the upgrade keeps its figures (a stored 0 stays 0: it cannot be told
+    # from a real 0); after it, a month can store NULL. The downgrade writes 0 back.
+    from flask_migrate import downgrade
+
+    from marketplace.monitoring.models import CheckIn
+
+    _empty_database()
+    upgrade()
+    enterprise = make.enterprise()
+    eid = enterprise.id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0031_consent_default_records")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO monitoring_check_ins (enterprise_id, month, employees_women,"
+                " employees_men, created_at, updated_at)"
+                " VALUES (:eid, :month, 0, 3, :now, :now)"
+            ),
+            {"eid": eid, "month": dt.date(2026, 1, 1), "now": dt.datetime(2026, 2, 1)},
+        )
+
+    upgrade()
+
+    db.session.add(CheckIn(enterprise_id=eid, month=dt.date(2026, 2, 1)))
+    db.session.commit()
+    figures = db.session.execute(
+        select(CheckIn.month, CheckIn.employees_women, CheckIn.employees_men).order_by(
+            CheckIn.month
+        )
+    ).all()
+    assert figures == [(dt.date(2026, 1, 1), 0, 3), (dt.date(2026, 2, 1), None, None)]
+    db.session.remove()
+    downgrade(revision="0031_consent_default_records")
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT employees_women, employees_men FROM monitoring_check_ins ORDER BY month")
+        ).all()
+    assert [tuple(r) for r in rows] == [(0, 3), (0, 0)]
+    upgrade()

@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from marketplace.web import id_url
+from marketplace.web import download, id_url
 
 
 def test_id_url_builds_what_url_for_builds(app):
@@ -23,3 +23,12 @@ def test_id_url_under_a_script_root(app):
         build = id_url("profiles.profile", "enterprise_id")
         assert build(12) == url_for("profiles.profile", enterprise_id=12)
         assert build(12).startswith("/temumodal/")
+
+
+def test_download_is_an_attachment_no_cache_keeps(app):
+    with app.test_request_context("/"):
+        response = download("a;b\n", mimetype="text/csv", filename="orders-event-7.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="orders-event-7.csv"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_data(as_text=True) == "a;b\n"

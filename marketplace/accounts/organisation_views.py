@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,8 +10,15 @@ from flask_login import current_user, login_required
 from marketplace.accounts import forms, members, sessions
 from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
-from marketplace.extensions import db, limiter
-from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.extensions import limiter
+from marketplace.forms import (
+    ActionForm,
+    Attempt,
+    field_values,
+    form_status,
+    pressed,
+    submitted,
+)
 from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("organisation", __name__)
@@ -64,19 +71,17 @@ def members_page():
 def invite():
     require_permission(members.can_see_members)
     form = forms.MemberInviteForm()
-    if form.validate_on_submit():
+    done = submitted(
+        form,
+        lambda: members.invite_member(actor=current_user, **field_values(form, "email", "role")),
         # The same answer whether or not the address has an account.
-        with Attempt(
-            form=form,
-            success=_(
-                "An invitation was sent to %(email)s. They join once they accept it.",
-                email=form.email.data,
-            ),
-        ) as outcome:
-            members.invite_member(actor=current_user, email=form.email.data, role=form.role.data)
-        if outcome.ok:
-            return redirect(url_for("organisation.members_page"))
-    return _members_page(form)
+        success=_(
+            "An invitation was sent to %(email)s. They join once they accept it.",
+            email=form.email.data,
+        ),
+        then=url_for("organisation.members_page"),
+    )
+    return done or _members_page(form)
 
 
 @bp.post("/organisation/invitations/<int:invitation_id>/cancel")
@@ -85,10 +90,12 @@ def cancel_invitation(invitation_id: int):
     invitation = _colleague_or_404(OrganisationInvitation, invitation_id)
     if not (current_user.organisation_admin or invitation.invited_by_id == current_user.id):
         abort(403)
-    if confirmed():
-        with Attempt(success=_("The invitation was withdrawn.")):
-            members.cancel_invitation(actor=current_user, invitation=invitation)
-    return redirect(url_for("organisation.members_page"))
+    return pressed(
+        lambda: members.cancel_invitation(actor=current_user, invitation=invitation),
+        success=_("The invitation was withdrawn."),
+        then=url_for("organisation.members_page"),
+        confirm=True,
+    )
 
 
 @bp.post("/organisation/members/<int:user_id>/remove")
@@ -96,28 +103,29 @@ def cancel_invitation(invitation_id: int):
 def remove_member(user_id: int):
     member = _colleague_or_404(User, user_id)
     require_permission(members.is_organisation_admin, current_user.organisation)
-    if confirmed():
-        with Attempt(success=_("%(name)s is no longer a member.", name=member.name)):
-            members.remove_member(actor=current_user, member=member)
-    return redirect(url_for("organisation.members_page"))
+    return pressed(
+        lambda: members.remove_member(actor=current_user, member=member),
+        success=_("%(name)s is no longer a member.", name=member.name),
+        then=url_for("organisation.members_page"),
+        confirm=True,
+    )
 
 
 @bp.post("/organisation/leave")
 @login_required
 def leave():
     require_permission(members.can_see_members)
-    organisation_name = current_user.organisation.name
-    if confirmed():
-        with Attempt(
-            success=_(
-                "You left %(organisation)s: its shortlists, mandate, programmes and events are"
-                " no longer yours to act on. Your account now has an organisation of its own,"
-                " not verified yet; a colleague elsewhere can invite you to theirs.",
-                organisation=organisation_name,
-            )
-        ):
-            members.leave_organisation(member=current_user)
-    return redirect(url_for("organisation.members_page"))
+    return pressed(
+        lambda: members.leave_organisation(member=current_user),
+        success=_(
+            "You left %(organisation)s: its shortlists, mandate, programmes and events are"
+            " no longer yours to act on. Your account now has an organisation of its own,"
+            " not verified yet; a colleague elsewhere can invite you to theirs.",
+            organisation=current_user.organisation.name,
+        ),
+        then=url_for("organisation.members_page"),
+        confirm=True,
+    )
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
@@ -148,10 +156,11 @@ def join(token: str):
                 locale=str(get_locale() or "id"),
             )
         if outcome.ok:
-            sessions.log_in(user)
-            db.session.commit()
-            flash(_("Welcome to %(name)s.", name=invitation.organisation.name), "success")
-            return redirect(url_for("organisation.members_page"))
+            return sessions.log_in_then(
+                user,
+                url_for("organisation.members_page"),
+                welcome=_("Welcome to %(name)s.", name=invitation.organisation.name),
+            )
     return render_template(
         "accounts/join.html",
         invitation=invitation,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from marketplace import audit, tokens
@@ -123,6 +123,17 @@ def start_session(*, user: User, ip: str | None, user_agent: str | None) -> str:
     return token
 
 
+# One query for the session, its user and the user's organisation (every page's permission
+# checks read it). It runs on every request, so the statement is built once per process:
+# building it and its cache key cost more of the worker's time than running it.
+_SESSION_AND_USER = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .options(joinedload(User.organisation))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(token: str | None) -> User | None:
     """The user of a live session, or None when the token is unknown, idle too long, too old,
     or its user is deactivated. Expired sessions are deleted.
@@ -131,14 +142,7 @@ def resolve_session(token: str | None) -> User | None:
     """
     if not token:
         return None
-    # One query for the session, its user and the user's organisation (every page's
-    # permission checks read it): this runs on every request.
-    found = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .options(joinedload(User.organisation))
-        .where(UserSession.token_hash == tokens.token_hash(token))
-    ).first()
+    found = db.session.execute(_SESSION_AND_USER, {"token_hash": tokens.token_hash(token)}).first()
     if found is None:
         return None
     row, user = found

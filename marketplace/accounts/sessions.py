@@ -8,7 +8,7 @@ what is not about accounts (headers, safe redirects, the language). `create_app`
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, flash, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
@@ -40,6 +40,17 @@ def log_in(user) -> None:
     if locale:
         session["locale"] = locale
     login_user(user)
+
+
+def log_in_then(user, then: str, *, welcome: str | None = None):
+    """Log `user` in (:func:`log_in`), commit it with the request's work, flash `welcome` if
+    given, and redirect to `then`: the end of every view that lets someone in (login, its
+    second step, a confirmed address, an accepted invitation)."""
+    log_in(user)
+    db.session.commit()
+    if welcome:
+        flash(welcome, "success")
+    return redirect(then)
 
 
 def log_out() -> None:

@@ -23,7 +23,7 @@ from marketplace.accounts import forms, mails, registration, services, sessions,
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, field_values, form_status, submitted
 from marketplace.models import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -71,21 +71,17 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("profiles.dashboard"))
     form = forms.RegisterForm(role=request.args.get("role"))
-    if form.validate_on_submit():
-        with Attempt(form=form) as outcome:
-            # A taken address gets no account and its holder a mail; the answer is the same.
-            registration.register_account(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                role=form.role.data,
-                organisation_name=form.organisation_name.data,
-                phone=form.phone.data or None,
-                locale=security.select_locale(),
-            )
-        if outcome.ok:
-            return redirect(url_for("accounts.check_email"))
-    return render_template("accounts/register.html", form=form), form_status(form)
+    done = submitted(
+        form,
+        # A taken address gets no account and its holder a mail; the answer is the same.
+        lambda: registration.register_account(
+            **field_values(form, "email", "name", "password", "role", "organisation_name"),
+            phone=form.phone.data or None,
+            locale=security.select_locale(),
+        ),
+        then=url_for("accounts.check_email"),
+    )
+    return done or (render_template("accounts/register.html", form=form), form_status(form))
 
 
 @bp.get("/register/check-email")
@@ -105,10 +101,11 @@ def confirm_email(token: str):
         ), error.status_code
     if form.validate_on_submit():
         registration.confirm_email(token=token)
-        sessions.log_in(user)
-        db.session.commit()
-        flash(_("Your e-mail address is confirmed. Welcome to TemuModal!"), "success")
-        return redirect(url_for("profiles.dashboard"))
+        return sessions.log_in_then(
+            user,
+            url_for("profiles.dashboard"),
+            welcome=_("Your e-mail address is confirmed. Welcome to TemuModal!"),
+        )
     return render_template("accounts/confirm_email.html", form=form, email=user.email)
 
 
@@ -201,12 +198,10 @@ def login():
             }
             return redirect(url_for("accounts.login_totp"))
         else:
-            sessions.log_in(user)
-            db.session.commit()
-            return redirect(security.safe_next(form.next.data, url_for("profiles.dashboard")))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors and not (
-        form.form_errors
-    ) else 422
+            return sessions.log_in_then(
+                user, security.safe_next(form.next.data, url_for("profiles.dashboard"))
+            )
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -223,9 +218,9 @@ def login_totp():
     if form.validate_on_submit():
         user = db.session.get(User, pending["user_id"])
         if user is not None and user.active and totp.verify_totp(user=user, code=form.code.data):
-            sessions.log_in(user)
-            db.session.commit()
-            return redirect(security.safe_next(pending.get("next"), url_for("profiles.dashboard")))
+            return sessions.log_in_then(
+                user, security.safe_next(pending.get("next"), url_for("profiles.dashboard"))
+            )
         db.session.commit()
         form.code.errors = [_("That code is not correct. Type the 6 digits the app shows now.")]
     return render_template("accounts/login_totp.html", form=form), 200 if not form.errors else 422

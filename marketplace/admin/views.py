@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace import permissions
@@ -15,7 +15,7 @@ from marketplace.accounts import administration as account_administration
 from marketplace.accounts.models import Organisation, User
 from marketplace.admin import services
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.forms import ActionForm, Attempt, DayField, form_status, pressed, submitted
 from marketplace.web import page_number, require_permission
 
 bp = Blueprint("admin", __name__)
@@ -45,8 +45,8 @@ class AuditFilterForm(FlaskForm):
 
     person = StringField(_l("Person (name or e-mail)"), validators=[Optional(), Length(max=120)])
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
-    date_from = DateField(_l("From (WIB)"), validators=[Optional()])
-    date_to = DateField(_l("To (WIB)"), validators=[Optional()])
+    date_from = DayField(_l("From (WIB)"), validators=[Optional()])
+    date_to = DayField(_l("To (WIB)"), validators=[Optional()])
 
 
 class UserSearchForm(FlaskForm):
@@ -105,17 +105,15 @@ def verify(organisation_id: int):
 def reject(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     form = RejectForm(prefix=f"r{organisation.id}")
-    if form.validate_on_submit():
-        with Attempt(
-            form=form,
-            success=_("%(name)s was told why it is not verified.", name=organisation.name),
-        ) as outcome:
-            account_administration.reject_organisation(
-                admin=current_user, organisation=organisation, reason=form.reason.data
-            )
-        if outcome.ok:
-            return redirect(url_for("admin.organisations"))
-    return _organisations_page({organisation.id: form})
+    done = submitted(
+        form,
+        lambda: account_administration.reject_organisation(
+            admin=current_user, organisation=organisation, reason=form.reason.data
+        ),
+        success=_("%(name)s was told why it is not verified.", name=organisation.name),
+        then=url_for("admin.organisations"),
+    )
+    return done or _organisations_page({organisation.id: form})
 
 
 @bp.get("/users")
@@ -140,12 +138,13 @@ def users():
 @bp.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    if ActionForm().validate_on_submit():
-        with Attempt(success=_("Saved.")):
-            account_administration.set_user_active(
-                admin=current_user, user=user, active=request.form.get("active") == "1"
-            )
-    return redirect(url_for("admin.users"))
+    return pressed(
+        lambda: account_administration.set_user_active(
+            admin=current_user, user=user, active=request.form.get("active") == "1"
+        ),
+        success=_("Saved."),
+        then=url_for("admin.users"),
+    )
 
 
 @bp.get("/audit")
@@ -206,17 +205,20 @@ def failed_jobs():
 def retry_job(job_id: str):
     from marketplace.jobs import admin as jobs_admin
 
-    if ActionForm().validate_on_submit():
-        with Attempt(success=_("The job is back on the queue.")):
-            jobs_admin.retry_failed_job(admin=current_user, job_id=job_id)
-    return redirect(url_for("admin.failed_jobs"))
+    return pressed(
+        lambda: jobs_admin.retry_failed_job(admin=current_user, job_id=job_id),
+        success=_("The job is back on the queue."),
+        then=url_for("admin.failed_jobs"),
+    )
 
 
 @bp.post("/jobs/<job_id>/delete")
 def delete_job(job_id: str):
     from marketplace.jobs import admin as jobs_admin
 
-    if confirmed():
-        with Attempt(success=_("The job was deleted.")):
-            jobs_admin.delete_failed_job(admin=current_user, job_id=job_id)
-    return redirect(url_for("admin.failed_jobs"))
+    return pressed(
+        lambda: jobs_admin.delete_failed_job(admin=current_user, job_id=job_id),
+        success=_("The job was deleted."),
+        then=url_for("admin.failed_jobs"),
+        confirm=True,
+    )

@@ -6,35 +6,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.events import codes, services
 from marketplace.events.models import PitchEvent
 from marketplace.events.scheduling import PREFERENCES, Slot
-from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm, WholeNumberField
-
-
-def _count(label, *, minimum: int = 0, maximum: int = 1000, default=None):
-    return WholeNumberField(
-        label,
-        default=default,
-        validators=[
-            Optional(),
-            NumberRange(
-                min=minimum,
-                max=maximum,
-                message=_l(
-                    "Enter a whole number from %(min)s to %(max)s.", min=minimum, max=maximum
-                ),
-            ),
-        ],
-    )
+from marketplace.forms import (
+    DayField,
+    MoneyField,
+    MultiCheckboxField,
+    VersionedForm,
+    WholeNumberField,
+    optional_whole_number,
+)
 
 
 def _optional_int(value):
@@ -49,10 +38,10 @@ class EventForm(VersionedForm):
     programme_id = SelectField(
         _l("Programme (optional)"), coerce=_optional_int, validators=[Optional()]
     )
-    starts_on = DateField(
+    starts_on = DayField(
         _l("First day"), validators=[DataRequired(_l("Give the date of the event."))]
     )
-    ends_on = DateField(_l("Last day (if more than one)"), validators=[Optional()])
+    ends_on = DayField(_l("Last day (if more than one)"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"), default="Asia/Jakarta")
     day_start = StringField(
         _l("Day starts at"), default="08.00", validators=[DataRequired(), Length(max=5)]
@@ -60,7 +49,9 @@ class EventForm(VersionedForm):
     day_end = StringField(
         _l("Day ends at"), default="16.00", validators=[DataRequired(), Length(max=5)]
     )
-    slot_minutes = _count(_l("Minutes per pitch or meeting"), minimum=5, maximum=240, default=15)
+    slot_minutes = optional_whole_number(
+        _l("Minutes per pitch or meeting"), least=5, most=240, default=15
+    )
     breaks = TextAreaField(
         _l("Breaks, one a line (e.g. 12.00-13.00)"),
         default="",
@@ -72,17 +63,21 @@ class EventForm(VersionedForm):
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
-    rooms = _count(_l("Rooms (panel pitching)"), maximum=50, default=2)
-    panel_size = _count(_l("Investors per panel"), maximum=20, default=3)
-    min_panel_size = _count(_l("Fewest investors a pitch needs"), maximum=20, default=1)
-    tables = _count(_l("Tables (1:1 meetings)"), maximum=200, default=0)
-    min_meetings = _count(_l("Meetings each enterprise should get"), maximum=50, default=1)
-    max_meetings_enterprise = _count(
-        _l("Most meetings per enterprise (blank: no limit)"), maximum=100
+    rooms = optional_whole_number(_l("Rooms (panel pitching)"), most=50, default=2)
+    panel_size = optional_whole_number(_l("Investors per panel"), most=20, default=3)
+    min_panel_size = optional_whole_number(_l("Fewest investors a pitch needs"), most=20, default=1)
+    tables = optional_whole_number(_l("Tables (1:1 meetings)"), most=200, default=0)
+    min_meetings = optional_whole_number(
+        _l("Meetings each enterprise should get"), most=50, default=1
     )
-    max_meetings_investor = _count(_l("Most meetings per investor (blank: no limit)"), maximum=100)
-    capacity = _count(_l("Investor seats"), maximum=10000, default=20)
-    registration_deadline = DateField(_l("Registration closes (last day)"), validators=[Optional()])
+    max_meetings_enterprise = optional_whole_number(
+        _l("Most meetings per enterprise (blank: no limit)"), most=100
+    )
+    max_meetings_investor = optional_whole_number(
+        _l("Most meetings per investor (blank: no limit)"), most=100
+    )
+    capacity = optional_whole_number(_l("Investor seats"), most=10000, default=20)
+    registration_deadline = DayField(_l("Registration closes (last day)"), validators=[Optional()])
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,7 +192,7 @@ class JudgeForm(FlaskForm):
 
 class SheetForm(FlaskForm):
     new_name = StringField(_l("New criterion"), validators=[Optional(), Length(max=120)])
-    new_weight = _count(_l("Weight (1-10)"), minimum=1, maximum=10, default=1)
+    new_weight = optional_whole_number(_l("Weight (1-10)"), least=1, most=10, default=1)
 
 
 class ScoreForm(FlaskForm):
@@ -211,7 +206,7 @@ class OutcomeForm(FlaskForm):
     enterprise_id = SelectField(_l("Enterprise"), coerce=int)
     track = SelectField(_l("Track"))
     status = SelectField(_l("Status"))
-    on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date."))])
+    on = DayField(_l("Date"), validators=[DataRequired(_l("Give the date."))])
     amount = MoneyField(_l("Amount, Rp (optional)"))
     lender_name = StringField(
         _l("Investor or lender (facilitators)"), validators=[Optional(), Length(max=160)]

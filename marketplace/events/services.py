@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import audit, editing
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, Problems, ValidationError
 from marketplace.events import codes, permissions
 from marketplace.events.models import (
     EventInvitation,
@@ -158,39 +158,47 @@ def has_schedule(event: PitchEvent) -> bool:
     )
 
 
-def _check_event_data(data: EventData) -> None:
+def event_problems(data: EventData) -> Problems:
+    """Every rule the event's settings break, each on its field (also run on a form that failed
+    its own checks, so one submit shows every error)."""
+    problems = Problems()
     if not (data.title or "").strip():
-        raise ValidationError(_l("Give the event a title."), field="title")
+        problems.add(_l("Give the event a title."), field="title")
     if data.mode not in codes.MODES:
-        raise ValidationError(_l("Choose one of the options offered."), field="mode")
+        problems.add(_l("Choose one of the options offered."), field="mode")
     if data.timezone not in codes.ZONES:
-        raise ValidationError(_l("Choose one of the options offered."), field="timezone")
+        problems.add(_l("Choose one of the options offered."), field="timezone")
     if data.starts_on is None:
-        raise ValidationError(_l("Give the date of the event."), field="starts_on")
-    ends_on = data.ends_on or data.starts_on
-    if ends_on < data.starts_on:
-        raise ValidationError(_l("The last day is before the first day."), field="ends_on")
-    if (ends_on - data.starts_on).days >= MAX_DAYS:
-        raise ValidationError(
-            _l("An event lasts at most %(days)s days.", days=MAX_DAYS), field="ends_on"
-        )
-    if parse_time(data.day_end, "day_end") <= parse_time(data.day_start, "day_start"):
-        raise ValidationError(_l("The day must end after it starts."), field="day_end")
+        problems.add(_l("Give the date of the event."), field="starts_on")
+    else:
+        ends_on = data.ends_on or data.starts_on
+        if ends_on < data.starts_on:
+            problems.add(_l("The last day is before the first day."), field="ends_on")
+        elif (ends_on - data.starts_on).days >= MAX_DAYS:
+            problems.add(
+                _l("An event lasts at most %(days)s days.", days=MAX_DAYS), field="ends_on"
+            )
+    day_start = day_end = None
+    with problems.check():
+        day_start = parse_time(data.day_start, "day_start")
+    with problems.check():
+        day_end = parse_time(data.day_end, "day_end")
+    if day_start is not None and day_end is not None and day_end <= day_start:
+        problems.add(_l("The day must end after it starts."), field="day_end")
+    with problems.check():
+        parse_breaks(data.breaks)
     if not data.slot_minutes or not 5 <= data.slot_minutes <= 240:
-        raise ValidationError(_l("A slot lasts between 5 and 240 minutes."), field="slot_minutes")
+        problems.add(_l("A slot lasts between 5 and 240 minutes."), field="slot_minutes")
     if data.mode == "panel" and not data.rooms:
-        raise ValidationError(_l("Panel pitching needs at least one room."), field="rooms")
+        problems.add(_l("Panel pitching needs at least one room."), field="rooms")
     if data.mode == "meetings" and not data.tables:
-        raise ValidationError(_l("1:1 meetings need at least one table."), field="tables")
+        problems.add(_l("1:1 meetings need at least one table."), field="tables")
     if data.online_url and not re.match(r"^https://\S+$", data.online_url.strip()):
-        raise ValidationError(
-            _l("Give the online link starting with https://."), field="online_url"
-        )
+        problems.add(_l("Give the online link starting with https://."), field="online_url")
     low, high = data.max_meetings_enterprise, data.min_meetings or 0
     if low is not None and low < high:
-        raise ValidationError(
-            _l("The maximum is below the minimum."), field="max_meetings_enterprise"
-        )
+        problems.add(_l("The maximum is below the minimum."), field="max_meetings_enterprise")
+    return problems
 
 
 def event_values(event: PitchEvent) -> dict:
@@ -229,7 +237,7 @@ def save_event(
         raise PermissionDenied(_l("You cannot change this event."))
     if event is not None:
         editing.check_unchanged(event, version=version, opened=opened, values=event_values(event))
-    _check_event_data(data)
+    event_problems(data).raise_any()
     breaks = parse_breaks(data.breaks)
     capacity = data.capacity or 0
     if event is not None and capacity < event.registered_count:

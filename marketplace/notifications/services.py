@@ -23,7 +23,7 @@ from blinker import Namespace
 from flask import g
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import column, func, select, table
+from sqlalchemy import bindparam, column, func, select, table
 
 from marketplace import formatting, mail, tasks
 from marketplace.errors import ValidationError
@@ -369,13 +369,17 @@ def by_day(notifications: Iterable[Notification]) -> list[Day]:
     return days
 
 
+# Counted for the header of every page: the statement is built once per process.
+_UNREAD_COUNT = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(user: Recipient) -> int:
     """How many notifications the user has not read (one indexed count)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id})
 
 
 def unread_count_cached(user: Recipient) -> int:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from marketplace.forms import MoneyField, WholeNumberField
+from marketplace.forms import MomentField, MoneyField, WholeNumberField, whole_number_range
 from marketplace.payments.models import TICKET_KINDS
 from marketplace.payments.tickets import TicketTypeData
 
@@ -30,15 +30,11 @@ class TicketTypeForm(FlaskForm):
     )
     price = MoneyField(_l("Price, Rp (0: free)"), validators=[InputRequired()])
     capacity = WholeNumberField(
-        _l("Seats of this ticket"), validators=[InputRequired(), NumberRange(min=1, max=10000)]
+        _l("Seats of this ticket"), validators=[InputRequired(), whole_number_range(1, 10_000)]
     )
-    sale_starts_at = DateTimeLocalField(
-        _l("Sale opens (blank: now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
-    sale_ends_at = DateTimeLocalField(
-        _l("Sale closes (blank: when registration closes)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+    sale_starts_at = MomentField(_l("Sale opens (blank: now)"), validators=[Optional()])
+    sale_ends_at = MomentField(
+        _l("Sale closes (blank: when registration closes)"), validators=[Optional()]
     )
 
     def data_for(self, zone: str) -> TicketTypeData:
@@ -56,11 +52,11 @@ class DiscountCodeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     percent_off = WholeNumberField(
         _l("Discount, % (100: free ticket)"),
-        validators=[InputRequired(), NumberRange(min=1, max=100)],
+        validators=[InputRequired(), whole_number_range(1, 100)],
     )
     max_uses = WholeNumberField(
         _l("How many times it can be used"),
-        validators=[InputRequired(), NumberRange(min=1, max=10000)],
+        validators=[InputRequired(), whole_number_range(1, 10_000)],
     )
 
 

@@ -45,18 +45,7 @@ def unpaid_seats_before_tickets(user: User) -> list[EventRegistration]:
     """The user's seats registered under the old per-event price before tickets existed and
     never charged (migration 0015 kept them as payment_state 'pending', with no order): they
     still take a seat, so the holder must see them."""
-    return list(
-        db.session.scalars(
-            select(EventRegistration)
-            .where(
-                EventRegistration.user_id == user.id,
-                EventRegistration.status == "registered",
-                EventRegistration.payment_state == "pending",
-            )
-            .options(selectinload(EventRegistration.event))
-            .order_by(EventRegistration.id.desc())
-        )
-    )
+    return _seats_of(user, EventRegistration.payment_state == "pending")
 
 
 def registrations_without_order(user: User) -> list[EventRegistration]:
@@ -66,14 +55,22 @@ def registrations_without_order(user: User) -> list[EventRegistration]:
     ordered = select(TicketOrder.registration_id).where(
         TicketOrder.user_id == user.id, TicketOrder.registration_id.is_not(None)
     )
+    return _seats_of(
+        user,
+        EventRegistration.payment_state != "pending",
+        EventRegistration.id.not_in(ordered),
+    )
+
+
+def _seats_of(user: User, *conditions) -> list[EventRegistration]:
+    """The user's registered seats that meet `conditions`, with their events, newest first."""
     return list(
         db.session.scalars(
             select(EventRegistration)
             .where(
                 EventRegistration.user_id == user.id,
                 EventRegistration.status == "registered",
-                EventRegistration.payment_state != "pending",
-                EventRegistration.id.not_in(ordered),
+                *conditions,
             )
             .options(selectinload(EventRegistration.event))
             .order_by(EventRegistration.id.desc())

@@ -274,8 +274,8 @@ def save_ticket_type(
     if data.price > 0 and not gateway.is_configured():
         raise ValidationError(
             _l(
-                "Paid tickets need Stripe: ask the platform administrator to set "
-                "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET. Free tickets work now."
+                "Paid tickets need online payment, which is not switched on for this "
+                "platform yet: ask the platform administrator. Free tickets work now."
             ),
             field="price",
         )

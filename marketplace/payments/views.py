@@ -22,7 +22,7 @@ from marketplace.errors import Conflict
 from marketplace.events import permissions as event_permissions
 from marketplace.events.views.common import event_for, event_or_404, managed_event
 from marketplace.extensions import csrf, db
-from marketplace.forms import Attempt, form_status
+from marketplace.forms import Attempt, field_values, form_status, submitted
 from marketplace.models import as_utc, utcnow
 from marketplace.payments import (
     cancellation,
@@ -37,7 +37,7 @@ from marketplace.payments import (
 from marketplace.payments import permissions as payment_permissions
 from marketplace.payments.models import OrderRefund, TicketOrder, TicketType
 from marketplace.permissions import is_admin
-from marketplace.web import require_permission, visible_or_404
+from marketplace.web import download, require_permission, visible_or_404
 
 bp = Blueprint("payments", __name__)
 
@@ -52,14 +52,15 @@ def _order(order_id: int) -> TicketOrder:
 def manage(event_id: int):
     event = managed_event(event_id)
     form = forms.TicketTypeForm(prefix="type")
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Ticket saved.")) as outcome:
-            tickets.save_ticket_type(
-                actor=current_user, event=event, data=form.data_for(event.timezone)
-            )
-        if outcome.ok:
-            return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, form=form)
+    done = submitted(
+        form,
+        lambda: tickets.save_ticket_type(
+            actor=current_user, event=event, data=form.data_for(event.timezone)
+        ),
+        success=_("Ticket saved."),
+        then=url_for("payments.manage", event_id=event.id),
+    )
+    return done or _manage_page(event, form=form)
 
 
 @bp.post("/events/<int:event_id>/tickets/codes")
@@ -67,18 +68,17 @@ def manage(event_id: int):
 def add_code(event_id: int):
     event = managed_event(event_id)
     code_form = forms.DiscountCodeForm(prefix="code")
-    if code_form.validate_on_submit():
-        with Attempt(form=code_form, success=_("Code added.")) as outcome:
-            tickets.add_discount_code(
-                actor=current_user,
-                event=event,
-                code=code_form.code.data,
-                percent_off=code_form.percent_off.data,
-                max_uses=code_form.max_uses.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, code_form=code_form)
+    done = submitted(
+        code_form,
+        lambda: tickets.add_discount_code(
+            actor=current_user,
+            event=event,
+            **field_values(code_form, "code", "percent_off", "max_uses"),
+        ),
+        success=_("Code added."),
+        then=url_for("payments.manage", event_id=event.id),
+    )
+    return done or _manage_page(event, code_form=code_form)
 
 
 @bp.post("/events/<int:event_id>/tickets/hold")
@@ -86,14 +86,15 @@ def add_code(event_id: int):
 def set_hold(event_id: int):
     event = managed_event(event_id)
     hold_form = forms.HoldTimeForm(prefix="hold")
-    if hold_form.validate_on_submit():
-        with Attempt(form=hold_form, success=_("Hold time saved.")) as outcome:
-            tickets.set_hold_minutes(
-                actor=current_user, event=event, minutes=hold_form.hold_minutes.data
-            )
-        if outcome.ok:
-            return redirect(url_for("payments.manage", event_id=event.id))
-    return _manage_page(event, hold_form=hold_form)
+    done = submitted(
+        hold_form,
+        lambda: tickets.set_hold_minutes(
+            actor=current_user, event=event, minutes=hold_form.hold_minutes.data
+        ),
+        success=_("Hold time saved."),
+        then=url_for("payments.manage", event_id=event.id),
+    )
+    return done or _manage_page(event, hold_form=hold_form)
 
 
 def _manage_page(event, *, form=None, code_form=None, hold_form=None):
@@ -143,11 +144,7 @@ def event_orders(event_id: int):
 def orders_csv(event_id: int):
     event = event_for(event_id, payment_permissions.can_see_event_orders)
     body = reports.orders_csv(reports.event_orders(event))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="orders-event-{event.id}.csv"'},
-    )
+    return download(body, mimetype="text/csv", filename=f"orders-event-{event.id}.csv")
 
 
 @bp.route("/orders/<int:order_id>/refund", methods=["GET", "POST"])
@@ -161,17 +158,21 @@ def refund(order_id: int):
             with Attempt():
                 refunds.read_amount_taken(order=order)
         form.amount.process_data(refunds.refundable(order))
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("The refund is on its way.")) as outcome:
-            refunds.request_refund(
-                actor=current_user,
-                order=order,
-                amount=form.amount.amount or 0,
-                reason=form.reason.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("payments.order", order_id=order.id))
-    return render_template("payments/refund.html", order=order, form=form), form_status(form)
+    done = submitted(
+        form,
+        lambda: refunds.request_refund(
+            actor=current_user,
+            order=order,
+            amount=form.amount.amount or 0,
+            reason=form.reason.data,
+        ),
+        success=_("The refund is on its way."),
+        then=url_for("payments.order", order_id=order.id),
+    )
+    return done or (
+        render_template("payments/refund.html", order=order, form=form),
+        form_status(form),
+    )
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -179,13 +180,14 @@ def refund(order_id: int):
 def cancel_event(event_id: int):
     event = managed_event(event_id)
     form = forms.CancelEventForm()
-    if form.validate_on_submit():
-        with Attempt(
-            form=form, success=_("The event is cancelled; refunds are on their way.")
-        ) as outcome:
-            cancellation.cancel_event(actor=current_user, event=event, reason=form.reason.data)
-        if outcome.ok:
-            return redirect(url_for("payments.event_orders", event_id=event.id))
+    done = submitted(
+        form,
+        lambda: cancellation.cancel_event(actor=current_user, event=event, reason=form.reason.data),
+        success=_("The event is cancelled; refunds are on their way."),
+        then=url_for("payments.event_orders", event_id=event.id),
+    )
+    if done:
+        return done
     paid = [o for o in reports.event_orders(event) if o.status == "paid" and o.amount > 0]
     return render_template(
         "payments/cancel_event.html", event=event, form=form, paid=paid

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from marketplace import storage, uploads
 from marketplace.accounts.models import User
@@ -188,17 +188,22 @@ def open_request(*, organisation_id: int, enterprise: Enterprise) -> AccessReque
     )
 
 
+# The cards of every search and match page ask: built once per process.
+_OPEN_REQUEST_STATES = select(AccessRequest.enterprise_id, AccessRequest.status).where(
+    AccessRequest.organisation_id == bindparam("organisation_id"),
+    AccessRequest.enterprise_id.in_(bindparam("enterprise_ids", expanding=True)),
+    AccessRequest.status.in_(OPEN_STATUSES),
+)
+
+
 def open_request_states(*, organisation_id: int, enterprise_ids: Sequence[int]) -> dict[int, str]:
     """enterprise id -> status ('pending' or 'accepted') of the organisation's open requests
     among `enterprise_ids` (for the action buttons of a list of cards). Reads only."""
     if not enterprise_ids:
         return {}
     rows = db.session.execute(
-        select(AccessRequest.enterprise_id, AccessRequest.status).where(
-            AccessRequest.organisation_id == organisation_id,
-            AccessRequest.enterprise_id.in_(list(enterprise_ids)),
-            AccessRequest.status.in_(OPEN_STATUSES),
-        )
+        _OPEN_REQUEST_STATES,
+        {"organisation_id": organisation_id, "enterprise_ids": list(enterprise_ids)},
     )
     return {enterprise_id: status for enterprise_id, status in rows}
 

@@ -42,8 +42,9 @@ def process_deck(*, version_id: int) -> str | None:
             _mark_failed(version_id, session=session)
         raise
     if state == "ready":
-        # The deck's text is part of what search indexes; the session above has committed.
-        tasks.run_job("search.sync_enterprise", enterprise_id=enterprise_id)
+        # The deck's text is part of what search indexes; the session above has committed
+        # without an outbox row for it, so the job writes one.
+        tasks.run_job("search.sync_enterprise", enterprise_id=enterprise_id, recorded=False)
     return state
 
 

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from marketplace import audit, security, uploads, vocab
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.forms import ActionForm, Attempt, form_status, pressed
 from marketplace.pitches import data_room as data_rooms
 from marketplace.pitches import forms, permissions, services
 from marketplace.pitches.models import (
@@ -143,13 +143,13 @@ def _upload_message(error: uploads.UploadRejected, *, photos: bool) -> str:
 @login_required
 def make_current(enterprise_id: int, version_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
-    if ActionForm().validate_on_submit():
-        shown = _("Investors now see this version.")
-        with Attempt(success=shown):
-            services.set_current_version(
-                actor=current_user, enterprise=enterprise, version_id=version_id
-            )
-    return redirect(url_for("pitches.deck", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: services.set_current_version(
+            actor=current_user, enterprise=enterprise, version_id=version_id
+        ),
+        success=_("Investors now see this version."),
+        then=url_for("pitches.deck", enterprise_id=enterprise.id),
+    )
 
 
 @bp.get("/enterprises/<int:enterprise_id>/deck/pages/<int:number>")
@@ -283,13 +283,15 @@ def upload_document(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = _enterprise(enterprise_id, manage=True)
-    if confirmed():
-        data_rooms.remove_document(
+    return pressed(
+        lambda: data_rooms.remove_document(
             actor=current_user, enterprise=enterprise, document_id=document_id
-        )
-        db.session.commit()
-        flash(_("Document removed."), "info")
-    return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+        ),
+        success=_("Document removed."),
+        category="info",
+        then=url_for("pitches.data_room", enterprise_id=enterprise.id),
+        confirm=True,
+    )
 
 
 @bp.get("/documents/<int:document_id>/file")
@@ -341,14 +343,15 @@ def request_access(enterprise_id: int):
 def decide(enterprise_id: int, request_id: int, decision: str):
     enterprise = _enterprise(enterprise_id, manage=True)
     access_request = visible_or_404(AccessRequest, request_id, enterprise_id=enterprise.id)
-    # Ending an investor's access is asked twice (a ticked box); accepting and declining not.
-    go_ahead = confirmed() if decision == "revoke" else ActionForm().validate_on_submit()
-    if go_ahead:
-        with Attempt(success=_("Saved.")):
-            data_rooms.decide_access(
-                actor=current_user, access_request=access_request, decision=decision
-            )
-    return redirect(url_for("pitches.data_room", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: data_rooms.decide_access(
+            actor=current_user, access_request=access_request, decision=decision
+        ),
+        success=_("Saved."),
+        then=url_for("pitches.data_room", enterprise_id=enterprise.id),
+        # Ending an investor's access is asked twice (a ticked box); accepting and declining not.
+        confirm=decision == "revoke",
+    )
 
 
 @bp.get("/enterprises/<int:enterprise_id>/activity")

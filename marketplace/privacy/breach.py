@@ -107,13 +107,7 @@ def record_incident(
     )
     db.session.add(incident)
     db.session.flush()
-    audit.record(
-        "breach.recorded",
-        actor_id=actor.id,
-        object_type="breach",
-        object_id=incident.id,
-        details={"data_kinds": incident.data_kinds},
-    )
+    audit.on_breach("breach.recorded", incident.id, by=actor.id, data_kinds=incident.data_kinds)
     return incident
 
 
@@ -187,6 +181,18 @@ def _facts(incident: BreachIncident) -> dict[str, str]:
     }
 
 
+def _disclosure(facts: dict[str, str]) -> list[str]:
+    """The two paragraphs both notices give alike: which data, and when and how (art. 46)."""
+    return [
+        _("Personal data disclosed:") + "\n" + facts["kinds"],
+        _("When and how it was disclosed:")
+        + "\n"
+        + _("Between %(start)s and %(end)s.", start=facts["start"], end=facts["end"])
+        + " "
+        + facts["what_happened"],
+    ]
+
+
 def person_notice(incident: BreachIncident, *, name: str) -> tuple[str, str]:
     """(subject, body) of the notice to one affected person, in Indonesian (art. 46 (2))."""
     with force_locale(NOTICE_LOCALE):
@@ -200,12 +206,7 @@ def person_notice(incident: BreachIncident, *, name: str) -> tuple[str, str]:
                     " protected as it should have been (Law 27 of 2022 on Personal Data"
                     " Protection, article 46)."
                 ),
-                _("Personal data disclosed:") + "\n" + facts["kinds"],
-                _("When and how it was disclosed:")
-                + "\n"
-                + _("Between %(start)s and %(end)s.", start=facts["start"], end=facts["end"])
-                + " "
-                + facts["what_happened"],
+                *_disclosure(facts),
                 _("How we found out (%(when)s):", when=facts["discovered"])
                 + "\n"
                 + facts["how_discovered"],
@@ -238,12 +239,7 @@ def agency_notice(
                     controller=controller,
                 ),
                 _("Incident: %(title)s", title=incident.title),
-                _("Personal data disclosed:") + "\n" + facts["kinds"],
-                _("When and how it was disclosed:")
-                + "\n"
-                + _("Between %(start)s and %(end)s.", start=facts["start"], end=facts["end"])
-                + " "
-                + facts["what_happened"],
+                *_disclosure(facts),
                 _("Discovered %(when)s:", when=facts["discovered"])
                 + "\n"
                 + facts["how_discovered"],
@@ -285,13 +281,7 @@ def notify_people(*, actor: User, incident: BreachIncident) -> int:
         sent += 1
     incident.people_notified_at = incident.people_notified_at or utcnow()
     db.session.flush()
-    audit.record(
-        "breach.people_notified",
-        actor_id=actor.id,
-        object_type="breach",
-        object_id=incident.id,
-        details={"queued": sent},
-    )
+    audit.on_breach("breach.people_notified", incident.id, by=actor.id, queued=sent)
     return sent
 
 
@@ -321,6 +311,4 @@ def notify_agency(*, actor: User, incident: BreachIncident, email: str) -> None:
     )
     incident.agency_notified_at = incident.agency_notified_at or utcnow()
     db.session.flush()
-    audit.record(
-        "breach.agency_notified", actor_id=actor.id, object_type="breach", object_id=incident.id
-    )
+    audit.on_breach("breach.agency_notified", incident.id, by=actor.id)

@@ -10,25 +10,23 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
-from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace import permissions
 from marketplace.extensions import db
-from marketplace.forms import Attempt, MultiCheckboxField, confirmed, form_status
+from marketplace.forms import Attempt, MomentField, MultiCheckboxField, confirmed, form_status
 from marketplace.matching.meetings import local_to_utc
 from marketplace.models import utcnow
 from marketplace.privacy import breach
 from marketplace.privacy.consent_models import BreachIncident
 
 bp = Blueprint("breach", __name__)
-TIME_FORMAT = "%Y-%m-%dT%H:%M"
 REQUIRED = _l("Fill in this field.")
 TIME_ERROR = _l("Give a date and time, for example 2026-12-01 14:30.")
 
 
 def _time(label):
-    return DateTimeLocalField(label, format=TIME_FORMAT, validators=[DataRequired(TIME_ERROR)])
+    return MomentField(label, validators=[DataRequired(TIME_ERROR)])
 
 
 class IncidentForm(FlaskForm):

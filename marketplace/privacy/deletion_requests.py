@@ -291,12 +291,7 @@ def cancel_deletion(*, token: str | None) -> AccountDeletion:
         enterprise = db.session.get(Enterprise, deletion.enterprise_id)
         enterprise.status = "published"
         enterprise_services.reindex_later(enterprise)
-    audit.record(
-        "erasure.cancelled",
-        actor_id=deletion.requested_by_id,
-        object_type="account_deletion",
-        object_id=deletion.id,
-    )
+    audit.on_account_deletion("erasure.cancelled", deletion.id, by=deletion.requested_by_id)
     db.session.flush()
     return deletion
 
@@ -350,11 +345,11 @@ def record_retention_deletion(
         accounts.end_all_sessions(owner.id)
     db.session.flush()
     for deletion in deletions:
-        audit.record(
+        audit.on_account_deletion(
             "erasure.requested",
-            actor_id=None,
-            object_type="account_deletion",
-            object_id=deletion.id,
-            details={"reason": "retention", "enterprise": deletion.enterprise_id},
+            deletion.id,
+            by=None,
+            reason="retention",
+            enterprise=deletion.enterprise_id,
         )
     return deletions

@@ -259,13 +259,7 @@ def erase(deletion: AccountDeletion) -> dict[str, int]:
         status="done",
         answer="deletion_done",  # requests.SYSTEM_ANSWERS: shown in the reader's language
     )
-    audit.record(
-        "erasure.done",
-        actor_id=None,
-        object_type="account_deletion",
-        object_id=deletion.id,
-        details=deletion.outcome,
-    )
+    audit.on_account_deletion("erasure.done", deletion.id, by=None, **deletion.outcome)
     db.session.flush()
     return deletion.outcome
 

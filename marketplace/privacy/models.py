@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.models import ActorId, as_utc, utcnow
+from marketplace.models import ActorId, as_utc, one_of, utcnow
 from marketplace.profiles.models import Enterprise
 
-KINDS = ("access", "correction", "deletion")
-STATUSES = ("open", "done", "rejected", "cancelled")
+KINDS = {
+    "access": _l("Copy of data"),
+    "correction": _l("Correction"),
+    "deletion": _l("Deletion"),
+}
+STATUSES = {
+    "open": _l("open"),
+    "done": _l("answered"),
+    "rejected": _l("rejected"),
+    "cancelled": _l("cancelled"),
+}
 # The legal time to answer, counted from the request.
 DUE = {
     "access": dt.timedelta(hours=3 * 24),
@@ -26,20 +36,21 @@ DUE = {
     "deletion": dt.timedelta(hours=72),
 }
 # What a correction request is about: data the user cannot change on their own pages.
-CORRECTION_TOPICS = ("attestation", "mentoring", "programme", "other")
+CORRECTION_TOPICS = {
+    "attestation": _l("A facilitator's attestation"),
+    "mentoring": _l("A mentoring record"),
+    "programme": _l("A programme enrolment"),
+    "other": _l("Something else"),
+}
 # How long the link to a copy of one's data works once the copy is ready.
 DOWNLOAD_VALID = dt.timedelta(hours=48)
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 class RightsRequest(db.Model):
     __tablename__ = "rights_requests"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(KINDS)})", name="kind"),
-        CheckConstraint(f"status IN ({_in(STATUSES)})", name="status"),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -135,13 +135,15 @@ def request_correction(
     if enterprise is not None and not profile_permissions.is_owner_of(requester, enterprise):
         raise PermissionDenied(_l("You can ask for corrections of your own data only."))
     problems = Problems()
-    details = (details or "").strip()
     if topic not in CORRECTION_TOPICS:
         problems.add(_l("Choose what the correction is about."), field="topic")
-    if not details:
-        problems.add(_l("Say what is wrong and what it should be."), field="details")
-    elif len(details) > DETAILS_MAX:
-        problems.add(_l("At most %(count)s characters.", count=DETAILS_MAX), field="details")
+    details = _text(
+        problems,
+        details,
+        field="details",
+        limit=DETAILS_MAX,
+        missing=_l("Say what is wrong and what it should be."),
+    )
     problems.raise_any()
     request = _new(
         kind="correction",
@@ -162,6 +164,17 @@ def request_correction(
     return request
 
 
+def _text(problems: Problems, value: str | None, *, field: str, limit: int, missing) -> str:
+    """`value` without surrounding spaces; a problem on `field` when that leaves nothing
+    (`missing` says what to write) or more than `limit` characters."""
+    value = (value or "").strip()
+    if not value:
+        problems.add(missing, field=field)
+    elif len(value) > limit:
+        problems.add(_l("At most %(count)s characters.", count=limit), field=field)
+    return value
+
+
 def answer_request(
     *, actor: User, request: RightsRequest, decision: str, answer: str
 ) -> RightsRequest:
@@ -179,13 +192,15 @@ def answer_request(
     if not request.is_open:
         raise Conflict(_l("This request has been answered already."))
     problems = Problems()
-    answer = (answer or "").strip()
     if decision not in DECISIONS:
         problems.add(_l("Choose whether you made the correction."), field="decision")
-    if not answer:
-        problems.add(_l("Say what you changed, or why the data stays as it is."), field="answer")
-    elif len(answer) > ANSWER_MAX:
-        problems.add(_l("At most %(count)s characters.", count=ANSWER_MAX), field="answer")
+    answer = _text(
+        problems,
+        answer,
+        field="answer",
+        limit=ANSWER_MAX,
+        missing=_l("Say what you changed, or why the data stays as it is."),
+    )
     problems.raise_any()
     request.status = "done" if decision == "accept" else "rejected"
     request.answer = answer

@@ -147,12 +147,8 @@ def warn(*, now: dt.datetime, dry_run: bool = False) -> int:
             params={"enterprise": stale.enterprise.name, "time": delete_on.isoformat()},
             link=f"/enterprises/{stale.enterprise.id}/edit",
         )
-        event = audit.record(
-            WARNED,
-            actor_id=None,
-            object_type="enterprise",
-            object_id=stale.enterprise.id,
-            details={"delete_on": delete_on.isoformat()},
+        event = audit.on_enterprise(
+            WARNED, stale.enterprise.id, by=None, delete_on=delete_on.isoformat()
         )
         event.created_at = now
     db.session.flush()

@@ -13,29 +13,11 @@ from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.models import utcnow
 from marketplace.privacy import export, permissions
 from marketplace.privacy import requests as services
-from marketplace.privacy.models import CORRECTION_TOPICS
+from marketplace.privacy.models import CORRECTION_TOPICS, KINDS, STATUSES
 from marketplace.profiles.models import Enterprise
 from marketplace.web import send_stored_file
 
 bp = Blueprint("privacy", __name__)
-
-TOPIC_LABELS = {
-    "attestation": _l("A facilitator's attestation"),
-    "mentoring": _l("A mentoring record"),
-    "programme": _l("A programme enrolment"),
-    "other": _l("Something else"),
-}
-KIND_LABELS = {
-    "access": _l("Copy of data"),
-    "correction": _l("Correction"),
-    "deletion": _l("Deletion"),
-}
-STATUS_LABELS = {
-    "open": _l("open"),
-    "done": _l("answered"),
-    "rejected": _l("rejected"),
-    "cancelled": _l("cancelled"),
-}
 
 
 class CopyForm(FlaskForm):
@@ -51,7 +33,7 @@ class CorrectionForm(FlaskForm):
     )
     topic = SelectField(
         _l("What is wrong"),
-        choices=[("", "—"), *[(t, TOPIC_LABELS[t]) for t in CORRECTION_TOPICS]],
+        choices=[("", "—"), *CORRECTION_TOPICS.items()],
         validate_choice=False,
     )
     details = TextAreaField(_l("What is wrong, and what should it be?"))
@@ -77,9 +59,9 @@ def _logged_in():
 
 def _labels():
     return {
-        "topic_labels": TOPIC_LABELS,
-        "kind_labels": KIND_LABELS,
-        "status_labels": STATUS_LABELS,
+        "topic_labels": CORRECTION_TOPICS,
+        "kind_labels": KINDS,
+        "status_labels": STATUSES,
         "answer_text": services.answer_text,
     }
 

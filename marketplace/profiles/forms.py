@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +15,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace import regions, vocab
-from marketplace.forms import MoneyField, MultiCheckboxField, VersionedForm, WholeNumberField
+from marketplace.forms import (
+    DayField,
+    MoneyField,
+    MultiCheckboxField,
+    VersionedForm,
+    WholeNumberField,
+    optional_whole_number,
+)
 
 
 def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
@@ -35,16 +41,6 @@ def regency_choices():
     ]
 
 
-def _optional_int(label, maximum=1_000_000):
-    return WholeNumberField(
-        label,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=maximum, message=_l("Enter a whole number from 0.")),
-        ],
-    )
-
-
 class ProfileForm(VersionedForm):
     # The business
     name = StringField(
@@ -56,9 +52,9 @@ class ProfileForm(VersionedForm):
     description = TextAreaField(_l("About the business"), validators=[Optional(), Length(max=5000)])
     province_code = SelectField(_l("Province"), validators=[Optional()])
     regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
-    founded_on = DateField(_l("Founded on"), validators=[Optional()])
-    employees = _optional_int(_l("Employees"))
-    women_employees = _optional_int(_l("of whom women"))
+    founded_on = DayField(_l("Founded on"), validators=[Optional()])
+    employees = optional_whole_number(_l("Employees"), most=1_000_000)
+    women_employees = optional_whole_number(_l("Of whom women"), most=1_000_000)
     # The owner
     owner_name = StringField(_l("Owner's name"), validators=[Optional(), Length(max=120)])
     owner_phone = StringField(_l("Owner's phone"), validators=[Optional(), Length(max=20)])
@@ -76,7 +72,7 @@ class ProfileForm(VersionedForm):
     graduated_from = SelectField(
         _l("Graduated from social assistance (graduasi)"), validators=[Optional()]
     )
-    graduated_on = DateField(_l("Graduation date"), validators=[Optional()])
+    graduated_on = DayField(_l("Graduation date"), validators=[Optional()])
     # Finances
     capital = MoneyField(_l("Business capital (modal usaha) excluding land and buildings, Rp"))
     annual_turnover = MoneyField(_l("Annual turnover, Rp"))
@@ -148,8 +144,8 @@ class RevenueForm(FlaskForm):
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), validators=[DataRequired(_l("Choose the document."))])
     number = StringField(_l("Number"), validators=[Optional(), Length(max=40)])
-    issued_on = DateField(_l("Issued on"), validators=[Optional()])
-    expires_on = DateField(_l("Valid until (empty if it does not expire)"), validators=[Optional()])
+    issued_on = DayField(_l("Issued on"), validators=[Optional()])
+    expires_on = DayField(_l("Valid until (empty if it does not expire)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,8 +157,8 @@ class MentoringForm(FlaskForm):
         _l("Programme"), validators=[DataRequired(_l("Fill in the programme.")), Length(max=160)]
     )
     cohort_name = StringField(_l("Cohort or batch"), validators=[Optional(), Length(max=120)])
-    started_on = DateField(_l("Started"), validators=[Optional()])
-    completed_on = DateField(_l("Completed (empty if still running)"), validators=[Optional()])
+    started_on = DayField(_l("Started"), validators=[Optional()])
+    completed_on = DayField(_l("Completed (empty if still running)"), validators=[Optional()])
     modules_completed = TextAreaField(
         _l("Modules completed"), validators=[Optional(), Length(max=1000)]
     )

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from marketplace import audit, vocab
 from marketplace.accounts.models import User
-from marketplace.errors import ValidationError
+from marketplace.errors import Problems, ValidationError
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import latest_today, utcnow
 from marketplace.profiles import validators
 from marketplace.profiles.enterprises import (  # noqa: F401 (month helpers re-exported)
     month_start,
@@ -36,6 +36,47 @@ _NUMBER_RULES = {
 }
 
 
+def document_problems(
+    enterprise: Enterprise,
+    *,
+    kind: str | None,
+    number: str | None,
+    issued_on: dt.date | None,
+    expires_on: dt.date | None,
+) -> tuple[Problems, str | None]:
+    """Every rule a document breaks, each on its field (also run on a form that failed its own
+    checks, so one submit shows every error), and its number normalised. Reads only."""
+    problems = Problems()
+    with problems.check():
+        check_code(kind, vocab.DOCUMENT_KINDS, "kind")
+    if not kind:
+        problems.add(_l("Choose the kind of document."), field="kind")
+    number = (number or "").strip() or None
+    readable = True
+    if kind in _NUMBER_RULES:
+        if not number:
+            problems.add(_l("Enter the number printed on the document."), field="number")
+        else:
+            try:
+                number = _NUMBER_RULES[kind](number)
+            except ValidationError as error:
+                problems.add(error.message, field="number")
+                readable = False
+    if kind == "npwp" and number and readable and not _npwp_matches_nik(enterprise, number):
+        problems.add(
+            _l(
+                "For an individual business the NPWP is the owner's NIK (PMK 112/2022); this "
+                "number differs from the NIK recorded. Check both, or activate the NIK as NPWP."
+            ),
+            field="number",
+        )
+    if issued_on and issued_on > latest_today():
+        problems.add(_l("The issue date is after today: check it."), field="issued_on")
+    if issued_on and expires_on and expires_on < issued_on:
+        problems.add(_l("The expiry date is before the issue date."), field="expires_on")
+    return problems, number
+
+
 def set_document(
     *,
     actor: User,
@@ -51,28 +92,10 @@ def set_document(
     Side effects: audit `document.recorded`.
     """
     require_editor(actor, enterprise)
-    check_code(kind, vocab.DOCUMENT_KINDS, "kind")
-    if not kind:
-        raise ValidationError(_l("Choose the kind of document."), field="kind")
-    number = (number or "").strip() or None
-    if kind in _NUMBER_RULES:
-        if not number:
-            raise ValidationError(_l("Enter the number printed on the document."), field="number")
-        try:
-            number = _NUMBER_RULES[kind](number)
-        except ValidationError as error:
-            error.field = "number"
-            raise
-    if kind == "npwp" and number and not _npwp_matches_nik(enterprise, number):
-        raise ValidationError(
-            _l(
-                "For an individual business the NPWP is the owner's NIK (PMK 112/2022); this "
-                "number differs from the NIK recorded. Check both, or activate the NIK as NPWP."
-            ),
-            field="number",
-        )
-    if issued_on and expires_on and expires_on < issued_on:
-        raise ValidationError(_l("The expiry date is before the issue date."), field="expires_on")
+    problems, number = document_problems(
+        enterprise, kind=kind, number=number, issued_on=issued_on, expires_on=expires_on
+    )
+    problems.raise_any()
     document = db.session.scalar(
         select(LegalDocument).where(
             LegalDocument.enterprise_id == enterprise.id, LegalDocument.kind == kind
@@ -140,6 +163,29 @@ def set_revenues(
     db.session.expire(enterprise, ["revenues"])
 
 
+def mentoring_problems(
+    *, programme_name: str | None, started_on: dt.date | None, completed_on: dt.date | None
+) -> Problems:
+    """Every rule a mentoring record breaks, each on its field (also run on a form that failed
+    its own checks, so one submit shows every error). Reads only."""
+    problems = Problems()
+    if not (programme_name or "").strip():
+        problems.add(_l("Give the programme's name."), field="programme_name")
+    if started_on and started_on > latest_today():
+        problems.add(
+            _l("The start date is after today: record mentoring once it has started."),
+            field="started_on",
+        )
+    if completed_on and completed_on > latest_today():
+        problems.add(
+            _l("The end date is after today: leave it empty while the mentoring runs."),
+            field="completed_on",
+        )
+    elif started_on and completed_on and completed_on < started_on:
+        problems.add(_l("The end date is before the start date."), field="completed_on")
+    return problems
+
+
 def add_mentoring_record(
     *,
     actor: User,
@@ -152,10 +198,9 @@ def add_mentoring_record(
 ) -> MentoringRecord:
     """Record mentoring received outside TemuModal's own cohorts. Raises ValidationError."""
     require_editor(actor, enterprise)
-    if not (programme_name or "").strip():
-        raise ValidationError(_l("Give the programme's name."), field="programme_name")
-    if started_on and completed_on and completed_on < started_on:
-        raise ValidationError(_l("The end date is before the start date."), field="completed_on")
+    mentoring_problems(
+        programme_name=programme_name, started_on=started_on, completed_on=completed_on
+    ).raise_any()
     record = MentoringRecord(
         enterprise=enterprise,
         programme_name=programme_name.strip(),

@@ -22,7 +22,15 @@ from marketplace import formatting, money
 from marketplace.accounts import administration as account_administration
 from marketplace.editing import EditConflict
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, add_problems, confirmed, form_status
+from marketplace.forms import (
+    ActionForm,
+    Attempt,
+    add_problems,
+    field_values,
+    form_status,
+    pressed,
+    submitted,
+)
 from marketplace.profiles import (
     enterprises,
     forms,
@@ -133,8 +141,10 @@ def browse():
 
 @bp.get("/enterprises/<int:enterprise_id>")
 def profile(enterprise_id: int):
+    # The profile and which of its collections are empty in one query; the permission check
+    # then finds that same object in the session (which keeps it only while it is referenced).
+    enterprise = enterprises.load_with_empty_collections(enterprise_id)
     enterprise = enterprise_or_404(enterprise_id)
-    enterprises.skip_empty_collections(enterprise)
     full = permissions.can_view_full_profile(current_user, enterprise)
     assessment = enterprises.assess(enterprise)
     nik = None
@@ -263,8 +273,8 @@ def _parse_revenues(months: list[dt.date]):
         name = enterprises.revenue_field(month)
         try:
             revenues[month] = money.parse_rupiah(request.form.get(name))
-        except money.MoneyError:
-            errors[name] = _("Monthly revenue must be written in digits, e.g. 5.000.000.")
+        except money.MoneyError as error:  # the parser's own words, as on every money field
+            errors[name] = str(error.message)
     return revenues, errors
 
 
@@ -272,21 +282,23 @@ def _parse_revenues(months: list[dt.date]):
 @login_required
 def publish(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
-        with Attempt(success=_("The profile is published: investors can find it now.")):
-            enterprises.publish_profile(actor=current_user, enterprise=enterprise)
-    return redirect(url_for("profiles.profile", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: enterprises.publish_profile(actor=current_user, enterprise=enterprise),
+        success=_("The profile is published: investors can find it now."),
+        then=url_for("profiles.profile", enterprise_id=enterprise.id),
+    )
 
 
 @bp.post("/enterprises/<int:enterprise_id>/unpublish")
 @login_required
 def unpublish(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if ActionForm().validate_on_submit():
-        enterprises.unpublish_profile(actor=current_user, enterprise=enterprise)
-        db.session.commit()
-        flash(_("The profile is hidden again (draft)."), "info")
-    return redirect(url_for("profiles.profile", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: enterprises.unpublish_profile(actor=current_user, enterprise=enterprise),
+        success=_("The profile is hidden again (draft)."),
+        category="info",
+        then=url_for("profiles.profile", enterprise_id=enterprise.id),
+    )
 
 
 # --- readiness -------------------------------------------------------------------------------
@@ -353,6 +365,11 @@ def documents(enterprise_id: int):
                     "info",
                 )
             return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
+    elif form.is_submitted():
+        problems, _number = records.document_problems(
+            enterprise, **field_values(form, "kind", "number", "issued_on", "expires_on")
+        )
+        add_problems(form, problems)
     return render_template(
         "profiles/documents.html",
         enterprise=enterprise,
@@ -367,11 +384,15 @@ def documents(enterprise_id: int):
 @login_required
 def delete_document(enterprise_id: int, document_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if confirmed():
-        records.remove_document(actor=current_user, enterprise=enterprise, document_id=document_id)
-        db.session.commit()
-        flash(_("Document removed."), "info")
-    return redirect(url_for("profiles.documents", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: records.remove_document(
+            actor=current_user, enterprise=enterprise, document_id=document_id
+        ),
+        success=_("Document removed."),
+        category="info",
+        then=url_for("profiles.documents", enterprise_id=enterprise.id),
+        confirm=True,
+    )
 
 
 @bp.route("/enterprises/<int:enterprise_id>/mentoring", methods=["GET", "POST"])
@@ -379,34 +400,51 @@ def delete_document(enterprise_id: int, document_id: int):
 def mentoring(enterprise_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
     form = forms.MentoringForm()
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Mentoring saved.")) as outcome:
-            records.add_mentoring_record(
-                actor=current_user,
-                enterprise=enterprise,
-                programme_name=form.programme_name.data,
-                cohort_name=form.cohort_name.data,
-                started_on=form.started_on.data,
-                completed_on=form.completed_on.data,
-                modules_completed=form.modules_completed.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
-    return render_template(
-        "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=ActionForm()
-    ), form_status(form)
+    done = submitted(
+        form,
+        lambda: records.add_mentoring_record(
+            actor=current_user,
+            enterprise=enterprise,
+            **field_values(
+                form,
+                "programme_name",
+                "cohort_name",
+                "started_on",
+                "completed_on",
+                "modules_completed",
+            ),
+        ),
+        success=_("Mentoring saved."),
+        then=url_for("profiles.mentoring", enterprise_id=enterprise.id),
+    )
+    if done:
+        return done
+    if form.is_submitted() and form.errors:
+        add_problems(
+            form,
+            records.mentoring_problems(
+                **field_values(form, "programme_name", "started_on", "completed_on")
+            ),
+        )
+    return (
+        render_template(
+            "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=ActionForm()
+        ),
+        form_status(form),
+    )
 
 
 @bp.post("/enterprises/<int:enterprise_id>/mentoring/<int:record_id>/delete")
 @login_required
 def delete_mentoring(enterprise_id: int, record_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if confirmed():
-        records.remove_mentoring_record(
+    return pressed(
+        lambda: records.remove_mentoring_record(
             actor=current_user, enterprise=enterprise, record_id=record_id
-        )
-        db.session.commit()
-    return redirect(url_for("profiles.mentoring", enterprise_id=enterprise.id))
+        ),
+        then=url_for("profiles.mentoring", enterprise_id=enterprise.id),
+        confirm=True,
+    )
 
 
 @bp.route("/enterprises/<int:enterprise_id>/photos", methods=["GET", "POST"])
@@ -439,10 +477,13 @@ def photos(enterprise_id: int):
 @login_required
 def delete_photo(enterprise_id: int, photo_id: int):
     enterprise = enterprise_or_404(enterprise_id, edit=True)
-    if confirmed():
-        photo_services.remove_photo(actor=current_user, enterprise=enterprise, photo_id=photo_id)
-        db.session.commit()
-    return redirect(url_for("profiles.photos", enterprise_id=enterprise.id))
+    return pressed(
+        lambda: photo_services.remove_photo(
+            actor=current_user, enterprise=enterprise, photo_id=photo_id
+        ),
+        then=url_for("profiles.photos", enterprise_id=enterprise.id),
+        confirm=True,
+    )
 
 
 @bp.get("/photos/<int:photo_id>/<any(large, small):size>")

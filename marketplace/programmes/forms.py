@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace import vocab
+from marketplace.forms import DayField
 from marketplace.profiles.forms import province_choices, regency_choices
 
 
@@ -29,8 +30,8 @@ class CohortForm(FlaskForm):
     )
     province_code = SelectField(_l("Province"), validators=[Optional()])
     regency_code = SelectField(_l("Regency or city (kabupaten/kota)"), validators=[Optional()])
-    starts_on = DateField(_l("Starts"), validators=[Optional()])
-    ends_on = DateField(_l("Ends"), validators=[Optional()])
+    starts_on = DayField(_l("Starts"), validators=[Optional()])
+    ends_on = DayField(_l("Ends"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from marketplace.accounts import sessions
 from marketplace.accounts.forms import InvitationForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, field_values, form_status, submitted
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 from marketplace.profiles.views import enterprise_or_404
@@ -81,10 +81,11 @@ def accept_invitation(token: str):
                 locale=security.select_locale(),
             )
         if outcome.ok:
-            sessions.log_in(user)
-            db.session.commit()
-            flash(_("Welcome! This profile is yours now."), "success")
-            return redirect(url_for("profiles.edit", enterprise_id=invitation.enterprise_id))
+            return sessions.log_in_then(
+                user,
+                url_for("profiles.edit", enterprise_id=invitation.enterprise_id),
+                welcome=_("Welcome! This profile is yours now."),
+            )
     return render_template(
         "programmes/invitation_accept.html", form=form, enterprise=invitation.enterprise
     ), form_status(form)
@@ -115,16 +116,17 @@ def _cohort(cohort_id: int) -> Cohort:
 def new_programme():
     require_role("facilitator")
     form = forms.ProgrammeForm()
-    if form.validate_on_submit():
-        programme = services.create_programme(
-            facilitator=current_user,
-            name=form.name.data,
-            description=form.description.data,
-            donor=form.donor.data,
-        )
-        db.session.commit()
-        return redirect(url_for("programmes.programme", programme_id=programme.id))
-    return render_template("programmes/programme_form.html", form=form), form_status(form)
+    done = submitted(
+        form,
+        lambda: services.create_programme(
+            facilitator=current_user, **field_values(form, "name", "description", "donor")
+        ),
+        then=lambda programme: url_for("programmes.programme", programme_id=programme.id),
+    )
+    return done or (
+        render_template("programmes/programme_form.html", form=form),
+        form_status(form),
+    )
 
 
 @bp.get("/programmes/<int:programme_id>")
@@ -168,18 +170,18 @@ def _group(group_id: int) -> BusinessGroup:
 def new_group(programme_id: int):
     programme = _programme(programme_id)
     form = forms.GroupForm()
-    if form.validate_on_submit():
-        with Attempt(form=form) as outcome:
-            group = groups.create_group(
-                actor=current_user,
-                programme=programme,
-                kind=form.kind.data,
-                name=form.name.data,
-                regency_code=form.regency_code.data or None,
-            )
-        if outcome.ok:
-            return redirect(url_for("programmes.group", group_id=group.id))
-    return _programme_page(programme, group_form=form)
+    done = submitted(
+        form,
+        lambda: groups.create_group(
+            actor=current_user,
+            programme=programme,
+            kind=form.kind.data,
+            name=form.name.data,
+            regency_code=form.regency_code.data or None,
+        ),
+        then=lambda group: url_for("programmes.group", group_id=group.id),
+    )
+    return done or _programme_page(programme, group_form=form)
 
 
 @bp.post("/programmes/<int:programme_id>/priority-areas")
@@ -187,14 +189,15 @@ def new_group(programme_id: int):
 def priority_areas(programme_id: int):
     programme = _programme(programme_id)
     form = forms.PriorityAreasForm()
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Saved.")) as outcome:
-            groups.set_priority_areas(
-                actor=current_user, programme=programme, regency_codes=form.regency_codes.data
-            )
-        if outcome.ok:
-            return redirect(url_for("programmes.programme", programme_id=programme.id))
-    return _programme_page(programme, priority_form=form)
+    done = submitted(
+        form,
+        lambda: groups.set_priority_areas(
+            actor=current_user, programme=programme, regency_codes=form.regency_codes.data
+        ),
+        success=_("Saved."),
+        then=url_for("programmes.programme", programme_id=programme.id),
+    )
+    return done or _programme_page(programme, priority_form=form)
 
 
 @bp.get("/groups/<int:group_id>")
@@ -227,13 +230,17 @@ def add_group_member(group_id: int):
     form.enterprise_id.choices = [
         (e.id, e.name) for e in groups.candidate_members(actor=current_user, group=group)
     ]
-    if form.validate_on_submit():
-        enterprise = db.session.get(Enterprise, form.enterprise_id.data)
-        with Attempt(form=form, success=_("Saved.")) as outcome:
-            groups.add_member(actor=current_user, group=group, enterprise=enterprise)
-        if outcome.ok:
-            return redirect(url_for("programmes.group", group_id=group.id))
-    return _group_page(group, member_form=form)
+    done = submitted(
+        form,
+        lambda: groups.add_member(
+            actor=current_user,
+            group=group,
+            enterprise=db.session.get(Enterprise, form.enterprise_id.data),
+        ),
+        success=_("Saved."),
+        then=url_for("programmes.group", group_id=group.id),
+    )
+    return done or _group_page(group, member_form=form)
 
 
 @bp.post("/groups/<int:group_id>/members/<int:enterprise_id>/remove")
@@ -254,22 +261,19 @@ def remove_group_member(group_id: int, enterprise_id: int):
 def new_cohort(programme_id: int):
     programme = _programme(programme_id)
     form = forms.CohortForm()
-    if form.validate_on_submit():
-        with Attempt(form=form) as outcome:
-            cohort = services.create_cohort(
-                facilitator=current_user,
-                programme=programme,
-                name=form.name.data,
-                province_code=form.province_code.data,
-                regency_code=form.regency_code.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
-    return render_template(
-        "programmes/cohort_form.html", form=form, programme=programme
-    ), form_status(form)
+    done = submitted(
+        form,
+        lambda: services.create_cohort(
+            facilitator=current_user,
+            programme=programme,
+            **field_values(form, "name", "province_code", "regency_code", "starts_on", "ends_on"),
+        ),
+        then=lambda cohort: url_for("programmes.cohort", cohort_id=cohort.id),
+    )
+    return done or (
+        render_template("programmes/cohort_form.html", form=form, programme=programme),
+        form_status(form),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
@@ -302,18 +306,19 @@ def cohort(cohort_id: int):
                     "info",
                 )
             return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
-        elif "behalf-name" in request.form and behalf_form.validate_on_submit():
-            success = _("Profile created. Fill it in with the owner.")
-            with Attempt(form=behalf_form, success=success) as outcome:
-                enterprise = services.create_enterprise_on_behalf(
+        elif "behalf-name" in request.form:
+            done = submitted(
+                behalf_form,
+                lambda: services.create_enterprise_on_behalf(
                     facilitator=current_user,
                     cohort=cohort,
-                    name=behalf_form.name.data,
-                    owner_name=behalf_form.owner_name.data,
-                    owner_phone=behalf_form.owner_phone.data,
-                )
-            if outcome.ok:
-                return redirect(url_for("profiles.edit", enterprise_id=enterprise.id))
+                    **field_values(behalf_form, "name", "owner_name", "owner_phone"),
+                ),
+                success=_("Profile created. Fill it in with the owner."),
+                then=lambda enterprise: url_for("profiles.edit", enterprise_id=enterprise.id),
+            )
+            if done:
+                return done
     status = form_status(enrol_form, behalf_form)
     return render_template(
         "programmes/cohort.html",

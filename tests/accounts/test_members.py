@@ -25,13 +25,6 @@ def audit_rows(db):
     return db.session.query(AuditEvent).all()
 
 
-@pytest.fixture(autouse=True)
-def _clean_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
-
-
 def join_path(address: str) -> str:
     (message,) = [m for m in mail.outbox if m.to == address]
     found = re.search(r"https?://[^/\s]+(/join/[^\s]+)", message.body)

@@ -60,6 +60,29 @@ def test_a_wrong_time_is_shown_next_to_its_field_and_the_form_keeps_the_input(
     assert db.session.query(PitchEvent).count() == 0
 
 
+def test_one_submit_shows_every_error_of_the_event_form(db, client, login, pitch_day):
+    # A date the form cannot read, and rules only the service knows: all at once, each on its
+    # field, not one round after another.
+    login(pitch_day.facilitator)
+    response = client.post(
+        "/events/new",
+        data=_form(
+            starts_on="2026-02-31",
+            day_start="25.00",
+            day_end="7",
+            breaks="abc",
+            online_url="javascript:alert(1)",
+            mode="meetings",
+            tables="0",
+        ),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("starts_on", "day_start", "day_end", "breaks", "online_url", "tables"):
+        assert f'id="{field}-error"' in page, field
+    assert db.session.query(PitchEvent).count() == 0
+
+
 def test_the_cohort_is_invited_from_the_invitations_page(db, client, login, pitch_day):
     login(pitch_day.facilitator)
     client.post("/events/new", data=_form())
@@ -266,6 +289,27 @@ def test_a_status_from_the_wrong_ladder_is_a_422(db, client, login, open_event):
         },
     )
     assert response.status_code == 422
+
+
+def test_a_date_that_does_not_exist_is_named_and_what_was_typed_kept(db, client, login, open_event):
+    # 31 February: a browser without a date picker sends what was typed. The error names it
+    # (a required check's "give the date" used to replace it), and the amount typed stays.
+    login(open_event.investors[0])
+    response = client.post(
+        f"/events/{open_event.event.id}/outcomes",
+        data={
+            "enterprise_id": open_event.enterprises[0].id,
+            "track": "investment",
+            "status": "due_diligence",
+            "on": "2026-02-31",
+            "amount": "75 jt",
+        },
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "There is no date 2026-02-31: write it as year-month-day" in page
+    assert "Give the date." not in page
+    assert 'value="75 jt"' in page
 
 
 def test_the_organiser_controls_are_hidden_from_investors(db, client, login, open_event):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from marketplace import mail
 from marketplace.events import services as event_services
 from marketplace.payments import tickets
 from tests.events.conftest import event_data
@@ -32,13 +31,6 @@ def app_config(fake_stripe):
         "STRIPE_HTTP_CLIENT": fake_stripe,
         "STRIPE_MAX_NETWORK_RETRIES": 0,
     }
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 @dataclass

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from marketplace import storage
 from marketplace.accounts import registration as account_registration
 from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.models import latest_today
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos, records
@@ -185,6 +186,47 @@ def test_set_document_refuses_a_short_nib_and_expiry_before_issue(owner, enterpr
             issued_on=dt.date(2026, 1, 1),
             expires_on=dt.date(2025, 1, 1),
         )
+
+
+def _halal_issued(owner, enterprise, issued_on: dt.date):
+    return records.set_document(
+        actor=owner,
+        enterprise=enterprise,
+        kind="halal",
+        number="X",
+        issued_on=issued_on,
+        expires_on=None,
+    )
+
+
+def test_dates_after_today_are_refused_where_they_cannot_have_happened(owner, enterprise):
+    tomorrow = latest_today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        _halal_issued(owner, enterprise, tomorrow)
+    assert error.value.field == "issued_on"
+    for started, completed, field in (
+        (tomorrow, None, "started_on"),
+        (None, tomorrow, "completed_on"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            records.add_mentoring_record(
+                actor=owner,
+                enterprise=enterprise,
+                programme_name="Inkubator Pangan",
+                cohort_name=None,
+                started_on=started,
+                completed_on=completed,
+                modules_completed=None,
+            )
+        assert error.value.field == field
+    # Today in Papua (UTC+9) is still today when it is yesterday in UTC.
+    assert _halal_issued(owner, enterprise, latest_today()).issued_on == latest_today()
+
+
+def test_today_is_the_date_in_the_countrys_easternmost_zone():
+    late_evening_utc = dt.datetime(2026, 12, 6, 16, 30, tzinfo=dt.UTC)  # 01.30 WIT, 7 Dec
+    assert latest_today(late_evening_utc) == dt.date(2026, 12, 7)
+    assert latest_today(dt.datetime(2026, 12, 6, 14, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 6)
 
 
 def test_set_document_twice_replaces_it(db, owner, enterprise):
@@ -425,6 +467,30 @@ def test_the_documents_page_says_an_incomplete_certificate_does_not_count(
     login(owner)
     page = client.get(f"/enterprises/{enterprise.id}/documents").get_data(as_text=True)
     assert "not-counted" in page and "tidak dihitung untuk kesiapan" in page
+
+
+def test_load_with_empty_collections_loads_the_profile_and_marks_its_empty_ones(db, enterprise):
+    from sqlalchemy import event, inspect
+
+    from marketplace.profiles.models import LegalDocument
+
+    db.session.add(LegalDocument(enterprise=enterprise, kind="nib", number="1234567890123"))
+    db.session.commit()
+    enterprise_id = enterprise.id
+    db.session.expunge_all()
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    loaded = enterprise_services.load_with_empty_collections(enterprise_id)
+
+    assert loaded is db.session.get(Enterprise, enterprise_id)
+    assert len(statements) == 1  # the row and the flags together; get() finds it in the session
+    unloaded = inspect(loaded).unloaded
+    assert "documents" in unloaded and not {"revenues", "photos", "mentoring"} & unloaded
+    assert (loaded.revenues, loaded.photos, loaded.mentoring) == ([], [], [])
+    assert [d.kind for d in loaded.documents] == ["nib"]
+    assert len(statements) == 2
+    assert enterprise_services.load_with_empty_collections(enterprise_id + 999) is None
 
 
 def test_skip_empty_collections_marks_only_the_empty_ones_loaded(db, enterprise):

@@ -81,7 +81,24 @@ def test_monthly_revenue_typed_wrong_keeps_the_form(owner_client):
     form[f"revenue_{month:%Y_%m}"] = "banyak"
     response = client.post(f"/enterprises/{enterprise.id}/edit", data=form)
     assert response.status_code == 422
-    assert 'value="banyak"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert 'value="banyak"' in page
+    # The parser's own words, as on every other money field: what to write instead.
+    assert "Isi jumlah dalam rupiah, misalnya 50.000.000" in page
+
+
+def test_monthly_revenue_in_millions_written_m_is_explained_as_elsewhere(owner_client):
+    # On an English page "2 M" could mean two million or two miliar: the profile's monthly
+    # revenue says so, as the check-in and the ask amount do, instead of "write digits".
+    client, _owner, enterprise = owner_client
+    client.post("/language", data={"locale": "en"})
+    form = _profile_form()
+    month = recent_months(dt.date.today())[0]
+    form[f"revenue_{month:%Y_%m}"] = "2 M"
+    response = client.post(f"/enterprises/{enterprise.id}/edit", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "instead of M" in page and 'value="2 M"' in page
 
 
 def test_publish_then_public_summary_hides_finances_from_anonymous(owner_client, app):
@@ -249,6 +266,35 @@ def test_document_with_a_short_nib_is_refused_next_to_the_field(owner_client):
     assert response.status_code == 422
     assert 'id="number-error"' in response.get_data(as_text=True)
     assert 'value="123456789012"' in response.get_data(as_text=True)
+
+
+def test_a_document_with_a_bad_number_and_an_impossible_date_gets_both_errors(owner_client):
+    # The form's own check (the date) and the service's (the number) in one submit.
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/documents",
+        data={"kind": "nib", "number": "abc", "issued_on": "2026-02-31"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="number-error"' in page and 'id="issued_on-error"' in page
+    assert "Tanggal 2026-02-31 tidak ada" in page and 'value="abc"' in page
+
+
+def test_mentoring_with_a_future_start_and_an_impossible_end_gets_both_errors(owner_client):
+    client, _owner, enterprise = owner_client
+    response = client.post(
+        f"/enterprises/{enterprise.id}/mentoring",
+        data={
+            "programme_name": "Inkubator",
+            "started_on": "2099-01-01",
+            "completed_on": "2026-02-31",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Tanggal mulai setelah hari ini" in page and "Tanggal 2026-02-31 tidak ada" in page
+    assert 'value="Inkubator"' in page and 'value="2026-02-31"' in page
 
 
 def test_uploading_html_as_a_photo_is_refused_with_a_message(owner_client):
@@ -552,7 +598,7 @@ def test_a_decimal_number_of_employees_gets_one_error_in_the_summary(owner_clien
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="employees-error"' in page
     assert page.count("Isi bilangan bulat, tanpa koma desimal.") == 2  # summary and field
-    assert "Isi bilangan bulat mulai dari 0." not in page and 'value="1.5"' in page
+    assert "Masukkan bilangan bulat dari 0 sampai" not in page and 'value="1.5"' in page
 
 
 def test_whole_number_fields_left_empty_are_saved_as_not_given(owner_client):

@@ -4,7 +4,7 @@ and sends each enterprise its own feedback."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,14 @@ from marketplace.events import codes, forms, judge_invitations, judging, permiss
 from marketplace.events.models import JudgeInvitation, PitchEvent
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.forms import (
+    ActionForm,
+    Attempt,
+    field_values,
+    form_status,
+    pressed,
+    submitted,
+)
 
 
 # --- the organiser: score sheet and judges ------------------------------------------------------
@@ -50,18 +57,18 @@ def sheet(event_id: int):
                 _save_sheet(event, form)
             if outcome.ok:
                 return redirect(url_for("events.sheet", event_id=event.id))
-        elif judge_form.validate_on_submit():
-            # The same answer for every address: it reveals nothing about accounts.
-            sent = _("We sent an invitation to judge to this address.")
-            with Attempt(form=judge_form, success=sent) as outcome:
-                judge_invitations.invite_judge(
-                    actor=current_user,
-                    event=event,
-                    email=judge_form.email.data,
-                    room_id=judge_form.room_id.data,
-                )
-            if outcome.ok:
-                return redirect(url_for("events.sheet", event_id=event.id))
+        else:
+            done = submitted(
+                judge_form,
+                lambda: judge_invitations.invite_judge(
+                    actor=current_user, event=event, **field_values(judge_form, "email", "room_id")
+                ),
+                # The same answer for every address: it reveals nothing about accounts.
+                success=_("We sent an invitation to judge to this address."),
+                then=url_for("events.sheet", event_id=event.id),
+            )
+            if done:
+                return done
     return render_template(
         "events/sheet.html",
         event=event,
@@ -77,22 +84,25 @@ def sheet(event_id: int):
 @login_required
 def remove_judge(event_id: int, judge_id: int):
     event = managed_event(event_id)
-    if confirmed():
-        with Attempt():
-            judging.remove_judge(actor=current_user, event=event, judge_id=judge_id)
-    return redirect(url_for("events.sheet", event_id=event.id))
+    return pressed(
+        lambda: judging.remove_judge(actor=current_user, event=event, judge_id=judge_id),
+        then=url_for("events.sheet", event_id=event.id),
+        confirm=True,
+    )
 
 
 @bp.post("/<int:event_id>/judge-invitations/<int:invitation_id>/delete")
 @login_required
 def withdraw_judge_invitation(event_id: int, invitation_id: int):
     event = managed_event(event_id)
-    if confirmed():
-        with Attempt(success=_("The invitation is withdrawn.")):
-            judge_invitations.withdraw_judge_invitation(
-                actor=current_user, event=event, invitation_id=invitation_id
-            )
-    return redirect(url_for("events.sheet", event_id=event.id))
+    return pressed(
+        lambda: judge_invitations.withdraw_judge_invitation(
+            actor=current_user, event=event, invitation_id=invitation_id
+        ),
+        success=_("The invitation is withdrawn."),
+        then=url_for("events.sheet", event_id=event.id),
+        confirm=True,
+    )
 
 
 # --- the invited person: accept or decline --------------------------------------------------
@@ -203,12 +213,11 @@ def ranking(event_id: int):
 @login_required
 def send_feedback(event_id: int):
     event = managed_event(event_id)
-    if ActionForm().validate_on_submit():
-        with Attempt() as outcome:
-            count = judging.send_feedback(actor=current_user, event=event)
-        if outcome.ok:
-            flash(_("Feedback sent to %(n)s enterprises.", n=count), "success")
-    return redirect(url_for("events.ranking", event_id=event.id))
+    return pressed(
+        lambda: judging.send_feedback(actor=current_user, event=event),
+        success=lambda count: _("Feedback sent to %(n)s enterprises.", n=count),
+        then=url_for("events.ranking", event_id=event.id),
+    )
 
 
 @bp.get("/<int:event_id>/enterprises/<int:enterprise_id>/feedback")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.events import forms, outcomes, permissions
 from marketplace.events.views.common import bp, event_for
 from marketplace.extensions import db
-from marketplace.forms import Attempt, form_status
+from marketplace.forms import field_values, form_status, submitted
 from marketplace.profiles.models import Enterprise
 
 
@@ -24,28 +24,27 @@ def record_outcomes(event_id: int):
     form = forms.OutcomeForm(enterprises=enterprises)
     if request.method == "GET":
         form.on.data = dt.date.today()
-    if form.validate_on_submit():
-        enterprise = db.session.get(Enterprise, form.enterprise_id.data)
-        with Attempt(form=form, success=_("Outcome recorded.")) as outcome:
-            outcomes.record_outcome(
-                actor=current_user,
-                enterprise=enterprise,
-                track=form.track.data,
-                status=form.status.data,
-                on=form.on.data,
-                amount=form.amount.amount,
-                lender_name=form.lender_name.data,
-                event=event,
-            )
-        if outcome.ok:
-            return redirect(url_for("events.record_outcomes", event_id=event.id))
-    return render_template(
-        "events/outcomes.html",
-        event=event,
-        form=form,
-        outcomes=outcomes.outcomes_of([e.id for e in enterprises]),
-        investor=current_user.role == "investor",
-    ), form_status(form)
+    done = submitted(
+        form,
+        lambda: outcomes.record_outcome(
+            actor=current_user,
+            enterprise=db.session.get(Enterprise, form.enterprise_id.data),
+            event=event,
+            **field_values(form, "track", "status", "on", "amount", "lender_name"),
+        ),
+        success=_("Outcome recorded."),
+        then=url_for("events.record_outcomes", event_id=event.id),
+    )
+    return done or (
+        render_template(
+            "events/outcomes.html",
+            event=event,
+            form=form,
+            outcomes=outcomes.outcomes_of([e.id for e in enterprises]),
+            investor=current_user.role == "investor",
+        ),
+        form_status(form),
+    )
 
 
 @bp.get("/<int:event_id>/summary")

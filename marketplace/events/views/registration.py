@@ -19,7 +19,7 @@ from marketplace.events.views.common import (
     managed_event,
 )
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, confirmed, form_status
+from marketplace.forms import ActionForm, Attempt, form_status, pressed, submitted
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Cohort, Programme
 
@@ -88,23 +88,27 @@ def attendance(event_id: int, enterprise_id: int):
         form.attending.data = "no" if invitation.status == "declined" else "yes"
         chosen = invitation.available_slots
         form.available.data = [s.index for s in slots] if chosen is None else chosen
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Thank you: your answer is saved.")) as outcome:
-            registrations.answer_invitation(
-                actor=current_user,
-                invitation=invitation,
-                attending=form.attending.data == "yes",
-                available_slots=form.available.data or [],
-            )
-        if outcome.ok:
-            return redirect(url_for("events.detail", event_id=event.id))
-    return render_template(
-        "events/attendance.html",
-        event=event,
-        enterprise=enterprise,
-        invitation=invitation,
-        form=form,
-    ), form_status(form)
+    done = submitted(
+        form,
+        lambda: registrations.answer_invitation(
+            actor=current_user,
+            invitation=invitation,
+            attending=form.attending.data == "yes",
+            available_slots=form.available.data or [],
+        ),
+        success=_("Thank you: your answer is saved."),
+        then=url_for("events.detail", event_id=event.id),
+    )
+    return done or (
+        render_template(
+            "events/attendance.html",
+            event=event,
+            enterprise=enterprise,
+            invitation=invitation,
+            form=form,
+        ),
+        form_status(form),
+    )
 
 
 # --- investors take a seat and say when they can come -----------------------------------------
@@ -125,12 +129,13 @@ def register(event_id: int):
 @login_required
 def unregister(event_id: int):
     event = event_for(event_id, permissions.is_registered)
-    if confirmed():
-        with Attempt() as outcome:
-            registrations.cancel_registration(actor=current_user, event=event)
-        if outcome.ok:
-            flash(_("Your registration is cancelled."), "info")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return pressed(
+        lambda: registrations.cancel_registration(actor=current_user, event=event),
+        success=_("Your registration is cancelled."),
+        category="info",
+        then=url_for("events.detail", event_id=event.id),
+        confirm=True,
+    )
 
 
 @bp.route("/<int:event_id>/availability", methods=["GET", "POST"])
@@ -145,14 +150,18 @@ def availability(event_id: int):
     if request.method == "GET":
         chosen = registration.available_slots
         form.available.data = [s.index for s in slots] if chosen is None else chosen
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Saved.")) as outcome:
-            registrations.set_investor_availability(
-                actor=current_user, event=event, available_slots=form.available.data or []
-            )
-        if outcome.ok:
-            return redirect(url_for("events.preferences", event_id=event.id))
-    return render_template("events/availability.html", event=event, form=form), form_status(form)
+    done = submitted(
+        form,
+        lambda: registrations.set_investor_availability(
+            actor=current_user, event=event, available_slots=form.available.data or []
+        ),
+        success=_("Saved."),
+        then=url_for("events.preferences", event_id=event.id),
+    )
+    return done or (
+        render_template("events/availability.html", event=event, form=form),
+        form_status(form),
+    )
 
 
 # --- must meet / would like to meet / no thanks -----------------------------------------------

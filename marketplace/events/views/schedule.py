@@ -11,8 +11,8 @@ from marketplace.events import agendas, calendar, codes, forms, permissions, sch
 from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt
-from marketplace.web import visible_or_404
+from marketplace.forms import ActionForm, Attempt, pressed
+from marketplace.web import download, visible_or_404
 
 
 # --- building and editing the schedule ----------------------------------------------------------
@@ -149,18 +149,14 @@ def swap(event_id: int):
 @login_required
 def publish(event_id: int):
     event = managed_event(event_id)
-    if ActionForm().validate_on_submit():
-        with Attempt() as outcome:
-            version = schedules.publish(actor=current_user, event=event)
-        if outcome.ok:
-            flash(
-                _(
-                    "Version %(version)s is published; the people it concerns are notified.",
-                    version=version,
-                ),
-                "success",
-            )
-    return redirect(url_for("events.schedule", event_id=event.id))
+    return pressed(
+        lambda: schedules.publish(actor=current_user, event=event),
+        success=lambda version: _(
+            "Version %(version)s is published; the people it concerns are notified.",
+            version=version,
+        ),
+        then=url_for("events.schedule", event_id=event.id),
+    )
 
 
 @bp.get("/<int:event_id>/schedule/print")
@@ -232,11 +228,9 @@ def _ics(event: PitchEvent, published, entries, *, as_investor: bool, name: str)
     if published is None:
         abort(404)
     body = calendar.agenda_ics(event, entries, version=published.version, as_investor=as_investor)
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="temumodal-event-{event.id}-{name}.ics"'
+    return download(
+        body, mimetype="text/calendar", filename=f"temumodal-event-{event.id}-{name}.ics"
     )
-    return response
 
 
 @bp.get("/<int:event_id>/agenda.ics")

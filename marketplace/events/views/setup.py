@@ -11,7 +11,7 @@ from marketplace.editing import EditConflict
 from marketplace.events import forms, judge_invitations, permissions, schedules, services
 from marketplace.events.views.common import bp, event_or_404, managed_event
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, form_status
+from marketplace.forms import ActionForm, Attempt, add_problems, form_status, submitted
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.programmes.models import Programme
 from marketplace.web import require_permission
@@ -41,12 +41,23 @@ def _programmes():
 def new():
     require_permission(permissions.can_create_event)
     form = forms.EventForm(programmes=_programmes())
-    if form.validate_on_submit():
-        with Attempt(form=form, success=_("Event created. Now invite enterprises.")) as outcome:
-            event = services.save_event(actor=current_user, data=form.event_data())
-        if outcome.ok:
-            return redirect(url_for("events.invitations", event_id=event.id))
+    done = submitted(
+        form,
+        lambda: services.save_event(actor=current_user, data=form.event_data()),
+        success=_("Event created. Now invite enterprises."),
+        then=lambda event: url_for("events.invitations", event_id=event.id),
+    )
+    if done:
+        return done
+    _every_problem(form)
     return render_template("events/form.html", form=form, event=None), form_status(form)
+
+
+def _every_problem(form) -> None:
+    """On a form that failed its own checks, the event's rules too: one submit shows every
+    error (a wrong time under a wrong date, not in a second round)."""
+    if form.is_submitted() and form.errors:
+        add_problems(form, services.event_problems(form.event_data()))
 
 
 @bp.get("/<int:event_id>")
@@ -90,4 +101,6 @@ def edit(event_id: int):
             return redirect(url_for("events.detail", event_id=event.id))
         if isinstance(outcome.error, EditConflict):
             form.open_at(event, services.event_values(event))
+    else:
+        _every_problem(form)
     return render_template("events/form.html", form=form, event=event), form_status(form)
