@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, StopValidati
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import editing, formatting, money
-from marketplace.errors import DomainError, NotFound, PermissionDenied
+from marketplace.errors import DomainError, NotFound, PermissionDenied, Problems
 from marketplace.extensions import db
 
 Result = TypeVar("Result")
@@ -324,12 +324,17 @@ def submitted(
     *,
     then: str | Callable[[Result], str],
     success: str | None = None,
+    problems: Callable[[], Problems] | None = None,
 ):
     """The POST half of a form view, the same in every view: when `form` is sent and valid,
     run `action()` in an :class:`Attempt` (commit and flash `success`; or roll back and show
     the domain error on the form) and redirect to `then` (a URL, or a function of what
     `action` returned). None when the form is not sent, not valid or refused: the caller
     shows its page again with the form and its errors.
+
+    `problems`, when given, returns the service's rule errors for what the form read; on a
+    form that fails its own checks they are added to the fields it found fine, so one submit
+    shows every error (a future date beside an unreadable amount, not in a second round).
 
     ::
 
@@ -344,6 +349,8 @@ def submitted(
     (The parentheses matter: without them a redirect would go out as a 200.)
     """
     if not form.validate_on_submit():
+        if problems is not None and form.is_submitted():
+            add_problems(form, problems())
         return None
     with Attempt(form=form, success=success) as outcome:
         result = action()

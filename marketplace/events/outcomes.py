@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from marketplace import audit, money
 from marketplace.accounts.models import User
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, Problems
 from marketplace.events import codes, permissions, registrations, schedules
 from marketplace.events.models import Outcome, OutcomeStep, PitchEvent
 from marketplace.extensions import db
@@ -36,6 +36,32 @@ def may_record(user: User, event: PitchEvent | None, enterprise: Enterprise) -> 
         return profile_permissions.is_verified_investor(user)
     invited = any(i.enterprise_id == enterprise.id for i in event.invitations)
     return invited and permissions.can_record_outcome(user, event)
+
+
+def outcome_problems(
+    *,
+    actor: User,
+    track: str | None,
+    status: str | None,
+    on: dt.date | None,
+    amount: int | None,
+    lender_name: str | None,
+) -> Problems:
+    """Every rule an outcome breaks, each on its field (also run on a form that failed its own
+    checks, so one submit shows every error). A value the form could not read is None and is
+    left to the form's own message."""
+    problems = Problems()
+    if track not in codes.OUTCOME_TRACKS:
+        problems.add(_l("Choose one of the options offered."), field="track")
+    elif status not in codes.statuses_for(track):
+        problems.add(_l("This status does not belong to the chosen track."), field="status")
+    if (problem := money.amount_problem(amount)) is not None:
+        problems.add(problem, field="amount")
+    if on is not None and on > dt.date.today() + dt.timedelta(days=1):
+        problems.add(_l("The date cannot be in the future."), field="on")
+    if actor.role != "investor" and not (lender_name or "").strip():
+        problems.add(_l("Name the investor or lender."), field="lender_name")
+    return problems
 
 
 def record_outcome(
@@ -58,20 +84,11 @@ def record_outcome(
     """
     if not may_record(actor, event, enterprise):
         raise PermissionDenied(_l("You cannot record outcomes for this enterprise."))
-    if track not in codes.OUTCOME_TRACKS:
-        raise ValidationError(_l("Choose one of the options offered."), field="track")
-    if status not in codes.statuses_for(track):
-        raise ValidationError(
-            _l("This status does not belong to the chosen track."), field="status"
-        )
-    if (problem := money.amount_problem(amount)) is not None:
-        raise ValidationError(problem, field="amount")
-    if on > dt.date.today() + dt.timedelta(days=1):
-        raise ValidationError(_l("The date cannot be in the future."), field="on")
+    outcome_problems(
+        actor=actor, track=track, status=status, on=on, amount=amount, lender_name=lender_name
+    ).raise_any()
     investor = actor.role == "investor"
     lender = None if investor else (lender_name or "").strip()[:160]
-    if not investor and not lender:
-        raise ValidationError(_l("Name the investor or lender."), field="lender_name")
     query = select(Outcome).where(Outcome.enterprise_id == enterprise.id, Outcome.track == track)
     if investor:
         query = query.where(Outcome.organisation_id == actor.organisation_id)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from marketplace import audit, formatting
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, Problems, ValidationError
 from marketplace.events import permissions as event_permissions
 from marketplace.events.models import PitchEvent
 from marketplace.events.services import lock_for_write
@@ -250,6 +250,77 @@ class TicketTypeData:
     sale_ends_at: dt.datetime | None = None
 
 
+def ticket_type_problems(
+    event: PitchEvent,
+    data: TicketTypeData,
+    *,
+    ticket_type: TicketType | None = None,
+    now: dt.datetime | None = None,
+) -> Problems:
+    """Every rule a ticket type breaks, each on its field (also run on a form that failed its
+    own checks, so one submit shows every error)."""
+    problems = Problems()
+    name = (data.name or "").strip()
+    if not name:
+        problems.add(_l("Give the ticket a name."), field="name")
+    elif db.session.scalar(
+        select(TicketType.id).where(
+            TicketType.event_id == event.id,
+            func.lower(TicketType.name) == name.lower(),
+            TicketType.id != (ticket_type.id if ticket_type else 0),
+        )
+    ):
+        problems.add(_l("This event has a ticket of that name."), field="name")
+    floor = gateway.min_charge("IDR")
+    if data.price < 0 or data.price > MAX_AMOUNT:
+        problems.add(_l("Enter a price of Rp0 or more."), field="price")
+    elif data.price > 0 and not gateway.is_configured():
+        problems.add(
+            _l(
+                "Paid tickets need online payment, which is not switched on for this "
+                "platform yet: ask the platform administrator. Free tickets work now."
+            ),
+            field="price",
+        )
+    elif 0 < data.price < floor:
+        problems.add(
+            _l(
+                "Stripe cannot take less than %(min)s in one payment: set the price to "
+                "%(min)s or more, or 0 for a free ticket.",
+                min=formatting.rupiah(floor),
+            ),
+            field="price",
+        )
+    if data.kind not in TICKET_KINDS:
+        problems.add(_l("Choose who the ticket is for."), field="kind")
+    others = sum(t.capacity for t in ticket_types(event) if t is not ticket_type)
+    if data.capacity < 1:
+        problems.add(_l("Enter at least one seat."), field="capacity")
+    elif others + data.capacity > event.capacity:
+        problems.add(
+            _l(
+                "The ticket types together may have at most the event's %(n)s seats "
+                "(%(free)s left for this one).",
+                n=event.capacity,
+                free=max(0, event.capacity - others),
+            ),
+            field="capacity",
+        )
+    starts, ends = as_utc(data.sale_starts_at), as_utc(data.sale_ends_at)
+    unchanged = ticket_type is not None and as_utc(ticket_type.sale_ends_at) == ends
+    if starts and ends and ends <= starts:
+        problems.add(
+            _l("The sale must close after it opens: choose a later time, or leave it blank."),
+            field="sale_ends_at",
+        )
+    elif ends and not unchanged and ends <= (now or utcnow()):
+        problems.add(
+            _l("The sale cannot close in the past: choose a later time, or leave it blank."),
+            field="sale_ends_at",
+        )
+    return problems
+
+
 def save_ticket_type(
     *,
     actor: User,
@@ -266,65 +337,9 @@ def save_ticket_type(
         raise PermissionDenied(_l("You cannot change this event."))
     if event.status == "cancelled":
         raise Conflict(_l("This event is cancelled."))
-    name = (data.name or "").strip()
-    if not name:
-        raise ValidationError(_l("Give the ticket a name."), field="name")
-    if data.price < 0 or data.price > MAX_AMOUNT:
-        raise ValidationError(_l("Enter a price of Rp0 or more."), field="price")
-    if data.price > 0 and not gateway.is_configured():
-        raise ValidationError(
-            _l(
-                "Paid tickets need online payment, which is not switched on for this "
-                "platform yet: ask the platform administrator. Free tickets work now."
-            ),
-            field="price",
-        )
-    floor = gateway.min_charge("IDR")
-    if 0 < data.price < floor:
-        raise ValidationError(
-            _l(
-                "Stripe cannot take less than %(min)s in one payment: set the price to "
-                "%(min)s or more, or 0 for a free ticket.",
-                min=formatting.rupiah(floor),
-            ),
-            field="price",
-        )
-    if data.kind not in TICKET_KINDS:
-        raise ValidationError(_l("Choose who the ticket is for."), field="kind")
-    if data.capacity < 1:
-        raise ValidationError(_l("Enter at least one seat."), field="capacity")
-    others = sum(t.capacity for t in ticket_types(event) if t is not ticket_type)
-    if others + data.capacity > event.capacity:
-        raise ValidationError(
-            _l(
-                "The ticket types together may have at most the event's %(n)s seats "
-                "(%(free)s left for this one).",
-                n=event.capacity,
-                free=max(0, event.capacity - others),
-            ),
-            field="capacity",
-        )
+    ticket_type_problems(event, data, ticket_type=ticket_type, now=now).raise_any()
+    name = data.name.strip()
     starts, ends = as_utc(data.sale_starts_at), as_utc(data.sale_ends_at)
-    if starts and ends and ends <= starts:
-        raise ValidationError(
-            _l("The sale must close after it opens: choose a later time, or leave it blank."),
-            field="sale_ends_at",
-        )
-    unchanged = ticket_type is not None and as_utc(ticket_type.sale_ends_at) == ends
-    if ends and not unchanged and ends <= (now or utcnow()):
-        raise ValidationError(
-            _l("The sale cannot close in the past: choose a later time, or leave it blank."),
-            field="sale_ends_at",
-        )
-    duplicate = db.session.scalar(
-        select(TicketType.id).where(
-            TicketType.event_id == event.id,
-            func.lower(TicketType.name) == name.lower(),
-            TicketType.id != (ticket_type.id if ticket_type else 0),
-        )
-    )
-    if duplicate is not None:
-        raise ValidationError(_l("This event has a ticket of that name."), field="name")
     if ticket_type is None:
         ticket_type = TicketType(event_id=event.id, currency="IDR")
         db.session.add(ticket_type)

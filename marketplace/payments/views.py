@@ -59,6 +59,7 @@ def manage(event_id: int):
         ),
         success=_("Ticket saved."),
         then=url_for("payments.manage", event_id=event.id),
+        problems=lambda: tickets.ticket_type_problems(event, form.data_for(event.timezone)),
     )
     return done or _manage_page(event, form=form)
 

@@ -416,17 +416,11 @@ def mentoring(enterprise_id: int):
         ),
         success=_("Mentoring saved."),
         then=url_for("profiles.mentoring", enterprise_id=enterprise.id),
+        problems=lambda: records.mentoring_problems(
+            **field_values(form, "programme_name", "started_on", "completed_on")
+        ),
     )
-    if done:
-        return done
-    if form.is_submitted() and form.errors:
-        add_problems(
-            form,
-            records.mentoring_problems(
-                **field_values(form, "programme_name", "started_on", "completed_on")
-            ),
-        )
-    return (
+    return done or (
         render_template(
             "profiles/mentoring.html", enterprise=enterprise, form=form, action_form=ActionForm()
         ),

@@ -312,6 +312,25 @@ def test_a_date_that_does_not_exist_is_named_and_what_was_typed_kept(db, client,
     assert 'value="75 jt"' in page
 
 
+def test_one_submit_shows_every_error_of_the_outcome_form(db, client, login, open_event):
+    # An unreadable amount used to hide the future date until a second submit.
+    login(open_event.investors[0])
+    response = client.post(
+        f"/events/{open_event.event.id}/outcomes",
+        data={
+            "enterprise_id": open_event.enterprises[0].id,
+            "track": "investment",
+            "status": "due_diligence",
+            "on": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+            "amount": "banyak",
+        },
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'id="amount-error"' in page and 'value="banyak"' in page
+    assert 'id="on-error"' in page and "The date cannot be in the future." in page
+
+
 def test_the_organiser_controls_are_hidden_from_investors(db, client, login, open_event):
     login(open_event.investors[0])
     page = client.get(f"/events/{open_event.event.id}").get_data(as_text=True)

@@ -223,6 +223,26 @@ def test_a_sale_closing_before_it_opens_or_in_the_past_is_refused_by_its_field(
     assert [t.name for t in tickets.ticket_types(shop.event)].count("Pers") == 0
 
 
+def test_one_submit_shows_every_error_of_the_ticket_form(client, db, login, shop):
+    # Unreadable seats used to hide a sale that closes before it opens until a second submit.
+    login(shop.facilitator)
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/manage",
+        data={
+            "type-name": "Pers",
+            "type-price": "0",
+            "type-capacity": "dua",
+            "type-sale_starts_at": "2099-02-01T10:00",
+            "type-sale_ends_at": "2099-01-01T10:00",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="type-capacity-error"' in page and 'value="dua"' in page
+    assert 'id="type-sale_ends_at-error"' in page and "harus ditutup setelah dibuka" in page
+    assert [t.name for t in tickets.ticket_types(shop.event)].count("Pers") == 0
+
+
 def test_a_registered_investor_is_shown_their_seat_not_a_button_and_finds_it_in_orders(
     client, db, login, shop
 ):

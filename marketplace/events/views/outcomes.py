@@ -34,6 +34,10 @@ def record_outcomes(event_id: int):
         ),
         success=_("Outcome recorded."),
         then=url_for("events.record_outcomes", event_id=event.id),
+        problems=lambda: outcomes.outcome_problems(
+            actor=current_user,
+            **field_values(form, "track", "status", "on", "amount", "lender_name"),
+        ),
     )
     return done or (
         render_template(

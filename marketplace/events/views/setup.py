@@ -46,18 +46,12 @@ def new():
         lambda: services.save_event(actor=current_user, data=form.event_data()),
         success=_("Event created. Now invite enterprises."),
         then=lambda event: url_for("events.invitations", event_id=event.id),
+        problems=lambda: services.event_problems(form.event_data()),
     )
-    if done:
-        return done
-    _every_problem(form)
-    return render_template("events/form.html", form=form, event=None), form_status(form)
-
-
-def _every_problem(form) -> None:
-    """On a form that failed its own checks, the event's rules too: one submit shows every
-    error (a wrong time under a wrong date, not in a second round)."""
-    if form.is_submitted() and form.errors:
-        add_problems(form, services.event_problems(form.event_data()))
+    return done or (
+        render_template("events/form.html", form=form, event=None),
+        form_status(form),
+    )
 
 
 @bp.get("/<int:event_id>")
@@ -101,6 +95,6 @@ def edit(event_id: int):
             return redirect(url_for("events.detail", event_id=event.id))
         if isinstance(outcome.error, EditConflict):
             form.open_at(event, services.event_values(event))
-    else:
-        _every_problem(form)
+    elif form.is_submitted():  # every error in one submit, as submitted(problems=) does
+        add_problems(form, services.event_problems(form.event_data()))
     return render_template("events/form.html", form=form, event=event), form_status(form)
