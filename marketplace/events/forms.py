@@ -44,10 +44,10 @@ class EventForm(VersionedForm):
     ends_on = DayField(_l("Last day (if more than one)"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"), default="Asia/Jakarta")
     day_start = StringField(
-        _l("Day starts at"), default="08.00", validators=[DataRequired(), Length(max=5)]
+        _l("Day starts at"), default="08.00", validators=[DataRequired(), Length(max=20)]
     )
     day_end = StringField(
-        _l("Day ends at"), default="16.00", validators=[DataRequired(), Length(max=5)]
+        _l("Day ends at"), default="16.00", validators=[DataRequired(), Length(max=20)]
     )
     slot_minutes = optional_whole_number(
         _l("Minutes per pitch or meeting"), least=5, most=240, default=15

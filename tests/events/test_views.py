@@ -83,6 +83,20 @@ def test_one_submit_shows_every_error_of_the_event_form(db, client, login, pitch
     assert db.session.query(PitchEvent).count() == 0
 
 
+def test_a_date_and_time_pasted_into_the_day_start_is_kept_and_explained(
+    db, client, login, pitch_day
+):
+    # The field used to carry maxlength=5, so the browser cut "2026-12-10 10.00" to "2026-".
+    login(pitch_day.facilitator)
+    page = client.get("/events/new").get_data(as_text=True)
+    assert 'maxlength="5"' not in page
+    response = client.post("/events/new", data=_form(day_start="2026-12-10 10.00"))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "Tulis waktu sebagai jam dan menit, mis. 09.30." in page
+    assert 'value="2026-12-10 10.00"' in page
+
+
 def test_the_cohort_is_invited_from_the_invitations_page(db, client, login, pitch_day):
     login(pitch_day.facilitator)
     client.post("/events/new", data=_form())
