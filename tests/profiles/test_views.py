@@ -547,6 +547,24 @@ def test_six_wrong_fields_show_six_errors_after_one_submit(owner_client):
     assert 'value="lima juta"' in page and 'value="banyak"' in page  # nothing typed is lost
 
 
+def test_the_error_summary_keeps_the_order_of_the_page(owner_client):
+    # The monthly revenue inputs are not fields of the form object: their errors used to be
+    # listed last, after the amount asked for, which stands below them.
+    client, _owner, enterprise = owner_client
+    month = recent_months(dt.date.today())[0]
+    form = _profile_form(capital="lima juta", ask_amount="seratus")
+    form[f"revenue_{month:%Y_%m}"] = "banyak"
+    page = client.post(f"/enterprises/{enterprise.id}/edit", data=form).get_data(as_text=True)
+    summary = page[
+        page.index('id="error-summary"') : page.index("</ul>", page.index("error-summary"))
+    ]
+    assert re.findall(r'href="#([^"]+)"', summary) == [
+        "capital",
+        f"revenue_{month:%Y_%m}",
+        "ask_amount",
+    ]
+
+
 def test_a_hint_is_linked_to_its_field(owner_client):
     client, _owner, enterprise = owner_client
     page = client.get(f"/enterprises/{enterprise.id}/edit").get_data(as_text=True)
