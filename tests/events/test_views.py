@@ -263,19 +263,22 @@ def test_feedback_is_sent_and_readable_only_by_its_enterprise(db, client, login,
     assert other.status_code == 403
 
 
+def _record_outcome(client, open_event, **changes):
+    """The investor's outcome form for the first enterprise, sent with `changes`."""
+    data = {
+        "enterprise_id": open_event.enterprises[0].id,
+        "track": "investment",
+        "status": "due_diligence",
+        "on": dt.date.today().isoformat(),
+        "amount": "75 jt",
+    }
+    return client.post(f"/events/{open_event.event.id}/outcomes", data={**data, **changes})
+
+
 def test_outcomes_are_recorded_and_shown_on_the_enterprise_page(db, client, login, open_event):
     investor, enterprise = open_event.investors[0], open_event.enterprises[0]
     login(investor)
-    response = client.post(
-        f"/events/{open_event.event.id}/outcomes",
-        data={
-            "enterprise_id": enterprise.id,
-            "track": "investment",
-            "status": "due_diligence",
-            "on": dt.date.today().isoformat(),
-            "amount": "75 jt",
-        },
-    )
+    response = _record_outcome(client, open_event)
     assert response.status_code == 302
     amount = re.compile(r"Rp75[.,]000[.,]000")  # the investor reads English: Rp75,000,000
     page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
@@ -293,15 +296,7 @@ def test_outcomes_are_recorded_and_shown_on_the_enterprise_page(db, client, logi
 
 def test_a_status_from_the_wrong_ladder_is_a_422(db, client, login, open_event):
     login(open_event.investors[0])
-    response = client.post(
-        f"/events/{open_event.event.id}/outcomes",
-        data={
-            "enterprise_id": open_event.enterprises[0].id,
-            "track": "kur",
-            "status": "funded",
-            "on": dt.date.today().isoformat(),
-        },
-    )
+    response = _record_outcome(client, open_event, track="kur", status="funded", amount="")
     assert response.status_code == 422
 
 
@@ -309,16 +304,7 @@ def test_a_date_that_does_not_exist_is_named_and_what_was_typed_kept(db, client,
     # 31 February: a browser without a date picker sends what was typed. The error names it
     # (a required check's "give the date" used to replace it), and the amount typed stays.
     login(open_event.investors[0])
-    response = client.post(
-        f"/events/{open_event.event.id}/outcomes",
-        data={
-            "enterprise_id": open_event.enterprises[0].id,
-            "track": "investment",
-            "status": "due_diligence",
-            "on": "2026-02-31",
-            "amount": "75 jt",
-        },
-    )
+    response = _record_outcome(client, open_event, on="2026-02-31")
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert "There is no date 2026-02-31: write it as year-month-day" in page
@@ -329,16 +315,8 @@ def test_a_date_that_does_not_exist_is_named_and_what_was_typed_kept(db, client,
 def test_one_submit_shows_every_error_of_the_outcome_form(db, client, login, open_event):
     # An unreadable amount used to hide the future date until a second submit.
     login(open_event.investors[0])
-    response = client.post(
-        f"/events/{open_event.event.id}/outcomes",
-        data={
-            "enterprise_id": open_event.enterprises[0].id,
-            "track": "investment",
-            "status": "due_diligence",
-            "on": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
-            "amount": "banyak",
-        },
-    )
+    future = dt.date.today() + dt.timedelta(days=10)
+    response = _record_outcome(client, open_event, on=future.isoformat(), amount="banyak")
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert 'id="amount-error"' in page and 'value="banyak"' in page
