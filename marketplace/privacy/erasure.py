@@ -270,8 +270,7 @@ def due_deletions(*, now: dt.datetime | None = None) -> list[int]:
         db.session.scalars(
             select(AccountDeletion.id)
             .where(
-                AccountDeletion.cancelled_at.is_(None),
-                AccountDeletion.done_at.is_(None),
+                AccountDeletion.is_pending,
                 AccountDeletion.due_at <= (now or utcnow()),
             )
             .order_by(AccountDeletion.id)

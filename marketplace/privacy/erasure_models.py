@@ -7,11 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
 from marketplace.models import ActorId, unique_where, utcnow
+
+# What `AccountDeletion.is_pending` says, written in SQL for the partial unique indexes.
+_PENDING_SQL = "cancelled_at IS NULL AND done_at IS NULL"
 
 
 class AccountDeletion(db.Model):
@@ -31,12 +35,12 @@ class AccountDeletion(db.Model):
         unique_where(
             "uq_account_deletions_open_user",
             "user_id",
-            where="cancelled_at IS NULL AND done_at IS NULL AND user_id IS NOT NULL",
+            where=f"{_PENDING_SQL} AND user_id IS NOT NULL",
         ),
         unique_where(
             "uq_account_deletions_open_enterprise",
             "enterprise_id",
-            where="cancelled_at IS NULL AND done_at IS NULL AND enterprise_id IS NOT NULL",
+            where=f"{_PENDING_SQL} AND enterprise_id IS NOT NULL",
         ),
     )
 
@@ -55,6 +59,12 @@ class AccountDeletion(db.Model):
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    @property
+    @hybrid_property
     def is_pending(self) -> bool:
+        """Neither cancelled nor carried out (also usable in a query's WHERE)."""
         return self.cancelled_at is None and self.done_at is None
+
+    @is_pending.inplace.expression
+    @classmethod
+    def _is_pending_expression(cls):
+        return and_(cls.cancelled_at.is_(None), cls.done_at.is_(None))

@@ -114,6 +114,21 @@ def test_the_mailed_link_cancels_and_publishes_the_profile_again(app, make, clie
     assert client.post(f"/privacy/delete/cancel/{token}").status_code == 404  # used
 
 
+def test_a_request_is_pending_until_cancelled_or_done_in_python_and_in_sql(app, make):
+    # `is_pending` is one rule: the property on a row and the filter the queries use.
+    waiting, cancelled, done = (
+        deletion_requests.request_deletion(user=make.owner(), password=PASSWORD) for _ in range(3)
+    )
+    cancelled.cancelled_at = done.done_at = utcnow()
+    for deletion in (waiting, cancelled, done):
+        deletion.due_at = utcnow() - dt.timedelta(minutes=1)
+    _db.session.commit()
+    assert [d.is_pending for d in (waiting, cancelled, done)] == [True, False, False]
+    assert erasure.due_deletions() == [waiting.id]
+    owners = [_db.session.get(User, d.user_id) for d in (waiting, cancelled, done)]
+    assert [deletion_requests.pending_for_user(o) for o in owners] == [waiting, None, None]
+
+
 def test_the_job_erases_only_after_72_hours_and_a_late_link_no_longer_cancels(
     app, make, client, outbox, runner
 ):
