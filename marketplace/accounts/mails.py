@@ -57,7 +57,7 @@ def external_url(endpoint: str, **values) -> str:
 
 def queue(kind: str, *, to: str, locale: str, params: dict) -> None:
     """Queue mail `kind` to `to` in `locale`, sent after the commit (dropped on rollback)."""
-    locale = locale or "id"
+    locale = mail.recipient_locale(locale)
     with force_locale(locale):
         subject = str(SUBJECTS[kind])
         body = str(BODIES[kind]) % params

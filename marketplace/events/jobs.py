@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterable
 
 from flask import Flask, current_app
-from flask_babel import force_locale
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -149,10 +148,7 @@ def give_up_build(run_id: int) -> None:
 def _send_each(users: Iterable[User], compose) -> int:
     sent = 0
     for user in users:
-        locale = user.locale or "id"
-        with force_locale(locale):
-            subject, body = compose()
-        mail.send(user.email, subject, body, kind="event", locale=locale)
+        mail.send_to(user, compose, kind="event")
         sent += 1
     return sent
 

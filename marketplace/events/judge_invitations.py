@@ -12,7 +12,6 @@ Services flush, never commit, and take keyword-only arguments.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -91,7 +90,7 @@ def _tell_invitee(event: PitchEvent, invitation: JudgeInvitation) -> None:
         return
     base = mail.public_url()
     # No account, so no language of theirs to go by: the platform's first language.
-    locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
+    locale = mail.recipient_locale(None)
     with force_locale(locale):
         subject = _("TemuModal: an invitation to judge")
         body = "\n\n".join(

@@ -16,10 +16,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -144,15 +144,10 @@ def remind_event(event: PitchEvent) -> int:
             continue
         db.session.add(EventReminder(event_id=event.id, user_id=person.user.id))
         db.session.flush()  # the unique pair claims this person before the mail is written
-        locale = person.user.locale or "id"
-        with force_locale(locale):
-            subject, body = reminder_message(event, person)
-        mail.send(
-            person.user.email,
-            subject,
-            body,
+        mail.send_to(
+            person.user,
+            partial(reminder_message, event, person),
             kind="event",
-            locale=locale,
             key=f"event-reminder:{event.id}:{person.user.id}",
         )
         sent += 1

@@ -21,11 +21,13 @@ import datetime as dt
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
+from typing import Protocol
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -68,9 +70,37 @@ class Message:
 outbox: list[Message] = []
 
 
+class Addressee(Protocol):
+    """Whom `send_to` writes to: a user, or anything with an address and a chosen language."""
+
+    email: str
+    locale: str | None
+
+
+def recipient_locale(chosen: str | None) -> str:
+    """The language to write to someone in: the one they chose, else the platform's default."""
+    return chosen or current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
+
+
 def _current_locale() -> str:
     locale = get_locale()
-    return str(locale) if locale is not None else "id"
+    return str(locale) if locale is not None else recipient_locale(None)
+
+
+def send_to(
+    person: Addressee,
+    compose: Callable[[], tuple[str, str]],
+    *,
+    kind: str,
+    key: str | None = None,
+) -> Message:
+    """Queue one e-mail to `person` in their own language: `compose()` runs with that language
+    switched on and returns the subject and the body; the rest is `send`'s."""
+    locale = recipient_locale(person.locale)
+    with force_locale(locale):
+        subject, body = compose()
+        subject, body = str(subject), str(body)
+    return send(person.email, subject, body, kind=kind, locale=locale, key=key)
 
 
 def send(

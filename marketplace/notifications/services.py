@@ -17,11 +17,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from blinker import Namespace
 from flask import g
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, column, func, select, table
 
@@ -324,16 +324,15 @@ def notify(
         notices.append(notice)
         if deliveries[user.id] != "email":
             continue
-        locale = user.locale or "id"
-        with force_locale(locale):
-            if compose is not None:
-                subject, body = compose(user)
-            else:
-                subject = str(MAIL_SUBJECTS[kind])
-                body = text_of(notice) + "\n\n" + _base_url() + link
-        mail.send(user.email, subject, body, kind=_reason(kind), locale=locale)
+        written = partial(compose, user) if compose is not None else partial(_notice_mail, notice)
+        mail.send_to(user, written, kind=_reason(kind))
     db.session.flush()
     return notices
+
+
+def _notice_mail(notice: Notification) -> tuple[str, str]:
+    """A notification as an e-mail: its text and a link to the page where the user acts."""
+    return str(MAIL_SUBJECTS[notice.kind]), text_of(notice) + "\n\n" + _base_url() + notice.link
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -468,6 +467,10 @@ def save_settings(*, user: Recipient, choices: dict[str, str]) -> None:
 
 
 # --- the daily digest ------------------------------------------------------------------------
+def _digest_mail(unread: list[Notification]) -> tuple[str, str]:
+    return str(_l("TemuModal: your daily digest")), digest_body(unread)
+
+
 def digest_body(notices: list[Notification]) -> str:
     """The digest's text in the current locale: one line per notification, with its link."""
     base = _base_url()
@@ -529,16 +532,10 @@ def send_digests(*, users: Iterable[Recipient] | None = None) -> int:
         unread = [n for n in notices if n.read_at is None]
         if not unread:
             continue
-        locale = user.locale or "id"
-        with force_locale(locale):
-            subject = str(_l("TemuModal: your daily digest"))
-            body = digest_body(unread)
-        mail.send(
-            user.email,
-            subject,
-            body,
+        mail.send_to(
+            user,
+            partial(_digest_mail, unread),
             kind="notice",
-            locale=locale,
             key=f"digest:{user.id}:{notices[-1].id}",
         )
         sent += 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale, get_locale
+from functools import partial
+
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -132,15 +134,10 @@ def event_cancelled_job(event_id: int, reason: str) -> int:
         for user in people:
             if mailed[user.id] == "email" or not user.active:
                 continue
-            locale = user.locale or "id"
-            with force_locale(locale):
-                subject, body = cancellation_message(event, reason)
-            mail.send(
-                user.email,
-                subject,
-                body,
+            mail.send_to(
+                user,
+                partial(cancellation_message, event, reason),
                 kind="event",
-                locale=locale,
                 key=f"event-{event.id}-cancelled-{user.id}",
             )
             sent += 1

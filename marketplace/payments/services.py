@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -449,52 +449,51 @@ def _check_pending(now: dt.datetime) -> dict[str, int]:
 def _mail(order: TicketOrder, kind: str, *, again: object = None) -> None:
     """The buyer's e-mail about the order, once per (order, kind), in their language; `again`
     (an admin's re-send) makes one more."""
-
-    user = order.user
-    locale = user.locale or "id"
-    base = mail.public_url()
-    with force_locale(locale):
-        title = order.event.title
-        if kind == "receipt":
-            subject = _(
-                "Your ticket for %(title)s (receipt %(n)s)", title=title, n=order.receipt_number
-            )
-            lines = [
-                _("Thank you: your seat is booked."),
-                _("Ticket: %(name)s", name=order.ticket_type.name),
-                _("Paid: %(amount)s", amount=formatting.rupiah(order.amount, locale)),
-                _("Receipt (kuitansi): %(url)s", url=f"{base}/orders/{order.id}/receipt"),
-            ]
-        elif kind == "late":
-            subject = _("Your payment for %(title)s is being refunded", title=title)
-            lines = [
-                _(
-                    "Your payment arrived after your seat's hold had run out, and the seat "
-                    "was taken meanwhile. The full amount (%(amount)s) is being refunded to you.",
-                    amount=formatting.rupiah(order.amount, locale),
-                )
-            ]
-        elif kind == "failed":
-            subject = _("Your payment for %(title)s did not go through", title=title)
-            lines = [_("Nothing was charged and the seat was released. You may try again.")]
-        else:
-            subject = _("Your ticket for %(title)s was refunded", title=title)
-            lines = [
-                _(
-                    "%(amount)s has been refunded to you; your seat is released.",
-                    amount=formatting.rupiah(order.refunded_amount, locale),
-                )
-            ]
-        lines += [
-            "",
-            _("Order: %(url)s", url=f"{base}/orders/{order.id}"),
-            _("TemuModal only collects ticket fees; it never holds or moves investment money."),
-        ]
-    mail.send(
-        user.email,
-        subject,
-        "\n".join(lines),
+    locale = mail.recipient_locale(order.user.locale)
+    mail.send_to(
+        order.user,
+        partial(_order_mail, order, kind, locale),
         kind="event",
-        locale=locale,
         key=f"order-{order.id}-{kind}" + (f"-again-{again}" if again is not None else ""),
     )
+
+
+def _order_mail(order: TicketOrder, kind: str, locale: str) -> tuple[str, str]:
+    base = mail.public_url()
+    title = order.event.title
+    if kind == "receipt":
+        subject = _(
+            "Your ticket for %(title)s (receipt %(n)s)", title=title, n=order.receipt_number
+        )
+        lines = [
+            _("Thank you: your seat is booked."),
+            _("Ticket: %(name)s", name=order.ticket_type.name),
+            _("Paid: %(amount)s", amount=formatting.rupiah(order.amount, locale)),
+            _("Receipt (kuitansi): %(url)s", url=f"{base}/orders/{order.id}/receipt"),
+        ]
+    elif kind == "late":
+        subject = _("Your payment for %(title)s is being refunded", title=title)
+        lines = [
+            _(
+                "Your payment arrived after your seat's hold had run out, and the seat "
+                "was taken meanwhile. The full amount (%(amount)s) is being refunded to you.",
+                amount=formatting.rupiah(order.amount, locale),
+            )
+        ]
+    elif kind == "failed":
+        subject = _("Your payment for %(title)s did not go through", title=title)
+        lines = [_("Nothing was charged and the seat was released. You may try again.")]
+    else:
+        subject = _("Your ticket for %(title)s was refunded", title=title)
+        lines = [
+            _(
+                "%(amount)s has been refunded to you; your seat is released.",
+                amount=formatting.rupiah(order.refunded_amount, locale),
+            )
+        ]
+    lines += [
+        "",
+        _("Order: %(url)s", url=f"{base}/orders/{order.id}"),
+        _("TemuModal only collects ticket fees; it never holds or moves investment money."),
+    ]
+    return str(subject), "\n".join(str(line) for line in lines)

@@ -12,19 +12,18 @@ erasure (marketplace.privacy.erasure) carries it out.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, formatting, tokens
+from marketplace import audit, formatting, mail, tokens
 from marketplace.accounts import mails as account_mails
 from marketplace.accounts import passwords
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.mail import send as send_mail
 from marketplace.models import as_utc, utcnow
 from marketplace.privacy.erasure_models import AccountDeletion
 from marketplace.privacy.models import RightsRequest
@@ -40,9 +39,7 @@ ROLES = frozenset({"owner", "investor", "facilitator"})
 def pending_for_user(user: User) -> AccountDeletion | None:
     return db.session.scalar(
         select(AccountDeletion).where(
-            AccountDeletion.user_id == user.id,
-            AccountDeletion.cancelled_at.is_(None),
-            AccountDeletion.done_at.is_(None),
+            AccountDeletion.user_id == user.id, AccountDeletion.is_pending
         )
     )
 
@@ -50,9 +47,7 @@ def pending_for_user(user: User) -> AccountDeletion | None:
 def pending_for_enterprise(enterprise: Enterprise) -> AccountDeletion | None:
     return db.session.scalar(
         select(AccountDeletion).where(
-            AccountDeletion.enterprise_id == enterprise.id,
-            AccountDeletion.cancelled_at.is_(None),
-            AccountDeletion.done_at.is_(None),
+            AccountDeletion.enterprise_id == enterprise.id, AccountDeletion.is_pending
         )
     )
 
@@ -111,20 +106,21 @@ def _hide(enterprise: Enterprise) -> bool:
 
 
 def _mail_cancel_link(deletion: AccountDeletion, to: User, token: str) -> None:
-    with force_locale(to.locale or "id"):
-        subject = str(_l("TemuModal: deletion requested; you can cancel it for 72 hours"))
-        body = str(
-            _l(
-                "We received a request to delete %(what)s on TemuModal. It is blocked"
-                " now and everything will be deleted on %(due)s. To cancel, open this"
-                " link before then (it works once):\n\n%(link)s\n\nIf you did not ask for this,"
-                " open the link and change your password.",
-                what=_deletion_subject(deletion),
-                due=formatting.datetime(deletion.due_at),
-                link=account_mails.external_url("erasure.cancel", token=token),
-            )
-        )
-    send_mail(to.email, subject, body, kind="account", locale=to.locale or "id")
+    mail.send_to(to, partial(_cancel_link_mail, deletion, token), kind="account")
+
+
+def _cancel_link_mail(deletion: AccountDeletion, token: str) -> tuple[str, str]:
+    subject = _l("TemuModal: deletion requested; you can cancel it for 72 hours")
+    body = _l(
+        "We received a request to delete %(what)s on TemuModal. It is blocked"
+        " now and everything will be deleted on %(due)s. To cancel, open this"
+        " link before then (it works once):\n\n%(link)s\n\nIf you did not ask for this,"
+        " open the link and change your password.",
+        what=_deletion_subject(deletion),
+        due=formatting.datetime(deletion.due_at),
+        link=account_mails.external_url("erasure.cancel", token=token),
+    )
+    return str(subject), str(body)
 
 
 def _deletion_subject(deletion: AccountDeletion) -> str:

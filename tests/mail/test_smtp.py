@@ -8,11 +8,13 @@ import email
 import socket
 import threading
 from email import policy
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from marketplace import mail
@@ -140,6 +142,27 @@ def test_a_mail_from_a_web_request_arrives_in_the_recipients_language(
     assert "admin@temumodal.test" in text  # whom to write to
     assert "/notifications/settings" in text  # where the other notifications are chosen
     assert rows()[0].status == "sent" and rows()[0].attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("chosen", "default", "expected"),
+    [("en", "id", "en"), ("id", "en", "id"), (None, "id", "id"), (None, "en", "en")],
+)
+def test_send_to_writes_in_the_language_the_person_chose_else_the_platforms(
+    app, db, sink, chosen, default, expected
+):
+    # Outside any request, as a worker sends: the lazily translated subject is rendered in the
+    # person's language, and someone who chose none gets the platform's default language.
+    app.config["BABEL_DEFAULT_LOCALE"] = default
+    person = SimpleNamespace(email="sri@example.id", locale=chosen)
+    subjects = {"id": "TemuModal: ringkasan harian Anda", "en": "TemuModal: your daily digest"}
+
+    mail.send_to(person, lambda: (_l("TemuModal: your daily digest"), "-"), kind="notice")
+    db.session.commit()
+
+    message = sink.received[0][2]
+    assert message["Subject"] == subjects[expected]
+    assert message["Content-Language"] == expected and rows()[0].locale == expected
 
 
 def test_the_html_part_escapes_the_text_and_links_the_urls(app, db, sink):
