@@ -136,14 +136,20 @@ def answer_judge_invitation(invitation_id: int):
     return redirect(url_for("events.judge_invitation_list"))
 
 
+def _judge_or_403(event):
+    """The current user's judge seat at `event`; 403 when they do not judge it."""
+    judge = permissions.judge_of(current_user, event)
+    if judge is None:
+        abort(403)
+    return judge
+
+
 # --- judges score -------------------------------------------------------------------------------
 @bp.get("/<int:event_id>/judging")
 @login_required
 def judging_queue(event_id: int):
     event = event_or_404(event_id)
-    judge = permissions.judge_of(current_user, event)
-    if judge is None:
-        abort(403)
+    judge = _judge_or_403(event)
     return render_template(
         "events/judging.html",
         event=event,
@@ -156,9 +162,7 @@ def judging_queue(event_id: int):
 @login_required
 def score(event_id: int, enterprise_id: int):
     event = event_or_404(event_id)
-    judge = permissions.judge_of(current_user, event)
-    if judge is None:
-        abort(403)
+    judge = _judge_or_403(event)
     item = next((q for q in judging.queue(event, judge) if q.enterprise.id == enterprise_id), None)
     if item is None:
         abort(404)

@@ -193,16 +193,7 @@ def _enterprise_agenda(event: PitchEvent, enterprise_id: int):
 def agenda(event_id: int):
     event = event_or_404(event_id)
     published, entries = _investor_agenda(event)
-    return render_template(
-        "events/agenda.html",
-        event=event,
-        entries=entries,
-        withdrawn=agendas.withdrawn_entries(event, published, investor_id=current_user.id),
-        schedule=published,
-        as_investor=True,
-        enterprise=None,
-        ics_url=url_for("events.agenda_ics", event_id=event.id),
-    )
+    return _agenda_page(event, published, entries)
 
 
 @bp.get("/<int:event_id>/enterprises/<int:enterprise_id>/agenda")
@@ -210,17 +201,28 @@ def agenda(event_id: int):
 def enterprise_agenda(event_id: int, enterprise_id: int):
     event = event_or_404(event_id)
     enterprise, published, entries = _enterprise_agenda(event, enterprise_id)
+    return _agenda_page(event, published, entries, enterprise=enterprise)
+
+
+def _agenda_page(event: PitchEvent, published, entries, *, enterprise=None):
+    """One agenda page: the investor's own (no `enterprise`) or an enterprise's."""
+    if enterprise is None:
+        withdrawn = agendas.withdrawn_entries(event, published, investor_id=current_user.id)
+        ics_url = url_for("events.agenda_ics", event_id=event.id)
+    else:
+        withdrawn = agendas.withdrawn_entries(event, published, enterprise_id=enterprise.id)
+        ics_url = url_for(
+            "events.enterprise_agenda_ics", event_id=event.id, enterprise_id=enterprise.id
+        )
     return render_template(
         "events/agenda.html",
         event=event,
         entries=entries,
-        withdrawn=agendas.withdrawn_entries(event, published, enterprise_id=enterprise.id),
+        withdrawn=withdrawn,
         schedule=published,
-        as_investor=False,
+        as_investor=enterprise is None,
         enterprise=enterprise,
-        ics_url=url_for(
-            "events.enterprise_agenda_ics", event_id=event.id, enterprise_id=enterprise.id
-        ),
+        ics_url=ics_url,
     )
 
 
