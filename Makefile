@@ -48,14 +48,15 @@ run: db
 	@# match cards at every start (a few seconds for the demo).
 	@$(FLASK) search reindex
 	@echo "TemuModal on http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # A job worker next to `make run`, for trying the queue locally: run both with the same
 # FLASK_REDIS_URL (default here: the local Redis, database 0), e.g.
 #   FLASK_REDIS_URL=redis://127.0.0.1:6379/0 make run   and, in a second terminal,   make worker
 worker: db
 	@echo "Worker on $${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} (start make run with the same FLASK_REDIS_URL)"
-	FLASK_REDIS_URL=$${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} $(FLASK) worker
+	FLASK_REDIS_URL=$${FLASK_REDIS_URL:-redis://127.0.0.1:6379/0} \
+	  FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) worker
 
 test: $(VENV)/.installed-dev translations system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
