@@ -312,6 +312,21 @@ def test_a_date_that_does_not_exist_is_named_and_what_was_typed_kept(db, client,
     assert 'value="75 jt"' in page
 
 
+def test_the_outcome_date_starts_at_today_where_the_event_is(
+    db, client, login, open_event, monkeypatch
+):
+    # 18:30 UTC is already the next day in Jakarta (01:30 WIB): the form offers that day.
+    from marketplace.events.views import outcomes as outcome_views
+
+    late_evening = dt.datetime(2026, 12, 6, 18, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(outcome_views, "utcnow", lambda: late_evening)
+    open_event.event.timezone = "Asia/Jakarta"
+    db.session.commit()
+    login(open_event.investors[0])
+    page = client.get(f"/events/{open_event.event.id}/outcomes").get_data(as_text=True)
+    assert 'value="2026-12-07"' in page
+
+
 def test_one_submit_shows_every_error_of_the_outcome_form(db, client, login, open_event):
     # An unreadable amount used to hide the future date until a second submit.
     login(open_event.investors[0])

@@ -3,7 +3,7 @@ summary."""
 
 from __future__ import annotations
 
-import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from marketplace.events import forms, outcomes, permissions
 from marketplace.events.views.common import bp, event_for
 from marketplace.extensions import db
 from marketplace.forms import field_values, form_status, submitted
+from marketplace.models import utcnow
 from marketplace.profiles.models import Enterprise
 
 
@@ -22,8 +23,8 @@ def record_outcomes(event_id: int):
     event = event_for(event_id, permissions.can_record_outcome)
     enterprises = sorted((i.enterprise for i in event.invitations), key=lambda e: e.name)
     form = forms.OutcomeForm(enterprises=enterprises)
-    if request.method == "GET":
-        form.on.data = dt.date.today()
+    if request.method == "GET":  # today where the event takes place, not on the server's clock
+        form.on.data = utcnow().astimezone(ZoneInfo(event.timezone)).date()
     done = submitted(
         form,
         lambda: outcomes.record_outcome(
