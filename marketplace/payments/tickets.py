@@ -362,6 +362,26 @@ def save_ticket_type(
     return ticket_type
 
 
+def discount_code_problems(
+    event: PitchEvent, *, code: str | None, percent_off: int | None, max_uses: int | None
+) -> Problems:
+    """Every rule a discount code breaks, each on its field (also run on a form that failed its
+    own checks, so one submit shows every error); a number the form could not read is None."""
+    problems = Problems()
+    code = (code or "").strip().upper()
+    if not code or len(code) > 40 or not code.replace("-", "").isalnum():
+        problems.add(_l("Use letters, digits and dashes only."), field="code")
+    elif db.session.scalar(
+        select(DiscountCode.id).where(DiscountCode.event_id == event.id, DiscountCode.code == code)
+    ):
+        problems.add(_l("This event has that code already."), field="code")
+    if percent_off is not None and not 1 <= percent_off <= 100:
+        problems.add(_l("Enter a discount from 1 to 100 %."), field="percent_off")
+    if max_uses is not None and max_uses < 1:
+        problems.add(_l("Allow at least one use."), field="max_uses")
+    return problems
+
+
 def add_discount_code(
     *, actor: User, event: PitchEvent, code: str, percent_off: int, max_uses: int
 ) -> DiscountCode:
@@ -369,18 +389,8 @@ def add_discount_code(
     ValidationError. Side effects: audit."""
     if not event_permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot change this event."))
-    code = (code or "").strip().upper()
-    if not code or len(code) > 40 or not code.replace("-", "").isalnum():
-        raise ValidationError(_l("Use letters, digits and dashes only."), field="code")
-    if not 1 <= percent_off <= 100:
-        raise ValidationError(_l("Enter a discount from 1 to 100 %."), field="percent_off")
-    if max_uses < 1:
-        raise ValidationError(_l("Allow at least one use."), field="max_uses")
-    exists = db.session.scalar(
-        select(DiscountCode.id).where(DiscountCode.event_id == event.id, DiscountCode.code == code)
-    )
-    if exists is not None:
-        raise ValidationError(_l("This event has that code already."), field="code")
+    discount_code_problems(event, code=code, percent_off=percent_off, max_uses=max_uses).raise_any()
+    code = code.strip().upper()
     row = DiscountCode(event_id=event.id, code=code, percent_off=percent_off, max_uses=max_uses)
     db.session.add(row)
     db.session.flush()

@@ -78,6 +78,9 @@ def add_code(event_id: int):
         ),
         success=_("Code added."),
         then=url_for("payments.manage", event_id=event.id),
+        problems=lambda: tickets.discount_code_problems(
+            event, **field_values(code_form, "code", "percent_off", "max_uses")
+        ),
     )
     return done or _manage_page(event, code_form=code_form)
 

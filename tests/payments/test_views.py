@@ -243,6 +243,18 @@ def test_one_submit_shows_every_error_of_the_ticket_form(client, db, login, shop
     assert [t.name for t in tickets.ticket_types(shop.event)].count("Pers") == 0
 
 
+def test_one_submit_shows_every_error_of_the_discount_code_form(client, db, login, shop):
+    login(shop.facilitator)
+    response = client.post(
+        f"/events/{shop.event.id}/tickets/codes",
+        data={"code-code": "a b!", "code-percent_off": "seratus", "code-max_uses": "3"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="code-code-error"' in page and 'id="code-percent_off-error"' in page
+    assert 'value="a b!"' in page and 'value="seratus"' in page
+
+
 def test_a_registered_investor_is_shown_their_seat_not_a_button_and_finds_it_in_orders(
     client, db, login, shop
 ):
