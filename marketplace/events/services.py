@@ -198,6 +198,16 @@ def event_problems(data: EventData) -> Problems:
     low, high = data.max_meetings_enterprise, data.min_meetings or 0
     if low is not None and low < high:
         problems.add(_l("The maximum is below the minimum."), field="max_meetings_enterprise")
+    if data.mode == "panel" and (data.min_panel_size or 0) > (data.panel_size or 0) > 0:
+        problems.add(
+            _l("A pitch cannot need more investors than a panel seats."), field="min_panel_size"
+        )
+    closes, first_day = data.registration_deadline, data.starts_on
+    if closes is not None and first_day is not None and closes > first_day:
+        problems.add(
+            _l("Registration must close on or before the first day."),
+            field="registration_deadline",
+        )
     return problems
 
 

@@ -305,3 +305,22 @@ def test_timing_is_fixed_once_a_schedule_exists(db, open_event):
     services.save_event(
         actor=open_event.facilitator, data=event_data(title="Baru"), event=open_event.event
     )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        # Registration closing after the event has begun: nobody could register in time.
+        ({"registration_deadline": FRIDAY + dt.timedelta(days=3)}, "registration_deadline"),
+        # A pitch that needs more investors than its panel seats can never be scheduled.
+        ({"panel_size": 3, "min_panel_size": 5}, "min_panel_size"),
+    ],
+)
+def test_contradicting_settings_are_named_on_their_field(overrides, field):
+    problems = services.event_problems(event_data(**overrides))
+    assert [p.field for p in problems.errors] == [field]
+
+
+def test_registration_may_close_on_the_first_day_and_a_pitch_may_fill_its_panel():
+    data = event_data(registration_deadline=FRIDAY, panel_size=3, min_panel_size=3)
+    assert services.event_problems(data).errors == []
