@@ -15,7 +15,7 @@ from marketplace import audit, tokens, vocab
 from marketplace.accounts import mails, passwords, signals
 from marketplace.accounts.models import EmailToken, Organisation, User
 from marketplace.accounts.services import end_all_sessions, find_user_by_email, normalise_email
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import Conflict, NotFound, Problems, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 
@@ -86,6 +86,28 @@ def register_user(
     return user
 
 
+def registration_problems(
+    *,
+    role: str | None,
+    password: str | None,
+    email: str | None,
+    name: str | None,
+    organisation_name: str | None,
+) -> Problems:
+    """Every rule the sign-up form breaks that needs no look-up of the address, each on its
+    field (also run on a form that failed its own checks, so one submit shows every error)."""
+    problems = Problems()
+    if role not in vocab.ROLES or role == "admin":
+        problems.add(_l("Choose one of the roles offered."), field="role")
+    with problems.check():
+        passwords.check_password_rules(
+            password or "", email=normalise_email(email or ""), name=name or ""
+        )
+    if not (organisation_name or "").strip():
+        problems.add(_l("Give the name of your organisation."), field="organisation_name")
+    return problems
+
+
 def register_account(
     *,
     email: str,
@@ -104,11 +126,9 @@ def register_account(
     Raises ValidationError. Side effects: see `register_user` and `send_confirmation`; audit
     `register.existing_email` for a taken address; mail after commit.
     """
-    if role not in vocab.ROLES or role == "admin":
-        raise ValidationError(_l("Choose one of the roles offered."), field="role")
-    passwords.check_password_rules(password, email=normalise_email(email), name=name)
-    if not (organisation_name or "").strip():
-        raise ValidationError(_l("Give the name of your organisation."), field="organisation_name")
+    registration_problems(
+        role=role, password=password, email=email, name=name, organisation_name=organisation_name
+    ).raise_any()
     existing = find_user_by_email(email)
     if existing is None:
         user = register_user(

@@ -80,6 +80,9 @@ def register():
             locale=security.select_locale(),
         ),
         then=url_for("accounts.check_email"),
+        problems=lambda: registration.registration_problems(
+            **field_values(form, "email", "name", "password", "role", "organisation_name")
+        ),
     )
     return done or (render_template("accounts/register.html", form=form), form_status(form))
 

@@ -207,6 +207,19 @@ def test_registration_password_rules(app, db, password, message):
         assert created == 0
 
 
+def test_one_submit_shows_the_password_rule_beside_the_forms_own_errors(app):
+    # A too-short password used to show only after the e-mail and the name were put right.
+    client = english(app.test_client())
+
+    response = _register(client, password="123", email="bukan-alamat", name="")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field_id in ("email", "name", "password"):
+        assert f'id="{field_id}-error"' in html, field_id
+    assert "Use at least 8 characters." in html
+
+
 def test_registration_keeps_what_was_typed_after_an_error(app):
     client = english(app.test_client())
 
