@@ -198,7 +198,9 @@ def event_problems(data: EventData) -> Problems:
     low, high = data.max_meetings_enterprise, data.min_meetings or 0
     if low is not None and low < high:
         problems.add(_l("The maximum is below the minimum."), field="max_meetings_enterprise")
-    if data.mode == "panel" and (data.min_panel_size or 0) > (data.panel_size or 0) > 0:
+    if data.mode == "panel" and not data.panel_size:
+        problems.add(_l("A panel needs at least one investor."), field="panel_size")
+    elif data.mode == "panel" and (data.min_panel_size or 0) > data.panel_size:
         problems.add(
             _l("A pitch cannot need more investors than a panel seats."), field="min_panel_size"
         )

@@ -314,6 +314,9 @@ def test_timing_is_fixed_once_a_schedule_exists(db, open_event):
         ({"registration_deadline": FRIDAY + dt.timedelta(days=3)}, "registration_deadline"),
         # A pitch that needs more investors than its panel seats can never be scheduled.
         ({"panel_size": 3, "min_panel_size": 5}, "min_panel_size"),
+        # A panel of nobody: no pitch could be heard.
+        ({"panel_size": 0, "min_panel_size": 1}, "panel_size"),
+        ({"panel_size": None, "min_panel_size": 0}, "panel_size"),
     ],
 )
 def test_contradicting_settings_are_named_on_their_field(overrides, field):
