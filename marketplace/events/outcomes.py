@@ -26,6 +26,9 @@ from marketplace.extensions import db
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 
+# Outcomes are recent news about financing: a date before this is a typing slip (0001-01-01).
+EARLIEST_OUTCOME = dt.date(2000, 1, 1)
+
 
 def may_record(user: User, event: PitchEvent | None, enterprise: Enterprise) -> bool:
     """Investors of a verified organisation (registered at the event, when one is given),
@@ -59,6 +62,8 @@ def outcome_problems(
         problems.add(problem, field="amount")
     if on is not None and on > dt.date.today() + dt.timedelta(days=1):
         problems.add(_l("The date cannot be in the future."), field="on")
+    elif on is not None and on < EARLIEST_OUTCOME:
+        problems.add(_l("Give a date from the year 2000 onwards."), field="on")
     if actor.role != "investor" and not (lender_name or "").strip():
         problems.add(_l("Name the investor or lender."), field="lender_name")
     return problems

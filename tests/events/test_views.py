@@ -327,6 +327,15 @@ def test_the_outcome_date_starts_at_today_where_the_event_is(
     assert 'value="2026-12-07"' in page
 
 
+def test_an_outcome_dated_before_2000_is_refused_as_a_slip(db, client, login, open_event):
+    login(open_event.investors[0])
+    response = _record_outcome(client, open_event, on="0001-01-01")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert 'id="on-error"' in page and "Give a date from the year 2000 onwards." in page
+    assert _record_outcome(client, open_event, on="2000-01-01").status_code == 302
+
+
 def test_one_submit_shows_every_error_of_the_outcome_form(db, client, login, open_event):
     # An unreadable amount used to hide the future date until a second submit.
     login(open_event.investors[0])
