@@ -135,7 +135,8 @@ class _Calendar(_Typed):
         # Read fine, it is shown as the input writes it: a date-and-time typed "2026-12-10
         # 10.00" (or a date "2026-3-5") would leave the browser's input empty.
         if self.data is not None and not self.process_errors:
-            return self.data.strftime(self.format[0])
+            # %Y writes year 1 as "1": the input wants four digits ("0001-01-01").
+            return self.data.strftime(self.format[0].replace("%Y", f"{self.data.year:04d}"))
         return super()._value()
 
 

@@ -291,6 +291,21 @@ def test_a_time_typed_the_indonesian_way_is_shown_back_as_the_input_writes_it(ap
         assert 'value="2026-03-05"' in form.on() and 'type="date"' in form.on()
 
 
+def test_a_year_before_1000_is_shown_back_with_four_digits(app):
+    # "0001-01-01" is read (a rule, not the field, refuses it); written back as "1-01-01" a
+    # date input would show it empty next to the rule's error.
+    with app.test_request_context("/", method="POST"):
+        form = TypedForm(
+            formdata=MultiDict(
+                {"on": "0001-01-01", "month": "0099-03", "opens": "0012-12-10T10:00"}
+            ),
+            meta={"csrf": False},
+        )
+        assert form.validate(), form.errors
+        assert 'value="0001-01-01"' in form.on() and 'value="0099-03"' in form.month()
+        assert 'value="0012-12-10T10:00"' in form.opens()
+
+
 @pytest.mark.parametrize(
     ("locale", "most"),
     [
