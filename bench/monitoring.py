@@ -56,11 +56,7 @@ from marketplace.events.models import (  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.matching.models import MatchCard, ShortlistEntry  # noqa: E402
 from marketplace.models import utcnow  # noqa: E402
-from marketplace.monitoring.models import (  # noqa: E402
-    CheckIn,
-    FinanceReceived,
-    Target,
-)
+from marketplace.monitoring.models import CheckIn, FinanceReceived, Target  # noqa: E402
 from marketplace.profiles.models import Enterprise  # noqa: E402
 from marketplace.programmes.models import Cohort, Enrolment, Programme  # noqa: E402
 

@@ -20,12 +20,7 @@ from sqlalchemy import func, select
 from marketplace import audit, permissions, vocab
 from marketplace.accounts import mails, registration
 from marketplace.accounts import services as account_services
-from marketplace.accounts.models import (
-    INVITATION_ROLES,
-    Organisation,
-    OrganisationInvitation,
-    User,
-)
+from marketplace.accounts.models import INVITATION_ROLES, Organisation, OrganisationInvitation, User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
@@ -26,23 +18,23 @@ class Organisation(TimestampMixin, db.Model):
 
     __tablename__ = "organisations"
     __table_args__ = (
-        CheckConstraint("kind IN ('enterprise','programme','investor','platform')", name="kind"),
+        sa.CheckConstraint("kind IN ('enterprise','programme','investor','platform')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    province_code: Mapped[str | None] = mapped_column(String(2))
-    website: Mapped[str | None] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text)
-    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    province_code: Mapped[str | None] = mapped_column(sa.String(2))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     verified_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
+        sa.ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
     )
     # An admin's refusal (issue 13): the reason is mailed to the members; the organisation
     # leaves the verification queue until it asks again (a verification clears both).
-    rejected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    rejected_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id"
@@ -56,29 +48,31 @@ class Organisation(TimestampMixin, db.Model):
 class User(TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('owner','facilitator','investor','admin')", name="role"),
+        sa.CheckConstraint("role IN ('owner','facilitator','investor','admin')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    locale: Mapped[str] = mapped_column(String(5), default="id")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="id")
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.Integer)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # When the holder proved the address by following the confirmation (or reset) link; None
     # until then. Unconfirmed accounts may log in but not act towards others.
-    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # An organisation admin (issue 13) removes members and invites other admins; whoever
     # registers an organisation is its first one.
-    organisation_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    organisation_admin: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=false()
+    )
 
     organisation: Mapped[Organisation] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
@@ -114,12 +108,12 @@ class UserSession(db.Model):
     __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     user_id: Mapped[UserId]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    ip: Mapped[str | None] = mapped_column(String(45))
-    user_agent: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
 
 
 class EmailToken(db.Model):
@@ -130,15 +124,15 @@ class EmailToken(db.Model):
     """
 
     __tablename__ = "email_tokens"
-    __table_args__ = (CheckConstraint("purpose IN ('confirm','reset')", name="purpose"),)
+    __table_args__ = (sa.CheckConstraint("purpose IN ('confirm','reset')", name="purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(10))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(sa.String(10))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     user_id: Mapped[UserId]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 # The role an invitation offers in the organisation (an admin can also remove members).
@@ -153,19 +147,23 @@ class OrganisationInvitation(db.Model):
     """
 
     __tablename__ = "organisation_invitations"
-    __table_args__ = (CheckConstraint(one_of("role", INVITATION_ROLES), name="role"),)
+    __table_args__ = (sa.CheckConstraint(one_of("role", INVITATION_ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[OrganisationId]
-    email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[str] = mapped_column(String(10))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[str] = mapped_column(sa.String(10))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

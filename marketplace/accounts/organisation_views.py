@@ -11,14 +11,7 @@ from marketplace.accounts import forms, members, sessions
 from marketplace.accounts.models import OrganisationInvitation, User
 from marketplace.errors import DomainError
 from marketplace.extensions import limiter
-from marketplace.forms import (
-    ActionForm,
-    Attempt,
-    field_values,
-    form_status,
-    pressed,
-    submitted,
-)
+from marketplace.forms import ActionForm, Attempt, field_values, form_status, pressed, submitted
 from marketplace.web import require_permission, visible_or_404
 
 bp = Blueprint("organisation", __name__)

@@ -20,12 +20,7 @@ from sqlalchemy import exists, select
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.errors import (
-    Conflict,
-    PermissionDenied,
-    ValidationError,
-    ValidationErrors,
-)
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, ValidationErrors
 from marketplace.events import codes, notices, permissions, registrations, schedules
 from marketplace.events.models import (
     Criterion,

@@ -23,10 +23,7 @@ from marketplace.extensions import db
 from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.permissions import is_active as _active
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.permissions import (
-    can_edit_enterprise,
-    is_verified_investor,
-)
+from marketplace.profiles.permissions import can_edit_enterprise, is_verified_investor
 
 
 @deny_on_error

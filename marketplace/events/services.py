@@ -23,12 +23,7 @@ from marketplace import audit, editing
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, PermissionDenied, Problems, ValidationError
 from marketplace.events import codes, permissions
-from marketplace.events.models import (
-    EventInvitation,
-    EventRoom,
-    PitchEvent,
-    Schedule,
-)
+from marketplace.events.models import EventInvitation, EventRoom, PitchEvent, Schedule
 from marketplace.events.scheduling import Slot
 from marketplace.extensions import db
 from marketplace.models import row_or_not_found

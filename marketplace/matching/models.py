@@ -9,21 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
@@ -61,12 +48,12 @@ class SearchOutbox(db.Model):
     """One pending index change. No foreign key: a deleted enterprise still needs removing."""
 
     __tablename__ = "search_outbox"
-    __table_args__ = (CheckConstraint(one_of("op", OUTBOX_OPS), name="op"),)
+    __table_args__ = (sa.CheckConstraint(one_of("op", OUTBOX_OPS), name="op"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(Integer, index=True)
-    op: Mapped[str] = mapped_column(String(10), default="sync")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enterprise_id: Mapped[int] = mapped_column(sa.Integer, index=True)
+    op: Mapped[str] = mapped_column(sa.String(10), default="sync")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class ShortlistEntry(db.Model):
@@ -74,18 +61,18 @@ class ShortlistEntry(db.Model):
 
     __tablename__ = "shortlist_entries"
     __table_args__ = (
-        UniqueConstraint("organisation_id", "enterprise_id"),
-        CheckConstraint(one_of("stage", vocab.DEAL_STAGES), name="stage"),
+        sa.UniqueConstraint("organisation_id", "enterprise_id"),
+        sa.CheckConstraint(one_of("stage", vocab.DEAL_STAGES), name="stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[OrganisationId]
     enterprise_id: Mapped[EnterpriseId]
-    stage: Mapped[str] = mapped_column(String(20), default="observing")
+    stage: Mapped[str] = mapped_column(sa.String(20), default="observing")
     added_by_id: Mapped[ActorId]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
     organisation: Mapped[Organisation] = relationship()
@@ -101,12 +88,12 @@ class ShortlistMove(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = parent_id("shortlist_entries")
-    from_stage: Mapped[str | None] = mapped_column(String(20))
-    to_stage: Mapped[str] = mapped_column(String(20))
+    from_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    to_stage: Mapped[str] = mapped_column(sa.String(20))
     moved_by_id: Mapped[ActorId]
     # The name is kept so the history still reads after the user is deleted.
-    moved_by_name: Mapped[str] = mapped_column(String(120))
-    moved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moved_by_name: Mapped[str] = mapped_column(sa.String(120))
+    moved_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     entry: Mapped[ShortlistEntry] = relationship(back_populates="moves")
 
@@ -119,9 +106,9 @@ class ShortlistNote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = parent_id("shortlist_entries")
     author_id: Mapped[ActorId]
-    author_name: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    author_name: Mapped[str] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     entry: Mapped[ShortlistEntry] = relationship(back_populates="notes")
 
@@ -131,27 +118,27 @@ class MeetingRequest(db.Model):
 
     __tablename__ = "meeting_requests"
     __table_args__ = (
-        CheckConstraint(one_of("status", MEETING_STATUSES), name="status"),
-        CheckConstraint(
+        sa.CheckConstraint(one_of("status", MEETING_STATUSES), name="status"),
+        sa.CheckConstraint(
             "status != 'accepted' OR chosen_start IS NOT NULL", name="accepted_has_time"
         ),
-        CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
+        sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
     organisation_id: Mapped[OrganisationId]
     requested_by_id: Mapped[ActorId]
-    message: Mapped[str] = mapped_column(Text)
-    place: Mapped[str | None] = mapped_column(String(200))
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    chosen_start: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    message: Mapped[str] = mapped_column(sa.Text)
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    duration_minutes: Mapped[int] = mapped_column(sa.Integer, default=60)
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    chosen_start: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     decided_by_id: Mapped[ActorId]
     # True when the enterprise's facilitator answered for the owner.
-    decided_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_on_behalf: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -165,14 +152,14 @@ class MeetingTime(db.Model):
 
     __tablename__ = "meeting_times"
     __table_args__ = (
-        UniqueConstraint("request_id", "starts_at"),
-        CheckConstraint(one_of("proposed_by", MEETING_SIDES), name="proposed_by"),
+        sa.UniqueConstraint("request_id", "starts_at"),
+        sa.CheckConstraint(one_of("proposed_by", MEETING_SIDES), name="proposed_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = parent_id("meeting_requests")
-    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    proposed_by: Mapped[str] = mapped_column(String(10))
+    starts_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    proposed_by: Mapped[str] = mapped_column(sa.String(10))
 
     request: Mapped[MeetingRequest] = relationship(back_populates="times")
 
@@ -197,25 +184,25 @@ class MatchCard(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
     )
-    sector: Mapped[str] = mapped_column(String(20), default="")
-    province_code: Mapped[str] = mapped_column(String(2), default="")
-    regency_code: Mapped[str] = mapped_column(String(5), default="")
-    size_class: Mapped[str] = mapped_column(String(20), default="")
-    stage: Mapped[str] = mapped_column(String(20))
-    ask_amount: Mapped[int | None] = mapped_column(BigInteger)
-    instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
-    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sector: Mapped[str] = mapped_column(sa.String(20), default="")
+    province_code: Mapped[str] = mapped_column(sa.String(2), default="")
+    regency_code: Mapped[str] = mapped_column(sa.String(5), default="")
+    size_class: Mapped[str] = mapped_column(sa.String(20), default="")
+    stage: Mapped[str] = mapped_column(sa.String(20))
+    ask_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    instruments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    documents: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # Consented themes only (cards.consented_themes): a card is read by every investor.
-    impact_themes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    impact_themes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    routes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # Meets the social-investment checklist on consented data (readiness_social.social_checklist).
-    social_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    social_ready: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # Analyzed (stemmed) terms of name, products, description and deck text, for thesis overlap.
-    text_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
-    computed_on: Mapped[dt.date] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text_terms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    computed_on: Mapped[dt.date] = mapped_column(sa.Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class IntroductionRequest(db.Model):
@@ -226,7 +213,7 @@ class IntroductionRequest(db.Model):
 
     __tablename__ = "introduction_requests"
     __table_args__ = (
-        CheckConstraint(one_of("status", INTRODUCTION_STATUSES), name="status"),
+        sa.CheckConstraint(one_of("status", INTRODUCTION_STATUSES), name="status"),
         unique_where(
             "uq_introduction_requests_open_pair",
             "enterprise_id",
@@ -238,15 +225,19 @@ class IntroductionRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
     organisation_id: Mapped[OrganisationId]
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    message: Mapped[str] = mapped_column(sa.Text)
     # What the enterprise asks of this investor (an instrument code of vocab.INSTRUMENTS).
-    instrument: Mapped[str | None] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    instrument: Mapped[str | None] = mapped_column(sa.String(30))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        sa.DateTime(timezone=True), default=utcnow, index=True
     )
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -260,13 +251,13 @@ class SavedSearch(db.Model):
     in a canonical order), run against each newly published profile (see `saved_searches`)."""
 
     __tablename__ = "saved_searches"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    __table_args__ = (sa.UniqueConstraint("user_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[UserId]
-    name: Mapped[str] = mapped_column(String(80))
-    params: Mapped[str] = mapped_column(String(2000), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    params: Mapped[str] = mapped_column(sa.String(2000), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship()
 
@@ -278,9 +269,9 @@ class SavedSearchHit(db.Model):
     __tablename__ = "saved_search_hits"
 
     saved_search_id: Mapped[int] = mapped_column(
-        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
     )
     enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True, index=True
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    notified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    notified_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -19,10 +19,7 @@ from __future__ import annotations
 from marketplace.matching.models import IntroductionRequest, MeetingRequest, ShortlistEntry
 from marketplace.permissions import deny_on_error, is_admin, is_confirmed
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.permissions import (
-    can_edit_enterprise,
-    is_verified_investor,
-)
+from marketplace.profiles.permissions import can_edit_enterprise, is_verified_investor
 
 
 def _investor(user) -> bool:

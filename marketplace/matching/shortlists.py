@@ -21,11 +21,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import db
 from marketplace.formatting import csv_datetime, csv_text, local_date
 from marketplace.matching import permissions
-from marketplace.matching.models import (
-    ShortlistEntry,
-    ShortlistMove,
-    ShortlistNote,
-)
+from marketplace.matching.models import ShortlistEntry, ShortlistMove, ShortlistNote
 from marketplace.profiles.models import Enterprise
 
 MAX_NOTE_CHARS = 2000

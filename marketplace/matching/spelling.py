@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from marketplace.matching.analysis import (
-    EXACT_PREFIX,
-    analyze,
-    fold,
-    place_words,
-    synonym_table,
-)
+from marketplace.matching.analysis import EXACT_PREFIX, analyze, fold, place_words, synonym_table
 
 
 def vocabulary_of(index_terms: Iterable[str]) -> frozenset[str]:

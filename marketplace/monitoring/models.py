@@ -12,17 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -40,20 +30,20 @@ class Target(TimestampMixin, db.Model):
 
     __tablename__ = "monitoring_targets"
     __table_args__ = (
-        UniqueConstraint("programme_id", "indicator", "period"),
-        CheckConstraint("target >= 0", name="target_non_negative"),
-        CheckConstraint("baseline IS NULL OR baseline >= 0", name="baseline_non_negative"),
+        sa.UniqueConstraint("programme_id", "indicator", "period"),
+        sa.CheckConstraint("target >= 0", name="target_non_negative"),
+        sa.CheckConstraint("baseline IS NULL OR baseline >= 0", name="baseline_non_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
-    indicator: Mapped[str] = mapped_column(String(40))
-    period: Mapped[str] = mapped_column(String(7))
-    target: Mapped[int] = mapped_column(BigInteger)
-    baseline: Mapped[int | None] = mapped_column(BigInteger)
-    donor_code: Mapped[str | None] = mapped_column(String(40))
+    indicator: Mapped[str] = mapped_column(sa.String(40))
+    period: Mapped[str] = mapped_column(sa.String(7))
+    target: Mapped[int] = mapped_column(sa.BigInteger)
+    baseline: Mapped[int | None] = mapped_column(sa.BigInteger)
+    donor_code: Mapped[str | None] = mapped_column(sa.String(40))
     set_by_id: Mapped[ActorId]
 
     programme: Mapped[Programme] = relationship()
@@ -68,22 +58,22 @@ class CheckIn(TimestampMixin, db.Model):
 
     __tablename__ = "monitoring_check_ins"
     __table_args__ = (
-        UniqueConstraint("enterprise_id", "month"),
-        CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_non_negative"),
+        sa.UniqueConstraint("enterprise_id", "month"),
+        sa.CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_non_negative"),
         # A NULL (not reported) passes: a CHECK fails only on false.
-        CheckConstraint(
+        sa.CheckConstraint(
             "employees_women >= 0 AND employees_men >= 0", name="employees_non_negative"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    month: Mapped[dt.date] = mapped_column(Date, index=True)
-    revenue: Mapped[int | None] = mapped_column(BigInteger)
-    employees_women: Mapped[int | None] = mapped_column(Integer)
-    employees_men: Mapped[int | None] = mapped_column(Integer)
-    stage: Mapped[str | None] = mapped_column(String(20))
-    size_class: Mapped[str | None] = mapped_column(String(20))
+    month: Mapped[dt.date] = mapped_column(sa.Date, index=True)
+    revenue: Mapped[int | None] = mapped_column(sa.BigInteger)
+    employees_women: Mapped[int | None] = mapped_column(sa.Integer)
+    employees_men: Mapped[int | None] = mapped_column(sa.Integer)
+    stage: Mapped[str | None] = mapped_column(sa.String(20))
+    size_class: Mapped[str | None] = mapped_column(sa.String(20))
     entered_by_id: Mapped[ActorId]
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -97,16 +87,16 @@ class FinanceReceived(db.Model):
 
     __tablename__ = "monitoring_finance"
     __table_args__ = (
-        UniqueConstraint("check_in_id", "route"),
-        CheckConstraint("amount > 0", name="amount_positive"),
+        sa.UniqueConstraint("check_in_id", "route"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_in_id: Mapped[int] = mapped_column(
-        ForeignKey("monitoring_check_ins.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("monitoring_check_ins.id", ondelete="CASCADE"), index=True
     )
-    route: Mapped[str] = mapped_column(String(20))
-    amount: Mapped[int] = mapped_column(BigInteger)
+    route: Mapped[str] = mapped_column(sa.String(20))
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
 
     check_in: Mapped[CheckIn] = relationship(back_populates="finance")
 
@@ -119,7 +109,7 @@ class DataVersion(db.Model):
     __tablename__ = "monitoring_data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(32))
+    token: Mapped[str] = mapped_column(sa.String(32))
 
 
 class PublicSnapshot(db.Model):
@@ -132,6 +122,6 @@ class PublicSnapshot(db.Model):
     __tablename__ = "monitoring_public_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    as_of: Mapped[dt.date] = mapped_column(Date, unique=True)
-    figures: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    as_of: Mapped[dt.date] = mapped_column(sa.Date, unique=True)
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

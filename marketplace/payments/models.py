@@ -11,17 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -60,25 +51,25 @@ class TicketType(TimestampMixin, db.Model):
 
     __tablename__ = "ticket_types"
     __table_args__ = (
-        UniqueConstraint("event_id", "name"),
-        CheckConstraint("price >= 0", name="price_non_negative"),
-        CheckConstraint("capacity >= 1", name="capacity_positive"),
-        CheckConstraint(
+        sa.UniqueConstraint("event_id", "name"),
+        sa.CheckConstraint("price >= 0", name="price_non_negative"),
+        sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+        sa.CheckConstraint(
             "sale_ends_at IS NULL OR sale_starts_at IS NULL OR sale_ends_at > sale_starts_at",
             name="sale_window_in_order",
         ),
-        CheckConstraint(one_of("kind", TICKET_KINDS), name="kind"),
+        sa.CheckConstraint(one_of("kind", TICKET_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[EventId]
-    name: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(10), default="investor", server_default="investor")
-    price: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="IDR")
-    capacity: Mapped[int] = mapped_column(Integer)
-    sale_starts_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    sale_ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    kind: Mapped[str] = mapped_column(sa.String(10), default="investor", server_default="investor")
+    price: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    capacity: Mapped[int] = mapped_column(sa.Integer)
+    sale_starts_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    sale_ends_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     event: Mapped[PitchEvent] = relationship()
 
@@ -96,15 +87,15 @@ class TicketSettings(db.Model):
 
     __tablename__ = "ticket_settings"
     __table_args__ = (
-        CheckConstraint(
+        sa.CheckConstraint(
             f"hold_minutes BETWEEN {MIN_HOLD_MINUTES} AND {MAX_HOLD_MINUTES}", name="hold_minutes"
         ),
     )
 
     event_id: Mapped[int] = mapped_column(
-        ForeignKey("pitch_events.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("pitch_events.id", ondelete="CASCADE"), primary_key=True
     )
-    hold_minutes: Mapped[int] = mapped_column(Integer)
+    hold_minutes: Mapped[int] = mapped_column(sa.Integer)
 
 
 class DiscountCode(TimestampMixin, db.Model):
@@ -112,16 +103,16 @@ class DiscountCode(TimestampMixin, db.Model):
 
     __tablename__ = "discount_codes"
     __table_args__ = (
-        UniqueConstraint("event_id", "code"),
-        CheckConstraint("percent_off BETWEEN 1 AND 100", name="percent_off"),
-        CheckConstraint("max_uses >= 1", name="max_uses_positive"),
+        sa.UniqueConstraint("event_id", "code"),
+        sa.CheckConstraint("percent_off BETWEEN 1 AND 100", name="percent_off"),
+        sa.CheckConstraint("max_uses >= 1", name="max_uses_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[EventId]
-    code: Mapped[str] = mapped_column(String(40))
-    percent_off: Mapped[int] = mapped_column(Integer)
-    max_uses: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    percent_off: Mapped[int] = mapped_column(sa.Integer)
+    max_uses: Mapped[int] = mapped_column(sa.Integer)
 
 
 class TicketOrder(TimestampMixin, db.Model):
@@ -129,10 +120,10 @@ class TicketOrder(TimestampMixin, db.Model):
 
     __tablename__ = "ticket_orders"
     __table_args__ = (
-        CheckConstraint(one_of("status", ORDER_STATES), name="status"),
-        CheckConstraint("amount >= 0 AND list_price >= amount", name="amount"),
+        sa.CheckConstraint(one_of("status", ORDER_STATES), name="status"),
+        sa.CheckConstraint("amount >= 0 AND list_price >= amount", name="amount"),
         # At most the order's amount, or what Stripe took when that differs (a flagged order).
-        CheckConstraint(
+        sa.CheckConstraint(
             "refunded_amount >= 0 AND (refunded_amount <= amount "
             "OR refunded_amount <= amount_received)",
             name="refunded",
@@ -142,32 +133,32 @@ class TicketOrder(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[EventId]
     ticket_type_id: Mapped[int] = mapped_column(
-        ForeignKey("ticket_types.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("ticket_types.id", ondelete="RESTRICT"), index=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     discount_code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("discount_codes.id", ondelete="SET NULL")
+        sa.ForeignKey("discount_codes.id", ondelete="SET NULL")
     )
     registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("event_registrations.id", ondelete="SET NULL")
+        sa.ForeignKey("event_registrations.id", ondelete="SET NULL")
     )
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    list_price: Mapped[int] = mapped_column(BigInteger)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="IDR")
-    hold_expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    attempt: Mapped[int] = mapped_column(Integer, default=1)
-    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    checkout_url: Mapped[str | None] = mapped_column(Text)
-    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
-    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
+    list_price: Mapped[int] = mapped_column(sa.BigInteger)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    hold_expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    attempt: Mapped[int] = mapped_column(sa.Integer, default=1)
+    stripe_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    checkout_url: Mapped[str | None] = mapped_column(sa.Text)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    receipt_number: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    refunded_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # What Stripe took (rupiah), as Stripe said when last asked; None until it differs or is
     # needed: a flagged order's refunds are capped by it, not by `amount`.
-    amount_received: Mapped[int | None] = mapped_column(BigInteger)
+    amount_received: Mapped[int | None] = mapped_column(sa.BigInteger)
     # Why the order ended as it did, for the buyer and the admin (seat_gone, amount_mismatch…).
-    note: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(sa.String(40))
 
     event: Mapped[PitchEvent] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
@@ -199,18 +190,20 @@ class OrderRefund(db.Model):
 
     __tablename__ = "order_refunds"
     __table_args__ = (
-        CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("status IN ('requested','succeeded','failed')", name="status"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("status IN ('requested','succeeded','failed')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = parent_id("ticket_orders")
-    amount: Mapped[int] = mapped_column(BigInteger)
-    reason: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), default="requested")
-    stripe_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    status: Mapped[str] = mapped_column(sa.String(10), default="requested")
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     order: Mapped[TicketOrder] = relationship(back_populates="refunds")
 
@@ -220,12 +213,12 @@ class StripeEvent(db.Model):
 
     __tablename__ = "stripe_events"
 
-    id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    type: Mapped[str] = mapped_column(String(80))
+    id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80))
     order_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ticket_orders.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("ticket_orders.id", ondelete="SET NULL"), index=True
     )
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class WebhookFailure(db.Model):
@@ -234,7 +227,7 @@ class WebhookFailure(db.Model):
     __tablename__ = "webhook_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str | None] = mapped_column(String(255))
-    type: Mapped[str | None] = mapped_column(String(80))
-    error: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    event_id: Mapped[str | None] = mapped_column(sa.String(255))
+    type: Mapped[str | None] = mapped_column(sa.String(80))
+    error: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -8,19 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
@@ -62,9 +51,9 @@ class Deck(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
     versions: Mapped[list[DeckVersion]] = children("deck", order_by="DeckVersion.number.desc()")
@@ -89,30 +78,30 @@ class DeckVersion(db.Model):
 
     __tablename__ = "deck_versions"
     __table_args__ = (
-        UniqueConstraint("deck_id", "number"),
-        CheckConstraint(one_of("state", VERSION_STATES), name="state"),
-        CheckConstraint("source_kind IN ('pdf','images')", name="source_kind"),
+        sa.UniqueConstraint("deck_id", "number"),
+        sa.CheckConstraint(one_of("state", VERSION_STATES), name="state"),
+        sa.CheckConstraint("source_kind IN ('pdf','images')", name="source_kind"),
         # At most one current version per deck, enforced by the database on both backends.
         unique_where("uq_deck_versions_current", "deck_id", where="is_current"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    source_kind: Mapped[str] = mapped_column(String(10))
-    original_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
-    filename: Mapped[str] = mapped_column(String(120))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(BigInteger)
-    page_count: Mapped[int | None] = mapped_column(Integer)
-    text: Mapped[str | None] = mapped_column(Text)
-    has_javascript: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[str] = mapped_column(String(12), default="uploaded")
-    error_code: Mapped[str | None] = mapped_column(String(40))
-    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    deck_id: Mapped[int] = mapped_column(sa.ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    source_kind: Mapped[str] = mapped_column(sa.String(10))
+    original_keys: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    page_count: Mapped[int | None] = mapped_column(sa.Integer)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    has_javascript: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    state: Mapped[str] = mapped_column(sa.String(12), default="uploaded")
+    error_code: Mapped[str | None] = mapped_column(sa.String(40))
+    is_current: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_by_id: Mapped[ActorId]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     deck: Mapped[Deck] = relationship(back_populates="versions")
     created_by: Mapped[User | None] = relationship()
@@ -130,23 +119,23 @@ class DeckPage(db.Model):
     """The rendered previews of one page: a small one for lists, a large one to read."""
 
     __tablename__ = "deck_pages"
-    __table_args__ = (UniqueConstraint("version_id", "index"),)
+    __table_args__ = (sa.UniqueConstraint("version_id", "index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = parent_id("deck_versions")
-    index: Mapped[int] = mapped_column(Integer)  # 0-based; pages are shown 1-based
-    mime: Mapped[str] = mapped_column(String(30))
-    small_key: Mapped[str] = mapped_column(String(80))
-    small_width: Mapped[int] = mapped_column(Integer)
-    small_height: Mapped[int] = mapped_column(Integer)
-    small_size: Mapped[int] = mapped_column(Integer)
-    large_key: Mapped[str] = mapped_column(String(80))
-    large_width: Mapped[int] = mapped_column(Integer)
-    large_height: Mapped[int] = mapped_column(Integer)
-    large_size: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column(sa.Integer)  # 0-based; pages are shown 1-based
+    mime: Mapped[str] = mapped_column(sa.String(30))
+    small_key: Mapped[str] = mapped_column(sa.String(80))
+    small_width: Mapped[int] = mapped_column(sa.Integer)
+    small_height: Mapped[int] = mapped_column(sa.Integer)
+    small_size: Mapped[int] = mapped_column(sa.Integer)
+    large_key: Mapped[str] = mapped_column(sa.String(80))
+    large_width: Mapped[int] = mapped_column(sa.Integer)
+    large_height: Mapped[int] = mapped_column(sa.Integer)
+    large_size: Mapped[int] = mapped_column(sa.Integer)
     # This page's extracted text, so search can index only the pages everyone may read
     # (permissions.PUBLIC_PAGES); NULL for pages processed before it was kept.
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(sa.Text)
 
     version: Mapped[DeckVersion] = relationship(back_populates="pages")
 
@@ -162,18 +151,18 @@ class Document(db.Model):
     """
 
     __tablename__ = "documents"
-    __table_args__ = (CheckConstraint(one_of("kind", list(DOCUMENT_KINDS)), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", list(DOCUMENT_KINDS)), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    kind: Mapped[str] = mapped_column(String(30))
-    file_key: Mapped[str] = mapped_column(String(80))
-    filename: Mapped[str] = mapped_column(String(120))
-    mime: Mapped[str] = mapped_column(String(30))
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    file_key: Mapped[str] = mapped_column(sa.String(80))
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    mime: Mapped[str] = mapped_column(sa.String(30))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[ActorId]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
@@ -192,7 +181,7 @@ class AccessRequest(TimestampMixin, db.Model):
 
     __tablename__ = "access_requests"
     __table_args__ = (
-        CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
+        sa.CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
         # One open (pending or accepted) request per enterprise and investor organisation.
         unique_where(
             "uq_access_requests_open",
@@ -206,10 +195,10 @@ class AccessRequest(TimestampMixin, db.Model):
     enterprise_id: Mapped[EnterpriseId]
     organisation_id: Mapped[OrganisationId]
     requested_by_id: Mapped[ActorId]
-    message: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    message: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     decided_by_id: Mapped[ActorId]
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     enterprise: Mapped[Enterprise] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -9,13 +9,7 @@ import zlib
 
 from pypdf import PdfReader
 from pypdf.filters import ASCII85Decode, ASCIIHexDecode
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-)
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from marketplace import uploads
 

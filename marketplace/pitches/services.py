@@ -29,12 +29,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.pitches import isolated, permissions
-from marketplace.pitches.models import (
-    Deck,
-    DeckPage,
-    DeckVersion,
-    Document,
-)
+from marketplace.pitches.models import Deck, DeckPage, DeckVersion, Document
 from marketplace.profiles.models import Enterprise
 
 log = logging.getLogger(__name__)

@@ -19,12 +19,7 @@ from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
 from marketplace.privacy import permissions
-from marketplace.privacy.models import (
-    CORRECTION_TOPICS,
-    DOWNLOAD_VALID,
-    DUE,
-    RightsRequest,
-)
+from marketplace.privacy.models import CORRECTION_TOPICS, DOWNLOAD_VALID, DUE, RightsRequest
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 

@@ -24,9 +24,7 @@ from marketplace.errors import PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
 from marketplace.models import row_or_not_found, utcnow
 from marketplace.profiles import consents, crypto, permissions, readiness, validators
-from marketplace.profiles.models import (
-    Enterprise,
-)
+from marketplace.profiles.models import Enterprise
 from marketplace.profiles.readiness_facts import Assessment, EnterpriseFacts, counts_as_held
 from marketplace.profiles.readiness_social import SocialReadiness, social_checklist
 from marketplace.profiles.validators import check_amount, check_code

@@ -9,17 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import vocab
@@ -33,15 +23,15 @@ class Attestation(db.Model):
     """A facilitator's "diverifikasi pendamping" on one readiness checklist item."""
 
     __tablename__ = "attestations"
-    __table_args__ = (UniqueConstraint("enterprise_id", "item_code"),)
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "item_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    item_code: Mapped[str] = mapped_column(String(40))
+    item_code: Mapped[str] = mapped_column(sa.String(40))
     attested_by_id: Mapped[ActorId]
-    attested_by_name: Mapped[str] = mapped_column(String(120))
-    attested_on: Mapped[dt.date] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(String(300))
+    attested_by_name: Mapped[str] = mapped_column(sa.String(120))
+    attested_on: Mapped[dt.date] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.String(300))
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="attestations")
 
@@ -52,10 +42,10 @@ class Programme(TimestampMixin, db.Model):
     __tablename__ = "programmes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    name: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str | None] = mapped_column(Text)
-    donor: Mapped[str | None] = mapped_column(String(160))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    donor: Mapped[str | None] = mapped_column(sa.String(160))
 
     organisation: Mapped[Organisation] = relationship()
     cohorts: Mapped[list[Cohort]] = children("programme", order_by="Cohort.starts_on")
@@ -66,12 +56,12 @@ class Cohort(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = parent_id("programmes")
-    name: Mapped[str] = mapped_column(String(120))
-    province_code: Mapped[str | None] = mapped_column(String(2))
-    regency_code: Mapped[str | None] = mapped_column(String(5))
-    starts_on: Mapped[dt.date | None] = mapped_column(Date)
-    ends_on: Mapped[dt.date | None] = mapped_column(Date)
-    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    province_code: Mapped[str | None] = mapped_column(sa.String(2))
+    regency_code: Mapped[str | None] = mapped_column(sa.String(5))
+    starts_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    modules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     programme: Mapped[Programme] = relationship(back_populates="cohorts")
     enrolments: Mapped[list[Enrolment]] = children("cohort")
@@ -88,27 +78,29 @@ class Enrolment(TimestampMixin, db.Model):
 
     __tablename__ = "enrolments"
     __table_args__ = (
-        UniqueConstraint("cohort_id", "enterprise_id"),
-        CheckConstraint(one_of("status", vocab.ENROLMENT_STATUSES), name="status"),
-        CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
+        sa.UniqueConstraint("cohort_id", "enterprise_id"),
+        sa.CheckConstraint(one_of("status", vocab.ENROLMENT_STATUSES), name="status"),
+        sa.CheckConstraint("consent IN ('pending','accepted','declined','left')", name="consent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
     enterprise_id: Mapped[EnterpriseId]
     facilitator_id: Mapped[ActorId]
-    status: Mapped[str] = mapped_column(String(12), default="active")
-    enrolled_on: Mapped[dt.date] = mapped_column(Date)
-    completed_on: Mapped[dt.date | None] = mapped_column(Date)
-    modules_completed: Mapped[list[str]] = mapped_column(JSON, default=list)
-    consent: Mapped[str] = mapped_column(String(10), default="pending")
-    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(sa.String(12), default="active")
+    enrolled_on: Mapped[dt.date] = mapped_column(sa.Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    modules_completed: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    consent: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    on_behalf: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # When the owner was told of the invitation (held while the organisation is unverified).
-    notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    notified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Who answered (accepted, declined, left) and when.
-    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     consent_by_id: Mapped[ActorId]
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     withdrawn_by_id: Mapped[ActorId]
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
@@ -134,11 +126,11 @@ class Invitation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[EnterpriseId]
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
     created_by_id: Mapped[ActorId]
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     accepted_by_id: Mapped[ActorId]
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -150,14 +142,16 @@ class BusinessGroup(TimestampMixin, db.Model):
     programme's organisation acts for (`programmes.groups.add_member`)."""
 
     __tablename__ = "business_groups"
-    __table_args__ = (CheckConstraint(one_of("kind", vocab.GROUP_KINDS), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", vocab.GROUP_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = parent_id("programmes")
-    kind: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(160))
-    regency_code: Mapped[str | None] = mapped_column(String(5))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(160))
+    regency_code: Mapped[str | None] = mapped_column(sa.String(5))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     programme: Mapped[Programme] = relationship()
     members: Mapped[list[GroupMember]] = children("group", order_by="GroupMember.id")
@@ -167,12 +161,12 @@ class GroupMember(db.Model):
     """An enterprise's membership of a business group."""
 
     __tablename__ = "group_members"
-    __table_args__ = (UniqueConstraint("group_id", "enterprise_id"),)
+    __table_args__ = (sa.UniqueConstraint("group_id", "enterprise_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = parent_id("business_groups")
     enterprise_id: Mapped[EnterpriseId]
-    joined_on: Mapped[dt.date] = mapped_column(Date)
+    joined_on: Mapped[dt.date] = mapped_column(sa.Date)
 
     group: Mapped[BusinessGroup] = relationship(back_populates="members")
     enterprise: Mapped[Enterprise] = relationship(back_populates="group_memberships")
@@ -183,8 +177,8 @@ class PriorityArea(db.Model):
     facilitators), e.g. KemenkopUKM's 48 extreme-poverty priority kabupaten/kota."""
 
     __tablename__ = "priority_areas"
-    __table_args__ = (UniqueConstraint("programme_id", "regency_code"),)
+    __table_args__ = (sa.UniqueConstraint("programme_id", "regency_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = parent_id("programmes")
-    regency_code: Mapped[str] = mapped_column(String(5))
+    regency_code: Mapped[str] = mapped_column(sa.String(5))

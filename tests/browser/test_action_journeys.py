@@ -10,13 +10,7 @@ import pytest
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.conftest import CHROMIUM
-from tests.browser.test_journeys import (
-    assert_fits_phone,
-    expect_text,
-    log_in,
-    screenshot,
-    tr,
-)
+from tests.browser.test_journeys import assert_fits_phone, expect_text, log_in, screenshot, tr
 from tests.matching.helpers import published
 
 pytestmark = [

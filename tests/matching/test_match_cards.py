@@ -16,12 +16,7 @@ from marketplace.matching import cards as match_cards
 from marketplace.matching.models import MatchCard
 from marketplace.matching.search import indexing
 from marketplace.profiles import enterprises as profile_services
-from marketplace.profiles.models import (
-    Enterprise,
-    LegalDocument,
-    MentoringRecord,
-    MonthlyRevenue,
-)
+from marketplace.profiles.models import Enterprise, LegalDocument, MentoringRecord, MonthlyRevenue
 from tests.matching.helpers import published, published_ids
 
 JT = 1_000_000

@@ -487,13 +487,7 @@ def test_erasing_a_facilitator_keeps_their_programme_and_records_but_not_their_n
     from marketplace.events.models import PitchEvent
     from marketplace.notifications.models import Notification
     from marketplace.programmes import services as programmes
-    from marketplace.programmes.models import (
-        Attestation,
-        Cohort,
-        Enrolment,
-        GroupMember,
-        Programme,
-    )
+    from marketplace.programmes.models import Attestation, Cohort, Enrolment, GroupMember, Programme
 
     ids = world.ids
 

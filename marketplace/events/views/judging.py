@@ -13,14 +13,7 @@ from marketplace.events import codes, forms, judge_invitations, judging, permiss
 from marketplace.events.models import JudgeInvitation, PitchEvent
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
-from marketplace.forms import (
-    ActionForm,
-    Attempt,
-    field_values,
-    form_status,
-    pressed,
-    submitted,
-)
+from marketplace.forms import ActionForm, Attempt, field_values, form_status, pressed, submitted
 
 
 # --- the organiser: score sheet and judges ------------------------------------------------------

@@ -17,13 +17,7 @@ from marketplace.matching.models import SearchOutbox
 from marketplace.matching.search import indexing
 from marketplace.profiles import enterprises as profile_services
 from tests.conftest import PG_URL
-from tests.matching.helpers import (
-    PUBLISHABLE,
-    ids_for,
-    prepare_backend,
-    published,
-    published_ids,
-)
+from tests.matching.helpers import PUBLISHABLE, ids_for, prepare_backend, published, published_ids
 
 BACKENDS = ["whoosh"] + (["postgres"] if PG_URL else [])
 
