@@ -301,13 +301,6 @@ def build_enterprise(
         db.session.add(enterprise)
         db.session.flush()
         consents.announce_defaults(enterprise=enterprise)
-        enrolment = enrol(
-            world,
-            facilitator=facilitator,
-            cohort=cohort,
-            enterprise=enterprise,
-            enrolled_on=plan.enrolled_on,
-        )
         editor = owner
         world.owners += 1
         world.stamp(organisation, plan.enrolled_on - dt.timedelta(days=3))
@@ -319,16 +312,16 @@ def build_enterprise(
             owner_name=plan.owner_name,
             owner_phone=owner_phone,
         )
-        enrolment = enrol(
-            world,
-            facilitator=facilitator,
-            cohort=cohort,
-            enterprise=enterprise,
-            enrolled_on=plan.enrolled_on,
-        )
         editor = facilitator
         world.on_behalf += 1
         world.stamp(enterprise.organisation, plan.enrolled_on)
+    enrolment = enrol(
+        world,
+        facilitator=facilitator,
+        cohort=cohort,
+        enterprise=enterprise,
+        enrolled_on=plan.enrolled_on,
+    )
     world.stamp(enterprise, plan.enrolled_on)
     world.stamp(enrolment, plan.enrolled_on)
 
