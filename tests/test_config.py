@@ -50,6 +50,21 @@ def test_every_setting_the_code_reads_has_its_default_in_config_py():
     assert missing == {}
 
 
+FALLBACK_RE = re.compile(r"\bconfig\.get\(\s*\"([A-Z][A-Z0-9_]*)\"\s*,")
+
+
+def test_no_code_gives_a_setting_a_default_of_its_own():
+    """`config.get("KEY", fallback)` is a second default that can drift from DEFAULTS (it had:
+    a report cache of 0 where DEFAULTS said 4). Code reads `config["KEY"]`."""
+    second = {
+        f"{path.relative_to(MARKETPLACE.parent)}: {key}"
+        for path in sorted(MARKETPLACE.rglob("*.py"))
+        if path != MARKETPLACE / "config.py"
+        for key in FALLBACK_RE.findall(path.read_text(encoding="utf-8"))
+    }
+    assert second == set()
+
+
 def test_no_default_is_dead():
     """A setting in DEFAULTS is read by our code or by Flask and its extensions."""
     dead = set(config.DEFAULTS) - set(keys_read()) - FRAMEWORK_KEYS

@@ -79,7 +79,7 @@ class Addressee(Protocol):
 
 def recipient_locale(chosen: str | None) -> str:
     """The language to write to someone in: the one they chose, else the platform's default."""
-    return chosen or current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
+    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _current_locale() -> str:
@@ -171,7 +171,7 @@ def development_console() -> bool:
     every mail delivered is also printed whole, links included, to the console, which is how a
     developer follows a confirmation, invitation or deletion-cancel link. Never elsewhere."""
     config = current_app.config
-    return config.get("ENV_NAME") == "development" and bool(config.get("MAIL_LOG_ONLY", True))
+    return config.get("ENV_NAME") == "development" and bool(config["MAIL_LOG_ONLY"])
 
 
 def print_development_mail(*, to: str, subject: str, body: str) -> None:

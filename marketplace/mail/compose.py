@@ -43,7 +43,7 @@ def public_url(path: str = "") -> str:
     """An absolute link for an e-mail: PUBLIC_BASE_URL + `path` ("/orders/3"). Every link in
     every mail is built here, body and footer alike, so a mail sent from a request and one sent
     by a worker point at the same public address (never the request's own host)."""
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -399,7 +399,7 @@ def matches_for_mandate(*, mandate: Mandate, limit: int = 20) -> list[Enterprise
     published (its outbox row not applied yet) is skipped. Reads only (and the cache).
     """
     spec = cards.mandate_spec(mandate)
-    if current_app.config.get("MATCH_COLUMNS_CACHE", True):
+    if current_app.config["MATCH_COLUMNS_CACHE"]:
         columns = card_store.card_columns()
     else:
         columns = bulk_scoring.build_columns(card_store.candidate_cards(spec=spec))

@@ -136,7 +136,7 @@ def init_app(app) -> None:
 def current_token() -> str | None:
     """The data version this session may read a kept report under, or None when it must compute
     afresh (its own uncommitted or unflushed writes, no version row, the cache turned off)."""
-    if not current_app.config.get("MONITORING_REPORT_CACHE", 0):
+    if not current_app.config["MONITORING_REPORT_CACHE"]:
         return None
     if "monitoring_reports" not in current_app.extensions:
         return None
@@ -159,7 +159,7 @@ def get(key):
 
 def put(key, value) -> None:
     store = current_app.extensions["monitoring_reports"]
-    size = int(current_app.config.get("MONITORING_REPORT_CACHE", 0))
+    size = int(current_app.config["MONITORING_REPORT_CACHE"])
     with _lock:
         store[key] = value
         store.move_to_end(key)

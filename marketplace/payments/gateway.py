@@ -66,7 +66,7 @@ def _client() -> stripe.StripeClient:
     return stripe.StripeClient(
         key,
         http_client=current_app.config.get("STRIPE_HTTP_CLIENT"),
-        max_network_retries=current_app.config.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+        max_network_retries=current_app.config["STRIPE_MAX_NETWORK_RETRIES"],
     )
 
 

@@ -425,7 +425,7 @@ def hold_minutes(event: PitchEvent) -> int:
     minutes = (
         chosen.hold_minutes
         if chosen is not None
-        else int(current_app.config.get("TICKET_HOLD_MINUTES", MIN_HOLD_MINUTES))
+        else int(current_app.config["TICKET_HOLD_MINUTES"])
     )
     return min(max(minutes, MIN_HOLD_MINUTES), MAX_HOLD_MINUTES)
 

@@ -98,7 +98,7 @@ def sync_enterprise(*, enterprise_id: int, recorded: bool = True) -> int:
             )
             if queued is None:
                 session.add(SearchOutbox(enterprise_id=enterprise_id, op="sync"))
-    if current_app.config.get("SEARCH_INDEXER", "inline") != "inline":
+    if current_app.config["SEARCH_INDEXER"] != "inline":
         return 0
     return apply_outbox()
 
