@@ -1562,7 +1562,7 @@ def send(client, method: str, url: str, data: dict[str, str] | None = None):
 
 def is_login_redirect(response) -> bool:
     return (
-        response.status_code in (301, 302, 303, 307, 308)
+        response.status_code == 302  # Flask-Login's redirect to the login page
         and urlsplit(response.headers.get("Location", "")).path == "/login"
     )
 
@@ -1575,7 +1575,7 @@ def outcome_problem(response, *, allowed: bool | str, case: Case, role: str) -> 
     if status >= 500:
         return f"server error {status}"
     if allowed:
-        if status in (401, 403, 404) or is_login_redirect(response):
+        if status in (401, 403, 404) or is_login_redirect(response):  # a refusal
             return f"expected allowed, got {status} {response.headers.get('Location', '')}"
         return None
     if role == "anonymous" and case.anonymous == "login":
