@@ -166,7 +166,7 @@ Rule._compile_builder = _cached_compile_builder
 # the end, one worker walking every page in Chromium while the other sat idle.
 LONG_FILES = (
     "tests/browser/test_every_page.py",
-    "tests/test_demo.py",
+    "tests/demo/test_demo.py",
     "tests/privacy/test_export.py",
     "tests/uploads/test_fuzz.py",
     "tests/test_csrf.py",

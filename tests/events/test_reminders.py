@@ -20,7 +20,7 @@ START = dt.datetime(2026, 8, 21, 1, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def day(db, make, open_event):
+def day(db, make, open_event, outbox):
     """The open event with a judge, one enterprise that declined after all and one investor
     who gave their seat back."""
     judge = make.investor(name="Juri Bu Dewi", locale="id")
@@ -32,7 +32,7 @@ def day(db, make, open_event):
     )
     registrations.cancel_registration(actor=open_event.investors[1], event=open_event.event)
     db.session.commit()
-    mail.outbox.clear()
+    outbox.clear()  # the setup's own mail is not what these tests read
     open_event.extra["judge"] = judge
     return open_event
 

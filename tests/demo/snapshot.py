@@ -1,9 +1,9 @@
 """A comparable picture of every table a demo seed fills: row counts, a digest of every row and
 a readable sample (first and last rows by primary key).
 
-`python -m tests.demo_snapshot OUT.json` seeds a fresh SQLite database and writes the picture;
+`python -m tests.demo.snapshot OUT.json` seeds a fresh SQLite database and writes the picture;
 tests/fixtures/demo_world_before.json was written this way from the seed as it stood before the
-demo moved into data files, and tests/test_demo.py compares every new seed with it.
+demo moved into data files, and tests/demo/test_demo.py compares every new seed with it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ VOLATILE_COLUMNS = {
     "graduated_from",
     "graduated_on",
     # Added after the recording (organisation members, issue 13): whoever registered an
-    # organisation administers it (the demo's first user of each; tests/test_demo.py checks
+    # organisation administers it (the demo's first user of each; tests/demo/test_demo.py checks
     # it, the recording predates the column); no demo organisation is rejected.
     "organisation_admin",
     "rejected_at",

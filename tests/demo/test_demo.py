@@ -38,7 +38,7 @@ from marketplace.profiles import crypto
 from marketplace.profiles import enterprises as enterprise_services
 from marketplace.profiles.models import Enterprise, LegalDocument, Mandate
 from marketplace.programmes.models import Enrolment
-from tests import demo_snapshot
+from tests.demo import snapshot as demo_snapshot
 
 # The demo is seeded into SQLite files of this module's own (`_app`), whatever the suite's
 # database: the PostgreSQL pass would only repeat the SQLite pass's two seeds.
@@ -50,8 +50,8 @@ pytestmark = pytest.mark.skipif(
 FIVE_PLACES = {"31.75", "32.01", "34.71", "52.03", "73.71"}
 JT = 1_000_000
 # The world as `flask seed-demo` built it before the demo moved into data files and gained its
-# showcase (decks, requests, shortlists, meetings, events): see tests/demo_snapshot.py.
-BEFORE = Path(__file__).parent / "fixtures" / "demo_world_before.json"
+# showcase (decks, requests, shortlists, meetings, events): see tests/demo/snapshot.py.
+BEFORE = Path(__file__).parent.parent / "fixtures" / "demo_world_before.json"
 # Tables the showcase adds rows to although the original world had rows in them already.
 # Tables the showcase adds rows to through the services (audit lines, in-app notices).
 # legal_documents: halal certificates recorded after the original world (seed.certify_halal).
