@@ -263,9 +263,15 @@ def account():
             sessions.log_in(current_user._get_current_object())
         if outcome.ok:
             return redirect(url_for("accounts.account"))
+    return _account_page(form=form)
+
+
+def _account_page(*, form=None, disable_form=None):
+    form = form or forms.PasswordChangeForm(formdata=None)
+    disable_form = disable_form or forms.DisableTotpForm(formdata=None)
     return render_template(
-        "accounts/account.html", form=form, disable_form=forms.DisableTotpForm()
-    ), 200 if not form.errors else 422
+        "accounts/account.html", form=form, disable_form=disable_form
+    ), form_status(form, disable_form)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -307,12 +313,10 @@ def totp_setup():
 @login_required
 def totp_disable():
     form = forms.DisableTotpForm()
-    if form.validate_on_submit():
-        try:
-            totp.disable_totp(user=current_user, password=form.password.data)
-        except DomainError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Two-factor login is off."), "info")
-    return redirect(url_for("accounts.account"))
+    done = submitted(
+        form,
+        lambda: totp.disable_totp(user=current_user, password=form.password.data),
+        success=_("Two-factor login is off."),
+        then=url_for("accounts.account"),
+    )
+    return done or _account_page(disable_form=form)

@@ -336,6 +336,35 @@ def test_owners_and_investors_cannot_open_two_factor_setup(app, db, make, login,
     assert db.session.get(User, user.id).totp_secret is None
 
 
+def test_turning_two_factor_off_needs_the_password_and_says_what_is_wrong_on_the_page(
+    app, db, make, login
+):
+    facilitator = make.facilitator()
+    facilitator.totp_secret = pyotp.random_base32()
+    facilitator.totp_enabled = True
+    db.session.commit()
+    client = english(login(facilitator))
+
+    for password, message in (
+        ("", "Fill in your password."),
+        (WRONG_PASSWORD, "The password is not correct."),
+    ):
+        response = client.post("/account/two-factor/off", data={"password": password})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        db.session.expire_all()
+        assert db.session.get(User, facilitator.id).totp_enabled
+
+    response = client.post("/account/two-factor/off", data={"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    db.session.expire_all()
+    user = db.session.get(User, facilitator.id)
+    assert (user.totp_enabled, user.totp_secret) == (False, None)
+    assert "Two-factor login is off." in client.get("/account").get_data(as_text=True)
+
+
 # --- security events -------------------------------------------------------------------------
 def test_a_failed_login_is_audited_and_logged_without_the_password(app, db, owner, caplog):
     caplog.set_level(logging.DEBUG)
