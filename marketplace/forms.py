@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace import editing, formatting, money
+from marketplace import editing, formatting, money, regions
 from marketplace.errors import DomainError, NotFound, PermissionDenied, Problems
 from marketplace.extensions import db
 
@@ -413,3 +413,16 @@ def _carries_errors(value) -> bool:
     if isinstance(value, list | tuple):
         return any(isinstance(one, FlaskForm) and bool(one.errors) for one in value)
     return False
+
+
+def province_choices(blank: bool = True) -> list[tuple[str, Any]]:
+    """Indonesia's provinces for a select, "— choose —" first unless `blank` is False."""
+    items = [(p.code, p.name) for p in regions.provinces().values()]
+    return ([("", _l("— choose —"))] if blank else []) + items
+
+
+def regency_choices() -> list[tuple[str, Any]]:
+    """Every kabupaten/kota for a select, by code, "— choose —" first."""
+    return [("", _l("— choose —"))] + [
+        (r.code, r.name) for r in sorted(regions.regencies().values(), key=lambda r: r.code)
+    ]

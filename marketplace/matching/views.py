@@ -9,7 +9,14 @@ from flask_login import current_user, login_required
 from marketplace import money, regions, security, vocab
 from marketplace.accounts.models import Organisation
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, Attempt, field_values, form_status, submitted
+from marketplace.forms import (
+    ActionForm,
+    Attempt,
+    field_values,
+    form_status,
+    province_choices,
+    submitted,
+)
 from marketplace.matching import (
     analysis,
     forms,
@@ -31,7 +38,6 @@ from marketplace.matching.models import (
 )
 from marketplace.matching.search import cli as search_cli
 from marketplace.pitches import data_room as pitch_data_room
-from marketplace.profiles import forms as profile_forms
 from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.models import Enterprise
 from marketplace.web import download, page_number, require_permission, visible_or_404
@@ -138,7 +144,7 @@ def search_page():
         page_url=links.page,
         words_url=links.words,
         facet_params=FACET_PARAMS,
-        provinces=profile_forms.province_choices(blank=False),
+        provinces=province_choices(blank=False),
         regencies=[
             (r.code, r.name) for code in query.province_codes for r in regions.regencies_of(code)
         ],

@@ -24,8 +24,8 @@ from marketplace.monitoring import indicators as ind
 from marketplace.monitoring.models import CheckIn, Target
 from marketplace.permissions import is_admin
 from marketplace.profiles import consents
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.views import enterprise_or_404
 from marketplace.programmes import groups
 from marketplace.programmes.models import Programme
 

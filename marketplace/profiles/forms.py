@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from marketplace import regions, vocab
+from marketplace import vocab
 from marketplace.forms import (
     DayField,
     MoneyField,
@@ -16,23 +16,14 @@ from marketplace.forms import (
     VersionedForm,
     WholeNumberField,
     optional_whole_number,
+    province_choices,
+    regency_choices,
 )
 
 
 def _choices(mapping: dict, blank: bool = True) -> list[tuple[str, str]]:
     items = [(code, label) for code, label in mapping.items()]
     return ([("", _l("— choose —"))] if blank else []) + items
-
-
-def province_choices(blank: bool = True):
-    items = [(p.code, p.name) for p in regions.provinces().values()]
-    return ([("", _l("— choose —"))] if blank else []) + items
-
-
-def regency_choices():
-    return [("", _l("— choose —"))] + [
-        (r.code, r.name) for r in sorted(regions.regencies().values(), key=lambda r: r.code)
-    ]
 
 
 class ProfileForm(VersionedForm):

@@ -2,17 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -29,6 +19,7 @@ from marketplace.forms import (
     field_values,
     form_status,
     pressed,
+    province_choices,
     submitted,
 )
 from marketplace.profiles import (
@@ -43,6 +34,7 @@ from marketplace.profiles import (
 from marketplace.profiles import investors as investor_services
 from marketplace.profiles import photos as photo_services
 from marketplace.profiles import readiness_facts as readiness_rules
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise, Mandate, ProductPhoto
 from marketplace.web import (
     page_number,
@@ -54,17 +46,6 @@ from marketplace.web import (
 
 bp = Blueprint("profiles", __name__)
 PER_PAGE = 20
-
-
-def enterprise_or_404(enterprise_id: int, *, edit: bool = False) -> Enterprise:
-    """The enterprise the current user may see (404 otherwise; 403 when `edit` and they may
-    not change it). Marks the page as holding personal data for the profile's editors."""
-    enterprise = visible_or_404(Enterprise, enterprise_id, permissions.can_view_enterprise)
-    if edit and not permissions.can_edit_enterprise(current_user, enterprise):
-        abort(403)
-    if permissions.can_edit_enterprise(current_user, enterprise):
-        g.personal_data = True
-    return enterprise
 
 
 # --- dashboard and browsing ------------------------------------------------------------------
@@ -135,7 +116,7 @@ def browse():
         pages=pages,
         sector=sector,
         province=province,
-        provinces=forms.province_choices(blank=False),
+        provinces=province_choices(blank=False),
     )
 
 

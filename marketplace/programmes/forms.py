@@ -8,8 +8,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace import vocab
-from marketplace.forms import DayField
-from marketplace.profiles.forms import province_choices, regency_choices
+from marketplace.forms import DayField, province_choices, regency_choices
 
 
 class AttestForm(FlaskForm):

@@ -14,8 +14,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, field_values, form_status, submitted
 from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
-from marketplace.profiles.views import enterprise_or_404
 from marketplace.programmes import forms, groups, handover, permissions, services
 from marketplace.programmes.models import BusinessGroup, Cohort, Enrolment, Programme
 from marketplace.web import require_permission, require_role, visible_or_404
