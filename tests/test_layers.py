@@ -9,6 +9,7 @@ package may import only its own layer or a lower one. Nothing here imports the c
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,3 +196,35 @@ def test_the_checker_lets_a_downward_import_pass(module, source):
 def test_the_checker_resolves_a_relative_import_inside_a_package_init():
     [item] = imports_of("from . import hooks\n", "marketplace.profiles", is_package=True)
     assert item.target == "marketplace.profiles.hooks"
+
+
+# --- the drawing in the README ---------------------------------------------------------------
+def readme_layout() -> tuple[set[str], list[str], set[str]]:
+    """The README's Layout drawing read back: the app-level names (the lines above the first
+    domain: `admin/`, `cli.py`, `jobs/`), the domains top down, and the shared names (the
+    lines from "shared" on). Descriptions, arrows and asides in parentheses are not names."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    drawing = text.split("\n## Layout\n", 1)[1].split("```\n", 2)[1]
+    app: set[str] = set()
+    domains: list[str] = []
+    shared: set[str] = set()
+    for line in drawing.splitlines()[1:]:  # below "marketplace/"
+        words = re.sub(r"\(.*?\)", "", line.split("->")[0]).split()
+        names = [w.rstrip("/").removesuffix(".py") for w in words]
+        if names and names[0] == "shared":
+            shared.update(names[1:])
+        elif shared:
+            shared.update(names)
+        elif names and names[0] in DOMAINS:
+            domains.append(names[0])
+        elif not domains:
+            app.update(n for w, n in zip(words, names, strict=True) if w.endswith(("/", ".py")))
+    return app, domains, shared
+
+
+def test_the_readme_drawing_names_every_package_in_its_layer():
+    app, domains, shared = readme_layout()
+
+    assert domains == list(reversed(DOMAINS)), "the domains, drawn highest first"
+    assert shared == CORE
+    assert app == APP
