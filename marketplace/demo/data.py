@@ -1,7 +1,8 @@
 """The demo world's facts, read from the TOML files in `data/` into frozen dataclasses.
 
-The files hold what the world is made of (places, names, business kinds, programmes, investors)
-with named fields; the builder modules hold how it is put together. Loaded once, at import.
+The files hold what the world is made of (places, names, business kinds, programmes, investors,
+the showcase's events and pipeline) with named fields; the builder modules hold how it is put
+together. Loaded once, at import.
 """
 
 from __future__ import annotations
@@ -259,9 +260,63 @@ def _investors() -> tuple[tuple[InvestorSpec, ...], dict[str, str]]:
     return specs, dict(raw["demo_investors"])
 
 
+# --- the showcase -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShowcaseEvent:
+    key: str  # "past", "upcoming" or "draft"
+    title: str
+    description: str
+    day: dt.date | None  # a fixed day, or None: `days_ahead` of the seed's today
+    days_ahead: int | None
+    registration_closes_days_before: int | None
+    confirmed: int
+    line_up: int
+
+
+@dataclass(frozen=True)
+class Showcase:
+    investor_province: str
+    pitches: int
+    venue: str
+    events: dict[str, ShowcaseEvent]
+    judge_comments: tuple[str, ...]
+    data_room_ask: str
+    ladder: tuple[str, ...]
+    stages: tuple[str, ...]
+    notes: dict[str, str]
+
+
+def _showcase() -> Showcase:
+    raw = _load("showcase.toml")
+    return Showcase(
+        investor_province=raw["investor_province"],
+        pitches=raw["pitches"],
+        venue=raw["venue"],
+        events={
+            row["key"]: ShowcaseEvent(
+                key=row["key"],
+                title=row["title"],
+                description=row["description"],
+                day=row.get("day"),
+                days_ahead=row.get("days_ahead"),
+                registration_closes_days_before=row.get("registration_closes_days_before"),
+                confirmed=row["confirmed"],
+                line_up=row["line_up"],
+            )
+            for row in raw["event"]
+        },
+        judge_comments=tuple(raw["judging"]["comments"]),
+        data_room_ask=raw["data_room"]["ask"],
+        ladder=tuple(raw["pipeline"]["ladder"]),
+        stages=tuple(raw["pipeline"]["stages"]),
+        notes=dict(raw["pipeline"]["notes"]),
+    )
+
+
 PLACES = _places()
 NAMES = _names()
 KINDS = _kinds()
 OWNERS = _owners()
 PROGRAMME_ORGS = _programme_orgs()
 INVESTORS, DEMO_INVESTOR_NAMES = _investors()
+SHOWCASE = _showcase()

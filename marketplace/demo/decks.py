@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marketplace import formatting, regions, vocab
 from marketplace.demo import files
+from marketplace.demo.data import SHOWCASE
 from marketplace.demo.showcase import Cast, acting_for
 from marketplace.pitches import data_room
 from marketplace.pitches import services as pitch_services
@@ -17,7 +18,6 @@ from marketplace.profiles.models import Enterprise
 # owner's and the first NEARBY of the demo investor's province (its shortlist and requests).
 DECK_SHARE = 20
 NEARBY = 6
-INVESTOR_PROVINCE = "31"
 
 
 def _money(amount: int | None) -> str:
@@ -69,11 +69,7 @@ def _business_plan(enterprise: Enterprise) -> list[str]:
 def _with_deck(cast: Cast) -> list[Enterprise]:
     """The demo owner, the first NEARBY published enterprises of the demo investor's province
     (its shortlist and data-room requests) and one published enterprise in DECK_SHARE."""
-    nearby = [
-        e
-        for e in cast.published
-        if e.province_code == INVESTOR_PROVINCE and e.id != cast.owner_enterprise.id
-    ][:NEARBY]
+    nearby = cast.nearby()[:NEARBY]
     spread = [
         e
         for index, e in enumerate(cast.published)
@@ -117,12 +113,6 @@ def build_decks(cast: Cast) -> list[Enterprise]:
     return chosen
 
 
-_ASK = (
-    "Kami penyalur pembiayaan untuk UMKM di wilayah ini dan ingin membaca laporan keuangan "
-    "serta rencana usaha sebelum bertemu."
-)
-
-
 def build_access_requests(cast: Cast, with_deck: list[Enterprise]) -> None:
     """Data-room requests in every state: to the demo owner one accepted (the demo investor's),
     one declined and one pending; from the demo investor, accepted and pending ones elsewhere.
@@ -135,14 +125,12 @@ def build_access_requests(cast: Cast, with_deck: list[Enterprise]) -> None:
         (others[1], owner_enterprise, None),
         (others[2], owner_enterprise, None),
     ]
-    nearby = [
-        e for e in with_deck if e.province_code == INVESTOR_PROVINCE and e.id != owner_enterprise.id
-    ]
+    nearby = cast.nearby(with_deck)
     for index, enterprise in enumerate(nearby[:4]):
         plan.append((cast.investor, enterprise, "accept" if index % 2 == 0 else None))
     for investor, enterprise, decision in plan:
         access_request = data_room.request_access(
-            investor=investor, enterprise=enterprise, message=_ASK
+            investor=investor, enterprise=enterprise, message=SHOWCASE.data_room_ask
         )
         cast.access_requests += 1
         if decision is not None:

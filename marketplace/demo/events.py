@@ -13,6 +13,7 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
+from marketplace.demo.data import SHOWCASE, ShowcaseEvent
 from marketplace.demo.showcase import Cast, acting_for, weekday_after
 from marketplace.events import jobs as event_jobs
 from marketplace.events import judge_invitations, judging, outcomes, schedules
@@ -24,15 +25,35 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes.models import Programme
 
-PAST_DAY = dt.date(2026, 9, 17)  # a Thursday, six weeks before DEMO_TODAY
-PITCHES = 8  # confirmed enterprises per event
+PITCHES = SHOWCASE.pitches  # enterprises invited to each event
 # Build the demo's small schedules quickly; the solver proves them optimal well within this.
 SCHEDULE_SECONDS = 3.0
-COMMENTS = (
-    "Produk jelas dan pasarnya nyata. Perkuat catatan arus kas bulanan.",
-    "Dampak bagi pekerja perempuan menonjol. Rencana penggunaan dana perlu rinci.",
-    "Angka omzet meyakinkan; siapkan legalitas untuk plafon yang lebih besar.",
-)
+
+
+def _day(cast: Cast, spec: ShowcaseEvent) -> dt.date:
+    return spec.day or weekday_after(cast.today, spec.days_ahead or 0)
+
+
+def _save(cast: Cast, key: str) -> PitchEvent:
+    """The showcase event `key` of data/showcase.toml, saved as the demo facilitator."""
+    spec = SHOWCASE.events[key]
+    day = _day(cast, spec)
+    closes = spec.registration_closes_days_before
+    return event_services.save_event(
+        actor=cast.facilitator,
+        data=_data(
+            cast,
+            title=spec.title,
+            day=day,
+            description=spec.description,
+            deadline=None if closes is None else day - dt.timedelta(days=closes),
+        ),
+    )
+
+
+def _invite(cast: Cast, event: PitchEvent, key: str) -> None:
+    spec = SHOWCASE.events[key]
+    _invite_and_answer(cast, event, _line_up(cast, spec.line_up), confirm=spec.confirmed)
 
 
 def _data(
@@ -54,7 +75,7 @@ def _data(
         day_end="12.00",
         slot_minutes=20,
         breaks="10.20-10.40",
-        venue="Aula Gedung Koperasi, Jakarta Timur",
+        venue=SHOWCASE.venue,
         description=description,
         rooms=2,
         panel_size=3,
@@ -122,6 +143,7 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
             actor=cast.facilitator, event=event, email=judge.email
         )
         judge_invitations.answer_judge_invitation(actor=judge, invitation=invitation, accept=True)
+    comments = SHOWCASE.judge_comments
     for number, judge in enumerate(judges):
         entry = event_permissions.judge_of(judge, event)
         for position, item in enumerate(judging.queue(event, entry)):
@@ -136,11 +158,11 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
                 event=event,
                 enterprise=item.enterprise,
                 scores=scores,
-                comment=COMMENTS[(position + number) % len(COMMENTS)],
+                comment=comments[(position + number) % len(comments)],
             )
     judging.send_feedback(actor=cast.facilitator, event=event)
     confirmed = [i.enterprise for i in event_registrations.confirmed_invitations(event)]
-    after = PAST_DAY + dt.timedelta(days=14)
+    after = _day(cast, SHOWCASE.events["past"]) + dt.timedelta(days=14)
     # The demo investor (a KUR bank) records the loans it made after the event; another
     # investor an investment in progress; the facilitator a Mekaar loan from outside.
     pitched = [cast.owner_enterprise, *[e for e in confirmed if e.id != cast.owner_enterprise.id]]
@@ -180,50 +202,21 @@ def _judge_and_record(cast: Cast, event: PitchEvent, judges: list) -> None:
 
 def build_events(cast: Cast) -> dict[str, PitchEvent]:
     """The past, upcoming and draft events. Returns them by that name."""
-    past = event_services.save_event(
-        actor=cast.facilitator,
-        data=_data(
-            cast,
-            title="Hari Pitching AKSI 2026",
-            day=PAST_DAY,
-            description="Alumni AKSI mempresentasikan usahanya kepada bank dan investor.",
-            deadline=None,
-        ),
-    )
-    _invite_and_answer(cast, past, _line_up(cast, 0), confirm=PITCHES - 1)
+    past = _save(cast, "past")
+    _invite(cast, past, "past")
     judges = _register(cast, past, 4)
     _build_schedule(cast, past)
     schedules.publish(actor=cast.facilitator, event=past)
     _judge_and_record(cast, past, judges[:2])
 
-    upcoming_day = weekday_after(cast.today, 21)
-    upcoming = event_services.save_event(
-        actor=cast.facilitator,
-        data=_data(
-            cast,
-            title="Temu Modal Siap Pitching",
-            day=upcoming_day,
-            description="Kelas Siap Pitching bertemu penyalur KUR, koperasi dan investor dampak.",
-            deadline=upcoming_day - dt.timedelta(days=3),
-        ),
-    )
-    _invite_and_answer(cast, upcoming, _line_up(cast, 1), confirm=PITCHES - 1)
+    upcoming = _save(cast, "upcoming")
+    _invite(cast, upcoming, "upcoming")
     _register(cast, upcoming, 4)
     _build_schedule(cast, upcoming)
     schedules.publish(actor=cast.facilitator, event=upcoming)
 
-    draft_day = weekday_after(cast.today, 49)
-    draft = event_services.save_event(
-        actor=cast.facilitator,
-        data=_data(
-            cast,
-            title="Pitching Klaster Pangan",
-            day=draft_day,
-            description="Usaha pangan binaan bertemu pembeli dan pemodal. Jadwal belum dibuat.",
-            deadline=draft_day - dt.timedelta(days=5),
-        ),
-    )
-    _invite_and_answer(cast, draft, _line_up(cast, 2), confirm=PITCHES - 2)
+    draft = _save(cast, "draft")
+    _invite(cast, draft, "draft")
     others = [i for i in cast.investors if i.organisation_id != cast.investor.organisation_id]
     for investor in others[3:6]:
         event_registrations.register_investor(actor=investor, event=draft)

@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from marketplace.demo.data import SHOWCASE
 from marketplace.demo.showcase import Cast, acting_for, at, weekday_after
 from marketplace.matching import meetings, shortlists
 from marketplace.profiles.models import Enterprise
-
-INVESTOR_PROVINCE = "31"
-# The stage each shortlisted enterprise is moved to, one after another along the ladder.
-LADDER = ("observing", "considering", "meeting", "due_diligence", "committed")
-STAGES = ("meeting", "considering", "due_diligence", "observing", "committed", "declined")
-NOTES = {
-    "considering": "Omzet stabil; cek rekening usaha enam bulan terakhir.",
-    "meeting": "Minta bertemu di lokasi produksi; bawa contoh produk.",
-    "due_diligence": "Data room sudah dibuka; tinggal verifikasi NIB dan agunan.",
-    "committed": "Komite kredit setuju; menunggu akad.",
-    "declined": "Di luar wilayah plafon kami untuk saat ini.",
-}
 
 
 def _move_to(cast: Cast, entry, stage: str) -> None:
@@ -29,26 +18,23 @@ def _move_to(cast: Cast, entry, stage: str) -> None:
         shortlists.move_entry(actor=cast.investor, entry=entry, stage="considering")
         shortlists.move_entry(actor=cast.investor, entry=entry, stage="declined")
         return
-    for step in LADDER[1 : LADDER.index(stage) + 1]:
+    ladder = SHOWCASE.ladder
+    for step in ladder[1 : ladder.index(stage) + 1]:
         shortlists.move_entry(actor=cast.investor, entry=entry, stage=step)
 
 
 def build_shortlist(cast: Cast) -> list[Enterprise]:
     """The demo investor's shortlist: the demo owner at 'meeting' and five enterprises of the
     investor's province at the other stages. Returns the shortlisted enterprises."""
-    nearby = [
-        e
-        for e in cast.published
-        if e.province_code == INVESTOR_PROVINCE and e.id != cast.owner_enterprise.id
-    ]
-    chosen = [cast.owner_enterprise, *nearby[: len(STAGES) - 1]]
-    for enterprise, stage in zip(chosen, STAGES, strict=False):
+    stages = SHOWCASE.stages
+    chosen = [cast.owner_enterprise, *cast.nearby()[: len(stages) - 1]]
+    for enterprise, stage in zip(chosen, stages, strict=False):
         entry = shortlists.add_to_shortlist(actor=cast.investor, enterprise=enterprise)
         cast.shortlist_entries += 1
         if stage != "observing":
             _move_to(cast, entry, stage)
-        if stage in NOTES:
-            shortlists.add_note(actor=cast.investor, entry=entry, body=NOTES[stage])
+        if stage in SHOWCASE.notes:
+            shortlists.add_note(actor=cast.investor, entry=entry, body=SHOWCASE.notes[stage])
     return chosen
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.demo.accounts import DEMO_LOGINS
+from marketplace.demo.data import SHOWCASE
 from marketplace.demo.world import DEMO_TODAY, SEED
 from marketplace.extensions import db
 from marketplace.profiles import enterprises as enterprise_services
@@ -50,6 +51,15 @@ class Cast:
     shortlist_entries: int = 0
     meetings: int = 0
     events: int = 0
+
+    def nearby(self, enterprises: list[Enterprise] | None = None) -> list[Enterprise]:
+        """Of `enterprises` (the published ones by default), those in the demo investor's
+        province other than the demo owner's: its shortlist and data-room requests go there."""
+        return [
+            e
+            for e in (self.published if enterprises is None else enterprises)
+            if e.province_code == SHOWCASE.investor_province and e.id != self.owner_enterprise.id
+        ]
 
 
 def anchor_day() -> dt.date:
