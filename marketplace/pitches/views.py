@@ -18,6 +18,7 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 from marketplace.web import require_permission, send_stored_file, visible_or_404
 
@@ -41,12 +42,13 @@ ACTIVITY_TEXT = {
 
 
 def _enterprise(enterprise_id: int, *, manage: bool = False) -> Enterprise:
-    enterprise = visible_or_404(Enterprise, enterprise_id, permissions.can_view_deck_summary)
-    if manage and not permissions.can_manage_deck(current_user, enterprise):
-        abort(403)
-    if permissions.can_manage_deck(current_user, enterprise):
-        g.personal_data = True
-    return enterprise
+    """The enterprise whose deck or data room the page shows, by the deck's rules."""
+    return enterprise_or_404(
+        enterprise_id,
+        edit=manage,
+        may_see=permissions.can_view_deck_summary,
+        may_edit=permissions.can_manage_deck,
+    )
 
 
 def _send(key: str, *, mime: str, filename: str, attachment: bool, public: bool = False):
