@@ -38,7 +38,7 @@ from marketplace.matching.models import (
 )
 from marketplace.matching.search import cli as search_cli
 from marketplace.pitches import data_room as pitch_data_room
-from marketplace.profiles import permissions as profile_permissions
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 from marketplace.web import download, page_number, require_permission, visible_or_404
 
@@ -419,9 +419,9 @@ def _editable(enterprise_id: int) -> Enterprise:
     """An enterprise whose matches and introductions the current user keeps: 404 unless they
     may see it (a draft is hidden from all but its editors and the admin), 403 unless they edit
     it."""
-    enterprise = visible_or_404(Enterprise, enterprise_id, profile_permissions.can_view_enterprise)
-    require_permission(permissions.can_see_enterprise_matches, enterprise)
-    return enterprise
+    return enterprise_or_404(
+        enterprise_id, edit=True, may_edit=permissions.can_see_enterprise_matches
+    )
 
 
 @bp.route(

@@ -328,11 +328,7 @@ def public():
 
 # --- check-ins -------------------------------------------------------------------------------
 def _enterprise_for_check_in(enterprise_id: int) -> Enterprise:
-    enterprise = enterprise_or_404(enterprise_id)
-    if not permissions.can_check_in(current_user, enterprise):
-        abort(403)
-    g.personal_data = True
-    return enterprise
+    return enterprise_or_404(enterprise_id, edit=True, may_edit=permissions.can_check_in)
 
 
 @bp.route("/enterprises/<int:enterprise_id>/check-in", methods=["GET", "POST"])

@@ -13,11 +13,10 @@ from wtforms.validators import DataRequired
 
 from marketplace import formatting
 from marketplace.accounts import passwords, sessions
-from marketplace.extensions import db
 from marketplace.forms import ActionForm, Attempt, form_status
 from marketplace.privacy import deletion_requests
 from marketplace.profiles import enterprises as enterprise_services
-from marketplace.profiles import permissions
+from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 
 bp = Blueprint("erasure", __name__)
@@ -89,16 +88,14 @@ def request_account():
     return _account_page(form)
 
 
+def _may_ask_on_behalf(user, enterprise: Enterprise) -> bool:
+    return not deletion_requests.is_erased(enterprise) and deletion_requests.may_request_for(
+        user, enterprise
+    )
+
+
 def _behalf_or_error(enterprise_id: int) -> Enterprise:
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not permissions.can_view_enterprise(current_user, enterprise):
-        abort(404)
-    if deletion_requests.is_erased(enterprise) or not deletion_requests.may_request_for(
-        current_user, enterprise
-    ):
-        abort(403)
-    g.personal_data = True
-    return enterprise
+    return enterprise_or_404(enterprise_id, edit=True, may_edit=_may_ask_on_behalf)
 
 
 def _behalf_page(enterprise: Enterprise, form: DeletionForm):
