@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -22,29 +22,19 @@ from marketplace.monitoring import (
 )
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring.models import CheckIn, Target
-from marketplace.permissions import is_admin
 from marketplace.profiles import consents
 from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import groups
+from marketplace.programmes.access import programme_or_404
 from marketplace.programmes.models import Programme
 
 bp = Blueprint("monitoring", __name__)
 
 
 def _programme(programme_id: int) -> Programme:
-    """The programme whose monitoring the URL names, as its own pages answer: 403 to roles that
-    see no programme's monitoring whatever the id, 404 for another organisation's programme (as
-    for a missing one, so its existence is not given away), 403 to a colleague who may not
-    manage it yet (address unconfirmed)."""
-    admin = is_admin(current_user)
-    if not admin:
-        web.require_role("facilitator")
-    organisation = {} if admin else {"organisation_id": current_user.organisation_id}
-    programme = web.visible_or_404(Programme, programme_id, **organisation)
-    web.require_permission(permissions.can_view_monitoring, programme)
-    g.personal_data = True
-    return programme
+    """The programme whose monitoring the URL names: its facilitators and the admin."""
+    return programme_or_404(programme_id, may=permissions.can_view_monitoring, admin_too=True)
 
 
 @bp.get("/programmes/<int:programme_id>/monitoring")

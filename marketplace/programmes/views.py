@@ -17,6 +17,7 @@ from marketplace.profiles import permissions as profile_permissions
 from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import forms, groups, handover, permissions, services
+from marketplace.programmes.access import programme_or_404
 from marketplace.programmes.models import BusinessGroup, Cohort, Enrolment, Programme
 from marketplace.web import require_permission, require_role, visible_or_404
 
@@ -92,22 +93,10 @@ def accept_invitation(token: str):
 
 
 # --- programmes and cohorts ------------------------------------------------------------------
-def _programme(programme_id: int) -> Programme:
-    """A programme of the current facilitator's organisation: 403 to other roles whatever the
-    id, 404 for another organisation's programme (as for a missing one), 403 to a colleague who
-    may not manage it yet (address unconfirmed)."""
-    require_role("facilitator")
-    programme = visible_or_404(
-        Programme, programme_id, organisation_id=current_user.organisation_id
-    )
-    require_permission(permissions.can_manage_programme, programme)
-    return programme
-
-
 def _cohort(cohort_id: int) -> Cohort:
     require_role("facilitator")
     cohort = visible_or_404(Cohort, cohort_id)
-    _programme(cohort.programme_id)
+    programme_or_404(cohort.programme_id)
     return cohort
 
 
@@ -132,7 +121,7 @@ def new_programme():
 @bp.get("/programmes/<int:programme_id>")
 @login_required
 def programme(programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     return _programme_page(programme)
 
 
@@ -161,14 +150,14 @@ def _programme_page(programme: Programme, *, group_form=None, priority_form=None
 def _group(group_id: int) -> BusinessGroup:
     require_role("facilitator")
     group = visible_or_404(BusinessGroup, group_id)
-    _programme(group.programme_id)
+    programme_or_404(group.programme_id)
     return group
 
 
 @bp.post("/programmes/<int:programme_id>/groups")
 @login_required
 def new_group(programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     form = forms.GroupForm()
     done = submitted(
         form,
@@ -187,7 +176,7 @@ def new_group(programme_id: int):
 @bp.post("/programmes/<int:programme_id>/priority-areas")
 @login_required
 def priority_areas(programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     form = forms.PriorityAreasForm()
     done = submitted(
         form,
@@ -259,7 +248,7 @@ def remove_group_member(group_id: int, enterprise_id: int):
 @bp.route("/programmes/<int:programme_id>/cohorts/new", methods=["GET", "POST"])
 @login_required
 def new_cohort(programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     form = forms.CohortForm()
     done = submitted(
         form,
