@@ -26,7 +26,7 @@ PACKAGE = ROOT / "marketplace"
 CORE = frozenset(
     "extensions config models forms permissions money vocab web tasks storage uploads sandbox"
     " formatting regions security audit errors logging_filters health mail notifications"
-    " queue tokens editing wtforms_i18n".split()
+    " queue tokens editing wtforms_i18n phones".split()
 )
 DOMAINS = (
     "accounts",

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, tokens, vocab
+from marketplace import audit, phones, tokens, vocab
 from marketplace.accounts import mails, passwords, signals
 from marketplace.accounts.models import EmailToken, Organisation, User
 from marketplace.accounts.services import end_all_sessions, find_user_by_email, normalise_email
@@ -39,7 +39,7 @@ def register_user(
     """Create a user; with `organisation_name`, also the organisation of the role's kind.
 
     The address starts unconfirmed (see `send_confirmation`, `confirm_email`). Admins cannot
-    register. Raises ValidationError (password rules, role) and Conflict (e-mail already
+    register. Raises ValidationError (password rules, role, phone) and Conflict (e-mail already
     registered). Side effects: audit entry `user.registered`; signal `user_registered` (owners
     get an empty draft profile from the enterprises side).
     """
@@ -70,7 +70,7 @@ def register_user(
     user = User(
         email=email,
         name=name.strip(),
-        phone=phone,
+        phone=phones.normalise_phone(phone, field="phone") if phone else None,
         password_hash=passwords.hash_password(password),
         role=role,
         organisation=organisation,
@@ -93,6 +93,7 @@ def registration_problems(
     email: str | None,
     name: str | None,
     organisation_name: str | None,
+    phone: str | None = None,
 ) -> Problems:
     """Every rule the sign-up form breaks that needs no look-up of the address, each on its
     field (also run on a form that failed its own checks, so one submit shows every error)."""
@@ -105,6 +106,9 @@ def registration_problems(
         )
     if not (organisation_name or "").strip():
         problems.add(_l("Give the name of your organisation."), field="organisation_name")
+    if phone:
+        with problems.check():
+            phones.normalise_phone(phone, field="phone")
     return problems
 
 
@@ -127,7 +131,12 @@ def register_account(
     `register.existing_email` for a taken address; mail after commit.
     """
     registration_problems(
-        role=role, password=password, email=email, name=name, organisation_name=organisation_name
+        role=role,
+        password=password,
+        email=email,
+        name=name,
+        organisation_name=organisation_name,
+        phone=phone,
     ).raise_any()
     existing = find_user_by_email(email)
     if existing is None:

@@ -81,7 +81,8 @@ def register():
         ),
         then=url_for("accounts.check_email"),
         problems=lambda: registration.registration_problems(
-            **field_values(form, "email", "name", "password", "role", "organisation_name")
+            **field_values(form, "email", "name", "password", "role", "organisation_name"),
+            phone=form.phone.data or None,
         ),
     )
     return done or (render_template("accounts/register.html", form=form), form_status(form))

@@ -14,11 +14,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from marketplace import phones
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.demo.data import NAMES
 from marketplace.extensions import db
-from marketplace.profiles import validators
 from marketplace.profiles.models import Enterprise
 
 SEED = 2026
@@ -135,7 +135,7 @@ def phone_number(rng: random.Random) -> str:
     number = (
         f"{rng.choice(NAMES.mobile_prefixes)}-{rng.randint(1000, 9999)}-{rng.randint(100, 9999)}"
     )
-    return validators.normalise_phone(number)
+    return phones.normalise_phone(number)
 
 
 def log_uniform(rng: random.Random, low: int, high: int) -> float:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from marketplace import audit, editing, regions, tasks, vocab
+from marketplace import audit, editing, phones, regions, tasks, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems, ValidationError
 from marketplace.extensions import db
@@ -126,7 +126,7 @@ def update_profile(
     if nik:
         set_nik(enterprise=enterprise, nik=nik)
     if owner_phone:
-        enterprise.owner_phone = validators.normalise_phone(owner_phone)
+        enterprise.owner_phone = phones.normalise_phone(owner_phone)
     audit.on_enterprise("profile.updated", enterprise.id, by=actor.id)
     db.session.flush()
     consents.announce(actor=actor, enterprise=enterprise, before=before)
@@ -225,7 +225,7 @@ def check_profile(
             validators.normalise_nik(nik)
     if owner_phone:
         with problems.check("owner_phone"):
-            validators.normalise_phone(owner_phone)
+            phones.normalise_phone(owner_phone)
     return problems
 
 

@@ -1,5 +1,5 @@
-"""Formats of Indonesian identifiers (NIK, NIB, NPWP, phone numbers) and the checks both
-sides' profiles share (codes from a list, rupiah amounts).
+"""Formats of Indonesian identifiers (NIK, NIB, NPWP) and the checks both sides' profiles
+share (codes from a list, rupiah amounts). Phone numbers are shared: `marketplace.phones`.
 
 Each `normalise_*` function takes what a person typed (with spaces, dots or dashes) and returns
 the canonical form, or raises `ValidationError` with a message that says what is expected.
@@ -85,29 +85,6 @@ def normalise_npwp(value: str) -> str:
 def npwp_converted(value: str) -> bool:
     """True when `value` is an old 15-digit NPWP that `normalise_npwp` converts to 16 digits."""
     return bool(re.fullmatch(r"\d{15}", _digits(value)))
-
-
-def normalise_phone(value: str) -> str:
-    """Indonesian phone numbers in E.164: 0812…, 62812…, +62 812… all become +62812…."""
-    raw = re.sub(r"[\s.\-()]", "", value or "")
-    if raw.startswith("+"):
-        raw = raw[1:]
-        if not raw.startswith("62"):
-            raise ValidationError(_l("Only Indonesian numbers (+62) are supported."))
-    if raw.startswith("62"):
-        national = raw[2:]
-    elif raw.startswith("0"):
-        national = raw[1:]
-    else:
-        national = raw
-    national = national.lstrip("0")
-    # Mobile numbers start with 8 and have 9-12 digits after the 0; landlines start with 2-9
-    # and an area code.
-    if not re.fullmatch(r"[2-9]\d{7,11}", national):
-        raise ValidationError(
-            _l("Write the phone number as 0812… or +62 812…, with 10 to 13 digits.")
-        )
-    return "+62" + national
 
 
 def mask_nik(nik: str) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import audit, regions, vocab
+from marketplace import audit, phones, regions, vocab
 from marketplace.accounts import members
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
@@ -21,7 +21,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.models import utcnow
 from marketplace.notifications import services as notifications
-from marketplace.profiles import consents, enterprises, readiness_text, validators
+from marketplace.profiles import consents, enterprises, readiness_text
 from marketplace.profiles.models import Enterprise
 from marketplace.programmes import permissions
 from marketplace.programmes.models import Attestation, Cohort, Enrolment, Programme
@@ -367,7 +367,7 @@ def create_enterprise_on_behalf(
     if not (name or "").strip():
         raise ValidationError(_l("Give the business name."), field="name")
     try:
-        phone = validators.normalise_phone(owner_phone)
+        phone = phones.normalise_phone(owner_phone)
     except ValidationError as error:
         error.field = "owner_phone"
         raise

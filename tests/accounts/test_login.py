@@ -220,6 +220,31 @@ def test_one_submit_shows_the_password_rule_beside_the_forms_own_errors(app):
     assert "Use at least 8 characters." in html
 
 
+@pytest.mark.parametrize("phone", ["abc!!", "+1 202 555 0100", "0812"])
+def test_a_phone_number_that_is_not_one_is_refused_on_its_field_with_the_other_errors(
+    app, db, phone
+):
+    client = english(app.test_client())
+
+    response = _register(client, phone=phone, name="")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field_id in ("name", "phone"):
+        assert f'id="{field_id}-error"' in html, field_id
+    assert f'value="{phone}"' in html  # kept to be put right
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_phone_number_is_stored_as_plus_62(app, db):
+    client = app.test_client()
+
+    response = _register(client, phone="0812-3456-7890")
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.phone)) == "+6281234567890"
+
+
 def test_registration_keeps_what_was_typed_after_an_error(app):
     client = english(app.test_client())
 

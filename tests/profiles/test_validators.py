@@ -105,25 +105,5 @@ def test_a_15_digit_npwp_is_converted_to_16_and_the_caller_told(typed, stored, c
     assert validators.npwp_converted(typed) is converted
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("081234567890", "+6281234567890"),
-        ("0812-3456-7890", "+6281234567890"),
-        ("+62 812 3456 7890", "+6281234567890"),
-        ("6281234567890", "+6281234567890"),
-        ("(021) 5551234", "+62215551234"),
-    ],
-)
-def test_phone_is_normalised_to_plus_62(typed, expected):
-    assert validators.normalise_phone(typed) == expected
-
-
-@pytest.mark.parametrize("typed", ["12345", "+1 202 555 0100", "0812", "phone", ""])
-def test_phone_refuses_short_foreign_and_non_numbers(typed):
-    with pytest.raises(ValidationError):
-        validators.normalise_phone(typed)
-
-
 def test_mask_nik_keeps_region_prefix_and_last_four():
     assert validators.mask_nik("3201010101900001") == "3201********0001"
