@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, TypeVar
 
-from sqlalchemy import DateTime, ForeignKey, Index, text
+from sqlalchemy import DateTime, ForeignKey, Index, select, text
 from sqlalchemy.orm import Mapped, MappedColumn, Relationship, mapped_column, relationship
 
 from marketplace.errors import NotFound
@@ -98,6 +98,17 @@ def row_or_not_found(model: type[Row], row_id: int, missing, **belongs_to: objec
     row = row_belonging(model, row_id, **belongs_to)
     if row is None:
         raise NotFound(missing)
+    return row
+
+
+def row_or_new(model: type[Row], **key: object) -> Row:
+    """The `model` row with these values (`enterprise=enterprise, kind="npwp"`), or a new one
+    with them, added to the session: for what there is one of per key (a legal document per
+    kind, an attestation per checklist item, a target per indicator and period)."""
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        db.session.add(row)
     return row
 
 

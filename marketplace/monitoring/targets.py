@@ -8,11 +8,11 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
+from marketplace.models import row_or_new
 from marketplace.monitoring import indicators as ind
 from marketplace.monitoring import permissions
 from marketplace.monitoring.models import Target
@@ -56,16 +56,7 @@ def set_target(
     target_problems(
         indicator=indicator, period=period, target=target, baseline=baseline
     ).raise_any()
-    row = db.session.scalar(
-        select(Target).where(
-            Target.programme_id == programme.id,
-            Target.indicator == indicator,
-            Target.period == period,
-        )
-    )
-    if row is None:
-        row = Target(programme_id=programme.id, indicator=indicator, period=period)
-        db.session.add(row)
+    row = row_or_new(Target, programme_id=programme.id, indicator=indicator, period=period)
     row.target, row.baseline = target, baseline
     # Re-entering a target without a donor's code keeps the one it had.
     row.donor_code = (donor_code or "").strip() or row.donor_code

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import Problems, ValidationError
 from marketplace.extensions import db
-from marketplace.models import latest_today, utcnow
+from marketplace.models import latest_today, row_or_new, utcnow
 from marketplace.profiles import validators
 from marketplace.profiles.enterprises import (  # noqa: F401 (month helpers re-exported)
     month_start,
@@ -96,14 +95,7 @@ def set_document(
         enterprise, kind=kind, number=number, issued_on=issued_on, expires_on=expires_on
     )
     problems.raise_any()
-    document = db.session.scalar(
-        select(LegalDocument).where(
-            LegalDocument.enterprise_id == enterprise.id, LegalDocument.kind == kind
-        )
-    )
-    if document is None:
-        document = LegalDocument(enterprise=enterprise, kind=kind)
-        db.session.add(document)
+    document = row_or_new(LegalDocument, enterprise=enterprise, kind=kind)
     document.number, document.issued_on, document.expires_on = number, issued_on, expires_on
     audit.on_enterprise("document.recorded", enterprise.id, by=actor.id, kind=kind)
     db.session.flush()

@@ -19,7 +19,7 @@ from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Organisation, User
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.models import utcnow
+from marketplace.models import row_or_new, utcnow
 from marketplace.notifications import services as notifications
 from marketplace.profiles import consents, enterprises, readiness_text
 from marketplace.profiles.models import Enterprise
@@ -406,14 +406,7 @@ def attest_item(
         raise PermissionDenied(_l("Only the enterprise's facilitator can verify items."))
     if item_code not in readiness_text.ITEM_LABELS:
         raise ValidationError(_l("Unknown checklist item."))
-    attestation = db.session.scalar(
-        select(Attestation).where(
-            Attestation.enterprise_id == enterprise.id, Attestation.item_code == item_code
-        )
-    )
-    if attestation is None:
-        attestation = Attestation(enterprise=enterprise, item_code=item_code)
-        db.session.add(attestation)
+    attestation = row_or_new(Attestation, enterprise=enterprise, item_code=item_code)
     attestation.attested_by_id = facilitator.id
     attestation.attested_by_name = facilitator.name
     attestation.attested_on = today or dt.date.today()
