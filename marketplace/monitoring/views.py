@@ -189,12 +189,8 @@ def _save_target(programme: Programme, form, *, indicator, period, save):
 
 def _target_to_manage(programme_id: int, target_id: int) -> tuple[Programme, Target]:
     programme = _programme(programme_id)
-    if not permissions.can_set_targets(current_user, programme):
-        abort(403)
-    row = db.session.get(Target, target_id)
-    if row is None or row.programme_id != programme.id:
-        abort(404)
-    return programme, row
+    web.require_permission(permissions.can_set_targets, programme)
+    return programme, web.visible_or_404(Target, target_id, programme_id=programme.id)
 
 
 @bp.route(
