@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
-from marketplace.notifications import services
+from marketplace.notifications import kinds, services
 from marketplace.notifications.models import DELIVERIES
 
 
@@ -15,12 +15,12 @@ def settings_form(*, role: str, current: dict[str, str], formdata=None) -> Flask
     class SettingsForm(FlaskForm):
         pass
 
-    choices = [(d, services.DELIVERY_LABELS[d]) for d in DELIVERIES]
+    choices = [(d, kinds.DELIVERY_LABELS[d]) for d in DELIVERIES]
     for kind in services.kinds_for(role):
         setattr(
             SettingsForm,
             kind,
-            RadioField(services.KIND_LABELS[kind], choices=choices, default=current[kind]),
+            RadioField(kinds.KIND_LABELS[kind], choices=choices, default=current[kind]),
         )
     if formdata is None:
         return SettingsForm(formdata=None)

@@ -39,7 +39,7 @@ class ConsentRecord(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     purpose: Mapped[str] = mapped_column(String(40))
-    # The kind of notification for e-mail consent (notifications.KIND_LABELS); else None.
+    # The kind of notification for e-mail consent (notifications.kinds.KIND_LABELS); else None.
     detail: Mapped[str | None] = mapped_column(String(40))
     granted: Mapped[bool] = mapped_column(Boolean)
     actor_id: Mapped[ActorId]

@@ -13,7 +13,7 @@ from wtforms.validators import AnyOf, DataRequired
 
 from marketplace.extensions import db
 from marketplace.forms import Attempt, form_status
-from marketplace.notifications import services as notifications
+from marketplace.notifications import kinds as notification_kinds
 from marketplace.privacy import consent
 from marketplace.profiles import consents, permissions
 from marketplace.profiles.models import Enterprise
@@ -49,7 +49,7 @@ def overview():
         by_email=by_email,
         kinds=kinds,
         email_history=consent.email_history(current_user),
-        kind_labels=notifications.KIND_LABELS,
+        kind_labels=notification_kinds.KIND_LABELS,
         labels=consent.PURPOSE_LABELS,
     )
 

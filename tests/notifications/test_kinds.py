@@ -13,7 +13,7 @@ from sqlalchemy import select
 from marketplace import mail
 from marketplace.accounts import administration as account_administration
 from marketplace.mail.models import OutboundMail
-from marketplace.notifications import services
+from marketplace.notifications import kinds, services
 from marketplace.notifications.models import Notification
 from marketplace.pitches import data_room as pitches
 
@@ -197,7 +197,7 @@ def test_the_digest_command_runs_the_same_job(runner, db, data_room):
 
 
 def test_every_kind_has_a_label_and_the_roles_that_receive_it():
-    assert set(services.KIND_LABELS) == services.KINDS == set(services.KIND_ROLES)
+    assert set(kinds.KIND_LABELS) == kinds.KINDS == set(kinds.KIND_ROLES)
 
 
 # --- dashboards ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from marketplace.mail.models import OutboundMail
-from marketplace.notifications import services
+from marketplace.notifications import kinds, services
 from marketplace.notifications.models import Notification
 
 PARAMS = {"organisation": "Dana Tumbuh", "enterprise": "Kopi Sri"}
@@ -60,7 +60,7 @@ def test_an_unknown_kind_is_refused(db, make):
 
 
 def test_every_kind_has_a_text_and_a_mail_subject():
-    assert services.KINDS == set(services.MAIL_SUBJECTS)
+    assert kinds.KINDS == set(kinds.MAIL_SUBJECTS)
 
 
 def test_the_text_shows_the_time_in_the_readers_language(db, make):
