@@ -1,6 +1,6 @@
 """Schedules of pitching events: from the database to the scheduler's problem, build runs with
-progress, the facilitator's edits checked by `validate_schedule`, and publishing as versions (what a
-schedule says to each person is in `agendas`).
+progress, and publishing as versions (the facilitator's edits of a draft are in
+`schedule_edits`; what a schedule says to each person is in `agendas`).
 
 Services flush, never commit (the build job commits its own short transactions). Ids given to
 the scheduler: enterprises by `Enterprise.id`, investors by their user id.
@@ -9,7 +9,6 @@ the scheduler: enterprises by `Enterprise.id`, investors by their user id.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -376,115 +375,14 @@ def grouped_conflicts(event: PitchEvent, conflicts: list[ScheduleConflict]) -> l
     ]
 
 
-# --- editing ----------------------------------------------------------------------------------
-def _editable_draft(actor: User, event: PitchEvent) -> Schedule:
+def editable_draft(actor: User, event: PitchEvent) -> Schedule:
+    """The event's draft schedule, for one who may manage the event (publish, edit)."""
     if not permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot change this event."))
     draft = draft_of(event)
     if draft is None:
         raise NotFound(_l("There is no schedule to edit yet: build one first."))
     return draft
-
-
-def _item(draft: Schedule, item_id: int) -> ScheduleItem:
-    for item in draft.items:
-        if item.id == item_id:
-            return item
-    raise NotFound(_l("This pitch or meeting is not in the schedule."))
-
-
-def _panel_present(
-    event: PitchEvent, draft: Schedule, problem: PanelProblem, slot: int, room: int
-) -> list[int]:
-    from marketplace.events.scheduling.rules import free_slots
-
-    investors = {p.id: p for p in problem.investors}
-    return sorted(
-        i
-        for i, r in seating(draft).items()
-        if r == room and i in investors and slot in free_slots(problem, investors[i])
-    )
-
-
-def _key(conflict: ScheduleConflict) -> tuple:
-    return (conflict.code, conflict.slot, conflict.enterprise_ids, conflict.investor_ids)
-
-
-def _apply(
-    actor: User, event: PitchEvent, draft: Schedule, moves: list[tuple[ScheduleItem, int, int]]
-) -> list[str]:
-    """Move items to (slot, room) if that adds no hard conflict; returns the soft warnings."""
-    problem = build_problem(event, time_limit_s=1.0)
-    slots = {s.index for s in problem.slots}
-    before = validate_schedule(problem, assignments(draft), seating=seating(draft))
-    planned = {item.id: (slot, room) for item, slot, room in moves}
-    proposal = []
-    for item in draft.items:
-        slot, room = planned.get(item.id, (item.slot, item.room))
-        if slot not in slots:
-            raise ValidationError(_l("Choose one of the options offered."), field="slot")
-        investors = tuple(item.investor_ids)
-        if isinstance(problem, PanelProblem):
-            investors = tuple(_panel_present(event, draft, problem, slot, room))
-        proposal.append(Assignment(slot, room, item.enterprise_id, investors))
-    after = validate_schedule(problem, proposal, seating=seating(draft))
-    new = _new_hard(before, after)
-    if new:
-        raise Conflict(
-            _l(
-                "Not changed: %(problems)s.",
-                problems="; ".join(sorted({conflict_text(c) for c in new})),
-            )
-        )
-    # Park the moved rows first: the (schedule, slot, room) UNIQUE constraint must hold after
-    # every single UPDATE, and a swap passes through a state where two rows share a cell.
-    for n, (item, _slot, _room) in enumerate(moves):
-        item.slot, item.room = -1 - n, -1
-    db.session.flush()
-    for item, a in zip(draft.items, proposal, strict=True):
-        item.slot, item.room, item.investor_ids = a.slot, a.room, list(a.investor_ids)
-    audit.on_event(
-        "schedule.edited", event.id, by=actor.id, items=[item.id for item, _s, _r in moves]
-    )
-    db.session.flush()
-    old_soft = Counter(_key(c) for c in before if c.severity == "soft")
-    return sorted(
-        {conflict_text(c) for c in after if c.severity == "soft" and old_soft[_key(c)] == 0}
-    )
-
-
-def _new_hard(before: list[ScheduleConflict], after: list[ScheduleConflict]):
-    remaining = Counter(_key(c) for c in before if c.severity == "hard")
-    new = []
-    for c in after:
-        if c.severity != "hard":
-            continue
-        if remaining[_key(c)] > 0:
-            remaining[_key(c)] -= 1
-        else:
-            new.append(c)
-    return new
-
-
-def move_item(*, actor: User, event: PitchEvent, item_id: int, slot: int, room: int) -> list[str]:
-    """Move a pitch or meeting of the draft to another slot and room or table. In panel mode
-    the panel present is recomputed for the new place. Returns the soft warnings the move
-    causes (shown, not refused). Raises PermissionDenied, NotFound, ValidationError (unknown
-    slot), Conflict (a hard rule would break: listed in the message). Side effects: the item;
-    audit `schedule.edited`."""
-    draft = _editable_draft(actor, event)
-    return _apply(actor, event, draft, [(_item(draft, item_id), slot, room)])
-
-
-def swap_items(*, actor: User, event: PitchEvent, first_id: int, second_id: int) -> list[str]:
-    """Swap the places (slot and room or table) of two pitches or meetings; as `move_item`."""
-    draft = _editable_draft(actor, event)
-    first, second = _item(draft, first_id), _item(draft, second_id)
-    if first.id == second.id:
-        raise ValidationError(_l("Choose two different pitches or meetings."))
-    return _apply(
-        actor, event, draft, [(first, second.slot, second.room), (second, first.slot, first.room)]
-    )
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -511,7 +409,7 @@ def publish(*, actor: User, event: PitchEvent) -> int:
     changed since the last version). Side effects: a frozen copy in event_schedules; the event's
     status and version; notifications and their e-mails (each person's agenda); audit
     `schedule.published`."""
-    draft = _editable_draft(actor, event)
+    draft = editable_draft(actor, event)
     hard = [c for c in check(event, draft) if c.severity == "hard"]
     if hard:
         raise Conflict(

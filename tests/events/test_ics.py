@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from marketplace.events import schedules
+from marketplace.events import schedule_edits, schedules
 from tests.events.conftest import free_slot
 
 
@@ -49,7 +49,7 @@ def test_an_owners_ics_has_its_pitch_in_wita_with_a_stable_uid(db, client, login
 
     # A new version moves the pitch: same UID, another time, higher SEQUENCE.
     first_slot = item.slot
-    schedules.move_item(
+    schedule_edits.move_item(
         actor=open_event.facilitator,
         event=open_event.event,
         item_id=item.id,

@@ -9,7 +9,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from marketplace.events import judge_invitations, judging, registrations, schedules, services
+from marketplace.events import (
+    judge_invitations,
+    judging,
+    registrations,
+    schedule_edits,
+    schedules,
+    services,
+)
 from marketplace.events.models import ScheduleRun
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification
@@ -81,7 +88,7 @@ def test_a_changed_schedule_tells_only_those_whose_agenda_changed(db, open_event
     event = open_event.event
     draft = _publish(db, open_event)
     moved = draft.items[0]
-    schedules.move_item(
+    schedule_edits.move_item(
         actor=open_event.facilitator,
         event=event,
         item_id=moved.id,

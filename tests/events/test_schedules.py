@@ -7,7 +7,7 @@ import pytest
 
 from marketplace import mail
 from marketplace.errors import Conflict
-from marketplace.events import agendas, jobs, registrations, schedules, services
+from marketplace.events import agendas, jobs, registrations, schedule_edits, schedules, services
 from marketplace.events.models import ScheduleRun
 from marketplace.events.scheduling import CONFLICTS, MeetingProblem, PanelProblem
 from tests.events.conftest import event_data, free_slot
@@ -140,7 +140,7 @@ def test_moving_a_pitch_into_an_occupied_room_is_refused(db, open_event):
     _run, draft = _build(db, open_event)
     first, second = draft.items[0], draft.items[1]
     with pytest.raises(Conflict, match=str(CONFLICTS["room_double_booked"])):
-        schedules.move_item(
+        schedule_edits.move_item(
             actor=open_event.facilitator,
             event=open_event.event,
             item_id=first.id,
@@ -160,7 +160,7 @@ def test_moving_a_pitch_to_a_time_the_enterprise_is_away_is_refused(db, open_eve
         if s.index != item.slot and all(i.slot != s.index for i in draft.items)
     )
     with pytest.raises(Conflict, match=str(CONFLICTS["unavailable"])):
-        schedules.move_item(
+        schedule_edits.move_item(
             actor=open_event.facilitator,
             event=open_event.event,
             item_id=item.id,
@@ -174,7 +174,7 @@ def test_a_move_to_a_free_cell_is_made_and_the_panel_recomputed(db, open_event):
     item = draft.items[0]
     slot = free_slot(open_event.event, draft, item.room)
     room = item.room
-    warnings = schedules.move_item(
+    warnings = schedule_edits.move_item(
         actor=open_event.facilitator, event=open_event.event, item_id=item.id, slot=slot, room=room
     )
     db.session.commit()
@@ -187,7 +187,7 @@ def test_a_swap_exchanges_two_places(db, open_event):
     _run, draft = _build(db, open_event)
     first, second = draft.items[0], draft.items[1]
     before = _draft_cells(draft)
-    schedules.swap_items(
+    schedule_edits.swap_items(
         actor=open_event.facilitator, event=open_event.event, first_id=first.id, second_id=second.id
     )
     db.session.commit()
@@ -209,7 +209,7 @@ def test_a_move_that_puts_one_pendamping_in_two_places_is_warned_not_refused(db,
     slot, [alone] = next((t, items) for t, items in by_slot.items() if len(items) == 1)
     free_room = next(r.id for r in rooms if r.id != alone.room)
     mover = next(i for i in draft.items if i.slot != slot)
-    warnings = schedules.move_item(
+    warnings = schedule_edits.move_item(
         actor=open_event.facilitator,
         event=open_event.event,
         item_id=mover.id,
@@ -246,7 +246,7 @@ def test_a_change_after_publishing_is_a_new_version_told_only_to_those_affected(
         schedules.start_build(actor=open_event.facilitator, event=event)  # locked
     mail.outbox.clear()
     moved = draft.items[0]
-    schedules.move_item(
+    schedule_edits.move_item(
         actor=open_event.facilitator,
         event=event,
         item_id=moved.id,

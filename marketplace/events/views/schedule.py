@@ -7,7 +7,16 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.events import agendas, calendar, codes, forms, permissions, schedules, services
+from marketplace.events import (
+    agendas,
+    calendar,
+    codes,
+    forms,
+    permissions,
+    schedule_edits,
+    schedules,
+    services,
+)
 from marketplace.events.models import PitchEvent, ScheduleRun
 from marketplace.events.views.common import bp, enterprise_of_event, event_or_404, managed_event
 from marketplace.extensions import db
@@ -118,7 +127,7 @@ def move(event_id: int):
         return redirect(url_for("events.schedule", event_id=event.id))
     return _edit_result(
         event,
-        lambda: schedules.move_item(
+        lambda: schedule_edits.move_item(
             actor=current_user,
             event=event,
             item_id=form.item_id.data,
@@ -139,7 +148,7 @@ def swap(event_id: int):
         return redirect(url_for("events.schedule", event_id=event.id))
     return _edit_result(
         event,
-        lambda: schedules.swap_items(
+        lambda: schedule_edits.swap_items(
             actor=current_user, event=event, first_id=first, second_id=second
         ),
     )
