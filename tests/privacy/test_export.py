@@ -18,7 +18,7 @@ from sqlalchemy import select
 from marketplace import create_app, demo
 from marketplace.accounts.models import User
 from marketplace.extensions import db as _db
-from marketplace.privacy import export
+from marketplace.privacy import export, export_registry
 from marketplace.profiles import crypto
 from marketplace.profiles.models import Enterprise
 from tests.conftest import _config, _reset_schema
@@ -32,7 +32,7 @@ DEMO_PEOPLE = (
 
 
 def _references(table) -> list[str]:
-    return [c.name for c in table.columns if export.is_reference(c)]
+    return [c.name for c in table.columns if export_registry.is_reference(c)]
 
 
 # --- the registry ------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_every_table_that_names_a_user_or_an_enterprise_is_in_the_registry(app):
     missing = [
         t.name
         for t in _db.metadata.sorted_tables
-        if _references(t) and t.name not in export.REGISTRY
+        if _references(t) and t.name not in export_registry.REGISTRY
     ]
     assert missing == [], (
         "tables with a user or enterprise reference the export does not know: add each to"
@@ -51,8 +51,8 @@ def test_every_table_that_names_a_user_or_an_enterprise_is_in_the_registry(app):
 def test_every_reference_of_an_exported_table_is_followed_or_withheld_with_a_reason(app):
     unfollowed = []
     for table in _db.metadata.sorted_tables:
-        rule = export.REGISTRY.get(table.name)
-        if not isinstance(rule, export.Exported):
+        rule = export_registry.REGISTRY.get(table.name)
+        if not isinstance(rule, export_registry.Exported):
             continue
         followed = set(rule.user_columns + rule.enterprise_columns) | set(rule.withheld)
         unfollowed += [f"{table.name}.{c}" for c in _references(table) if c not in followed]
@@ -63,11 +63,11 @@ def test_every_reference_of_an_exported_table_is_followed_or_withheld_with_a_rea
 def test_the_registry_names_only_tables_and_columns_that_exist(app):
     tables = _db.metadata.tables
     wrong = []
-    for name, rule in export.REGISTRY.items():
+    for name, rule in export_registry.REGISTRY.items():
         if name not in tables:
             wrong.append(name)
             continue
-        if isinstance(rule, export.Excluded):
+        if isinstance(rule, export_registry.Excluded):
             assert rule.why.strip(), name
             continue
         columns = set(tables[name].columns.keys())
@@ -85,14 +85,14 @@ def test_the_registry_names_only_tables_and_columns_that_exist(app):
         )
         wrong += [f"{name}.{c}" for c in named if c not in columns]
         if rule.parent:
-            assert rule.parent[1] in export.REGISTRY, name
+            assert rule.parent[1] in export_registry.REGISTRY, name
     assert wrong == []
 
 
 def test_secrets_are_never_exported(app):
     for name in ("users", "user_sessions", "email_tokens", "invitations"):
-        rule = export.REGISTRY[name]
-        assert isinstance(rule, export.Exported)
+        rule = export_registry.REGISTRY[name]
+        assert isinstance(rule, export_registry.Exported)
         columns = set(_db.metadata.tables[name].columns.keys())
         secrets = {"password_hash", "totp_secret", "token_hash"} & columns
         assert secrets <= set(rule.secret), name
@@ -121,14 +121,14 @@ def _unzip(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def _rows_naming(subject: export.Subject) -> dict[str, set]:
+def _rows_naming(subject: export_registry.Subject) -> dict[str, set]:
     """Independently of the export: the primary keys of every row whose reference columns
     name the subject or their enterprise (withheld columns aside)."""
     found: dict[str, set] = {}
     with _db.engine.connect() as conn:
         for table in _db.metadata.sorted_tables:
-            rule = export.REGISTRY.get(table.name)
-            if not isinstance(rule, export.Exported):
+            rule = export_registry.REGISTRY.get(table.name)
+            if not isinstance(rule, export_registry.Exported):
                 continue
             for column in _references(table):
                 if column in rule.withheld:
@@ -176,7 +176,7 @@ def test_the_export_holds_every_row_that_names_the_person(world, email):
             assert f"csv/{name}.csv" in files
 
 
-def _other_people(user: User, subject: export.Subject) -> tuple[set[str], set[str]]:
+def _other_people(user: User, subject: export_registry.Subject) -> tuple[set[str], set[str]]:
     """(names, contact details and NIKs) of every person but `user`."""
     names: set[str] = set()
     details: set[str] = set()
@@ -255,7 +255,7 @@ def test_check_ins_are_the_owner_s_data_and_targets_are_programme_data(world):
     own = [r for r in data["monitoring_check_ins"] if r["enterprise_id"] in subject.enterprise_ids]
     assert own and all("revenue" in r and "employees_women" in r for r in own)
     assert "monitoring_targets" not in data
-    assert isinstance(export.REGISTRY["monitoring_targets"], export.Excluded)
+    assert isinstance(export_registry.REGISTRY["monitoring_targets"], export_registry.Excluded)
 
     facilitator = _user("pendamping@ypuk.example.org")
     fdata = json.loads(
