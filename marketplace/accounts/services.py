@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from marketplace import audit, tokens
 from marketplace.accounts import passwords
 from marketplace.accounts.models import User, UserSession
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
 from marketplace.models import as_utc, utcnow
 
@@ -176,15 +176,27 @@ def end_all_sessions(user_id: int) -> None:
     db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
+def password_change_problems(*, user: User, current_password: str, new_password: str) -> Problems:
+    """What is wrong with a password change, each on its field: a wrong current password, a
+    new one that breaks the rules (also run on a form that failed its own checks, so one
+    submit shows every error)."""
+    problems = Problems()
+    if not passwords.verify_password(user.password_hash, current_password):
+        problems.add(_l("The current password is not correct."), field="current_password")
+    with problems.check("new_password"):
+        passwords.check_password_rules(new_password, email=user.email, name=user.name)
+    return problems
+
+
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Set a new password and end every session of the user (the caller starts a new one).
 
-    Raises ValidationError for a wrong current password or a weak new one.
+    Raises ValidationError for a wrong current password or a weak new one, each on its field.
     Side effects: sessions deleted, `password.changed` audit entry.
     """
-    if not passwords.verify_password(user.password_hash, current_password):
-        raise ValidationError(_l("The current password is not correct."), field="current_password")
-    passwords.check_password_rules(new_password, email=user.email, name=user.name)
+    password_change_problems(
+        user=user, current_password=current_password, new_password=new_password
+    ).raise_any()
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user.id)

@@ -253,18 +253,24 @@ def language():
 @login_required
 def account():
     form = forms.PasswordChangeForm()
-    if form.validate_on_submit():
-        changed = _("Your password is changed. You were logged out everywhere else.")
-        with Attempt(form=form, success=changed) as outcome:
-            services.change_password(
-                user=current_user,
-                current_password=form.current_password.data,
-                new_password=form.new_password.data,
-            )
-            sessions.log_in(current_user._get_current_object())
-        if outcome.ok:
-            return redirect(url_for("accounts.account"))
-    return _account_page(form=form)
+    user = current_user._get_current_object()
+    typed = {
+        "current_password": form.current_password.data or "",
+        "new_password": form.new_password.data or "",
+    }
+
+    def change() -> None:
+        services.change_password(user=user, **typed)
+        sessions.log_in(user)
+
+    done = submitted(
+        form,
+        change,
+        success=_("Your password is changed. You were logged out everywhere else."),
+        then=url_for("accounts.account"),
+        problems=lambda: services.password_change_problems(user=user, **typed),
+    )
+    return done or _account_page(form=form)
 
 
 def _account_page(*, form=None, disable_form=None):

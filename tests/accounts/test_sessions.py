@@ -107,6 +107,28 @@ def test_a_password_change_ends_the_users_other_sessions(app, owner):
     assert not is_logged_in(phone)
 
 
+@pytest.mark.parametrize(
+    ("typed", "errors"),
+    [
+        ({"current_password": "salah-sandi-lama", "new_password": "abc"}, 2),
+        ({"current_password": PASSWORD, "new_password": "abc"}, 1),
+        ({"current_password": "salah-sandi-lama", "new_password": ""}, 2),
+    ],
+)
+def test_a_password_change_shows_every_mistake_beside_its_field_at_once(app, owner, typed, errors):
+    client = app.test_client()
+    form_login(client, owner.email)
+    client.post("/language", data={"locale": "en"})
+
+    response = client.post("/account", data=typed)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="new_password-error"' in html
+    assert ('id="current_password-error"' in html) == (errors == 2)
+    assert is_logged_in(client)  # nothing changed, the session stays
+
+
 def test_deactivation_by_an_admin_ends_the_users_sessions_at_once(app, db, make, owner, login):
     owner_client, admin_client = app.test_client(), app.test_client()
     form_login(owner_client, owner.email)
