@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.pitches import services
+from marketplace.pitches import data_room, permissions, services
 from marketplace.pitches.models import AccessRequest
 from marketplace.profiles import enterprises
 from marketplace.profiles import signals as profile_signals
@@ -57,6 +57,12 @@ def dashboard_deck(user, **_extra) -> dict:
 
 @profile_signals.profile_shown.connect
 def profile_context(user, *, enterprise, **_extra) -> dict:
-    """Whether the enterprise has a deck investors can look at (a current version)."""
+    """Whether the enterprise has a deck investors can look at (a current version), and the
+    viewer's organisation's open data-room request ('pending', 'accepted' or None)."""
     deck = services.deck_of(enterprise)
-    return {"has_deck": deck is not None and deck.current is not None}
+    access = None
+    if getattr(user, "organisation_id", None) and permissions.can_request_access(user, enterprise):
+        access = data_room.open_request_states(
+            organisation_id=user.organisation_id, enterprise_ids=[enterprise.id]
+        ).get(enterprise.id)
+    return {"has_deck": deck is not None and deck.current is not None, "data_room_access": access}

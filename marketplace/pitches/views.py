@@ -18,6 +18,7 @@ from marketplace.pitches.models import (
     DeckVersion,
     Document,
 )
+from marketplace.profiles import signals as profile_signals
 from marketplace.profiles.access import enterprise_or_404
 from marketplace.profiles.models import Enterprise
 from marketplace.web import require_permission, send_stored_file, visible_or_404
@@ -93,6 +94,10 @@ def deck(enterprise_id: int):
         can_request=permissions.can_request_access(current_user, enterprise),
         action_form=ActionForm(),
         public_pages=permissions.PUBLIC_PAGES,
+        # The investor's buttons as on the profile: shortlisted? a data-room request open?
+        **profile_signals.extra_context(
+            profile_signals.profile_shown, current_user._get_current_object(), enterprise=enterprise
+        ),
     )
     headers = {"Refresh": str(REFRESH_SECONDS)} if manage and pending else {}
     return response, 200, headers

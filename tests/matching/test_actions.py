@@ -152,18 +152,46 @@ def test_a_profile_offers_the_deck_only_when_there_is_one(client, make):
 
 
 def test_the_profile_and_deck_pages_offer_the_actions_and_come_back(client, login, make):
-    owner, enterprise = published(make)
-    pitches.upload_deck(actor=owner, enterprise=enterprise, files=[("a.pdf", _pdf())])
     investor = make.investor()
     db.session.commit()
     login(investor)
-    for url in (f"/enterprises/{enterprise.id}", f"/enterprises/{enterprise.id}/deck"):
+    for page_of in ("", "/deck"):  # an enterprise each: once shortlisted, the button goes
+        owner, enterprise = published(make)
+        pitches.upload_deck(actor=owner, enterprise=enterprise, files=[("a.pdf", _pdf())])
+        db.session.commit()
+        url = f"/enterprises/{enterprise.id}{page_of}"
         page = client.get(url).get_data(as_text=True)
         assert f'name="next" value="{url}"' in page
         assert f"/enterprises/{enterprise.id}/meetings/new" in page
         back = client.post(f"/shortlist/add/{enterprise.id}", data={"next": url})
         assert back.headers["Location"] == url
-    assert "on-shortlist" in client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+        assert "on-shortlist" in client.get(url).get_data(as_text=True)
+
+
+def test_the_profile_and_deck_pages_know_the_shortlist_and_the_open_data_room(client, login, make):
+    # The deck page used to offer "Add to shortlist" and "Request the data room" again.
+    owner, enterprise = published(make)
+    pitches.upload_deck(actor=owner, enterprise=enterprise, files=[("a.pdf", _pdf())])
+    investor = make.investor()
+    db.session.commit()
+    shortlists.add_to_shortlist(actor=investor, enterprise=enterprise)
+    request = data_room.request_access(investor=investor, enterprise=enterprise, message="Boleh?")
+    db.session.commit()
+    login(investor)
+    client.post("/language", data={"locale": "en"})
+    pages = (f"/enterprises/{enterprise.id}", f"/enterprises/{enterprise.id}/deck")
+
+    for url in pages:
+        page = client.get(url).get_data(as_text=True)
+        assert "on-shortlist" in page, url
+        assert f'action="/shortlist/add/{enterprise.id}"' not in page, url
+        assert "Data room requested" in page, url
+
+    data_room.decide_access(actor=owner, access_request=request, decision="accept")
+    db.session.commit()
+    for url in pages:
+        page = client.get(url).get_data(as_text=True)
+        assert "Open the data room" in page, url
 
 
 def test_an_owner_asks_for_an_introduction_and_the_investor_accepts(client, login, make):
