@@ -167,6 +167,12 @@ def test_build_shows_progress_then_the_report(db, app, client, login, open_event
     assert "Refresh" not in done.headers
     page = client.get(f"/events/{open_event.event.id}/schedule").get_data(as_text=True)
     assert 'id="solver-status"' in page and "Keripik Bu Sri" in page
+    # Figures in the language of the page: a decimal comma in Indonesian.
+    run = schedules.latest_run(open_event.event)
+    run.solve_s, run.gap_pct = 0.055, 2.5
+    db.session.commit()
+    page = client.get(f"/events/{open_event.event.id}/schedule").get_data(as_text=True)
+    assert "0,06 detik" in page and "2,5 %" in page
 
 
 def test_a_refused_move_says_why_and_changes_nothing(db, client, login, open_event):
