@@ -324,9 +324,12 @@ def check_in(enterprise_id: int):
     if request.method == "GET":
         # A month that already has a check-in opens with its saved figures (`?month=2026-10`,
         # the links of "Earlier check-ins"); without one, the month most owners report.
-        month = _month_arg(request.args.get("month")) or check_ins.default_check_in_month(
-            enterprise
-        )
+        # A month no check-in may be for (`?month=1900-01`) opens the default one instead.
+        month = _month_arg(request.args.get("month"))
+        if month is None or not (
+            check_ins.earliest_check_in_month(enterprise) <= month <= dt.date.today()
+        ):
+            month = check_ins.default_check_in_month(enterprise)
         saved = check_ins.check_in_for(enterprise, month)
         return _check_in_page(enterprise, forms.check_in_form(month, saved), saved=saved)
     form = forms.CheckInForm()

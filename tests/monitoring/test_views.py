@@ -485,6 +485,22 @@ def test_a_month_before_2000_or_before_the_founding_year_is_refused(client, logi
     assert db.session.scalar(select(CheckIn)) is None
 
 
+@pytest.mark.parametrize("asked", ["1900-01", "2999-01"])
+def test_a_month_no_check_in_may_be_for_opens_the_default_month(client, login, make, db, asked):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    db.session.commit()
+    login(owner)
+
+    page = client.get(f"/enterprises/{enterprise.id}/check-in?month={asked}").get_data(
+        as_text=True
+    )
+
+    default = check_ins.default_check_in_month(enterprise)
+    assert f'value="{asked}"' not in page
+    assert f'value="{default:%Y-%m}"' in page
+
+
 def test_the_form_opens_on_last_month_until_it_is_reported(make, db):
     facilitator = make.facilitator()
     owner = make.owner()
