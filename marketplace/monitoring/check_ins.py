@@ -9,7 +9,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import vocab
+from marketplace import formatting, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied, Problems
 from marketplace.extensions import db
@@ -18,6 +18,7 @@ from marketplace.monitoring import permissions
 from marketplace.monitoring.models import CheckIn, FinanceReceived
 from marketplace.profiles import enterprises
 from marketplace.profiles.models import Enterprise
+from marketplace.profiles.readiness_facts import KUR_KECIL_MAX, KUR_MIKRO_MAX, KUR_SUPER_MIKRO_MAX
 from marketplace.programmes.models import Enrolment
 
 
@@ -94,6 +95,13 @@ def check_in_for(enterprise: Enterprise, month: dt.date | None) -> CheckIn | Non
 
 
 EARLIEST_MONTH = dt.date(2000, 1, 1)
+# A KUR route's ceiling per borrower (the bands of profiles.readiness_facts): a larger amount
+# received in one month is a slip of the keyboard or the wrong route.
+KUR_CEILINGS = {
+    "kur_super_mikro": KUR_SUPER_MIKRO_MAX,
+    "kur_mikro": KUR_MIKRO_MAX,
+    "kur_kecil": KUR_KECIL_MAX,
+}
 
 
 def earliest_check_in_month(enterprise: Enterprise) -> dt.date:
@@ -185,6 +193,15 @@ def check_in_problems(
             problems.add(_l("Unknown financing route."), field=f"finance_{route}")
         elif amount is not None and amount < 0:
             problems.add(_l("An amount cannot be negative."), field=f"finance_{route}")
+        elif amount is not None and amount > KUR_CEILINGS.get(route, amount):
+            problems.add(
+                _l(
+                    "This route lends at most %(ceiling)s to one business: check the amount, or"
+                    " put it under the route it came from.",
+                    ceiling=formatting.rupiah(KUR_CEILINGS[route]),
+                ),
+                field=f"finance_{route}",
+            )
     return problems
 
 

@@ -286,6 +286,28 @@ def test_a_future_month_is_refused(client, login, make, db):
     assert "Choose this month or an earlier one." in response.get_data(as_text=True)
 
 
+def test_an_amount_above_a_kur_routes_ceiling_is_refused_on_its_field(client, login, make, db):
+    owner = make.owner()
+    enterprise = make.enterprise_of(owner)
+    db.session.commit()
+    login(owner)
+    url = f"/enterprises/{enterprise.id}/check-in"
+    month = f"{check_ins.default_check_in_month(enterprise):%Y-%m}"
+
+    response = client.post(
+        url, data={"month": month, "finance_kur_mikro": "200 jt", "finance_kur_kecil": "200 jt"}
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="finance_kur_mikro-error"' in page
+    assert "paling banyak Rp100.000.000" in page
+    assert 'id="finance_kur_kecil-error"' not in page  # KUR kecil lends up to Rp500 juta
+    assert db.session.scalar(select(CheckIn)) is None
+    response = client.post(url, data={"month": month, "finance_kur_mikro": "100 jt"})
+    assert response.status_code == 302
+
+
 def test_the_owners_age_is_counted_only_with_its_own_consent_kept_in_the_history(
     client, login, make, db
 ):
