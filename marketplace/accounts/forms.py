@@ -38,7 +38,10 @@ class RegisterForm(FlaskForm):
     )
     organisation_name = StringField(
         _l("Name of your enterprise or organisation"),
-        validators=[DataRequired(_l("Fill in the name.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Fill in the name of your enterprise or organisation.")),
+            Length(max=200),
+        ],
     )
     email = email_field()
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=20)])

@@ -211,13 +211,17 @@ def test_one_submit_shows_the_password_rule_beside_the_forms_own_errors(app):
     # A too-short password used to show only after the e-mail and the name were put right.
     client = english(app.test_client())
 
-    response = _register(client, password="123", email="bukan-alamat", name="")
+    response = _register(
+        client, password="123", email="bukan-alamat", name="", organisation_name=""
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    for field_id in ("email", "name", "password"):
+    for field_id in ("email", "name", "password", "organisation_name"):
         assert f'id="{field_id}-error"' in html, field_id
     assert "Use at least 8 characters." in html
+    # Which of the two names is missing, said in words.
+    assert "Fill in the name of your enterprise or organisation." in html
 
 
 @pytest.mark.parametrize("phone", ["abc!!", "+1 202 555 0100", "0812"])
