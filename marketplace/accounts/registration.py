@@ -59,7 +59,8 @@ def register_user(
     if organisation is None:
         if not (organisation_name or "").strip():
             raise ValidationError(
-                _l("Fill in the name of your enterprise or organisation."), field="organisation_name"
+                _l("Fill in the name of your enterprise or organisation."),
+                field="organisation_name",
             )
         organisation = Organisation(
             kind=vocab.ROLE_ORGANISATION_KIND[role], name=organisation_name.strip()
@@ -105,7 +106,9 @@ def registration_problems(
             password or "", email=normalise_email(email or ""), name=name or ""
         )
     if not (organisation_name or "").strip():
-        problems.add(_l("Fill in the name of your enterprise or organisation."), field="organisation_name")
+        problems.add(
+            _l("Fill in the name of your enterprise or organisation."), field="organisation_name"
+        )
     if phone:
         with problems.check():
             phones.normalise_phone(phone, field="phone")

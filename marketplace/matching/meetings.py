@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from marketplace import audit
+from marketplace import audit, vocab
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, PermissionDenied, ValidationError, message_text
 from marketplace.extensions import db
 from marketplace.matching import permissions
-from marketplace.matching.models import MeetingRequest, MeetingTime
+from marketplace.matching.models import MEETING_STATUSES, MeetingRequest, MeetingTime
 from marketplace.models import as_utc, row_or_not_found, utcnow
 from marketplace.notifications import services as notifications
 from marketplace.profiles.models import Enterprise
@@ -30,6 +30,31 @@ MAX_MESSAGE_CHARS = 1000
 MAX_PROPOSED_TIMES = 3
 MEETING_ZONE = "Asia/Jakarta"  # times are typed and shown in WIB unless a zone is given
 OPEN_MEETING_STATUSES = ("pending", "countered")
+
+
+# A meeting's status as the side whose answer it waits for reads it.
+YOUR_TURN = {
+    "pending": _l("Waiting for your answer"),
+    "countered": _l("Other times proposed: waiting for your answer"),
+}
+
+
+def is_my_turn(user: User, meeting: MeetingRequest) -> bool:
+    """Whether the next answer is the user's side's: a new request for the enterprise side,
+    other times proposed for the investor side."""
+    if meeting.status == "pending":
+        return permissions.is_enterprise_side(user, meeting)
+    if meeting.status == "countered":
+        return permissions.is_investor_side(user, meeting)
+    return False
+
+
+def status_label(user: User, meeting: MeetingRequest) -> str:
+    """The meeting's status in words for `user`: "Waiting for your answer" when it is their
+    turn, else as anyone reads it ("Waiting for the enterprise" …)."""
+    if is_my_turn(user, meeting):
+        return str(YOUR_TURN[meeting.status])
+    return vocab.label(MEETING_STATUSES, meeting.status)
 
 
 def local_to_utc(value: dt.datetime, *, zone: str = MEETING_ZONE) -> dt.datetime:

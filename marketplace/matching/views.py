@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -30,7 +31,6 @@ from marketplace.matching import (
 from marketplace.matching import meetings as meeting_services
 from marketplace.matching.models import (
     INTRODUCTION_STATUSES,
-    MEETING_STATUSES,
     IntroductionRequest,
     MeetingRequest,
     SavedSearch,
@@ -347,17 +347,14 @@ def meetings():
     return render_template(
         "matching/meetings.html",
         meetings=meeting_services.meetings_for(current_user),
-        statuses=MEETING_STATUSES,
+        status_of=partial(meeting_services.status_label, current_user),
     )
 
 
 def _meeting_page(meeting: MeetingRequest, form=None, status: int = 200):
     form = form or forms.RespondForm()
     enterprise_side = permissions.is_enterprise_side(current_user, meeting)
-    investor_side = permissions.is_investor_side(current_user, meeting)
-    my_turn = (enterprise_side and meeting.status == "pending") or (
-        investor_side and meeting.status == "countered"
-    )
+    my_turn = meeting_services.is_my_turn(current_user, meeting)
     other = "investor" if enterprise_side else "enterprise"
     form.time_id.choices = [(t.id, t.starts_at) for t in meeting.times if t.proposed_by == other]
     return render_template(
@@ -366,7 +363,7 @@ def _meeting_page(meeting: MeetingRequest, form=None, status: int = 200):
         form=form,
         my_turn=my_turn,
         other=other,
-        statuses=MEETING_STATUSES,
+        status=meeting_services.status_label(current_user, meeting),
         enterprise_side=enterprise_side,
     ), status
 

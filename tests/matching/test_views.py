@@ -175,6 +175,23 @@ def test_a_meeting_request_with_a_past_time_keeps_what_was_typed(client, login, 
     assert "Pesan saya" in response.get_data(as_text=True)
 
 
+def test_each_side_reads_whose_answer_a_meeting_waits_for(client, login, make):
+    owner, enterprise = published(make)
+    investor = make.investor()
+    meeting = meetings.request_meeting(
+        actor=investor, enterprise=enterprise, message="Halo", times=[future()]
+    )
+    db.session.commit()
+    investor_client = client.application.test_client()
+    login(investor, on=investor_client)
+    login(owner)
+
+    for url in ("/meetings", f"/meetings/{meeting.id}"):
+        assert "Menunggu jawaban Anda" in client.get(url).get_data(as_text=True), url
+        theirs = investor_client.get(url).get_data(as_text=True)
+        assert "Menunggu usaha" in theirs and "Menunggu jawaban Anda" not in theirs, url
+
+
 def test_a_stranger_cannot_open_a_meeting(client, login, make):
     _, enterprise = published(make)
     meeting = meetings.request_meeting(
