@@ -514,9 +514,7 @@ def test_a_month_no_check_in_may_be_for_opens_the_default_month(client, login, m
     db.session.commit()
     login(owner)
 
-    page = client.get(f"/enterprises/{enterprise.id}/check-in?month={asked}").get_data(
-        as_text=True
-    )
+    page = client.get(f"/enterprises/{enterprise.id}/check-in?month={asked}").get_data(as_text=True)
 
     default = check_ins.default_check_in_month(enterprise)
     assert f'value="{asked}"' not in page
